@@ -1,0 +1,98 @@
+package app_test
+
+import (
+	"testing"
+
+	"github.com/stretchr/testify/require"
+
+	sdkmath "cosmossdk.io/math"
+
+	sdk "github.com/cosmos/cosmos-sdk/types"
+
+	transfertypes "github.com/cosmos/ibc-go/v8/modules/apps/transfer/types"
+	clienttypes "github.com/cosmos/ibc-go/v8/modules/core/02-client/types"
+	ibctesting "github.com/cosmos/ibc-go/v8/testing"
+
+	"github.com/tradechain/tradechain/testutil"
+)
+
+func newTransferPath(t *testing.T) (*ibctesting.Coordinator, *ibctesting.Path) {
+	t.Helper()
+	testutil.UseTradechainForIBCTesting()
+	coord := ibctesting.NewCoordinator(t, 2)
+	path := ibctesting.NewTransferPath(coord.GetChain(ibctesting.GetChainID(1)), coord.GetChain(ibctesting.GetChainID(2)))
+	coord.Setup(path)
+	return coord, path
+}
+
+func balanceOf(chain *ibctesting.TestChain, addr sdk.AccAddress, denom string) sdkmath.Int {
+	return testutil.App(chain).BankKeeper.GetBalance(chain.GetContext(), addr, denom).Amount
+}
+
+// utrade goes A→B as a voucher, comes back B→A, and the original balance is restored.
+func TestICS20RoundTrip(t *testing.T) {
+	_, path := newTransferPath(t)
+	a, b := path.EndpointA.Chain, path.EndpointB.Chain
+	sender, receiver := a.SenderAccount.GetAddress(), b.SenderAccount.GetAddress()
+	amount := sdkmath.NewInt(777_000)
+	startA := balanceOf(a, sender, sdk.DefaultBondDenom)
+
+	msg := transfertypes.NewMsgTransfer(path.EndpointA.ChannelConfig.PortID, path.EndpointA.ChannelID,
+		sdk.NewCoin(sdk.DefaultBondDenom, amount), sender.String(), receiver.String(), clienttypes.NewHeight(1, 1000), 0, "")
+	res, err := a.SendMsgs(msg)
+	require.NoError(t, err)
+	packet, err := ibctesting.ParsePacketFromEvents(res.Events)
+	require.NoError(t, err)
+	require.NoError(t, path.RelayPacket(packet))
+
+	trace := transfertypes.ParseDenomTrace(transfertypes.GetPrefixedDenom(path.EndpointB.ChannelConfig.PortID, path.EndpointB.ChannelID, sdk.DefaultBondDenom))
+	voucher := trace.IBCDenom()
+	require.Equal(t, amount, balanceOf(b, receiver, voucher), "voucher minted on B")
+	escrow := transfertypes.GetEscrowAddress(path.EndpointA.ChannelConfig.PortID, path.EndpointA.ChannelID)
+	require.Equal(t, amount, balanceOf(a, escrow, sdk.DefaultBondDenom), "original escrowed on A")
+	gotTrace, ok := testutil.App(b).TransferKeeper.GetDenomTrace(b.GetContext(), trace.Hash())
+	require.True(t, ok)
+	require.Equal(t, "transfer/"+path.EndpointB.ChannelID, gotTrace.Path)
+
+	back := transfertypes.NewMsgTransfer(path.EndpointB.ChannelConfig.PortID, path.EndpointB.ChannelID,
+		sdk.NewCoin(voucher, amount), receiver.String(), sender.String(), clienttypes.NewHeight(1, 1000), 0, "")
+	res, err = b.SendMsgs(back)
+	require.NoError(t, err)
+	packet, err = ibctesting.ParsePacketFromEvents(res.Events)
+	require.NoError(t, err)
+	require.NoError(t, path.RelayPacket(packet))
+
+	require.True(t, balanceOf(b, receiver, voucher).IsZero(), "voucher burned on B")
+	require.True(t, balanceOf(a, escrow, sdk.DefaultBondDenom).IsZero(), "escrow released on A")
+	require.Equal(t, startA, balanceOf(a, sender, sdk.DefaultBondDenom), "original balance restored on A")
+}
+
+// A transfer that is never relayed before its timeout is refunded to the sender.
+func TestICS20TimeoutRefund(t *testing.T) {
+	coord, path := newTransferPath(t)
+	a := path.EndpointA.Chain
+	sender := a.SenderAccount.GetAddress()
+	startA := balanceOf(a, sender, sdk.DefaultBondDenom)
+	amount := sdkmath.NewInt(5_000)
+
+	timeoutHeight := clienttypes.NewHeight(1, uint64(path.EndpointB.Chain.GetContext().BlockHeight())+3)
+	msg := transfertypes.NewMsgTransfer(path.EndpointA.ChannelConfig.PortID, path.EndpointA.ChannelID,
+		sdk.NewCoin(sdk.DefaultBondDenom, amount), sender.String(), path.EndpointB.Chain.SenderAccount.GetAddress().String(), timeoutHeight, 0, "")
+	res, err := a.SendMsgs(msg)
+	require.NoError(t, err)
+	packet, err := ibctesting.ParsePacketFromEvents(res.Events)
+	require.NoError(t, err)
+	require.Equal(t, startA.Sub(amount), balanceOf(a, sender, sdk.DefaultBondDenom), "escrowed while in flight")
+
+	coord.CommitNBlocks(path.EndpointB.Chain, 5) // B passes the timeout height without receiving
+	require.NoError(t, path.EndpointA.UpdateClient())
+	require.NoError(t, path.EndpointA.TimeoutPacket(packet))
+
+	require.Equal(t, startA, balanceOf(a, sender, sdk.DefaultBondDenom), "refunded after timeout")
+	// A second timeout of the same packet is a no-op (ibc-go answers NOOP
+	// because the commitment is gone): the refund happens once.
+	_ = path.EndpointA.TimeoutPacket(packet)
+	commitment := testutil.App(a).IBCKeeper.ChannelKeeper.GetPacketCommitment(a.GetContext(), packet.SourcePort, packet.SourceChannel, packet.Sequence)
+	require.Nil(t, commitment)
+	require.Equal(t, startA, balanceOf(a, sender, sdk.DefaultBondDenom))
+}

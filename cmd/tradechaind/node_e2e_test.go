@@ -1,0 +1,40 @@
+package main_test
+
+import (
+	"testing"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/tradechain/tradechain/testutil"
+)
+
+// The real binary: init a single-node zone in a temp folder, start it, send a
+// bank tx through the CLI, read the balance over REST, stop it.
+func TestSingleNodeCLIAndREST(t *testing.T) {
+	if testing.Short() {
+		t.Skip("starts a real node")
+	}
+	n := testutil.StartNode(t, "hongkong-1", nil)
+	alice, bob := n.Address("alice"), n.Address("bob")
+
+	var before struct {
+		Balance struct{ Amount string } `json:"balance"`
+	}
+	require.Equal(t, 200, n.REST("/cosmos/bank/v1beta1/balances/"+bob+"/by_denom?denom=utrade", &before))
+	require.Equal(t, "1000000000000", before.Balance.Amount)
+
+	res := n.Tx("alice", "bank", "send", alice, bob, "424242utrade")
+	require.EqualValues(t, 0, res["code"], res["raw_log"])
+
+	var after struct {
+		Balance struct{ Amount string } `json:"balance"`
+	}
+	require.Equal(t, 200, n.REST("/cosmos/bank/v1beta1/balances/"+bob+"/by_denom?denom=utrade", &after))
+	require.Equal(t, "1000000424242", after.Balance.Amount)
+
+	// gRPC and CometBFT RPC answer too (status over RPC, node info over REST→gRPC).
+	require.Greater(t, n.Height(), int64(2))
+	var info map[string]any
+	require.Equal(t, 200, n.REST("/cosmos/base/tendermint/v1beta1/node_info", &info))
+	require.Equal(t, "hongkong-1", info["default_node_info"].(map[string]any)["network"])
+}

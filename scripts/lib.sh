@@ -1,0 +1,115 @@
+#!/usr/bin/env bash
+# Shared settings and helpers for the localnet, demo and end-to-end scripts.
+# Everything runs on loopback; every process started is recorded in
+# $LOCALNET/pids and only those PIDs are ever stopped.
+set -euo pipefail
+
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+BIN=${BIN:-$ROOT/bin/tradechaind}
+RLY=${RLY:-$ROOT/bin/rly}
+LOCALNET=${LOCALNET:-$ROOT/.localnet}
+KR="--keyring-backend test"
+
+HK_CHAIN=hongkong-1
+SH_CHAIN=shanghai-1
+# Each zone gets its own block of loopback ports.
+HK_P2P=26656 HK_RPC=26657 HK_ABCI=26658 HK_GRPC=9090 HK_API=1317
+SH_P2P=26756 SH_RPC=26757 SH_ABCI=26758 SH_GRPC=9190 SH_API=1417
+
+# Fixed demo identities (test keyring only; never use these mnemonics for value).
+# The same key has the same trade1... address on both zones.
+declare -A MNEMONIC=(
+  [validator]="theme view better apart gas average observe twenty kiwi asthma tray aunt swarm float celery sword lunar sail task gas bind pony advice buzz"
+  [relayer]="vote smile pioneer used notable tool tired deliver bullet adult involve fan iron match sunny copy romance miracle secret sense genre inside legend paper"
+  [admin]="pilot proof puzzle swap gap shove cigar rebel limb doctor awkward famous pink once flip brick hand velvet rose rural abandon space brain feel"
+  [carrier]="rib action whip mercy twelve crush exact harbor village super use long ginger kitten moment stable hurdle will mushroom own shuffle until govern high"
+  [exporter]="tiny print spatial mosquito clump choice vacuum differ rabbit cradle mystery shoe later piano sight luggage derive interest laugh depth protect inch ivory sudden"
+  [importer]="reduce alcohol despair question sadness napkin trial vehicle umbrella blast husband avocado tooth pulp tube infant shallow flavor people thought plate scrub maid tattoo"
+  [hkbank]="exist flush lend reveal rural find resource joke grunt diagram myth couch bulk build rotate never critic mind income receive detect mimic trip valley"
+  [shbank]="indoor caution rely traffic public eyebrow reject mix fix genuine gesture list decorate under help champion price plunge hungry reunion scene rib undo abandon"
+  [customs]="album habit cinnamon retreat alone riot art core galaxy devote elder soft web rose spare lonely inquiry panic mother involve usual desert fringe vanish"
+)
+ACCOUNTS=(validator relayer admin carrier exporter importer hkbank shbank customs)
+
+log()  { printf '\033[1;34m[%s]\033[0m %s\n' "$(date +%H:%M:%S)" "$*"; }
+step() { printf '\n\033[1;32m==> [%s] %s\033[0m\n' "$1" "$2"; }
+die()  { printf '\033[1;31mERROR:\033[0m %s\n' "$*" >&2; exit 1; }
+
+zone_home() { echo "$LOCALNET/$1"; }
+zone_rpc()  { case $1 in "$HK_CHAIN") echo "tcp://127.0.0.1:$HK_RPC";; "$SH_CHAIN") echo "tcp://127.0.0.1:$SH_RPC";; esac; }
+zone_api()  { case $1 in "$HK_CHAIN") echo "http://127.0.0.1:$HK_API";; "$SH_CHAIN") echo "http://127.0.0.1:$SH_API";; esac; }
+
+# addr CHAIN NAME -> bech32 address of a demo key
+addr() { "$BIN" keys show "$2" -a $KR --home "$(zone_home "$1")"; }
+
+# q CHAIN args... -> JSON query output
+q() { local c=$1; shift; "$BIN" q "$@" --node "$(zone_rpc "$c")" --output json; }
+
+# tx CHAIN FROM args... : broadcast, wait for inclusion, fail with the log if the tx failed.
+tx() {
+  local c=$1 from=$2; shift 2
+  local out hash code err
+  err=$(mktemp)
+  out=$("$BIN" tx "$@" --from "$from" --chain-id "$c" $KR --home "$(zone_home "$c")" \
+        --node "$(zone_rpc "$c")" --gas auto --gas-adjustment 1.5 -y --output json 2>"$err") \
+    || { local e; e=$(cat "$err"); rm -f "$err"; die "tx $* on $c: $out $e"; }
+  rm -f "$err"
+  hash=$(echo "$out" | jq -r .txhash 2>/dev/null) || die "tx $* on $c: $out"
+  code=$(echo "$out" | jq -r .code)
+  [ "$code" = "0" ] || die "tx $* on $c rejected: $(echo "$out" | jq -r .raw_log)"
+  wait_tx "$c" "$hash"
+}
+
+# wait_tx CHAIN HASH : wait until the tx is in a block; fail if it failed there.
+wait_tx() {
+  local c=$1 hash=$2 res
+  for _ in $(seq 1 60); do
+    if res=$(q "$c" tx "$hash" 2>/dev/null); then
+      [ "$(echo "$res" | jq -r .code)" = "0" ] || die "tx $hash failed on $c: $(echo "$res" | jq -r .raw_log)"
+      echo "$res"
+      return 0
+    fi
+    sleep 0.5
+  done
+  die "tx $hash not committed on $c after 30s"
+}
+
+# wait_height CHAIN H : wait until the zone has produced block H.
+wait_height() {
+  local c=$1 want=$2 h
+  for _ in $(seq 1 120); do
+    h=$(curl -sf "http://127.0.0.1:$(rpc_port "$c")/status" | jq -r .result.sync_info.latest_block_height 2>/dev/null || echo 0)
+    [ "${h:-0}" -ge "$want" ] 2>/dev/null && return 0
+    sleep 0.5
+  done
+  die "$c did not reach height $want (see $LOCALNET/$c.log)"
+}
+rpc_port() { case $1 in "$HK_CHAIN") echo $HK_RPC;; "$SH_CHAIN") echo $SH_RPC;; esac; }
+
+# balance CHAIN ADDR DENOM -> amount (0 if none)
+balance() {
+  q "$1" bank balance "$2" "$3" | jq -r '.balance.amount // "0"'
+}
+
+# record_pid NAME PID : remember a process this run started.
+record_pid() { echo "$2 $1" >> "$LOCALNET/pids"; }
+
+# stop_recorded : stop exactly the processes recorded in $LOCALNET/pids.
+stop_recorded() {
+  [ -f "$LOCALNET/pids" ] || return 0
+  while read -r pid name; do
+    if kill -0 "$pid" 2>/dev/null; then
+      kill "$pid" 2>/dev/null || true
+      for _ in $(seq 1 40); do kill -0 "$pid" 2>/dev/null || break; sleep 0.25; done
+      kill -0 "$pid" 2>/dev/null && kill -9 "$pid" 2>/dev/null || true
+      log "stopped $name (pid $pid)"
+    fi
+  done < "$LOCALNET/pids"
+  rm -f "$LOCALNET/pids"
+}
+
+require_tools() {
+  command -v jq >/dev/null || die "jq is required (apt-get install -y jq)"
+  command -v curl >/dev/null || die "curl is required (apt-get install -y curl)"
+  [ -x "$BIN" ] || die "$BIN not built (make build)"
+}

@@ -1,0 +1,141 @@
+#!/usr/bin/env bash
+# Start two single-validator zones (hongkong-1, shanghai-1) on loopback, link
+# them with the Go relayer over an ICS-20 channel, and keep everything running.
+#   scripts/localnet.sh start   # (make localnet)
+#   scripts/localnet.sh stop    # (make localnet-stop)
+source "$(dirname "$0")/lib.sh"
+
+init_zone() {
+  local c=$1 p2p=$2 rpc=$3 abci=$4 grpc=$5 api=$6
+  local home; home=$(zone_home "$c")
+  rm -rf "$home"
+  "$BIN" init "validator-$c" --chain-id "$c" --home "$home" >/dev/null 2>&1
+  for name in "${ACCOUNTS[@]}"; do
+    echo "${MNEMONIC[$name]}" | "$BIN" keys add "$name" --recover $KR --home "$home" >/dev/null 2>&1
+    "$BIN" genesis add-genesis-account "$(addr "$c" "$name")" 1000000000000utrade $KR --home "$home"
+  done
+  "$BIN" genesis gentx validator 100000000000utrade --chain-id "$c" $KR --home "$home" >/dev/null 2>&1
+  "$BIN" genesis collect-gentxs --home "$home" >/dev/null 2>&1
+
+  # Local genesis: short gov periods so upgrades and parameter changes can be
+  # tried in minutes; unbonding stays long (the relayer's light-client trusting
+  # period is derived from it).
+  local g="$home/config/genesis.json"
+  jq '.app_state.gov.params.voting_period = "60s"
+      | .app_state.gov.params.expedited_voting_period = "30s"
+      | .app_state.gov.params.max_deposit_period = "60s"' "$g" > "$g.tmp" && mv "$g.tmp" "$g"
+  if [ -n "${GENESIS_HOOK:-}" ]; then "$GENESIS_HOOK" "$c" "$g"; fi
+  "$BIN" genesis validate --home "$home" >/dev/null
+
+  local cfg="$home/config/config.toml" app="$home/config/app.toml"
+  sed -i -e "s#^laddr = \"tcp://0.0.0.0:26656\"#laddr = \"tcp://127.0.0.1:$p2p\"#" \
+         -e "s#^laddr = \"tcp://127.0.0.1:26657\"#laddr = \"tcp://127.0.0.1:$rpc\"#" \
+         -e "s#^proxy_app = \"tcp://127.0.0.1:26658\"#proxy_app = \"tcp://127.0.0.1:$abci\"#" \
+         -e "s#^pprof_laddr = .*#pprof_laddr = \"\"#" \
+         -e "s#^timeout_commit = .*#timeout_commit = \"1s\"#" "$cfg"
+  sed -i -e "s#^address = \"tcp://127.0.0.1:1317\"#address = \"tcp://127.0.0.1:$api\"#" \
+         -e "s#^address = \"127.0.0.1:9090\"#address = \"127.0.0.1:$grpc\"#" "$app"
+  cat > "$home/config/client.toml" <<TOML
+chain-id = "$c"
+keyring-backend = "test"
+output = "json"
+node = "tcp://127.0.0.1:$rpc"
+broadcast-mode = "sync"
+TOML
+}
+
+start_zone() {
+  local c=$1
+  "$BIN" start --home "$(zone_home "$c")" > "$LOCALNET/$c.log" 2>&1 &
+  record_pid "$c" $!
+}
+
+rly_chain_file() {
+  local c=$1 rpc=$2
+  cat > "$LOCALNET/rly-$c.json" <<JSON
+{
+  "type": "cosmos",
+  "value": {
+    "key": "relayer",
+    "chain-id": "$c",
+    "rpc-addr": "http://127.0.0.1:$rpc",
+    "account-prefix": "trade",
+    "keyring-backend": "test",
+    "gas-adjustment": 1.5,
+    "gas-prices": "0utrade",
+    "min-gas-amount": 0,
+    "debug": false,
+    "timeout": "20s",
+    "output-format": "json",
+    "sign-mode": "direct",
+    "coin-type": 118,
+    "broadcast-mode": "batch"
+  }
+}
+JSON
+}
+
+setup_relayer() {
+  local R="$RLY --home $LOCALNET/rly"
+  rm -rf "$LOCALNET/rly"
+  $R config init >/dev/null
+  rly_chain_file "$HK_CHAIN" "$HK_RPC"; rly_chain_file "$SH_CHAIN" "$SH_RPC"
+  $R chains add --file "$LOCALNET/rly-$HK_CHAIN.json" "$HK_CHAIN" >/dev/null
+  $R chains add --file "$LOCALNET/rly-$SH_CHAIN.json" "$SH_CHAIN" >/dev/null
+  $R keys restore "$HK_CHAIN" relayer "${MNEMONIC[relayer]}" >/dev/null
+  $R keys restore "$SH_CHAIN" relayer "${MNEMONIC[relayer]}" >/dev/null
+  $R paths new "$HK_CHAIN" "$SH_CHAIN" hk-sh >/dev/null
+  log "relayer: creating light clients, connection and the ICS-20 channel (transfer <-> transfer)"
+  $R tx link hk-sh --src-port transfer --dst-port transfer --order unordered --version ics20-1 \
+     > "$LOCALNET/rly-link.log" 2>&1 || { tail -20 "$LOCALNET/rly-link.log"; die "rly tx link failed"; }
+  for extra in ${EXTRA_CHANNELS:-}; do   # e.g. "cargo:ics721-1"
+    local port=${extra%%:*} version=${extra#*:}
+    log "relayer: opening channel $port <-> $port ($version, unordered)"
+    $R tx channel hk-sh --src-port "$port" --dst-port "$port" --order unordered --version "$version" \
+       >> "$LOCALNET/rly-link.log" 2>&1 || { tail -20 "$LOCALNET/rly-link.log"; die "rly tx channel $port failed"; }
+  done
+  $R start hk-sh --log-format json > "$LOCALNET/rly.log" 2>&1 &
+  record_pid rly $!
+}
+
+cmd_start() {
+  require_tools
+  [ -x "$RLY" ] || die "$RLY not built (make rly)"
+  if [ -f "$LOCALNET/pids" ]; then
+    log "a localnet is already recorded in $LOCALNET/pids; stopping it first"
+    stop_recorded
+  fi
+  mkdir -p "$LOCALNET"
+  for port in $HK_P2P $HK_RPC $HK_GRPC $HK_API $SH_P2P $SH_RPC $SH_GRPC $SH_API; do
+    if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then die "port $port on 127.0.0.1 is already in use"; fi
+  done
+  log "initialising $HK_CHAIN and $SH_CHAIN in $LOCALNET"
+  init_zone "$HK_CHAIN" $HK_P2P $HK_RPC $HK_ABCI $HK_GRPC $HK_API
+  init_zone "$SH_CHAIN" $SH_P2P $SH_RPC $SH_ABCI $SH_GRPC $SH_API
+  start_zone "$HK_CHAIN"; start_zone "$SH_CHAIN"
+  wait_height "$HK_CHAIN" 2; wait_height "$SH_CHAIN" 2
+  log "both zones are producing blocks"
+  setup_relayer
+  cat <<INFO
+
+tradechain localnet is running (state in $LOCALNET):
+  $HK_CHAIN  rpc tcp://127.0.0.1:$HK_RPC  rest http://127.0.0.1:$HK_API  grpc 127.0.0.1:$HK_GRPC  p2p $HK_P2P  home $(zone_home $HK_CHAIN)
+  $SH_CHAIN  rpc tcp://127.0.0.1:$SH_RPC  rest http://127.0.0.1:$SH_API  grpc 127.0.0.1:$SH_GRPC  p2p $SH_P2P  home $(zone_home $SH_CHAIN)
+  relayer    path hk-sh, home $LOCALNET/rly, log $LOCALNET/rly.log
+  channels   $(channels_summary)
+  keys       ${ACCOUNTS[*]} (keyring-backend test, in each zone's home)
+
+Try:  bin/tradechaind q bank balances \$(bin/tradechaind keys show exporter -a --keyring-backend test --home $(zone_home $HK_CHAIN)) --home $(zone_home $HK_CHAIN)
+Stop: make localnet-stop   (stops only the PIDs listed in $LOCALNET/pids)
+INFO
+}
+
+channels_summary() {
+  q "$HK_CHAIN" ibc channel channels | jq -r '[.channels[] | "\(.port_id)/\(.channel_id)->\(.counterparty.channel_id)"] | join(", ")'
+}
+
+case "${1:-start}" in
+  start) cmd_start ;;
+  stop)  stop_recorded ;;
+  *) die "usage: $0 start|stop" ;;
+esac

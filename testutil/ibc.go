@@ -1,0 +1,45 @@
+package testutil
+
+import (
+	"encoding/json"
+	"os"
+	"sync"
+
+	dbm "github.com/cosmos/cosmos-db"
+
+	"cosmossdk.io/log"
+
+	simtestutil "github.com/cosmos/cosmos-sdk/testutil/sims"
+
+	ibctesting "github.com/cosmos/ibc-go/v8/testing"
+
+	"github.com/tradechain/tradechain/app"
+)
+
+// SetupTestingApp creates a tradechain app for ibc-go's ibctesting framework.
+// Install it with UseTradechainForIBCTesting before building a Coordinator.
+func SetupTestingApp() (ibctesting.TestingApp, map[string]json.RawMessage) {
+	a := app.New(log.NewNopLogger(), dbm.NewMemDB(), nil, true, simtestutil.NewAppOptionsWithFlagHome(sharedHome()))
+	return a, a.DefaultGenesis()
+}
+
+// The upgrade keeper only reads upgrade-info.json from the home folder; one
+// empty folder per test process serves every in-process chain.
+var sharedHome = sync.OnceValue(func() string {
+	home, err := os.MkdirTemp("", "tradechain-ibctesting")
+	if err != nil {
+		panic(err)
+	}
+	return home
+})
+
+// UseTradechainForIBCTesting makes every ibctesting chain a tradechain app.
+func UseTradechainForIBCTesting() {
+	ibctesting.DefaultTestingAppInit = SetupTestingApp
+}
+
+// App returns the tradechain app of an ibctesting chain. (Never call
+// chain.GetSimApp: it asserts ibc-go's own simapp type.)
+func App(chain *ibctesting.TestChain) *app.App {
+	return chain.App.(*app.App)
+}
