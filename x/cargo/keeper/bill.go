@@ -1,0 +1,180 @@
+package keeper
+
+import (
+	"context"
+	"errors"
+
+	"cosmossdk.io/collections"
+	errorsmod "cosmossdk.io/errors"
+
+	sdk "github.com/cosmos/cosmos-sdk/types"
+
+	"github.com/tradechain/tradechain/x/cargo/types"
+)
+
+// PINT-style action names recorded in a bill's history.
+const (
+	ActionIssue                = "ISSUE"
+	ActionTransfer             = "TRANSFER"
+	ActionEndorse              = "ENDORSE"
+	ActionBlankEndorse         = "BLANK_ENDORSE"
+	ActionSurrenderForDelivery = "SURRENDER_FOR_DELIVERY"
+	ActionSurrenderForAmend    = "SURRENDER_FOR_AMENDMENT"
+	ActionSurrenderAccepted    = "SACC"
+	ActionSurrenderRejected    = "SREJ"
+	ActionAmend                = "AMEND"
+	ActionVoid                 = "VOID"
+	ActionLien                 = "LIEN"
+	ActionLienRelease          = "LIEN_RELEASE"
+	ActionLienTransfer         = "LIEN_TRANSFER"
+)
+
+// GetParty returns a registered party.
+func (k Keeper) GetParty(ctx context.Context, addr string) (types.Party, error) {
+	p, err := k.Parties.Get(ctx, addr)
+	if errors.Is(err, collections.ErrNotFound) {
+		return p, errorsmod.Wrapf(types.ErrPartyNotFound, "%s is not a registered party of this zone", addr)
+	}
+	return p, err
+}
+
+// ActiveParty returns a registered, active party: only those may start an action.
+func (k Keeper) ActiveParty(ctx context.Context, addr string) (types.Party, error) {
+	p, err := k.GetParty(ctx, addr)
+	if err != nil {
+		return p, err
+	}
+	if !p.Active {
+		return p, errorsmod.Wrapf(types.ErrPartyInactive, "%s (%s) is deactivated and can start no new action", p.Code, addr)
+	}
+	return p, nil
+}
+
+// ActivePartyWithRole returns an active party holding one of roles.
+func (k Keeper) ActivePartyWithRole(ctx context.Context, addr string, roles ...types.Role) (types.Party, error) {
+	p, err := k.ActiveParty(ctx, addr)
+	if err != nil {
+		return p, err
+	}
+	for _, r := range roles {
+		if p.HasRole(r) {
+			return p, nil
+		}
+	}
+	return p, errorsmod.Wrapf(types.ErrWrongRole, "%s (%s) needs one of the roles %v", p.Code, addr, roles)
+}
+
+// GetBill returns a bill by id.
+func (k Keeper) GetBill(ctx context.Context, id string) (types.Bill, error) {
+	b, err := k.Bills.Get(ctx, id)
+	if errors.Is(err, collections.ErrNotFound) {
+		return b, errorsmod.Wrapf(types.ErrBillNotFound, "no bill %q on this zone", id)
+	}
+	return b, err
+}
+
+// holderBill loads a bill that signer holds and may move now: ISSUED, no lien,
+// signer an active party and the holder.
+func (k Keeper) holderBill(ctx context.Context, signer, id string) (types.Bill, error) {
+	if _, err := k.ActiveParty(ctx, signer); err != nil {
+		return types.Bill{}, err
+	}
+	b, err := k.GetBill(ctx, id)
+	if err != nil {
+		return b, err
+	}
+	if b.Holder != signer {
+		return b, errorsmod.Wrapf(types.ErrNotHolder, "bill %s is held by %s", id, b.Holder)
+	}
+	if err := requireStatus(b, types.BILL_STATUS_ISSUED); err != nil {
+		return b, err
+	}
+	if b.Lien != nil {
+		return b, errorsmod.Wrapf(types.ErrLiened, "bill %s is liened to %s %s; only its release can move it", id, b.Lien.Module, b.Lien.Reference)
+	}
+	return b, nil
+}
+
+// carrierBill loads a bill whose issuing carrier is signer, in one of statuses.
+func (k Keeper) carrierBill(ctx context.Context, signer, id string, statuses ...types.BillStatus) (types.Bill, error) {
+	if _, err := k.ActivePartyWithRole(ctx, signer, types.ROLE_CARRIER); err != nil {
+		return types.Bill{}, err
+	}
+	b, err := k.GetBill(ctx, id)
+	if err != nil {
+		return b, err
+	}
+	if b.Carrier != signer {
+		return b, errorsmod.Wrapf(types.ErrUnauthorized, "only the issuing carrier %s may do this for bill %s", b.Carrier, id)
+	}
+	return b, requireStatus(b, statuses...)
+}
+
+func requireStatus(b types.Bill, statuses ...types.BillStatus) error {
+	for _, s := range statuses {
+		if b.Status == s {
+			return nil
+		}
+	}
+	return errorsmod.Wrapf(types.ErrWrongStatus, "bill %s is %s; this needs %v", b.Id, b.Status, statuses)
+}
+
+// record appends a history entry for a transition of b, advances the hash
+// chain and saves the bill (its indexes follow).
+func (k Keeper) record(ctx context.Context, b *types.Bill, action, actor, from, to, detail string) error {
+	sdkCtx := sdk.UnwrapSDKContext(ctx)
+	e := types.HistoryEntry{
+		BillId:       b.Id,
+		Sequence:     b.HistoryLen + 1,
+		Action:       action,
+		Actor:        actor,
+		From:         from,
+		To:           to,
+		DocumentHash: b.DocumentHash,
+		Detail:       detail,
+		Height:       sdkCtx.BlockHeight(),
+		Time:         sdkCtx.BlockTime().UTC(),
+		ChainId:      sdkCtx.ChainID(),
+	}
+	e.Head = types.ChainHead(b.HistoryHead, e)
+	if err := k.History.Set(ctx, collections.Join(b.Id, e.Sequence), e); err != nil {
+		return err
+	}
+	b.HistoryHead, b.HistoryLen = e.Head, e.Sequence
+	return k.Bills.Set(ctx, b.Id, *b)
+}
+
+// moveControl makes `to` the holder of b and records the transition.
+func (k Keeper) moveControl(ctx context.Context, b *types.Bill, action, actor, to string) error {
+	from := b.Holder
+	b.Holder = to
+	if err := k.record(ctx, b, action, actor, from, to, ""); err != nil {
+		return err
+	}
+	return sdk.UnwrapSDKContext(ctx).EventManager().EmitTypedEvent(&types.EventBillTransferred{
+		BillId: b.Id, From: from, To: to, Action: action,
+	})
+}
+
+// anchor stores a document hash once.
+func (k Keeper) anchor(ctx context.Context, hash, docType, billID, owner string) error {
+	has, err := k.Documents.Has(ctx, hash)
+	if err != nil {
+		return err
+	}
+	if has {
+		d, _ := k.Documents.Get(ctx, hash)
+		return errorsmod.Wrapf(types.ErrDocumentExists, "%s was anchored by %s at height %d", hash, d.AnchoredBy, d.Height)
+	}
+	sdkCtx := sdk.UnwrapSDKContext(ctx)
+	return k.Documents.Set(ctx, hash, types.Document{
+		Hash: hash, DocType: docType, BillId: billID, AnchoredBy: owner,
+		Height: sdkCtx.BlockHeight(), AnchoredAt: sdkCtx.BlockTime().UTC(),
+	})
+}
+
+// textLimit returns the params bound on free-text fields.
+func (k Keeper) textLimit(ctx context.Context) (int, error) {
+	p, err := k.Params.Get(ctx)
+	return int(p.MaxTextLength), err
+}

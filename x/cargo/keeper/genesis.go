@@ -1,0 +1,100 @@
+package keeper
+
+import (
+	"context"
+
+	"cosmossdk.io/collections"
+
+	"github.com/tradechain/tradechain/x/cargo/types"
+)
+
+// InitGenesis loads a validated genesis state.
+func (k Keeper) InitGenesis(ctx context.Context, gs types.GenesisState) error {
+	if err := k.Params.Set(ctx, gs.Params); err != nil {
+		return err
+	}
+	for _, p := range gs.Parties {
+		if err := k.Parties.Set(ctx, p.Address, p); err != nil {
+			return err
+		}
+	}
+	for _, b := range gs.Bills {
+		if err := k.Bills.Set(ctx, b.Id, b); err != nil {
+			return err
+		}
+	}
+	for _, e := range gs.History {
+		if err := k.History.Set(ctx, collections.Join(e.BillId, e.Sequence), e); err != nil {
+			return err
+		}
+	}
+	counts := map[string]uint64{}
+	var order []string
+	for _, m := range gs.Milestones {
+		if err := k.Milestones.Set(ctx, collections.Join(m.BillId, m.Sequence), m); err != nil {
+			return err
+		}
+		if _, seen := counts[m.BillId]; !seen {
+			order = append(order, m.BillId)
+		}
+		if m.Sequence > counts[m.BillId] {
+			counts[m.BillId] = m.Sequence
+		}
+	}
+	for _, id := range order { // genesis order, never map order
+		if err := k.MilestoneCount.Set(ctx, id, counts[id]); err != nil {
+			return err
+		}
+	}
+	for _, d := range gs.Documents {
+		if err := k.Documents.Set(ctx, d.Hash, d); err != nil {
+			return err
+		}
+	}
+	for _, c := range gs.Consents {
+		if err := k.Consents.Set(ctx, c.Id, c); err != nil {
+			return err
+		}
+	}
+	return k.ConsentSeq.Set(ctx, gs.NextConsentId)
+}
+
+// ExportGenesis exports the whole module state in key order.
+func (k Keeper) ExportGenesis(ctx context.Context) (*types.GenesisState, error) {
+	params, err := k.Params.Get(ctx)
+	if err != nil {
+		return nil, err
+	}
+	gs := &types.GenesisState{Params: params}
+	if gs.Parties, err = values(ctx, k.Parties.Iterate); err != nil {
+		return nil, err
+	}
+	if gs.Bills, err = values(ctx, k.Bills.Iterate); err != nil {
+		return nil, err
+	}
+	if gs.History, err = values(ctx, k.History.Iterate); err != nil {
+		return nil, err
+	}
+	if gs.Milestones, err = values(ctx, k.Milestones.Iterate); err != nil {
+		return nil, err
+	}
+	if gs.Documents, err = values(ctx, k.Documents.Iterate); err != nil {
+		return nil, err
+	}
+	if gs.Consents, err = values(ctx, k.Consents.Iterate); err != nil {
+		return nil, err
+	}
+	if gs.NextConsentId, err = k.ConsentSeq.Peek(ctx); err != nil {
+		return nil, err
+	}
+	return gs, nil
+}
+
+// values collects every value of a collection in key order.
+func values[K, V any](ctx context.Context, iterate func(context.Context, collections.Ranger[K]) (collections.Iterator[K, V], error)) ([]V, error) {
+	it, err := iterate(ctx, nil)
+	if err != nil {
+		return nil, err
+	}
+	return it.Values()
+}

@@ -1,0 +1,147 @@
+package keeper
+
+import (
+	"context"
+	"fmt"
+
+	"cosmossdk.io/collections"
+
+	sdk "github.com/cosmos/cosmos-sdk/types"
+
+	"github.com/tradechain/tradechain/x/cargo/types"
+)
+
+// RegisterInvariants registers x/cargo's invariants with x/crisis, so they can
+// be checked on a running chain (`tradechaind tx crisis invariant-broken cargo <route>`).
+func RegisterInvariants(ir sdk.InvariantRegistry, k Keeper) {
+	ir.RegisterRoute(types.ModuleName, "bill-records", BillRecordsInvariant(k))
+	ir.RegisterRoute(types.ModuleName, "bill-indexes", BillIndexesInvariant(k))
+	ir.RegisterRoute(types.ModuleName, "bill-history", BillHistoryInvariant(k))
+}
+
+// AllInvariants runs every x/cargo invariant.
+func AllInvariants(k Keeper) sdk.Invariant {
+	return func(ctx sdk.Context) (string, bool) {
+		for _, inv := range []sdk.Invariant{BillRecordsInvariant(k), BillIndexesInvariant(k), BillHistoryInvariant(k)} {
+			if msg, broken := inv(ctx); broken {
+				return msg, true
+			}
+		}
+		return "", false
+	}
+}
+
+// BillRecordsInvariant: one live record per bill id — each bill is stored
+// under its own id, its transport document hash is anchored for that bill and
+// no other, and a live bill has a holder and no lien unless ISSUED.
+func BillRecordsInvariant(k Keeper) sdk.Invariant {
+	return func(ctx sdk.Context) (string, bool) {
+		var problems []string
+		err := k.Bills.Walk(ctx, nil, func(id string, b types.Bill) (bool, error) {
+			if b.Id != id {
+				problems = append(problems, fmt.Sprintf("bill stored under %s says id %s", id, b.Id))
+			}
+			d, err := k.Documents.Get(ctx, b.DocumentHash)
+			if err != nil || d.BillId != id {
+				problems = append(problems, fmt.Sprintf("bill %s: document %s is not anchored for it", id, b.DocumentHash))
+			}
+			if b.Lien != nil && b.Status != types.BILL_STATUS_ISSUED {
+				problems = append(problems, fmt.Sprintf("bill %s is %s and carries lien %s", id, b.Status, b.Lien.Reference))
+			}
+			return false, nil
+		})
+		return report("bill-records", problems, err)
+	}
+}
+
+// BillIndexesInvariant: the holder, carrier and status indexes hold exactly
+// one entry per bill, matching the bill.
+func BillIndexesInvariant(k Keeper) sdk.Invariant {
+	return func(ctx sdk.Context) (string, bool) {
+		var problems []string
+		var n uint64
+		err := k.Bills.Walk(ctx, nil, func(id string, b types.Bill) (bool, error) {
+			n++
+			for name, has := range map[string]func() (bool, error){
+				"holder":  func() (bool, error) { return k.Bills.Indexes.Holder.Has(ctx, collections.Join(b.Holder, id)) },
+				"carrier": func() (bool, error) { return k.Bills.Indexes.Carrier.Has(ctx, collections.Join(b.Carrier, id)) },
+				"status":  func() (bool, error) { return k.Bills.Indexes.Status.Has(ctx, collections.Join(int32(b.Status), id)) },
+			} {
+				ok, err := has()
+				if err != nil {
+					return true, err
+				}
+				if !ok {
+					problems = append(problems, fmt.Sprintf("bill %s missing from the %s index", id, name))
+				}
+			}
+			return false, nil
+		})
+		if err == nil {
+			for name, count := range map[string]func() (uint64, error){
+				"holder":  func() (uint64, error) { return countKeys(ctx, k.Bills.Indexes.Holder) },
+				"carrier": func() (uint64, error) { return countKeys(ctx, k.Bills.Indexes.Carrier) },
+				"status":  func() (uint64, error) { return countKeys(ctx, k.Bills.Indexes.Status) },
+			} {
+				c, cerr := count()
+				if cerr != nil {
+					err = cerr
+					break
+				}
+				if c != n {
+					problems = append(problems, fmt.Sprintf("the %s index has %d entries for %d bills", name, c, n))
+				}
+			}
+		}
+		return report("bill-indexes", problems, err)
+	}
+}
+
+// BillHistoryInvariant: every bill's history has history_len entries,
+// numbered 1..n, each chaining to the previous head, ending in history_head.
+func BillHistoryInvariant(k Keeper) sdk.Invariant {
+	return func(ctx sdk.Context) (string, bool) {
+		var problems []string
+		err := k.Bills.Walk(ctx, nil, func(id string, b types.Bill) (bool, error) {
+			head, seq := types.GenesisHead, uint64(0)
+			err := k.History.Walk(ctx, collections.NewPrefixedPairRange[string, uint64](id), func(key collections.Pair[string, uint64], e types.HistoryEntry) (bool, error) {
+				seq++
+				if key.K2() != seq || types.ChainHead(head, e) != e.Head {
+					problems = append(problems, fmt.Sprintf("bill %s: history entry %d does not chain", id, key.K2()))
+					return true, nil
+				}
+				head = e.Head
+				return false, nil
+			})
+			if err != nil {
+				return true, err
+			}
+			if seq != b.HistoryLen || head != b.HistoryHead {
+				problems = append(problems, fmt.Sprintf("bill %s: %d history entries ending in %s; bill says %d ending in %s", id, seq, head, b.HistoryLen, b.HistoryHead))
+			}
+			return false, nil
+		})
+		return report("bill-history", problems, err)
+	}
+}
+
+type keyWalker[K any] interface {
+	Walk(ctx context.Context, r collections.Ranger[K], fn func(K) (bool, error)) error
+}
+
+func countKeys[K any](ctx context.Context, ks keyWalker[K]) (uint64, error) {
+	var n uint64
+	err := ks.Walk(ctx, nil, func(K) (bool, error) { n++; return false, nil })
+	return n, err
+}
+
+func report(route string, problems []string, err error) (string, bool) {
+	if err != nil {
+		problems = append(problems, "error: "+err.Error())
+	}
+	msg := fmt.Sprintf("%d problem(s)\n", len(problems))
+	for _, p := range problems {
+		msg += "  " + p + "\n"
+	}
+	return sdk.FormatInvariant(types.ModuleName, route, msg), len(problems) > 0
+}

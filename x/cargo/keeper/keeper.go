@@ -1,0 +1,133 @@
+// Package keeper holds x/cargo's state and its state transitions.
+package keeper
+
+import (
+	"context"
+	"fmt"
+
+	"cosmossdk.io/collections"
+	"cosmossdk.io/collections/indexes"
+	"cosmossdk.io/core/address"
+	"cosmossdk.io/core/store"
+	"cosmossdk.io/log"
+
+	"github.com/cosmos/cosmos-sdk/codec"
+	sdk "github.com/cosmos/cosmos-sdk/types"
+
+	"github.com/tradechain/tradechain/x/cargo/types"
+)
+
+// BillIndexes are the secondary indexes of bills.
+type BillIndexes struct {
+	Holder  *MultiIndex[string, string, types.Bill]
+	Carrier *MultiIndex[string, string, types.Bill]
+	Status  *MultiIndex[int32, string, types.Bill]
+}
+
+// IndexesList implements collections.Indexes.
+func (i BillIndexes) IndexesList() []collections.Index[string, types.Bill] {
+	return []collections.Index[string, types.Bill]{i.Holder, i.Carrier, i.Status}
+}
+
+// PartyIndexes are the secondary indexes of parties.
+type PartyIndexes struct {
+	Code *indexes.Unique[string, string, types.Party]
+}
+
+// IndexesList implements collections.Indexes.
+func (i PartyIndexes) IndexesList() []collections.Index[string, types.Party] {
+	return []collections.Index[string, types.Party]{i.Code}
+}
+
+// ConsentIndexes are the secondary indexes of consents.
+type ConsentIndexes struct {
+	Granter *MultiIndex[string, uint64, types.Consent]
+	Grantee *MultiIndex[string, uint64, types.Consent]
+}
+
+// IndexesList implements collections.Indexes.
+func (i ConsentIndexes) IndexesList() []collections.Index[uint64, types.Consent] {
+	return []collections.Index[uint64, types.Consent]{i.Granter, i.Grantee}
+}
+
+// Keeper is x/cargo's state. The whole layout is the collections below.
+type Keeper struct {
+	cdc          codec.BinaryCodec
+	addressCodec address.Codec
+	// authority is the governance account: it may update params and parties.
+	authority string
+
+	Schema collections.Schema
+	Params collections.Item[types.Params]
+	// Parties by bech32 address; unique index by party code.
+	Parties *collections.IndexedMap[string, types.Party, PartyIndexes]
+	// Bills by id, indexed by holder, carrier and status.
+	Bills *collections.IndexedMap[string, types.Bill, BillIndexes]
+	// History of each bill: (bill id, sequence) -> entry; sequence starts at 1.
+	History collections.Map[collections.Pair[string, uint64], types.HistoryEntry]
+	// Milestones of each bill: (bill id, sequence) -> milestone.
+	Milestones collections.Map[collections.Pair[string, uint64], types.Milestone]
+	// MilestoneCount of each bill, so the limit is checked without a scan.
+	MilestoneCount collections.Map[string, uint64]
+	// Documents by hash (lower-case hex SHA-256).
+	Documents collections.Map[string, types.Document]
+	// Consents by id, indexed by granter and grantee.
+	Consents   *collections.IndexedMap[uint64, types.Consent, ConsentIndexes]
+	ConsentSeq collections.Sequence
+}
+
+// NewKeeper builds the keeper. authority is the x/gov module account address.
+func NewKeeper(cdc codec.BinaryCodec, storeService store.KVStoreService, addressCodec address.Codec, authority string) Keeper {
+	if _, err := addressCodec.StringToBytes(authority); err != nil {
+		panic(fmt.Errorf("invalid cargo authority address: %w", err))
+	}
+	sb := collections.NewSchemaBuilder(storeService)
+	k := Keeper{
+		cdc:          cdc,
+		addressCodec: addressCodec,
+		authority:    authority,
+		Params:       collections.NewItem(sb, types.ParamsKey, "params", codec.CollValue[types.Params](cdc)),
+		Parties: collections.NewIndexedMap(sb, types.PartiesKey, "parties", collections.StringKey, codec.CollValue[types.Party](cdc),
+			PartyIndexes{
+				Code: indexes.NewUnique(sb, types.PartiesByCodeKey, "parties_by_code", collections.StringKey, collections.StringKey,
+					func(_ string, p types.Party) (string, error) { return p.Code, nil }),
+			}),
+		Bills: collections.NewIndexedMap(sb, types.BillsKey, "bills", collections.StringKey, codec.CollValue[types.Bill](cdc),
+			BillIndexes{
+				Holder: NewMultiIndex(sb, types.BillsByHolderKey, "bills_by_holder", collections.StringKey, collections.StringKey,
+					func(_ string, b types.Bill) string { return b.Holder }),
+				Carrier: NewMultiIndex(sb, types.BillsByCarrierKey, "bills_by_carrier", collections.StringKey, collections.StringKey,
+					func(_ string, b types.Bill) string { return b.Carrier }),
+				Status: NewMultiIndex(sb, types.BillsByStatusKey, "bills_by_status", collections.Int32Key, collections.StringKey,
+					func(_ string, b types.Bill) int32 { return int32(b.Status) }),
+			}),
+		History: collections.NewMap(sb, types.HistoryKey, "history",
+			collections.PairKeyCodec(collections.StringKey, collections.Uint64Key), codec.CollValue[types.HistoryEntry](cdc)),
+		Milestones: collections.NewMap(sb, types.MilestonesKey, "milestones",
+			collections.PairKeyCodec(collections.StringKey, collections.Uint64Key), codec.CollValue[types.Milestone](cdc)),
+		MilestoneCount: collections.NewMap(sb, types.MilestoneCountKey, "milestone_count", collections.StringKey, collections.Uint64Value),
+		Documents:      collections.NewMap(sb, types.DocumentsKey, "documents", collections.StringKey, codec.CollValue[types.Document](cdc)),
+		Consents: collections.NewIndexedMap(sb, types.ConsentsKey, "consents", collections.Uint64Key, codec.CollValue[types.Consent](cdc),
+			ConsentIndexes{
+				Granter: NewMultiIndex(sb, types.ConsentsByGranterKey, "consents_by_granter", collections.StringKey, collections.Uint64Key,
+					func(_ uint64, c types.Consent) string { return c.Granter }),
+				Grantee: NewMultiIndex(sb, types.ConsentsByGranteeKey, "consents_by_grantee", collections.StringKey, collections.Uint64Key,
+					func(_ uint64, c types.Consent) string { return c.Grantee }),
+			}),
+		ConsentSeq: collections.NewSequence(sb, types.ConsentSeqKey, "consent_seq"),
+	}
+	schema, err := sb.Build()
+	if err != nil {
+		panic(err)
+	}
+	k.Schema = schema
+	return k
+}
+
+// Authority returns the governance authority address.
+func (k Keeper) Authority() string { return k.authority }
+
+// Logger returns the module logger.
+func (k Keeper) Logger(ctx context.Context) log.Logger {
+	return sdk.UnwrapSDKContext(ctx).Logger().With("module", "x/"+types.ModuleName)
+}

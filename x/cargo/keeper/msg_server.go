@@ -1,0 +1,562 @@
+package keeper
+
+import (
+	"context"
+	"time"
+
+	errorsmod "cosmossdk.io/errors"
+
+	sdk "github.com/cosmos/cosmos-sdk/types"
+
+	"github.com/tradechain/tradechain/x/cargo/types"
+)
+
+type msgServer struct{ Keeper }
+
+var _ types.MsgServer = msgServer{}
+
+// NewMsgServerImpl returns the x/cargo Msg service.
+func NewMsgServerImpl(k Keeper) types.MsgServer { return msgServer{k} }
+
+// validate runs a message's stateless checks. The ante handler already ran
+// them for txs; messages dispatched by authz or gov come here directly.
+func validate(m interface{ ValidateBasic() error }) error { return m.ValidateBasic() }
+
+func (s msgServer) IssueBill(ctx context.Context, m *types.MsgIssueBill) (*types.MsgIssueBillResponse, error) {
+	if err := validate(m); err != nil {
+		return nil, err
+	}
+	carrier, err := s.ActivePartyWithRole(ctx, m.Carrier, types.ROLE_CARRIER)
+	if err != nil {
+		return nil, err
+	}
+	for _, named := range []struct{ field, addr string }{{"issue_to", m.IssueTo}, {"consignee", m.Consignee}, {"endorsee", m.Endorsee}} {
+		if named.addr == "" {
+			continue
+		}
+		if _, err := s.ActiveParty(ctx, named.addr); err != nil {
+			return nil, errorsmod.Wrapf(err, "%s", named.field)
+		}
+	}
+	sdkCtx := sdk.UnwrapSDKContext(ctx)
+	issued, _ := types.ParseDate("issue_date", m.IssueDate)
+	if issued.After(sdkCtx.BlockTime().Add(24 * time.Hour)) {
+		return nil, errorsmod.Wrapf(types.ErrInvalidDate, "issue_date %s is in the future (block time %s)", m.IssueDate, sdkCtx.BlockTime().UTC().Format(types.DateLayout))
+	}
+	id := types.BillID(carrier.Code, m.TransportDocumentReference)
+	if has, err := s.Bills.Has(ctx, id); err != nil {
+		return nil, err
+	} else if has {
+		return nil, errorsmod.Wrapf(types.ErrBillExists, "bill %s was already issued on this zone; use a new transportDocumentReference", id)
+	}
+	// The transport document backs exactly one bill: anchoring its hash first
+	// refuses a second bill for the same document.
+	if err := s.anchor(ctx, m.DocumentHash, "TRANSPORT_DOCUMENT", id, m.Carrier); err != nil {
+		return nil, err
+	}
+	b := types.Bill{
+		Id:                 id,
+		Carrier:            m.Carrier,
+		Type:               m.Type,
+		Mode:               m.Mode,
+		Holder:             m.IssueTo,
+		Shipper:            m.IssueTo,
+		Consignee:          m.Consignee,
+		Endorsee:           m.Endorsee,
+		DocumentHash:       m.DocumentHash,
+		Version:            1,
+		PortOfLoading:      m.PortOfLoading,
+		PortOfDischarge:    m.PortOfDischarge,
+		IssueDate:          m.IssueDate,
+		ShippedOnBoardDate: m.ShippedOnBoardDate,
+		Status:             types.BILL_STATUS_ISSUED,
+		HomeZone:           sdkCtx.ChainID(),
+		Trace:              types.ClassID,
+		HistoryHead:        types.GenesisHead,
+	}
+	if err := s.record(ctx, &b, ActionIssue, m.Carrier, "", m.IssueTo, ""); err != nil {
+		return nil, err
+	}
+	if err := sdkCtx.EventManager().EmitTypedEvent(&types.EventBillIssued{
+		BillId: id, Carrier: m.Carrier, Holder: m.IssueTo, Type: m.Type, Mode: m.Mode, DocumentHash: m.DocumentHash,
+	}); err != nil {
+		return nil, err
+	}
+	return &types.MsgIssueBillResponse{BillId: id}, nil
+}
+
+func (s msgServer) TransferBill(ctx context.Context, m *types.MsgTransferBill) (*types.MsgTransferBillResponse, error) {
+	if err := validate(m); err != nil {
+		return nil, err
+	}
+	b, err := s.holderBill(ctx, m.Holder, m.BillId)
+	if err != nil {
+		return nil, err
+	}
+	switch {
+	case b.Type == types.BILL_TYPE_SWB:
+		return nil, errorsmod.Wrapf(types.ErrNotTransferable, "bill %s is a sea waybill: it is never transferred", b.Id)
+	case b.Mode == types.BILL_MODE_TO_ORDER:
+		return nil, errorsmod.Wrapf(types.ErrNotTransferable, "bill %s is to order: it moves by endorsement (endorse-bill) or after a blank endorsement", b.Id)
+	case b.Mode == types.BILL_MODE_STRAIGHT && m.To != b.Consignee:
+		return nil, errorsmod.Wrapf(types.ErrNotTransferable, "bill %s is a straight bill: it can go only to its consignee %s", b.Id, b.Consignee)
+	}
+	if _, err := s.ActiveParty(ctx, m.To); err != nil {
+		return nil, errorsmod.Wrap(err, "to")
+	}
+	if err := s.moveControl(ctx, &b, ActionTransfer, m.Holder, m.To); err != nil {
+		return nil, err
+	}
+	return &types.MsgTransferBillResponse{}, nil
+}
+
+func (s msgServer) EndorseBill(ctx context.Context, m *types.MsgEndorseBill) (*types.MsgEndorseBillResponse, error) {
+	if err := validate(m); err != nil {
+		return nil, err
+	}
+	b, err := s.holderBill(ctx, m.Holder, m.BillId)
+	if err != nil {
+		return nil, err
+	}
+	if b.Mode != types.BILL_MODE_TO_ORDER {
+		return nil, errorsmod.Wrapf(types.ErrNotTransferable, "only a TO_ORDER bill is endorsed; bill %s is %s", b.Id, b.Mode)
+	}
+	if _, err := s.ActiveParty(ctx, m.Endorsee); err != nil {
+		return nil, errorsmod.Wrap(err, "endorsee")
+	}
+	b.Endorsee = m.Endorsee
+	if err := s.moveControl(ctx, &b, ActionEndorse, m.Holder, m.Endorsee); err != nil {
+		return nil, err
+	}
+	return &types.MsgEndorseBillResponse{}, nil
+}
+
+func (s msgServer) BlankEndorseBill(ctx context.Context, m *types.MsgBlankEndorseBill) (*types.MsgBlankEndorseBillResponse, error) {
+	if err := validate(m); err != nil {
+		return nil, err
+	}
+	b, err := s.holderBill(ctx, m.Holder, m.BillId)
+	if err != nil {
+		return nil, err
+	}
+	if b.Mode != types.BILL_MODE_TO_ORDER {
+		return nil, errorsmod.Wrapf(types.ErrNotTransferable, "only a TO_ORDER bill can be blank-endorsed; bill %s is %s", b.Id, b.Mode)
+	}
+	b.Mode, b.Endorsee = types.BILL_MODE_BLANK, ""
+	if err := s.record(ctx, &b, ActionBlankEndorse, m.Holder, m.Holder, m.Holder, ""); err != nil {
+		return nil, err
+	}
+	if err := sdk.UnwrapSDKContext(ctx).EventManager().EmitTypedEvent(&types.EventBillBlankEndorsed{BillId: b.Id, Holder: m.Holder}); err != nil {
+		return nil, err
+	}
+	return &types.MsgBlankEndorseBillResponse{}, nil
+}
+
+func (s msgServer) RequestSurrender(ctx context.Context, m *types.MsgRequestSurrender) (*types.MsgRequestSurrenderResponse, error) {
+	if err := validate(m); err != nil {
+		return nil, err
+	}
+	b, err := s.holderBill(ctx, m.Holder, m.BillId)
+	if err != nil {
+		return nil, err
+	}
+	action := ActionSurrenderForDelivery
+	b.Status = types.BILL_STATUS_PENDING_SURRENDER_FOR_DELIVERY
+	if m.Purpose == types.SURRENDER_PURPOSE_AMENDMENT {
+		action = ActionSurrenderForAmend
+		b.Status = types.BILL_STATUS_PENDING_SURRENDER_FOR_AMENDMENT
+	}
+	b.Surrender = &types.Surrender{Purpose: m.Purpose, Reason: m.Reason, RequestedBy: m.Holder}
+	if err := s.record(ctx, &b, action, m.Holder, m.Holder, b.Carrier, m.Reason); err != nil {
+		return nil, err
+	}
+	if err := sdk.UnwrapSDKContext(ctx).EventManager().EmitTypedEvent(&types.EventSurrenderRequested{
+		BillId: b.Id, Holder: m.Holder, Purpose: m.Purpose, Reason: m.Reason,
+	}); err != nil {
+		return nil, err
+	}
+	return &types.MsgRequestSurrenderResponse{}, nil
+}
+
+func (s msgServer) AcceptSurrender(ctx context.Context, m *types.MsgAcceptSurrender) (*types.MsgAcceptSurrenderResponse, error) {
+	if err := validate(m); err != nil {
+		return nil, err
+	}
+	b, err := s.carrierBill(ctx, m.Carrier, m.BillId,
+		types.BILL_STATUS_PENDING_SURRENDER_FOR_DELIVERY, types.BILL_STATUS_PENDING_SURRENDER_FOR_AMENDMENT)
+	if err != nil {
+		return nil, err
+	}
+	purpose := b.Surrender.Purpose
+	b.Status = types.BILL_STATUS_SURRENDERED_FOR_DELIVERY
+	if purpose == types.SURRENDER_PURPOSE_AMENDMENT {
+		b.Status = types.BILL_STATUS_SURRENDERED_FOR_AMENDMENT
+	}
+	// Surrender passes control back to the carrier.
+	from := b.Holder
+	b.Holder = b.Carrier
+	if err := s.record(ctx, &b, ActionSurrenderAccepted, m.Carrier, from, b.Carrier, ""); err != nil {
+		return nil, err
+	}
+	if err := sdk.UnwrapSDKContext(ctx).EventManager().EmitTypedEvent(&types.EventSurrenderAccepted{
+		BillId: b.Id, Purpose: purpose, Status: b.Status,
+	}); err != nil {
+		return nil, err
+	}
+	return &types.MsgAcceptSurrenderResponse{}, nil
+}
+
+func (s msgServer) RejectSurrender(ctx context.Context, m *types.MsgRejectSurrender) (*types.MsgRejectSurrenderResponse, error) {
+	if err := validate(m); err != nil {
+		return nil, err
+	}
+	if err := s.checkText(ctx, "reason", m.Reason); err != nil {
+		return nil, err
+	}
+	b, err := s.carrierBill(ctx, m.Carrier, m.BillId,
+		types.BILL_STATUS_PENDING_SURRENDER_FOR_DELIVERY, types.BILL_STATUS_PENDING_SURRENDER_FOR_AMENDMENT)
+	if err != nil {
+		return nil, err
+	}
+	b.Status, b.Surrender = types.BILL_STATUS_ISSUED, nil
+	if err := s.record(ctx, &b, ActionSurrenderRejected, m.Carrier, b.Carrier, b.Holder, m.Reason); err != nil {
+		return nil, err
+	}
+	if err := sdk.UnwrapSDKContext(ctx).EventManager().EmitTypedEvent(&types.EventSurrenderRejected{BillId: b.Id, Reason: m.Reason}); err != nil {
+		return nil, err
+	}
+	return &types.MsgRejectSurrenderResponse{}, nil
+}
+
+func (s msgServer) AmendBill(ctx context.Context, m *types.MsgAmendBill) (*types.MsgAmendBillResponse, error) {
+	if err := validate(m); err != nil {
+		return nil, err
+	}
+	b, err := s.carrierBill(ctx, m.Carrier, m.BillId, types.BILL_STATUS_SURRENDERED_FOR_AMENDMENT)
+	if err != nil {
+		return nil, err
+	}
+	if m.NewDocumentHash == b.DocumentHash {
+		return nil, errorsmod.Wrap(types.ErrInvalidField, "new_document_hash equals the current hash: an amendment changes the document")
+	}
+	if m.PortOfLoading != "" {
+		b.PortOfLoading = m.PortOfLoading
+	}
+	if m.PortOfDischarge != "" {
+		b.PortOfDischarge = m.PortOfDischarge
+	}
+	if b.PortOfLoading == b.PortOfDischarge {
+		return nil, errorsmod.Wrap(types.ErrInvalidField, "port_of_loading and port_of_discharge would be the same")
+	}
+	if m.ShippedOnBoardDate != "" {
+		if m.ShippedOnBoardDate > b.IssueDate {
+			return nil, errorsmod.Wrapf(types.ErrInvalidDate, "shipped_on_board_date %s is after the issue date %s", m.ShippedOnBoardDate, b.IssueDate)
+		}
+		b.ShippedOnBoardDate = m.ShippedOnBoardDate
+	}
+	if m.Consignee != "" {
+		if _, err := s.ActiveParty(ctx, m.Consignee); err != nil {
+			return nil, errorsmod.Wrap(err, "consignee")
+		}
+		b.Consignee = m.Consignee
+	}
+	if err := s.anchor(ctx, m.NewDocumentHash, "TRANSPORT_DOCUMENT", b.Id, m.Carrier); err != nil {
+		return nil, err
+	}
+	old := b.DocumentHash
+	b.DocumentHash = m.NewDocumentHash
+	b.Version++
+	b.Status = types.BILL_STATUS_ISSUED
+	// The reissued bill goes back to the holder who surrendered it.
+	to := b.Surrender.RequestedBy
+	b.Surrender = nil
+	b.Holder = to
+	if err := s.record(ctx, &b, ActionAmend, m.Carrier, b.Carrier, to, old); err != nil {
+		return nil, err
+	}
+	if err := sdk.UnwrapSDKContext(ctx).EventManager().EmitTypedEvent(&types.EventBillAmended{
+		BillId: b.Id, Version: b.Version, OldDocumentHash: old, NewDocumentHash: b.DocumentHash,
+	}); err != nil {
+		return nil, err
+	}
+	return &types.MsgAmendBillResponse{Version: b.Version}, nil
+}
+
+func (s msgServer) VoidBill(ctx context.Context, m *types.MsgVoidBill) (*types.MsgVoidBillResponse, error) {
+	if err := validate(m); err != nil {
+		return nil, err
+	}
+	if err := s.checkText(ctx, "reason", m.Reason); err != nil {
+		return nil, err
+	}
+	b, err := s.carrierBill(ctx, m.Carrier, m.BillId, types.BILL_STATUS_SURRENDERED_FOR_AMENDMENT)
+	if err != nil {
+		return nil, err
+	}
+	b.Status = types.BILL_STATUS_VOIDED
+	if err := s.record(ctx, &b, ActionVoid, m.Carrier, b.Holder, "", m.Reason); err != nil {
+		return nil, err
+	}
+	if err := sdk.UnwrapSDKContext(ctx).EventManager().EmitTypedEvent(&types.EventBillVoided{BillId: b.Id, Reason: m.Reason}); err != nil {
+		return nil, err
+	}
+	return &types.MsgVoidBillResponse{}, nil
+}
+
+// An actual (ACT) event may be reported late but not ahead of the block time;
+// a small allowance absorbs clock skew between the recorder and the chain.
+const actualEventSkew = time.Hour
+
+func (s msgServer) RecordMilestone(ctx context.Context, m *types.MsgRecordMilestone) (*types.MsgRecordMilestoneResponse, error) {
+	if err := validate(m); err != nil {
+		return nil, err
+	}
+	p, err := s.ActivePartyWithRole(ctx, m.Recorder, types.ROLE_CARRIER, types.ROLE_TERMINAL, types.ROLE_CUSTOMS)
+	if err != nil {
+		return nil, err
+	}
+	b, err := s.GetBill(ctx, m.BillId)
+	if err != nil {
+		return nil, err
+	}
+	if !b.IsLive() && b.Status != types.BILL_STATUS_SURRENDERED_FOR_DELIVERY {
+		return nil, errorsmod.Wrapf(types.ErrWrongStatus, "bill %s is %s: milestones are no longer recorded here", b.Id, b.Status)
+	}
+	if p.HasRole(types.ROLE_CARRIER) && !p.HasRole(types.ROLE_TERMINAL) && !p.HasRole(types.ROLE_CUSTOMS) && b.Carrier != m.Recorder {
+		return nil, errorsmod.Wrapf(types.ErrUnauthorized, "carrier %s records milestones only for its own bills; %s was issued by %s", p.Code, b.Id, b.Carrier)
+	}
+	sdkCtx := sdk.UnwrapSDKContext(ctx)
+	if m.Classifier == "ACT" && m.EventTime.After(sdkCtx.BlockTime().Add(actualEventSkew)) {
+		return nil, errorsmod.Wrapf(types.ErrInvalidDate, "an actual (ACT) event at %s is in the future (block time %s)", m.EventTime.UTC().Format(time.RFC3339), sdkCtx.BlockTime().UTC().Format(time.RFC3339))
+	}
+	params, err := s.Params.Get(ctx)
+	if err != nil {
+		return nil, err
+	}
+	n, err := s.MilestoneCount.Get(ctx, b.Id)
+	if err != nil && !isNotFound(err) {
+		return nil, err
+	}
+	if n >= uint64(params.MaxMilestonesPerBill) {
+		return nil, errorsmod.Wrapf(types.ErrTooManyMilestones, "bill %s already has %d milestones", b.Id, n)
+	}
+	n++
+	ms := types.Milestone{
+		BillId: b.Id, Sequence: n, EventCode: m.EventCode, Classifier: m.Classifier, Location: m.Location,
+		EventTime: m.EventTime.UTC(), RecordedBy: m.Recorder, Height: sdkCtx.BlockHeight(),
+	}
+	if err := s.Milestones.Set(ctx, joinKey(b.Id, n), ms); err != nil {
+		return nil, err
+	}
+	if err := s.MilestoneCount.Set(ctx, b.Id, n); err != nil {
+		return nil, err
+	}
+	if err := sdkCtx.EventManager().EmitTypedEvent(&types.EventMilestoneRecorded{
+		BillId: b.Id, Sequence: n, EventCode: m.EventCode, Classifier: m.Classifier, Location: m.Location,
+	}); err != nil {
+		return nil, err
+	}
+	return &types.MsgRecordMilestoneResponse{Sequence: n}, nil
+}
+
+func (s msgServer) AnchorDocument(ctx context.Context, m *types.MsgAnchorDocument) (*types.MsgAnchorDocumentResponse, error) {
+	if err := validate(m); err != nil {
+		return nil, err
+	}
+	if _, err := s.ActiveParty(ctx, m.Owner); err != nil {
+		return nil, err
+	}
+	if m.BillId != "" {
+		if _, err := s.GetBill(ctx, m.BillId); err != nil {
+			return nil, err
+		}
+	}
+	if err := s.anchor(ctx, m.Hash, m.DocType, m.BillId, m.Owner); err != nil {
+		return nil, err
+	}
+	if err := sdk.UnwrapSDKContext(ctx).EventManager().EmitTypedEvent(&types.EventDocumentAnchored{
+		Hash: m.Hash, DocType: m.DocType, BillId: m.BillId, Owner: m.Owner,
+	}); err != nil {
+		return nil, err
+	}
+	return &types.MsgAnchorDocumentResponse{}, nil
+}
+
+func (s msgServer) GrantConsent(ctx context.Context, m *types.MsgGrantConsent) (*types.MsgGrantConsentResponse, error) {
+	if err := validate(m); err != nil {
+		return nil, err
+	}
+	if err := s.checkText(ctx, "purpose", m.Purpose); err != nil {
+		return nil, err
+	}
+	if _, err := s.ActiveParty(ctx, m.Granter); err != nil {
+		return nil, err
+	}
+	if _, err := s.ActiveParty(ctx, m.Grantee); err != nil {
+		return nil, errorsmod.Wrap(err, "grantee")
+	}
+	sdkCtx := sdk.UnwrapSDKContext(ctx)
+	if !m.ExpiresAt.After(sdkCtx.BlockTime()) {
+		return nil, errorsmod.Wrapf(types.ErrConsentExpired, "expires_at %s is not after the block time %s",
+			m.ExpiresAt.UTC().Format(time.RFC3339), sdkCtx.BlockTime().UTC().Format(time.RFC3339))
+	}
+	if m.Scope != "*" {
+		if _, err := s.GetBill(ctx, m.Scope); err != nil {
+			return nil, errorsmod.Wrap(err, "scope")
+		}
+	}
+	id, err := s.ConsentSeq.Next(ctx)
+	if err != nil {
+		return nil, err
+	}
+	c := types.Consent{
+		Id: id, Granter: m.Granter, Grantee: m.Grantee, Scope: m.Scope, Purpose: m.Purpose,
+		GrantedAt: sdkCtx.BlockTime().UTC(), ExpiresAt: m.ExpiresAt.UTC(),
+	}
+	if err := s.Consents.Set(ctx, id, c); err != nil {
+		return nil, err
+	}
+	if err := sdkCtx.EventManager().EmitTypedEvent(&types.EventConsentGranted{
+		ConsentId: id, Granter: m.Granter, Grantee: m.Grantee, Scope: m.Scope,
+	}); err != nil {
+		return nil, err
+	}
+	return &types.MsgGrantConsentResponse{ConsentId: id}, nil
+}
+
+func (s msgServer) RevokeConsent(ctx context.Context, m *types.MsgRevokeConsent) (*types.MsgRevokeConsentResponse, error) {
+	if err := validate(m); err != nil {
+		return nil, err
+	}
+	c, err := s.Consents.Get(ctx, m.ConsentId)
+	if isNotFound(err) {
+		return nil, errorsmod.Wrapf(types.ErrConsentNotFound, "no consent %d", m.ConsentId)
+	} else if err != nil {
+		return nil, err
+	}
+	if c.Granter != m.Granter {
+		return nil, errorsmod.Wrapf(types.ErrUnauthorized, "consent %d was granted by %s", c.Id, c.Granter)
+	}
+	if c.Revoked {
+		return nil, errorsmod.Wrapf(types.ErrConsentNotFound, "consent %d is already revoked", c.Id)
+	}
+	c.Revoked = true
+	if err := s.Consents.Set(ctx, c.Id, c); err != nil {
+		return nil, err
+	}
+	if err := sdk.UnwrapSDKContext(ctx).EventManager().EmitTypedEvent(&types.EventConsentRevoked{ConsentId: c.Id, Granter: c.Granter}); err != nil {
+		return nil, err
+	}
+	return &types.MsgRevokeConsentResponse{}, nil
+}
+
+// requireRosterAuthority accepts the governance authority or the params admin.
+func (s msgServer) requireRosterAuthority(ctx context.Context, signer string) error {
+	if signer == s.authority {
+		return nil
+	}
+	p, err := s.Params.Get(ctx)
+	if err != nil {
+		return err
+	}
+	if p.Admin != "" && signer == p.Admin {
+		return nil
+	}
+	return errorsmod.Wrapf(types.ErrUnauthorized, "%s may not manage parties: only the governance authority %s or the cargo admin may", signer, s.authority)
+}
+
+func (s msgServer) RegisterParty(ctx context.Context, m *types.MsgRegisterParty) (*types.MsgRegisterPartyResponse, error) {
+	if err := validate(m); err != nil {
+		return nil, err
+	}
+	if err := s.requireRosterAuthority(ctx, m.Authority); err != nil {
+		return nil, err
+	}
+	if err := s.checkText(ctx, "party name", m.Party.Name); err != nil {
+		return nil, err
+	}
+	if has, err := s.Parties.Has(ctx, m.Party.Address); err != nil {
+		return nil, err
+	} else if has {
+		return nil, errorsmod.Wrapf(types.ErrPartyExists, "%s is already registered; use update-party", m.Party.Address)
+	}
+	if err := s.requireFreeCode(ctx, m.Party); err != nil {
+		return nil, err
+	}
+	p := m.Party
+	p.Active = true
+	if err := s.Parties.Set(ctx, p.Address, p); err != nil {
+		return nil, err
+	}
+	if err := sdk.UnwrapSDKContext(ctx).EventManager().EmitTypedEvent(&types.EventPartyRegistered{Address: p.Address, Code: p.Code, Roles: p.Roles}); err != nil {
+		return nil, err
+	}
+	return &types.MsgRegisterPartyResponse{}, nil
+}
+
+func (s msgServer) UpdateParty(ctx context.Context, m *types.MsgUpdateParty) (*types.MsgUpdatePartyResponse, error) {
+	if err := validate(m); err != nil {
+		return nil, err
+	}
+	if err := s.requireRosterAuthority(ctx, m.Authority); err != nil {
+		return nil, err
+	}
+	if err := s.checkText(ctx, "party name", m.Party.Name); err != nil {
+		return nil, err
+	}
+	if _, err := s.GetParty(ctx, m.Party.Address); err != nil {
+		return nil, err
+	}
+	if err := s.requireFreeCode(ctx, m.Party); err != nil {
+		return nil, err
+	}
+	if err := s.Parties.Set(ctx, m.Party.Address, m.Party); err != nil {
+		return nil, err
+	}
+	if err := sdk.UnwrapSDKContext(ctx).EventManager().EmitTypedEvent(&types.EventPartyUpdated{
+		Address: m.Party.Address, Code: m.Party.Code, Roles: m.Party.Roles, Active: m.Party.Active,
+	}); err != nil {
+		return nil, err
+	}
+	return &types.MsgUpdatePartyResponse{}, nil
+}
+
+// requireFreeCode refuses a party code held by another address.
+func (s msgServer) requireFreeCode(ctx context.Context, p types.Party) error {
+	owner, err := s.Parties.Indexes.Code.MatchExact(ctx, p.Code)
+	if isNotFound(err) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	if owner != p.Address {
+		return errorsmod.Wrapf(types.ErrPartyExists, "party code %s is already used by %s", p.Code, owner)
+	}
+	return nil
+}
+
+func (s msgServer) UpdateParams(ctx context.Context, m *types.MsgUpdateParams) (*types.MsgUpdateParamsResponse, error) {
+	if err := validate(m); err != nil {
+		return nil, err
+	}
+	if m.Authority != s.authority {
+		return nil, errorsmod.Wrapf(types.ErrUnauthorized, "only the governance authority %s may update params", s.authority)
+	}
+	if err := s.Params.Set(ctx, m.Params); err != nil {
+		return nil, err
+	}
+	if err := sdk.UnwrapSDKContext(ctx).EventManager().EmitTypedEvent(&types.EventParamsUpdated{Params: &m.Params}); err != nil {
+		return nil, err
+	}
+	return &types.MsgUpdateParamsResponse{}, nil
+}
+
+// checkText applies the params bound on a free-text field.
+func (k Keeper) checkText(ctx context.Context, field, s string) error {
+	limit, err := k.textLimit(ctx)
+	if err != nil {
+		return err
+	}
+	return types.ValidateOptionalText(field, s, limit)
+}

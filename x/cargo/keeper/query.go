@@ -1,0 +1,193 @@
+package keeper
+
+import (
+	"context"
+
+	"cosmossdk.io/collections"
+	errorsmod "cosmossdk.io/errors"
+
+	"github.com/cosmos/cosmos-sdk/types/query"
+
+	"google.golang.org/grpc/codes"
+	"google.golang.org/grpc/status"
+
+	"github.com/tradechain/tradechain/x/cargo/types"
+)
+
+type queryServer struct{ Keeper }
+
+var _ types.QueryServer = queryServer{}
+
+// NewQueryServerImpl returns the x/cargo Query service.
+func NewQueryServerImpl(k Keeper) types.QueryServer { return queryServer{k} }
+
+func notFound(err error) error {
+	if err == nil {
+		return nil
+	}
+	if errorsmod.IsOf(err, types.ErrPartyNotFound, types.ErrBillNotFound, types.ErrDocumentNotFound) {
+		return status.Error(codes.NotFound, err.Error())
+	}
+	return err
+}
+
+func (q queryServer) Party(ctx context.Context, req *types.QueryPartyRequest) (*types.QueryPartyResponse, error) {
+	if req == nil || req.Address == "" {
+		return nil, status.Error(codes.InvalidArgument, "address is required")
+	}
+	p, err := q.GetParty(ctx, req.Address)
+	if err != nil {
+		return nil, notFound(err)
+	}
+	return &types.QueryPartyResponse{Party: p}, nil
+}
+
+func (q queryServer) Parties(ctx context.Context, req *types.QueryPartiesRequest) (*types.QueryPartiesResponse, error) {
+	if req == nil {
+		req = &types.QueryPartiesRequest{}
+	}
+	parties, page, err := query.CollectionPaginate(ctx, q.Keeper.Parties, req.Pagination,
+		func(_ string, p types.Party) (types.Party, error) { return p, nil })
+	if err != nil {
+		return nil, status.Error(codes.InvalidArgument, err.Error())
+	}
+	return &types.QueryPartiesResponse{Parties: parties, Pagination: page}, nil
+}
+
+func (q queryServer) Bill(ctx context.Context, req *types.QueryBillRequest) (*types.QueryBillResponse, error) {
+	if req == nil || req.Id == "" {
+		return nil, status.Error(codes.InvalidArgument, "id is required")
+	}
+	b, err := q.GetBill(ctx, req.Id)
+	if err != nil {
+		return nil, notFound(err)
+	}
+	return &types.QueryBillResponse{Bill: b}, nil
+}
+
+func (q queryServer) Bills(ctx context.Context, req *types.QueryBillsRequest) (*types.QueryBillsResponse, error) {
+	if req == nil {
+		req = &types.QueryBillsRequest{}
+	}
+	filters := 0
+	for _, set := range []bool{req.Holder != "", req.Carrier != "", req.Status != types.BILL_STATUS_UNSPECIFIED} {
+		if set {
+			filters++
+		}
+	}
+	if filters > 1 {
+		return nil, status.Error(codes.InvalidArgument, "filter by at most one of holder, carrier, status")
+	}
+	load := func(key collections.Pair[string, string]) (types.Bill, error) {
+		return q.Keeper.Bills.Get(ctx, key.K2())
+	}
+	var (
+		bills []types.Bill
+		page  *query.PageResponse
+		err   error
+	)
+	switch {
+	case req.Holder != "":
+		bills, page, err = query.CollectionPaginate(ctx, q.Keeper.Bills.Indexes.Holder, req.Pagination,
+			func(key collections.Pair[string, string], _ collections.NoValue) (types.Bill, error) {
+				return load(key)
+			},
+			query.WithCollectionPaginationPairPrefix[string, string](req.Holder))
+	case req.Carrier != "":
+		bills, page, err = query.CollectionPaginate(ctx, q.Keeper.Bills.Indexes.Carrier, req.Pagination,
+			func(key collections.Pair[string, string], _ collections.NoValue) (types.Bill, error) {
+				return load(key)
+			},
+			query.WithCollectionPaginationPairPrefix[string, string](req.Carrier))
+	case req.Status != types.BILL_STATUS_UNSPECIFIED:
+		bills, page, err = query.CollectionPaginate(ctx, q.Keeper.Bills.Indexes.Status, req.Pagination,
+			func(key collections.Pair[int32, string], _ collections.NoValue) (types.Bill, error) {
+				return q.Keeper.Bills.Get(ctx, key.K2())
+			},
+			query.WithCollectionPaginationPairPrefix[int32, string](int32(req.Status)))
+	default:
+		bills, page, err = query.CollectionPaginate(ctx, q.Keeper.Bills, req.Pagination,
+			func(_ string, b types.Bill) (types.Bill, error) { return b, nil })
+	}
+	if err != nil {
+		return nil, status.Error(codes.InvalidArgument, err.Error())
+	}
+	return &types.QueryBillsResponse{Bills: bills, Pagination: page}, nil
+}
+
+func (q queryServer) BillHistory(ctx context.Context, req *types.QueryBillHistoryRequest) (*types.QueryBillHistoryResponse, error) {
+	if req == nil || req.Id == "" {
+		return nil, status.Error(codes.InvalidArgument, "id is required")
+	}
+	if _, err := q.GetBill(ctx, req.Id); err != nil {
+		return nil, notFound(err)
+	}
+	entries, page, err := query.CollectionPaginate(ctx, q.Keeper.History, req.Pagination,
+		func(_ collections.Pair[string, uint64], e types.HistoryEntry) (types.HistoryEntry, error) {
+			return e, nil
+		},
+		query.WithCollectionPaginationPairPrefix[string, uint64](req.Id))
+	if err != nil {
+		return nil, status.Error(codes.InvalidArgument, err.Error())
+	}
+	return &types.QueryBillHistoryResponse{Entries: entries, Pagination: page}, nil
+}
+
+func (q queryServer) Milestones(ctx context.Context, req *types.QueryMilestonesRequest) (*types.QueryMilestonesResponse, error) {
+	if req == nil || req.Id == "" {
+		return nil, status.Error(codes.InvalidArgument, "id is required")
+	}
+	if _, err := q.GetBill(ctx, req.Id); err != nil {
+		return nil, notFound(err)
+	}
+	ms, page, err := query.CollectionPaginate(ctx, q.Keeper.Milestones, req.Pagination,
+		func(_ collections.Pair[string, uint64], m types.Milestone) (types.Milestone, error) { return m, nil },
+		query.WithCollectionPaginationPairPrefix[string, uint64](req.Id))
+	if err != nil {
+		return nil, status.Error(codes.InvalidArgument, err.Error())
+	}
+	return &types.QueryMilestonesResponse{Milestones: ms, Pagination: page}, nil
+}
+
+func (q queryServer) Document(ctx context.Context, req *types.QueryDocumentRequest) (*types.QueryDocumentResponse, error) {
+	if req == nil {
+		return nil, status.Error(codes.InvalidArgument, "hash is required")
+	}
+	if err := types.ValidateHash("hash", req.Hash); err != nil {
+		return nil, status.Error(codes.InvalidArgument, err.Error())
+	}
+	d, err := q.Keeper.Documents.Get(ctx, req.Hash)
+	if isNotFound(err) {
+		return nil, status.Errorf(codes.NotFound, "document %s is not anchored on this zone", req.Hash)
+	} else if err != nil {
+		return nil, err
+	}
+	return &types.QueryDocumentResponse{Document: d}, nil
+}
+
+func (q queryServer) Consents(ctx context.Context, req *types.QueryConsentsRequest) (*types.QueryConsentsResponse, error) {
+	if req == nil || (req.Granter == "") == (req.Grantee == "") {
+		return nil, status.Error(codes.InvalidArgument, "give exactly one of granter or grantee")
+	}
+	idx, who := q.Keeper.Consents.Indexes.Granter, req.Granter
+	if req.Grantee != "" {
+		idx, who = q.Keeper.Consents.Indexes.Grantee, req.Grantee
+	}
+	cs, page, err := query.CollectionPaginate(ctx, idx, req.Pagination,
+		func(key collections.Pair[string, uint64], _ collections.NoValue) (types.Consent, error) {
+			return q.Keeper.Consents.Get(ctx, key.K2())
+		},
+		query.WithCollectionPaginationPairPrefix[string, uint64](who))
+	if err != nil {
+		return nil, status.Error(codes.InvalidArgument, err.Error())
+	}
+	return &types.QueryConsentsResponse{Consents: cs, Pagination: page}, nil
+}
+
+func (q queryServer) Params(ctx context.Context, _ *types.QueryParamsRequest) (*types.QueryParamsResponse, error) {
+	p, err := q.Keeper.Params.Get(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return &types.QueryParamsResponse{Params: p}, nil
+}

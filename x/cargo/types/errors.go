@@ -1,0 +1,35 @@
+package types
+
+import errorsmod "cosmossdk.io/errors"
+
+// x/cargo errors. Codes are part of the public contract: never renumber.
+var (
+	ErrInvalidAddress    = errorsmod.Register(ModuleName, 2, "invalid address")
+	ErrUnauthorized      = errorsmod.Register(ModuleName, 3, "signer is not allowed to do this")
+	ErrPartyNotFound     = errorsmod.Register(ModuleName, 4, "party not registered")
+	ErrPartyExists       = errorsmod.Register(ModuleName, 5, "party already registered")
+	ErrPartyInactive     = errorsmod.Register(ModuleName, 6, "party is deactivated")
+	ErrWrongRole         = errorsmod.Register(ModuleName, 7, "party lacks the required role")
+	ErrBillNotFound      = errorsmod.Register(ModuleName, 8, "bill not found")
+	ErrBillExists        = errorsmod.Register(ModuleName, 9, "bill id already exists")
+	ErrNotHolder         = errorsmod.Register(ModuleName, 10, "signer is not the holder of the bill")
+	ErrWrongStatus       = errorsmod.Register(ModuleName, 11, "bill is not in a state that allows this")
+	ErrNotTransferable   = errorsmod.Register(ModuleName, 12, "bill cannot be transferred this way")
+	ErrLiened            = errorsmod.Register(ModuleName, 13, "bill is under a lien")
+	ErrInvalidField      = errorsmod.Register(ModuleName, 14, "invalid field")
+	ErrInvalidHash       = errorsmod.Register(ModuleName, 15, "invalid hash: want 64 lower-case hex characters (SHA-256)")
+	ErrInvalidLocode     = errorsmod.Register(ModuleName, 16, "invalid UN/LOCODE: want 2 letters country + 3 letters/digits 2-9, e.g. CNSHA")
+	ErrInvalidDate       = errorsmod.Register(ModuleName, 17, "invalid date")
+	ErrUnknownEventCode  = errorsmod.Register(ModuleName, 18, "unknown DCSA event code or classifier")
+	ErrDocumentExists    = errorsmod.Register(ModuleName, 19, "document hash already anchored")
+	ErrDocumentNotFound  = errorsmod.Register(ModuleName, 20, "document not anchored")
+	ErrConsentNotFound   = errorsmod.Register(ModuleName, 21, "consent not found")
+	ErrConsentExpired    = errorsmod.Register(ModuleName, 22, "consent expiry is not in the future")
+	ErrTooManyMilestones = errorsmod.Register(ModuleName, 23, "bill has reached the milestone limit")
+	ErrNoLien            = errorsmod.Register(ModuleName, 24, "bill carries no such lien")
+	ErrInvalidGenesis    = errorsmod.Register(ModuleName, 25, "invalid genesis state")
+	ErrInvalidPacket     = errorsmod.Register(ModuleName, 26, "invalid cargo packet")
+	ErrInvalidChannel    = errorsmod.Register(ModuleName, 27, "invalid cargo channel")
+	ErrBillLive          = errorsmod.Register(ModuleName, 28, "bill is already live on this zone")
+	ErrRecordTampered    = errorsmod.Register(ModuleName, 29, "bill record changed on the way")
+)

@@ -1,0 +1,158 @@
+package types
+
+import (
+	errorsmod "cosmossdk.io/errors"
+)
+
+// DefaultGenesis returns the default x/cargo genesis: default params, empty state.
+func DefaultGenesis() *GenesisState {
+	return &GenesisState{Params: DefaultParams(), NextConsentId: 1}
+}
+
+// Validate checks a genesis state: every record is well formed, ids are unique,
+// every history chain recomputes to its bill's head, and every milestone,
+// history entry and consent refers to something that exists.
+func (gs GenesisState) Validate() error {
+	if err := gs.Params.Validate(); err != nil {
+		return errorsmod.Wrap(ErrInvalidGenesis, err.Error())
+	}
+	addrs, codes := map[string]bool{}, map[string]bool{}
+	for _, p := range gs.Parties {
+		if err := p.Validate(); err != nil {
+			return errorsmod.Wrapf(ErrInvalidGenesis, "party %s: %v", p.Address, err)
+		}
+		if addrs[p.Address] || codes[p.Code] {
+			return errorsmod.Wrapf(ErrInvalidGenesis, "party %s / code %s listed twice", p.Address, p.Code)
+		}
+		addrs[p.Address], codes[p.Code] = true, true
+	}
+	bills := map[string]*Bill{}
+	for i := range gs.Bills {
+		b := &gs.Bills[i]
+		if err := b.Validate(); err != nil {
+			return errorsmod.Wrapf(ErrInvalidGenesis, "bill %s: %v", b.Id, err)
+		}
+		if bills[b.Id] != nil {
+			return errorsmod.Wrapf(ErrInvalidGenesis, "bill %s listed twice", b.Id)
+		}
+		bills[b.Id] = b
+	}
+	// History entries are exported in (bill id, sequence) order.
+	heads := map[string]string{}
+	lens := map[string]uint64{}
+	for _, e := range gs.History {
+		b := bills[e.BillId]
+		if b == nil {
+			return errorsmod.Wrapf(ErrInvalidGenesis, "history entry for unknown bill %s", e.BillId)
+		}
+		if e.Sequence != lens[e.BillId]+1 {
+			return errorsmod.Wrapf(ErrInvalidGenesis, "bill %s history out of order at %d", e.BillId, e.Sequence)
+		}
+		prev := heads[e.BillId]
+		if prev == "" {
+			prev = GenesisHead
+		}
+		if err := ValidateHash("history head", e.Head); err != nil || ChainHead(prev, e) != e.Head {
+			return errorsmod.Wrapf(ErrInvalidGenesis, "bill %s history entry %d does not chain to the previous head", e.BillId, e.Sequence)
+		}
+		heads[e.BillId], lens[e.BillId] = e.Head, e.Sequence
+	}
+	for id, b := range bills {
+		head := heads[id]
+		if head == "" {
+			head = GenesisHead
+		}
+		if b.HistoryLen != lens[id] || b.HistoryHead != head {
+			return errorsmod.Wrapf(ErrInvalidGenesis, "bill %s: history has %d entries ending in %s, the bill says %d ending in %s",
+				id, lens[id], head, b.HistoryLen, b.HistoryHead)
+		}
+	}
+	for _, m := range gs.Milestones {
+		if bills[m.BillId] == nil {
+			return errorsmod.Wrapf(ErrInvalidGenesis, "milestone for unknown bill %s", m.BillId)
+		}
+	}
+	docs := map[string]bool{}
+	for _, d := range gs.Documents {
+		if err := ValidateHash("document hash", d.Hash); err != nil {
+			return errorsmod.Wrap(ErrInvalidGenesis, err.Error())
+		}
+		if docs[d.Hash] {
+			return errorsmod.Wrapf(ErrInvalidGenesis, "document %s listed twice", d.Hash)
+		}
+		docs[d.Hash] = true
+	}
+	ids := map[uint64]bool{}
+	for _, c := range gs.Consents {
+		if c.Id == 0 || c.Id >= gs.NextConsentId || ids[c.Id] {
+			return errorsmod.Wrapf(ErrInvalidGenesis, "consent id %d is zero, repeated or not below next_consent_id %d", c.Id, gs.NextConsentId)
+		}
+		ids[c.Id] = true
+		if err := ValidateAddress("granter", c.Granter); err != nil {
+			return errorsmod.Wrap(ErrInvalidGenesis, err.Error())
+		}
+		if err := ValidateAddress("grantee", c.Grantee); err != nil {
+			return errorsmod.Wrap(ErrInvalidGenesis, err.Error())
+		}
+	}
+	if gs.NextConsentId == 0 {
+		return errorsmod.Wrap(ErrInvalidGenesis, "next_consent_id must be at least 1")
+	}
+	return nil
+}
+
+// Validate checks that a bill record is well formed (used for genesis and for
+// records arriving over IBC).
+func (b Bill) Validate() error {
+	if err := ValidateBillID(b.Id); err != nil {
+		return err
+	}
+	if err := ValidateAddress("carrier", b.Carrier); err != nil {
+		return err
+	}
+	if err := ValidateAddress("holder", b.Holder); err != nil {
+		return err
+	}
+	if err := ValidateOptionalAddress("shipper", b.Shipper); err != nil {
+		return err
+	}
+	if err := ValidateOptionalAddress("consignee", b.Consignee); err != nil {
+		return err
+	}
+	if err := ValidateOptionalAddress("endorsee", b.Endorsee); err != nil {
+		return err
+	}
+	if err := ValidateHash("document_hash", b.DocumentHash); err != nil {
+		return err
+	}
+	if err := ValidateHash("history_head", b.HistoryHead); err != nil {
+		return err
+	}
+	if err := ValidateLocode("port_of_loading", b.PortOfLoading); err != nil {
+		return err
+	}
+	if err := ValidateLocode("port_of_discharge", b.PortOfDischarge); err != nil {
+		return err
+	}
+	if _, err := ParseDate("issue_date", b.IssueDate); err != nil {
+		return err
+	}
+	if b.ShippedOnBoardDate != "" {
+		if _, err := ParseDate("shipped_on_board_date", b.ShippedOnBoardDate); err != nil {
+			return err
+		}
+	}
+	if _, ok := BillStatus_name[int32(b.Status)]; !ok || b.Status == BILL_STATUS_UNSPECIFIED {
+		return errorsmod.Wrapf(ErrInvalidField, "unknown status %d", b.Status)
+	}
+	if _, ok := BillType_name[int32(b.Type)]; !ok || b.Type == BILL_TYPE_UNSPECIFIED {
+		return errorsmod.Wrapf(ErrInvalidField, "unknown type %d", b.Type)
+	}
+	if _, ok := BillMode_name[int32(b.Mode)]; !ok || b.Mode == BILL_MODE_UNSPECIFIED {
+		return errorsmod.Wrapf(ErrInvalidField, "unknown mode %d", b.Mode)
+	}
+	if b.Version == 0 {
+		return errorsmod.Wrap(ErrInvalidField, "version starts at 1")
+	}
+	return nil
+}

@@ -1,0 +1,35 @@
+package types
+
+import "cosmossdk.io/collections"
+
+const (
+	// ModuleName is the name of the module, its store key and router key.
+	ModuleName = "cargo"
+	StoreKey   = ModuleName
+
+	// PortID is the IBC port eBLs travel on.
+	PortID = "cargo"
+	// Version is the IBC channel version of the cargo port (ICS-721 v1).
+	Version = "ics721-1"
+	// ClassID is the ICS-721 class of eBLs on their home zone.
+	ClassID = "ebl"
+)
+
+// Store prefixes: one per collection, declared once.
+var (
+	ParamsKey            = collections.NewPrefix(0)
+	PartiesKey           = collections.NewPrefix(1)
+	PartiesByCodeKey     = collections.NewPrefix(2)
+	BillsKey             = collections.NewPrefix(3)
+	BillsByHolderKey     = collections.NewPrefix(4)
+	BillsByCarrierKey    = collections.NewPrefix(5)
+	BillsByStatusKey     = collections.NewPrefix(6)
+	HistoryKey           = collections.NewPrefix(7)
+	MilestonesKey        = collections.NewPrefix(8)
+	DocumentsKey         = collections.NewPrefix(9)
+	ConsentsKey          = collections.NewPrefix(10)
+	ConsentsByGranterKey = collections.NewPrefix(11)
+	ConsentsByGranteeKey = collections.NewPrefix(12)
+	ConsentSeqKey        = collections.NewPrefix(13)
+	MilestoneCountKey    = collections.NewPrefix(14)
+)
