@@ -113,6 +113,10 @@ import (
 	ibckeeper "github.com/cosmos/ibc-go/v8/modules/core/keeper"
 	ibctm "github.com/cosmos/ibc-go/v8/modules/light-clients/07-tendermint"
 	ibctestingtypes "github.com/cosmos/ibc-go/v8/testing/types"
+
+	"github.com/tradechain/tradechain/x/cargo"
+	cargokeeper "github.com/tradechain/tradechain/x/cargo/keeper"
+	cargotypes "github.com/tradechain/tradechain/x/cargo/types"
 )
 
 // DefaultNodeHome is the default home folder of tradechaind (~/.tradechain).
@@ -165,6 +169,9 @@ type App struct {
 	// IBC keepers (IBCKeeper is a pointer so its router can be set after creation)
 	IBCKeeper      *ibckeeper.Keeper
 	TransferKeeper ibctransferkeeper.Keeper
+
+	// Trade modules
+	CargoKeeper cargokeeper.Keeper
 
 	// Capabilities scoped to each IBC application; the scope name equals the
 	// application's IBC router key.
@@ -223,8 +230,8 @@ func New(
 		distrtypes.StoreKey, slashingtypes.StoreKey, govtypes.StoreKey, paramstypes.StoreKey,
 		ibcexported.StoreKey, upgradetypes.StoreKey, feegrant.StoreKey, evidencetypes.StoreKey,
 		ibctransfertypes.StoreKey, capabilitytypes.StoreKey, authzkeeper.StoreKey,
-		consensusparamtypes.StoreKey,
-		// x/cargo and x/tradefinance store keys are added here.
+		consensusparamtypes.StoreKey, cargotypes.StoreKey,
+		// x/tradefinance's store key is added here.
 	)
 	if err := bApp.RegisterStreamingServices(appOpts, keys); err != nil {
 		panic(err)
@@ -308,8 +315,10 @@ func New(
 		app.IBCKeeper.ChannelKeeper, app.IBCKeeper.PortKeeper,
 		app.AccountKeeper, app.BankKeeper, scopedTransferKeeper, authority)
 
-	// x/cargo and x/tradefinance keepers are created here; x/tradefinance
-	// receives x/cargo's keeper through its expected-keeper interface.
+	app.CargoKeeper = cargokeeper.NewKeeper(appCodec, runtime.NewKVStoreService(keys[cargotypes.StoreKey]),
+		app.AccountKeeper.AddressCodec(), authority)
+	// x/tradefinance's keeper is created here; it receives x/cargo's keeper
+	// through its expected-keeper interface.
 
 	ibcRouter := porttypes.NewRouter()
 	ibcRouter.AddRoute(ibctransfertypes.ModuleName, transfer.NewIBCModule(app.TransferKeeper))
@@ -340,7 +349,8 @@ func New(
 		ibc.NewAppModule(app.IBCKeeper),
 		transfer.NewAppModule(app.TransferKeeper),
 		ibctm.NewAppModule(),
-		// x/cargo and x/tradefinance app modules are registered here.
+		cargo.NewAppModule(appCodec, app.CargoKeeper),
+		// x/tradefinance's app module is registered here.
 	)
 
 	app.BasicModuleManager = module.NewBasicManagerFromManager(app.ModuleManager, map[string]module.AppModuleBasic{
@@ -378,7 +388,7 @@ func New(
 		slashingtypes.ModuleName, govtypes.ModuleName, crisistypes.ModuleName,
 		ibcexported.ModuleName, genutiltypes.ModuleName, evidencetypes.ModuleName, authz.ModuleName,
 		ibctransfertypes.ModuleName, feegrant.ModuleName, paramstypes.ModuleName, upgradetypes.ModuleName,
-		consensusparamtypes.ModuleName,
+		consensusparamtypes.ModuleName, cargotypes.ModuleName,
 	}
 	app.ModuleManager.SetOrderInitGenesis(genesisModuleOrder...)
 	app.ModuleManager.SetOrderExportGenesis(genesisModuleOrder...)

@@ -269,3 +269,10 @@ func markValueDone(stack []*frame) {
 		stack[n-1].wantKey = true
 	}
 }
+
+// RawHash returns the lower-case hex SHA-256 of data as it is (for non-JSON
+// documents such as PDF invoices).
+func RawHash(data []byte) string {
+	sum := sha256.Sum256(data)
+	return hex.EncodeToString(sum[:])
+}

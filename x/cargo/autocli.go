@@ -1,0 +1,65 @@
+package cargo
+
+import (
+	autocliv1 "cosmossdk.io/api/cosmos/autocli/v1"
+)
+
+// AutoCLIOptions describes the generated CLI. Hand-written commands
+// (issue-bill --document, verify-document) come from client/cli and are
+// enhanced with the generated ones.
+func (AppModule) AutoCLIOptions() *autocliv1.ModuleOptions {
+	return &autocliv1.ModuleOptions{
+		Query: &autocliv1.ServiceCommandDescriptor{
+			Service:              "tradechain.cargo.v1.Query",
+			EnhanceCustomCommand: true,
+			RpcCommandOptions: []*autocliv1.RpcCommandOptions{
+				{RpcMethod: "Party", Use: "party [address]", Short: "Show a registered party", PositionalArgs: []*autocliv1.PositionalArgDescriptor{{ProtoField: "address"}}},
+				{RpcMethod: "Parties", Use: "parties", Short: "List the zone's parties"},
+				{RpcMethod: "Bill", Use: "bill [id]", Short: "Show a bill's control record", PositionalArgs: []*autocliv1.PositionalArgDescriptor{{ProtoField: "id"}}},
+				{RpcMethod: "Bills", Use: "bills", Short: "List bills (filter with --holder, --carrier or --status)"},
+				{RpcMethod: "BillHistory", Use: "history [id]", Short: "Show a bill's hash-chained history", PositionalArgs: []*autocliv1.PositionalArgDescriptor{{ProtoField: "id"}}},
+				{RpcMethod: "Milestones", Use: "milestones [id]", Short: "Show a bill's DCSA milestones", PositionalArgs: []*autocliv1.PositionalArgDescriptor{{ProtoField: "id"}}},
+				{RpcMethod: "Document", Use: "document [hash]", Short: "Show an anchored document by its SHA-256", PositionalArgs: []*autocliv1.PositionalArgDescriptor{{ProtoField: "hash"}}},
+				{RpcMethod: "Consents", Use: "consents", Short: "List consents (--granter or --grantee)"},
+				{RpcMethod: "Params", Use: "params", Short: "Show the module parameters"},
+			},
+		},
+		Tx: &autocliv1.ServiceCommandDescriptor{
+			Service:              "tradechain.cargo.v1.Msg",
+			EnhanceCustomCommand: true,
+			RpcCommandOptions: []*autocliv1.RpcCommandOptions{
+				{RpcMethod: "IssueBill", Skip: true}, // hand-written: issue-bill --document
+				{RpcMethod: "TransferBill", Use: "transfer-bill [bill-id] [to]", Short: "Transfer possession of a BLANK (or STRAIGHT, to its consignee) bill",
+					PositionalArgs: []*autocliv1.PositionalArgDescriptor{{ProtoField: "bill_id"}, {ProtoField: "to"}}},
+				{RpcMethod: "EndorseBill", Use: "endorse-bill [bill-id] [endorsee]", Short: "Endorse a TO_ORDER bill to a named endorsee",
+					PositionalArgs: []*autocliv1.PositionalArgDescriptor{{ProtoField: "bill_id"}, {ProtoField: "endorsee"}}},
+				{RpcMethod: "BlankEndorseBill", Use: "blank-endorse-bill [bill-id]", Short: "Blank-endorse a TO_ORDER bill",
+					PositionalArgs: []*autocliv1.PositionalArgDescriptor{{ProtoField: "bill_id"}}},
+				{RpcMethod: "RequestSurrender", Use: "request-surrender [bill-id] [purpose]", Short: "Surrender a bill to its carrier (purpose SURRENDER_PURPOSE_DELIVERY or SURRENDER_PURPOSE_AMENDMENT; --reason SWTP|COD|SWI for an amendment)",
+					PositionalArgs: []*autocliv1.PositionalArgDescriptor{{ProtoField: "bill_id"}, {ProtoField: "purpose"}}},
+				{RpcMethod: "AcceptSurrender", Use: "accept-surrender [bill-id]", Short: "Accept a surrender (carrier)",
+					PositionalArgs: []*autocliv1.PositionalArgDescriptor{{ProtoField: "bill_id"}}},
+				{RpcMethod: "RejectSurrender", Use: "reject-surrender [bill-id] [reason]", Short: "Reject a surrender (carrier)",
+					PositionalArgs: []*autocliv1.PositionalArgDescriptor{{ProtoField: "bill_id"}, {ProtoField: "reason"}}},
+				{RpcMethod: "AmendBill", Use: "amend-bill [bill-id] [new-document-hash]", Short: "Reissue a bill surrendered for amendment (carrier)",
+					PositionalArgs: []*autocliv1.PositionalArgDescriptor{{ProtoField: "bill_id"}, {ProtoField: "new_document_hash"}}},
+				{RpcMethod: "VoidBill", Use: "void-bill [bill-id] [reason]", Short: "Void a bill surrendered for amendment (carrier)",
+					PositionalArgs: []*autocliv1.PositionalArgDescriptor{{ProtoField: "bill_id"}, {ProtoField: "reason"}}},
+				{RpcMethod: "RecordMilestone", Use: "record-milestone [bill-id] [event-code] [classifier] [location] [event-time]",
+					Short: "Record a DCSA event (GTIN LOAD DEPA ARRI DISC GTOT CUSR CUSI CUSS INSP; PLN EST ACT; UN/LOCODE; RFC 3339 time)",
+					PositionalArgs: []*autocliv1.PositionalArgDescriptor{{ProtoField: "bill_id"}, {ProtoField: "event_code"}, {ProtoField: "classifier"}, {ProtoField: "location"}, {ProtoField: "event_time"}}},
+				{RpcMethod: "AnchorDocument", Use: "anchor-document [hash] [doc-type]", Short: "Anchor a trade document's SHA-256 (--bill-id to link it to a bill)",
+					PositionalArgs: []*autocliv1.PositionalArgDescriptor{{ProtoField: "hash"}, {ProtoField: "doc_type"}}},
+				{RpcMethod: "GrantConsent", Use: "grant-consent [grantee] [scope] [purpose] [expires-at]", Short: "Let a party rely on your trade data (scope: a bill id or *)",
+					PositionalArgs: []*autocliv1.PositionalArgDescriptor{{ProtoField: "grantee"}, {ProtoField: "scope"}, {ProtoField: "purpose"}, {ProtoField: "expires_at"}}},
+				{RpcMethod: "RevokeConsent", Use: "revoke-consent [consent-id]", Short: "Revoke a consent you granted",
+					PositionalArgs: []*autocliv1.PositionalArgDescriptor{{ProtoField: "consent_id"}}},
+				{RpcMethod: "RegisterParty", Use: "register-party [party-json]", Short: "Register a party (governance authority or cargo admin)",
+					PositionalArgs: []*autocliv1.PositionalArgDescriptor{{ProtoField: "party"}}},
+				{RpcMethod: "UpdateParty", Use: "update-party [party-json]", Short: "Update or deactivate a party (governance authority or cargo admin)",
+					PositionalArgs: []*autocliv1.PositionalArgDescriptor{{ProtoField: "party"}}},
+				{RpcMethod: "UpdateParams", Skip: true}, // governance proposal
+			},
+		},
+	}
+}

@@ -1,0 +1,195 @@
+// Package cli holds the hand-written x/cargo commands; autocli generates the rest.
+package cli
+
+import (
+	"fmt"
+	"os"
+	"strings"
+	"time"
+
+	"github.com/spf13/cobra"
+	"google.golang.org/grpc/codes"
+	"google.golang.org/grpc/status"
+
+	"github.com/cosmos/cosmos-sdk/client"
+	"github.com/cosmos/cosmos-sdk/client/flags"
+	"github.com/cosmos/cosmos-sdk/client/tx"
+
+	"github.com/tradechain/tradechain/x/cargo/dcsa"
+	"github.com/tradechain/tradechain/x/cargo/types"
+)
+
+const (
+	flagDocument  = "document"
+	flagIssueTo   = "issue-to"
+	flagConsignee = "consignee"
+	flagEndorsee  = "endorsee"
+	flagIssueDate = "issue-date"
+)
+
+// TxCmd returns the module's tx command with the hand-written subcommands.
+func TxCmd() *cobra.Command {
+	cmd := &cobra.Command{
+		Use:                        types.ModuleName,
+		Short:                      "eBL, milestone, document and consent transactions",
+		DisableFlagParsing:         true,
+		SuggestionsMinimumDistance: 2,
+		RunE:                       client.ValidateCmd,
+	}
+	cmd.AddCommand(IssueBillCmd())
+	return cmd
+}
+
+// QueryCmd returns the module's query command with the hand-written subcommands.
+func QueryCmd() *cobra.Command {
+	cmd := &cobra.Command{
+		Use:                        types.ModuleName,
+		Short:                      "Query parties, bills, milestones, documents and consents",
+		DisableFlagParsing:         true,
+		SuggestionsMinimumDistance: 2,
+		RunE:                       client.ValidateCmd,
+	}
+	cmd.AddCommand(VerifyDocumentCmd())
+	return cmd
+}
+
+// IssueBillCmd issues a bill from a DCSA eBL 3.0 transport document.
+func IssueBillCmd() *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   "issue-bill --document FILE --issue-to ADDRESS [--consignee ADDRESS] [--endorsee ADDRESS]",
+		Short: "Issue an eBL from a DCSA eBL 3.0 transport-document JSON (carrier)",
+		Long: `Reads a DCSA eBL 3.0 transport document, checks its required fields and status
+(APPROVED or ISSUED; a DRAFT is refused), computes the SHA-256 of its RFC 8785
+canonical JSON, and issues the bill with the on-chain fields taken from it:
+reference, type (BOL/SWB), mode (isToOrder and endorsee), ports of loading and
+discharge, shipped-on-board date. The document itself stays with you.
+
+The signer must be a registered CARRIER whose party code is the document's
+carrierCode; the bill id is <carrierCode>-<transportDocumentReference>.`,
+		Example: "tradechaind tx cargo issue-bill --document examples/ebl-shanghai-hongkong.json --issue-to trade1... --endorsee trade1... --from carrier",
+		Args:    cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			clientCtx, err := client.GetClientTxContext(cmd)
+			if err != nil {
+				return err
+			}
+			path, _ := cmd.Flags().GetString(flagDocument)
+			doc, err := readDocument(path)
+			if err != nil {
+				return err
+			}
+			carrier := clientCtx.GetFromAddress().String()
+			party, err := types.NewQueryClient(clientCtx).Party(cmd.Context(), &types.QueryPartyRequest{Address: carrier})
+			if err != nil {
+				return fmt.Errorf("the signer %s must be a registered carrier: %w", carrier, err)
+			}
+			if party.Party.Code != doc.CarrierCode {
+				return fmt.Errorf("the document's carrierCode is %s but the signer is registered as %s", doc.CarrierCode, party.Party.Code)
+			}
+			issueTo, _ := cmd.Flags().GetString(flagIssueTo)
+			consignee, _ := cmd.Flags().GetString(flagConsignee)
+			endorsee, _ := cmd.Flags().GetString(flagEndorsee)
+			issueDate, _ := cmd.Flags().GetString(flagIssueDate)
+			if issueDate == "" {
+				issueDate = doc.IssueDate
+			}
+			if issueDate == "" {
+				issueDate = time.Now().UTC().Format(types.DateLayout)
+			}
+			msg := &types.MsgIssueBill{
+				Carrier:                    carrier,
+				TransportDocumentReference: doc.Reference,
+				Type:                       types.BillType(types.BillType_value["BILL_TYPE_"+doc.TypeCode]),
+				Mode:                       types.BillMode(types.BillMode_value["BILL_MODE_"+doc.Mode()]),
+				IssueTo:                    issueTo,
+				Consignee:                  consignee,
+				Endorsee:                   endorsee,
+				DocumentHash:               doc.Hash,
+				PortOfLoading:              doc.PortOfLoading,
+				PortOfDischarge:            doc.PortOfDischarge,
+				IssueDate:                  issueDate,
+				ShippedOnBoardDate:         doc.ShippedOnBoardDate,
+			}
+			if doc.Mode() == "BLANK" && endorsee != "" {
+				return fmt.Errorf("the document names no endorsee (blank endorsed): drop --%s", flagEndorsee)
+			}
+			if err := msg.ValidateBasic(); err != nil {
+				return err
+			}
+			return tx.GenerateOrBroadcastTxCLI(clientCtx, cmd.Flags(), msg)
+		},
+	}
+	cmd.Flags().String(flagDocument, "", "DCSA eBL 3.0 transport document (JSON file)")
+	cmd.Flags().String(flagIssueTo, "", "address of the party that receives control (the shipper)")
+	cmd.Flags().String(flagConsignee, "", "address of the named consignee (required for a straight bill)")
+	cmd.Flags().String(flagEndorsee, "", "address of the endorsee named in the document (to-order bills)")
+	cmd.Flags().String(flagIssueDate, "", "issue date YYYY-MM-DD (default: the document's issueDate, else today, UTC)")
+	_ = cmd.MarkFlagRequired(flagDocument)
+	_ = cmd.MarkFlagRequired(flagIssueTo)
+	flags.AddTxFlagsToCmd(cmd)
+	return cmd
+}
+
+// VerifyDocumentCmd hashes a local file and reports whether it is anchored.
+func VerifyDocumentCmd() *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   "verify-document FILE",
+		Short: "Hash a local document and say whether, by whom and for which bill it is anchored",
+		Long: `Computes the SHA-256 the chain uses for FILE — of the RFC 8785 canonical form
+for JSON (such as a DCSA transport document), of the raw bytes otherwise — and
+looks it up. Exits non-zero if the document is not anchored on this zone.`,
+		Args: cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			clientCtx, err := client.GetClientQueryContext(cmd)
+			if err != nil {
+				return err
+			}
+			bz, err := os.ReadFile(args[0])
+			if err != nil {
+				return err
+			}
+			hash, err := DocumentHash(bz)
+			if err != nil {
+				return err
+			}
+			res, err := types.NewQueryClient(clientCtx).Document(cmd.Context(), &types.QueryDocumentRequest{Hash: hash})
+			if status.Code(err) == codes.NotFound {
+				return fmt.Errorf("NOT ANCHORED: %s (sha256 %s) is not anchored on %s", args[0], hash, clientCtx.ChainID)
+			}
+			if err != nil {
+				return err
+			}
+			return clientCtx.PrintProto(res)
+		},
+	}
+	flags.AddQueryFlagsToCmd(cmd)
+	return cmd
+}
+
+// DocumentHash is the hash the chain binds a document by: SHA-256 of the RFC
+// 8785 canonical JSON for JSON documents, of the raw bytes otherwise.
+func DocumentHash(bz []byte) (string, error) {
+	trimmed := strings.TrimSpace(string(bz))
+	if strings.HasPrefix(trimmed, "{") || strings.HasPrefix(trimmed, "[") {
+		return dcsa.Hash(bz)
+	}
+	return dcsa.RawHash(bz), nil
+}
+
+func readDocument(path string) (*dcsa.TransportDocument, error) {
+	if path == "" {
+		return nil, fmt.Errorf("--%s is required", flagDocument)
+	}
+	bz, err := os.ReadFile(path)
+	if err != nil {
+		return nil, err
+	}
+	if len(bz) > dcsa.MaxDocumentSize {
+		return nil, fmt.Errorf("%s is larger than %d bytes", path, dcsa.MaxDocumentSize)
+	}
+	doc, err := dcsa.Parse(bz)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	return doc, nil
+}
