@@ -118,9 +118,8 @@ func NewChain(tb testing.TB, opts ...Option) *Chain {
 	c := &Chain{T: tb, App: a, DB: db, ChainID: DefaultChainID, ValSet: valSet, rng: rand.New(rand.NewSource(1))}
 	var genAccs []authtypes.GenesisAccount
 	var balances []banktypes.Balance
-	for i := 0; i < s.accounts; i++ {
-		priv := secp256k1.GenPrivKeyFromSecret([]byte(fmt.Sprintf("tradechain-test-account-%d", i)))
-		acc := &Account{PrivKey: priv, Address: sdk.AccAddress(priv.PubKey().Address())}
+	for _, acc := range AccountsFor(s.accounts) {
+		priv := acc.PrivKey
 		c.Accounts = append(c.Accounts, acc)
 		genAccs = append(genAccs, authtypes.NewBaseAccount(acc.Address, priv.PubKey(), 0, 0))
 		balances = append(balances, banktypes.Balance{
@@ -153,6 +152,17 @@ func NewChain(tb testing.TB, opts ...Option) *Chain {
 		acc.Number = a.AccountKeeper.GetAccount(c.Context(), acc.Address).GetAccountNumber()
 	}
 	return c
+}
+
+// AccountsFor returns the n deterministic test accounts NewChain funds, so a
+// genesis edit can refer to them before the chain exists.
+func AccountsFor(n int) []*Account {
+	accs := make([]*Account, n)
+	for i := range accs {
+		priv := secp256k1.GenPrivKeyFromSecret([]byte(fmt.Sprintf("tradechain-test-account-%d", i)))
+		accs[i] = &Account{PrivKey: priv, Address: sdk.AccAddress(priv.PubKey().Address())}
+	}
+	return accs
 }
 
 // Context returns a read-only context on the last committed state.

@@ -1,0 +1,73 @@
+// Package testutil sets up a tradechain test chain with a registered roster of
+// cargo parties, for x/cargo's tests and for modules built on it.
+package testutil
+
+import (
+	"encoding/json"
+	"testing"
+	"time"
+
+	"github.com/tradechain/tradechain/app"
+	tctestutil "github.com/tradechain/tradechain/testutil"
+	"github.com/tradechain/tradechain/x/cargo/types"
+)
+
+// Roster indexes into Chain.Accounts.
+const (
+	Admin = iota
+	Carrier
+	Exporter
+	Importer
+	Bank
+	Terminal
+	Customs
+	Retired // registered but deactivated
+	Stranger // not registered
+	Carrier2
+	NumAccounts
+)
+
+// Codes of the registered parties.
+var Codes = map[int]string{
+	Carrier: "COS", Exporter: "SHPE", Importer: "KBCT", Bank: "HKBK",
+	Terminal: "HIT", Customs: "HKCED", Retired: "OLDT", Carrier2: "MSC",
+}
+
+var roles = map[int][]types.Role{
+	Carrier: {types.ROLE_CARRIER}, Exporter: {types.ROLE_TRADER}, Importer: {types.ROLE_TRADER},
+	Bank: {types.ROLE_BANK}, Terminal: {types.ROLE_TERMINAL}, Customs: {types.ROLE_CUSTOMS},
+	Retired: {types.ROLE_TRADER}, Carrier2: {types.ROLE_CARRIER},
+}
+
+// GenesisTime is the block time of the fixture's first block.
+var GenesisTime = time.Date(2026, 5, 4, 8, 0, 0, 0, time.UTC)
+
+// NewChain returns a test chain whose cargo genesis names Accounts[Admin] as
+// the roster admin and registers the roster above.
+func NewChain(t testing.TB, opts ...tctestutil.Option) *tctestutil.Chain {
+	t.Helper()
+	opts = append([]tctestutil.Option{
+		tctestutil.WithAccounts(NumAccounts),
+		tctestutil.WithGenesis(func(a *app.App, gs app.GenesisState) {
+			accs := tctestutil.AccountsFor(NumAccounts)
+			cg := types.DefaultGenesis()
+			cg.Params.Admin = accs[Admin].String()
+			for i := 0; i < NumAccounts; i++ {
+				code, ok := Codes[i]
+				if !ok {
+					continue
+				}
+				cg.Parties = append(cg.Parties, types.Party{
+					Address: accs[i].String(), Code: code, Name: "Party " + code,
+					Jurisdiction: "HK", Roles: roles[i], Active: i != Retired,
+				})
+			}
+			bz, err := a.AppCodec().MarshalJSON(cg)
+			if err != nil {
+				panic(err)
+			}
+			gs[types.ModuleName] = json.RawMessage(bz)
+		}),
+	}, opts...)
+	return tctestutil.NewChain(t, opts...)
+}
