@@ -215,13 +215,13 @@ func (c *Chain) DeliverBlockAt(t time.Time, txs ...[]byte) *abci.ResponseFinaliz
 func (c *Chain) NextBlock() { c.DeliverBlock() }
 
 // Deliver signs msgs as signer, delivers them as one tx in its own block and
-// returns the tx result. A tx that fails in the block does not advance the
-// signer's sequence only if it failed before the ante handler's increment;
-// callers that expect failure should use Check first if that matters.
+// returns the tx result. The signer's sequence is then re-read from state: a
+// tx refused by the ante handler before its sequence increment leaves it as it was.
 func (c *Chain) Deliver(signer *Account, msgs ...sdk.Msg) *abci.ExecTxResult {
 	c.T.Helper()
 	res := c.DeliverBlock(c.SignTx(signer, msgs...))
 	require.Len(c.T, res.TxResults, 1)
+	signer.Sequence = c.App.AccountKeeper.GetAccount(c.Context(), signer.Address).GetSequence()
 	return res.TxResults[0]
 }
 
