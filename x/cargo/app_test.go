@@ -24,7 +24,7 @@ func TestSignedTxLifecycle(t *testing.T) {
 	res := c.MustDeliver(carrier, &types.MsgIssueBill{
 		Carrier: carrier.String(), TransportDocumentReference: "COSU6385270140", Type: types.BILL_TYPE_BOL,
 		Mode: types.BILL_MODE_TO_ORDER, IssueTo: exporter.String(), Endorsee: exporter.String(),
-		DocumentHash: "9b74c9897bac770ffc029102a200c5de6b8a4d7c2a6d8f4e9f0a1b2c3d4e5f60",
+		DocumentHash:  "9b74c9897bac770ffc029102a200c5de6b8a4d7c2a6d8f4e9f0a1b2c3d4e5f60",
 		PortOfLoading: "CNSHA", PortOfDischarge: "HKHKG", IssueDate: "2026-05-03", ShippedOnBoardDate: "2026-05-03",
 	})
 	require.True(t, eventEmitted(res.Events, "tradechain.cargo.v1.EventBillIssued"))
@@ -76,4 +76,3 @@ func eventEmitted(events []abci.Event, typ string) bool {
 	}
 	return false
 }
-

@@ -48,21 +48,21 @@ func (d TransportDocument) Mode() string {
 }
 
 type rawDocument struct {
-	TransportDocumentReference    string  `json:"transportDocumentReference"`
-	TransportDocumentSubReference string  `json:"transportDocumentSubReference"`
-	TransportDocumentStatus       string  `json:"transportDocumentStatus"`
-	TransportDocumentTypeCode     string  `json:"transportDocumentTypeCode"`
-	IsShippedOnBoardType          *bool   `json:"isShippedOnBoardType"`
-	IsElectronic                  *bool   `json:"isElectronic"`
-	IsToOrder                     *bool   `json:"isToOrder"`
-	CarrierCode                   string  `json:"carrierCode"`
-	CarrierCodeListProvider       string  `json:"carrierCodeListProvider"`
-	IssueDate                     string  `json:"issueDate"`
-	ShippedOnBoardDate            string  `json:"shippedOnBoardDate"`
-	ReceiptTypeAtOrigin           string  `json:"receiptTypeAtOrigin"`
-	DeliveryTypeAtDestination     string  `json:"deliveryTypeAtDestination"`
-	CargoMovementTypeAtOrigin     string  `json:"cargoMovementTypeAtOrigin"`
-	CargoMovementTypeAtDest       string  `json:"cargoMovementTypeAtDestination"`
+	TransportDocumentReference    string `json:"transportDocumentReference"`
+	TransportDocumentSubReference string `json:"transportDocumentSubReference"`
+	TransportDocumentStatus       string `json:"transportDocumentStatus"`
+	TransportDocumentTypeCode     string `json:"transportDocumentTypeCode"`
+	IsShippedOnBoardType          *bool  `json:"isShippedOnBoardType"`
+	IsElectronic                  *bool  `json:"isElectronic"`
+	IsToOrder                     *bool  `json:"isToOrder"`
+	CarrierCode                   string `json:"carrierCode"`
+	CarrierCodeListProvider       string `json:"carrierCodeListProvider"`
+	IssueDate                     string `json:"issueDate"`
+	ShippedOnBoardDate            string `json:"shippedOnBoardDate"`
+	ReceiptTypeAtOrigin           string `json:"receiptTypeAtOrigin"`
+	DeliveryTypeAtDestination     string `json:"deliveryTypeAtDestination"`
+	CargoMovementTypeAtOrigin     string `json:"cargoMovementTypeAtOrigin"`
+	CargoMovementTypeAtDest       string `json:"cargoMovementTypeAtDestination"`
 	Transports                    *struct {
 		PortOfLoading   *location `json:"portOfLoading"`
 		PortOfDischarge *location `json:"portOfDischarge"`

@@ -21,6 +21,7 @@ import (
 //   - I3 divestment: after a transfer the previous holder can do nothing with it;
 //   - I6 integrity: a bill's document hash changes only by AMEND, with version+1;
 //   - every registered invariant holds.
+//
 // Each action runs on a cache of the state and is written only if it
 // succeeds, as a transaction would be.
 func TestLifecycleStateMachine(t *testing.T) {

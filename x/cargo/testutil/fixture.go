@@ -21,7 +21,7 @@ const (
 	Bank
 	Terminal
 	Customs
-	Retired // registered but deactivated
+	Retired  // registered but deactivated
 	Stranger // not registered
 	Carrier2
 	NumAccounts

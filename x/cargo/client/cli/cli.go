@@ -36,7 +36,7 @@ func TxCmd() *cobra.Command {
 		SuggestionsMinimumDistance: 2,
 		RunE:                       client.ValidateCmd,
 	}
-	cmd.AddCommand(IssueBillCmd())
+	cmd.AddCommand(IssueBillCmd(), RequestSurrenderCmd(), RecordMilestoneCmd(), GrantConsentCmd())
 	return cmd
 }
 
@@ -192,4 +192,98 @@ func readDocument(path string) (*dcsa.TransportDocument, error) {
 		return nil, fmt.Errorf("%s: %w", path, err)
 	}
 	return doc, nil
+}
+
+// RecordMilestoneCmd records a DCSA track-and-trace event.
+func RecordMilestoneCmd() *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   "record-milestone [bill-id] [event-code] [classifier] [location] [event-time]",
+		Short: "Record a DCSA event against a bill (CARRIER, TERMINAL or CUSTOMS)",
+		Long: `Event codes: ` + strings.Join(types.EventCodes, " ") + `; classifiers: ` + strings.Join(types.Classifiers, " ") + `
+(planned, estimated, actual); location: a UN/LOCODE; event-time: RFC 3339.`,
+		Example: "tradechaind tx cargo record-milestone COS-COSU6385270140 LOAD ACT CNSHA 2026-05-03T06:00:00Z --from carrier",
+		Args:    cobra.ExactArgs(5),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			clientCtx, err := client.GetClientTxContext(cmd)
+			if err != nil {
+				return err
+			}
+			at, err := time.Parse(time.RFC3339, args[4])
+			if err != nil {
+				return fmt.Errorf("event-time %q: want RFC 3339, e.g. 2026-05-03T06:00:00Z", args[4])
+			}
+			msg := &types.MsgRecordMilestone{
+				Recorder: clientCtx.GetFromAddress().String(), BillId: args[0], EventCode: args[1],
+				Classifier: args[2], Location: args[3], EventTime: at.UTC(),
+			}
+			if err := msg.ValidateBasic(); err != nil {
+				return err
+			}
+			return tx.GenerateOrBroadcastTxCLI(clientCtx, cmd.Flags(), msg)
+		},
+	}
+	flags.AddTxFlagsToCmd(cmd)
+	return cmd
+}
+
+// GrantConsentCmd grants a party access to the signer's trade data.
+func GrantConsentCmd() *cobra.Command {
+	cmd := &cobra.Command{
+		Use:     "grant-consent [grantee] [scope] [purpose] [expires-at]",
+		Short:   "Let a party (typically a bank) rely on your trade data for a purpose until a time (scope: a bill id or *)",
+		Example: `tradechaind tx cargo grant-consent trade1... COS-COSU6385270140 "LC examination" 2026-06-30T00:00:00Z --from exporter`,
+		Args:    cobra.ExactArgs(4),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			clientCtx, err := client.GetClientTxContext(cmd)
+			if err != nil {
+				return err
+			}
+			at, err := time.Parse(time.RFC3339, args[3])
+			if err != nil {
+				return fmt.Errorf("expires-at %q: want RFC 3339, e.g. 2026-06-30T00:00:00Z", args[3])
+			}
+			msg := &types.MsgGrantConsent{
+				Granter: clientCtx.GetFromAddress().String(), Grantee: args[0], Scope: args[1], Purpose: args[2], ExpiresAt: at.UTC(),
+			}
+			if err := msg.ValidateBasic(); err != nil {
+				return err
+			}
+			return tx.GenerateOrBroadcastTxCLI(clientCtx, cmd.Flags(), msg)
+		},
+	}
+	flags.AddTxFlagsToCmd(cmd)
+	return cmd
+}
+
+// RequestSurrenderCmd surrenders a bill to its carrier.
+func RequestSurrenderCmd() *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   "request-surrender [bill-id] [delivery|amendment] [reason]",
+		Short: "Surrender a bill to its carrier, for delivery of the goods or for amendment (reason SWTP, COD or SWI)",
+		Example: `tradechaind tx cargo request-surrender COS-COSU6385270140 delivery --from importer
+tradechaind tx cargo request-surrender COS-COSU6385270140 amendment COD --from exporter`,
+		Args: cobra.RangeArgs(2, 3),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			clientCtx, err := client.GetClientTxContext(cmd)
+			if err != nil {
+				return err
+			}
+			purpose, ok := map[string]types.SurrenderPurpose{
+				"delivery": types.SURRENDER_PURPOSE_DELIVERY, "amendment": types.SURRENDER_PURPOSE_AMENDMENT,
+			}[strings.ToLower(args[1])]
+			if !ok {
+				return fmt.Errorf("purpose %q: want delivery or amendment", args[1])
+			}
+			msg := &types.MsgRequestSurrender{Holder: clientCtx.GetFromAddress().String(), BillId: args[0], Purpose: purpose}
+			if len(args) == 3 {
+				msg.Reason = args[2]
+			}
+			if err := msg.ValidateBasic(); err != nil {
+				return err
+			}
+			return tx.GenerateOrBroadcastTxCLI(clientCtx, cmd.Flags(), msg)
+		},
+	}
+	flags.AddTxFlagsToCmd(cmd)
+	return cmd
 }
