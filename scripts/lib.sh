@@ -60,6 +60,26 @@ tx() {
   wait_tx "$c" "$hash"
 }
 
+# tx_expect_fail CHAIN FROM args... : the tx must be refused (at check or in
+# the block); prints the chain's error message.
+tx_expect_fail() {
+  local c=$1 from=$2; shift 2
+  local out hash res
+  out=$("$BIN" tx "$@" --from "$from" --chain-id "$c" $KR --home "$(zone_home "$c")" \
+        --node "$(zone_rpc "$c")" --gas 400000 -y --output json 2>/dev/null) || { echo "$out"; return 0; }
+  if [ "$(echo "$out" | jq -r .code)" != 0 ]; then echo "$out" | jq -r .raw_log; return 0; fi
+  hash=$(echo "$out" | jq -r .txhash)
+  for _ in $(seq 1 60); do
+    if res=$(q "$c" tx "$hash" 2>/dev/null); then
+      [ "$(echo "$res" | jq -r .code)" != 0 ] || die "tx $* on $c was expected to fail but succeeded"
+      echo "$res" | jq -r .raw_log
+      return 0
+    fi
+    sleep 0.5
+  done
+  die "tx $hash not committed on $c after 30s"
+}
+
 # wait_tx CHAIN HASH : wait until the tx is in a block; fail if it failed there.
 wait_tx() {
   local c=$1 hash=$2 res

@@ -17,11 +17,13 @@ init_zone() {
   "$BIN" genesis gentx validator 100000000000utrade --chain-id "$c" $KR --home "$home" >/dev/null 2>&1
   "$BIN" genesis collect-gentxs --home "$home" >/dev/null 2>&1
 
-  # Local genesis: short gov periods so upgrades and parameter changes can be
+  # Local genesis: the demo admin key may register parties (x/cargo admin) so a
+  # fresh localnet needs no governance vote for its roster; short gov periods so upgrades and parameter changes can be
   # tried in minutes; unbonding stays long (the relayer's light-client trusting
   # period is derived from it).
   local g="$home/config/genesis.json"
-  jq '.app_state.gov.params.voting_period = "60s"
+  jq --arg admin "$(addr "$c" admin)" '.app_state.cargo.params.admin = $admin
+      | .app_state.gov.params.voting_period = "60s"
       | .app_state.gov.params.expedited_voting_period = "30s"
       | .app_state.gov.params.max_deposit_period = "60s"' "$g" > "$g.tmp" && mv "$g.tmp" "$g"
   if [ -n "${GENESIS_HOOK:-}" ]; then "$GENESIS_HOOK" "$c" "$g"; fi

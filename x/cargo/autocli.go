@@ -4,26 +4,13 @@ import (
 	autocliv1 "cosmossdk.io/api/cosmos/autocli/v1"
 )
 
-// AutoCLIOptions describes the generated CLI. Hand-written commands
-// (issue-bill --document, verify-document) come from client/cli and are
-// enhanced with the generated ones.
+// AutoCLIOptions describes the generated tx CLI. Hand-written commands
+// (issue-bill --document, register-party, commands with Timestamp or enum
+// arguments, and every query) come from client/cli.
 func (AppModule) AutoCLIOptions() *autocliv1.ModuleOptions {
 	return &autocliv1.ModuleOptions{
-		Query: &autocliv1.ServiceCommandDescriptor{
-			Service:              "tradechain.cargo.v1.Query",
-			EnhanceCustomCommand: true,
-			RpcCommandOptions: []*autocliv1.RpcCommandOptions{
-				{RpcMethod: "Party", Use: "party [address]", Short: "Show a registered party", PositionalArgs: []*autocliv1.PositionalArgDescriptor{{ProtoField: "address"}}},
-				{RpcMethod: "Parties", Use: "parties", Short: "List the zone's parties"},
-				{RpcMethod: "Bill", Use: "bill [id]", Short: "Show a bill's control record", PositionalArgs: []*autocliv1.PositionalArgDescriptor{{ProtoField: "id"}}},
-				{RpcMethod: "Bills", Use: "bills", Short: "List bills (filter with --holder, --carrier or --status issued|in-transit|...)"},
-				{RpcMethod: "BillHistory", Use: "history [id]", Short: "Show a bill's hash-chained history", PositionalArgs: []*autocliv1.PositionalArgDescriptor{{ProtoField: "id"}}},
-				{RpcMethod: "Milestones", Use: "milestones [id]", Short: "Show a bill's DCSA milestones", PositionalArgs: []*autocliv1.PositionalArgDescriptor{{ProtoField: "id"}}},
-				{RpcMethod: "Document", Use: "document [hash]", Short: "Show an anchored document by its SHA-256", PositionalArgs: []*autocliv1.PositionalArgDescriptor{{ProtoField: "hash"}}},
-				{RpcMethod: "Consents", Use: "consents", Short: "List consents (--granter or --grantee)"},
-				{RpcMethod: "Params", Use: "params", Short: "Show the module parameters"},
-			},
-		},
+		// Queries are hand-written (client/cli/query.go): autocli in v0.50
+		// prints gogo-only responses as empty objects.
 		Tx: &autocliv1.ServiceCommandDescriptor{
 			Service:              "tradechain.cargo.v1.Msg",
 			EnhanceCustomCommand: true,
@@ -50,11 +37,9 @@ func (AppModule) AutoCLIOptions() *autocliv1.ModuleOptions {
 				{RpcMethod: "GrantConsent", Skip: true}, // hand-written: Timestamp field
 				{RpcMethod: "RevokeConsent", Use: "revoke-consent [consent-id]", Short: "Revoke a consent you granted",
 					PositionalArgs: []*autocliv1.PositionalArgDescriptor{{ProtoField: "consent_id"}}},
-				{RpcMethod: "RegisterParty", Use: "register-party [party-json]", Short: "Register a party (governance authority or cargo admin)",
-					PositionalArgs: []*autocliv1.PositionalArgDescriptor{{ProtoField: "party"}}},
-				{RpcMethod: "UpdateParty", Use: "update-party [party-json]", Short: "Update or deactivate a party (governance authority or cargo admin)",
-					PositionalArgs: []*autocliv1.PositionalArgDescriptor{{ProtoField: "party"}}},
-				{RpcMethod: "UpdateParams", Skip: true}, // governance proposal
+				{RpcMethod: "RegisterParty", Skip: true}, // hand-written: party fields as arguments
+				{RpcMethod: "UpdateParty", Skip: true},   // hand-written
+				{RpcMethod: "UpdateParams", Skip: true},  // governance proposal
 			},
 		},
 	}

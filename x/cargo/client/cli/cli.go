@@ -14,6 +14,7 @@ import (
 	"github.com/cosmos/cosmos-sdk/client"
 	"github.com/cosmos/cosmos-sdk/client/flags"
 	"github.com/cosmos/cosmos-sdk/client/tx"
+	sdk "github.com/cosmos/cosmos-sdk/types"
 
 	"github.com/tradechain/tradechain/x/cargo/dcsa"
 	"github.com/tradechain/tradechain/x/cargo/types"
@@ -36,7 +37,7 @@ func TxCmd() *cobra.Command {
 		SuggestionsMinimumDistance: 2,
 		RunE:                       client.ValidateCmd,
 	}
-	cmd.AddCommand(IssueBillCmd(), RequestSurrenderCmd(), RecordMilestoneCmd(), GrantConsentCmd())
+	cmd.AddCommand(IssueBillCmd(), RegisterPartyCmd(false), RegisterPartyCmd(true), RequestSurrenderCmd(), RecordMilestoneCmd(), GrantConsentCmd())
 	return cmd
 }
 
@@ -50,6 +51,7 @@ func QueryCmd() *cobra.Command {
 		RunE:                       client.ValidateCmd,
 	}
 	cmd.AddCommand(VerifyDocumentCmd())
+	cmd.AddCommand(queryCommands()...)
 	return cmd
 }
 
@@ -283,6 +285,58 @@ tradechaind tx cargo request-surrender COS-COSU6385270140 amendment COD --from e
 			}
 			return tx.GenerateOrBroadcastTxCLI(clientCtx, cmd.Flags(), msg)
 		},
+	}
+	flags.AddTxFlagsToCmd(cmd)
+	return cmd
+}
+
+// RegisterPartyCmd builds register-party (update=false) or update-party.
+func RegisterPartyCmd(update bool) *cobra.Command {
+	use, short := "register-party", "Register a party of this zone (governance authority or the cargo admin)"
+	if update {
+		use, short = "update-party", "Replace a party's record; --deactivate stops it from starting new actions"
+	}
+	cmd := &cobra.Command{
+		Use:     use + " [address] [code] [name] [jurisdiction] [roles]",
+		Short:   short,
+		Long:    short + ".\nroles is a comma-separated list of CARRIER, BANK, TRADER, CUSTOMS, TERMINAL, INSURER, REGULATOR.",
+		Example: "tradechaind tx cargo " + use + ` trade1... COS "COSCO Shipping Lines" CN CARRIER --from admin`,
+		Args:    cobra.ExactArgs(5),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			clientCtx, err := client.GetClientTxContext(cmd)
+			if err != nil {
+				return err
+			}
+			lei, _ := cmd.Flags().GetString("lei")
+			party := types.Party{Address: args[0], Code: args[1], Name: args[2], Jurisdiction: args[3], Lei: lei, Active: true}
+			for _, r := range strings.Split(args[4], ",") {
+				role, ok := types.Role_value["ROLE_"+strings.ToUpper(strings.TrimSpace(r))]
+				if !ok || role == 0 {
+					return fmt.Errorf("unknown role %q: want CARRIER, BANK, TRADER, CUSTOMS, TERMINAL, INSURER or REGULATOR", r)
+				}
+				party.Roles = append(party.Roles, types.Role(role))
+			}
+			authority := clientCtx.GetFromAddress().String()
+			var msg interface {
+				sdk.Msg
+				ValidateBasic() error
+			}
+			if update {
+				deactivate, _ := cmd.Flags().GetBool("deactivate")
+				party.Active = !deactivate
+				msg = &types.MsgUpdateParty{Authority: authority, Party: party}
+			} else {
+				msg = &types.MsgRegisterParty{Authority: authority, Party: party}
+			}
+			if err := msg.ValidateBasic(); err != nil {
+				return err
+			}
+			return tx.GenerateOrBroadcastTxCLI(clientCtx, cmd.Flags(), msg)
+		},
+	}
+	cmd.Flags().String("lei", "", "ISO 17442 Legal Entity Identifier (20 characters)")
+	if update {
+		cmd.Flags().Bool("deactivate", false, "deactivate the party (it keeps its history)")
 	}
 	flags.AddTxFlagsToCmd(cmd)
 	return cmd

@@ -1,0 +1,125 @@
+package cli
+
+import (
+	"strings"
+
+	"github.com/cosmos/gogoproto/proto"
+	"github.com/spf13/cobra"
+
+	"github.com/cosmos/cosmos-sdk/client"
+	"github.com/cosmos/cosmos-sdk/client/flags"
+
+	"github.com/tradechain/tradechain/x/cargo/types"
+)
+
+// Query commands are hand-written: autocli in SDK v0.50 decodes responses of
+// gogo-only types into empty dynamic messages.
+
+func queryCmd(use, short string, args cobra.PositionalArgs, run func(cmd *cobra.Command, q types.QueryClient, args []string) (proto.Message, error)) *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   use,
+		Short: short,
+		Args:  args,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			clientCtx, err := client.GetClientQueryContext(cmd)
+			if err != nil {
+				return err
+			}
+			res, err := run(cmd, types.NewQueryClient(clientCtx), args)
+			if err != nil {
+				return err
+			}
+			return clientCtx.PrintProto(res)
+		},
+	}
+	flags.AddQueryFlagsToCmd(cmd)
+	return cmd
+}
+
+func paged(cmd *cobra.Command, name string) *cobra.Command {
+	flags.AddPaginationFlagsToCmd(cmd, name)
+	return cmd
+}
+
+func queryCommands() []*cobra.Command {
+	bills := queryCmd("bills", "List bills; filter with --holder, --carrier or --status (issued, in-transit, surrendered-for-delivery, ...)", cobra.NoArgs,
+		func(cmd *cobra.Command, q types.QueryClient, _ []string) (proto.Message, error) {
+			page, err := client.ReadPageRequest(cmd.Flags())
+			if err != nil {
+				return nil, err
+			}
+			holder, _ := cmd.Flags().GetString("holder")
+			carrier, _ := cmd.Flags().GetString("carrier")
+			st, _ := cmd.Flags().GetString("status")
+			req := &types.QueryBillsRequest{Holder: holder, Carrier: carrier, Pagination: page}
+			if st != "" {
+				v, ok := types.BillStatus_value["BILL_STATUS_"+strings.ToUpper(strings.ReplaceAll(st, "-", "_"))]
+				if !ok {
+					return nil, types.ErrInvalidField.Wrapf("unknown status %q", st)
+				}
+				req.Status = types.BillStatus(v)
+			}
+			return q.Bills(cmd.Context(), req)
+		})
+	bills.Flags().String("holder", "", "only bills held by this address")
+	bills.Flags().String("carrier", "", "only bills issued by this carrier")
+	bills.Flags().String("status", "", "only bills in this status")
+
+	consents := queryCmd("consents", "List consents granted by --granter or to --grantee", cobra.NoArgs,
+		func(cmd *cobra.Command, q types.QueryClient, _ []string) (proto.Message, error) {
+			page, err := client.ReadPageRequest(cmd.Flags())
+			if err != nil {
+				return nil, err
+			}
+			granter, _ := cmd.Flags().GetString("granter")
+			grantee, _ := cmd.Flags().GetString("grantee")
+			return q.Consents(cmd.Context(), &types.QueryConsentsRequest{Granter: granter, Grantee: grantee, Pagination: page})
+		})
+	consents.Flags().String("granter", "", "consents granted by this address")
+	consents.Flags().String("grantee", "", "consents granted to this address")
+
+	return []*cobra.Command{
+		queryCmd("party [address]", "Show a registered party", cobra.ExactArgs(1),
+			func(cmd *cobra.Command, q types.QueryClient, a []string) (proto.Message, error) {
+				return q.Party(cmd.Context(), &types.QueryPartyRequest{Address: a[0]})
+			}),
+		paged(queryCmd("parties", "List the zone's parties", cobra.NoArgs,
+			func(cmd *cobra.Command, q types.QueryClient, _ []string) (proto.Message, error) {
+				page, err := client.ReadPageRequest(cmd.Flags())
+				if err != nil {
+					return nil, err
+				}
+				return q.Parties(cmd.Context(), &types.QueryPartiesRequest{Pagination: page})
+			}), "parties"),
+		queryCmd("bill [id]", "Show a bill's control record", cobra.ExactArgs(1),
+			func(cmd *cobra.Command, q types.QueryClient, a []string) (proto.Message, error) {
+				return q.Bill(cmd.Context(), &types.QueryBillRequest{Id: a[0]})
+			}),
+		paged(bills, "bills"),
+		paged(queryCmd("history [id]", "Show a bill's hash-chained history", cobra.ExactArgs(1),
+			func(cmd *cobra.Command, q types.QueryClient, a []string) (proto.Message, error) {
+				page, err := client.ReadPageRequest(cmd.Flags())
+				if err != nil {
+					return nil, err
+				}
+				return q.BillHistory(cmd.Context(), &types.QueryBillHistoryRequest{Id: a[0], Pagination: page})
+			}), "history"),
+		paged(queryCmd("milestones [id]", "Show a bill's DCSA milestones", cobra.ExactArgs(1),
+			func(cmd *cobra.Command, q types.QueryClient, a []string) (proto.Message, error) {
+				page, err := client.ReadPageRequest(cmd.Flags())
+				if err != nil {
+					return nil, err
+				}
+				return q.Milestones(cmd.Context(), &types.QueryMilestonesRequest{Id: a[0], Pagination: page})
+			}), "milestones"),
+		queryCmd("document [hash]", "Show an anchored document by its SHA-256", cobra.ExactArgs(1),
+			func(cmd *cobra.Command, q types.QueryClient, a []string) (proto.Message, error) {
+				return q.Document(cmd.Context(), &types.QueryDocumentRequest{Hash: a[0]})
+			}),
+		paged(consents, "consents"),
+		queryCmd("params", "Show the module parameters", cobra.NoArgs,
+			func(cmd *cobra.Command, q types.QueryClient, _ []string) (proto.Message, error) {
+				return q.Params(cmd.Context(), &types.QueryParamsRequest{})
+			}),
+	}
+}
