@@ -7,7 +7,7 @@ LDFLAGS   := -X github.com/cosmos/cosmos-sdk/version.Name=tradechain \
              -X github.com/cosmos/cosmos-sdk/version.Commit=$(shell git rev-parse HEAD 2>/dev/null)
 GOTEST    := $(GO) test -count=1
 
-.PHONY: all build install rly demo localnet localnet-stop test test-unit test-e2e bench \
+.PHONY: all build install rly demo localnet localnet-stop test bench fuzz \
         proto-gen proto-check lint clean
 
 all: build
@@ -39,8 +39,16 @@ demo: build rly
 test:
 	$(GOTEST) -timeout 30m ./...
 
+# In-process FinalizeBlock benchmark: blocks of 100 pre-signed txs.
 bench:
-	$(GO) test -run '^$$' -bench . -benchtime 3x ./...
+	$(GO) test -run '^$$' -bench DeliverBlock -benchtime 30x -count 3 ./x/cargo/
+
+# Each fuzz target for a fixed time (FUZZTIME, default 30s).
+FUZZTIME ?= 30s
+fuzz:
+	$(GO) test ./x/cargo/dcsa/ -run '^$$' -fuzz FuzzCanonicalize -fuzztime $(FUZZTIME)
+	$(GO) test ./x/cargo/dcsa/ -run '^$$' -fuzz FuzzParse -fuzztime $(FUZZTIME)
+	$(GO) test ./x/cargo/types/ -run '^$$' -fuzz FuzzMsgValidateBasic -fuzztime $(FUZZTIME)
 
 proto-gen:
 	./scripts/protocgen.sh
