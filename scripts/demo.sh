@@ -85,7 +85,7 @@ step "$Z" "the importer surrenders the eBL for delivery; the carrier accepts"
 tx $Z importer cargo request-surrender "$BILL" delivery >/dev/null
 tx $Z carrier cargo accept-surrender "$BILL" >/dev/null
 show_bill $Z "$BILL"
-q $Z cargo history "$BILL" | jq -r '.entries[] | "  #\(.sequence) \(.action)\t\(.from // "-") -> \(.to // "-")  head \(.head[0:16])…"'
+q $Z cargo history "$BILL" | jq -r '.entries[] | "  #\(.sequence) \(.action)\t\((.from // "") | if . == "" then "-" else . end) -> \((.to // "") | if . == "" then "-" else . end)  head \(.head[0:16])…"'
 status=$(q $Z cargo bill "$BILL" | jq -r .bill.status)
 [ "$status" = BILL_STATUS_SURRENDERED_FOR_DELIVERY ] || die "bill $BILL ended in $status, expected SURRENDERED_FOR_DELIVERY"
 [ "$(q $Z cargo history "$BILL" | jq -r '[.entries[].action] | join(",")')" = "ISSUE,ENDORSE,SURRENDER_FOR_DELIVERY,SACC" ] \

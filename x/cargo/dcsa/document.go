@@ -123,11 +123,11 @@ func Parse(data []byte) (*TransportDocument, error) {
 	check(raw.CarrierCodeListProvider == "SMDG" || raw.CarrierCodeListProvider == "NMFTA",
 		"carrierCodeListProvider %q: want SMDG or NMFTA", raw.CarrierCodeListProvider)
 	check(raw.CarrierCode != "", "carrierCode is empty")
-	for name, v := range map[string]string{"receiptTypeAtOrigin": raw.ReceiptTypeAtOrigin, "deliveryTypeAtDestination": raw.DeliveryTypeAtDestination} {
-		check(v == "CY" || v == "SD" || v == "CFS", "%s %q: want CY, SD or CFS", name, v)
+	for _, f := range [][2]string{{"receiptTypeAtOrigin", raw.ReceiptTypeAtOrigin}, {"deliveryTypeAtDestination", raw.DeliveryTypeAtDestination}} {
+		check(f[1] == "CY" || f[1] == "SD" || f[1] == "CFS", "%s %q: want CY, SD or CFS", f[0], f[1])
 	}
-	for name, v := range map[string]string{"cargoMovementTypeAtOrigin": raw.CargoMovementTypeAtOrigin, "cargoMovementTypeAtDestination": raw.CargoMovementTypeAtDest} {
-		check(v == "FCL" || v == "LCL", "%s %q: want FCL or LCL", name, v)
+	for _, f := range [][2]string{{"cargoMovementTypeAtOrigin", raw.CargoMovementTypeAtOrigin}, {"cargoMovementTypeAtDestination", raw.CargoMovementTypeAtDest}} {
+		check(f[1] == "FCL" || f[1] == "LCL", "%s %q: want FCL or LCL", f[0], f[1])
 	}
 	var pol, pod string
 	if raw.Transports != nil && raw.Transports.PortOfLoading != nil {

@@ -62,12 +62,16 @@ func BillIndexesInvariant(k Keeper) sdk.Invariant {
 		var n uint64
 		err := k.Bills.Walk(ctx, nil, func(id string, b types.Bill) (bool, error) {
 			n++
-			for name, has := range map[string]func() (bool, error){
-				"holder":  func() (bool, error) { return k.Bills.Indexes.Holder.Has(ctx, collections.Join(b.Holder, id)) },
-				"carrier": func() (bool, error) { return k.Bills.Indexes.Carrier.Has(ctx, collections.Join(b.Carrier, id)) },
-				"status":  func() (bool, error) { return k.Bills.Indexes.Status.Has(ctx, collections.Join(int32(b.Status), id)) },
+			for _, c := range []struct {
+				name string
+				has  func() (bool, error)
+			}{
+				{"holder", func() (bool, error) { return k.Bills.Indexes.Holder.Has(ctx, collections.Join(b.Holder, id)) }},
+				{"carrier", func() (bool, error) { return k.Bills.Indexes.Carrier.Has(ctx, collections.Join(b.Carrier, id)) }},
+				{"status", func() (bool, error) { return k.Bills.Indexes.Status.Has(ctx, collections.Join(int32(b.Status), id)) }},
 			} {
-				ok, err := has()
+				name := c.name
+				ok, err := c.has()
 				if err != nil {
 					return true, err
 				}
@@ -78,12 +82,16 @@ func BillIndexesInvariant(k Keeper) sdk.Invariant {
 			return false, nil
 		})
 		if err == nil {
-			for name, count := range map[string]func() (uint64, error){
-				"holder":  func() (uint64, error) { return countKeys(ctx, k.Bills.Indexes.Holder) },
-				"carrier": func() (uint64, error) { return countKeys(ctx, k.Bills.Indexes.Carrier) },
-				"status":  func() (uint64, error) { return countKeys(ctx, k.Bills.Indexes.Status) },
+			for _, ix := range []struct {
+				name  string
+				count func() (uint64, error)
+			}{
+				{"holder", func() (uint64, error) { return countKeys(ctx, k.Bills.Indexes.Holder) }},
+				{"carrier", func() (uint64, error) { return countKeys(ctx, k.Bills.Indexes.Carrier) }},
+				{"status", func() (uint64, error) { return countKeys(ctx, k.Bills.Indexes.Status) }},
 			} {
-				c, cerr := count()
+				name := ix.name
+				c, cerr := ix.count()
 				if cerr != nil {
 					err = cerr
 					break
