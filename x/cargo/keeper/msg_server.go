@@ -4,6 +4,7 @@ import (
 	"context"
 	"time"
 
+	"cosmossdk.io/collections"
 	errorsmod "cosmossdk.io/errors"
 
 	sdk "github.com/cosmos/cosmos-sdk/types"
@@ -345,7 +346,7 @@ func (s msgServer) RecordMilestone(ctx context.Context, m *types.MsgRecordMilest
 		BillId: b.Id, Sequence: n, EventCode: m.EventCode, Classifier: m.Classifier, Location: m.Location,
 		EventTime: m.EventTime.UTC(), RecordedBy: m.Recorder, Height: sdkCtx.BlockHeight(),
 	}
-	if err := s.Milestones.Set(ctx, joinKey(b.Id, n), ms); err != nil {
+	if err := s.Milestones.Set(ctx, collections.Join(b.Id, n), ms); err != nil {
 		return nil, err
 	}
 	if err := s.MilestoneCount.Set(ctx, b.Id, n); err != nil {
