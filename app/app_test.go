@@ -106,7 +106,7 @@ func TestExportImportRoundTrip(t *testing.T) {
 // as module state.
 var skipStoreCompare = map[string]bool{
 	"staking": true, "slashing": true, "distribution": true, "upgrade": true, "consensus": true,
-	"params": true, "mint": true,
+	"params": true,
 }
 
 // The 09-localhost client tracks the latest block height, which the imported

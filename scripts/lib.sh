@@ -64,17 +64,20 @@ tx() {
 # the block); prints the chain's error message.
 tx_expect_fail() {
   local c=$1 from=$2; shift 2
-  local out hash res
+  local out res
   out=$("$BIN" tx "$@" --from "$from" --chain-id "$c" $KR --home "$(zone_home "$c")" \
         --node "$(zone_rpc "$c")" --gas 400000 -y --output json 2>/dev/null) || { echo "$out"; return 0; }
   if [ "$(echo "$out" | jq -r .code)" != 0 ]; then echo "$out" | jq -r .raw_log; return 0; fi
-  hash=$(echo "$out" | jq -r .txhash)
+  res=$(committed "$c" "$(echo "$out" | jq -r .txhash)")
+  [ "$(echo "$res" | jq -r .code)" != 0 ] || die "tx $* on $c was expected to fail but succeeded"
+  echo "$res" | jq -r .raw_log
+}
+
+# committed CHAIN HASH : wait until the tx is in a block; print its result.
+committed() {
+  local c=$1 hash=$2 res
   for _ in $(seq 1 60); do
-    if res=$(q "$c" tx "$hash" 2>/dev/null); then
-      [ "$(echo "$res" | jq -r .code)" != 0 ] || die "tx $* on $c was expected to fail but succeeded"
-      echo "$res" | jq -r .raw_log
-      return 0
-    fi
+    if res=$(q "$c" tx "$hash" 2>/dev/null); then echo "$res"; return 0; fi
     sleep 0.5
   done
   die "tx $hash not committed on $c after 30s"
@@ -82,16 +85,10 @@ tx_expect_fail() {
 
 # wait_tx CHAIN HASH : wait until the tx is in a block; fail if it failed there.
 wait_tx() {
-  local c=$1 hash=$2 res
-  for _ in $(seq 1 60); do
-    if res=$(q "$c" tx "$hash" 2>/dev/null); then
-      [ "$(echo "$res" | jq -r .code)" = "0" ] || die "tx $hash failed on $c: $(echo "$res" | jq -r .raw_log)"
-      echo "$res"
-      return 0
-    fi
-    sleep 0.5
-  done
-  die "tx $hash not committed on $c after 30s"
+  local res
+  res=$(committed "$1" "$2")
+  [ "$(echo "$res" | jq -r .code)" = "0" ] || die "tx $2 failed on $1: $(echo "$res" | jq -r .raw_log)"
+  echo "$res"
 }
 
 # wait_height CHAIN H : wait until the zone has produced block H.

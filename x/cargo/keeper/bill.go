@@ -158,13 +158,11 @@ func (k Keeper) moveControl(ctx context.Context, b *types.Bill, action, actor, t
 
 // anchor stores a document hash once.
 func (k Keeper) anchor(ctx context.Context, hash, docType, billID, owner string) error {
-	has, err := k.Documents.Has(ctx, hash)
-	if err != nil {
-		return err
-	}
-	if has {
-		d, _ := k.Documents.Get(ctx, hash)
+	switch d, err := k.Documents.Get(ctx, hash); {
+	case err == nil:
 		return errorsmod.Wrapf(types.ErrDocumentExists, "%s was anchored by %s at height %d", hash, d.AnchoredBy, d.Height)
+	case !isNotFound(err):
+		return err
 	}
 	sdkCtx := sdk.UnwrapSDKContext(ctx)
 	return k.Documents.Set(ctx, hash, types.Document{

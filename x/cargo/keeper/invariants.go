@@ -14,20 +14,34 @@ import (
 // RegisterInvariants registers x/cargo's invariants with x/crisis, so they can
 // be checked on a running chain (`tradechaind tx crisis invariant-broken cargo <route>`).
 func RegisterInvariants(ir sdk.InvariantRegistry, k Keeper) {
-	ir.RegisterRoute(types.ModuleName, "bill-records", BillRecordsInvariant(k))
-	ir.RegisterRoute(types.ModuleName, "bill-indexes", BillIndexesInvariant(k))
-	ir.RegisterRoute(types.ModuleName, "bill-history", BillHistoryInvariant(k))
+	for _, r := range invariants(k) {
+		ir.RegisterRoute(types.ModuleName, r.route, r.check)
+	}
 }
 
 // AllInvariants runs every x/cargo invariant.
 func AllInvariants(k Keeper) sdk.Invariant {
 	return func(ctx sdk.Context) (string, bool) {
-		for _, inv := range []sdk.Invariant{BillRecordsInvariant(k), BillIndexesInvariant(k), BillHistoryInvariant(k)} {
-			if msg, broken := inv(ctx); broken {
+		for _, r := range invariants(k) {
+			if msg, broken := r.check(ctx); broken {
 				return msg, true
 			}
 		}
 		return "", false
+	}
+}
+
+func invariants(k Keeper) []struct {
+	route string
+	check sdk.Invariant
+} {
+	return []struct {
+		route string
+		check sdk.Invariant
+	}{
+		{"bill-records", BillRecordsInvariant(k)},
+		{"bill-indexes", BillIndexesInvariant(k)},
+		{"bill-history", BillHistoryInvariant(k)},
 	}
 }
 
