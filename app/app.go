@@ -7,6 +7,7 @@
 package app
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -108,6 +109,7 @@ import (
 	ibcclient "github.com/cosmos/ibc-go/v8/modules/core/02-client"
 	ibcclienttypes "github.com/cosmos/ibc-go/v8/modules/core/02-client/types"
 	ibcconnectiontypes "github.com/cosmos/ibc-go/v8/modules/core/03-connection/types"
+	channeltypes "github.com/cosmos/ibc-go/v8/modules/core/04-channel/types"
 	porttypes "github.com/cosmos/ibc-go/v8/modules/core/05-port/types"
 	ibcexported "github.com/cosmos/ibc-go/v8/modules/core/exported"
 	ibckeeper "github.com/cosmos/ibc-go/v8/modules/core/keeper"
@@ -117,6 +119,9 @@ import (
 	"github.com/tradechain/tradechain/x/cargo"
 	cargokeeper "github.com/tradechain/tradechain/x/cargo/keeper"
 	cargotypes "github.com/tradechain/tradechain/x/cargo/types"
+	"github.com/tradechain/tradechain/x/tradefinance"
+	tradefinancekeeper "github.com/tradechain/tradechain/x/tradefinance/keeper"
+	tradefinancetypes "github.com/tradechain/tradechain/x/tradefinance/types"
 )
 
 // DefaultNodeHome is the default home folder of tradechaind (~/.tradechain).
@@ -130,6 +135,8 @@ var maccPerms = map[string][]string{
 	stakingtypes.NotBondedPoolName: {authtypes.Burner, authtypes.Staking},
 	govtypes.ModuleName:            {authtypes.Burner},
 	ibctransfertypes.ModuleName:    {authtypes.Minter, authtypes.Burner},
+	// Mints and burns deposit tokens; holds LC escrows.
+	tradefinancetypes.ModuleName: {authtypes.Minter, authtypes.Burner},
 }
 
 var (
@@ -171,7 +178,8 @@ type App struct {
 	TransferKeeper ibctransferkeeper.Keeper
 
 	// Trade modules
-	CargoKeeper cargokeeper.Keeper
+	CargoKeeper        cargokeeper.Keeper
+	TradeFinanceKeeper tradefinancekeeper.Keeper
 
 	// Capabilities scoped to each IBC application; the scope name equals the
 	// application's IBC router key.
@@ -230,8 +238,7 @@ func New(
 		distrtypes.StoreKey, slashingtypes.StoreKey, govtypes.StoreKey, paramstypes.StoreKey,
 		ibcexported.StoreKey, upgradetypes.StoreKey, feegrant.StoreKey, evidencetypes.StoreKey,
 		ibctransfertypes.StoreKey, capabilitytypes.StoreKey, authzkeeper.StoreKey,
-		consensusparamtypes.StoreKey, cargotypes.StoreKey,
-		// x/tradefinance's store key is added here.
+		consensusparamtypes.StoreKey, cargotypes.StoreKey, tradefinancetypes.StoreKey,
 	)
 	if err := bApp.RegisterStreamingServices(appOpts, keys); err != nil {
 		panic(err)
@@ -317,8 +324,11 @@ func New(
 
 	app.CargoKeeper = cargokeeper.NewKeeper(appCodec, runtime.NewKVStoreService(keys[cargotypes.StoreKey]),
 		app.AccountKeeper.AddressCodec(), authority)
-	// x/tradefinance's keeper is created here; it receives x/cargo's keeper
-	// through its expected-keeper interface.
+	app.TradeFinanceKeeper = tradefinancekeeper.NewKeeper(appCodec, runtime.NewKVStoreService(keys[tradefinancetypes.StoreKey]),
+		authority, app.CargoKeeper, app.BankKeeper, app.AccountKeeper, app.isTransferEscrow)
+	// Deposit tokens may be held only by registered parties, module accounts
+	// and ICS-20 escrows.
+	app.BankKeeper.AppendSendRestriction(app.TradeFinanceKeeper.SendRestriction)
 
 	ibcRouter := porttypes.NewRouter()
 	ibcRouter.AddRoute(ibctransfertypes.ModuleName, transfer.NewIBCModule(app.TransferKeeper))
@@ -350,7 +360,7 @@ func New(
 		transfer.NewAppModule(app.TransferKeeper),
 		ibctm.NewAppModule(),
 		cargo.NewAppModule(appCodec, app.CargoKeeper),
-		// x/tradefinance's app module is registered here.
+		tradefinance.NewAppModule(appCodec, app.TradeFinanceKeeper),
 	)
 
 	app.BasicModuleManager = module.NewBasicManagerFromManager(app.ModuleManager, map[string]module.AppModuleBasic{
@@ -381,6 +391,7 @@ func New(
 		capabilitytypes.ModuleName,
 		genutiltypes.ModuleName,
 		feegrant.ModuleName,
+		tradefinancetypes.ModuleName,
 	)
 	genesisModuleOrder := []string{
 		capabilitytypes.ModuleName, // first: other modules claim capabilities in InitGenesis
@@ -388,7 +399,7 @@ func New(
 		slashingtypes.ModuleName, govtypes.ModuleName, crisistypes.ModuleName,
 		ibcexported.ModuleName, genutiltypes.ModuleName, evidencetypes.ModuleName, authz.ModuleName,
 		ibctransfertypes.ModuleName, feegrant.ModuleName, paramstypes.ModuleName, upgradetypes.ModuleName,
-		consensusparamtypes.ModuleName, cargotypes.ModuleName,
+		consensusparamtypes.ModuleName, cargotypes.ModuleName, tradefinancetypes.ModuleName,
 	}
 	app.ModuleManager.SetOrderInitGenesis(genesisModuleOrder...)
 	app.ModuleManager.SetOrderExportGenesis(genesisModuleOrder...)
@@ -593,6 +604,20 @@ func (app *App) RegisterTendermintService(clientCtx client.Context) {
 // RegisterNodeService registers the node gRPC service.
 func (app *App) RegisterNodeService(clientCtx client.Context, cfg config.Config) {
 	nodeservice.RegisterNodeService(clientCtx, app.GRPCQueryRouter(), cfg)
+}
+
+// isTransferEscrow reports whether addr is the ICS-20 escrow account of one of
+// this zone's transfer channels (there are a handful; the scan is cheap and
+// runs only when a deposit token goes to a non-party).
+func (app *App) isTransferEscrow(ctx context.Context, addr sdk.AccAddress) bool {
+	found := false
+	app.IBCKeeper.ChannelKeeper.IterateChannels(sdk.UnwrapSDKContext(ctx), func(ch channeltypes.IdentifiedChannel) bool {
+		if ch.PortId == ibctransfertypes.PortID && addr.Equals(ibctransfertypes.GetEscrowAddress(ch.PortId, ch.ChannelId)) {
+			found = true
+		}
+		return found
+	})
+	return found
 }
 
 // GetMaccPerms returns a copy of the module account permissions.

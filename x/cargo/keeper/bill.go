@@ -176,3 +176,12 @@ func (k Keeper) textLimit(ctx context.Context) (int, error) {
 	p, err := k.Params.Get(ctx)
 	return int(p.MaxTextLength), err
 }
+
+// GetDocument returns an anchored document by hash.
+func (k Keeper) GetDocument(ctx context.Context, hash string) (types.Document, error) {
+	d, err := k.Documents.Get(ctx, hash)
+	if isNotFound(err) {
+		return d, errorsmod.Wrapf(types.ErrDocumentNotFound, "%s is not anchored on this zone", hash)
+	}
+	return d, err
+}

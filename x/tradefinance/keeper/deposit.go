@@ -1,0 +1,123 @@
+package keeper
+
+import (
+	"context"
+	"strings"
+
+	errorsmod "cosmossdk.io/errors"
+
+	sdk "github.com/cosmos/cosmos-sdk/types"
+	banktypes "github.com/cosmos/cosmos-sdk/x/bank/types"
+
+	cargotypes "github.com/tradechain/tradechain/x/cargo/types"
+	"github.com/tradechain/tradechain/x/tradefinance/types"
+)
+
+// SendRestriction keeps deposit tokens (td-*) with registered active parties,
+// module accounts and ICS-20 escrow accounts. Install it with
+// bankKeeper.AppendSendRestriction; a send to anyone else fails.
+func (k Keeper) SendRestriction(ctx context.Context, _, to sdk.AccAddress, amt sdk.Coins) (sdk.AccAddress, error) {
+	restricted := false
+	for _, c := range amt {
+		if types.IsDepositDenom(c.Denom) {
+			restricted = true
+			break
+		}
+	}
+	if !restricted {
+		return to, nil
+	}
+	if _, err := k.cargo.ActiveParty(ctx, to.String()); err == nil {
+		return to, nil
+	}
+	if acc := k.accounts.GetAccount(ctx, to); acc != nil {
+		if _, ok := acc.(sdk.ModuleAccountI); ok {
+			return to, nil
+		}
+	}
+	if k.isEscrow != nil && k.isEscrow(ctx, to) {
+		return to, nil
+	}
+	return nil, errorsmod.Wrapf(types.ErrRecipientNotParty, "%s is not a registered active party of this zone", to)
+}
+
+// ownDeposit checks that signer is an active BANK and that denom is its own
+// deposit token.
+func (k Keeper) ownDeposit(ctx context.Context, signer, denom string) (cargotypes.Party, error) {
+	p, err := k.cargo.ActivePartyWithRole(ctx, signer, cargotypes.ROLE_BANK)
+	if err != nil {
+		return p, err
+	}
+	code, _, err := types.ParseDepositDenom(denom)
+	if err != nil {
+		return p, err
+	}
+	if code != p.Code {
+		return p, errorsmod.Wrapf(types.ErrUnauthorized, "%s is the deposit token of bank %s; %s may issue only td-%s-<ccy>",
+			denom, code, p.Code, strings.ToLower(p.Code))
+	}
+	return p, nil
+}
+
+func (s msgServer) MintDeposit(ctx context.Context, m *types.MsgMintDeposit) (*types.MsgMintDepositResponse, error) {
+	if err := m.ValidateBasic(); err != nil {
+		return nil, err
+	}
+	p, err := s.ownDeposit(ctx, m.Bank, m.Amount.Denom)
+	if err != nil {
+		return nil, err
+	}
+	if !s.bank.HasDenomMetaData(ctx, m.Amount.Denom) {
+		_, ccy, _ := types.ParseDepositDenom(m.Amount.Denom)
+		s.bank.SetDenomMetaData(ctx, banktypes.Metadata{
+			Description: "Tokenized deposit of " + p.Name + " in " + ccy + ", 1:1 backed by a deposit at the bank",
+			DenomUnits:  []*banktypes.DenomUnit{{Denom: m.Amount.Denom, Exponent: 0}, {Denom: strings.ToUpper(m.Amount.Denom), Exponent: 2}},
+			Base:        m.Amount.Denom,
+			Display:     strings.ToUpper(m.Amount.Denom),
+			Name:        p.Code + " " + ccy + " deposit token",
+			Symbol:      p.Code + "-" + ccy,
+		})
+	}
+	coins := sdk.NewCoins(m.Amount)
+	if err := s.bank.MintCoins(ctx, types.ModuleName, coins); err != nil {
+		return nil, err
+	}
+	if err := s.bank.SendCoinsFromModuleToAccount(ctx, types.ModuleName, mustAcc(m.Bank), coins); err != nil {
+		return nil, err
+	}
+	return &types.MsgMintDepositResponse{}, emit(ctx, &types.EventDepositMinted{Bank: m.Bank, Amount: m.Amount.String()})
+}
+
+func (s msgServer) BurnDeposit(ctx context.Context, m *types.MsgBurnDeposit) (*types.MsgBurnDepositResponse, error) {
+	if err := m.ValidateBasic(); err != nil {
+		return nil, err
+	}
+	if _, err := s.ownDeposit(ctx, m.Bank, m.Amount.Denom); err != nil {
+		return nil, err
+	}
+	coins := sdk.NewCoins(m.Amount)
+	if err := s.pull(ctx, m.Bank, m.Amount); err != nil {
+		return nil, err
+	}
+	if err := s.bank.BurnCoins(ctx, types.ModuleName, coins); err != nil {
+		return nil, err
+	}
+	return &types.MsgBurnDepositResponse{}, emit(ctx, &types.EventDepositBurned{Bank: m.Bank, Amount: m.Amount.String()})
+}
+
+// pull moves amt from addr into the module account, with a clear error when
+// the balance is short.
+func (k Keeper) pull(ctx context.Context, addr string, amt sdk.Coin) error {
+	if have := k.bank.GetBalance(ctx, mustAcc(addr), amt.Denom); have.IsLT(amt) {
+		return errorsmod.Wrapf(types.ErrInsufficientFunds, "%s holds %s, needs %s", addr, have, amt)
+	}
+	return k.bank.SendCoinsFromAccountToModule(ctx, mustAcc(addr), types.ModuleName, sdk.NewCoins(amt))
+}
+
+// pay moves amt from one account to another, with a clear error when short.
+func (k Keeper) pay(ctx context.Context, from, to string, amt sdk.Coin) error {
+	if have := k.bank.GetBalance(ctx, mustAcc(from), amt.Denom); have.IsLT(amt) {
+		return errorsmod.Wrapf(types.ErrInsufficientFunds, "%s holds %s, needs %s", from, have, amt)
+	}
+	return k.bank.SendCoins(ctx, mustAcc(from), mustAcc(to), sdk.NewCoins(amt))
+}

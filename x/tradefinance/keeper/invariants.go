@@ -1,0 +1,133 @@
+package keeper
+
+import (
+	"fmt"
+
+	sdk "github.com/cosmos/cosmos-sdk/types"
+
+	"github.com/tradechain/tradechain/x/tradefinance/types"
+)
+
+// RegisterInvariants registers x/tradefinance's invariants with x/crisis.
+func RegisterInvariants(ir sdk.InvariantRegistry, k Keeper) {
+	for _, r := range invariants(k) {
+		ir.RegisterRoute(types.ModuleName, r.route, r.check)
+	}
+}
+
+// AllInvariants runs every x/tradefinance invariant.
+func AllInvariants(k Keeper) sdk.Invariant {
+	return func(ctx sdk.Context) (string, bool) {
+		for _, r := range invariants(k) {
+			if msg, broken := r.check(ctx); broken {
+				return msg, true
+			}
+		}
+		return "", false
+	}
+}
+
+func invariants(k Keeper) []struct {
+	route string
+	check sdk.Invariant
+} {
+	return []struct {
+		route string
+		check sdk.Invariant
+	}{
+		{"escrow", EscrowInvariant(k)},
+		{"liens", LienInvariant(k)},
+		{"financings", FinancingInvariant(k)},
+	}
+}
+
+func result(route string, problems []string) (string, bool) {
+	msg := fmt.Sprintf("%d problem(s)\n", len(problems))
+	for _, p := range problems {
+		msg += "  " + p + "\n"
+	}
+	return sdk.FormatInvariant(types.ModuleName, route, msg), len(problems) > 0
+}
+
+// EscrowInvariant: the module account holds exactly the sum of the LCs'
+// escrows, and no LC has paid more than its amount.
+func EscrowInvariant(k Keeper) sdk.Invariant {
+	return func(ctx sdk.Context) (string, bool) {
+		var problems []string
+		sum := sdk.NewCoins()
+		err := k.LCs.Walk(ctx, nil, func(id uint64, lc types.LetterOfCredit) (bool, error) {
+			sum = sum.Add(lc.Escrow)
+			if lc.Paid.Amount.GT(lc.Amount.Amount) {
+				problems = append(problems, fmt.Sprintf("lc %d paid %s of %s", id, lc.Paid, lc.Amount))
+			}
+			if !lc.Paid.Add(lc.Escrow).IsLTE(lc.Amount) && lc.Status != types.LC_STATUS_CLOSED {
+				problems = append(problems, fmt.Sprintf("lc %d: paid %s + escrow %s exceed amount %s", id, lc.Paid, lc.Escrow, lc.Amount))
+			}
+			return false, nil
+		})
+		if err != nil {
+			problems = append(problems, err.Error())
+		}
+		held := k.bank.GetAllBalances(ctx, k.accounts.GetModuleAddress(types.ModuleName))
+		if !held.Equal(sum) {
+			problems = append(problems, fmt.Sprintf("module holds %s, open LC escrows sum to %s", held, sum))
+		}
+		return result("escrow", problems)
+	}
+}
+
+// LienInvariant: every lien this module placed belongs to a pending
+// presentation or an active financing, which names that bill; and each
+// pending presentation / active financing has its lien on its bill.
+func LienInvariant(k Keeper) sdk.Invariant {
+	return func(ctx sdk.Context) (string, bool) {
+		var problems []string
+		check := func(billID, ref string) {
+			b, err := k.cargo.GetBill(ctx, billID)
+			if err != nil || b.Lien == nil || b.Lien.Module != types.LienModule || b.Lien.Reference != ref {
+				problems = append(problems, fmt.Sprintf("bill %s should carry lien %s", billID, ref))
+			}
+		}
+		_ = k.Presentations.Walk(ctx, nil, func(id uint64, p types.Presentation) (bool, error) {
+			if p.Status == types.PRESENTATION_STATUS_PENDING {
+				check(p.BillId, lcRef(id))
+			}
+			return false, nil
+		})
+		_ = k.Financings.Walk(ctx, nil, func(id uint64, f types.Financing) (bool, error) {
+			if f.Status == types.FINANCING_STATUS_ACTIVE && f.BillId != "" {
+				check(f.BillId, financingRef(id))
+			}
+			return false, nil
+		})
+		return result("liens", problems)
+	}
+}
+
+// FinancingInvariant: at most one active financing per invoice, and an
+// invoice names it; repaid never exceeds the repayment.
+func FinancingInvariant(k Keeper) sdk.Invariant {
+	return func(ctx sdk.Context) (string, bool) {
+		var problems []string
+		active := map[uint64]uint64{}
+		_ = k.Financings.Walk(ctx, nil, func(id uint64, f types.Financing) (bool, error) {
+			if f.Repaid.Amount.GT(f.Repayment.Amount) {
+				problems = append(problems, fmt.Sprintf("financing %d repaid %s of %s", id, f.Repaid, f.Repayment))
+			}
+			if f.Status == types.FINANCING_STATUS_ACTIVE {
+				if other, dup := active[f.InvoiceId]; dup {
+					problems = append(problems, fmt.Sprintf("invoice %d has active financings %d and %d", f.InvoiceId, other, id))
+				}
+				active[f.InvoiceId] = id
+			}
+			return false, nil
+		})
+		_ = k.Invoices.Walk(ctx, nil, func(id uint64, inv types.Invoice) (bool, error) {
+			if inv.ActiveFinancing != active[id] {
+				problems = append(problems, fmt.Sprintf("invoice %d names financing %d, active is %d", id, inv.ActiveFinancing, active[id]))
+			}
+			return false, nil
+		})
+		return result("financings", problems)
+	}
+}

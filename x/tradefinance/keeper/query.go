@@ -1,0 +1,98 @@
+package keeper
+
+import (
+	"context"
+
+	errorsmod "cosmossdk.io/errors"
+
+	"github.com/cosmos/cosmos-sdk/types/query"
+
+	"google.golang.org/grpc/codes"
+	"google.golang.org/grpc/status"
+
+	"github.com/tradechain/tradechain/x/tradefinance/types"
+)
+
+type queryServer struct{ Keeper }
+
+var _ types.QueryServer = queryServer{}
+
+// NewQueryServerImpl returns the x/tradefinance Query service.
+func NewQueryServerImpl(k Keeper) types.QueryServer { return queryServer{k} }
+
+func grpcErr(err error) error {
+	if errorsmod.IsOf(err, types.ErrLCNotFound, types.ErrInvoiceNotFound, types.ErrFinancingNotFound, types.ErrNoPresentation) {
+		return status.Error(codes.NotFound, err.Error())
+	}
+	return err
+}
+
+func (q queryServer) LetterOfCredit(ctx context.Context, req *types.QueryLetterOfCreditRequest) (*types.QueryLetterOfCreditResponse, error) {
+	lc, err := q.GetLC(ctx, req.GetId())
+	if err != nil {
+		return nil, grpcErr(err)
+	}
+	return &types.QueryLetterOfCreditResponse{LetterOfCredit: lc}, nil
+}
+
+func (q queryServer) LettersOfCredit(ctx context.Context, req *types.QueryLettersOfCreditRequest) (*types.QueryLettersOfCreditResponse, error) {
+	lcs, page, err := query.CollectionPaginate(ctx, q.Keeper.LCs, req.GetPagination(),
+		func(_ uint64, lc types.LetterOfCredit) (types.LetterOfCredit, error) { return lc, nil })
+	if err != nil {
+		return nil, status.Error(codes.InvalidArgument, err.Error())
+	}
+	return &types.QueryLettersOfCreditResponse{LettersOfCredit: lcs, Pagination: page}, nil
+}
+
+func (q queryServer) Presentation(ctx context.Context, req *types.QueryPresentationRequest) (*types.QueryPresentationResponse, error) {
+	p, err := q.Keeper.Presentations.Get(ctx, req.GetLcId())
+	if isNotFound(err) {
+		return nil, status.Errorf(codes.NotFound, "letter of credit %d has no presentation", req.GetLcId())
+	} else if err != nil {
+		return nil, err
+	}
+	return &types.QueryPresentationResponse{Presentation: p}, nil
+}
+
+func (q queryServer) Invoice(ctx context.Context, req *types.QueryInvoiceRequest) (*types.QueryInvoiceResponse, error) {
+	inv, err := q.GetInvoice(ctx, req.GetId())
+	if err != nil {
+		return nil, grpcErr(err)
+	}
+	return &types.QueryInvoiceResponse{Invoice: inv}, nil
+}
+
+func (q queryServer) InvoiceByFingerprint(ctx context.Context, req *types.QueryInvoiceByFingerprintRequest) (*types.QueryInvoiceResponse, error) {
+	id, err := q.Keeper.Invoices.Indexes.Fingerprint.MatchExact(ctx, req.GetFingerprint())
+	if isNotFound(err) {
+		return nil, status.Errorf(codes.NotFound, "no invoice with fingerprint %s", req.GetFingerprint())
+	} else if err != nil {
+		return nil, err
+	}
+	return q.Invoice(ctx, &types.QueryInvoiceRequest{Id: id})
+}
+
+func (q queryServer) Financing(ctx context.Context, req *types.QueryFinancingRequest) (*types.QueryFinancingResponse, error) {
+	f, err := q.GetFinancing(ctx, req.GetId())
+	if err != nil {
+		return nil, grpcErr(err)
+	}
+	return &types.QueryFinancingResponse{Financing: f}, nil
+}
+
+func (q queryServer) Financings(ctx context.Context, req *types.QueryFinancingsRequest) (*types.QueryFinancingsResponse, error) {
+	fs, page, err := query.CollectionPaginate(ctx, q.Keeper.Financings, req.GetPagination(),
+		func(_ uint64, f types.Financing) (types.Financing, error) { return f, nil })
+	if err != nil {
+		return nil, status.Error(codes.InvalidArgument, err.Error())
+	}
+	return &types.QueryFinancingsResponse{Financings: fs, Pagination: page}, nil
+}
+
+func (q queryServer) Params(ctx context.Context, _ *types.QueryParamsRequest) (*types.QueryParamsResponse, error) {
+	p, err := q.Keeper.Params.Get(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return &types.QueryParamsResponse{Params: p}, nil
+}

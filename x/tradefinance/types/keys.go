@@ -1,0 +1,28 @@
+package types
+
+import "cosmossdk.io/collections"
+
+const (
+	ModuleName = "tradefinance"
+	StoreKey   = ModuleName
+	// DepositPrefix starts every deposit-token denom: td-<bankcode>-<ccy>.
+	DepositPrefix = "td-"
+	// DefaultPresentationDays is UCP 600 Art. 14(c): 21 calendar days after shipment.
+	DefaultPresentationDays = 21
+)
+
+var (
+	ParamsKey          = collections.NewPrefix(0)
+	LCsKey             = collections.NewPrefix(1)
+	LCSeqKey           = collections.NewPrefix(2)
+	PresentationsKey   = collections.NewPrefix(3)
+	DeadlinesKey       = collections.NewPrefix(4)
+	InvoicesKey        = collections.NewPrefix(5)
+	InvoiceFPKey       = collections.NewPrefix(6)
+	InvoiceSeqKey      = collections.NewPrefix(7)
+	FinancingsKey      = collections.NewPrefix(8)
+	FinancingSeqKey    = collections.NewPrefix(9)
+)
+
+// LienModule names this module in the liens it places on bills.
+const LienModule = ModuleName

@@ -1,0 +1,241 @@
+package types
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+
+	errorsmod "cosmossdk.io/errors"
+
+	sdk "github.com/cosmos/cosmos-sdk/types"
+
+	cargotypes "github.com/tradechain/tradechain/x/cargo/types"
+)
+
+// MaxRequiredDocuments and MaxDiscrepancies bound list fields.
+const (
+	MaxRequiredDocuments = 10
+	MaxPresentedHashes   = 20
+	MaxDiscrepancies     = 30
+	MaxInvoiceNumber     = 35 // UN/EDIFACT document number length
+)
+
+var addr = cargotypes.ValidateAddress
+
+func (m *MsgMintDeposit) ValidateBasic() error {
+	if err := addr("bank", m.Bank); err != nil {
+		return err
+	}
+	return ValidateDepositCoin("amount", m.Amount)
+}
+
+func (m *MsgBurnDeposit) ValidateBasic() error {
+	if err := addr("bank", m.Bank); err != nil {
+		return err
+	}
+	return ValidateDepositCoin("amount", m.Amount)
+}
+
+func (m *MsgIssueLC) ValidateBasic() error {
+	for _, f := range [][2]string{{"issuing_bank", m.IssuingBank}, {"applicant", m.Applicant}, {"beneficiary", m.Beneficiary}} {
+		if err := addr(f[0], f[1]); err != nil {
+			return err
+		}
+	}
+	if m.Applicant == m.Beneficiary {
+		return errorsmod.Wrap(ErrInvalidField, "applicant and beneficiary are the same party")
+	}
+	if err := ValidateDepositCoin("amount", m.Amount); err != nil {
+		return err
+	}
+	expiry, err := cargotypes.ParseDate("expiry", m.Expiry)
+	if err != nil {
+		return err
+	}
+	latest, err := cargotypes.ParseDate("latest_shipment_date", m.LatestShipmentDate)
+	if err != nil {
+		return err
+	}
+	if latest.After(expiry) {
+		return errorsmod.Wrapf(ErrInvalidDate, "latest_shipment_date %s is after expiry %s", m.LatestShipmentDate, m.Expiry)
+	}
+	if m.PresentationDays > 365 {
+		return errorsmod.Wrap(ErrInvalidField, "presentation_days above 365")
+	}
+	if err := validateDocTypes(m.RequiredDocuments); err != nil {
+		return err
+	}
+	if err := cargotypes.ValidateLocode("port_of_loading", m.PortOfLoading); err != nil {
+		return err
+	}
+	if err := cargotypes.ValidateLocode("port_of_discharge", m.PortOfDischarge); err != nil {
+		return err
+	}
+	if m.DeliverBillTo != DELIVER_BILL_TO_APPLICANT && m.DeliverBillTo != DELIVER_BILL_TO_ISSUING_BANK {
+		return errorsmod.Wrap(ErrInvalidField, "deliver_bill_to must be APPLICANT or ISSUING_BANK")
+	}
+	return nil
+}
+
+func validateDocTypes(docs []string) error {
+	if len(docs) > MaxRequiredDocuments {
+		return errorsmod.Wrapf(ErrInvalidField, "at most %d required documents", MaxRequiredDocuments)
+	}
+	seen := map[string]bool{}
+	for _, d := range docs {
+		ok := false
+		for _, t := range cargotypes.DocTypes {
+			ok = ok || d == t
+		}
+		if !ok || seen[d] {
+			return errorsmod.Wrapf(ErrInvalidField, "required document %q: want distinct values among %v", d, cargotypes.DocTypes)
+		}
+		seen[d] = true
+	}
+	return nil
+}
+
+func (m *MsgAmendLC) ValidateBasic() error {
+	if err := addr("issuing_bank", m.IssuingBank); err != nil {
+		return err
+	}
+	a := m.Amendment
+	if a.Amount.Denom == "" && a.Expiry == "" && a.LatestShipmentDate == "" {
+		return errorsmod.Wrap(ErrInvalidField, "an amendment changes the amount, the expiry or the latest shipment date")
+	}
+	if a.Amount.Denom != "" {
+		if err := ValidateDepositCoin("amendment amount", a.Amount); err != nil {
+			return err
+		}
+	}
+	if a.Expiry != "" {
+		if _, err := cargotypes.ParseDate("amendment expiry", a.Expiry); err != nil {
+			return err
+		}
+	}
+	if a.LatestShipmentDate != "" {
+		if _, err := cargotypes.ParseDate("amendment latest_shipment_date", a.LatestShipmentDate); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (m *MsgRespondAmendment) ValidateBasic() error { return addr("beneficiary", m.Beneficiary) }
+
+func (m *MsgPresentDocuments) ValidateBasic() error {
+	if err := addr("beneficiary", m.Beneficiary); err != nil {
+		return err
+	}
+	if err := cargotypes.ValidateBillID(m.BillId); err != nil {
+		return err
+	}
+	if len(m.DocumentHashes) > MaxPresentedHashes {
+		return errorsmod.Wrapf(ErrInvalidField, "at most %d documents", MaxPresentedHashes)
+	}
+	for _, h := range m.DocumentHashes {
+		if err := cargotypes.ValidateHash("document hash", h); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (m *MsgExamineDocuments) ValidateBasic() error {
+	if err := addr("issuing_bank", m.IssuingBank); err != nil {
+		return err
+	}
+	switch m.Decision {
+	case DECISION_COMPLY:
+		if len(m.Discrepancies) > 0 {
+			return errorsmod.Wrap(ErrInvalidField, "a complying decision lists no discrepancies")
+		}
+	case DECISION_REFUSE:
+		if len(m.Discrepancies) == 0 || len(m.Discrepancies) > MaxDiscrepancies {
+			return errorsmod.Wrapf(ErrInvalidField, "a refusal lists every discrepancy at once (1..%d) (UCP 600 Art. 16(c))", MaxDiscrepancies)
+		}
+		for _, d := range m.Discrepancies {
+			if err := cargotypes.ValidateText("discrepancy", d, cargotypes.MaxTextLength); err != nil {
+				return err
+			}
+		}
+	default:
+		return errorsmod.Wrap(ErrInvalidField, "decision must be COMPLY or REFUSE")
+	}
+	return nil
+}
+
+func (m *MsgWaiveDiscrepancies) ValidateBasic() error { return addr("applicant", m.Applicant) }
+func (m *MsgSettlePresentation) ValidateBasic() error { return addr("signer", m.Signer) }
+func (m *MsgCloseLC) ValidateBasic() error            { return addr("issuing_bank", m.IssuingBank) }
+
+func (m *MsgRegisterInvoice) ValidateBasic() error {
+	if err := addr("seller", m.Seller); err != nil {
+		return err
+	}
+	if err := addr("buyer", m.Buyer); err != nil {
+		return err
+	}
+	if m.Seller == m.Buyer {
+		return errorsmod.Wrap(ErrInvalidField, "seller and buyer are the same party")
+	}
+	if err := cargotypes.ValidateText("number", m.Number, MaxInvoiceNumber); err != nil {
+		return err
+	}
+	if err := ValidateDepositCoin("amount", m.Amount); err != nil {
+		return err
+	}
+	if _, err := cargotypes.ParseDate("due_date", m.DueDate); err != nil {
+		return err
+	}
+	if err := cargotypes.ValidateHash("document_hash", m.DocumentHash); err != nil {
+		return err
+	}
+	if m.BillId != "" {
+		return cargotypes.ValidateBillID(m.BillId)
+	}
+	return nil
+}
+
+func (m *MsgOfferFinancing) ValidateBasic() error {
+	if err := addr("bank", m.Bank); err != nil {
+		return err
+	}
+	if err := ValidateDepositCoin("advance", m.Advance); err != nil {
+		return err
+	}
+	if err := ValidateDepositCoin("repayment", m.Repayment); err != nil {
+		return err
+	}
+	if m.Advance.Denom != m.Repayment.Denom || m.Repayment.Amount.LT(m.Advance.Amount) {
+		return errorsmod.Wrap(ErrInvalidAmount, "repayment must be in the advance's denom and at least the advance")
+	}
+	_, err := cargotypes.ParseDate("maturity", m.Maturity)
+	return err
+}
+
+func (m *MsgAcceptFinancing) ValidateBasic() error { return addr("seller", m.Seller) }
+
+func (m *MsgRepay) ValidateBasic() error {
+	if err := addr("payer", m.Payer); err != nil {
+		return err
+	}
+	return ValidateDepositCoin("amount", m.Amount)
+}
+
+func (m *MsgDeclareDefault) ValidateBasic() error { return addr("bank", m.Bank) }
+
+func (m *MsgUpdateParams) ValidateBasic() error {
+	if err := addr("authority", m.Authority); err != nil {
+		return err
+	}
+	return m.Params.Validate()
+}
+
+// Fingerprint identifies an invoice across registrations:
+// sha256(seller code ‖ buyer code ‖ number ‖ amount ‖ currency), fields
+// separated by '|' so no two field splits give the same bytes.
+func Fingerprint(sellerCode, buyerCode, number string, amount sdk.Coin) string {
+	_, ccy, _ := ParseDepositDenom(amount.Denom)
+	sum := sha256.Sum256([]byte(sellerCode + "|" + buyerCode + "|" + number + "|" + amount.Amount.String() + "|" + ccy))
+	return hex.EncodeToString(sum[:])
+}
