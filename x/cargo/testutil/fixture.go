@@ -24,19 +24,20 @@ const (
 	Retired  // registered but deactivated
 	Stranger // not registered
 	Carrier2
+	Bank2
 	NumAccounts
 )
 
 // Codes of the registered parties.
 var Codes = map[int]string{
 	Carrier: "COS", Exporter: "SHPE", Importer: "KBCT", Bank: "HKBK",
-	Terminal: "HIT", Customs: "HKCED", Retired: "OLDT", Carrier2: "MSC",
+	Terminal: "HIT", Customs: "HKCED", Retired: "OLDT", Carrier2: "MSC", Bank2: "SHBK",
 }
 
 var roles = map[int][]types.Role{
 	Carrier: {types.ROLE_CARRIER}, Exporter: {types.ROLE_TRADER}, Importer: {types.ROLE_TRADER},
 	Bank: {types.ROLE_BANK}, Terminal: {types.ROLE_TERMINAL}, Customs: {types.ROLE_CUSTOMS},
-	Retired: {types.ROLE_TRADER}, Carrier2: {types.ROLE_CARRIER},
+	Retired: {types.ROLE_TRADER}, Carrier2: {types.ROLE_CARRIER}, Bank2: {types.ROLE_BANK},
 }
 
 // GenesisTime is the block time of the fixture's first block.

@@ -5,8 +5,8 @@ import (
 	"time"
 
 	"cosmossdk.io/collections"
-	"cosmossdk.io/math"
 	errorsmod "cosmossdk.io/errors"
+	"cosmossdk.io/math"
 
 	sdk "github.com/cosmos/cosmos-sdk/types"
 

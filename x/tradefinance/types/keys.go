@@ -12,16 +12,16 @@ const (
 )
 
 var (
-	ParamsKey          = collections.NewPrefix(0)
-	LCsKey             = collections.NewPrefix(1)
-	LCSeqKey           = collections.NewPrefix(2)
-	PresentationsKey   = collections.NewPrefix(3)
-	DeadlinesKey       = collections.NewPrefix(4)
-	InvoicesKey        = collections.NewPrefix(5)
-	InvoiceFPKey       = collections.NewPrefix(6)
-	InvoiceSeqKey      = collections.NewPrefix(7)
-	FinancingsKey      = collections.NewPrefix(8)
-	FinancingSeqKey    = collections.NewPrefix(9)
+	ParamsKey        = collections.NewPrefix(0)
+	LCsKey           = collections.NewPrefix(1)
+	LCSeqKey         = collections.NewPrefix(2)
+	PresentationsKey = collections.NewPrefix(3)
+	DeadlinesKey     = collections.NewPrefix(4)
+	InvoicesKey      = collections.NewPrefix(5)
+	InvoiceFPKey     = collections.NewPrefix(6)
+	InvoiceSeqKey    = collections.NewPrefix(7)
+	FinancingsKey    = collections.NewPrefix(8)
+	FinancingSeqKey  = collections.NewPrefix(9)
 )
 
 // LienModule names this module in the liens it places on bills.
