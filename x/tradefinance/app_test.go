@@ -1,0 +1,157 @@
+package tradefinance_test
+
+import (
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+
+	sdk "github.com/cosmos/cosmos-sdk/types"
+	banktypes "github.com/cosmos/cosmos-sdk/x/bank/types"
+
+	tctestutil "github.com/tradechain/tradechain/testutil"
+	ct "github.com/tradechain/tradechain/x/cargo/testutil"
+	cargotypes "github.com/tradechain/tradechain/x/cargo/types"
+	"github.com/tradechain/tradechain/x/tradefinance/keeper"
+	"github.com/tradechain/tradechain/x/tradefinance/types"
+)
+
+const hkd = "td-hkbk-hkd"
+
+type env struct {
+	t *testing.T
+	c *tctestutil.Chain
+}
+
+func (e env) acc(i int) *tctestutil.Account { return e.c.Accounts[i] }
+func (e env) ok(i int, msgs ...sdk.Msg)      { e.c.MustDeliver(e.acc(i), msgs...) }
+func (e env) bal(i int) int64 {
+	return e.c.Balance(e.acc(i).Address, hkd).Int64()
+}
+func (e env) holder(id string) string {
+	b, err := e.c.App.CargoKeeper.GetBill(e.c.Context(), id)
+	require.NoError(e.t, err)
+	return b.Holder
+}
+func (e env) invariants() {
+	ctx := e.c.Context()
+	for _, r := range e.c.App.CrisisKeeper.Routes() {
+		msg, broken := r.Invar(ctx)
+		require.False(e.t, broken, msg)
+	}
+}
+
+func setup(t *testing.T) env {
+	e := env{t: t, c: ct.NewChain(t)}
+	e.ok(ct.Bank, &types.MsgMintDeposit{Bank: e.acc(ct.Bank).String(), Amount: sdk.NewInt64Coin(hkd, 100_000_000)})
+	return e
+}
+
+func (e env) issueBill(ref, hash string) string {
+	e.ok(ct.Carrier, &cargotypes.MsgIssueBill{Carrier: e.acc(ct.Carrier).String(), TransportDocumentReference: ref,
+		Type: cargotypes.BILL_TYPE_BOL, Mode: cargotypes.BILL_MODE_TO_ORDER, IssueTo: e.acc(ct.Exporter).String(),
+		DocumentHash: hash, PortOfLoading: "CNSHA", PortOfDischarge: "HKHKG", IssueDate: "2026-05-03", ShippedOnBoardDate: "2026-05-03"})
+	return "COS-" + ref
+}
+
+func (e env) issueLC() uint64 {
+	res := e.c.MustDeliver(e.acc(ct.Bank), &types.MsgIssueLC{IssuingBank: e.acc(ct.Bank).String(), Applicant: e.acc(ct.Importer).String(),
+		Beneficiary: e.acc(ct.Exporter).String(), Amount: sdk.NewInt64Coin(hkd, 5_000_000), Expiry: "2026-06-30",
+		LatestShipmentDate: "2026-05-10", RequiredDocuments: []string{"COMMERCIAL_INVOICE"}, PortOfLoading: "CNSHA",
+		PortOfDischarge: "HKHKG", DeliverBillTo: types.DELIVER_BILL_TO_APPLICANT})
+	var out types.MsgIssueLCResponse
+	require.NoError(e.t, unpack(res.Data, &out))
+	return out.LcId
+}
+
+func hash(b byte) string {
+	s := make([]byte, 64)
+	for i := range s {
+		s[i] = b
+	}
+	return string(s)
+}
+
+// Signed transactions through FinalizeBlock: the full LC lifecycle.
+func TestLCLifecycleSignedTxs(t *testing.T) {
+	e := setup(t)
+	bank, imp, exp := e.acc(ct.Bank).String(), e.acc(ct.Importer).String(), e.acc(ct.Exporter).String()
+	e.ok(ct.Exporter, &cargotypes.MsgAnchorDocument{Owner: exp, Hash: hash('a'), DocType: "COMMERCIAL_INVOICE"})
+
+	// 1. Comply: DvP in one transaction.
+	bill1 := e.issueBill("B1", hash('1'))
+	lc1 := e.issueLC()
+	e.ok(ct.Exporter, &types.MsgPresentDocuments{Beneficiary: exp, LcId: lc1, BillId: bill1, DocumentHashes: []string{hash('a')}})
+	e.ok(ct.Bank, &types.MsgExamineDocuments{IssuingBank: bank, LcId: lc1, Decision: types.DECISION_COMPLY})
+	require.Equal(t, int64(5_000_000), e.bal(ct.Exporter))
+	require.Equal(t, imp, e.holder(bill1))
+	e.invariants()
+
+	// 2. Refuse, then the applicant waives, then the deadline passes: the
+	// EndBlocker settles in a real block (deemed compliance).
+	bill2 := e.issueBill("B2", hash('2'))
+	lc2 := e.issueLC()
+	e.ok(ct.Exporter, &types.MsgPresentDocuments{Beneficiary: exp, LcId: lc2, BillId: bill2, DocumentHashes: []string{hash('a')}})
+	e.ok(ct.Bank, &types.MsgExamineDocuments{IssuingBank: bank, LcId: lc2, Decision: types.DECISION_REFUSE, Discrepancies: []string{"late shipment notation"}})
+	require.Equal(t, exp, e.holder(bill2))
+	e.ok(ct.Importer, &types.MsgWaiveDiscrepancies{Applicant: imp, LcId: lc2})
+	p, err := e.c.App.TradeFinanceKeeper.Presentations.Get(e.c.Context(), lc2)
+	require.NoError(t, err)
+	e.c.DeliverBlockAt(p.Deadline.Add(time.Minute))
+	require.Equal(t, imp, e.holder(bill2))
+	require.Equal(t, int64(10_000_000), e.bal(ct.Exporter))
+	lc, _ := e.c.App.TradeFinanceKeeper.GetLC(e.c.Context(), lc2)
+	require.Equal(t, types.LC_STATUS_SETTLED, lc.Status)
+	e.invariants()
+
+	// 3. Expiry and close: unused escrow returns to the bank.
+	lc3 := e.issueLC()
+	before := e.bal(ct.Bank)
+	res := e.c.Deliver(e.acc(ct.Bank), &types.MsgCloseLC{IssuingBank: bank, LcId: lc3})
+	require.Equal(t, types.ErrWrongLCStatus.ABCICode(), res.Code)
+	require.Equal(t, types.ModuleName, res.Codespace)
+	e.c.DeliverBlockAt(time.Date(2026, 7, 2, 9, 0, 0, 0, time.UTC))
+	e.ok(ct.Bank, &types.MsgCloseLC{IssuingBank: bank, LcId: lc3})
+	require.Equal(t, before+5_000_000, e.bal(ct.Bank))
+	e.invariants()
+
+	// A deposit token sent to a non-party is refused and nothing moves.
+	res = e.c.Deliver(e.acc(ct.Exporter), banktypes.NewMsgSend(e.acc(ct.Exporter).Address, e.acc(ct.Stranger).Address, sdk.NewCoins(sdk.NewInt64Coin(hkd, 1))))
+	require.Equal(t, types.ErrRecipientNotParty.ABCICode(), res.Code)
+	require.Equal(t, int64(10_000_000), e.bal(ct.Exporter))
+}
+
+// Signed transactions: invoice financing repaid, and another defaulted.
+func TestFinancingLifecycleSignedTxs(t *testing.T) {
+	e := setup(t)
+	bank, imp, exp := e.acc(ct.Bank).String(), e.acc(ct.Importer).String(), e.acc(ct.Exporter).String()
+	e.ok(ct.Bank, banktypes.NewMsgSend(e.acc(ct.Bank).Address, e.acc(ct.Importer).Address, sdk.NewCoins(sdk.NewInt64Coin(hkd, 10_000_000))))
+	bill := e.issueBill("B1", hash('1'))
+	for i, h := range []byte{'a', 'b'} {
+		e.ok(ct.Exporter, &cargotypes.MsgAnchorDocument{Owner: exp, Hash: hash(h), DocType: "COMMERCIAL_INVOICE"})
+		e.ok(ct.Exporter, &types.MsgRegisterInvoice{Seller: exp, Buyer: imp, Number: []string{"INV-1", "INV-2"}[i],
+			Amount: sdk.NewInt64Coin(hkd, 2_000_000), DueDate: "2026-06-30", DocumentHash: hash(h), BillId: bill})
+	}
+	offer := &types.MsgOfferFinancing{Bank: bank, InvoiceId: 1, Advance: sdk.NewInt64Coin(hkd, 1_800_000), Repayment: sdk.NewInt64Coin(hkd, 1_850_000), Maturity: "2026-06-30"}
+	e.ok(ct.Bank, offer)
+	e.ok(ct.Exporter, &types.MsgAcceptFinancing{Seller: exp, FinancingId: 1})
+	require.Equal(t, int64(1_800_000), e.bal(ct.Exporter))
+	e.ok(ct.Importer, &types.MsgRepay{Payer: imp, FinancingId: 1, Amount: sdk.NewInt64Coin(hkd, 850_000)})
+	e.ok(ct.Importer, &types.MsgRepay{Payer: imp, FinancingId: 1, Amount: sdk.NewInt64Coin(hkd, 1_000_000)})
+	res := e.c.Deliver(e.acc(ct.Importer), &types.MsgRepay{Payer: imp, FinancingId: 1, Amount: sdk.NewInt64Coin(hkd, 1)})
+	require.Equal(t, types.ErrWrongFinancing.ABCICode(), res.Code)
+	e.invariants()
+
+	offer.InvoiceId = 2
+	e.ok(ct.Bank, offer)
+	e.ok(ct.Exporter, &types.MsgAcceptFinancing{Seller: exp, FinancingId: 2})
+	res = e.c.Deliver(e.acc(ct.Bank), &types.MsgDeclareDefault{Bank: bank, FinancingId: 2})
+	require.Equal(t, types.ErrNotMature.ABCICode(), res.Code)
+	e.c.DeliverBlockAt(time.Date(2026, 7, 1, 9, 0, 0, 0, time.UTC))
+	e.ok(ct.Bank, &types.MsgDeclareDefault{Bank: bank, FinancingId: 2})
+	require.Equal(t, bank, e.holder(bill))
+	e.invariants()
+
+	msg, broken := keeper.AllInvariants(e.c.App.TradeFinanceKeeper)(e.c.Context())
+	require.False(t, broken, msg)
+}
