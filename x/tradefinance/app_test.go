@@ -24,7 +24,7 @@ type env struct {
 }
 
 func (e env) acc(i int) *tctestutil.Account { return e.c.Accounts[i] }
-func (e env) ok(i int, msgs ...sdk.Msg)      { e.c.MustDeliver(e.acc(i), msgs...) }
+func (e env) ok(i int, msgs ...sdk.Msg)     { e.c.MustDeliver(e.acc(i), msgs...) }
 func (e env) bal(i int) int64 {
 	return e.c.Balance(e.acc(i).Address, hkd).Int64()
 }

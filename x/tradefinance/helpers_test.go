@@ -4,7 +4,6 @@ import (
 	"github.com/cosmos/gogoproto/proto"
 
 	sdk "github.com/cosmos/cosmos-sdk/types"
-
 )
 
 // unpack decodes the first Msg response of a tx result's data.
