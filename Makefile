@@ -49,6 +49,7 @@ fuzz:
 	$(GO) test ./x/cargo/dcsa/ -run '^$$' -fuzz FuzzCanonicalize -fuzztime $(FUZZTIME)
 	$(GO) test ./x/cargo/dcsa/ -run '^$$' -fuzz FuzzParse -fuzztime $(FUZZTIME)
 	$(GO) test ./x/cargo/types/ -run '^$$' -fuzz FuzzMsgValidateBasic -fuzztime $(FUZZTIME)
+	$(GO) test ./x/tradefinance/types/ -run '^$$' -fuzz FuzzMsgValidateBasic -fuzztime $(FUZZTIME)
 
 proto-gen:
 	./scripts/protocgen.sh
