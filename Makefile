@@ -41,7 +41,7 @@ test:
 
 # In-process FinalizeBlock benchmark: blocks of 100 pre-signed txs.
 bench:
-	$(GO) test -run '^$$' -bench DeliverBlock -benchtime 30x -count 3 ./x/cargo/
+	$(GO) test -run '^$$' -bench 'DeliverBlock|FinanceBlock' -benchtime 30x -count 3 ./x/cargo/ ./x/tradefinance/
 
 # Each fuzz target for a fixed time (FUZZTIME, default 30s).
 FUZZTIME ?= 30s
