@@ -108,7 +108,8 @@ tx $Z hkbank tradefinance examine-documents $LC comply >/dev/null
 echo "  after:"; show_balances; show_bill $Z "$BILL"
 [ "$(balance $Z "$EXPORTER" $HKD)" = 1250000 ] || die "the exporter was not paid"
 [ "$(q $Z cargo bill "$BILL" | jq -r .bill.holder)" = "$IMPORTER" ] || die "the importer does not control the bill"
-[ "$(q $Z tradefinance lc $LC | jq -r .letter_of_credit.status)" = LC_STATUS_SETTLED ] || die "the credit is not settled"
+[ "$(curl -sf "$(zone_api $Z)/tradechain/tradefinance/v1/lcs/$LC" | jq -r .letter_of_credit.status)" = LC_STATUS_SETTLED ] \
+  || die "the credit is not settled (REST /tradechain/tradefinance/v1/lcs/$LC)"
 err=$(tx_expect_fail $Z exporter cargo endorse-bill "$BILL" "$CUSTOMS")
 log "the exporter no longer controls the bill; its endorsement is refused on chain: $err"
 err=$(tx_expect_fail $Z exporter bank send "$EXPORTER" "$(addr $Z relayer)" "1000$HKD")
