@@ -60,7 +60,7 @@ func EscrowInvariant(k Keeper) sdk.Invariant {
 			if lc.Paid.Amount.GT(lc.Amount.Amount) {
 				problems = append(problems, fmt.Sprintf("lc %d paid %s of %s", id, lc.Paid, lc.Amount))
 			}
-			if !lc.Paid.Add(lc.Escrow).IsLTE(lc.Amount) && lc.Status != types.LC_STATUS_CLOSED {
+			if !lc.Paid.Add(lc.Escrow).IsLTE(lc.Amount) {
 				problems = append(problems, fmt.Sprintf("lc %d: paid %s + escrow %s exceed amount %s", id, lc.Paid, lc.Escrow, lc.Amount))
 			}
 			return false, nil
