@@ -14,6 +14,7 @@ import (
 	ibctesting "github.com/cosmos/ibc-go/v8/testing"
 
 	"github.com/tradechain/tradechain/testutil"
+	tftypes "github.com/tradechain/tradechain/x/tradefinance/types"
 )
 
 func newTransferPath(t *testing.T) (*ibctesting.Coordinator, *ibctesting.Path) {
@@ -95,4 +96,22 @@ func TestICS20TimeoutRefund(t *testing.T) {
 	commitment := testutil.App(a).IBCKeeper.ChannelKeeper.GetPacketCommitment(a.GetContext(), packet.SourcePort, packet.SourceChannel, packet.Sequence)
 	require.Nil(t, commitment)
 	require.Equal(t, startA, balanceOf(a, sender, sdk.DefaultBondDenom))
+}
+
+// Deposit tokens may go to the ICS-20 escrow of an open transfer channel, and
+// not to an arbitrary unregistered address.
+func TestDepositRestrictionAllowsTransferEscrow(t *testing.T) {
+	_, path := newTransferPath(t)
+	a := path.EndpointA.Chain
+	k := testutil.App(a).TradeFinanceKeeper
+	coins := sdk.NewCoins(sdk.NewInt64Coin("td-hkbk-hkd", 1))
+	escrow := transfertypes.GetEscrowAddress(path.EndpointA.ChannelConfig.PortID, path.EndpointA.ChannelID)
+	to, err := k.SendRestriction(a.GetContext(), a.SenderAccount.GetAddress(), escrow, coins)
+	require.NoError(t, err)
+	require.Equal(t, escrow, to)
+	_, err = k.SendRestriction(a.GetContext(), a.SenderAccount.GetAddress(), sdk.AccAddress(make([]byte, 20)), coins)
+	require.ErrorIs(t, err, tftypes.ErrRecipientNotParty)
+	// Other denoms pass untouched.
+	_, err = k.SendRestriction(a.GetContext(), a.SenderAccount.GetAddress(), sdk.AccAddress(make([]byte, 20)), sdk.NewCoins(sdk.NewInt64Coin(sdk.DefaultBondDenom, 1)))
+	require.NoError(t, err)
 }

@@ -155,3 +155,37 @@ func TestFinancingLifecycleSignedTxs(t *testing.T) {
 	msg, broken := keeper.AllInvariants(e.c.App.TradeFinanceKeeper)(e.c.Context())
 	require.False(t, broken, msg)
 }
+
+// DvP is atomic: when the delivery leg cannot happen (the applicant was
+// deactivated, so control cannot go to it), the payment leg is undone too —
+// the tx fails and escrow, balances, holder and lien are as before.
+func TestDvPAtomic(t *testing.T) {
+	e := setup(t)
+	bank, exp := e.acc(ct.Bank).String(), e.acc(ct.Exporter).String()
+	e.ok(ct.Exporter, &cargotypes.MsgAnchorDocument{Owner: exp, Hash: hash('a'), DocType: "COMMERCIAL_INVOICE"})
+	bill := e.issueBill("B1", hash('1'))
+	lc := e.issueLC()
+	e.ok(ct.Exporter, &types.MsgPresentDocuments{Beneficiary: exp, LcId: lc, BillId: bill, DocumentHashes: []string{hash('a')}})
+
+	ctx := e.c.Context()
+	applicant, err := e.c.App.CargoKeeper.GetParty(ctx, e.acc(ct.Importer).String())
+	require.NoError(t, err)
+	applicant.Active = false
+	e.ok(ct.Admin, &cargotypes.MsgUpdateParty{Authority: e.acc(ct.Admin).String(), Party: applicant})
+	before := e.c.App.BankKeeper.GetAccountsBalances(e.c.Context())
+
+	res := e.c.Deliver(e.acc(ct.Bank), &types.MsgExamineDocuments{IssuingBank: bank, LcId: lc, Decision: types.DECISION_COMPLY})
+	require.NotZero(t, res.Code)
+	require.Contains(t, res.Log, "delivery leg")
+
+	ctx = e.c.Context()
+	require.Equal(t, before, e.c.App.BankKeeper.GetAccountsBalances(ctx), "the payment leg was undone")
+	b, err := e.c.App.CargoKeeper.GetBill(ctx, bill)
+	require.NoError(t, err)
+	require.Equal(t, exp, b.Holder)
+	require.NotNil(t, b.Lien)
+	l, err := e.c.App.TradeFinanceKeeper.GetLC(ctx, lc)
+	require.NoError(t, err)
+	require.Equal(t, types.LC_STATUS_PRESENTED, l.Status)
+	e.invariants()
+}

@@ -202,7 +202,19 @@ func TestLetterOfCreditComplies(t *testing.T) {
 	f.expectFailure(present(ct.Importer, bill, inv), types.ErrUnauthorized)
 	f.expectFailure(present(ct.Exporter, other, inv), types.ErrDocumentsMismatch)
 	f.expectFailure(present(ct.Exporter, bill, "5555555555555555555555555555555555555555555555555555555555555555"), cargotypes.ErrDocumentNotFound)
-	_ = late
+	// Shipment date not matching: a credit whose latest shipment date is before the bill's on-board date.
+	early := f.lcMsg()
+	early.LatestShipmentDate = "2026-05-02"
+	r, err := f.srv.IssueLC(f.ctx, early)
+	require.NoError(t, err)
+	f.expectFailure(func(ctx sdk.Context) error {
+		_, err := f.srv.PresentDocuments(ctx, &types.MsgPresentDocuments{Beneficiary: f.addr(ct.Exporter), LcId: r.LcId, BillId: bill, DocumentHashes: []string{inv}})
+		return err
+	}, types.ErrDocumentsMismatch)
+	// A bill the beneficiary no longer holds.
+	_, err = f.cargo.EndorseBill(f.ctx, &cargotypes.MsgEndorseBill{Holder: f.addr(ct.Exporter), BillId: late, Endorsee: f.addr(ct.Importer)})
+	require.NoError(t, err)
+	f.expectFailure(present(ct.Exporter, late, inv), cargotypes.ErrNotHolder)
 
 	saved := f.ctx
 	f.at("2026-05-30", 10) // 27 days after shipment: outside the 21-day period
@@ -215,8 +227,14 @@ func TestLetterOfCreditComplies(t *testing.T) {
 	b, _ := f.chain.App.CargoKeeper.GetBill(f.ctx, bill)
 	require.NotNil(t, b.Lien)
 	f.invariants()
-	// The liened bill cannot be presented twice nor moved by its holder.
-	_, err := f.cargo.EndorseBill(f.ctx, &cargotypes.MsgEndorseBill{Holder: f.addr(ct.Exporter), BillId: bill, Endorsee: f.addr(ct.Importer)})
+	// The liened bill cannot be presented under another credit nor moved by its holder.
+	second, err := f.srv.IssueLC(f.ctx, f.lcMsg())
+	require.NoError(t, err)
+	f.expectFailure(func(ctx sdk.Context) error {
+		_, err := f.srv.PresentDocuments(ctx, &types.MsgPresentDocuments{Beneficiary: f.addr(ct.Exporter), LcId: second.LcId, BillId: bill, DocumentHashes: []string{inv}})
+		return err
+	}, cargotypes.ErrLiened)
+	_, err = f.cargo.EndorseBill(f.ctx, &cargotypes.MsgEndorseBill{Holder: f.addr(ct.Exporter), BillId: bill, Endorsee: f.addr(ct.Importer)})
 	require.ErrorIs(t, err, cargotypes.ErrLiened)
 
 	f.expectFailure(func(ctx sdk.Context) error {
@@ -230,6 +248,7 @@ func TestLetterOfCreditComplies(t *testing.T) {
 	require.Equal(t, int64(1_000_000), f.balance(ct.Exporter).Int64())
 	b, _ = f.chain.App.CargoKeeper.GetBill(f.ctx, bill)
 	require.Equal(t, f.addr(ct.Importer), b.Holder)
+	require.Equal(t, int64(7_000_000), f.balance(ct.Bank).Int64(), "three credits escrowed, one paid out")
 	require.Nil(t, b.Lien)
 	lc, _ := f.k.GetLC(f.ctx, id)
 	require.Equal(t, types.LC_STATUS_SETTLED, lc.Status)
