@@ -201,9 +201,6 @@ func (s msgServer) PresentDocuments(ctx context.Context, m *types.MsgPresentDocu
 	if lc.Beneficiary != m.Beneficiary {
 		return nil, errorsmod.Wrapf(types.ErrUnauthorized, "only the beneficiary %s presents under letter of credit %d", lc.Beneficiary, lc.Id)
 	}
-	if _, err := s.cargo.ActiveParty(ctx, m.Beneficiary); err != nil {
-		return nil, err
-	}
 	if err := requireLCStatus(lc, types.LC_STATUS_OPEN); err != nil {
 		return nil, err
 	}
@@ -251,6 +248,8 @@ func (s msgServer) PresentDocuments(ctx context.Context, m *types.MsgPresentDocu
 			return nil, errorsmod.Wrapf(types.ErrMissingDocument, "the credit requires a %s; present its anchored hash", req)
 		}
 	}
+	// PlaceLien also checks that the beneficiary is an active party and that
+	// the bill is ISSUED and not liened.
 	if err := s.cargo.PlaceLien(ctx, bill.Id, m.Beneficiary, cargotypes.Lien{Module: types.LienModule, Reference: lcRef(lc.Id), Creditor: lc.IssuingBank}); err != nil {
 		return nil, err
 	}
