@@ -135,8 +135,9 @@ func (k Keeper) record(ctx context.Context, b *types.Bill, action, actor, from, 
 		Height:       sdkCtx.BlockHeight(),
 		Time:         sdkCtx.BlockTime().UTC(),
 		ChainId:      sdkCtx.ChainID(),
+		PrevHead:     b.HistoryHead,
 	}
-	e.Head = types.ChainHead(b.HistoryHead, e)
+	e.Head = types.ChainHead(e.PrevHead, e)
 	if err := k.History.Set(ctx, collections.Join(b.Id, e.Sequence), e); err != nil {
 		return err
 	}

@@ -38,33 +38,27 @@ func (gs GenesisState) Validate() error {
 		bills[b.Id] = b
 	}
 	// History entries are exported in (bill id, sequence) order.
-	heads := map[string]string{}
-	lens := map[string]uint64{}
+	verifiers := map[string]*HistoryVerifier{}
 	for _, e := range gs.History {
-		b := bills[e.BillId]
-		if b == nil {
+		if bills[e.BillId] == nil {
 			return errorsmod.Wrapf(ErrInvalidGenesis, "history entry for unknown bill %s", e.BillId)
 		}
-		if e.Sequence != lens[e.BillId]+1 {
-			return errorsmod.Wrapf(ErrInvalidGenesis, "bill %s history out of order at %d", e.BillId, e.Sequence)
+		v := verifiers[e.BillId]
+		if v == nil {
+			v = &HistoryVerifier{}
+			verifiers[e.BillId] = v
 		}
-		prev := heads[e.BillId]
-		if prev == "" {
-			prev = GenesisHead
+		if err := v.Next(e); err != nil {
+			return errorsmod.Wrap(ErrInvalidGenesis, err.Error())
 		}
-		if err := ValidateHash("history head", e.Head); err != nil || ChainHead(prev, e) != e.Head {
-			return errorsmod.Wrapf(ErrInvalidGenesis, "bill %s history entry %d does not chain to the previous head", e.BillId, e.Sequence)
-		}
-		heads[e.BillId], lens[e.BillId] = e.Head, e.Sequence
 	}
-	for id, b := range bills {
-		head := heads[id]
-		if head == "" {
-			head = GenesisHead
+	for _, b := range gs.Bills {
+		v := verifiers[b.Id]
+		if v == nil {
+			v = &HistoryVerifier{}
 		}
-		if b.HistoryLen != lens[id] || b.HistoryHead != head {
-			return errorsmod.Wrapf(ErrInvalidGenesis, "bill %s: history has %d entries ending in %s, the bill says %d ending in %s",
-				id, lens[id], head, b.HistoryLen, b.HistoryHead)
+		if err := v.Finish(b); err != nil {
+			return errorsmod.Wrap(ErrInvalidGenesis, err.Error())
 		}
 	}
 	for _, m := range gs.Milestones {
