@@ -185,6 +185,7 @@ type App struct {
 	// application's IBC router key.
 	ScopedIBCKeeper      capabilitykeeper.ScopedKeeper
 	ScopedTransferKeeper capabilitykeeper.ScopedKeeper
+	ScopedCargoKeeper    capabilitykeeper.ScopedKeeper
 
 	ModuleManager      *module.Manager
 	BasicModuleManager module.BasicManager
@@ -266,7 +267,7 @@ func New(
 	app.CapabilityKeeper = capabilitykeeper.NewKeeper(appCodec, keys[capabilitytypes.StoreKey], memKeys[capabilitytypes.MemStoreKey])
 	scopedIBCKeeper := app.CapabilityKeeper.ScopeToModule(ibcexported.ModuleName)
 	scopedTransferKeeper := app.CapabilityKeeper.ScopeToModule(ibctransfertypes.ModuleName)
-	// x/cargo's IBC application scopes its capability here, before Seal.
+	scopedCargoKeeper := app.CapabilityKeeper.ScopeToModule(cargotypes.ModuleName)
 	app.CapabilityKeeper.Seal()
 
 	app.AccountKeeper = authkeeper.NewAccountKeeper(appCodec, runtime.NewKVStoreService(keys[authtypes.StoreKey]),
@@ -323,7 +324,10 @@ func New(
 		app.AccountKeeper, app.BankKeeper, scopedTransferKeeper, authority)
 
 	app.CargoKeeper = cargokeeper.NewKeeper(appCodec, runtime.NewKVStoreService(keys[cargotypes.StoreKey]),
-		app.AccountKeeper.AddressCodec(), authority)
+		app.AccountKeeper.AddressCodec(), authority, cargokeeper.IBCKeepers{
+			ICS4Wrapper: app.IBCKeeper.ChannelKeeper, Channels: app.IBCKeeper.ChannelKeeper,
+			Ports: app.IBCKeeper.PortKeeper, Scoped: scopedCargoKeeper,
+		})
 	app.TradeFinanceKeeper = tradefinancekeeper.NewKeeper(appCodec, runtime.NewKVStoreService(keys[tradefinancetypes.StoreKey]),
 		authority, app.CargoKeeper, app.BankKeeper, app.AccountKeeper, app.isTransferEscrow)
 	// Deposit tokens may be held only by registered parties, module accounts
@@ -332,7 +336,8 @@ func New(
 
 	ibcRouter := porttypes.NewRouter()
 	ibcRouter.AddRoute(ibctransfertypes.ModuleName, transfer.NewIBCModule(app.TransferKeeper))
-	// The cargo IBC application (port `cargo`, ics721-1) is routed here.
+	// The scope name given to ScopeToModule equals the router key ("cargo").
+	ibcRouter.AddRoute(cargotypes.ModuleName, cargo.NewIBCModule(app.CargoKeeper, scopedCargoKeeper))
 	app.IBCKeeper.SetRouter(ibcRouter)
 
 	app.EvidenceKeeper = *evidencekeeper.NewKeeper(appCodec, runtime.NewKVStoreService(keys[evidencetypes.StoreKey]),
@@ -473,6 +478,7 @@ func New(
 
 	app.ScopedIBCKeeper = scopedIBCKeeper
 	app.ScopedTransferKeeper = scopedTransferKeeper
+	app.ScopedCargoKeeper = scopedCargoKeeper
 
 	return app
 }

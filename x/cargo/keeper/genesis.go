@@ -5,6 +5,10 @@ import (
 
 	"cosmossdk.io/collections"
 
+	sdk "github.com/cosmos/cosmos-sdk/types"
+
+	host "github.com/cosmos/ibc-go/v8/modules/core/24-host"
+
 	"github.com/tradechain/tradechain/x/cargo/types"
 )
 
@@ -56,7 +60,23 @@ func (k Keeper) InitGenesis(ctx context.Context, gs types.GenesisState) error {
 			return err
 		}
 	}
-	return k.ConsentSeq.Set(ctx, gs.NextConsentId)
+	for _, t := range gs.ClassTraces {
+		if err := k.ClassTraces.Set(ctx, t); err != nil {
+			return err
+		}
+	}
+	if err := k.ConsentSeq.Set(ctx, gs.NextConsentId); err != nil {
+		return err
+	}
+	return k.bindPort(sdk.UnwrapSDKContext(ctx))
+}
+
+// bindPort binds the cargo port once and claims its capability.
+func (k Keeper) bindPort(ctx sdk.Context) error {
+	if _, bound := k.scoped.GetCapability(ctx, host.PortPath(types.PortID)); bound {
+		return nil
+	}
+	return k.scoped.ClaimCapability(ctx, k.ports.BindPort(ctx, types.PortID), host.PortPath(types.PortID))
 }
 
 // ExportGenesis exports the whole module state in key order.
@@ -85,6 +105,13 @@ func (k Keeper) ExportGenesis(ctx context.Context) (*types.GenesisState, error) 
 		return nil, err
 	}
 	if gs.NextConsentId, err = k.ConsentSeq.Peek(ctx); err != nil {
+		return nil, err
+	}
+	it, err := k.ClassTraces.Iterate(ctx, nil)
+	if err != nil {
+		return nil, err
+	}
+	if gs.ClassTraces, err = it.Keys(); err != nil {
 		return nil, err
 	}
 	return gs, nil

@@ -14,6 +14,8 @@ import (
 	"github.com/cosmos/cosmos-sdk/codec"
 	sdk "github.com/cosmos/cosmos-sdk/types"
 
+	porttypes "github.com/cosmos/ibc-go/v8/modules/core/05-port/types"
+
 	"github.com/tradechain/tradechain/x/cargo/types"
 )
 
@@ -74,10 +76,26 @@ type Keeper struct {
 	// Consents by id, indexed by granter and grantee.
 	Consents   *collections.IndexedMap[uint64, types.Consent, ConsentIndexes]
 	ConsentSeq collections.Sequence
+	// ClassTraces known to this zone ("ebl", "cargo/channel-0/ebl", ...).
+	ClassTraces collections.KeySet[string]
+
+	// IBC: the cargo port (ICS-721 over channel version ics721-1).
+	ics4     porttypes.ICS4Wrapper
+	channels types.ChannelKeeper
+	ports    types.PortKeeper
+	scoped   types.ScopedKeeper
+}
+
+// IBCKeepers are the IBC dependencies of the cargo port.
+type IBCKeepers struct {
+	ICS4Wrapper porttypes.ICS4Wrapper
+	Channels    types.ChannelKeeper
+	Ports       types.PortKeeper
+	Scoped      types.ScopedKeeper
 }
 
 // NewKeeper builds the keeper. authority is the x/gov module account address.
-func NewKeeper(cdc codec.BinaryCodec, storeService store.KVStoreService, addressCodec address.Codec, authority string) Keeper {
+func NewKeeper(cdc codec.BinaryCodec, storeService store.KVStoreService, addressCodec address.Codec, authority string, ibc IBCKeepers) Keeper {
 	if _, err := addressCodec.StringToBytes(authority); err != nil {
 		panic(fmt.Errorf("invalid cargo authority address: %w", err))
 	}
@@ -114,7 +132,12 @@ func NewKeeper(cdc codec.BinaryCodec, storeService store.KVStoreService, address
 				Grantee: NewMultiIndex(sb, types.ConsentsByGranteeKey, "consents_by_grantee", collections.StringKey, collections.Uint64Key,
 					func(_ uint64, c types.Consent) string { return c.Grantee }),
 			}),
-		ConsentSeq: collections.NewSequence(sb, types.ConsentSeqKey, "consent_seq"),
+		ConsentSeq:  collections.NewSequence(sb, types.ConsentSeqKey, "consent_seq"),
+		ClassTraces: collections.NewKeySet(sb, types.ClassTracesKey, "class_traces", collections.StringKey),
+		ics4:        ibc.ICS4Wrapper,
+		channels:    ibc.Channels,
+		ports:       ibc.Ports,
+		scoped:      ibc.Scoped,
 	}
 	schema, err := sb.Build()
 	if err != nil {

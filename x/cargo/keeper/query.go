@@ -191,3 +191,35 @@ func (q queryServer) Params(ctx context.Context, _ *types.QueryParamsRequest) (*
 	}
 	return &types.QueryParamsResponse{Params: p}, nil
 }
+
+func (q queryServer) BillLocation(ctx context.Context, req *types.QueryBillLocationRequest) (*types.QueryBillLocationResponse, error) {
+	if req == nil || req.Id == "" {
+		return nil, status.Error(codes.InvalidArgument, "id is required")
+	}
+	b, err := q.GetBill(ctx, req.Id)
+	if err != nil {
+		return nil, notFound(err)
+	}
+	loc := "LOCAL"
+	switch b.Status {
+	case types.BILL_STATUS_IN_TRANSIT:
+		loc = "IN_TRANSIT"
+	case types.BILL_STATUS_TRANSFERRED_OUT:
+		loc = "TRANSFERRED_OUT"
+	case types.BILL_STATUS_SURRENDERED_FOR_DELIVERY, types.BILL_STATUS_VOIDED:
+		loc = "CLOSED"
+	}
+	return &types.QueryBillLocationResponse{Location: loc, Channel: b.TransferredVia, Trace: b.Trace, Holder: b.Holder}, nil
+}
+
+func (q queryServer) ClassTraces(ctx context.Context, _ *types.QueryClassTracesRequest) (*types.QueryClassTracesResponse, error) {
+	it, err := q.Keeper.ClassTraces.Iterate(ctx, nil)
+	if err != nil {
+		return nil, err
+	}
+	traces, err := it.Keys()
+	if err != nil {
+		return nil, err
+	}
+	return &types.QueryClassTracesResponse{ClassTraces: traces}, nil
+}

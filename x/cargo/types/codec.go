@@ -27,6 +27,7 @@ func RegisterLegacyAminoCodec(cdc *codec.LegacyAmino) {
 	legacy.RegisterAminoMsg(cdc, &MsgRegisterParty{}, "tradechain/cargo/MsgRegisterParty")
 	legacy.RegisterAminoMsg(cdc, &MsgUpdateParty{}, "tradechain/cargo/MsgUpdateParty")
 	legacy.RegisterAminoMsg(cdc, &MsgUpdateParams{}, "tradechain/cargo/MsgUpdateParams")
+	legacy.RegisterAminoMsg(cdc, &MsgSendBill{}, "tradechain/cargo/MsgSendBill")
 }
 
 // RegisterInterfaces registers every Msg as an sdk.Msg implementation.
@@ -35,7 +36,7 @@ func RegisterInterfaces(registry codectypes.InterfaceRegistry) {
 		&MsgIssueBill{}, &MsgTransferBill{}, &MsgEndorseBill{}, &MsgBlankEndorseBill{},
 		&MsgRequestSurrender{}, &MsgAcceptSurrender{}, &MsgRejectSurrender{}, &MsgAmendBill{},
 		&MsgVoidBill{}, &MsgRecordMilestone{}, &MsgAnchorDocument{}, &MsgGrantConsent{},
-		&MsgRevokeConsent{}, &MsgRegisterParty{}, &MsgUpdateParty{}, &MsgUpdateParams{},
+		&MsgRevokeConsent{}, &MsgRegisterParty{}, &MsgUpdateParty{}, &MsgUpdateParams{}, &MsgSendBill{},
 	)
 	msgservice.RegisterMsgServiceDesc(registry, &_Msg_serviceDesc)
 }

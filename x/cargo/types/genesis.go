@@ -6,7 +6,7 @@ import (
 
 // DefaultGenesis returns the default x/cargo genesis: default params, empty state.
 func DefaultGenesis() *GenesisState {
-	return &GenesisState{Params: DefaultParams(), NextConsentId: 1}
+	return &GenesisState{Params: DefaultParams(), NextConsentId: 1, ClassTraces: []string{ClassID}}
 }
 
 // Validate checks a genesis state: every record is well formed, ids are unique,

@@ -32,4 +32,5 @@ var (
 	ConsentsByGranteeKey = collections.NewPrefix(12)
 	ConsentSeqKey        = collections.NewPrefix(13)
 	MilestoneCountKey    = collections.NewPrefix(14)
+	ClassTracesKey       = collections.NewPrefix(15)
 )

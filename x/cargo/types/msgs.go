@@ -1,6 +1,7 @@
 package types
 
 import (
+	"strings"
 	"time"
 
 	errorsmod "cosmossdk.io/errors"
@@ -302,4 +303,20 @@ func (m *MsgUpdateParams) ValidateBasic() error {
 		return err
 	}
 	return m.Params.Validate()
+}
+
+var _ sdk.Msg = &MsgSendBill{}
+
+// ValidateBasic performs the stateless checks of MsgSendBill.
+func (m *MsgSendBill) ValidateBasic() error {
+	if err := validateHolderAndBill(m.Holder, m.BillId); err != nil {
+		return err
+	}
+	if !strings.HasPrefix(m.Channel, "channel-") || len(m.Channel) > 64 {
+		return errorsmod.Wrapf(ErrInvalidChannel, "channel %q: want a channel id such as channel-1", truncate(m.Channel))
+	}
+	if err := ValidateAddress("receiver", m.Receiver); err != nil {
+		return err
+	}
+	return ValidateOptionalText("memo", m.Memo, MaxTextLength)
 }

@@ -117,6 +117,14 @@ func queryCommands() []*cobra.Command {
 				return q.Document(cmd.Context(), &types.QueryDocumentRequest{Hash: a[0]})
 			}),
 		paged(consents, "consents"),
+		queryCmd("location [id]", "Say where control of a bill lives: LOCAL, IN_TRANSIT, TRANSFERRED_OUT (via which channel) or CLOSED", cobra.ExactArgs(1),
+			func(cmd *cobra.Command, q types.QueryClient, a []string) (proto.Message, error) {
+				return q.BillLocation(cmd.Context(), &types.QueryBillLocationRequest{Id: a[0]})
+			}),
+		queryCmd("class-traces", "List the ICS-721 class traces of bills known to this zone", cobra.NoArgs,
+			func(cmd *cobra.Command, q types.QueryClient, _ []string) (proto.Message, error) {
+				return q.ClassTraces(cmd.Context(), &types.QueryClassTracesRequest{})
+			}),
 		queryCmd("params", "Show the module parameters", cobra.NoArgs,
 			func(cmd *cobra.Command, q types.QueryClient, _ []string) (proto.Message, error) {
 				return q.Params(cmd.Context(), &types.QueryParamsRequest{})

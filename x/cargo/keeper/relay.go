@@ -1,0 +1,170 @@
+package keeper
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+
+	errorsmod "cosmossdk.io/errors"
+
+	sdk "github.com/cosmos/cosmos-sdk/types"
+
+	clienttypes "github.com/cosmos/ibc-go/v8/modules/core/02-client/types"
+	channeltypes "github.com/cosmos/ibc-go/v8/modules/core/04-channel/types"
+	host "github.com/cosmos/ibc-go/v8/modules/core/24-host"
+
+	"github.com/tradechain/tradechain/x/cargo/types"
+)
+
+// History actions of the IBC transfer.
+const (
+	ActionSend    = "SEND"
+	ActionReceive = "RECEIVE"
+	ActionReturn  = "RETURN" // refund after an error acknowledgement or a timeout
+)
+
+// DefaultSendTimeout applies when MsgSendBill gives no timeout.
+const DefaultSendTimeout = 10 * time.Minute
+
+// SendBill freezes the bill (IN_TRANSIT) and sends its control record over
+// the cargo channel. The SEND entry is recorded first, so the history head
+// in the packet includes it and the chain continues on the other zone.
+func (s msgServer) SendBill(ctx context.Context, m *types.MsgSendBill) (*types.MsgSendBillResponse, error) {
+	if err := m.ValidateBasic(); err != nil {
+		return nil, err
+	}
+	b, err := s.holderBill(ctx, m.Holder, m.BillId)
+	if err != nil {
+		return nil, err
+	}
+	sdkCtx := sdk.UnwrapSDKContext(ctx)
+	if _, ok := s.channels.GetChannel(sdkCtx, types.PortID, m.Channel); !ok {
+		return nil, errorsmod.Wrapf(types.ErrInvalidChannel, "no %s channel %s on this zone", types.PortID, m.Channel)
+	}
+	chanCap, ok := s.scoped.GetCapability(sdkCtx, host.ChannelCapabilityPath(types.PortID, m.Channel))
+	if !ok {
+		return nil, errorsmod.Wrapf(types.ErrInvalidChannel, "the cargo module does not own channel %s", m.Channel)
+	}
+	timeout := m.TimeoutTimestamp
+	if timeout == 0 {
+		timeout = uint64(sdkCtx.BlockTime().Add(DefaultSendTimeout).UnixNano())
+	} else if timeout <= uint64(sdkCtx.BlockTime().UnixNano()) {
+		return nil, errorsmod.Wrap(types.ErrInvalidField, "timeout_timestamp is not after the block time")
+	}
+	b.Status, b.TransferredVia = types.BILL_STATUS_IN_TRANSIT, m.Channel
+	if err := s.record(ctx, &b, ActionSend, m.Holder, m.Holder, m.Receiver, types.PortID+"/"+m.Channel); err != nil {
+		return nil, err
+	}
+	data := types.NewPacketData(b, m.Receiver, m.Memo)
+	seq, err := s.ics4.SendPacket(sdkCtx, chanCap, types.PortID, m.Channel, clienttypes.ZeroHeight(), timeout, data.GetBytes())
+	if err != nil {
+		return nil, err
+	}
+	return &types.MsgSendBillResponse{Sequence: seq}, sdkCtx.EventManager().EmitTypedEvent(&types.EventBillTransferred{
+		BillId: b.Id, From: m.Holder, To: m.Receiver, Action: ActionSend,
+	})
+}
+
+// OnRecvPacket creates (or, for a bill coming home, revives) the live record
+// for a registered receiver. Any error becomes an error acknowledgement, which
+// discards every write made here.
+func (k Keeper) OnRecvPacket(ctx sdk.Context, packet channeltypes.Packet, data types.NonFungibleTokenPacketData) error {
+	rec, err := data.Record()
+	if err != nil {
+		return err
+	}
+	if _, err := k.ActiveParty(ctx, data.Receiver); err != nil {
+		return errorsmod.Wrap(err, "receiver")
+	}
+	// ICS-721 class trace: a class that left this zone through the packet's
+	// source end comes home (unwind); anything else gains our end as prefix.
+	var trace string
+	if back := packet.SourcePort + "/" + packet.SourceChannel + "/"; strings.HasPrefix(data.ClassId, back) {
+		trace = strings.TrimPrefix(data.ClassId, back)
+	} else {
+		trace = packet.DestinationPort + "/" + packet.DestinationChannel + "/" + data.ClassId
+	}
+
+	b := rec.Bill()
+	existing, err := k.Bills.Get(ctx, rec.ID)
+	switch {
+	case err == nil:
+		if existing.Status != types.BILL_STATUS_TRANSFERRED_OUT || existing.Trace != trace {
+			return errorsmod.Wrapf(types.ErrBillLive, "bill %s is %s here", rec.ID, existing.Status)
+		}
+		if existing.DocumentHash != rec.DocumentHash || existing.Version != rec.Version || rec.HistoryLen < existing.HistoryLen ||
+			existing.Carrier != rec.Carrier || existing.HomeZone != rec.HomeZone {
+			return errorsmod.Wrapf(types.ErrRecordTampered, "bill %s comes back with a different document, version or a shorter history", rec.ID)
+		}
+	case isNotFound(err):
+		if err := k.anchorFor(ctx, rec.DocumentHash, rec.ID, rec.Carrier); err != nil {
+			return err
+		}
+	default:
+		return err
+	}
+	b.Holder, b.Trace, b.Status, b.TransferredVia = data.Receiver, trace, types.BILL_STATUS_ISSUED, ""
+	if err := k.record(ctx, &b, ActionReceive, data.Sender, data.Sender, data.Receiver, packet.DestinationPort+"/"+packet.DestinationChannel); err != nil {
+		return err
+	}
+	if err := k.ClassTraces.Set(ctx, trace); err != nil {
+		return err
+	}
+	return ctx.EventManager().EmitTypedEvent(&types.EventBillTransferred{BillId: b.Id, From: data.Sender, To: data.Receiver, Action: ActionReceive})
+}
+
+// anchorFor anchors the transport document of a bill arriving here, unless
+// it is already anchored for that same bill.
+func (k Keeper) anchorFor(ctx context.Context, hash, billID, owner string) error {
+	d, err := k.Documents.Get(ctx, hash)
+	if err == nil {
+		if d.BillId != billID {
+			return errorsmod.Wrapf(types.ErrDocumentExists, "%s backs bill %s on this zone", hash, d.BillId)
+		}
+		return nil
+	}
+	return k.anchor(ctx, hash, "TRANSPORT_DOCUMENT", billID, owner)
+}
+
+// OnAcknowledgementPacket: success leaves a TRANSFERRED_OUT tombstone naming
+// the channel; an error acknowledgement refunds.
+func (k Keeper) OnAcknowledgementPacket(ctx sdk.Context, packet channeltypes.Packet, data types.NonFungibleTokenPacketData, ack channeltypes.Acknowledgement) {
+	if !ack.Success() {
+		k.refund(ctx, packet, data)
+		return
+	}
+	b, err := k.Bills.Get(ctx, data.TokenIds[0])
+	if err != nil || b.Status != types.BILL_STATUS_IN_TRANSIT || b.TransferredVia != packet.SourceChannel {
+		k.Logger(ctx).Error("acknowledged bill is not in transit here", "bill", data.TokenIds[0], "err", err)
+		return
+	}
+	b.Status = types.BILL_STATUS_TRANSFERRED_OUT
+	if err := k.Bills.Set(ctx, b.Id, b); err != nil {
+		k.Logger(ctx).Error("cannot store the tombstone", "bill", b.Id, "err", err)
+	}
+}
+
+// OnTimeoutPacket refunds.
+func (k Keeper) OnTimeoutPacket(ctx sdk.Context, packet channeltypes.Packet, data types.NonFungibleTokenPacketData) {
+	k.refund(ctx, packet, data)
+}
+
+// refund restores an IN_TRANSIT bill to its sender, exactly once. It never
+// returns an error: a failing refund would block the relayer's transaction
+// and the packet would never clear. A bill not in transit through this
+// packet's channel (already refunded) is left as it is.
+func (k Keeper) refund(ctx sdk.Context, packet channeltypes.Packet, data types.NonFungibleTokenPacketData) {
+	b, err := k.Bills.Get(ctx, data.TokenIds[0])
+	if err != nil || b.Status != types.BILL_STATUS_IN_TRANSIT || b.TransferredVia != packet.SourceChannel || b.Holder != data.Sender {
+		k.Logger(ctx).Error("nothing to refund", "bill", data.TokenIds[0], "err", err)
+		return
+	}
+	b.Status, b.TransferredVia = types.BILL_STATUS_ISSUED, ""
+	detail := fmt.Sprintf("%s/%s sequence %d", packet.SourcePort, packet.SourceChannel, packet.Sequence)
+	if err := k.record(ctx, &b, ActionReturn, b.Holder, data.Receiver, b.Holder, detail); err != nil {
+		k.Logger(ctx).Error("cannot record the refund", "bill", b.Id, "err", err)
+		return
+	}
+	_ = ctx.EventManager().EmitTypedEvent(&types.EventBillTransferred{BillId: b.Id, From: data.Receiver, To: b.Holder, Action: ActionReturn})
+}
