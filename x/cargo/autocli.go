@@ -40,6 +40,9 @@ func (AppModule) AutoCLIOptions() *autocliv1.ModuleOptions {
 				{RpcMethod: "RegisterParty", Skip: true}, // hand-written: party fields as arguments
 				{RpcMethod: "UpdateParty", Skip: true},   // hand-written
 				{RpcMethod: "UpdateParams", Skip: true},  // governance proposal
+				{RpcMethod: "SendBill", Use: "send-bill [bill-id] [channel] [receiver]",
+					Short:          "Send a bill you hold to the other zone over the cargo channel (--timeout-timestamp in Unix ns; default 10 minutes)",
+					PositionalArgs: []*autocliv1.PositionalArgDescriptor{{ProtoField: "bill_id"}, {ProtoField: "channel"}, {ProtoField: "receiver"}}},
 			},
 		},
 	}
