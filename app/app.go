@@ -14,6 +14,7 @@ import (
 	"os"
 	"path/filepath"
 	"sort"
+	"strings"
 
 	dbm "github.com/cosmos/cosmos-db"
 	"github.com/cosmos/gogoproto/proto"
@@ -329,7 +330,9 @@ func New(
 			Ports: app.IBCKeeper.PortKeeper, Scoped: scopedCargoKeeper,
 		})
 	app.TradeFinanceKeeper = tradefinancekeeper.NewKeeper(appCodec, runtime.NewKVStoreService(keys[tradefinancetypes.StoreKey]),
-		authority, app.CargoKeeper, app.BankKeeper, app.AccountKeeper, app.isTransferEscrow)
+		authority, app.CargoKeeper, app.BankKeeper, app.AccountKeeper, tradefinancekeeper.IBCHooks{
+			IsTransferEscrow: app.isTransferEscrow, BaseDenom: app.voucherBaseDenom,
+		})
 	// Deposit tokens may be held only by registered parties, module accounts
 	// and ICS-20 escrows.
 	app.BankKeeper.AppendSendRestriction(app.TradeFinanceKeeper.SendRestriction)
@@ -624,6 +627,16 @@ func (app *App) isTransferEscrow(ctx context.Context, addr sdk.AccAddress) bool 
 		return found
 	})
 	return found
+}
+
+// voucherBaseDenom returns the base denom of an ICS-20 voucher "ibc/HASH".
+func (app *App) voucherBaseDenom(ctx context.Context, denom string) (string, bool) {
+	hash, err := ibctransfertypes.ParseHexHash(strings.TrimPrefix(denom, "ibc/"))
+	if err != nil {
+		return "", false
+	}
+	trace, ok := app.TransferKeeper.GetDenomTrace(sdk.UnwrapSDKContext(ctx), hash)
+	return trace.BaseDenom, ok
 }
 
 // GetMaccPerms returns a copy of the module account permissions.

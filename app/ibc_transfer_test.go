@@ -14,6 +14,7 @@ import (
 	ibctesting "github.com/cosmos/ibc-go/v8/testing"
 
 	"github.com/tradechain/tradechain/testutil"
+	cargotypes "github.com/tradechain/tradechain/x/cargo/types"
 	tftypes "github.com/tradechain/tradechain/x/tradefinance/types"
 )
 
@@ -114,4 +115,42 @@ func TestDepositRestrictionAllowsTransferEscrow(t *testing.T) {
 	// Other denoms pass untouched.
 	_, err = k.SendRestriction(a.GetContext(), a.SenderAccount.GetAddress(), sdk.AccAddress(make([]byte, 20)), sdk.NewCoins(sdk.NewInt64Coin(sdk.DefaultBondDenom, 1)))
 	require.NoError(t, err)
+}
+
+// Deposit tokens over ICS-20: a registered receiver gets the voucher; an
+// unregistered one causes an error acknowledgement and the sender is refunded.
+func TestDepositTokensOverICS20(t *testing.T) {
+	_, path := newTransferPath(t)
+	a, b := path.EndpointA.Chain, path.EndpointB.Chain
+	register := func(c *ibctesting.TestChain, code string, role cargotypes.Role) {
+		addr := c.SenderAccount.GetAddress().String()
+		require.NoError(t, testutil.App(c).CargoKeeper.Parties.Set(c.GetContext(), addr, cargotypes.Party{
+			Address: addr, Code: code, Name: code, Jurisdiction: "HK", Roles: []cargotypes.Role{role}, Active: true}))
+	}
+	register(a, "HKBK", cargotypes.ROLE_BANK)
+	register(b, "SHPE", cargotypes.ROLE_TRADER)
+	path.EndpointA.Chain.Coordinator.CommitBlock(a, b)
+	sender := a.SenderAccount.GetAddress()
+	_, err := a.SendMsgs(&tftypes.MsgMintDeposit{Bank: sender.String(), Amount: sdk.NewInt64Coin("td-hkbk-hkd", 1_000)})
+	require.NoError(t, err)
+
+	send := func(to string, amount int64) {
+		msg := transfertypes.NewMsgTransfer(path.EndpointA.ChannelConfig.PortID, path.EndpointA.ChannelID,
+			sdk.NewInt64Coin("td-hkbk-hkd", amount), sender.String(), to, clienttypes.NewHeight(1, 1000), 0, "")
+		res, err := a.SendMsgs(msg)
+		require.NoError(t, err)
+		packet, err := ibctesting.ParsePacketFromEvents(res.Events)
+		require.NoError(t, err)
+		require.NoError(t, path.RelayPacket(packet))
+	}
+	voucher := transfertypes.ParseDenomTrace(transfertypes.GetPrefixedDenom(path.EndpointB.ChannelConfig.PortID, path.EndpointB.ChannelID, "td-hkbk-hkd")).IBCDenom()
+
+	send(b.SenderAccount.GetAddress().String(), 400)
+	require.Equal(t, int64(400), balanceOf(b, b.SenderAccount.GetAddress(), voucher).Int64())
+	require.Equal(t, int64(600), balanceOf(a, sender, "td-hkbk-hkd").Int64())
+
+	stranger := sdk.AccAddress(make([]byte, 20))
+	send(stranger.String(), 100)
+	require.True(t, balanceOf(b, stranger, voucher).IsZero(), "no voucher for an unregistered receiver")
+	require.Equal(t, int64(600), balanceOf(a, sender, "td-hkbk-hkd").Int64(), "the sender is refunded after the error ack")
 }

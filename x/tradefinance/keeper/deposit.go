@@ -19,7 +19,7 @@ import (
 func (k Keeper) SendRestriction(ctx context.Context, _, to sdk.AccAddress, amt sdk.Coins) (sdk.AccAddress, error) {
 	restricted := false
 	for _, c := range amt {
-		if types.IsDepositDenom(c.Denom) {
+		if k.isDeposit(ctx, c.Denom) {
 			restricted = true
 			break
 		}
@@ -35,10 +35,23 @@ func (k Keeper) SendRestriction(ctx context.Context, _, to sdk.AccAddress, amt s
 			return to, nil
 		}
 	}
-	if k.isEscrow != nil && k.isEscrow(ctx, to) {
+	if k.ibc.IsTransferEscrow != nil && k.ibc.IsTransferEscrow(ctx, to) {
 		return to, nil
 	}
 	return nil, errorsmod.Wrapf(types.ErrRecipientNotParty, "%s is not a registered active party of this zone", to)
+}
+
+// isDeposit reports whether denom is a deposit token or the ICS-20 voucher of
+// one (a deposit token that arrived from the other zone).
+func (k Keeper) isDeposit(ctx context.Context, denom string) bool {
+	if types.IsDepositDenom(denom) {
+		return true
+	}
+	if strings.HasPrefix(denom, "ibc/") && k.ibc.BaseDenom != nil {
+		base, ok := k.ibc.BaseDenom(ctx, denom)
+		return ok && types.IsDepositDenom(base)
+	}
+	return false
 }
 
 // ownDeposit checks that signer is an active BANK and that denom is its own

@@ -34,8 +34,7 @@ type Keeper struct {
 	cargo     types.CargoKeeper
 	bank      types.BankKeeper
 	accounts  types.AccountKeeper
-	// isEscrow reports whether an address is an ICS-20 escrow account (set by the app).
-	isEscrow func(ctx context.Context, addr sdk.AccAddress) bool
+	ibc       IBCHooks
 
 	Schema        collections.Schema
 	Params        collections.Item[types.Params]
@@ -51,14 +50,23 @@ type Keeper struct {
 	FinancingSeq collections.Sequence
 }
 
+// IBCHooks are the app's answers about ICS-20 that the deposit-token send
+// restriction needs.
+type IBCHooks struct {
+	// IsTransferEscrow reports whether an address is an ICS-20 escrow account.
+	IsTransferEscrow func(ctx context.Context, addr sdk.AccAddress) bool
+	// BaseDenom returns the base denom of an ICS-20 voucher (ibc/HASH), if known.
+	BaseDenom func(ctx context.Context, denom string) (string, bool)
+}
+
 // NewKeeper builds the keeper; authority is the x/gov account.
 func NewKeeper(cdc codec.BinaryCodec, storeService store.KVStoreService, authority string,
 	cargo types.CargoKeeper, bank types.BankKeeper, accounts types.AccountKeeper,
-	isEscrow func(ctx context.Context, addr sdk.AccAddress) bool,
+	ibc IBCHooks,
 ) Keeper {
 	sb := collections.NewSchemaBuilder(storeService)
 	k := Keeper{
-		cdc: cdc, authority: authority, cargo: cargo, bank: bank, accounts: accounts, isEscrow: isEscrow,
+		cdc: cdc, authority: authority, cargo: cargo, bank: bank, accounts: accounts, ibc: ibc,
 		Params:        collections.NewItem(sb, types.ParamsKey, "params", codec.CollValue[types.Params](cdc)),
 		LCs:           collections.NewMap(sb, types.LCsKey, "lcs", collections.Uint64Key, codec.CollValue[types.LetterOfCredit](cdc)),
 		LCSeq:         collections.NewSequence(sb, types.LCSeqKey, "lc_seq"),
