@@ -48,81 +48,109 @@ printf '  denom trace on %s: %s\n' "$SH_CHAIN" "$(echo "$trace" | jq -c .denom_t
 [ "$(echo "$trace" | jq -r .denom_trace.path)" = "transfer/$SH_TRANSFER" ] || die "unexpected denom trace path: $trace"
 [ $((before_hk - after_hk)) -ge "$AMOUNT" ] || die "sender balance on $HK_CHAIN did not go down by $AMOUNT"
 
-# --- One zone (shanghai-1): parties, eBL, milestones, letter of credit, DvP ---
-Z=$SH_CHAIN
-CARRIER=$(addr $Z carrier) EXPORTER=$(addr $Z exporter) IMPORTER=$(addr $Z importer)
-CUSTOMS=$(addr $Z customs) BANK=$(addr $Z hkbank)
+# --- The corridor story (ARCHITECTURE §8), across both zones -----------------
+# Same mnemonics ⇒ same trade1... address of each party on both zones.
+CARRIER=$(addr $SH_CHAIN carrier) EXPORTER=$(addr $SH_CHAIN exporter) IMPORTER=$(addr $SH_CHAIN importer)
+CUSTOMS=$(addr $SH_CHAIN customs) BANK=$(addr $SH_CHAIN hkbank)
 HKD=td-hkbk-hkd
+channel_of() { q "$1" ibc channel channels | jq -r --arg p "$2" '[.channels[] | select(.port_id==$p and .state=="STATE_OPEN")][0].channel_id'; }
+SH_CARGO=$(channel_of $SH_CHAIN cargo) HK_CARGO=$(channel_of $HK_CHAIN cargo)
 # The carrier approved the example document for a sailing two days ago: the
 # demo's copy carries those dates (the DCSA reference stays the same).
 SHIPPED=$(date -u -d '-2 days' +%F) TODAY=$(date -u +%F)
 DOC="$LOCALNET/ebl-shanghai-hongkong.json"
 jq --arg d "$SHIPPED" '.shippedOnBoardDate = $d | .transports.plannedDepartureDate = $d' \
   "$ROOT/examples/ebl-shanghai-hongkong.json" > "$DOC"
-
-step "$Z" "the zone admin registers the corridor parties"
-tx $Z admin cargo register-party "$CARRIER" COS "COSCO Shipping Lines" CN CARRIER >/dev/null
-tx $Z admin cargo register-party "$EXPORTER" SHPE "Shanghai Pudong Precision Electronics" CN TRADER >/dev/null
-tx $Z admin cargo register-party "$IMPORTER" KBCT "Kowloon Bay Components Trading" HK TRADER >/dev/null
-tx $Z admin cargo register-party "$CUSTOMS" CNSHACUS "Shanghai Customs District" CN CUSTOMS >/dev/null
-tx $Z admin cargo register-party "$BANK" HKBK "Harbour Kowloon Bank" HK BANK >/dev/null
-q $Z cargo parties | jq -r '.parties[] | "  \(.code)\t\(.roles | join(","))\t\(.address)"'
-
-step "$Z" "carrier COS issues the to-order eBL from the DCSA document to the exporter"
-tx $Z carrier cargo issue-bill --document "$DOC" --issue-to "$EXPORTER" --endorsee "$EXPORTER" >/dev/null
 BILL=COS-$(jq -r .transportDocumentReference "$DOC")
-show_bill() { q "$1" cargo bill "$2" | jq -r '.bill | "  \(.id): \(.status) v\(.version) holder=\(.holder) lien=\(.lien.reference // "-") history=\(.history_len) head=\(.history_head[0:16])…"'; }
-show_bill $Z "$BILL"
+show_bill() { q "$1" cargo bill "$2" | jq -r --arg z "$1" '.bill | "  [\($z)] \(.id): \(.status) holder=\(.holder) trace=\(.trace) lien=\(.lien.reference // "-") history=\(.history_len) head=\(.history_head[0:16])…"'; }
+where() { q "$1" cargo location "$2" | jq -r --arg z "$1" '"  [\($z)] control: \(.location) \(.channel // "")"'; }
 
-step "$Z" "carrier records LOAD and DEPA; customs records CUSR (released)"
-tx $Z customs cargo record-milestone "$BILL" CUSR ACT CNSHA "${SHIPPED}T05:00:00Z" >/dev/null
-tx $Z carrier cargo record-milestone "$BILL" LOAD ACT CNSHA "${SHIPPED}T06:00:00Z" >/dev/null
-tx $Z carrier cargo record-milestone "$BILL" DEPA ACT CNSHA "${SHIPPED}T14:30:00Z" >/dev/null
-q $Z cargo milestones "$BILL" | jq -r '.milestones[] | "  #\(.sequence) \(.event_code) \(.classifier) \(.location) \(.event_time)"'
+step "both zones" "the zone admins register the corridor parties"
+for Z in $SH_CHAIN $HK_CHAIN; do
+  tx $Z admin cargo register-party "$CARRIER" COS "COSCO Shipping Lines" CN CARRIER >/dev/null
+  tx $Z admin cargo register-party "$EXPORTER" SHPE "Shanghai Pudong Precision Electronics" CN TRADER >/dev/null
+  tx $Z admin cargo register-party "$IMPORTER" KBCT "Kowloon Bay Components Trading" HK TRADER >/dev/null
+done
+tx $SH_CHAIN admin cargo register-party "$CUSTOMS" CNSHACUS "Shanghai Customs District" CN CUSTOMS >/dev/null
+tx $HK_CHAIN admin cargo register-party "$BANK" HKBK "Harbour Kowloon Bank" HK BANK >/dev/null
+for Z in $SH_CHAIN $HK_CHAIN; do q $Z cargo parties | jq -r --arg z $Z '.parties[] | "  [\($z)] \(.code)\t\(.roles | join(","))\t\(.address)"'; done
 
-step "$Z" "anyone can verify the transport document against the chain"
-q $Z cargo verify-document "$DOC" | jq -r '.document | "  anchored: \(.doc_type) for \(.bill_id) by \(.anchored_by) at height \(.height)"'
-
-step "$Z" "the bank mints its HKD deposit token and issues a letter of credit for the importer"
-tx $Z hkbank tradefinance mint-deposit "5000000$HKD" >/dev/null
-tx $Z hkbank tradefinance issue-lc "$IMPORTER" "$EXPORTER" "1250000$HKD" "$(date -u -d '+60 days' +%F)" "$TODAY" CNSHA HKHKG \
+step "$HK_CHAIN" "the importer's bank mints its HKD deposit token and issues a letter of credit"
+tx $HK_CHAIN hkbank tradefinance mint-deposit "5000000$HKD" >/dev/null
+tx $HK_CHAIN hkbank tradefinance issue-lc "$IMPORTER" "$EXPORTER" "1250000$HKD" "$(date -u -d '+60 days' +%F)" "$TODAY" CNSHA HKHKG \
    --required-documents COMMERCIAL_INVOICE >/dev/null
 LC=1
-q $Z tradefinance lc $LC | jq -r '.letter_of_credit | "  LC \(.id): \(.status) \(.amount.amount)\(.amount.denom) escrowed, expiry \(.expiry), latest shipment \(.latest_shipment_date), requires \(.required_documents | join(","))"'
+q $HK_CHAIN tradefinance lc $LC | jq -r '.letter_of_credit | "  LC \(.id): \(.status) \(.amount.amount)\(.amount.denom) escrowed, expiry \(.expiry), requires \(.required_documents | join(","))"'
 
-step "$Z" "the exporter anchors its commercial invoice and presents the eBL under the credit"
+step "$SH_CHAIN" "carrier COS issues the to-order eBL from the DCSA document to the exporter; LOAD and DEPA"
+tx $SH_CHAIN carrier cargo issue-bill --document "$DOC" --issue-to "$EXPORTER" --endorsee "$EXPORTER" >/dev/null
+tx $SH_CHAIN customs cargo record-milestone "$BILL" CUSR ACT CNSHA "${SHIPPED}T05:00:00Z" >/dev/null
+tx $SH_CHAIN carrier cargo record-milestone "$BILL" LOAD ACT CNSHA "${SHIPPED}T06:00:00Z" >/dev/null
+tx $SH_CHAIN carrier cargo record-milestone "$BILL" DEPA ACT CNSHA "${SHIPPED}T14:30:00Z" >/dev/null
+show_bill $SH_CHAIN "$BILL"
+q $SH_CHAIN cargo milestones "$BILL" | jq -r '.milestones[] | "  #\(.sequence) \(.event_code) \(.classifier) \(.location) \(.event_time)"'
+
+step "$HK_CHAIN" "the exporter anchors its commercial invoice on the zone where it will present"
 INVOICE_HASH=$(printf 'Commercial invoice SHPE-2026-0418: 320 cartons PCB assemblies, HKD 1,250,000, CIF Hong Kong\n' | sha256sum | cut -c1-64)
-tx $Z exporter cargo anchor-document "$INVOICE_HASH" COMMERCIAL_INVOICE >/dev/null
-show_balances() {
-  printf '  exporter %s %s   bank %s %s   module escrow %s %s\n' \
-    "$(balance $Z "$EXPORTER" $HKD)" $HKD "$(balance $Z "$BANK" $HKD)" $HKD \
-    "$(q $Z tradefinance lc $LC | jq -r .letter_of_credit.escrow.amount)" $HKD
-}
-echo "  before:"; show_balances; show_bill $Z "$BILL"
-tx $Z exporter tradefinance present-documents $LC "$BILL" "$INVOICE_HASH" >/dev/null
-q $Z tradefinance presentation $LC | jq -r '.presentation | "  presentation: \(.status), examination deadline \(.deadline)"'
-show_bill $Z "$BILL"
+tx $HK_CHAIN exporter cargo anchor-document "$INVOICE_HASH" COMMERCIAL_INVOICE >/dev/null
 
-step "$Z" "the bank finds the documents complying: payment and title move in one transaction (DvP)"
-tx $Z hkbank tradefinance examine-documents $LC comply >/dev/null
-echo "  after:"; show_balances; show_bill $Z "$BILL"
-[ "$(balance $Z "$EXPORTER" $HKD)" = 1250000 ] || die "the exporter was not paid"
-[ "$(q $Z cargo bill "$BILL" | jq -r .bill.holder)" = "$IMPORTER" ] || die "the importer does not control the bill"
-[ "$(curl -sf "$(zone_api $Z)/tradechain/tradefinance/v1/lcs/$LC" | jq -r .letter_of_credit.status)" = LC_STATUS_SETTLED ] \
+step "$SH_CHAIN → $HK_CHAIN" "the exporter sends the eBL to Hong Kong over the cargo channel ($SH_CARGO)"
+tx $SH_CHAIN exporter cargo send-bill "$BILL" "$SH_CARGO" "$EXPORTER" >/dev/null
+where $SH_CHAIN "$BILL"
+for _ in $(seq 1 90); do
+  [ "$(q $HK_CHAIN cargo location "$BILL" 2>/dev/null | jq -r .location)" = LOCAL ] && break; sleep 1
+done
+[ "$(q $HK_CHAIN cargo location "$BILL" | jq -r .location)" = LOCAL ] || die "the eBL did not arrive on $HK_CHAIN (see $LOCALNET/rly.log)"
+for _ in $(seq 1 60); do
+  [ "$(q $SH_CHAIN cargo location "$BILL" | jq -r .location)" = TRANSFERRED_OUT ] && break; sleep 1
+done
+where $SH_CHAIN "$BILL"; where $HK_CHAIN "$BILL"
+show_bill $HK_CHAIN "$BILL"
+[ "$(q $SH_CHAIN cargo location "$BILL" | jq -r .location)" = TRANSFERRED_OUT ] || die "no tombstone on $SH_CHAIN after the acknowledgement"
+
+step "$HK_CHAIN" "the exporter presents the eBL and the invoice under the credit"
+show_balances() {
+  printf '  [%s] exporter %s %s   bank %s %s   escrow %s %s\n' $HK_CHAIN \
+    "$(balance $HK_CHAIN "$EXPORTER" $HKD)" $HKD "$(balance $HK_CHAIN "$BANK" $HKD)" $HKD \
+    "$(q $HK_CHAIN tradefinance lc $LC | jq -r .letter_of_credit.escrow.amount)" $HKD
+}
+echo "  before:"; show_balances; show_bill $HK_CHAIN "$BILL"
+tx $HK_CHAIN exporter tradefinance present-documents $LC "$BILL" "$INVOICE_HASH" >/dev/null
+q $HK_CHAIN tradefinance presentation $LC | jq -r '.presentation | "  presentation: \(.status), examination deadline \(.deadline)"'
+
+step "$HK_CHAIN" "the bank finds the documents complying: payment and title move in one transaction (DvP)"
+tx $HK_CHAIN hkbank tradefinance examine-documents $LC comply >/dev/null
+echo "  after:"; show_balances; show_bill $HK_CHAIN "$BILL"
+[ "$(balance $HK_CHAIN "$EXPORTER" $HKD)" = 1250000 ] || die "the exporter was not paid"
+[ "$(q $HK_CHAIN cargo bill "$BILL" | jq -r .bill.holder)" = "$IMPORTER" ] || die "the importer does not control the bill"
+[ "$(curl -sf "$(zone_api $HK_CHAIN)/tradechain/tradefinance/v1/lcs/$LC" | jq -r .letter_of_credit.status)" = LC_STATUS_SETTLED ] \
   || die "the credit is not settled (REST /tradechain/tradefinance/v1/lcs/$LC)"
-err=$(tx_expect_fail $Z exporter cargo endorse-bill "$BILL" "$CUSTOMS")
+err=$(tx_expect_fail $HK_CHAIN exporter cargo endorse-bill "$BILL" "$CARRIER")
 log "the exporter no longer controls the bill; its endorsement is refused on chain: $err"
-err=$(tx_expect_fail $Z exporter bank send "$EXPORTER" "$(addr $Z relayer)" "1000$HKD")
+err=$(tx_expect_fail $HK_CHAIN exporter bank send "$EXPORTER" "$(addr $HK_CHAIN relayer)" "1000$HKD")
 log "deposit tokens go to registered parties only: $err"
 
-step "$Z" "the importer surrenders the eBL for delivery; the carrier accepts"
-tx $Z importer cargo request-surrender "$BILL" delivery >/dev/null
-tx $Z carrier cargo accept-surrender "$BILL" >/dev/null
-show_bill $Z "$BILL"
-q $Z cargo history "$BILL" | jq -r '.entries[] | "  #\(.sequence) \(.action)\t\((.from // "") | if . == "" then "-" else . end) -> \((.to // "") | if . == "" then "-" else . end)  head \(.head[0:16])…"'
-status=$(q $Z cargo bill "$BILL" | jq -r .bill.status)
-[ "$status" = BILL_STATUS_SURRENDERED_FOR_DELIVERY ] || die "bill $BILL ended in $status, expected SURRENDERED_FOR_DELIVERY"
-[ "$(q $Z cargo history "$BILL" | jq -r '[.entries[].action] | join(",")')" = "ISSUE,LIEN,LIEN_TRANSFER,SURRENDER_FOR_DELIVERY,SACC" ] \
-  || die "unexpected history for $BILL: $(q $Z cargo history "$BILL" | jq -c '[.entries[].action]')"
+step "$HK_CHAIN → $SH_CHAIN" "the exporter moves its HKD deposit tokens home over ICS-20 ($HK_TRANSFER)"
+HKD_VOUCHER="ibc/$(printf 'transfer/%s/%s' "$SH_TRANSFER" $HKD | sha256sum | cut -c1-64 | tr a-f A-F)"
+tx $HK_CHAIN exporter ibc-transfer transfer transfer "$HK_TRANSFER" "$EXPORTER" "1250000$HKD" >/dev/null
+for _ in $(seq 1 90); do [ "$(balance $SH_CHAIN "$EXPORTER" "$HKD_VOUCHER")" = 1250000 ] && break; sleep 1; done
+[ "$(balance $SH_CHAIN "$EXPORTER" "$HKD_VOUCHER")" = 1250000 ] || die "the deposit tokens did not arrive on $SH_CHAIN"
+printf '  [%s] exporter %s %s (trace %s)\n' $SH_CHAIN "$(balance $SH_CHAIN "$EXPORTER" "$HKD_VOUCHER")" "$HKD_VOUCHER" \
+  "$(q $SH_CHAIN ibc-transfer denom-trace "${HKD_VOUCHER#ibc/}" | jq -c .denom_trace)"
+
+step "$HK_CHAIN" "the importer surrenders the eBL for delivery; the carrier accepts"
+tx $HK_CHAIN importer cargo request-surrender "$BILL" delivery >/dev/null
+tx $HK_CHAIN carrier cargo accept-surrender "$BILL" >/dev/null
+show_bill $HK_CHAIN "$BILL"
+echo "  history across both zones (hash chain continues from $SH_CHAIN to $HK_CHAIN):"
+for Z in $SH_CHAIN $HK_CHAIN; do
+  q $Z cargo history "$BILL" | jq -r --arg z $Z '.entries[] | "  [\($z)] #\(.sequence) \(.action)\tprev \(.prev_head[0:12])… → head \(.head[0:12])…"'
+done
+
+step "check" "final state"
+[ "$(q $HK_CHAIN cargo bill "$BILL" | jq -r .bill.status)" = BILL_STATUS_SURRENDERED_FOR_DELIVERY ] || die "the bill is not surrendered on $HK_CHAIN"
+[ "$(q $SH_CHAIN cargo location "$BILL" | jq -r .location)" = TRANSFERRED_OUT ] || die "$SH_CHAIN should hold only a tombstone"
+[ "$(balance $SH_CHAIN "$EXPORTER" "$HKD_VOUCHER")" = 1250000 ] || die "the exporter is not paid on $SH_CHAIN"
+log "bill surrendered on $HK_CHAIN; $SH_CHAIN keeps a tombstone; exporter paid on $SH_CHAIN in $HKD_VOUCHER"
 
 step demo "all checks passed in $(( $(date +%s) - start ))s"

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Start two single-validator zones (hongkong-1, shanghai-1) on loopback, link
-# them with the Go relayer over an ICS-20 channel, and keep everything running.
+# them with the Go relayer over an ICS-20 channel (transfer) and an ICS-721
+# channel for eBLs (cargo), and keep everything running.
 #   scripts/localnet.sh start   # (make localnet)
 #   scripts/localnet.sh stop    # (make localnet-stop)
 source "$(dirname "$0")/lib.sh"
@@ -90,7 +91,7 @@ setup_relayer() {
   log "relayer: creating light clients, connection and the ICS-20 channel (transfer <-> transfer)"
   $R tx link hk-sh --src-port transfer --dst-port transfer --order unordered --version ics20-1 \
      > "$LOCALNET/rly-link.log" 2>&1 || { tail -20 "$LOCALNET/rly-link.log"; die "rly tx link failed"; }
-  for extra in ${EXTRA_CHANNELS:-}; do   # e.g. "cargo:ics721-1"
+  for extra in ${EXTRA_CHANNELS-cargo:ics721-1}; do   # PORT:VERSION, opened with rly tx channel
     local port=${extra%%:*} version=${extra#*:}
     log "relayer: opening channel $port <-> $port ($version, unordered)"
     $R tx channel hk-sh --src-port "$port" --dst-port "$port" --order unordered --version "$version" \
