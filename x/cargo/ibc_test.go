@@ -237,3 +237,41 @@ func TestCargoTamperedRecord(t *testing.T) {
 }
 
 var clientZero = clienttypes.ZeroHeight()
+
+// A chain of transfers with endorsements on each side: HK endorses to a second
+// HK party, who sends to SH; SH endorses onward and sends back; the chain of
+// history hashes stays unbroken and each zone's invariants hold throughout.
+func TestCargoEndorsementChain(t *testing.T) {
+	c := newCorridor(t)
+	id := c.issue("EC1")
+	hkAddr, shAddr := c.hk.SenderAccount.GetAddress().String(), c.sh.SenderAccount.GetAddress().String()
+	hk2, sh2 := c.hk.SenderAccounts[1], c.sh.SenderAccounts[1]
+	for _, x := range []struct {
+		chain *ibctesting.TestChain
+		addr  string
+		code  string
+	}{{c.hk, hk2.SenderAccount.GetAddress().String(), "HKT2"}, {c.sh, sh2.SenderAccount.GetAddress().String(), "SHT2"}} {
+		require.NoError(t, tctestutil.App(x.chain).CargoKeeper.Parties.Set(x.chain.GetContext(), x.addr, types.Party{
+			Address: x.addr, Code: x.code, Name: x.code, Jurisdiction: "HK", Roles: []types.Role{types.ROLE_TRADER}, Active: true}))
+	}
+	c.coord.CommitBlock(c.hk, c.sh)
+
+	_, err := c.hk.SendMsgs(&types.MsgEndorseBill{Holder: hkAddr, BillId: id, Endorsee: hk2.SenderAccount.GetAddress().String()})
+	require.NoError(t, err)
+	// The second HK party sends it to SH (it signs with its own account).
+	c.hk.SenderPrivKey, c.hk.SenderAccount = hk2.SenderPrivKey, hk2.SenderAccount
+	packet := c.send(c.path.EndpointA, id, shAddr, 0)
+	require.NoError(t, c.path.RelayPacket(packet))
+	_, err = c.sh.SendMsgs(&types.MsgEndorseBill{Holder: shAddr, BillId: id, Endorsee: sh2.SenderAccount.GetAddress().String()})
+	require.NoError(t, err)
+	c.sh.SenderPrivKey, c.sh.SenderAccount = sh2.SenderPrivKey, sh2.SenderAccount
+	packet = c.send(c.path.EndpointB, id, hkAddr, 0)
+	require.NoError(t, c.path.RelayPacket(packet))
+
+	home := c.bill(c.hk, id)
+	require.Equal(t, hkAddr, home.Holder)
+	require.Equal(t, "ebl", home.Trace)
+	// ISSUE, ENDORSE, SEND (HK) · RECEIVE, ENDORSE, SEND (SH) · RECEIVE (HK)
+	require.Equal(t, uint64(7), home.HistoryLen)
+	c.invariants()
+}
