@@ -7,7 +7,7 @@ LDFLAGS   := -X github.com/cosmos/cosmos-sdk/version.Name=tradechain \
              -X github.com/cosmos/cosmos-sdk/version.Commit=$(shell git rev-parse HEAD 2>/dev/null)
 GOTEST    := $(GO) test -count=1
 
-.PHONY: all build install rly demo localnet localnet-stop test bench fuzz \
+.PHONY: all build install rly demo e2e localnet localnet-stop test bench bench-ibc fuzz \
         proto-gen proto-check lint clean
 
 all: build
@@ -42,6 +42,14 @@ test:
 # In-process FinalizeBlock benchmark: blocks of 100 pre-signed txs.
 bench:
 	$(GO) test -run '^$$' -bench 'DeliverBlock|FinanceBlock' -benchtime 30x -count 3 ./x/cargo/ ./x/tradefinance/
+
+# The real two-zone run through rly, with its assertions (the demo is the e2e test).
+e2e: build rly
+	./scripts/demo.sh
+
+# Cross-zone latency: N eBL transfers and N ICS-20 transfers through rly.
+bench-ibc: build rly
+	./scripts/bench-ibc.sh
 
 # Each fuzz target for a fixed time (FUZZTIME, default 30s).
 FUZZTIME ?= 30s

@@ -149,7 +149,8 @@ done
 
 step "check" "final state"
 [ "$(q $HK_CHAIN cargo bill "$BILL" | jq -r .bill.status)" = BILL_STATUS_SURRENDERED_FOR_DELIVERY ] || die "the bill is not surrendered on $HK_CHAIN"
-[ "$(q $SH_CHAIN cargo location "$BILL" | jq -r .location)" = TRANSFERRED_OUT ] || die "$SH_CHAIN should hold only a tombstone"
+[ "$(curl -sf "$(zone_api $SH_CHAIN)/tradechain/cargo/v1/bills/$BILL/location" | jq -r .location)" = TRANSFERRED_OUT ] \
+  || die "$SH_CHAIN should hold only a tombstone (REST /tradechain/cargo/v1/bills/$BILL/location)"
 [ "$(balance $SH_CHAIN "$EXPORTER" "$HKD_VOUCHER")" = 1250000 ] || die "the exporter is not paid on $SH_CHAIN"
 log "bill surrendered on $HK_CHAIN; $SH_CHAIN keeps a tombstone; exporter paid on $SH_CHAIN in $HKD_VOUCHER"
 
