@@ -7,7 +7,7 @@ LDFLAGS   := -X github.com/cosmos/cosmos-sdk/version.Name=tradechain \
              -X github.com/cosmos/cosmos-sdk/version.Commit=$(shell git rev-parse HEAD 2>/dev/null)
 GOTEST    := $(GO) test -count=1
 
-.PHONY: all build install rly demo e2e localnet localnet-stop test bench bench-ibc fuzz \
+.PHONY: all build install rly demo e2e localnet localnet-stop test test-sim test-faults bench bench-ibc fuzz loadtest \
         proto-gen proto-check lint clean
 
 all: build
@@ -51,13 +51,30 @@ e2e: build rly
 bench-ibc: build rly
 	./scripts/bench-ibc.sh
 
+# The SDK's randomized app simulation with x/cargo and x/tradefinance
+# operations (every invariant checked every SIM_PERIOD blocks and at the end):
+# full run, import/export (every store compared), a second run after import,
+# and determinism (3 seeds x 5 runs, identical app hashes). Sized for CI; the
+# long profile is `make test-sim SIM_BLOCKS=500 SIM_BLOCK_SIZE=200 SIM_DET_BLOCKS=100`.
+SIM_SEED       ?= 6
+SIM_BLOCKS     ?= 50
+SIM_BLOCK_SIZE ?= 100
+SIM_PERIOD     ?= 5
+SIM_DET_BLOCKS ?= 20
+SIMFLAGS = -Enabled=true -Commit=true -Seed=$(SIM_SEED) -BlockSize=$(SIM_BLOCK_SIZE) -Period=$(SIM_PERIOD)
+test-sim:
+	$(GOTEST) ./app/ -timeout 60m -v -run 'TestFullAppSimulation|TestAppImportExport|TestAppSimulationAfterImport' $(SIMFLAGS) -NumBlocks=$(SIM_BLOCKS) | grep -v '^Simulating'
+	$(GOTEST) ./app/ -timeout 60m -v -run 'TestAppStateDeterminism' $(SIMFLAGS) -NumBlocks=$(SIM_DET_BLOCKS) | grep -v '^Simulating'
+
 # Each fuzz target for a fixed time (FUZZTIME, default 30s).
 FUZZTIME ?= 30s
 fuzz:
-	$(GO) test ./x/cargo/dcsa/ -run '^$$' -fuzz FuzzCanonicalize -fuzztime $(FUZZTIME)
-	$(GO) test ./x/cargo/dcsa/ -run '^$$' -fuzz FuzzParse -fuzztime $(FUZZTIME)
-	$(GO) test ./x/cargo/types/ -run '^$$' -fuzz FuzzMsgValidateBasic -fuzztime $(FUZZTIME)
-	$(GO) test ./x/tradefinance/types/ -run '^$$' -fuzz FuzzMsgValidateBasic -fuzztime $(FUZZTIME)
+	$(GO) test ./x/cargo/dcsa/ -run '^$$' -fuzz '^FuzzCanonicalize$$' -fuzztime $(FUZZTIME)
+	$(GO) test ./x/cargo/dcsa/ -run '^$$' -fuzz '^FuzzParse$$' -fuzztime $(FUZZTIME)
+	$(GO) test ./x/cargo/types/ -run '^$$' -fuzz '^FuzzMsgValidateBasic$$' -fuzztime $(FUZZTIME)
+	$(GO) test ./x/tradefinance/types/ -run '^$$' -fuzz '^FuzzMsgValidateBasic$$' -fuzztime $(FUZZTIME)
+	$(GO) test ./x/cargo/ -run '^$$' -fuzz '^FuzzDecodePacketData$$' -fuzztime $(FUZZTIME)
+	$(GO) test ./x/cargo/ -run '^$$' -fuzz '^FuzzOnRecvPacket$$' -fuzztime $(FUZZTIME)
 
 proto-gen:
 	./scripts/protocgen.sh

@@ -367,8 +367,8 @@ func New(
 		ibc.NewAppModule(app.IBCKeeper),
 		transfer.NewAppModule(app.TransferKeeper),
 		ibctm.NewAppModule(),
-		cargo.NewAppModule(appCodec, app.CargoKeeper),
-		tradefinance.NewAppModule(appCodec, app.TradeFinanceKeeper),
+		cargo.NewAppModule(appCodec, app.CargoKeeper, app.AccountKeeper, app.BankKeeper),
+		tradefinance.NewAppModule(appCodec, app.TradeFinanceKeeper, app.AccountKeeper, app.BankKeeper, app.CargoKeeper),
 	)
 
 	app.BasicModuleManager = module.NewBasicManagerFromManager(app.ModuleManager, map[string]module.AppModuleBasic{
@@ -428,7 +428,7 @@ func New(
 	reflectionv1.RegisterReflectionServiceServer(app.GRPCQueryRouter(), reflectionSvc)
 
 	app.simulationManager = module.NewSimulationManagerFromAppModules(app.ModuleManager.Modules, map[string]module.AppModuleSimulation{
-		authtypes.ModuleName: auth.NewAppModule(app.appCodec, app.AccountKeeper, authsims.RandomGenesisAccounts, app.GetSubspace(authtypes.ModuleName)),
+		authtypes.ModuleName: auth.NewAppModule(app.appCodec, app.AccountKeeper, simGenesisAccounts, app.GetSubspace(authtypes.ModuleName)),
 	})
 	app.simulationManager.RegisterStoreDecoders()
 
@@ -684,3 +684,14 @@ func (app *App) GetScopedIBCKeeper() capabilitykeeper.ScopedKeeper { return app.
 
 // GetTxConfig returns the tx config.
 func (app *App) GetTxConfig() client.TxConfig { return app.txConfig }
+
+// simGenesisAccounts gives the simulation's random genesis plain accounts:
+// tradechain has no vesting module, so the SDK's default (which mixes in
+// vesting accounts) does not fit it.
+func simGenesisAccounts(simState *module.SimulationState) authtypes.GenesisAccounts {
+	accs := make(authtypes.GenesisAccounts, len(simState.Accounts))
+	for i, a := range simState.Accounts {
+		accs[i] = authtypes.NewBaseAccountWithAddress(a.Address)
+	}
+	return accs
+}

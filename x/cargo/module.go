@@ -18,6 +18,7 @@ import (
 	codectypes "github.com/cosmos/cosmos-sdk/codec/types"
 	sdk "github.com/cosmos/cosmos-sdk/types"
 	"github.com/cosmos/cosmos-sdk/types/module"
+	"github.com/cosmos/cosmos-sdk/x/simulation"
 
 	"github.com/tradechain/tradechain/x/cargo/client/cli"
 	"github.com/tradechain/tradechain/x/cargo/keeper"
@@ -40,10 +41,15 @@ var (
 type AppModule struct {
 	cdc    codec.Codec
 	keeper keeper.Keeper
+	// for the simulation's operations
+	ak simulation.AccountKeeper
+	bk simulation.BankKeeper
 }
 
 // NewAppModule returns the module.
-func NewAppModule(cdc codec.Codec, k keeper.Keeper) AppModule { return AppModule{cdc: cdc, keeper: k} }
+func NewAppModule(cdc codec.Codec, k keeper.Keeper, ak simulation.AccountKeeper, bk simulation.BankKeeper) AppModule {
+	return AppModule{cdc: cdc, keeper: k, ak: ak, bk: bk}
+}
 
 // IsOnePerModuleType implements depinject.OnePerModuleType.
 func (AppModule) IsOnePerModuleType() {}

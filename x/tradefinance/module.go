@@ -18,7 +18,9 @@ import (
 	codectypes "github.com/cosmos/cosmos-sdk/codec/types"
 	sdk "github.com/cosmos/cosmos-sdk/types"
 	"github.com/cosmos/cosmos-sdk/types/module"
+	"github.com/cosmos/cosmos-sdk/x/simulation"
 
+	cargokeeper "github.com/tradechain/tradechain/x/cargo/keeper"
 	"github.com/tradechain/tradechain/x/tradefinance/client/cli"
 	"github.com/tradechain/tradechain/x/tradefinance/keeper"
 	"github.com/tradechain/tradechain/x/tradefinance/types"
@@ -41,10 +43,16 @@ var (
 type AppModule struct {
 	cdc    codec.Codec
 	keeper keeper.Keeper
+	// for the simulation's operations
+	ak    simulation.AccountKeeper
+	bk    simulation.BankKeeper
+	cargo cargokeeper.Keeper
 }
 
 // NewAppModule returns the module.
-func NewAppModule(cdc codec.Codec, k keeper.Keeper) AppModule { return AppModule{cdc: cdc, keeper: k} }
+func NewAppModule(cdc codec.Codec, k keeper.Keeper, ak simulation.AccountKeeper, bk simulation.BankKeeper, cargo cargokeeper.Keeper) AppModule {
+	return AppModule{cdc: cdc, keeper: k, ak: ak, bk: bk, cargo: cargo}
+}
 
 func (AppModule) IsOnePerModuleType()         {}
 func (AppModule) IsAppModule()                {}

@@ -8,6 +8,8 @@ import (
 
 	sdk "github.com/cosmos/cosmos-sdk/types"
 
+	"github.com/tradechain/tradechain/internal/fuzzcheck"
+
 	"github.com/tradechain/tradechain/x/cargo/types"
 )
 
@@ -24,12 +26,14 @@ func newMsgs() []validatable {
 		&types.MsgRequestSurrender{}, &types.MsgAcceptSurrender{}, &types.MsgRejectSurrender{}, &types.MsgAmendBill{},
 		&types.MsgVoidBill{}, &types.MsgRecordMilestone{}, &types.MsgAnchorDocument{}, &types.MsgGrantConsent{},
 		&types.MsgRevokeConsent{}, &types.MsgRegisterParty{}, &types.MsgUpdateParty{}, &types.MsgUpdateParams{},
+		&types.MsgSendBill{},
 	}
 }
 
 // Any bytes decoded into any x/cargo message must validate or be refused
-// without a panic; an accepted message must re-encode to something that
-// decodes and validates again.
+// without a panic, and its signer is extracted without a panic. An accepted
+// message has exactly one signer, one of its own addresses, and re-encodes to
+// something that decodes and validates again.
 func FuzzMsgValidateBasic(f *testing.F) {
 	seed := &types.MsgIssueBill{
 		Carrier: "trade1qyqszqgpqyqszqgpqyqszqgpqyqszqgpjn2ldl", TransportDocumentReference: "COSU6385270140",
@@ -47,8 +51,12 @@ func FuzzMsgValidateBasic(f *testing.F) {
 		if err := proto.Unmarshal(data, m); err != nil {
 			return
 		}
+		_, _ = fuzzcheck.Signers(m) // never panics, whatever the fields hold
 		if m.ValidateBasic() != nil {
 			return
+		}
+		if err := fuzzcheck.CheckSigner(m); err != nil {
+			t.Fatal(err)
 		}
 		again, err := proto.Marshal(m)
 		if err != nil {

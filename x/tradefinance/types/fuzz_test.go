@@ -7,6 +7,8 @@ import (
 
 	sdk "github.com/cosmos/cosmos-sdk/types"
 
+	"github.com/tradechain/tradechain/internal/fuzzcheck"
+
 	"github.com/tradechain/tradechain/x/tradefinance/types"
 )
 
@@ -37,8 +39,15 @@ func FuzzMsgValidateBasic(f *testing.F) {
 	f.Fuzz(func(t *testing.T, which uint8, data []byte) {
 		n := len(newMsgs())
 		m := newMsgs()[int(which)%n]
-		if proto.Unmarshal(data, m) != nil || m.ValidateBasic() != nil {
+		if proto.Unmarshal(data, m) != nil {
 			return
+		}
+		_, _ = fuzzcheck.Signers(m) // never panics, whatever the fields hold
+		if m.ValidateBasic() != nil {
+			return
+		}
+		if err := fuzzcheck.CheckSigner(m); err != nil {
+			t.Fatal(err)
 		}
 		again, err := proto.Marshal(m)
 		if err != nil {
