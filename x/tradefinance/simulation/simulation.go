@@ -297,7 +297,9 @@ func WeightedOperations(simState module.SimulationState, k keeper.Keeper, cargo 
 		}),
 		op("close_lc", WeightCloseLC, func(r *rand.Rand, ctx sdk.Context, accs []simtypes.Account) (sdk.Msg, simtypes.Account, string) {
 			// Expired a few days ago (the last day may roll to the next banking day).
-			expired := s.lcs(ctx, func(lc types.LetterOfCredit) bool { return lc.Status == types.LC_STATUS_OPEN && lc.Expiry < simops.Date(ctx, -4) })
+			expired := s.lcs(ctx, func(lc types.LetterOfCredit) bool {
+				return lc.Status == types.LC_STATUS_OPEN && lc.Expiry < simops.Date(ctx, -4)
+			})
 			lc, ok := simops.Pick(r, expired)
 			if !ok {
 				return none("no expired letter of credit")
