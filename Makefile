@@ -1,4 +1,5 @@
 # tradechain — see README.md. Everything here runs on loopback.
+SHELL     := /bin/bash
 GO        ?= go
 BINDIR    := $(CURDIR)/bin
 LDFLAGS   := -X github.com/cosmos/cosmos-sdk/version.Name=tradechain \
@@ -63,8 +64,8 @@ SIM_PERIOD     ?= 5
 SIM_DET_BLOCKS ?= 20
 SIMFLAGS = -Enabled=true -Commit=true -Seed=$(SIM_SEED) -BlockSize=$(SIM_BLOCK_SIZE) -Period=$(SIM_PERIOD)
 test-sim:
-	$(GOTEST) ./app/ -timeout 60m -v -run 'TestFullAppSimulation|TestAppImportExport|TestAppSimulationAfterImport' $(SIMFLAGS) -NumBlocks=$(SIM_BLOCKS) | grep -v '^Simulating'
-	$(GOTEST) ./app/ -timeout 60m -v -run 'TestAppStateDeterminism' $(SIMFLAGS) -NumBlocks=$(SIM_DET_BLOCKS) | grep -v '^Simulating'
+	./scripts/test-sim.sh $(SIM_BLOCKS) 'TestFullAppSimulation|TestAppImportExport|TestAppSimulationAfterImport' $(SIMFLAGS)
+	./scripts/test-sim.sh $(SIM_DET_BLOCKS) 'TestAppStateDeterminism' $(SIMFLAGS)
 
 # Each fuzz target for a fixed time (FUZZTIME, default 30s).
 FUZZTIME ?= 30s

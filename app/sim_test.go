@@ -191,6 +191,11 @@ func TestAppSimulationAfterImport(t *testing.T) {
 	assertInvariants(t, b)
 }
 
+// determinismSeeds are three seeds whose random validator sets stay bonded
+// for the CI profile (the SDK skips a simulation whose validators all get
+// jailed or unbonded, which would make the check vacuous).
+var determinismSeeds = []int64{2, 4, 6}
+
 // TestAppStateDeterminism runs each of 3 seeds 5 times from scratch and
 // requires the same app hash every time.
 func TestAppStateDeterminism(t *testing.T) {
@@ -206,17 +211,17 @@ func TestAppStateDeterminism(t *testing.T) {
 	config.OnOperation = false
 	config.AllInvariants = false
 
-	const seeds, runs = 3, 5
-	r := rand.New(rand.NewSource(simcli.FlagSeedValue))
-	for i := 0; i < seeds; i++ {
-		config.Seed = r.Int63()
+	const runs = 5
+	seeds := determinismSeeds
+	for i := 0; i < len(seeds); i++ {
+		config.Seed = seeds[i]
 		var first []byte
 		for j := 0; j < runs; j++ {
 			db := dbm.NewMemDB()
 			a := app.New(log.NewNopLogger(), db, nil, true, simtestutil.AppOptionsMap{
 				flags.FlagHome: t.TempDir(), server.FlagInvCheckPeriod: simcli.FlagPeriodValue,
 			}, baseapp.SetChainID(simChainID))
-			fmt.Printf("determinism: seed %d (%d/%d), run %d/%d\n", config.Seed, i+1, seeds, j+1, runs)
+			fmt.Printf("determinism: seed %d (%d/%d), run %d/%d\n", config.Seed, i+1, len(seeds), j+1, runs)
 			_, _, err := simulation.SimulateFromSeed(t, os.Stdout, a.BaseApp,
 				simtestutil.AppStateFn(a.AppCodec(), a.SimulationManager(), a.DefaultGenesis()),
 				simtypes.RandomAccounts, simtestutil.SimulationOperations(a, a.AppCodec(), config),
