@@ -67,6 +67,14 @@ test-sim:
 	./scripts/test-sim.sh $(SIM_BLOCKS) 'TestFullAppSimulation|TestAppImportExport|TestAppSimulationAfterImport' $(SIMFLAGS)
 	./scripts/test-sim.sh $(SIM_DET_BLOCKS) 'TestAppStateDeterminism' $(SIMFLAGS)
 
+# Fault tests on real processes (loopback, bounded, only PIDs they start): a
+# 4-validator zone with a validator SIGKILLed and restarted and another
+# SIGSTOPped for 30 s under load; SIGKILL mid-block and replay; the relayer
+# SIGKILLed with eBL transfers in flight; a timeout refund. About 6 minutes.
+test-faults: build rly
+	$(GOTEST) -tags faults -timeout 20m -v -run 'TestFault' ./cmd/tradechaind/
+	./scripts/faults-ibc.sh
+
 # Each fuzz target for a fixed time (FUZZTIME, default 30s).
 FUZZTIME ?= 30s
 fuzz:
@@ -74,7 +82,7 @@ fuzz:
 	$(GO) test ./x/cargo/dcsa/ -run '^$$' -fuzz '^FuzzParse$$' -fuzztime $(FUZZTIME)
 	$(GO) test ./x/cargo/types/ -run '^$$' -fuzz '^FuzzMsgValidateBasic$$' -fuzztime $(FUZZTIME)
 	$(GO) test ./x/tradefinance/types/ -run '^$$' -fuzz '^FuzzMsgValidateBasic$$' -fuzztime $(FUZZTIME)
-	$(GO) test ./x/cargo/ -run '^$$' -fuzz '^FuzzDecodePacketData$$' -fuzztime $(FUZZTIME)
+	$(GO) test ./x/cargo/types/ -run '^$$' -fuzz '^FuzzDecodePacketData$$' -fuzztime $(FUZZTIME)
 	$(GO) test ./x/cargo/ -run '^$$' -fuzz '^FuzzOnRecvPacket$$' -fuzztime $(FUZZTIME)
 
 proto-gen:

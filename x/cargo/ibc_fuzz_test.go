@@ -14,25 +14,6 @@ import (
 	"github.com/tradechain/tradechain/x/cargo/types"
 )
 
-// FuzzDecodePacketData: any bytes decode into valid ICS-721 data or are
-// refused, never a panic; what decodes re-encodes to data that decodes the same.
-func FuzzDecodePacketData(f *testing.F) {
-	for _, seed := range packetSeeds(f) {
-		f.Add(seed)
-	}
-	f.Add([]byte(`{"classId":"ebl","tokenIds":["COS-1"],"tokenData":["e30="],"sender":"a","receiver":"b"}`))
-	f.Fuzz(func(t *testing.T, bz []byte) {
-		d, err := types.DecodePacketData(bz)
-		if err != nil {
-			return
-		}
-		again, err := types.DecodePacketData(d.GetBytes())
-		require.NoError(t, err, "accepted packet data does not survive a re-encode")
-		require.Equal(t, d, again)
-		_, _ = d.Record() // must not panic on any accepted data
-	})
-}
-
 // FuzzOnRecvPacket delivers arbitrary packet data over arbitrary channels to
 // the cargo IBC module of a zone with the registered roster. It never panics;
 // an error acknowledgement leaves nothing behind (the core discards the
