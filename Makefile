@@ -8,7 +8,7 @@ LDFLAGS   := -X github.com/cosmos/cosmos-sdk/version.Name=tradechain \
              -X github.com/cosmos/cosmos-sdk/version.Commit=$(shell git rev-parse HEAD 2>/dev/null)
 GOTEST    := $(GO) test -count=1
 
-.PHONY: all build install rly demo e2e localnet localnet-stop test test-sim test-faults bench bench-ibc fuzz loadtest \
+.PHONY: all build install rly demo e2e localnet localnet-stop test test-sim test-faults bench bench-ibc fuzz loadtest simd \
         proto-gen proto-check lint clean
 
 all: build
@@ -25,6 +25,19 @@ rly: $(BINDIR)/rly
 $(BINDIR)/rly: tools/relayer/go.mod tools/relayer/go.sum
 	@mkdir -p $(BINDIR)
 	cd tools/relayer && $(GO) build -ldflags "-X github.com/cosmos/relayer/v2/cmd.Version=v2.6.0" -o $(BINDIR)/rly github.com/cosmos/relayer/v2
+
+# ibc-go v8.8.0's simd (a plain SDK v0.50 chain), from the pinned tool module
+# tools/simd, as the load test's baseline.
+simd: $(BINDIR)/simd
+$(BINDIR)/simd: tools/simd/go.mod tools/simd/go.sum
+	@mkdir -p $(BINDIR)
+	cd tools/simd && $(GO) build -o $(BINDIR)/simd github.com/cosmos/ibc-go/v8/testing/simapp/simd
+
+# Sustained load on a single-validator zone, beside simd (see README,
+# "Load and scale"). LOADFLAGS passes options, e.g. LOADFLAGS='-rates 500,1000'.
+LOADFLAGS ?=
+loadtest: build simd
+	$(GO) run ./cmd/loadtest $(LOADFLAGS)
 
 localnet: build rly
 	./scripts/localnet.sh start

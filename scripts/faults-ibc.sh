@@ -15,6 +15,7 @@ N=${N:-6}
 
 cleanup() { stop_recorded; }
 trap cleanup EXIT
+trap "exit 130" INT TERM
 
 "$ROOT/scripts/localnet.sh" start > "$LOCALNET.start.log" 2>&1 || { cat "$LOCALNET.start.log"; die "localnet did not start"; }
 RLYH="$LOCALNET/rly"
@@ -53,20 +54,13 @@ check_i1() {
 step "1" "relayer killed while $N eBL transfers are in flight"
 BILLS=()
 for i in $(seq 1 "$N"); do BILLS+=("$(issue "FAULT$i$RANDOM")"); done
-# broadcast the sends back to back (explicit sequences, no waiting), then kill rly
-ACC=$(q $SH_CHAIN auth account "$EXPORTER")
-NUM=$(echo "$ACC" | jq -r '.account.value.account_number // .account.account_number')
-SEQ=$(echo "$ACC" | jq -r '.account.value.sequence // .account.sequence')
-HASHES=()
-for b in "${BILLS[@]}"; do
-  out=$("$BIN" tx cargo send-bill "$b" "$SH_CARGO" "$IMPORTER" --from exporter --chain-id $SH_CHAIN $KR --home "$(zone_home $SH_CHAIN)" \
-    --node "$(zone_rpc $SH_CHAIN)" --gas 400000 -y --output json --account-number "$NUM" --sequence "$SEQ")
-  [ "$(echo "$out" | jq -r .code)" = 0 ] || die "send-bill $b refused: $out"
-  HASHES+=("$(echo "$out" | jq -r .txhash)"); SEQ=$((SEQ+1))
+# send the bills one after the other; the relayer is killed half-way, while
+# the packets of the first half are being relayed and before the rest are sent
+half=$(( N / 2 ))
+for k in "${!BILLS[@]}"; do
+  tx $SH_CHAIN exporter cargo send-bill "${BILLS[$k]}" "$SH_CARGO" "$IMPORTER" >/dev/null
+  if [ "$k" = $((half - 1)) ]; then kill_rly; fi
 done
-sleep 1
-kill_rly
-for h in "${HASHES[@]}"; do wait_tx $SH_CHAIN "$h" >/dev/null; done
 in_flight=0
 for b in "${BILLS[@]}"; do [ "$(loc $SH_CHAIN "$b")" = IN_TRANSIT ] && in_flight=$((in_flight+1)); done
 log "$in_flight of $N bills IN_TRANSIT on $SH_CHAIN with the relayer down"
@@ -96,7 +90,7 @@ for _ in $(seq 1 120); do [ "$(loc $SH_CHAIN "$B")" = LOCAL ] && break; sleep 1;
 holder=$(q $SH_CHAIN cargo bill "$B" | jq -r .bill.holder)
 [ "$holder" = "$EXPORTER" ] || die "$B went back to $holder, not the exporter"
 sleep 8   # let the relayer try everything it still has
-returns=$(q $SH_CHAIN cargo history "$B" | jq '[.history[] | select(.action=="RETURN")] | length')
+returns=$(q $SH_CHAIN cargo history "$B" | jq '[.entries[] | select(.action=="RETURN")] | length')
 [ "$returns" = 1 ] || die "$B was returned $returns times"
 log "$B: back with the exporter on $SH_CHAIN, one RETURN in its history, absent on $HK_CHAIN"
 check_i1 "$B"

@@ -1,0 +1,273 @@
+package main
+
+import (
+	"context"
+	"crypto/sha256"
+	"fmt"
+	"math"
+	"sort"
+	"sync"
+	"time"
+
+	"github.com/cosmos/gogoproto/proto"
+
+	sdk "github.com/cosmos/cosmos-sdk/types"
+	banktypes "github.com/cosmos/cosmos-sdk/x/bank/types"
+
+	"github.com/tradechain/tradechain/internal/loadgen"
+	cargotypes "github.com/tradechain/tradechain/x/cargo/types"
+)
+
+// workload builds the k-th transaction of a step for an account.
+type workload struct {
+	name string
+	gas  uint64
+	// msg builds the message account i sends as its j-th of this kind.
+	msg func(n *node, accs []*loadgen.Account, i, j int) proto.Message
+}
+
+func sendWorkload() workload {
+	return workload{name: "bank MsgSend", gas: 200_000, msg: func(n *node, accs []*loadgen.Account, i, _ int) proto.Message {
+		from, to := accs[i], accs[(i+1)%len(accs)]
+		return banktypes.NewMsgSend(from.Address(), to.Address(), sdk.NewCoins(sdk.NewInt64Coin(n.denom, 1)))
+	}}
+}
+
+// bills is the book of preloaded bills: each account holds its own, and a
+// transfer hands bill j of account i to account i+1.
+type bills struct {
+	perAccount int
+	next       []int // next unused bill per account, for transfers
+	issued     []int // bills issued so far per account
+}
+
+func billRef(j int) string   { return fmt.Sprintf("P%07d", j) }
+func billID(i, j int) string { return partyCode(i) + "-" + billRef(j) }
+func docHash(i int, ref string) string {
+	return fmt.Sprintf("%x", sha256.Sum256([]byte(fmt.Sprintf("%d/%s", i, ref))))
+}
+
+func issueMsg(n *node, a *loadgen.Account, i int, ref string, to string) *cargotypes.MsgIssueBill {
+	today := time.Now().UTC().Format(time.DateOnly)
+	return &cargotypes.MsgIssueBill{Carrier: a.Bech32(n.prefix), TransportDocumentReference: ref, Type: cargotypes.BILL_TYPE_BOL,
+		Mode: cargotypes.BILL_MODE_BLANK, IssueTo: to, DocumentHash: docHash(i, ref), PortOfLoading: "CNSHA", PortOfDischarge: "HKHKG",
+		IssueDate: today, ShippedOnBoardDate: today}
+}
+
+func transferWorkload(b *bills) workload {
+	return workload{name: "TransferBill", gas: 400_000, msg: func(n *node, accs []*loadgen.Account, i, _ int) proto.Message {
+		j := b.next[i]
+		if j >= b.issued[i] {
+			fatalf("account %d has no more preloaded bills to transfer (raise -bills)", i)
+		}
+		b.next[i]++
+		return &cargotypes.MsgTransferBill{Holder: accs[i].Bech32(n.prefix), BillId: billID(i, j), To: accs[(i+1)%len(accs)].Bech32(n.prefix)}
+	}}
+}
+
+func milestoneWorkload(b *bills) workload {
+	return workload{name: "RecordMilestone", gas: 400_000, msg: func(n *node, accs []*loadgen.Account, i, j int) proto.Message {
+		return &cargotypes.MsgRecordMilestone{Recorder: accs[i].Bech32(n.prefix), BillId: billID(i, j%b.issued[i]),
+			EventCode: cargotypes.EventCodes[j%len(cargotypes.EventCodes)], Classifier: "ACT", Location: "CNSHA", EventTime: time.Now().UTC().Truncate(time.Second)}
+	}}
+}
+
+func issueWorkload(step *int) workload {
+	return workload{name: "IssueBill", gas: 400_000, msg: func(n *node, accs []*loadgen.Account, i, j int) proto.Message {
+		return issueMsg(n, accs[i], i, fmt.Sprintf("S%03dN%06d", *step, j), accs[i].Bech32(n.prefix))
+	}}
+}
+
+// preload issues perAccount bills to each account (carrier = holder), in
+// transactions of batch messages.
+func preload(n *node, accs []*loadgen.Account, b *bills, perAccount, batch int) {
+	start := time.Now()
+	var txs [][]byte
+	for i, a := range accs {
+		for j := b.issued[i]; j < perAccount; j += batch {
+			var msgs []proto.Message
+			for k := j; k < j+batch && k < perAccount; k++ {
+				msgs = append(msgs, issueMsg(n, a, i, billRef(k), a.Bech32(n.prefix)))
+			}
+			tx, err := loadgen.Sign(n.chainID, a, uint64(len(msgs))*250_000, sdk.NewCoins(), msgs...)
+			check(err)
+			txs = append(txs, tx)
+		}
+	}
+	// Send in waves that fit the mempool and wait for each wave.
+	tr := loadgen.NewTracker(n.client, n.client.Height(context.Background()))
+	const wave = 400
+	for w := 0; w < len(txs); w += wave {
+		end := min(w+wave, len(txs))
+		var hashes []string
+		for _, tx := range txs[w:end] {
+			code, log, err := n.client.Broadcast(context.Background(), tx)
+			if err != nil || code != 0 {
+				fatalf("preload tx refused: %v %s", err, log)
+			}
+			hashes = append(hashes, loadgen.Hash(tx))
+		}
+		waitAll(tr, hashes, 5*time.Minute)
+	}
+	for i := range accs {
+		b.issued[i] = perAccount
+	}
+	logf("preloaded %d bills in %d txs in %s", perAccount*len(accs), len(txs), time.Since(start).Round(time.Second))
+}
+
+func waitAll(tr *loadgen.Tracker, hashes []string, timeout time.Duration) {
+	deadline := time.Now().Add(timeout)
+	for time.Now().Before(deadline) {
+		check(tr.Poll(context.Background()))
+		missing := 0
+		for _, h := range hashes {
+			c, ok := tr.Get(h)
+			if !ok {
+				missing++
+			} else if c.Code != 0 {
+				fatalf("preload tx %s failed: %s", h, c.Log)
+			}
+		}
+		if missing == 0 {
+			return
+		}
+		time.Sleep(300 * time.Millisecond)
+	}
+	fatalf("preload did not commit within %s", timeout)
+}
+
+// result is one step of a sweep.
+type result struct {
+	Chain     string  `json:"chain"`
+	Workload  string  `json:"workload"`
+	Offered   int     `json:"offered_tps"`
+	Seconds   float64 `json:"seconds"`
+	Scheduled int     `json:"scheduled"`
+	Committed int     `json:"committed"`
+	TPS       float64 `json:"committed_tps"`
+	P50       float64 `json:"p50_s"` // +Inf when more than half never committed
+	P95       float64 `json:"p95_s"`
+	Failed    int     `json:"failed"`  // refused by CheckTx or failed in the block
+	Dropped   int     `json:"dropped"` // accepted by CheckTx, never committed
+	CPU       float64 `json:"cpu_cores"`
+	PeakRSS   int64   `json:"peak_rss_bytes"`
+}
+
+// step offers rate tx/s of a workload for d, then waits up to grace for
+// commits, and measures.
+func step(n *node, accs []*loadgen.Account, w workload, rate int, d, grace time.Duration) result {
+	total := int(float64(rate) * d.Seconds())
+	txs := make([][]byte, total)
+	perAcc := make([]int, len(accs))
+	for k := range txs {
+		i := k % len(accs)
+		tx, err := loadgen.Sign(n.chainID, accs[i], w.gas, sdk.NewCoins(), w.msg(n, accs, i, perAcc[i]))
+		check(err)
+		perAcc[i]++
+		txs[k] = tx
+	}
+	hashes := make([]string, total)
+	for k, tx := range txs {
+		hashes[k] = loadgen.Hash(tx)
+	}
+
+	ctx, cancel := context.WithCancel(context.Background())
+	tr := loadgen.NewTracker(n.client, n.client.Height(ctx))
+	go tr.Run(ctx, 100*time.Millisecond)
+	pid := n.cmd.Process.Pid
+	cpu0, _, _ := procStat(pid)
+	var peak int64
+	var mu sync.Mutex
+	sampler := time.NewTicker(250 * time.Millisecond)
+	go func() {
+		for {
+			select {
+			case <-ctx.Done():
+				return
+			case <-sampler.C:
+				_, rss, _ := procStat(pid)
+				mu.Lock()
+				peak = max(peak, rss)
+				mu.Unlock()
+			}
+		}
+	}()
+
+	// Workers broadcast each tx at (or as soon as possible after) its
+	// scheduled time; latency counts from the schedule.
+	type job struct{ k int }
+	jobs := make(chan job, total)
+	checkFailed := make([]bool, total)
+	var wg sync.WaitGroup
+	for range 48 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for j := range jobs {
+				code, _, err := n.client.Broadcast(ctx, txs[j.k])
+				if err != nil || code != 0 {
+					checkFailed[j.k] = true
+				}
+			}
+		}()
+	}
+	t0 := time.Now()
+	sched := func(k int) time.Time { return t0.Add(time.Duration(float64(k) / float64(rate) * float64(time.Second))) }
+	for k := range txs {
+		if wait := time.Until(sched(k)); wait > 0 {
+			time.Sleep(wait)
+		}
+		jobs <- job{k}
+	}
+	close(jobs)
+	wg.Wait()
+	// grace: until everything accepted committed, or the grace ends
+	deadline := time.Now().Add(grace)
+	for time.Now().Before(deadline) {
+		done := true
+		for k, h := range hashes {
+			if _, ok := tr.Get(h); !ok && !checkFailed[k] {
+				done = false
+				break
+			}
+		}
+		if done {
+			break
+		}
+		time.Sleep(200 * time.Millisecond)
+	}
+	cancel()
+	_ = tr.Poll(context.Background())
+	cpu1, _, _ := procStat(pid)
+	wall := time.Since(t0)
+
+	r := result{Chain: n.name, Workload: w.name, Offered: rate, Seconds: d.Seconds(), Scheduled: total,
+		CPU: (cpu1 - cpu0).Seconds() / wall.Seconds(), PeakRSS: peak}
+	lat := make([]float64, total)
+	var last time.Time
+	for k, h := range hashes {
+		c, ok := tr.Get(h)
+		switch {
+		case ok && c.Code == 0:
+			r.Committed++
+			lat[k] = c.Seen.Sub(sched(k)).Seconds()
+			if c.Seen.After(last) {
+				last = c.Seen
+			}
+		case ok:
+			r.Failed++
+			lat[k] = math.Inf(1)
+		case checkFailed[k]:
+			r.Failed++
+			lat[k] = math.Inf(1)
+		default:
+			r.Dropped++
+			lat[k] = math.Inf(1)
+		}
+	}
+	span := max(d, last.Sub(t0))
+	r.TPS = float64(r.Committed) / span.Seconds()
+	sort.Float64s(lat)
+	r.P50, r.P95 = lat[total/2], lat[total*95/100]
+	return r
+}

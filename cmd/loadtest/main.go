@@ -1,0 +1,202 @@
+// Command loadtest measures a running zone under sustained load, side by side
+// with a plain Cosmos SDK chain (ibc-go v8.8.0's simd), on this machine.
+//
+// For each chain it initialises a single-validator zone on loopback (same
+// node settings: timeout_commit, default kv tx indexer, zero gas price),
+// funds N signer accounts in genesis (and registers them as parties on
+// tradechaind), pre-signs every transaction offline, broadcasts them over
+// CometBFT RPC at a set rate, reads the committed results back from the
+// blocks, and reports per offered rate: committed tx/s, p50/p95 latency from
+// the scheduled send time to the block that committed it (a tx never sent or
+// never committed counts as infinitely late), failed and dropped counts, node
+// CPU and peak RSS. The saturation point is the highest offered rate with
+// p95 ≤ 2 s.
+//
+//	go run ./cmd/loadtest -rates 250,500,750,1000 -duration 15s
+//	go run ./cmd/loadtest -scale 100000          # state-scale run (queries)
+//	go run ./cmd/loadtest -soak 10m -soak-rate 800 -soak-workload transfer
+package main
+
+import (
+	"encoding/json"
+	"flag"
+	"fmt"
+	"math"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/tradechain/tradechain/internal/loadgen"
+)
+
+func main() {
+	var (
+		tradechaind = flag.String("tradechaind", "bin/tradechaind", "tradechaind binary")
+		simd        = flag.String("simd", "bin/simd", "simd binary (ibc-go v8.8.0 testing/simapp; empty to skip)")
+		accountsN   = flag.Int("accounts", 200, "signer accounts")
+		ratesFlag   = flag.String("rates", "250,500,750,1000,1250,1500", "offered rates (tx/s), swept upwards")
+		duration    = flag.Duration("duration", 15*time.Second, "how long each rate is offered")
+		grace       = flag.Duration("grace", 15*time.Second, "how long to wait for commits after the last send")
+		commit      = flag.Duration("timeout-commit", time.Second, "CometBFT timeout_commit of both chains")
+		workloads   = flag.String("workloads", "send,transfer,milestone,issue", "tradechaind workloads")
+		dir         = flag.String("dir", "", "work folder (default: a temp folder)")
+		out         = flag.String("out", "loadtest-results.json", "JSON results")
+		scale       = flag.Int("scale", 0, "state-scale run: preload this many bills, then measure queries (skips the sweep)")
+		profile     = flag.String("profile", "", "write a 15 s CPU profile of tradechaind under the given workload at -profile-rate")
+		profileRate = flag.Int("profile-rate", 1000, "offered rate while profiling")
+		soak        = flag.Duration("soak", 0, "soak run: offer -soak-rate of -soak-workload this long, sampling RSS")
+		soakRate    = flag.Int("soak-rate", 800, "offered rate of the soak run")
+		soakWork    = flag.String("soak-workload", "transfer", "workload of the soak run")
+	)
+	flag.Parse()
+	work := *dir
+	if work == "" {
+		var err error
+		work, err = os.MkdirTemp("", "tradechain-loadtest")
+		check(err)
+	}
+	sig := make(chan os.Signal, 1)
+	signal.Notify(sig, os.Interrupt, syscall.SIGTERM)
+	go func() { <-sig; fatalf("interrupted") }()
+
+	accounts := make([]*loadgen.Account, *accountsN)
+	for i := range accounts {
+		accounts[i] = loadgen.FromSecret(fmt.Sprintf("tradechain-loadtest-%d", i))
+	}
+	var rates []int
+	for _, s := range strings.Split(*ratesFlag, ",") {
+		r, err := strconv.Atoi(strings.TrimSpace(s))
+		check(err)
+		rates = append(rates, r)
+	}
+	tc := chain{name: "tradechaind", bin: abs(*tradechaind), prefix: "trade", denom: "utrade", cargo: true}
+
+	switch {
+	case *scale > 0:
+		stateScale(tc, work, accounts, *scale, *commit)
+		return
+	case *profile != "":
+		profileRun(tc, work, accounts, *profile, *profileRate, *commit)
+		return
+	case *soak > 0:
+		soakRun(tc, work, accounts, *soakWork, *soakRate, *soak, *commit)
+		return
+	}
+
+	var results []result
+	if *simd != "" {
+		sc := chain{name: "simd", bin: abs(*simd), prefix: "cosmos", denom: "stake"}
+		results = append(results, sweep(sc, work, accounts, []string{"send"}, rates, *duration, *grace, *commit)...)
+	}
+	results = append(results, sweep(tc, work, accounts, strings.Split(*workloads, ","), rates, *duration, *grace, *commit)...)
+	bz, err := json.MarshalIndent(results, "", "  ")
+	check(err)
+	check(os.WriteFile(*out, bz, 0o644))
+	report(results)
+	logf("results in %s; node homes in %s", *out, work)
+}
+
+// sweep runs each workload over the offered rates, upwards, until two rates
+// in a row miss p95 ≤ 2 s.
+func sweep(c chain, work string, accounts []*loadgen.Account, names []string, rates []int, d, grace, commit time.Duration) []result {
+	n := setupNode(c, work, accounts, commit)
+	n.start()
+	cleanups = append(cleanups, n.stop)
+	defer n.stop()
+	var out []result
+	b := &bills{next: make([]int, len(accounts)), issued: make([]int, len(accounts))}
+	stepN := 0
+	for _, name := range names {
+		var w workload
+		switch name {
+		case "send":
+			w = sendWorkload()
+		case "transfer", "milestone":
+			if b.issued[0] == 0 {
+				need := 0
+				for _, r := range rates {
+					need += int(float64(r)*d.Seconds())/len(accounts) + 1
+				}
+				preload(n, accounts, b, need, 50)
+			}
+			if name == "transfer" {
+				w = transferWorkload(b)
+			} else {
+				w = milestoneWorkload(b)
+			}
+		case "issue":
+			w = issueWorkload(&stepN)
+		default:
+			fatalf("unknown workload %q", name)
+		}
+		misses := 0
+		for _, rate := range rates {
+			stepN++
+			n.drain(time.Minute)
+			n.resync(accounts)
+			r := step(n, accounts, w, rate, d, grace)
+			out = append(out, r)
+			logf("%-11s %-16s offered %5d/s: committed %7.1f/s p50 %s p95 %s failed %d dropped %d cpu %.2f rss %d MiB",
+				c.name, w.name, rate, r.TPS, secs(r.P50), secs(r.P95), r.Failed, r.Dropped, r.CPU, r.PeakRSS>>20)
+			if r.P95 > 2 {
+				misses++
+				if misses == 2 {
+					break
+				}
+			} else {
+				misses = 0
+			}
+		}
+	}
+	return out
+}
+
+func report(results []result) {
+	fmt.Println("\n| chain | workload | offered tx/s | committed tx/s | p50 | p95 | failed | dropped | node CPU (cores) | peak RSS |")
+	fmt.Println("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|")
+	for _, r := range results {
+		fmt.Printf("| %s | %s | %d | %.0f | %s | %s | %d | %d | %.2f | %d MiB |\n",
+			r.Chain, r.Workload, r.Offered, r.TPS, secs(r.P50), secs(r.P95), r.Failed, r.Dropped, r.CPU, r.PeakRSS>>20)
+	}
+	fmt.Println("\nsaturation (highest offered rate with p95 ≤ 2 s):")
+	sat := map[string]int{}
+	var order []string
+	for _, r := range results {
+		key := r.Chain + " " + r.Workload
+		if _, ok := sat[key]; !ok {
+			order = append(order, key)
+			sat[key] = 0
+		}
+		if r.P95 <= 2 && r.Offered > sat[key] {
+			sat[key] = r.Offered
+		}
+	}
+	base := sat["simd bank MsgSend"]
+	for _, k := range order {
+		if base > 0 {
+			fmt.Printf("  %-30s %5d tx/s  (%.2f× simd bank send)\n", k, sat[k], float64(sat[k])/float64(base))
+		} else {
+			fmt.Printf("  %-30s %5d tx/s\n", k, sat[k])
+		}
+	}
+}
+
+func secs(s float64) string {
+	if math.IsInf(s, 1) {
+		return "∞"
+	}
+	return fmt.Sprintf("%.2fs", s)
+}
+
+func abs(p string) string {
+	a, err := filepath.Abs(p)
+	check(err)
+	if _, err := os.Stat(a); err != nil {
+		fatalf("%s: %v (make build / make simd)", p, err)
+	}
+	return a
+}

@@ -1,0 +1,214 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"math/rand"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"sort"
+	"sync"
+	"time"
+
+	"google.golang.org/grpc"
+	"google.golang.org/grpc/credentials/insecure"
+
+	"github.com/cosmos/cosmos-sdk/types/query"
+
+	"github.com/tradechain/tradechain/internal/loadgen"
+	cargotypes "github.com/tradechain/tradechain/x/cargo/types"
+)
+
+// stateScale preloads nBills bills through batched IssueBill transactions,
+// reports the state bytes per bill, then measures query latency over gRPC
+// and REST under concurrent load.
+func stateScale(c chain, work string, accounts []*loadgen.Account, nBills int, commit time.Duration) {
+	n := setupNode(c, work, accounts, commit)
+	n.start()
+	cleanups = append(cleanups, n.stop)
+	defer n.stop()
+	appDB := func() int64 { return dirBytes(filepath.Join(n.home, "data", "application.db")) }
+	app0, data0 := appDB(), n.dataBytes()
+	b := &bills{next: make([]int, len(accounts)), issued: make([]int, len(accounts))}
+	per := (nBills + len(accounts) - 1) / len(accounts)
+	preload(n, accounts, b, per, 100)
+	total := per * len(accounts)
+	time.Sleep(5 * time.Second)
+	app1, data1 := appDB(), n.dataBytes()
+	fmt.Printf("\nstate scale: %d bills preloaded\n", total)
+	fmt.Printf("  application.db: %d → %d bytes: %.0f bytes per bill (IAVL state, all versions kept by the default pruning)\n",
+		app0, app1, float64(app1-app0)/float64(total))
+	fmt.Printf("  whole data folder (state + blocks + tx index): %.0f bytes per bill\n", float64(data1-data0)/float64(total))
+
+	conn, err := grpc.NewClient(n.grpc(), grpc.WithTransportCredentials(insecure.NewCredentials()))
+	check(err)
+	defer conn.Close()
+	qc := cargotypes.NewQueryClient(conn)
+	rng := func(seed int64) *rand.Rand { return rand.New(rand.NewSource(seed)) }
+	type q struct {
+		name string
+		call func(r *rand.Rand) error
+	}
+	pick := func(r *rand.Rand) (int, int) { return r.Intn(len(accounts)), r.Intn(per) }
+	rest := func(path string) error {
+		resp, err := http.Get(n.api() + path)
+		if err != nil {
+			return err
+		}
+		defer resp.Body.Close()
+		_, _ = io.Copy(io.Discard, resp.Body)
+		if resp.StatusCode != 200 {
+			return fmt.Errorf("%s: HTTP %d", path, resp.StatusCode)
+		}
+		return nil
+	}
+	queries := []q{
+		{"gRPC Bill", func(r *rand.Rand) error {
+			i, j := pick(r)
+			_, err := qc.Bill(context.Background(), &cargotypes.QueryBillRequest{Id: billID(i, j)})
+			return err
+		}},
+		{"gRPC Bills?holder= (page of 50)", func(r *rand.Rand) error {
+			i, _ := pick(r)
+			_, err := qc.Bills(context.Background(), &cargotypes.QueryBillsRequest{Holder: accounts[i].Bech32(n.prefix),
+				Pagination: &query.PageRequest{Limit: 50, Offset: uint64(r.Intn(max(1, per-50)))}})
+			return err
+		}},
+		{"gRPC Document", func(r *rand.Rand) error {
+			i, j := pick(r)
+			_, err := qc.Document(context.Background(), &cargotypes.QueryDocumentRequest{Hash: docHash(i, billRef(j))})
+			return err
+		}},
+		{"REST bills/{id}", func(r *rand.Rand) error { i, j := pick(r); return rest("/tradechain/cargo/v1/bills/" + billID(i, j)) }},
+		{"REST bills?holder= (page of 50)", func(r *rand.Rand) error {
+			i, _ := pick(r)
+			return rest(fmt.Sprintf("/tradechain/cargo/v1/bills?holder=%s&pagination.limit=50&pagination.offset=%d", accounts[i].Bech32(n.prefix), r.Intn(max(1, per-50))))
+		}},
+		{"REST documents/{hash}", func(r *rand.Rand) error {
+			i, j := pick(r)
+			return rest("/tradechain/cargo/v1/documents/" + docHash(i, billRef(j)))
+		}},
+	}
+	const workers, d = 8, 10 * time.Second
+	fmt.Printf("\n| query (%d concurrent clients, %s each) | queries/s | p50 | p99 | errors |\n|---|---:|---:|---:|---:|\n", workers, d)
+	for qi, qq := range queries {
+		var mu sync.Mutex
+		var lat []time.Duration
+		errs := 0
+		var wg sync.WaitGroup
+		end := time.Now().Add(d)
+		for w := 0; w < workers; w++ {
+			wg.Add(1)
+			go func(seed int64) {
+				defer wg.Done()
+				r := rng(seed)
+				for time.Now().Before(end) {
+					t := time.Now()
+					err := qq.call(r)
+					el := time.Since(t)
+					mu.Lock()
+					if err != nil {
+						errs++
+					} else {
+						lat = append(lat, el)
+					}
+					mu.Unlock()
+				}
+			}(int64(qi*100 + w))
+		}
+		wg.Wait()
+		sort.Slice(lat, func(a, b int) bool { return lat[a] < lat[b] })
+		if len(lat) == 0 {
+			fmt.Printf("| %s | 0 | - | - | %d |\n", qq.name, errs)
+			continue
+		}
+		fmt.Printf("| %s | %.0f | %.1f ms | %.1f ms | %d |\n", qq.name, float64(len(lat))/d.Seconds(),
+			ms(lat[len(lat)/2]), ms(lat[len(lat)*99/100]), errs)
+	}
+}
+
+func ms(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
+
+func dirBytes(dir string) int64 {
+	var total int64
+	_ = filepath.Walk(dir, func(_ string, info os.FileInfo, err error) error {
+		if err == nil && !info.IsDir() {
+			total += info.Size()
+		}
+		return nil
+	})
+	return total
+}
+
+// profileRun offers a workload at rate and takes a 15 s CPU profile of the
+// node through its pprof listener.
+func profileRun(c chain, work string, accounts []*loadgen.Account, name string, rate int, commit time.Duration) {
+	n := setupNode(c, work, accounts, commit)
+	n.start()
+	cleanups = append(cleanups, n.stop)
+	defer n.stop()
+	b := &bills{next: make([]int, len(accounts)), issued: make([]int, len(accounts))}
+	stepN := 0
+	var w workload
+	switch name {
+	case "send":
+		w = sendWorkload()
+	case "transfer":
+		preload(n, accounts, b, rate*25/len(accounts)+1, 50)
+		w = transferWorkload(b)
+	case "milestone":
+		preload(n, accounts, b, 10, 10)
+		w = milestoneWorkload(b)
+	case "issue":
+		w = issueWorkload(&stepN)
+	default:
+		fatalf("unknown workload %q", name)
+	}
+	n.resync(accounts)
+	done := make(chan result)
+	go func() { done <- step(n, accounts, w, rate, 25*time.Second, 15*time.Second) }()
+	time.Sleep(6 * time.Second) // the signing of the step's txs, then load
+	file := filepath.Join(work, fmt.Sprintf("cpu-%s.pprof", name))
+	resp, err := http.Get(fmt.Sprintf("http://127.0.0.1:%d/debug/pprof/profile?seconds=15", n.ports["pprof"]))
+	check(err)
+	f, err := os.Create(file)
+	check(err)
+	_, err = io.Copy(f, resp.Body)
+	check(err)
+	resp.Body.Close()
+	f.Close()
+	r := <-done
+	logf("%s at %d/s: committed %.0f/s p95 %s; profile %s", w.name, rate, r.TPS, secs(r.P95), file)
+	out, _ := exec.Command("go", "tool", "pprof", "-top", "-nodecount=30", c.bin, file).CombinedOutput()
+	fmt.Println(string(out))
+}
+
+// soakRun offers a workload for a long time and reports the node's peak RSS.
+func soakRun(c chain, work string, accounts []*loadgen.Account, name string, rate int, d, commit time.Duration) {
+	n := setupNode(c, work, accounts, commit)
+	n.start()
+	cleanups = append(cleanups, n.stop)
+	defer n.stop()
+	b := &bills{next: make([]int, len(accounts)), issued: make([]int, len(accounts))}
+	stepN := 0
+	var w workload
+	switch name {
+	case "send":
+		w = sendWorkload()
+	case "milestone":
+		preload(n, accounts, b, 20, 20)
+		w = milestoneWorkload(b)
+	case "issue":
+		w = issueWorkload(&stepN)
+	default:
+		fatalf("soak supports send, milestone, issue (transfer would need a bill per tx preloaded)")
+	}
+	n.resync(accounts)
+	r := step(n, accounts, w, rate, d, 20*time.Second)
+	_, _, hwm := procStat(n.cmd.Process.Pid)
+	fmt.Printf("\nsoak: %s at %d/s for %s: committed %.0f/s p50 %s p95 %s failed %d dropped %d; node peak RSS %d MiB (VmHWM %d MiB)\n",
+		w.name, rate, d, r.TPS, secs(r.P50), secs(r.P95), r.Failed, r.Dropped, r.PeakRSS>>20, hwm>>20)
+}
