@@ -8,7 +8,6 @@ package loadgen
 import (
 	"context"
 	"encoding/hex"
-	"fmt"
 	"strings"
 	"sync"
 	"time"
@@ -168,18 +167,19 @@ func NewTracker(c *Client, from int64) *Tracker {
 	return &Tracker{c: c, txs: map[string]Committed{}, next: from + 1}
 }
 
-// Poll reads all blocks committed since the last call.
+// Poll reads all blocks committed since the last call. A block whose results
+// the node has not stored yet is read on the next call.
 func (t *Tracker) Poll(ctx context.Context) error {
 	h := t.c.Height(ctx)
 	for t.next <= h {
 		height := t.next
 		b, err := t.c.Block(ctx, &height)
 		if err != nil {
-			return fmt.Errorf("block %d: %w", height, err)
+			return nil // not served yet: next time
 		}
 		r, err := t.c.BlockResults(ctx, &height)
 		if err != nil {
-			return fmt.Errorf("block results %d: %w", height, err)
+			return nil
 		}
 		seen := time.Now()
 		t.mu.Lock()
