@@ -194,24 +194,27 @@ func step(n *node, accs []*loadgen.Account, w workload, rate int, d, grace time.
 	}()
 
 	// Workers broadcast each tx at (or as soon as possible after) its
-	// scheduled time; latency counts from the schedule.
-	type job struct{ k int }
-	jobs := make(chan job, total)
+	// scheduled time; latency counts from the schedule. An account's txs
+	// always go through the same worker, so they reach the mempool in
+	// sequence order.
+	const workers = 50
+	queues := make([]chan int, workers)
 	checkFailed := make([]bool, total)
 	var firstErr sync.Once
 	var wg sync.WaitGroup
-	for range 48 {
+	for w := range queues {
+		queues[w] = make(chan int, total/workers+len(accs))
 		wg.Add(1)
-		go func() {
+		go func(q chan int) {
 			defer wg.Done()
-			for j := range jobs {
-				code, log, err := n.client.Broadcast(ctx, txs[j.k])
+			for k := range q {
+				code, log, err := n.client.Broadcast(ctx, txs[k])
 				if err != nil || code != 0 {
-					checkFailed[j.k] = true
+					checkFailed[k] = true
 					firstErr.Do(func() { logf("first refusal at %d/s: code %d %s %v", rate, code, log, err) })
 				}
 			}
-		}()
+		}(queues[w])
 	}
 	t0 := time.Now()
 	sched := func(k int) time.Time { return t0.Add(time.Duration(float64(k) / float64(rate) * float64(time.Second))) }
@@ -219,9 +222,11 @@ func step(n *node, accs []*loadgen.Account, w workload, rate int, d, grace time.
 		if wait := time.Until(sched(k)); wait > 0 {
 			time.Sleep(wait)
 		}
-		jobs <- job{k}
+		queues[(k%len(accs))%workers] <- k
 	}
-	close(jobs)
+	for _, q := range queues {
+		close(q)
+	}
 	wg.Wait()
 	// grace: until everything accepted committed, or the grace ends
 	deadline := time.Now().Add(grace)

@@ -48,6 +48,7 @@ func main() {
 		scale       = flag.Int("scale", 0, "state-scale run: preload this many bills, then measure queries (skips the sweep)")
 		profile     = flag.String("profile", "", "write a 15 s CPU profile of tradechaind under the given workload at -profile-rate")
 		profileRate = flag.Int("profile-rate", 1000, "offered rate while profiling")
+		profBills   = flag.Int("profile-bills", 0, "bills preloaded per account before profiling (default: enough for the run)")
 		soak        = flag.Duration("soak", 0, "soak run: offer -soak-rate of -soak-workload this long, sampling RSS")
 		soakRate    = flag.Int("soak-rate", 800, "offered rate of the soak run")
 		soakWork    = flag.String("soak-workload", "transfer", "workload of the soak run")
@@ -80,7 +81,7 @@ func main() {
 		stateScale(tc, work, accounts, *scale, *commit)
 		return
 	case *profile != "":
-		profileRun(tc, work, accounts, *profile, *profileRate, *commit)
+		profileRun(tc, work, accounts, *profile, *profileRate, *profBills, *commit)
 		return
 	case *soak > 0:
 		soakRun(tc, work, accounts, *soakWork, *soakRate, *soak, *commit)
@@ -98,6 +99,11 @@ func main() {
 	check(os.WriteFile(*out, bz, 0o644))
 	report(results)
 	logf("results in %s; node homes in %s", *out, work)
+	for _, r := range results {
+		if r.Committed == 0 {
+			fatalf("%s %s at %d/s: nothing committed", r.Chain, r.Workload, r.Offered)
+		}
+	}
 }
 
 // sweep runs each workload over the offered rates, upwards, until two rates
@@ -105,7 +111,6 @@ func main() {
 func sweep(c chain, work string, accounts []*loadgen.Account, names []string, rates []int, d, grace, commit time.Duration) []result {
 	n := setupNode(c, work, accounts, commit)
 	n.start()
-	cleanups = append(cleanups, n.stop)
 	defer n.stop()
 	var out []result
 	b := &bills{next: make([]int, len(accounts)), issued: make([]int, len(accounts))}
@@ -115,19 +120,13 @@ func sweep(c chain, work string, accounts []*loadgen.Account, names []string, ra
 		switch name {
 		case "send":
 			w = sendWorkload()
-		case "transfer", "milestone":
+		case "transfer":
+			w = transferWorkload(b)
+		case "milestone":
 			if b.issued[0] == 0 {
-				need := 0
-				for _, r := range rates {
-					need += int(float64(r)*d.Seconds())/len(accounts) + 1
-				}
-				preload(n, accounts, b, need, 50)
+				preload(n, accounts, b, 20, 20)
 			}
-			if name == "transfer" {
-				w = transferWorkload(b)
-			} else {
-				w = milestoneWorkload(b)
-			}
+			w = milestoneWorkload(b)
 		case "issue":
 			w = issueWorkload(&stepN)
 		default:
@@ -137,6 +136,14 @@ func sweep(c chain, work string, accounts []*loadgen.Account, names []string, ra
 		for _, rate := range rates {
 			stepN++
 			n.drain(time.Minute)
+			if name == "transfer" {
+				// just the bills this step hands over, so that the state stays
+				// near the size of the other runs (the state-scale run is -scale)
+				need := int(float64(rate)*d.Seconds())/len(accounts) + 1
+				if b.issued[0]-b.next[0] < need {
+					preload(n, accounts, b, b.next[0]+need, 50)
+				}
+			}
 			n.resync(accounts)
 			r := step(n, accounts, w, rate, d, grace)
 			out = append(out, r)

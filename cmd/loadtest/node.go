@@ -136,6 +136,7 @@ func (n *node) start() {
 	n.cmd = exec.Command(n.bin, "start", "--home", n.home, "--api.enable")
 	n.cmd.Stdout, n.cmd.Stderr = f, f
 	check(n.cmd.Start())
+	cleanups = append(cleanups, n.stop)
 	logf("%s started (pid %d, rpc %s)", n.name, n.cmd.Process.Pid, n.rpc())
 	n.client, err = loadgen.Dial(n.rpc())
 	check(err)

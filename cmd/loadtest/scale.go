@@ -28,7 +28,6 @@ import (
 func stateScale(c chain, work string, accounts []*loadgen.Account, nBills int, commit time.Duration) {
 	n := setupNode(c, work, accounts, commit)
 	n.start()
-	cleanups = append(cleanups, n.stop)
 	defer n.stop()
 	appDB := func() int64 { return dirBytes(filepath.Join(n.home, "data", "application.db")) }
 	app0, data0 := appDB(), n.dataBytes()
@@ -145,10 +144,9 @@ func dirBytes(dir string) int64 {
 
 // profileRun offers a workload at rate and takes a 15 s CPU profile of the
 // node through its pprof listener.
-func profileRun(c chain, work string, accounts []*loadgen.Account, name string, rate int, commit time.Duration) {
+func profileRun(c chain, work string, accounts []*loadgen.Account, name string, rate, perAccount int, commit time.Duration) {
 	n := setupNode(c, work, accounts, commit)
 	n.start()
-	cleanups = append(cleanups, n.stop)
 	defer n.stop()
 	b := &bills{next: make([]int, len(accounts)), issued: make([]int, len(accounts))}
 	stepN := 0
@@ -157,12 +155,15 @@ func profileRun(c chain, work string, accounts []*loadgen.Account, name string, 
 	case "send":
 		w = sendWorkload()
 	case "transfer":
-		preload(n, accounts, b, rate*25/len(accounts)+1, 50)
+		preload(n, accounts, b, max(perAccount, rate*25/len(accounts)+1), 50)
 		w = transferWorkload(b)
 	case "milestone":
-		preload(n, accounts, b, 10, 10)
+		preload(n, accounts, b, max(perAccount, 10), 50)
 		w = milestoneWorkload(b)
 	case "issue":
+		if perAccount > 0 {
+			preload(n, accounts, b, perAccount, 50)
+		}
 		w = issueWorkload(&stepN)
 	default:
 		fatalf("unknown workload %q", name)
@@ -190,7 +191,6 @@ func profileRun(c chain, work string, accounts []*loadgen.Account, name string, 
 func soakRun(c chain, work string, accounts []*loadgen.Account, name string, rate int, d, commit time.Duration) {
 	n := setupNode(c, work, accounts, commit)
 	n.start()
-	cleanups = append(cleanups, n.stop)
 	defer n.stop()
 	b := &bills{next: make([]int, len(accounts)), issued: make([]int, len(accounts))}
 	stepN := 0

@@ -58,10 +58,10 @@ func newZone(t *testing.T, validators int, chainID string) *zone {
 	return z
 }
 
-func (z *zone) home(i int) string { return filepath.Join(z.dir, fmt.Sprintf("node%d", i)) }
-func (z *zone) rpcPort(i int) int { return z.base + i*10 + 1 }
-func (z *zone) rpc(i int) string  { return fmt.Sprintf("tcp://127.0.0.1:%d", z.rpcPort(i)) }
-func (z *zone) api(i int) string  { return fmt.Sprintf("http://127.0.0.1:%d", z.base+i*10+4) }
+func (z *zone) home(i int) string  { return filepath.Join(z.dir, fmt.Sprintf("node%d", i)) }
+func (z *zone) rpcPort(i int) int  { return z.base + i*10 + 1 }
+func (z *zone) rpc(i int) string   { return fmt.Sprintf("tcp://127.0.0.1:%d", z.rpcPort(i)) }
+func (z *zone) api(i int) string   { return fmt.Sprintf("http://127.0.0.1:%d", z.base+i*10+4) }
 func (z *zone) height(i int) int64 { return height(z.rpcPort(i)) }
 
 func (z *zone) start(i int) {

@@ -124,6 +124,7 @@ func initAppConfig() (string, interface{}) {
 	srvCfg.API.Address = "tcp://127.0.0.1:1317"
 	srvCfg.GRPC.Enable = true
 	srvCfg.GRPC.Address = "127.0.0.1:9090"
+	srvCfg.IndexEvents = app.DefaultIndexEvents()
 	return serverconfig.DefaultConfigTemplate, srvCfg
 }
 
