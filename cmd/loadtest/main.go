@@ -106,57 +106,61 @@ func main() {
 	}
 }
 
-// sweep runs each workload over the offered rates, upwards, until two rates
-// in a row miss p95 ≤ 2 s.
+// sweep runs each workload on a fresh zone (so that each starts from the
+// same small state) over the offered rates, upwards, until two rates in a
+// row miss p95 ≤ 2 s.
 func sweep(c chain, work string, accounts []*loadgen.Account, names []string, rates []int, d, grace, commit time.Duration) []result {
+	var out []result
+	for _, name := range names {
+		out = append(out, sweepOne(c, work, accounts, name, rates, d, grace, commit)...)
+	}
+	return out
+}
+
+func sweepOne(c chain, work string, accounts []*loadgen.Account, name string, rates []int, d, grace, commit time.Duration) []result {
 	n := setupNode(c, work, accounts, commit)
 	n.start()
 	defer n.stop()
 	var out []result
 	b := &bills{next: make([]int, len(accounts)), issued: make([]int, len(accounts))}
 	stepN := 0
-	for _, name := range names {
-		var w workload
-		switch name {
-		case "send":
-			w = sendWorkload()
-		case "transfer":
-			w = transferWorkload(b)
-		case "milestone":
-			if b.issued[0] == 0 {
-				preload(n, accounts, b, 20, 20)
+	var w workload
+	switch name {
+	case "send":
+		w = sendWorkload()
+	case "transfer":
+		w = transferWorkload(b)
+	case "milestone":
+		preload(n, accounts, b, 20, 20)
+		w = milestoneWorkload(b)
+	case "issue":
+		w = issueWorkload(&stepN)
+	default:
+		fatalf("unknown workload %q", name)
+	}
+	misses := 0
+	for _, rate := range rates {
+		stepN++
+		n.drain(time.Minute)
+		if name == "transfer" {
+			// just the bills this step hands over
+			need := int(float64(rate)*d.Seconds())/len(accounts) + 1
+			if b.issued[0]-b.next[0] < need {
+				preload(n, accounts, b, b.next[0]+need, 50)
 			}
-			w = milestoneWorkload(b)
-		case "issue":
-			w = issueWorkload(&stepN)
-		default:
-			fatalf("unknown workload %q", name)
 		}
-		misses := 0
-		for _, rate := range rates {
-			stepN++
-			n.drain(time.Minute)
-			if name == "transfer" {
-				// just the bills this step hands over, so that the state stays
-				// near the size of the other runs (the state-scale run is -scale)
-				need := int(float64(rate)*d.Seconds())/len(accounts) + 1
-				if b.issued[0]-b.next[0] < need {
-					preload(n, accounts, b, b.next[0]+need, 50)
-				}
+		n.resync(accounts)
+		r := step(n, accounts, w, rate, d, grace)
+		out = append(out, r)
+		logf("%-11s %-16s offered %5d/s: committed %7.1f/s p50 %s p95 %s failed %d dropped %d cpu %.2f rss %d MiB",
+			c.name, w.name, rate, r.TPS, secs(r.P50), secs(r.P95), r.Failed, r.Dropped, r.CPU, r.PeakRSS>>20)
+		if r.P95 > 2 {
+			misses++
+			if misses == 2 {
+				break
 			}
-			n.resync(accounts)
-			r := step(n, accounts, w, rate, d, grace)
-			out = append(out, r)
-			logf("%-11s %-16s offered %5d/s: committed %7.1f/s p50 %s p95 %s failed %d dropped %d cpu %.2f rss %d MiB",
-				c.name, w.name, rate, r.TPS, secs(r.P50), secs(r.P95), r.Failed, r.Dropped, r.CPU, r.PeakRSS>>20)
-			if r.P95 > 2 {
-				misses++
-				if misses == 2 {
-					break
-				}
-			} else {
-				misses = 0
-			}
+		} else {
+			misses = 0
 		}
 	}
 	return out

@@ -182,7 +182,7 @@ func profileRun(c chain, work string, accounts []*loadgen.Account, name string, 
 	resp.Body.Close()
 	f.Close()
 	r := <-done
-	logf("%s at %d/s: committed %.0f/s p95 %s; profile %s", w.name, rate, r.TPS, secs(r.P95), file)
+	logf("%s at %d/s: committed %.0f/s p50 %s p95 %s, node cpu %.2f cores, peak rss %d MiB; profile %s", w.name, rate, r.TPS, secs(r.P50), secs(r.P95), r.CPU, r.PeakRSS>>20, file)
 	out, _ := exec.Command("go", "tool", "pprof", "-top", "-nodecount=30", c.bin, file).CombinedOutput()
 	fmt.Println(string(out))
 }
