@@ -51,7 +51,8 @@ func main() {
 		profBills   = flag.Int("profile-bills", 0, "bills preloaded per account before profiling (default: enough for the run)")
 		soak        = flag.Duration("soak", 0, "soak run: offer -soak-rate of -soak-workload this long, sampling RSS")
 		soakRate    = flag.Int("soak-rate", 800, "offered rate of the soak run")
-		soakWork    = flag.String("soak-workload", "transfer", "workload of the soak run")
+		soakWork    = flag.String("soak-workload", "issue", "workload of the soak run")
+		appSet      = flag.String("tradechaind-app", "", "app.toml overrides for tradechaind, e.g. 'iavl-disable-fastnode=true,index-events=[]'")
 	)
 	flag.Parse()
 	work := *dir
@@ -75,6 +76,11 @@ func main() {
 		rates = append(rates, r)
 	}
 	tc := chain{name: "tradechaind", bin: abs(*tradechaind), prefix: "trade", denom: "utrade", cargo: true}
+	for _, kv := range strings.Split(*appSet, ",") {
+		if k, v, ok := strings.Cut(kv, "="); ok {
+			tc.appSet = append(tc.appSet, [2]string{strings.TrimSpace(k), strings.TrimSpace(v)})
+		}
+	}
 
 	switch {
 	case *scale > 0:

@@ -26,7 +26,8 @@ type chain struct {
 	bin    string
 	prefix string // bech32 account prefix
 	denom  string
-	cargo  bool // has x/cargo
+	cargo  bool        // has x/cargo
+	appSet [][2]string // app.toml overrides
 }
 
 // node is a single-validator zone of a chain, on loopback ports.
@@ -117,6 +118,9 @@ func setupNode(c chain, dir string, accounts []*loadgen.Account, timeoutCommit t
 	setTOML(filepath.Join(n.home, "config", "config.toml"), "timeout_commit", fmt.Sprintf("%q", timeoutCommit.String()))
 	app := filepath.Join(n.home, "config", "app.toml")
 	setTOML(app, "minimum-gas-prices", fmt.Sprintf(`"0%s"`, c.denom))
+	for _, kv := range c.appSet {
+		setTOML(app, kv[0], kv[1])
+	}
 	edit(app, map[string]string{
 		`address = "tcp://localhost:1317"`: fmt.Sprintf(`address = "tcp://127.0.0.1:%d"`, n.ports["api"]),
 		`address = "tcp://127.0.0.1:1317"`: fmt.Sprintf(`address = "tcp://127.0.0.1:%d"`, n.ports["api"]),
