@@ -2,7 +2,6 @@ package app_test
 
 import (
 	"encoding/json"
-	"flag"
 	"fmt"
 	"math/rand"
 	"os"
@@ -54,9 +53,6 @@ func simConfig() simtypes.Config {
 
 // setupSim opens the simulation's database, or skips without -Enabled.
 func setupSim(t *testing.T, name string) (simtypes.Config, dbm.DB, log.Logger) {
-	if !flag.Parsed() {
-		flag.Parse()
-	}
 	config := simConfig()
 	db, dir, logger, skip, err := simtestutil.SetupSimulation(config, "tradechain-sim-"+name, name, simcli.FlagVerboseValue, simcli.FlagEnabledValue)
 	if skip {
@@ -199,9 +195,6 @@ var determinismSeeds = []int64{2, 4, 6}
 // TestAppStateDeterminism runs each of 3 seeds 5 times from scratch and
 // requires the same app hash every time.
 func TestAppStateDeterminism(t *testing.T) {
-	if !flag.Parsed() {
-		flag.Parse()
-	}
 	if !simcli.FlagEnabledValue {
 		t.Skip("simulation disabled: run `make test-sim`")
 	}

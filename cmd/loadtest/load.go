@@ -107,33 +107,12 @@ func preload(n *node, accs []*loadgen.Account, b *bills, perAccount, batch int) 
 			}
 			hashes = append(hashes, loadgen.Hash(tx))
 		}
-		waitAll(tr, hashes, 5*time.Minute)
+		check(tr.WaitAll(context.Background(), hashes, 5*time.Minute))
 	}
 	for i := range accs {
 		b.issued[i] = perAccount
 	}
 	logf("preloaded %d bills in %d txs in %s", perAccount*len(accs), len(txs), time.Since(start).Round(time.Second))
-}
-
-func waitAll(tr *loadgen.Tracker, hashes []string, timeout time.Duration) {
-	deadline := time.Now().Add(timeout)
-	for time.Now().Before(deadline) {
-		check(tr.Poll(context.Background()))
-		missing := 0
-		for _, h := range hashes {
-			c, ok := tr.Get(h)
-			if !ok {
-				missing++
-			} else if c.Code != 0 {
-				fatalf("preload tx %s failed: %s", h, c.Log)
-			}
-		}
-		if missing == 0 {
-			return
-		}
-		time.Sleep(300 * time.Millisecond)
-	}
-	fatalf("preload did not commit within %s", timeout)
 }
 
 // result is one step of a sweep.

@@ -13,10 +13,6 @@ import (
 	"syscall"
 	"time"
 
-	"github.com/cosmos/gogoproto/proto"
-
-	authtypes "github.com/cosmos/cosmos-sdk/x/auth/types"
-
 	"github.com/tradechain/tradechain/internal/loadgen"
 )
 
@@ -171,33 +167,12 @@ func (n *node) stop() {
 	logf("%s stopped", n.name)
 }
 
-// sequence reads an account's sequence over ABCI query.
-func (n *node) sequence(ctx context.Context, a *loadgen.Account) (uint64, error) {
-	req, _ := proto.Marshal(&authtypes.QueryAccountRequest{Address: a.Bech32(n.prefix)})
-	res, err := n.client.ABCIQuery(ctx, "/cosmos.auth.v1beta1.Query/Account", req)
-	if err != nil {
-		return 0, err
-	}
-	if res.Response.Code != 0 {
-		return 0, fmt.Errorf("query account: %s", res.Response.Log)
-	}
-	var out authtypes.QueryAccountResponse
-	if err := proto.Unmarshal(res.Response.Value, &out); err != nil {
-		return 0, err
-	}
-	var acc authtypes.BaseAccount
-	if err := proto.Unmarshal(out.Account.Value, &acc); err != nil {
-		return 0, err
-	}
-	return acc.Sequence, nil
-}
-
 // resync reads every account's sequence from the chain.
 func (n *node) resync(accounts []*loadgen.Account) {
 	for _, a := range accounts {
-		s, err := n.sequence(context.Background(), a)
+		_, seq, err := n.client.Account(context.Background(), a.Bech32(n.prefix))
 		check(err)
-		a.Sequence = s
+		a.Sequence = seq
 	}
 }
 
@@ -214,16 +189,7 @@ func (n *node) drain(timeout time.Duration) {
 }
 
 // dataBytes is the size of the node's data folder.
-func (n *node) dataBytes() int64 {
-	var total int64
-	_ = filepath.Walk(filepath.Join(n.home, "data"), func(_ string, info os.FileInfo, err error) error {
-		if err == nil && !info.IsDir() {
-			total += info.Size()
-		}
-		return nil
-	})
-	return total
-}
+func (n *node) dataBytes() int64 { return dirBytes(filepath.Join(n.home, "data")) }
 
 // procStat reads the node's CPU time (user+system) and RSS from /proc.
 func procStat(pid int) (cpu time.Duration, rss, hwm int64) {

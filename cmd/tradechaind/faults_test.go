@@ -61,7 +61,6 @@ func newZone(t *testing.T, validators int, chainID string) *zone {
 func (z *zone) home(i int) string  { return filepath.Join(z.dir, fmt.Sprintf("node%d", i)) }
 func (z *zone) rpcPort(i int) int  { return z.base + i*10 + 1 }
 func (z *zone) rpc(i int) string   { return fmt.Sprintf("tcp://127.0.0.1:%d", z.rpcPort(i)) }
-func (z *zone) api(i int) string   { return fmt.Sprintf("http://127.0.0.1:%d", z.base+i*10+4) }
 func (z *zone) height(i int) int64 { return height(z.rpcPort(i)) }
 
 func (z *zone) start(i int) {
@@ -143,17 +142,10 @@ func (z *zone) operator(i int) *loadgen.Account {
 	require.NoError(z.t, json.Unmarshal(bz, &seed))
 	acc, err := loadgen.FromMnemonic(seed.Secret)
 	require.NoError(z.t, err)
-	var res struct {
-		Account struct {
-			Number   uint64 `json:"account_number,string"`
-			Sequence uint64 `json:"sequence,string"`
-		} `json:"account"`
-	}
-	resp, err := http.Get(z.api(0) + "/cosmos/auth/v1beta1/accounts/" + acc.Bech32("trade"))
+	c, err := loadgen.Dial(z.rpc(0))
 	require.NoError(z.t, err)
-	defer resp.Body.Close()
-	require.NoError(z.t, json.NewDecoder(resp.Body).Decode(&res))
-	acc.Number, acc.Sequence = res.Account.Number, res.Account.Sequence
+	acc.Number, acc.Sequence, err = c.Account(context.Background(), acc.Bech32("trade"))
+	require.NoError(z.t, err)
 	return acc
 }
 
@@ -217,26 +209,8 @@ func requireAllCommitted(t *testing.T, z *zone, node int, hashes []string) {
 	c, err := loadgen.Dial(z.rpc(node))
 	require.NoError(t, err)
 	tr := loadgen.NewTracker(c, 0)
-	deadline := time.Now().Add(90 * time.Second)
-	missing := len(hashes)
-	for time.Now().Before(deadline) {
-		require.NoError(t, tr.Poll(context.Background()))
-		missing = 0
-		for _, h := range hashes {
-			got, ok := tr.Get(h)
-			if !ok {
-				missing++
-				continue
-			}
-			require.Zerof(t, got.Code, "tx %s failed in block %d: %s", h, got.Height, got.Log)
-		}
-		if missing == 0 {
-			t.Logf("all %d accepted transactions committed (checked in %d blocks)", len(hashes), len(tr.Blocks))
-			return
-		}
-		time.Sleep(time.Second)
-	}
-	t.Fatalf("%d of %d accepted transactions never committed", missing, len(hashes))
+	require.NoError(t, tr.WaitAll(context.Background(), hashes, 90*time.Second))
+	t.Logf("all %d accepted transactions committed (checked in %d blocks)", len(hashes), len(tr.Blocks))
 }
 
 // A 4-validator zone under steady load: one validator is killed with SIGKILL

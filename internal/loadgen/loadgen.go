@@ -8,6 +8,7 @@ package loadgen
 import (
 	"context"
 	"encoding/hex"
+	"fmt"
 	"strings"
 	"sync"
 	"time"
@@ -23,6 +24,7 @@ import (
 	"github.com/cosmos/cosmos-sdk/types/bech32"
 	txtypes "github.com/cosmos/cosmos-sdk/types/tx"
 	"github.com/cosmos/cosmos-sdk/types/tx/signing"
+	authtypes "github.com/cosmos/cosmos-sdk/x/auth/types"
 )
 
 // Account is a signing key with its on-chain account number and the next
@@ -136,6 +138,31 @@ func (c *Client) Broadcast(ctx context.Context, tx []byte) (uint32, string, erro
 	return res.Code, res.Log, nil
 }
 
+// Account reads an account's number and sequence over ABCI query, so that it
+// works on any SDK chain whatever its REST settings.
+func (c *Client) Account(ctx context.Context, bech32Addr string) (number, sequence uint64, err error) {
+	req, err := proto.Marshal(&authtypes.QueryAccountRequest{Address: bech32Addr})
+	if err != nil {
+		return 0, 0, err
+	}
+	res, err := c.ABCIQuery(ctx, "/cosmos.auth.v1beta1.Query/Account", req)
+	if err != nil {
+		return 0, 0, err
+	}
+	if res.Response.Code != 0 {
+		return 0, 0, fmt.Errorf("query account %s: %s", bech32Addr, res.Response.Log)
+	}
+	var out authtypes.QueryAccountResponse
+	if err := proto.Unmarshal(res.Response.Value, &out); err != nil {
+		return 0, 0, err
+	}
+	var acc authtypes.BaseAccount
+	if err := proto.Unmarshal(out.Account.Value, &acc); err != nil {
+		return 0, 0, err
+	}
+	return acc.AccountNumber, acc.Sequence, nil
+}
+
 // Committed is where and when a tx landed.
 type Committed struct {
 	Height int64
@@ -217,6 +244,33 @@ func (t *Tracker) Get(hash string) (Committed, bool) {
 	defer t.mu.Unlock()
 	c, ok := t.txs[hash]
 	return c, ok
+}
+
+// WaitAll polls until every tx of hashes is in a block, and fails if one of
+// them failed there or if some are still missing after timeout.
+func (t *Tracker) WaitAll(ctx context.Context, hashes []string, timeout time.Duration) error {
+	deadline := time.Now().Add(timeout)
+	for {
+		if err := t.Poll(ctx); err != nil {
+			return err
+		}
+		missing := 0
+		for _, h := range hashes {
+			c, ok := t.Get(h)
+			if !ok {
+				missing++
+			} else if c.Code != 0 {
+				return fmt.Errorf("tx %s failed in block %d: %s", h, c.Height, c.Log)
+			}
+		}
+		if missing == 0 {
+			return nil
+		}
+		if time.Now().After(deadline) {
+			return fmt.Errorf("%d of %d transactions not committed within %s", missing, len(hashes), timeout)
+		}
+		time.Sleep(300 * time.Millisecond)
+	}
 }
 
 // Count is the number of transactions seen in blocks.

@@ -83,8 +83,17 @@ func govAddress() []byte { return authtypes.NewModuleAddress(govtypes.ModuleName
 type state struct{ k keeper.Keeper }
 
 func (s state) bills(ctx sdk.Context, keep func(types.Bill) bool) []types.Bill {
+	return Bills(ctx, s.k, keep)
+}
+
+func (s state) partyAccounts(ctx sdk.Context, accs []simtypes.Account, role types.Role) []simtypes.Account {
+	return PartyAccounts(ctx, s.k, accs, role)
+}
+
+// Bills returns the bills that keep accepts.
+func Bills(ctx sdk.Context, k keeper.Keeper, keep func(types.Bill) bool) []types.Bill {
 	var out []types.Bill
-	_ = s.k.Bills.Walk(ctx, nil, func(_ string, b types.Bill) (bool, error) {
+	_ = k.Bills.Walk(ctx, nil, func(_ string, b types.Bill) (bool, error) {
 		if keep(b) {
 			out = append(out, b)
 		}
@@ -93,10 +102,12 @@ func (s state) bills(ctx sdk.Context, keep func(types.Bill) bool) []types.Bill {
 	return out
 }
 
-func (s state) partyAccounts(ctx sdk.Context, accs []simtypes.Account, role types.Role) []simtypes.Account {
+// PartyAccounts returns the simulation accounts that are active parties with
+// role (any role for ROLE_UNSPECIFIED).
+func PartyAccounts(ctx sdk.Context, k keeper.Keeper, accs []simtypes.Account, role types.Role) []simtypes.Account {
 	var out []simtypes.Account
 	for _, a := range accs {
-		p, err := s.k.Parties.Get(ctx, a.Address.String())
+		p, err := k.Parties.Get(ctx, a.Address.String())
 		if err == nil && p.Active && (role == types.ROLE_UNSPECIFIED || p.HasRole(role)) {
 			out = append(out, a)
 		}

@@ -20,6 +20,7 @@ import (
 
 	"github.com/tradechain/tradechain/internal/simops"
 	cargokeeper "github.com/tradechain/tradechain/x/cargo/keeper"
+	cargosim "github.com/tradechain/tradechain/x/cargo/simulation"
 	cargotypes "github.com/tradechain/tradechain/x/cargo/types"
 	"github.com/tradechain/tradechain/x/tradefinance/keeper"
 	"github.com/tradechain/tradechain/x/tradefinance/types"
@@ -57,14 +58,7 @@ type state struct {
 }
 
 func (s state) accounts(ctx sdk.Context, accs []simtypes.Account, role cargotypes.Role) []simtypes.Account {
-	var out []simtypes.Account
-	for _, a := range accs {
-		p, err := s.cargo.Parties.Get(ctx, a.Address.String())
-		if err == nil && p.Active && p.HasRole(role) {
-			out = append(out, a)
-		}
-	}
-	return out
+	return cargosim.PartyAccounts(ctx, s.cargo, accs, role)
 }
 
 func (s state) lcs(ctx sdk.Context, keep func(types.LetterOfCredit) bool) []types.LetterOfCredit {
@@ -207,12 +201,8 @@ func WeightedOperations(simState module.SimulationState, k keeper.Keeper, cargo 
 			}
 			// The beneficiary is the holder of a bill afloat, so that a
 			// presentation can follow.
-			var afloat []cargotypes.Bill
-			_ = s.cargo.Bills.Walk(ctx, nil, func(_ string, b cargotypes.Bill) (bool, error) {
-				if b.Status == cargotypes.BILL_STATUS_ISSUED && b.Lien == nil && b.Holder != applicant.Address.String() {
-					afloat = append(afloat, b)
-				}
-				return false, nil
+			afloat := cargosim.Bills(ctx, s.cargo, func(b cargotypes.Bill) bool {
+				return b.Status == cargotypes.BILL_STATUS_ISSUED && b.Lien == nil && b.Holder != applicant.Address.String()
 			})
 			bill, ok := simops.Pick(r, afloat)
 			if !ok {
@@ -250,12 +240,8 @@ func WeightedOperations(simState module.SimulationState, k keeper.Keeper, cargo 
 			})),
 		op("present_documents", WeightPresentDocuments, lcOp(status(types.LC_STATUS_OPEN), func(lc types.LetterOfCredit) string { return lc.Beneficiary },
 			func(r *rand.Rand, ctx sdk.Context, lc types.LetterOfCredit) (sdk.Msg, string) {
-				var mine []cargotypes.Bill
-				_ = s.cargo.Bills.Walk(ctx, nil, func(_ string, b cargotypes.Bill) (bool, error) {
-					if b.Holder == lc.Beneficiary && b.PortOfLoading == lc.PortOfLoading && b.PortOfDischarge == lc.PortOfDischarge {
-						mine = append(mine, b)
-					}
-					return false, nil
+				mine := cargosim.Bills(ctx, s.cargo, func(b cargotypes.Bill) bool {
+					return b.Holder == lc.Beneficiary && b.PortOfLoading == lc.PortOfLoading && b.PortOfDischarge == lc.PortOfDischarge
 				})
 				bill, ok := simops.Pick(r, mine)
 				if !ok {
