@@ -15,10 +15,14 @@ import (
 type HandlerOptions struct {
 	ante.HandlerOptions
 	IBCKeeper *ibckeeper.Keeper
+	// VerifiedSignatures lets a block skip re-verifying signatures this node
+	// verified in CheckTx over the same sign bytes; nil verifies every time.
+	VerifiedSignatures *VerifiedSignatures
 }
 
 // NewAnteHandler is the SDK's default ante chain plus ibc-go's redundant-relay
-// decorator.
+// decorator; the SDK's signature check runs inside
+// CachedSigVerificationDecorator.
 func NewAnteHandler(options HandlerOptions) (sdk.AnteHandler, error) {
 	if options.AccountKeeper == nil {
 		return nil, errors.New("account keeper is required for ante builder")
@@ -44,7 +48,7 @@ func NewAnteHandler(options HandlerOptions) (sdk.AnteHandler, error) {
 		ante.NewSetPubKeyDecorator(options.AccountKeeper), // before every signature check
 		ante.NewValidateSigCountDecorator(options.AccountKeeper),
 		ante.NewSigGasConsumeDecorator(options.AccountKeeper, options.SigGasConsumer),
-		ante.NewSigVerificationDecorator(options.AccountKeeper, options.SignModeHandler),
+		NewCachedSigVerificationDecorator(options.AccountKeeper, options.SignModeHandler, options.VerifiedSignatures),
 		ante.NewIncrementSequenceDecorator(options.AccountKeeper),
 		ibcante.NewRedundantRelayDecorator(options.IBCKeeper),
 	), nil

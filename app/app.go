@@ -191,6 +191,10 @@ type App struct {
 	ModuleManager      *module.Manager
 	BasicModuleManager module.BasicManager
 
+	// VerifiedSignatures is this node's memory of verified signatures (nil
+	// when the operator turned it off with --sig-verify-cache-size 0).
+	VerifiedSignatures *VerifiedSignatures
+
 	simulationManager *module.SimulationManager
 	configurator      module.Configurator
 }
@@ -441,6 +445,13 @@ func New(
 	app.SetBeginBlocker(app.BeginBlocker)
 	app.SetEndBlocker(app.EndBlocker)
 
+	sigCache := DefaultVerifiedSignatures
+	if v := appOpts.Get(FlagSigVerifyCacheSize); v != nil {
+		sigCache = cast.ToInt(v)
+	}
+	if sigCache > 0 {
+		app.VerifiedSignatures = NewVerifiedSignatures(sigCache)
+	}
 	anteHandler, err := NewAnteHandler(HandlerOptions{
 		HandlerOptions: ante.HandlerOptions{
 			AccountKeeper:   app.AccountKeeper,
@@ -449,7 +460,8 @@ func New(
 			FeegrantKeeper:  app.FeeGrantKeeper,
 			SigGasConsumer:  ante.DefaultSigVerificationGasConsumer,
 		},
-		IBCKeeper: app.IBCKeeper,
+		IBCKeeper:          app.IBCKeeper,
+		VerifiedSignatures: app.VerifiedSignatures,
 	})
 	if err != nil {
 		panic(err)

@@ -83,7 +83,12 @@ func WithGenesis(f func(a *app.App, gs app.GenesisState)) Option {
 
 // WithInvariantCheckPeriod makes x/crisis assert every invariant each n blocks.
 func WithInvariantCheckPeriod(n uint) Option {
-	return func(s *setup) { s.appOpts[server.FlagInvCheckPeriod] = n }
+	return WithAppOption(server.FlagInvCheckPeriod, n)
+}
+
+// WithAppOption sets an app option (a start flag or app.toml key) of the chain.
+func WithAppOption(key string, value any) Option {
+	return func(s *setup) { s.appOpts[key] = value }
 }
 
 // NewApp returns a tradechain app on db that has not been initialised.

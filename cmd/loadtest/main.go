@@ -155,11 +155,13 @@ func sweepOne(c chain, work string, accounts []*loadgen.Account, name string, ra
 				preload(n, accounts, b, b.next[0]+need, 50)
 			}
 		}
+		n.drain(time.Minute)
+		waited := n.settle(90 * time.Second)
 		n.resync(accounts)
 		r := step(n, accounts, w, rate, d, grace)
 		out = append(out, r)
-		logf("%-11s %-16s offered %5d/s: committed %7.1f/s p50 %s p95 %s failed %d dropped %d cpu %.2f rss %d MiB",
-			c.name, w.name, rate, r.TPS, secs(r.P50), secs(r.P95), r.Failed, r.Dropped, r.CPU, r.PeakRSS>>20)
+		logf("%-11s %-16s offered %5d/s: committed %7.1f/s p50 %s p95 %s failed %d dropped %d cpu %.2f rss %d MiB (settled %s)",
+			c.name, w.name, rate, r.TPS, secs(r.P50), secs(r.P95), r.Failed, r.Dropped, r.CPU, r.PeakRSS>>20, waited.Round(time.Second))
 		if r.P95 > 2 {
 			misses++
 			if misses == 2 {

@@ -188,6 +188,25 @@ func (n *node) drain(timeout time.Duration) {
 	}
 }
 
+// settle waits until the node is idle — under 10 % of a core for two
+// consecutive seconds — so that a step does not pay for the compaction and
+// garbage of the preload or the step before it. It returns the time waited.
+func (n *node) settle(timeout time.Duration) time.Duration {
+	start := time.Now()
+	quiet := 0
+	for time.Since(start) < timeout && quiet < 2 {
+		c0, _, _ := procStat(n.cmd.Process.Pid)
+		time.Sleep(time.Second)
+		c1, _, _ := procStat(n.cmd.Process.Pid)
+		if c1-c0 < 100*time.Millisecond {
+			quiet++
+		} else {
+			quiet = 0
+		}
+	}
+	return time.Since(start)
+}
+
 // dataBytes is the size of the node's data folder.
 func (n *node) dataBytes() int64 { return dirBytes(filepath.Join(n.home, "data")) }
 
@@ -234,15 +253,21 @@ func edit(path string, repl map[string]string) {
 	check(os.WriteFile(path, []byte(s), 0o600))
 }
 
-// setTOML sets every `key = ...` line of a TOML file.
+// setTOML sets every `key = ...` line of a TOML file, or adds the key at the
+// top level when the file has none.
 func setTOML(path, key, value string) {
 	bz, err := os.ReadFile(path)
 	check(err)
 	lines := strings.Split(string(bz), "\n")
+	found := false
 	for i, l := range lines {
 		if strings.HasPrefix(strings.TrimSpace(l), key+" =") {
 			lines[i] = key + " = " + value
+			found = true
 		}
+	}
+	if !found { // a top-level key the template does not write: before every table
+		lines = append([]string{key + " = " + value}, lines...)
 	}
 	check(os.WriteFile(path, []byte(strings.Join(lines, "\n")), 0o600))
 }

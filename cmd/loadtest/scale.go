@@ -172,18 +172,29 @@ func profileRun(c chain, work string, accounts []*loadgen.Account, name string, 
 	done := make(chan result)
 	go func() { done <- step(n, accounts, w, rate, 25*time.Second, 15*time.Second) }()
 	time.Sleep(6 * time.Second) // the signing of the step's txs, then load
-	file := filepath.Join(work, fmt.Sprintf("cpu-%s.pprof", name))
-	resp, err := http.Get(fmt.Sprintf("http://127.0.0.1:%d/debug/pprof/profile?seconds=15", n.ports["pprof"]))
-	check(err)
-	f, err := os.Create(file)
-	check(err)
-	_, err = io.Copy(f, resp.Body)
-	check(err)
-	resp.Body.Close()
-	f.Close()
+	pprof := func(kind, query, file string) string {
+		file = filepath.Join(work, file)
+		resp, err := http.Get(fmt.Sprintf("http://127.0.0.1:%d/debug/pprof/%s%s", n.ports["pprof"], kind, query))
+		check(err)
+		defer resp.Body.Close()
+		f, err := os.Create(file)
+		check(err)
+		defer f.Close()
+		_, err = io.Copy(f, resp.Body)
+		check(err)
+		return file
+	}
+	// allocations are cumulative: the window's are the difference of two snapshots
+	allocs0 := pprof("allocs", "", fmt.Sprintf("allocs0-%s.pprof", name))
+	cpu := pprof("profile", "?seconds=15", fmt.Sprintf("cpu-%s.pprof", name))
+	allocs1 := pprof("allocs", "", fmt.Sprintf("allocs-%s.pprof", name))
 	r := <-done
-	logf("%s at %d/s: committed %.0f/s p50 %s p95 %s, node cpu %.2f cores, peak rss %d MiB; profile %s", w.name, rate, r.TPS, secs(r.P50), secs(r.P95), r.CPU, r.PeakRSS>>20, file)
-	out, _ := exec.Command("go", "tool", "pprof", "-top", "-nodecount=30", c.bin, file).CombinedOutput()
+	logf("%s at %d/s: committed %.0f/s p50 %s p95 %s, node cpu %.2f cores, peak rss %d MiB; profiles %s, %s (base %s)",
+		w.name, rate, r.TPS, secs(r.P50), secs(r.P95), r.CPU, r.PeakRSS>>20, cpu, allocs1, allocs0)
+	out, _ := exec.Command("go", "tool", "pprof", "-top", "-nodecount=30", c.bin, cpu).CombinedOutput()
+	fmt.Println(string(out))
+	out, _ = exec.Command("go", "tool", "pprof", "-top", "-cum", "-nodecount=30", "-sample_index=alloc_space",
+		"-diff_base", allocs0, c.bin, allocs1).CombinedOutput()
 	fmt.Println(string(out))
 }
 

@@ -146,6 +146,8 @@ func initRootCmd(rootCmd *cobra.Command, a *app.App) {
 
 	server.AddCommands(rootCmd, app.DefaultNodeHome, newApp, appExport, func(startCmd *cobra.Command) {
 		crisis.AddModuleInitFlags(startCmd)
+		startCmd.Flags().Int(app.FlagSigVerifyCacheSize, app.DefaultVerifiedSignatures,
+			"signatures verified in CheckTx that a block need not verify again when its sign bytes are unchanged (0 verifies every time)")
 	})
 
 	rootCmd.AddCommand(
