@@ -46,6 +46,7 @@ func main() {
 		dir         = flag.String("dir", "", "work folder (default: a temp folder)")
 		out         = flag.String("out", "loadtest-results.json", "JSON results")
 		scale       = flag.Int("scale", 0, "state-scale run: preload this many bills, then measure queries (skips the sweep)")
+		profQuery   = flag.String("profile-query", "", "state-scale run: CPU-profile the queries whose name contains this (e.g. 'REST bills?holder')")
 		profile     = flag.String("profile", "", "write a 15 s CPU profile of tradechaind under the given workload at -profile-rate")
 		profileRate = flag.Int("profile-rate", 1000, "offered rate while profiling")
 		profBills   = flag.Int("profile-bills", 0, "bills preloaded per account before profiling (default: enough for the run)")
@@ -84,7 +85,7 @@ func main() {
 
 	switch {
 	case *scale > 0:
-		stateScale(tc, work, accounts, *scale, *commit)
+		stateScale(tc, work, accounts, *scale, *commit, *profQuery)
 		return
 	case *profile != "":
 		profileRun(tc, work, accounts, *profile, *profileRate, *profBills, *commit)

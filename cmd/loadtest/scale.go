@@ -2,14 +2,18 @@ package main
 
 import (
 	"context"
+	"encoding/base64"
+	"encoding/json"
 	"fmt"
 	"io"
 	"math/rand"
 	"net/http"
+	"net/url"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"sort"
+	"strings"
 	"sync"
 	"time"
 
@@ -25,7 +29,8 @@ import (
 // stateScale preloads nBills bills through batched IssueBill transactions,
 // reports the state bytes per bill, then measures query latency over gRPC
 // and REST under concurrent load.
-func stateScale(c chain, work string, accounts []*loadgen.Account, nBills int, commit time.Duration) {
+// A query whose name contains profQuery also gets an 8 s CPU profile.
+func stateScale(c chain, work string, accounts []*loadgen.Account, nBills int, commit time.Duration, profQuery string) {
 	n := setupNode(c, work, accounts, commit)
 	n.start()
 	defer n.stop()
@@ -52,25 +57,42 @@ func stateScale(c chain, work string, accounts []*loadgen.Account, nBills int, c
 		call func(r *rand.Rand) error
 	}
 	pick := func(r *rand.Rand) (int, int) { return r.Intn(len(accounts)), r.Intn(per) }
-	rest := func(path string) error {
+	// rest GETs path and decodes the JSON answer into out (nil: read and drop)
+	rest := func(path string, out any) error {
 		resp, err := http.Get(n.api() + path)
 		if err != nil {
 			return err
 		}
 		defer resp.Body.Close()
-		_, _ = io.Copy(io.Discard, resp.Body)
+		bz, err := io.ReadAll(resp.Body)
+		if err != nil {
+			return err
+		}
 		if resp.StatusCode != 200 {
 			return fmt.Errorf("%s: HTTP %d", path, resp.StatusCode)
 		}
+		if out != nil {
+			return json.Unmarshal(bz, out)
+		}
 		return nil
 	}
+	walks := &pageWalks{}
 	queries := []q{
 		{"gRPC Bill", func(r *rand.Rand) error {
 			i, j := pick(r)
 			_, err := qc.Bill(context.Background(), &cargotypes.QueryBillRequest{Id: billID(i, j)})
 			return err
 		}},
-		{"gRPC Bills?holder= (page of 50)", func(r *rand.Rand) error {
+		{"gRPC Bills?holder= (page of 50, next_key)", func(r *rand.Rand) error {
+			req := walks.next(r, func() string { return accounts[r.Intn(len(accounts))].Bech32(n.prefix) })
+			res, err := qc.Bills(context.Background(), &cargotypes.QueryBillsRequest{Holder: req.holder,
+				Pagination: &query.PageRequest{Limit: 50, Key: req.key}})
+			if err == nil {
+				walks.done(req, res.Pagination.NextKey)
+			}
+			return err
+		}},
+		{"gRPC Bills?holder= (page of 50, random offset)", func(r *rand.Rand) error {
 			i, _ := pick(r)
 			_, err := qc.Bills(context.Background(), &cargotypes.QueryBillsRequest{Holder: accounts[i].Bech32(n.prefix),
 				Pagination: &query.PageRequest{Limit: 50, Offset: uint64(r.Intn(max(1, per-50)))}})
@@ -81,14 +103,34 @@ func stateScale(c chain, work string, accounts []*loadgen.Account, nBills int, c
 			_, err := qc.Document(context.Background(), &cargotypes.QueryDocumentRequest{Hash: docHash(i, billRef(j))})
 			return err
 		}},
-		{"REST bills/{id}", func(r *rand.Rand) error { i, j := pick(r); return rest("/tradechain/cargo/v1/bills/" + billID(i, j)) }},
-		{"REST bills?holder= (page of 50)", func(r *rand.Rand) error {
+		{"REST bills/{id}", func(r *rand.Rand) error {
+			i, j := pick(r)
+			return rest("/tradechain/cargo/v1/bills/"+billID(i, j), nil)
+		}},
+		{"REST bills?holder= (page of 50, next_key)", func(r *rand.Rand) error {
+			req := walks.next(r, func() string { return accounts[r.Intn(len(accounts))].Bech32(n.prefix) })
+			path := fmt.Sprintf("/tradechain/cargo/v1/bills?holder=%s&pagination.limit=50", req.holder)
+			if req.key != nil {
+				path += "&pagination.key=" + url.QueryEscape(base64.StdEncoding.EncodeToString(req.key))
+			}
+			var page struct {
+				Pagination struct {
+					NextKey []byte `json:"next_key"`
+				} `json:"pagination"`
+			}
+			if err := rest(path, &page); err != nil {
+				return err
+			}
+			walks.done(req, page.Pagination.NextKey)
+			return nil
+		}},
+		{"REST bills?holder= (page of 50, random offset)", func(r *rand.Rand) error {
 			i, _ := pick(r)
-			return rest(fmt.Sprintf("/tradechain/cargo/v1/bills?holder=%s&pagination.limit=50&pagination.offset=%d", accounts[i].Bech32(n.prefix), r.Intn(max(1, per-50))))
+			return rest(fmt.Sprintf("/tradechain/cargo/v1/bills?holder=%s&pagination.limit=50&pagination.offset=%d", accounts[i].Bech32(n.prefix), r.Intn(max(1, per-50))), nil)
 		}},
 		{"REST documents/{hash}", func(r *rand.Rand) error {
 			i, j := pick(r)
-			return rest("/tradechain/cargo/v1/documents/" + docHash(i, billRef(j)))
+			return rest("/tradechain/cargo/v1/documents/"+docHash(i, billRef(j)), nil)
 		}},
 	}
 	const workers, d = 8, 10 * time.Second
@@ -118,7 +160,16 @@ func stateScale(c chain, work string, accounts []*loadgen.Account, nBills int, c
 				}
 			}(int64(qi*100 + w))
 		}
+		var profile string
+		if profQuery != "" && strings.Contains(qq.name, profQuery) {
+			time.Sleep(time.Second)
+			profile = n.pprof(work, "profile", "?seconds=8", fmt.Sprintf("cpu-query-%d.pprof", qi))
+		}
 		wg.Wait()
+		if profile != "" {
+			out, _ := exec.Command("go", "tool", "pprof", "-top", "-cum", "-nodecount=40", c.bin, profile).CombinedOutput()
+			defer fmt.Printf("\nCPU profile of %q: %s\n%s", qq.name, profile, out)
+		}
 		sort.Slice(lat, func(a, b int) bool { return lat[a] < lat[b] })
 		if len(lat) == 0 {
 			fmt.Printf("| %s | 0 | - | - | %d |\n", qq.name, errs)
@@ -127,6 +178,57 @@ func stateScale(c chain, work string, accounts []*loadgen.Account, nBills int, c
 		fmt.Printf("| %s | %.0f | %.1f ms | %.1f ms | %d |\n", qq.name, float64(len(lat))/d.Seconds(),
 			ms(lat[len(lat)/2]), ms(lat[len(lat)*99/100]), errs)
 	}
+}
+
+// pageWalks are the clients' walks through a holder's bills, page after
+// page with pagination.key, as a wallet or a bank's back office reads them:
+// a walk starts at a random holder's first page and ends at its last.
+type pageWalks struct {
+	mu   sync.Mutex
+	open []pageReq
+}
+
+type pageReq struct {
+	holder string
+	key    []byte
+}
+
+// next returns a page to read: a walk in progress, or a new one.
+func (w *pageWalks) next(r *rand.Rand, holder func() string) pageReq {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if len(w.open) == 0 {
+		return pageReq{holder: holder()}
+	}
+	i := r.Intn(len(w.open))
+	req := w.open[i]
+	w.open = append(w.open[:i], w.open[i+1:]...)
+	return req
+}
+
+// done records the page read: its walk goes on while there is a next page.
+func (w *pageWalks) done(req pageReq, nextKey []byte) {
+	if len(nextKey) == 0 {
+		return
+	}
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	w.open = append(w.open, pageReq{holder: req.holder, key: nextKey})
+}
+
+// pprof saves one of the node's pprof profiles (kind, e.g. "profile?seconds=15"
+// or "allocs") to work/file and returns its path.
+func (n *node) pprof(work, kind, query, file string) string {
+	file = filepath.Join(work, file)
+	resp, err := http.Get(fmt.Sprintf("http://127.0.0.1:%d/debug/pprof/%s%s", n.ports["pprof"], kind, query))
+	check(err)
+	defer resp.Body.Close()
+	f, err := os.Create(file)
+	check(err)
+	defer f.Close()
+	_, err = io.Copy(f, resp.Body)
+	check(err)
+	return file
 }
 
 func ms(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
@@ -172,22 +274,10 @@ func profileRun(c chain, work string, accounts []*loadgen.Account, name string, 
 	done := make(chan result)
 	go func() { done <- step(n, accounts, w, rate, 25*time.Second, 15*time.Second) }()
 	time.Sleep(6 * time.Second) // the signing of the step's txs, then load
-	pprof := func(kind, query, file string) string {
-		file = filepath.Join(work, file)
-		resp, err := http.Get(fmt.Sprintf("http://127.0.0.1:%d/debug/pprof/%s%s", n.ports["pprof"], kind, query))
-		check(err)
-		defer resp.Body.Close()
-		f, err := os.Create(file)
-		check(err)
-		defer f.Close()
-		_, err = io.Copy(f, resp.Body)
-		check(err)
-		return file
-	}
 	// allocations are cumulative: the window's are the difference of two snapshots
-	allocs0 := pprof("allocs", "", fmt.Sprintf("allocs0-%s.pprof", name))
-	cpu := pprof("profile", "?seconds=15", fmt.Sprintf("cpu-%s.pprof", name))
-	allocs1 := pprof("allocs", "", fmt.Sprintf("allocs-%s.pprof", name))
+	allocs0 := n.pprof(work, "allocs", "", fmt.Sprintf("allocs0-%s.pprof", name))
+	cpu := n.pprof(work, "profile", "?seconds=15", fmt.Sprintf("cpu-%s.pprof", name))
+	allocs1 := n.pprof(work, "allocs", "", fmt.Sprintf("allocs-%s.pprof", name))
 	r := <-done
 	logf("%s at %d/s: committed %.0f/s p50 %s p95 %s, node cpu %.2f cores, peak rss %d MiB; profiles %s, %s (base %s)",
 		w.name, rate, r.TPS, secs(r.P50), secs(r.P95), r.CPU, r.PeakRSS>>20, cpu, allocs1, allocs0)

@@ -126,10 +126,12 @@ func initAppConfig() (string, interface{}) {
 	srvCfg.GRPC.Address = "127.0.0.1:9090"
 	srvCfg.IndexEvents = app.DefaultIndexEvents()
 	// The IAVL node cache dominates a busy node's heap once the state holds
-	// tens of thousands of bills; 300k nodes (SDK default 781,250) keeps the
-	// node under 2 GiB (README, "Load and scale") at a small cost to reads
-	// of cold state, which go to the fast-node index anyway.
-	srvCfg.IAVLCacheSize = 300_000
+	// tens of thousands of bills, and its millions of small objects are what
+	// the Go GC spends its time marking. Reads go to the fast-node index, not
+	// the tree, so 50k nodes (SDK default 781,250) — the hot upper levels —
+	// serve writes as well: a third less RSS and less GC at the same
+	// throughput and query latency (README, "Load and scale").
+	srvCfg.IAVLCacheSize = 50_000
 	return serverconfig.DefaultConfigTemplate, srvCfg
 }
 
