@@ -38,7 +38,7 @@ func main() {
 		tradechaind = flag.String("tradechaind", "bin/tradechaind", "tradechaind binary")
 		simd        = flag.String("simd", "bin/simd", "simd binary (ibc-go v8.8.0 testing/simapp; empty to skip)")
 		accountsN   = flag.Int("accounts", 200, "signer accounts")
-		ratesFlag   = flag.String("rates", "300,350,400,450,500,550,600", "offered rates (tx/s), swept upwards")
+		ratesFlag   = flag.String("rates", "400,450,500,550,600,650,700", "offered rates (tx/s), swept upwards")
 		duration    = flag.Duration("duration", 15*time.Second, "how long each rate is offered")
 		grace       = flag.Duration("grace", 15*time.Second, "how long to wait for commits after the last send")
 		commit      = flag.Duration("timeout-commit", time.Second, "CometBFT timeout_commit of both chains")
