@@ -78,6 +78,25 @@ func issueWorkload(step *int) workload {
 	}}
 }
 
+// newWorkload returns the named workload: send, transfer, milestone or issue.
+// Milestones are recorded on bills, so "milestone" first preloads
+// milestoneBills bills per account; transfers need bills their callers preload.
+func newWorkload(n *node, accs []*loadgen.Account, name string, b *bills, step *int, milestoneBills int) workload {
+	switch name {
+	case "send":
+		return sendWorkload()
+	case "transfer":
+		return transferWorkload(b)
+	case "milestone":
+		preload(n, accs, b, milestoneBills, 50)
+		return milestoneWorkload(b)
+	case "issue":
+		return issueWorkload(step)
+	}
+	fatalf("unknown workload %q", name)
+	return workload{}
+}
+
 // preload issues perAccount bills to each account (carrier = holder), in
 // transactions of batch messages.
 func preload(n *node, accs []*loadgen.Account, b *bills, perAccount, batch int) {

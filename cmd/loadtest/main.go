@@ -131,20 +131,7 @@ func sweepOne(c chain, work string, accounts []*loadgen.Account, name string, ra
 	var out []result
 	b := &bills{next: make([]int, len(accounts)), issued: make([]int, len(accounts))}
 	stepN := 0
-	var w workload
-	switch name {
-	case "send":
-		w = sendWorkload()
-	case "transfer":
-		w = transferWorkload(b)
-	case "milestone":
-		preload(n, accounts, b, 20, 20)
-		w = milestoneWorkload(b)
-	case "issue":
-		w = issueWorkload(&stepN)
-	default:
-		fatalf("unknown workload %q", name)
-	}
+	w := newWorkload(n, accounts, name, b, &stepN, 20)
 	misses := 0
 	for _, rate := range rates {
 		stepN++
@@ -156,7 +143,6 @@ func sweepOne(c chain, work string, accounts []*loadgen.Account, name string, ra
 				preload(n, accounts, b, b.next[0]+need, 50)
 			}
 		}
-		n.drain(time.Minute)
 		waited := n.settle(90 * time.Second)
 		n.resync(accounts)
 		r := step(n, accounts, w, rate, d, grace)

@@ -252,23 +252,14 @@ func profileRun(c chain, work string, accounts []*loadgen.Account, name string, 
 	defer n.stop()
 	b := &bills{next: make([]int, len(accounts)), issued: make([]int, len(accounts))}
 	stepN := 0
-	var w workload
+	w := newWorkload(n, accounts, name, b, &stepN, max(perAccount, 10))
 	switch name {
-	case "send":
-		w = sendWorkload()
 	case "transfer":
 		preload(n, accounts, b, max(perAccount, rate*25/len(accounts)+1), 50)
-		w = transferWorkload(b)
-	case "milestone":
-		preload(n, accounts, b, max(perAccount, 10), 50)
-		w = milestoneWorkload(b)
 	case "issue":
 		if perAccount > 0 {
 			preload(n, accounts, b, perAccount, 50)
 		}
-		w = issueWorkload(&stepN)
-	default:
-		fatalf("unknown workload %q", name)
 	}
 	n.resync(accounts)
 	done := make(chan result)
@@ -290,23 +281,15 @@ func profileRun(c chain, work string, accounts []*loadgen.Account, name string, 
 
 // soakRun offers a workload for a long time and reports the node's peak RSS.
 func soakRun(c chain, work string, accounts []*loadgen.Account, name string, rate int, d, commit time.Duration) {
+	if name == "transfer" {
+		fatalf("soak supports send, milestone, issue (transfer would need a bill per tx preloaded)")
+	}
 	n := setupNode(c, work, accounts, commit)
 	n.start()
 	defer n.stop()
 	b := &bills{next: make([]int, len(accounts)), issued: make([]int, len(accounts))}
 	stepN := 0
-	var w workload
-	switch name {
-	case "send":
-		w = sendWorkload()
-	case "milestone":
-		preload(n, accounts, b, 20, 20)
-		w = milestoneWorkload(b)
-	case "issue":
-		w = issueWorkload(&stepN)
-	default:
-		fatalf("soak supports send, milestone, issue (transfer would need a bill per tx preloaded)")
-	}
+	w := newWorkload(n, accounts, name, b, &stepN, 20)
 	n.resync(accounts)
 	r := step(n, accounts, w, rate, d, 20*time.Second)
 	_, _, hwm := procStat(n.cmd.Process.Pid)
