@@ -12,9 +12,10 @@
 // CPU and peak RSS. The saturation point is the highest offered rate with
 // p95 ≤ 2 s.
 //
-//	go run ./cmd/loadtest -rates 300,350,400,450,500 -duration 15s
+//	go run ./cmd/loadtest                       # the sweep (= make loadtest)
 //	go run ./cmd/loadtest -scale 100000          # state-scale run (queries)
-//	go run ./cmd/loadtest -soak 10m -soak-rate 280 -soak-workload issue
+//	go run ./cmd/loadtest -soak 10m -soak-rate 320 -soak-workload issue
+//	go run ./cmd/loadtest -profile transfer -profile-rate 450   # CPU + allocations
 package main
 
 import (
