@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"net"
 	"net/http"
 	"os"
 	"os/exec"
@@ -17,6 +16,8 @@ import (
 	"time"
 
 	"github.com/stretchr/testify/require"
+
+	"github.com/tradechain/tradechain/internal/ports"
 )
 
 // BuildBinary builds tradechaind once per test process and returns its path.
@@ -253,18 +254,9 @@ func (n *Node) tail() string {
 
 func freePorts(t testing.TB, k int) []int {
 	t.Helper()
-	ports := make([]int, 0, k)
-	var ls []net.Listener
-	for i := 0; i < k; i++ {
-		l, err := net.Listen("tcp", "127.0.0.1:0")
-		require.NoError(t, err)
-		ls = append(ls, l)
-		ports = append(ports, l.Addr().(*net.TCPAddr).Port)
-	}
-	for _, l := range ls {
-		l.Close()
-	}
-	return ports
+	ps, err := ports.Free(k)
+	require.NoError(t, err)
+	return ps
 }
 
 func replaceInFile(t testing.TB, path string, repl map[string]string) {

@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"net"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -14,6 +13,7 @@ import (
 	"time"
 
 	"github.com/tradechain/tradechain/internal/loadgen"
+	"github.com/tradechain/tradechain/internal/ports"
 )
 
 // chain describes a binary under test.
@@ -55,8 +55,11 @@ func (n *node) run(args ...string) string {
 // carrier, trader and terminal roles.
 func setupNode(c chain, dir string, accounts []*loadgen.Account, timeoutCommit time.Duration) *node {
 	n := &node{chain: c, home: filepath.Join(dir, c.name), chainID: "loadtest-1", ports: map[string]int{}}
-	for _, p := range []string{"p2p", "rpc", "abci", "grpc", "api", "pprof"} {
-		n.ports[p] = freePort()
+	names := []string{"p2p", "rpc", "abci", "grpc", "api", "pprof"}
+	ps, err := ports.Free(len(names))
+	check(err)
+	for i, p := range names {
+		n.ports[p] = ps[i]
 	}
 	_ = os.RemoveAll(n.home)
 	n.run("init", "loadtest", "--chain-id", n.chainID)
@@ -234,13 +237,6 @@ func procStat(pid int) (cpu time.Duration, rss, hwm int64) {
 		}
 	}
 	return cpu, rss, hwm
-}
-
-func freePort() int {
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	check(err)
-	defer l.Close()
-	return l.Addr().(*net.TCPAddr).Port
 }
 
 func edit(path string, repl map[string]string) {

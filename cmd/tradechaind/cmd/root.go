@@ -132,7 +132,11 @@ func initAppConfig() (string, interface{}) {
 	// serve writes as well: a third less RSS and less GC at the same
 	// throughput and query latency (README, "Load and scale").
 	srvCfg.IAVLCacheSize = 50_000
-	return serverconfig.DefaultConfigTemplate, srvCfg
+	cfg := struct {
+		serverconfig.Config `mapstructure:",squash"`
+		AppDB               appDBConfig `mapstructure:"app-db"`
+	}{Config: *srvCfg, AppDB: appDBConfig{WriteBufferMiB: DefaultAppDBWriteBufferMiB}}
+	return serverconfig.DefaultConfigTemplate + appDBConfigTemplate, cfg
 }
 
 func initRootCmd(rootCmd *cobra.Command, a *app.App) {
@@ -146,10 +150,18 @@ func initRootCmd(rootCmd *cobra.Command, a *app.App) {
 		testnetCmd(basics),
 	)
 
-	server.AddCommands(rootCmd, app.DefaultNodeHome, newApp, appExport, func(startCmd *cobra.Command) {
-		crisis.AddModuleInitFlags(startCmd)
-		startCmd.Flags().Int(app.FlagSigVerifyCacheSize, app.DefaultVerifiedSignatures,
-			"signatures verified in CheckTx that a block need not verify again when its sign bytes are unchanged (0 verifies every time)")
+	var startCmd *cobra.Command
+	server.AddCommandsWithStartCmdOptions(rootCmd, app.DefaultNodeHome, newApp, appExport, server.StartCmdOptions{
+		DBOpener: func(rootDir string, backend dbm.BackendType) (dbm.DB, error) {
+			return openAppDB(rootDir, backend, server.GetServerContextFromCmd(startCmd).Viper)
+		},
+		AddFlags: func(cmd *cobra.Command) {
+			startCmd = cmd
+			crisis.AddModuleInitFlags(cmd)
+			cmd.Flags().Int(app.FlagSigVerifyCacheSize, app.DefaultVerifiedSignatures,
+				"signatures verified in CheckTx that a block need not verify again when its sign bytes are unchanged (0 verifies every time)")
+			addAppDBFlags(cmd)
+		},
 	})
 
 	rootCmd.AddCommand(

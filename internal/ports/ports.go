@@ -1,0 +1,41 @@
+// Package ports picks free loopback TCP ports for the nodes that tests and
+// the load test start.
+package ports
+
+import (
+	"fmt"
+	"math/rand/v2"
+	"net"
+)
+
+// Below Linux's ephemeral range (32768–60999): a port the kernel hands to
+// some outgoing connection between the pick and the node's bind would make
+// the node fail with "address already in use". The kernel's own ":0" picks
+// come from that range, so they are not used.
+const (
+	low  = 20000
+	high = 32000
+)
+
+// Free returns k distinct ports of 127.0.0.1 that could be bound just now.
+func Free(k int) ([]int, error) {
+	seen := map[int]bool{}
+	out := make([]int, 0, k)
+	for tries := 0; len(out) < k; tries++ {
+		if tries > 1000 {
+			return nil, fmt.Errorf("no free port in %d-%d after %d tries", low, high, tries)
+		}
+		p := low + rand.IntN(high-low)
+		if seen[p] {
+			continue
+		}
+		seen[p] = true
+		l, err := net.Listen("tcp", fmt.Sprintf("127.0.0.1:%d", p))
+		if err != nil {
+			continue
+		}
+		l.Close()
+		out = append(out, p)
+	}
+	return out, nil
+}
