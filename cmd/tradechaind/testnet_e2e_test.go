@@ -3,7 +3,6 @@ package main_test
 import (
 	"encoding/json"
 	"fmt"
-	"net"
 	"net/http"
 	"os"
 	"os/exec"
@@ -13,6 +12,7 @@ import (
 
 	"github.com/stretchr/testify/require"
 
+	"github.com/tradechain/tradechain/internal/ports"
 	"github.com/tradechain/tradechain/testutil"
 )
 
@@ -29,6 +29,17 @@ func TestTestnetInitFiles(t *testing.T) {
 		"--output-dir", out, "--base-port", fmt.Sprint(base), "--commit-timeout", "500ms")
 	bz, err := cmd.CombinedOutput()
 	require.NoError(t, err, string(bz))
+
+	// the nodes get the app.toml that `init` writes, with their own ports
+	toml, err := os.ReadFile(filepath.Join(out, "node1", "config", "app.toml"))
+	require.NoError(t, err)
+	for _, want := range []string{
+		`minimum-gas-prices = "0utrade"`, "iavl-cache-size = 50000", `"tx.acc_seq"`,
+		"[app-db]", "write-buffer-mib = 64", "seek-compaction = false",
+		fmt.Sprintf(`address = "127.0.0.1:%d"`, base+13), // node1 gRPC: base + 10 + 3
+	} {
+		require.Contains(t, string(toml), want)
+	}
 
 	for i := 0; i < 2; i++ {
 		node := exec.Command(bin, "start", "--home", filepath.Join(out, fmt.Sprintf("node%d", i)))
@@ -89,20 +100,7 @@ func height(rpcPort int) int64 {
 
 // freeBlock finds n consecutive free loopback ports and returns the first.
 func freeBlock(t *testing.T, n int) int {
-	for start := 40000 + os.Getpid()%2000*10; start < 60000; start += n {
-		ok := true
-		for p := start; p < start+n && ok; p++ {
-			l, err := net.Listen("tcp", fmt.Sprintf("127.0.0.1:%d", p))
-			if err != nil {
-				ok = false
-				continue
-			}
-			l.Close()
-		}
-		if ok {
-			return start
-		}
-	}
-	t.Fatal("no free block of ports")
-	return 0
+	start, err := ports.Block(n)
+	require.NoError(t, err)
+	return start
 }

@@ -17,6 +17,30 @@ const (
 	high = 32000
 )
 
+// Block returns the first of n consecutive ports of 127.0.0.1 that could all
+// be bound just now (a node block of `tradechaind testnet init-files`).
+func Block(n int) (int, error) {
+	first := low + rand.IntN(high-low-n)
+	for i := 0; i < (high-low)/n; i++ {
+		start := low + (first-low+i*n)%(high-low-n)
+		if bindable(start, n) {
+			return start, nil
+		}
+	}
+	return 0, fmt.Errorf("no %d consecutive free ports in %d-%d", n, low, high)
+}
+
+func bindable(start, n int) bool {
+	for p := start; p < start+n; p++ {
+		l, err := net.Listen("tcp", fmt.Sprintf("127.0.0.1:%d", p))
+		if err != nil {
+			return false
+		}
+		l.Close()
+	}
+	return true
+}
+
 // Free returns k distinct ports of 127.0.0.1 that could be bound just now.
 func Free(k int) ([]int, error) {
 	seen := map[int]bool{}
@@ -30,12 +54,9 @@ func Free(k int) ([]int, error) {
 			continue
 		}
 		seen[p] = true
-		l, err := net.Listen("tcp", fmt.Sprintf("127.0.0.1:%d", p))
-		if err != nil {
-			continue
+		if bindable(p, 1) {
+			out = append(out, p)
 		}
-		l.Close()
-		out = append(out, p)
 	}
 	return out, nil
 }

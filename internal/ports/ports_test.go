@@ -22,3 +22,14 @@ func TestFree(t *testing.T) {
 		l.Close()
 	}
 }
+
+func TestBlock(t *testing.T) {
+	start, err := Block(20)
+	require.NoError(t, err)
+	require.True(t, start >= low && start+20 <= high, "block %d+20 outside %d-%d", start, low, high)
+	for p := start; p < start+20; p++ {
+		l, err := net.Listen("tcp", fmt.Sprintf("127.0.0.1:%d", p))
+		require.NoError(t, err, "port %d must be bindable", p)
+		l.Close()
+	}
+}

@@ -115,9 +115,24 @@ func initCometBFTConfig() *cmtcfg.Config {
 	return cfg
 }
 
-// initAppConfig returns the app.toml defaults written by `init`: REST and gRPC
-// on, zero minimum gas price in utrade (a permissioned zone; operators raise it).
+// appConfig is tradechaind's app.toml: the SDK's server configuration plus
+// the [app-db] section.
+type appConfig struct {
+	serverconfig.Config `mapstructure:",squash"`
+	AppDB               appDBConfig `mapstructure:"app-db"`
+}
+
+const appConfigTemplate = serverconfig.DefaultConfigTemplate + appDBConfigTemplate
+
+// initAppConfig returns the app.toml that `init` writes.
 func initAppConfig() (string, interface{}) {
+	return appConfigTemplate, defaultAppConfig()
+}
+
+// defaultAppConfig is the app.toml of a new node (`init`, `testnet
+// init-files`): REST and gRPC on, zero minimum gas price in utrade (a
+// permissioned zone; operators raise it) and the settings of a busy node.
+func defaultAppConfig() *appConfig {
 	srvCfg := serverconfig.DefaultConfig()
 	srvCfg.MinGasPrices = "0" + app.BondDenom
 	srvCfg.API.Enable = true
@@ -132,11 +147,7 @@ func initAppConfig() (string, interface{}) {
 	// serve writes as well: a third less RSS and less GC at the same
 	// throughput and query latency (README, "Load and scale").
 	srvCfg.IAVLCacheSize = 50_000
-	cfg := struct {
-		serverconfig.Config `mapstructure:",squash"`
-		AppDB               appDBConfig `mapstructure:"app-db"`
-	}{Config: *srvCfg, AppDB: appDBConfig{WriteBufferMiB: DefaultAppDBWriteBufferMiB}}
-	return serverconfig.DefaultConfigTemplate + appDBConfigTemplate, cfg
+	return &appConfig{Config: *srvCfg, AppDB: appDBConfig{WriteBufferMiB: DefaultAppDBWriteBufferMiB}}
 }
 
 func initRootCmd(rootCmd *cobra.Command, a *app.App) {

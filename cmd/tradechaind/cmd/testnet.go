@@ -212,12 +212,10 @@ func initTestnetFiles(cmd *cobra.Command, clientCtx client.Context, basics modul
 			return err
 		}
 
-		appCfg := srvconfig.DefaultConfig()
-		appCfg.MinGasPrices = "0" + app.BondDenom
-		appCfg.API.Enable = true
+		appCfg := defaultAppConfig()
 		appCfg.API.Address = fmt.Sprintf("tcp://%s:%d", s.ip, s.port(i, offsetAPI))
-		appCfg.GRPC.Enable = true
 		appCfg.GRPC.Address = fmt.Sprintf("%s:%d", s.ip, s.port(i, offsetGRPC))
+		srvconfig.SetConfigTemplate(appConfigTemplate)
 		srvconfig.WriteConfigFile(filepath.Join(home, "config", "app.toml"), appCfg)
 
 		clientToml := fmt.Sprintf("chain-id = %q\nkeyring-backend = \"test\"\noutput = \"json\"\nnode = \"tcp://%s:%d\"\nbroadcast-mode = \"sync\"\n",
