@@ -41,22 +41,16 @@ func bindable(start, n int) bool {
 	return true
 }
 
-// Free returns k distinct ports of 127.0.0.1 that could be bound just now.
+// Free returns k ports of 127.0.0.1 that could be bound just now (a block
+// of consecutive ones, see Block).
 func Free(k int) ([]int, error) {
-	seen := map[int]bool{}
-	out := make([]int, 0, k)
-	for tries := 0; len(out) < k; tries++ {
-		if tries > 1000 {
-			return nil, fmt.Errorf("no free port in %d-%d after %d tries", low, high, tries)
-		}
-		p := low + rand.IntN(high-low)
-		if seen[p] {
-			continue
-		}
-		seen[p] = true
-		if bindable(p, 1) {
-			out = append(out, p)
-		}
+	start, err := Block(k)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]int, k)
+	for i := range out {
+		out[i] = start + i
 	}
 	return out, nil
 }
