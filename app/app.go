@@ -331,6 +331,7 @@ func New(
 	app.CargoKeeper = cargokeeper.NewKeeper(appCodec, runtime.NewKVStoreService(keys[cargotypes.StoreKey]),
 		app.AccountKeeper.AddressCodec(), authority, cargokeeper.IBCKeepers{
 			ICS4Wrapper: app.IBCKeeper.ChannelKeeper, Channels: app.IBCKeeper.ChannelKeeper,
+			Connections: app.IBCKeeper.ConnectionKeeper, Clients: app.IBCKeeper.ClientKeeper,
 			Ports: app.IBCKeeper.PortKeeper, Scoped: scopedCargoKeeper,
 		})
 	app.TradeFinanceKeeper = tradefinancekeeper.NewKeeper(appCodec, runtime.NewKVStoreService(keys[tradefinancetypes.StoreKey]),
@@ -408,10 +409,14 @@ func New(
 	genesisModuleOrder := []string{
 		capabilitytypes.ModuleName, // first: other modules claim capabilities in InitGenesis
 		authtypes.ModuleName, banktypes.ModuleName, distrtypes.ModuleName, stakingtypes.ModuleName,
-		slashingtypes.ModuleName, govtypes.ModuleName, crisistypes.ModuleName,
+		slashingtypes.ModuleName, govtypes.ModuleName,
 		ibcexported.ModuleName, genutiltypes.ModuleName, evidencetypes.ModuleName, authz.ModuleName,
 		ibctransfertypes.ModuleName, feegrant.ModuleName, paramstypes.ModuleName, upgradetypes.ModuleName,
 		consensusparamtypes.ModuleName, cargotypes.ModuleName, tradefinancetypes.ModuleName,
+		// Last: crisis asserts every invariant in its InitGenesis, which holds
+		// only once every module's state is loaded (an open LC's escrow is in
+		// x/bank before x/tradefinance has loaded the LC).
+		crisistypes.ModuleName,
 	}
 	app.ModuleManager.SetOrderInitGenesis(genesisModuleOrder...)
 	app.ModuleManager.SetOrderExportGenesis(genesisModuleOrder...)

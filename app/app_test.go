@@ -19,6 +19,8 @@ import (
 
 	"github.com/tradechain/tradechain/app"
 	"github.com/tradechain/tradechain/testutil"
+	ct "github.com/tradechain/tradechain/x/cargo/testutil"
+	tftypes "github.com/tradechain/tradechain/x/tradefinance/types"
 )
 
 func TestAddressPrefixAndDenom(t *testing.T) {
@@ -143,4 +145,39 @@ func withoutLocalhostHeight(t *testing.T, bz json.RawMessage) json.RawMessage {
 	out, err := json.Marshal(g)
 	require.NoError(t, err)
 	return out
+}
+
+// Fees are paid only in utrade: a fee in a deposit token (or any other denom)
+// is refused at CheckTx — it never reaches the mempool — and in a block,
+// with the app's registered error and nothing charged. (A td- fee used to
+// become validator rewards that no unregistered validator or delegator could
+// withdraw, which froze their delegations.)
+func TestFeesOnlyInFeeDenom(t *testing.T) {
+	c := ct.NewChain(t)
+	bank := c.Accounts[ct.Bank]
+	c.MustDeliver(bank, &tftypes.MsgMintDeposit{Bank: bank.String(), Amount: sdk.NewInt64Coin("td-hkbk-hkd", 1_000_000)})
+	before := c.App.BankKeeper.GetAllBalances(c.Context(), bank.Address)
+	send := banktypes.NewMsgSend(bank.Address, c.Accounts[ct.Exporter].Address, sdk.NewCoins(sdk.NewInt64Coin(app.BondDenom, 1)))
+
+	for _, fee := range []sdk.Coins{
+		sdk.NewCoins(sdk.NewInt64Coin("td-hkbk-hkd", 100_000)),
+		sdk.NewCoins(sdk.NewInt64Coin("td-hkbk-hkd", 1), sdk.NewInt64Coin(app.BondDenom, 1)),
+	} {
+		tx := c.SignTxWithFee(bank, fee, send)
+		bank.Sequence--
+		check, err := c.App.CheckTx(&abci.RequestCheckTx{Tx: tx, Type: abci.CheckTxType_New})
+		require.NoError(t, err)
+		require.Equal(t, app.ErrFeeDenom.ABCICode(), check.Code, check.Log)
+		require.Equal(t, app.Codespace, check.Codespace)
+		require.Contains(t, check.Log, "pay fees in utrade")
+
+		res := c.DeliverBlock(tx) // a proposer that includes it anyway
+		require.Equal(t, app.ErrFeeDenom.ABCICode(), res.TxResults[0].Code)
+		require.Equal(t, before, c.App.BankKeeper.GetAllBalances(c.Context(), bank.Address), "nothing was charged")
+	}
+
+	tx := c.SignTxWithFee(bank, sdk.NewCoins(sdk.NewInt64Coin(app.BondDenom, 5)), send)
+	res := c.DeliverBlock(tx)
+	require.Zero(t, res.TxResults[0].Code, res.TxResults[0].Log)
+	require.Equal(t, before.AmountOf(app.BondDenom).SubRaw(6), c.Balance(bank.Address, app.BondDenom))
 }

@@ -57,6 +57,7 @@ func TestBadInputMatrix(t *testing.T) {
 		issue("SWB1", 3, func(m *cargotypes.MsgIssueBill) { straight(m); m.Type = cargotypes.BILL_TYPE_SWB }),
 		issue("LIENED1", 4, straight), issue("NINGBO1", 5, func(m *cargotypes.MsgIssueBill) { m.PortOfLoading = "CNNGB" }))
 	c.MustDeliver(acc(ct.Exporter), &cargotypes.MsgAnchorDocument{Owner: addr(ct.Exporter), Hash: hash(100), DocType: "COMMERCIAL_INVOICE"})
+	c.MustDeliver(acc(ct.Exporter), &cargotypes.MsgAnchorDocument{Owner: addr(ct.Exporter), Hash: hash(101), DocType: "COMMERCIAL_INVOICE"})
 	c.MustDeliver(acc(ct.Bank), &tftypes.MsgMintDeposit{Bank: addr(ct.Bank), Amount: td(10_000_000)})
 	c.MustDeliver(acc(ct.Bank), &tftypes.MsgIssueLC{IssuingBank: addr(ct.Bank), Applicant: addr(ct.Importer), Beneficiary: addr(ct.Exporter),
 		Amount: td(1_000_000), Expiry: "2026-06-30", LatestShipmentDate: "2026-05-10", PortOfLoading: "CNSHA", PortOfDischarge: "HKHKG",
@@ -122,6 +123,12 @@ func TestBadInputMatrix(t *testing.T) {
 		{"examination with nothing presented", ct.Bank, &tftypes.MsgExamineDocuments{IssuingBank: addr(ct.Bank), LcId: 1, Decision: tftypes.DECISION_COMPLY}, tftypes.ErrNoPresentation},
 		{"unknown letter of credit", ct.Bank, &tftypes.MsgCloseLC{IssuingBank: addr(ct.Bank), LcId: 999}, tftypes.ErrLCNotFound},
 		{"invoice registered twice", ct.Exporter, invoice, tftypes.ErrInvoiceExists},
+		{"invoice number respelled (case, separators, leading zeros) on another document", ct.Exporter, &tftypes.MsgRegisterInvoice{Seller: addr(ct.Exporter),
+			Buyer: addr(ct.Importer), Number: "inv 0001", Amount: td(800_000), DueDate: "2026-08-01", DocumentHash: hash(101)}, tftypes.ErrInvoiceExists},
+		{"invoice document backing a second invoice", ct.Exporter, &tftypes.MsgRegisterInvoice{Seller: addr(ct.Exporter),
+			Buyer: addr(ct.Importer), Number: "INV-2", Amount: td(900_000), DueDate: "2026-08-01", DocumentHash: hash(100)}, tftypes.ErrInvoiceExists},
+		{"invoice number without a letter or digit", ct.Exporter, &tftypes.MsgRegisterInvoice{Seller: addr(ct.Exporter),
+			Buyer: addr(ct.Importer), Number: "--/--", Amount: td(900_000), DueDate: "2026-08-01", DocumentHash: hash(101)}, tftypes.ErrInvalidField},
 		{"invoice financed twice", ct.Bank2, &tftypes.MsgOfferFinancing{Bank: addr(ct.Bank2), InvoiceId: 1, Advance: td(5), Repayment: td(6), Maturity: "2026-07-01"}, tftypes.ErrAlreadyFinanced},
 		{"default before maturity", ct.Bank, &tftypes.MsgDeclareDefault{Bank: addr(ct.Bank), FinancingId: 1}, tftypes.ErrNotMature},
 		{"unknown financing", ct.Exporter, &tftypes.MsgRepay{Payer: addr(ct.Exporter), FinancingId: 42, Amount: td(5)}, tftypes.ErrFinancingNotFound},

@@ -18,6 +18,14 @@ transfer_channel() {  # CHAIN -> channel id of the transfer port on that zone
 HK_TRANSFER=$(transfer_channel "$HK_CHAIN")
 SH_TRANSFER=$(transfer_channel "$SH_CHAIN")
 
+step "both zones" "the corridor allowlist: each zone's cargo port trusts only the other zone's light client and connection"
+for Z in $HK_CHAIN $SH_CHAIN; do
+  OTHER=$([ $Z = $HK_CHAIN ] && echo $SH_CHAIN || echo $HK_CHAIN)
+  curl -sf "$(zone_api $Z)/tradechain/cargo/v1/corridor" | jq -r --arg z $Z '.links[] | "  [\($z)] trusts \(.link.chain_id) via \(.link.client_id) / \(.link.connection_id): trusted=\(.trusted), cargo channels \(.cargo_channels | join(","))"'
+  [ "$(curl -sf "$(zone_api $Z)/tradechain/cargo/v1/corridor" | jq -r --arg o $OTHER '[.links[] | select(.link.chain_id == $o and .trusted and (.cargo_channels | length) == 1)] | length')" = 1 ] \
+    || die "$Z does not trust $OTHER's cargo channel (REST /tradechain/cargo/v1/corridor)"
+done
+
 # --- ICS-20: utrade from Hong Kong to Shanghai -------------------------------
 SENDER=$(addr "$HK_CHAIN" importer)
 RECEIVER=$(addr "$SH_CHAIN" exporter)

@@ -78,6 +78,21 @@ rly_chain_file() {
 JSON
 }
 
+# trust_counterparty CHAIN OTHER: CHAIN's admin puts OTHER on CHAIN's corridor
+# allowlist, over CHAIN's connection whose light client follows OTHER.
+trust_counterparty() {
+  local c=$1 other=$2 conn client
+  for conn in $(q "$c" ibc connection connections | jq -r '.connections[] | select(.state == "STATE_OPEN") | .id'); do
+    client=$(q "$c" ibc connection end "$conn" | jq -r .connection.client_id)
+    if [ "$(q "$c" ibc client state "$client" | jq -r .client_state.chain_id)" = "$other" ]; then
+      log "$c: corridor allowlist += $other over $client / $conn"
+      tx "$c" admin cargo set-corridor-link "$other" "$client" "$conn" >/dev/null
+      return 0
+    fi
+  done
+  die "$c has no open connection to $other"
+}
+
 setup_relayer() {
   local R="$RLY --home $LOCALNET/rly"
   rm -rf "$LOCALNET/rly"
@@ -91,6 +106,11 @@ setup_relayer() {
   log "relayer: creating light clients, connection and the ICS-20 channel (transfer <-> transfer)"
   $R tx link hk-sh --src-port transfer --dst-port transfer --order unordered --version ics20-1 \
      > "$LOCALNET/rly-link.log" 2>&1 || { tail -20 "$LOCALNET/rly-link.log"; die "rly tx link failed"; }
+  # The corridor allowlist: each zone's admin trusts the other zone over the
+  # light client and connection rly just created; the cargo port refuses a
+  # channel over any other connection.
+  trust_counterparty "$HK_CHAIN" "$SH_CHAIN"
+  trust_counterparty "$SH_CHAIN" "$HK_CHAIN"
   for extra in ${EXTRA_CHANNELS-cargo:ics721-1}; do   # PORT:VERSION, opened with rly tx channel
     local port=${extra%%:*} version=${extra#*:}
     log "relayer: opening channel $port <-> $port ($version, unordered)"

@@ -181,8 +181,14 @@ func (c *Chain) Context() sdk.Context {
 // encoded tx; the sequence is advanced as if the tx will be delivered.
 func (c *Chain) SignTx(signer *Account, msgs ...sdk.Msg) []byte {
 	c.T.Helper()
+	return c.SignTxWithFee(signer, sdk.NewCoins(), msgs...)
+}
+
+// SignTxWithFee is SignTx with a fee.
+func (c *Chain) SignTxWithFee(signer *Account, fee sdk.Coins, msgs ...sdk.Msg) []byte {
+	c.T.Helper()
 	tx, err := simtestutil.GenSignedMockTx(c.rng, c.App.TxConfig(), msgs,
-		sdk.NewCoins(), simtestutil.DefaultGenTxGas, c.ChainID,
+		fee, simtestutil.DefaultGenTxGas, c.ChainID,
 		[]uint64{signer.Number}, []uint64{signer.Sequence}, signer.PrivKey)
 	require.NoError(c.T, err)
 	bz, err := c.App.TxConfig().TxEncoder()(tx)

@@ -14,6 +14,7 @@ import (
 	ibctesting "github.com/cosmos/ibc-go/v8/testing"
 
 	"github.com/tradechain/tradechain/app"
+	cargotypes "github.com/tradechain/tradechain/x/cargo/types"
 )
 
 // SetupTestingApp creates a tradechain app for ibc-go's ibctesting framework.
@@ -42,4 +43,34 @@ func UseTradechainForIBCTesting() {
 // chain.GetSimApp: it asserts ibc-go's own simapp type.)
 func App(chain *ibctesting.TestChain) *app.App {
 	return chain.App.(*app.App)
+}
+
+// SetupCorridor opens path's clients and connection, puts each zone on the
+// other's corridor allowlist (as its zone authority would, with the light
+// client and connection just created), and opens path's channel.
+func SetupCorridor(coord *ibctesting.Coordinator, path *ibctesting.Path) {
+	coord.SetupConnections(path)
+	TrustCounterparty(path.EndpointA)
+	TrustCounterparty(path.EndpointB)
+	coord.CommitBlock(path.EndpointA.Chain, path.EndpointB.Chain)
+	coord.CreateChannels(path)
+}
+
+// TrustCounterparty adds endpoint's counterparty chain, over endpoint's
+// client and connection, to endpoint's chain corridor allowlist.
+func TrustCounterparty(endpoint *ibctesting.Endpoint) {
+	a, ctx := App(endpoint.Chain), endpoint.Chain.GetContext()
+	p, err := a.CargoKeeper.Params.Get(ctx)
+	if err != nil {
+		panic(err)
+	}
+	p.Corridor = append(p.Corridor, cargotypes.CorridorLink{
+		ChainId: endpoint.Counterparty.Chain.ChainID, ClientId: endpoint.ClientID, ConnectionId: endpoint.ConnectionID,
+	})
+	if err := p.Validate(); err != nil {
+		panic(err)
+	}
+	if err := a.CargoKeeper.Params.Set(ctx, p); err != nil {
+		panic(err)
+	}
 }

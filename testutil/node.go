@@ -10,6 +10,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"runtime"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -62,6 +63,8 @@ type Node struct {
 	GRPC    string // 127.0.0.1:port
 	cmd     *exec.Cmd
 	log     *bytes.Buffer
+	// lastHeight is the height the node had committed when it last stopped.
+	lastHeight int64
 }
 
 // NodeKeys are the keys created in every test node's keyring, each funded at genesis.
@@ -111,12 +114,49 @@ func StartNode(t testing.TB, chainID string, genesisEdit func(n *Node, genesis m
 		`address = "127.0.0.1:9090"`:       fmt.Sprintf(`address = %q`, n.GRPC),
 	})
 
-	n.cmd = exec.Command(bin, "start", "--home", n.Home)
-	n.cmd.Stdout, n.cmd.Stderr = n.log, n.log
-	require.NoError(t, n.cmd.Start())
 	t.Cleanup(n.Stop)
-	n.WaitForHeight(2, 60*time.Second)
+	n.Start()
 	return n
+}
+
+// Start starts the node's process (with extra start flags, if any) and waits
+// for it to commit block 2 above the height it starts from.
+func (n *Node) Start(flags ...string) {
+	n.t.Helper()
+	from := n.lastHeight
+	n.cmd = exec.Command(n.Bin, append([]string{"start", "--home", n.Home}, flags...)...)
+	n.cmd.Stdout, n.cmd.Stderr = n.log, n.log
+	require.NoError(n.t, n.cmd.Start())
+	n.WaitForHeight(from+2, 60*time.Second)
+}
+
+// ExportAndReset stops the node, exports its state with `tradechaind export`
+// and deletes its chain data (keys and config stay): the genesis of a new
+// chain of the same validator, which StartFromGenesis starts.
+func (n *Node) ExportAndReset() []byte {
+	n.t.Helper()
+	n.Stop()
+	out := filepath.Join(n.t.TempDir(), "export.json")
+	n.Run("export", "--output-document", out)
+	bz, err := os.ReadFile(out)
+	require.NoError(n.t, err)
+	n.Run("comet", "unsafe-reset-all")
+	return bz
+}
+
+// StartFromGenesis writes genesis as the node's genesis.json and starts it.
+func (n *Node) StartFromGenesis(genesis []byte, flags ...string) {
+	n.t.Helper()
+	require.NoError(n.t, os.WriteFile(filepath.Join(n.Home, "config", "genesis.json"), genesis, 0o600))
+	n.lastHeight = 0
+	var g struct {
+		InitialHeight json.Number `json:"initial_height"`
+	}
+	require.NoError(n.t, json.Unmarshal(genesis, &g))
+	if h, err := strconv.ParseInt(strings.Trim(g.InitialHeight.String(), `"`), 10, 64); err == nil && h > 1 {
+		n.lastHeight = h - 1
+	}
+	n.Start(flags...)
 }
 
 // Stop stops the node's process (by its PID) and waits for it to exit.
@@ -124,6 +164,7 @@ func (n *Node) Stop() {
 	if n.cmd == nil || n.cmd.Process == nil || n.cmd.ProcessState != nil {
 		return
 	}
+	n.lastHeight = n.Height()
 	_ = n.cmd.Process.Signal(os.Interrupt)
 	done := make(chan struct{})
 	go func() { _ = n.cmd.Wait(); close(done) }()

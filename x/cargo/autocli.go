@@ -37,9 +37,11 @@ func (AppModule) AutoCLIOptions() *autocliv1.ModuleOptions {
 				{RpcMethod: "GrantConsent", Skip: true}, // hand-written: Timestamp field
 				{RpcMethod: "RevokeConsent", Use: "revoke-consent [consent-id]", Short: "Revoke a consent you granted",
 					PositionalArgs: []*autocliv1.PositionalArgDescriptor{{ProtoField: "consent_id"}}},
-				{RpcMethod: "RegisterParty", Skip: true}, // hand-written: party fields as arguments
-				{RpcMethod: "UpdateParty", Skip: true},   // hand-written
-				{RpcMethod: "UpdateParams", Skip: true},  // governance proposal
+				{RpcMethod: "RegisterParty", Skip: true},      // hand-written: party fields as arguments
+				{RpcMethod: "UpdateParty", Skip: true},        // hand-written
+				{RpcMethod: "UpdateParams", Skip: true},       // governance proposal
+				{RpcMethod: "SetCorridorLink", Skip: true},    // hand-written: link fields as arguments
+				{RpcMethod: "RemoveCorridorLink", Skip: true}, // hand-written
 				{RpcMethod: "SendBill", Use: "send-bill [bill-id] [channel] [receiver]",
 					Short:          "Send a bill you hold to the other zone over the cargo channel (--timeout-timestamp in Unix ns; default 10 minutes)",
 					PositionalArgs: []*autocliv1.PositionalArgDescriptor{{ProtoField: "bill_id"}, {ProtoField: "channel"}, {ProtoField: "receiver"}}},

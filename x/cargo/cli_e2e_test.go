@@ -3,6 +3,7 @@ package cargo_test
 import (
 	"encoding/json"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -53,6 +54,17 @@ func TestCLIEndToEnd(t *testing.T) {
 	out, err = n.TryRun("q", "cargo", "verify-document", altered, "--node", n.RPC)
 	require.Error(t, err)
 	require.Contains(t, out, "NOT ANCHORED")
+	// Without a client config (no chain id known), the zone is named from the node.
+	cmd := exec.Command(n.Bin, "q", "cargo", "verify-document", altered, "--node", n.RPC, "--home", t.TempDir())
+	bz, err = cmd.CombinedOutput()
+	require.Error(t, err)
+	require.Contains(t, string(bz), "is not anchored on shanghai-1")
+	// A CLI error is printed alone, not after the command's usage text.
+	out, err = n.TryRun("q", "cargo", "bill", "COS-MISSING", "--node", n.RPC)
+	require.Error(t, err)
+	require.Contains(t, out, "not found")
+	require.NotContains(t, out, "Usage:")
+	require.Less(t, strings.Count(out, "\n"), 3, out)
 
 	res = n.Tx("alice", "cargo", "record-milestone", id, "LOAD", "ACT", "CNSHA", "2026-05-03T06:00:00Z")
 	require.EqualValues(t, 0, res["code"], res["raw_log"])

@@ -15,7 +15,9 @@ import (
 )
 
 // FuzzOnRecvPacket delivers arbitrary packet data over arbitrary channels to
-// the cargo IBC module of a zone with the registered roster. It never panics;
+// the cargo IBC module of a zone with the registered roster, whose corridor
+// trusts channel-0 only. It never panics; a packet on any other channel is
+// refused;
 // an error acknowledgement leaves nothing behind (the core discards the
 // writes, as here); an accepted packet creates exactly the bill it carries,
 // held by its receiver, every invariant holds, and delivering the same packet
@@ -24,7 +26,8 @@ func FuzzOnRecvPacket(f *testing.F) {
 	chain := cargotestutil.NewChain(f)
 	k := chain.App.CargoKeeper
 	module := cargo.NewIBCModule(k, chain.App.ScopedCargoKeeper)
-	base := chain.Context()
+	base, _ := chain.Context().CacheContext()
+	cargotestutil.TrustChannel(f, base, chain.App, "shanghai-1", "channel-0") // only channel-0 leads to a trusted zone
 	for _, seed := range packetSeeds(f) {
 		// the seeds themselves are accepted, so the fuzzer starts on the success path
 		branch, _ := base.CacheContext()
@@ -39,6 +42,7 @@ func FuzzOnRecvPacket(f *testing.F) {
 		if !ack.Success() {
 			return
 		}
+		require.Equal(t, "channel-0", dstChannel, "a packet over an untrusted channel was accepted")
 		write()
 		d, err := types.DecodePacketData(bz)
 		require.NoError(t, err, "an accepted packet must decode")

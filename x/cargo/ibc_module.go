@@ -40,11 +40,25 @@ func validateChannel(order channeltypes.Order, portID string) error {
 	return nil
 }
 
-// OnChanOpenInit accepts an UNORDERED ics721-1 channel on the cargo port.
-func (im IBCModule) OnChanOpenInit(ctx sdk.Context, order channeltypes.Order, _ []string, portID, channelID string,
+// trustedHops accepts a handshake only over a direct connection on the
+// corridor allowlist.
+func (im IBCModule) trustedHops(ctx sdk.Context, hops []string) error {
+	if len(hops) != 1 {
+		return errorsmod.Wrapf(types.ErrUntrustedChannel, "%d connection hops: the corridor trusts direct connections only", len(hops))
+	}
+	_, err := im.keeper.TrustedConnection(ctx, hops[0])
+	return err
+}
+
+// OnChanOpenInit accepts an UNORDERED ics721-1 channel on the cargo port over
+// a connection to a zone on the corridor allowlist.
+func (im IBCModule) OnChanOpenInit(ctx sdk.Context, order channeltypes.Order, hops []string, portID, channelID string,
 	chanCap *capabilitytypes.Capability, _ channeltypes.Counterparty, version string,
 ) (string, error) {
 	if err := validateChannel(order, portID); err != nil {
+		return "", err
+	}
+	if err := im.trustedHops(ctx, hops); err != nil {
 		return "", err
 	}
 	if version == "" {
@@ -56,11 +70,15 @@ func (im IBCModule) OnChanOpenInit(ctx sdk.Context, order channeltypes.Order, _ 
 	return version, im.scoped.ClaimCapability(ctx, chanCap, host.ChannelCapabilityPath(portID, channelID))
 }
 
-// OnChanOpenTry accepts the counterparty's ics721-1 channel.
-func (im IBCModule) OnChanOpenTry(ctx sdk.Context, order channeltypes.Order, _ []string, portID, channelID string,
+// OnChanOpenTry accepts the counterparty's ics721-1 channel over a
+// connection to a zone on the corridor allowlist.
+func (im IBCModule) OnChanOpenTry(ctx sdk.Context, order channeltypes.Order, hops []string, portID, channelID string,
 	chanCap *capabilitytypes.Capability, _ channeltypes.Counterparty, counterpartyVersion string,
 ) (string, error) {
 	if err := validateChannel(order, portID); err != nil {
+		return "", err
+	}
+	if err := im.trustedHops(ctx, hops); err != nil {
 		return "", err
 	}
 	if counterpartyVersion != types.Version {
@@ -74,16 +92,21 @@ func (im IBCModule) OnChanOpenTry(ctx sdk.Context, order channeltypes.Order, _ [
 	return types.Version, nil
 }
 
-// OnChanOpenAck checks the counterparty's version.
-func (IBCModule) OnChanOpenAck(_ sdk.Context, _, _, _, counterpartyVersion string) error {
+// OnChanOpenAck checks the counterparty's version and that the channel's
+// connection is still on the allowlist.
+func (im IBCModule) OnChanOpenAck(ctx sdk.Context, portID, channelID, _, counterpartyVersion string) error {
 	if counterpartyVersion != types.Version {
 		return errorsmod.Wrapf(types.ErrInvalidChannel, "counterparty version %q: want %s", counterpartyVersion, types.Version)
 	}
-	return nil
+	_, err := im.keeper.TrustedChannel(ctx, portID, channelID)
+	return err
 }
 
-// OnChanOpenConfirm has nothing to do.
-func (IBCModule) OnChanOpenConfirm(sdk.Context, string, string) error { return nil }
+// OnChanOpenConfirm checks that the channel's connection is still on the allowlist.
+func (im IBCModule) OnChanOpenConfirm(ctx sdk.Context, portID, channelID string) error {
+	_, err := im.keeper.TrustedChannel(ctx, portID, channelID)
+	return err
+}
 
 // OnChanCloseInit refuses: closing a cargo channel would strand bills in transit.
 func (IBCModule) OnChanCloseInit(sdk.Context, string, string) error {
@@ -93,13 +116,24 @@ func (IBCModule) OnChanCloseInit(sdk.Context, string, string) error {
 // OnChanCloseConfirm has nothing to do.
 func (IBCModule) OnChanCloseConfirm(sdk.Context, string, string) error { return nil }
 
-// OnRecvPacket receives a bill; any failure is an error acknowledgement.
+// OnRecvPacket receives a bill over a channel whose connection is on the
+// corridor allowlist now (a channel opened before the allowlist changed is
+// refused too); any failure is an error acknowledgement, with an event that
+// says why.
 func (im IBCModule) OnRecvPacket(ctx sdk.Context, packet channeltypes.Packet, _ sdk.AccAddress) ibcexported.Acknowledgement {
-	data, err := types.DecodePacketData(packet.GetData())
+	_, err := im.keeper.TrustedChannel(ctx, packet.GetDestPort(), packet.GetDestChannel())
+	var data types.NonFungibleTokenPacketData
+	if err == nil {
+		data, err = types.DecodePacketData(packet.GetData())
+	}
 	if err == nil {
 		err = im.keeper.OnRecvPacket(ctx, packet, data)
 	}
 	if err != nil {
+		_ = ctx.EventManager().EmitTypedEvent(&types.EventCargoPacketRefused{
+			SourceChannel: packet.GetSourceChannel(), DestinationChannel: packet.GetDestChannel(),
+			Sequence: packet.GetSequence(), TokenIds: data.TokenIds, Reason: err.Error(),
+		})
 		return channeltypes.NewErrorAcknowledgement(err)
 	}
 	return channeltypes.NewResultAcknowledgement([]byte{1})

@@ -45,7 +45,7 @@ func newCorridor(t *testing.T) *corridor {
 	for _, ep := range []*ibctesting.Endpoint{path.EndpointA, path.EndpointB} {
 		ep.ChannelConfig.PortID, ep.ChannelConfig.Version, ep.ChannelConfig.Order = types.PortID, types.Version, channeltypes.UNORDERED
 	}
-	coord.Setup(path)
+	tctestutil.SetupCorridor(coord, path)
 	return &corridor{t: t, coord: coord, path: path, hk: hk, sh: sh}
 }
 
@@ -165,7 +165,9 @@ func TestCargoChannelRules(t *testing.T) {
 	path.EndpointA.ChannelConfig.Version, path.EndpointB.ChannelConfig.Version = types.Version, types.Version
 	path.EndpointA.ChannelConfig.Order, path.EndpointB.ChannelConfig.Order = channeltypes.ORDERED, channeltypes.ORDERED
 	coord.SetupConnections(path)
-	require.Error(t, path.EndpointA.ChanOpenInit())
+	tctestutil.TrustCounterparty(path.EndpointA) // trusted, so only the order and version rules refuse
+	coord.CommitBlock(path.EndpointA.Chain)
+	require.ErrorContains(t, path.EndpointA.ChanOpenInit(), "UNORDERED channels only")
 
 	path.EndpointA.ChannelConfig.Order = channeltypes.UNORDERED
 	path.EndpointA.ChannelConfig.Version = "ics20-1"

@@ -63,6 +63,9 @@ func NewRootCmd() *cobra.Command {
 		Use:           "tradechaind",
 		Short:         "tradechain: eBLs, letters of credit and trade finance for the Hong Kong–Shanghai corridor",
 		SilenceErrors: true,
+		// An error is printed alone, not after the command's usage text
+		// (`--help` shows that).
+		SilenceUsage: true,
 		PersistentPreRunE: func(cmd *cobra.Command, _ []string) error {
 			cmd.SetOut(cmd.OutOrStdout())
 			cmd.SetErr(cmd.ErrOrStderr())

@@ -34,6 +34,9 @@ func Canonicalize(data []byte) ([]byte, error) {
 	if !utf8.Valid(data) {
 		return nil, errors.New("document is not valid UTF-8")
 	}
+	if err := rejectLoneSurrogates(data); err != nil {
+		return nil, err
+	}
 	dec := json.NewDecoder(bytes.NewReader(data))
 	dec.UseNumber()
 	var v any
@@ -253,6 +256,56 @@ func rejectDuplicateKeys(data []byte) error {
 			markValueDone(stack)
 		}
 	}
+}
+
+// rejectLoneSurrogates refuses a \uXXXX escape of a UTF-16 surrogate that is
+// not half of a high-low pair. RFC 8785 takes I-JSON input (RFC 7493 §2.1),
+// which forbids them; a decoder turns each into U+FFFD, so documents that
+// differ only there would canonicalise, and hash, alike. Raw surrogates
+// cannot occur: the text is valid UTF-8 (checked before).
+func rejectLoneSurrogates(data []byte) error {
+	inString := false
+	for i := 0; i < len(data); i++ {
+		c := data[i]
+		if !inString {
+			inString = c == '"'
+			continue
+		}
+		switch c {
+		case '"':
+			inString = false
+		case '\\':
+			if i+1 < len(data) && data[i+1] == 'u' {
+				u, ok := hex4(data, i+2)
+				switch {
+				case !ok:
+					return nil // malformed escape: the JSON decoder reports it
+				case utf16.IsSurrogate(rune(u)) && u < 0xDC00: // high half: a low half must follow
+					lo, ok := hex4(data, i+8)
+					if !ok || i+7 >= len(data) || data[i+6] != '\\' || data[i+7] != 'u' || lo < 0xDC00 || lo > 0xDFFF {
+						return fmt.Errorf("invalid JSON: string escape \\u%04X at byte %d is a lone UTF-16 surrogate (I-JSON, RFC 7493, forbids it)", u, i)
+					}
+					i += 11
+					continue
+				case utf16.IsSurrogate(rune(u)): // a low half on its own
+					return fmt.Errorf("invalid JSON: string escape \\u%04X at byte %d is a lone UTF-16 surrogate (I-JSON, RFC 7493, forbids it)", u, i)
+				}
+				i += 5
+				continue
+			}
+			i++ // the escaped character
+		}
+	}
+	return nil
+}
+
+// hex4 reads 4 hex digits at data[at:], if there are.
+func hex4(data []byte, at int) (uint16, bool) {
+	if at < 0 || at+4 > len(data) {
+		return 0, false
+	}
+	v, err := strconv.ParseUint(string(data[at:at+4]), 16, 16)
+	return uint16(v), err == nil
 }
 
 // frame is one open object or array while scanning tokens.

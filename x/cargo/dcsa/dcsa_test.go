@@ -40,6 +40,60 @@ func TestCanonicalizeRejects(t *testing.T) {
 	}
 }
 
+// I-JSON forbids lone UTF-16 surrogates: a decoder would turn each into
+// U+FFFD, so "A\ud800B", "A\udfffB" and "A\uFFFDB" would hash alike. They are
+// refused; a real pair and U+FFFD itself are not.
+func TestCanonicalizeLoneSurrogates(t *testing.T) {
+	for _, in := range []string{`"A\ud800B"`, `"A\udfffB"`, `{"k":"\uD83D"}`, `{"\udc00":1}`, `"\ud83d\u0041"`, `"\ud83d\ud83d"`, `"x\ud800"`, `["\\", "\ud800"]`} {
+		_, err := dcsa.Canonicalize([]byte(in))
+		require.ErrorContainsf(t, err, "lone UTF-16 surrogate", "%s", in)
+	}
+	for in, want := range map[string]string{
+		`"A\uFFFDB"`:         "\"A\uFFFDB\"",
+		`"\ud83d\ude00"`:     "\"\U0001F600\"",
+		`"\\ud800"`:          `"\\ud800"`, // an escaped backslash, then text: no escape at all
+		`{"a":"\\\"\ud800"}`: "",          // the string ends after \\ and \"; then a lone surrogate
+	} {
+		got, err := dcsa.Canonicalize([]byte(in))
+		if want == "" {
+			require.Error(t, err, in)
+			continue
+		}
+		require.NoError(t, err, in)
+		require.Equal(t, want, string(got), in)
+	}
+	issued := readShared(t, "ebl-shanghai-hongkong.json")
+	a, err := dcsa.Hash([]byte(strings.Replace(string(issued), `"COSU6385270140"`, `"COSU638527\uFFFD"`, 1)))
+	require.NoError(t, err)
+	_, err = dcsa.Hash([]byte(strings.Replace(string(issued), `"COSU6385270140"`, `"COSU638527\ud800"`, 1)))
+	require.Error(t, err)
+	require.Len(t, a, 64)
+}
+
+// Member names are case-sensitive: a member spelled like a DCSA field in
+// another case neither overrides the real one nor stands in for it.
+func TestParseCaseVariantMembers(t *testing.T) {
+	approved := string(readShared(t, "reeferExample.json"))
+	draft := string(readShared(t, "regularSTDExample.json"))
+	for name, doc := range map[string]string{
+		"a DRAFT that also says ISSUED": strings.Replace(draft, `{`, `{"TransportDocumentStatus":"ISSUED","TransportDocumentReference":"XCASE1",`, 1),
+		"a variant beside the real one": strings.Replace(approved, `{`, `{"transportdocumentreference":"XCASE2",`, 1),
+		"a nested variant":              strings.Replace(approved, `"UNLocationCode": "DKAAR"`, `"UNLocationCode": "DKAAR", "unLocationCode": "CNSHA"`, 1),
+		"a party variant":               strings.Replace(approved, `"documentParties": {`, `"documentParties": {"Endorsee": {},`, 1),
+	} {
+		require.NotEqual(t, approved, doc, name)
+		_, err := dcsa.Parse([]byte(doc))
+		require.ErrorContainsf(t, err, "member names are case-sensitive", name)
+	}
+	// Only the exact name counts: a document whose status is spelled in
+	// another case lacks the field.
+	_, err := dcsa.Parse([]byte(strings.Replace(approved, `"transportDocumentStatus"`, `"TransportDocumentStatus"`, 1)))
+	require.ErrorContains(t, err, "case-sensitive")
+	doc, err := dcsa.Parse([]byte(approved))
+	require.NoError(t, err)
+	require.Equal(t, "D8931B95625E4B339F2A", doc.Reference)
+}
+
 // Whitespace and member order do not change the hash; content does.
 func TestHashStableUnderFormatting(t *testing.T) {
 	a, err := dcsa.Hash([]byte(`{"x": [1, 2], "y": "z"}`))
@@ -112,6 +166,12 @@ func FuzzCanonicalize(f *testing.F) {
 		}
 		if string(c) != string(c2) {
 			t.Fatalf("not idempotent: %q -> %q", c, c2)
+		}
+		// Lossless: every U+FFFD in the canonical form was in the input,
+		// literally or as an escape (no lone surrogate was replaced).
+		in := strings.Count(string(data), "\uFFFD") + strings.Count(strings.ToLower(string(data)), `\ufffd`)
+		if out := strings.Count(string(c), "\uFFFD"); out > in {
+			t.Fatalf("canonical form has %d U+FFFD, the input %d: %q", out, in, data)
 		}
 	})
 }

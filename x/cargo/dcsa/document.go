@@ -47,32 +47,69 @@ func (d TransportDocument) Mode() string {
 	}
 }
 
-type rawDocument struct {
-	TransportDocumentReference    string `json:"transportDocumentReference"`
-	TransportDocumentSubReference string `json:"transportDocumentSubReference"`
-	TransportDocumentStatus       string `json:"transportDocumentStatus"`
-	TransportDocumentTypeCode     string `json:"transportDocumentTypeCode"`
-	IsShippedOnBoardType          *bool  `json:"isShippedOnBoardType"`
-	IsElectronic                  *bool  `json:"isElectronic"`
-	IsToOrder                     *bool  `json:"isToOrder"`
-	CarrierCode                   string `json:"carrierCode"`
-	CarrierCodeListProvider       string `json:"carrierCodeListProvider"`
-	IssueDate                     string `json:"issueDate"`
-	ShippedOnBoardDate            string `json:"shippedOnBoardDate"`
-	ReceiptTypeAtOrigin           string `json:"receiptTypeAtOrigin"`
-	DeliveryTypeAtDestination     string `json:"deliveryTypeAtDestination"`
-	CargoMovementTypeAtOrigin     string `json:"cargoMovementTypeAtOrigin"`
-	CargoMovementTypeAtDest       string `json:"cargoMovementTypeAtDestination"`
-	Transports                    *struct {
-		PortOfLoading   *location `json:"portOfLoading"`
-		PortOfDischarge *location `json:"portOfDischarge"`
-	} `json:"transports"`
-	DocumentParties map[string]json.RawMessage `json:"documentParties"`
+// object is a JSON object read by exact member names. encoding/json's struct
+// decoding matches names case-insensitively, so a document with
+// "TransportDocumentStatus" beside "transportDocumentStatus" could have the
+// chain read a field the carrier did not mean; here only the exact DCSA name
+// counts, and a member whose name differs from a DCSA name only in case is
+// refused.
+type object map[string]json.RawMessage
+
+// readObject decodes raw as an object and refuses members named like one of
+// names but in another case.
+func readObject(path string, raw json.RawMessage, names ...string) (object, error) {
+	var o object
+	if err := json.Unmarshal(raw, &o); err != nil || o == nil {
+		return nil, fmt.Errorf("%s must be a JSON object", path)
+	}
+	for k := range o {
+		for _, n := range names {
+			if k != n && strings.EqualFold(k, n) {
+				return nil, fmt.Errorf("%s has member %q: DCSA names it %q (member names are case-sensitive)", path, prefixed(path, k), n)
+			}
+		}
+	}
+	return o, nil
 }
 
-type location struct {
-	UNLocationCode string `json:"UNLocationCode"`
+func prefixed(path, k string) string {
+	if path == "the transport document" {
+		return k
+	}
+	return path + "." + k
 }
+
+// has reports whether the member is present and not null.
+func (o object) has(k string) bool {
+	v, ok := o[k]
+	return ok && !bytes.Equal(bytes.TrimSpace(v), []byte("null"))
+}
+
+// str reads an optional string member ("" when absent or null).
+func (o object) str(k string, problems *[]string) string {
+	var s string
+	if o.has(k) && json.Unmarshal(o[k], &s) != nil {
+		*problems = append(*problems, fmt.Sprintf("%s must be a string", k))
+	}
+	return s
+}
+
+// boolean reads a boolean member; nil when absent, null or not a boolean.
+func (o object) boolean(k string) *bool {
+	var b bool
+	if !o.has(k) || json.Unmarshal(o[k], &b) != nil {
+		return nil
+	}
+	return &b
+}
+
+// The members of a transport document the chain reads.
+var (
+	documentMembers  = append([]string{"transportDocumentSubReference", "issueDate", "shippedOnBoardDate"}, RequiredFields...)
+	transportMembers = []string{"portOfLoading", "portOfDischarge"}
+	partyMembers     = []string{"shipper", "issuingParty", "consignee", "endorsee"}
+	locationMembers  = []string{"UNLocationCode"}
+)
 
 // Parse reads a DCSA eBL 3.0 transport document, checks what the chain relies
 // on, and returns its on-chain fields and canonical hash. Only a document the
@@ -82,86 +119,103 @@ func Parse(data []byte) (*TransportDocument, error) {
 	if err != nil {
 		return nil, err
 	}
-	var members map[string]json.RawMessage
-	if err := json.Unmarshal(data, &members); err != nil {
-		return nil, fmt.Errorf("a transport document is a JSON object: %w", err)
+	doc, err := readObject("the transport document", data, documentMembers...)
+	if err != nil {
+		return nil, err
 	}
 	var missing []string
 	for _, f := range RequiredFields {
-		if v, ok := members[f]; !ok || bytes.Equal(bytes.TrimSpace(v), []byte("null")) {
+		if !doc.has(f) {
 			missing = append(missing, f)
 		}
 	}
 	if len(missing) > 0 {
 		return nil, fmt.Errorf("required DCSA fields missing: %s", strings.Join(missing, ", "))
 	}
-	var raw rawDocument
-	if err := json.Unmarshal(data, &raw); err != nil {
-		return nil, fmt.Errorf("DCSA field has the wrong type: %w", err)
-	}
-
 	var problems []string
 	check := func(ok bool, format string, args ...any) {
 		if !ok {
 			problems = append(problems, fmt.Sprintf(format, args...))
 		}
 	}
-	check(len(raw.TransportDocumentReference) >= 1 && len(raw.TransportDocumentReference) <= 20,
+	reference := doc.str("transportDocumentReference", &problems)
+	subReference := doc.str("transportDocumentSubReference", &problems)
+	status := doc.str("transportDocumentStatus", &problems)
+	typeCode := doc.str("transportDocumentTypeCode", &problems)
+	carrierCode := doc.str("carrierCode", &problems)
+	codeList := doc.str("carrierCodeListProvider", &problems)
+	issueDate := doc.str("issueDate", &problems)
+	shippedOnBoard := doc.str("shippedOnBoardDate", &problems)
+	shippedOnBoardType, electronic, toOrder := doc.boolean("isShippedOnBoardType"), doc.boolean("isElectronic"), doc.boolean("isToOrder")
+	transports, err := readObject("transports", doc["transports"], transportMembers...)
+	if err != nil {
+		return nil, err
+	}
+	parties, err := readObject("documentParties", doc["documentParties"], partyMembers...)
+	if err != nil {
+		return nil, err
+	}
+	port := func(name string) (string, error) {
+		if !transports.has(name) {
+			return "", nil
+		}
+		loc, err := readObject("transports."+name, transports[name], locationMembers...)
+		if err != nil {
+			return "", err
+		}
+		return loc.str("UNLocationCode", &problems), nil
+	}
+	pol, err := port("portOfLoading")
+	if err != nil {
+		return nil, err
+	}
+	pod, err := port("portOfDischarge")
+	if err != nil {
+		return nil, err
+	}
+	check(len(reference) >= 1 && len(reference) <= 20,
 		"transportDocumentReference must be 1-20 characters")
-	switch raw.TransportDocumentStatus {
+	switch status {
 	case "APPROVED", "ISSUED":
 	case "DRAFT":
 		problems = append(problems, "transportDocumentStatus is DRAFT: only a document the carrier has APPROVED (or ISSUED) can be issued as a bill")
 	default:
-		problems = append(problems, fmt.Sprintf("transportDocumentStatus %q cannot be issued (want APPROVED or ISSUED)", raw.TransportDocumentStatus))
+		problems = append(problems, fmt.Sprintf("transportDocumentStatus %q cannot be issued (want APPROVED or ISSUED)", status))
 	}
-	check(raw.TransportDocumentTypeCode == "BOL" || raw.TransportDocumentTypeCode == "SWB",
-		"transportDocumentTypeCode %q: want BOL or SWB", raw.TransportDocumentTypeCode)
-	check(raw.IsShippedOnBoardType != nil && raw.IsElectronic != nil && raw.IsToOrder != nil,
+	check(typeCode == "BOL" || typeCode == "SWB", "transportDocumentTypeCode %q: want BOL or SWB", typeCode)
+	check(shippedOnBoardType != nil && electronic != nil && toOrder != nil,
 		"isShippedOnBoardType, isElectronic and isToOrder must be booleans")
-	check(raw.IsElectronic == nil || *raw.IsElectronic, "isElectronic is false: a paper bill cannot be issued on chain")
-	check(raw.CarrierCodeListProvider == "SMDG" || raw.CarrierCodeListProvider == "NMFTA",
-		"carrierCodeListProvider %q: want SMDG or NMFTA", raw.CarrierCodeListProvider)
-	check(raw.CarrierCode != "", "carrierCode is empty")
-	for _, f := range [][2]string{{"receiptTypeAtOrigin", raw.ReceiptTypeAtOrigin}, {"deliveryTypeAtDestination", raw.DeliveryTypeAtDestination}} {
+	check(electronic == nil || *electronic, "isElectronic is false: a paper bill cannot be issued on chain")
+	check(codeList == "SMDG" || codeList == "NMFTA", "carrierCodeListProvider %q: want SMDG or NMFTA", codeList)
+	check(carrierCode != "", "carrierCode is empty")
+	for _, f := range [][2]string{{"receiptTypeAtOrigin", doc.str("receiptTypeAtOrigin", &problems)}, {"deliveryTypeAtDestination", doc.str("deliveryTypeAtDestination", &problems)}} {
 		check(f[1] == "CY" || f[1] == "SD" || f[1] == "CFS", "%s %q: want CY, SD or CFS", f[0], f[1])
 	}
-	for _, f := range [][2]string{{"cargoMovementTypeAtOrigin", raw.CargoMovementTypeAtOrigin}, {"cargoMovementTypeAtDestination", raw.CargoMovementTypeAtDest}} {
+	for _, f := range [][2]string{{"cargoMovementTypeAtOrigin", doc.str("cargoMovementTypeAtOrigin", &problems)}, {"cargoMovementTypeAtDestination", doc.str("cargoMovementTypeAtDestination", &problems)}} {
 		check(f[1] == "FCL" || f[1] == "LCL", "%s %q: want FCL or LCL", f[0], f[1])
-	}
-	var pol, pod string
-	if raw.Transports != nil && raw.Transports.PortOfLoading != nil {
-		pol = raw.Transports.PortOfLoading.UNLocationCode
-	}
-	if raw.Transports != nil && raw.Transports.PortOfDischarge != nil {
-		pod = raw.Transports.PortOfDischarge.UNLocationCode
 	}
 	check(pol != "", "transports.portOfLoading.UNLocationCode is missing")
 	check(pod != "", "transports.portOfDischarge.UNLocationCode is missing")
-	_, hasShipper := raw.DocumentParties["shipper"]
-	_, hasIssuer := raw.DocumentParties["issuingParty"]
-	check(hasShipper && hasIssuer, "documentParties must name the shipper and the issuingParty")
-	if raw.IsToOrder != nil && !*raw.IsToOrder {
-		_, hasConsignee := raw.DocumentParties["consignee"]
-		check(hasConsignee, "a straight bill (isToOrder=false) must name documentParties.consignee")
+	check(parties.has("shipper") && parties.has("issuingParty"), "documentParties must name the shipper and the issuingParty")
+	if toOrder != nil && !*toOrder {
+		check(parties.has("consignee"), "a straight bill (isToOrder=false) must name documentParties.consignee")
 	}
 	if len(problems) > 0 {
 		return nil, fmt.Errorf("the transport document cannot be issued:\n  - %s", strings.Join(problems, "\n  - "))
 	}
-	_, hasEndorsee := raw.DocumentParties["endorsee"]
 	return &TransportDocument{
-		Reference:          raw.TransportDocumentReference,
-		SubReference:       raw.TransportDocumentSubReference,
-		Status:             raw.TransportDocumentStatus,
-		TypeCode:           raw.TransportDocumentTypeCode,
-		IsToOrder:          *raw.IsToOrder,
-		HasEndorsee:        hasEndorsee,
-		CarrierCode:        raw.CarrierCode,
-		CarrierCodeList:    raw.CarrierCodeListProvider,
+		Reference:          reference,
+		SubReference:       subReference,
+		Status:             status,
+		TypeCode:           typeCode,
+		IsToOrder:          *toOrder,
+		HasEndorsee:        parties.has("endorsee"),
+		CarrierCode:        carrierCode,
+		CarrierCodeList:    codeList,
 		PortOfLoading:      pol,
 		PortOfDischarge:    pod,
-		IssueDate:          raw.IssueDate,
-		ShippedOnBoardDate: raw.ShippedOnBoardDate,
+		IssueDate:          issueDate,
+		ShippedOnBoardDate: shippedOnBoard,
 		Hash:               hash,
 	}, nil
 }

@@ -80,16 +80,20 @@ type Keeper struct {
 	ClassTraces collections.KeySet[string]
 
 	// IBC: the cargo port (ICS-721 over channel version ics721-1).
-	ics4     porttypes.ICS4Wrapper
-	channels types.ChannelKeeper
-	ports    types.PortKeeper
-	scoped   types.ScopedKeeper
+	ics4        porttypes.ICS4Wrapper
+	channels    types.ChannelKeeper
+	connections types.ConnectionKeeper
+	clients     types.ClientKeeper
+	ports       types.PortKeeper
+	scoped      types.ScopedKeeper
 }
 
 // IBCKeepers are the IBC dependencies of the cargo port.
 type IBCKeepers struct {
 	ICS4Wrapper porttypes.ICS4Wrapper
 	Channels    types.ChannelKeeper
+	Connections types.ConnectionKeeper
+	Clients     types.ClientKeeper
 	Ports       types.PortKeeper
 	Scoped      types.ScopedKeeper
 }
@@ -136,6 +140,8 @@ func NewKeeper(cdc codec.BinaryCodec, storeService store.KVStoreService, address
 		ClassTraces: collections.NewKeySet(sb, types.ClassTracesKey, "class_traces", collections.StringKey),
 		ics4:        ibc.ICS4Wrapper,
 		channels:    ibc.Channels,
+		connections: ibc.Connections,
+		clients:     ibc.Clients,
 		ports:       ibc.Ports,
 		scoped:      ibc.Scoped,
 	}

@@ -453,6 +453,12 @@ func (s msgServer) RevokeConsent(ctx context.Context, m *types.MsgRevokeConsent)
 
 // requireRosterAuthority accepts the governance authority or the params admin.
 func (s msgServer) requireRosterAuthority(ctx context.Context, signer string) error {
+	return s.requireZoneAuthority(ctx, signer, "manage parties")
+}
+
+// requireZoneAuthority accepts the zone authority: the governance account or
+// the params admin named in genesis.
+func (s msgServer) requireZoneAuthority(ctx context.Context, signer, what string) error {
 	if signer == s.authority {
 		return nil
 	}
@@ -463,7 +469,7 @@ func (s msgServer) requireRosterAuthority(ctx context.Context, signer string) er
 	if p.Admin != "" && signer == p.Admin {
 		return nil
 	}
-	return errorsmod.Wrapf(types.ErrUnauthorized, "%s may not manage parties: only the governance authority %s or the cargo admin may", signer, s.authority)
+	return errorsmod.Wrapf(types.ErrUnauthorized, "%s may not %s: only the governance authority %s or the cargo admin may", signer, what, s.authority)
 }
 
 func (s msgServer) RegisterParty(ctx context.Context, m *types.MsgRegisterParty) (*types.MsgRegisterPartyResponse, error) {

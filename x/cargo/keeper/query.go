@@ -6,6 +6,7 @@ import (
 	"cosmossdk.io/collections"
 	errorsmod "cosmossdk.io/errors"
 
+	sdk "github.com/cosmos/cosmos-sdk/types"
 	"github.com/cosmos/cosmos-sdk/types/query"
 
 	"google.golang.org/grpc/codes"
@@ -190,6 +191,14 @@ func (q queryServer) Params(ctx context.Context, _ *types.QueryParamsRequest) (*
 		return nil, err
 	}
 	return &types.QueryParamsResponse{Params: p}, nil
+}
+
+func (q queryServer) Corridor(ctx context.Context, _ *types.QueryCorridorRequest) (*types.QueryCorridorResponse, error) {
+	links, err := q.CorridorStatus(sdk.UnwrapSDKContext(ctx))
+	if err != nil {
+		return nil, err
+	}
+	return &types.QueryCorridorResponse{Links: links}, nil
 }
 
 func (q queryServer) BillLocation(ctx context.Context, req *types.QueryBillLocationRequest) (*types.QueryBillLocationResponse, error) {

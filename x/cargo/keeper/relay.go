@@ -39,8 +39,9 @@ func (s msgServer) SendBill(ctx context.Context, m *types.MsgSendBill) (*types.M
 		return nil, err
 	}
 	sdkCtx := sdk.UnwrapSDKContext(ctx)
-	if _, ok := s.channels.GetChannel(sdkCtx, types.PortID, m.Channel); !ok {
-		return nil, errorsmod.Wrapf(types.ErrInvalidChannel, "no %s channel %s on this zone", types.PortID, m.Channel)
+	// A title goes only to a zone on the corridor allowlist.
+	if _, err := s.TrustedChannel(sdkCtx, types.PortID, m.Channel); err != nil {
+		return nil, err
 	}
 	chanCap, ok := s.scoped.GetCapability(sdkCtx, host.ChannelCapabilityPath(types.PortID, m.Channel))
 	if !ok {

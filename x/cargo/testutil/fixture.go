@@ -7,6 +7,16 @@ import (
 	"testing"
 	"time"
 
+	"github.com/stretchr/testify/require"
+
+	sdk "github.com/cosmos/cosmos-sdk/types"
+
+	clienttypes "github.com/cosmos/ibc-go/v8/modules/core/02-client/types"
+	connectiontypes "github.com/cosmos/ibc-go/v8/modules/core/03-connection/types"
+	channeltypes "github.com/cosmos/ibc-go/v8/modules/core/04-channel/types"
+	commitmenttypes "github.com/cosmos/ibc-go/v8/modules/core/23-commitment/types"
+	ibctm "github.com/cosmos/ibc-go/v8/modules/light-clients/07-tendermint"
+
 	"github.com/tradechain/tradechain/app"
 	tctestutil "github.com/tradechain/tradechain/testutil"
 	"github.com/tradechain/tradechain/x/cargo/types"
@@ -71,4 +81,24 @@ func NewChain(t testing.TB, opts ...tctestutil.Option) *tctestutil.Chain {
 		}),
 	}, opts...)
 	return tctestutil.NewChain(t, opts...)
+}
+
+// TrustChannel writes into the zone's IBC state a 07-tendermint light client
+// of chainID, an open connection over it and an open cargo channel over that,
+// and puts chainID with that client and connection on the corridor
+// allowlist: for tests that deliver cargo packets without a counterparty.
+func TrustChannel(t testing.TB, ctx sdk.Context, a *app.App, chainID, channelID string) {
+	t.Helper()
+	const clientID, connectionID = "07-tendermint-0", "connection-0"
+	a.IBCKeeper.ClientKeeper.SetClientState(ctx, clientID, &ibctm.ClientState{ChainId: chainID, LatestHeight: clienttypes.NewHeight(1, 100)})
+	a.IBCKeeper.ConnectionKeeper.SetConnection(ctx, connectionID, connectiontypes.ConnectionEnd{
+		ClientId: clientID, State: connectiontypes.OPEN, Versions: connectiontypes.GetCompatibleVersions(),
+		Counterparty: connectiontypes.NewCounterparty(clientID, connectionID, commitmenttypes.NewMerklePrefix([]byte("ibc"))),
+	})
+	a.IBCKeeper.ChannelKeeper.SetChannel(ctx, types.PortID, channelID, channeltypes.NewChannel(channeltypes.OPEN, channeltypes.UNORDERED,
+		channeltypes.NewCounterparty(types.PortID, "channel-7"), []string{connectionID}, types.Version))
+	p, err := a.CargoKeeper.Params.Get(ctx)
+	require.NoError(t, err)
+	p.Corridor = append(p.Corridor, types.CorridorLink{ChainId: chainID, ClientId: clientID, ConnectionId: connectionID})
+	require.NoError(t, a.CargoKeeper.Params.Set(ctx, p))
 }

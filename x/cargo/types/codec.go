@@ -28,6 +28,8 @@ func RegisterLegacyAminoCodec(cdc *codec.LegacyAmino) {
 	legacy.RegisterAminoMsg(cdc, &MsgUpdateParty{}, "tradechain/cargo/MsgUpdateParty")
 	legacy.RegisterAminoMsg(cdc, &MsgUpdateParams{}, "tradechain/cargo/MsgUpdateParams")
 	legacy.RegisterAminoMsg(cdc, &MsgSendBill{}, "tradechain/cargo/MsgSendBill")
+	legacy.RegisterAminoMsg(cdc, &MsgSetCorridorLink{}, "tradechain/cargo/MsgSetCorridorLink")
+	legacy.RegisterAminoMsg(cdc, &MsgRemoveCorridorLink{}, "tradechain/cargo/MsgRemoveCorridorLink")
 }
 
 // RegisterInterfaces registers every Msg as an sdk.Msg implementation.
@@ -37,6 +39,7 @@ func RegisterInterfaces(registry codectypes.InterfaceRegistry) {
 		&MsgRequestSurrender{}, &MsgAcceptSurrender{}, &MsgRejectSurrender{}, &MsgAmendBill{},
 		&MsgVoidBill{}, &MsgRecordMilestone{}, &MsgAnchorDocument{}, &MsgGrantConsent{},
 		&MsgRevokeConsent{}, &MsgRegisterParty{}, &MsgUpdateParty{}, &MsgUpdateParams{}, &MsgSendBill{},
+		&MsgSetCorridorLink{}, &MsgRemoveCorridorLink{},
 	)
 	msgservice.RegisterMsgServiceDesc(registry, &_Msg_serviceDesc)
 }

@@ -32,4 +32,5 @@ var (
 	ErrInvalidChannel    = errorsmod.Register(ModuleName, 27, "invalid cargo channel")
 	ErrBillLive          = errorsmod.Register(ModuleName, 28, "bill is already live on this zone")
 	ErrRecordTampered    = errorsmod.Register(ModuleName, 29, "bill record changed on the way")
+	ErrUntrustedChannel  = errorsmod.Register(ModuleName, 30, "counterparty is not on the zone's corridor allowlist")
 )

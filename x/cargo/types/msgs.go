@@ -320,3 +320,19 @@ func (m *MsgSendBill) ValidateBasic() error {
 	}
 	return ValidateOptionalText("memo", m.Memo, MaxTextLength)
 }
+
+// ValidateBasic performs the stateless checks of MsgSetCorridorLink.
+func (m *MsgSetCorridorLink) ValidateBasic() error {
+	if err := ValidateAddress("authority", m.Authority); err != nil {
+		return err
+	}
+	return m.Link.Validate()
+}
+
+// ValidateBasic performs the stateless checks of MsgRemoveCorridorLink.
+func (m *MsgRemoveCorridorLink) ValidateBasic() error {
+	if err := ValidateAddress("authority", m.Authority); err != nil {
+		return err
+	}
+	return ValidateChainID(m.ChainId)
+}

@@ -1,6 +1,13 @@
 package types
 
-import errorsmod "cosmossdk.io/errors"
+import (
+	"strings"
+
+	errorsmod "cosmossdk.io/errors"
+
+	host "github.com/cosmos/ibc-go/v8/modules/core/24-host"
+	ibcexported "github.com/cosmos/ibc-go/v8/modules/core/exported"
+)
 
 // Default parameter values.
 const (
@@ -23,6 +30,50 @@ func (p Params) Validate() error {
 	}
 	if p.MaxMilestonesPerBill < 1 || p.MaxMilestonesPerBill > 10000 {
 		return errorsmod.Wrapf(ErrInvalidField, "max_milestones_per_bill %d: want 1..10000", p.MaxMilestonesPerBill)
+	}
+	if len(p.Corridor) > MaxCorridorLinks {
+		return errorsmod.Wrapf(ErrInvalidField, "corridor has %d links; the limit is %d", len(p.Corridor), MaxCorridorLinks)
+	}
+	chains, clients, conns := map[string]bool{}, map[string]bool{}, map[string]bool{}
+	for _, l := range p.Corridor {
+		if err := l.Validate(); err != nil {
+			return errorsmod.Wrapf(err, "corridor link %s", l.ChainId)
+		}
+		if chains[l.ChainId] || clients[l.ClientId] || conns[l.ConnectionId] {
+			return errorsmod.Wrapf(ErrInvalidField, "corridor link %s repeats a chain, client or connection of another link", l.ChainId)
+		}
+		chains[l.ChainId], clients[l.ClientId], conns[l.ConnectionId] = true, true, true
+	}
+	return nil
+}
+
+// MaxCorridorLinks bounds the allowlist (the corridor has two zones today).
+const MaxCorridorLinks = 16
+
+// ValidateChainID checks a counterparty chain id: 1-50 characters (CometBFT's
+// limit) of lower-case letters, digits, '-', '_' and '.'.
+func ValidateChainID(id string) error {
+	if id == "" || len(id) > 50 {
+		return errorsmod.Wrapf(ErrInvalidField, "chain id %q: want 1-50 characters, e.g. shanghai-1", truncate(id))
+	}
+	for _, r := range id {
+		if !(r >= 'a' && r <= 'z' || r >= '0' && r <= '9' || r == '-' || r == '_' || r == '.') {
+			return errorsmod.Wrapf(ErrInvalidField, "chain id %q: use lower-case letters, digits, '-', '_' or '.'", truncate(id))
+		}
+	}
+	return nil
+}
+
+// Validate checks a corridor link's identifiers (not the IBC state they name).
+func (l CorridorLink) Validate() error {
+	if err := ValidateChainID(l.ChainId); err != nil {
+		return err
+	}
+	if err := host.ClientIdentifierValidator(l.ClientId); err != nil || !strings.HasPrefix(l.ClientId, ibcexported.Tendermint+"-") {
+		return errorsmod.Wrapf(ErrInvalidField, "client id %q: want a 07-tendermint client id such as 07-tendermint-0", truncate(l.ClientId))
+	}
+	if err := host.ConnectionIdentifierValidator(l.ConnectionId); err != nil || !strings.HasPrefix(l.ConnectionId, "connection-") {
+		return errorsmod.Wrapf(ErrInvalidField, "connection id %q: want a connection id such as connection-0", truncate(l.ConnectionId))
 	}
 	return nil
 }

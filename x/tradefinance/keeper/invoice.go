@@ -63,6 +63,11 @@ func (s msgServer) RegisterInvoice(ctx context.Context, m *types.MsgRegisterInvo
 	} else if !isNotFound(err) {
 		return nil, err
 	}
+	if id, err := s.Invoices.Indexes.Document.MatchExact(ctx, m.DocumentHash); err == nil {
+		return nil, errorsmod.Wrapf(types.ErrInvoiceExists, "invoice document %s already backs invoice %d: one document backs one invoice", m.DocumentHash, id)
+	} else if !isNotFound(err) {
+		return nil, err
+	}
 	id, err := s.InvoiceSeq.Next(ctx)
 	if err != nil {
 		return nil, err

@@ -17,14 +17,16 @@ import (
 	"github.com/tradechain/tradechain/x/tradefinance/types"
 )
 
-// InvoiceIndexes: one invoice per fingerprint.
+// InvoiceIndexes: one invoice per fingerprint, and one invoice per invoice
+// document (a document cannot back two invoices, however they are spelled).
 type InvoiceIndexes struct {
 	Fingerprint *indexes.Unique[string, uint64, types.Invoice]
+	Document    *indexes.Unique[string, uint64, types.Invoice]
 }
 
 // IndexesList implements collections.Indexes.
 func (i InvoiceIndexes) IndexesList() []collections.Index[uint64, types.Invoice] {
-	return []collections.Index[uint64, types.Invoice]{i.Fingerprint}
+	return []collections.Index[uint64, types.Invoice]{i.Fingerprint, i.Document}
 }
 
 // Keeper is x/tradefinance's state.
@@ -74,7 +76,10 @@ func NewKeeper(cdc codec.BinaryCodec, storeService store.KVStoreService, authori
 		Deadlines:     collections.NewKeySet(sb, types.DeadlinesKey, "deadlines", collections.PairKeyCodec(collections.Int64Key, collections.Uint64Key)),
 		Invoices: collections.NewIndexedMap(sb, types.InvoicesKey, "invoices", collections.Uint64Key, codec.CollValue[types.Invoice](cdc),
 			InvoiceIndexes{Fingerprint: indexes.NewUnique(sb, types.InvoiceFPKey, "invoice_by_fingerprint", collections.StringKey, collections.Uint64Key,
-				func(_ uint64, inv types.Invoice) (string, error) { return inv.Fingerprint, nil })}),
+				func(_ uint64, inv types.Invoice) (string, error) { return inv.Fingerprint, nil }),
+				Document: indexes.NewUnique(sb, types.InvoiceDocKey, "invoice_by_document", collections.StringKey, collections.Uint64Key,
+					func(_ uint64, inv types.Invoice) (string, error) { return inv.DocumentHash, nil }),
+			}),
 		InvoiceSeq:   collections.NewSequence(sb, types.InvoiceSeqKey, "invoice_seq"),
 		Financings:   collections.NewMap(sb, types.FinancingsKey, "financings", collections.Uint64Key, codec.CollValue[types.Financing](cdc)),
 		FinancingSeq: collections.NewSequence(sb, types.FinancingSeqKey, "financing_seq"),

@@ -25,7 +25,14 @@ func TestFinanceStateMachine(t *testing.T) {
 		f.bill("B1", h1, "CNSHA", "HKHKG", "2026-05-03"),
 		f.bill("B2", h2, "CNSHA", "HKHKG", "2026-05-03"),
 	}
-	f.anchor(inv, "COMMERCIAL_INVOICE")
+	// Three invoice documents, and invoice numbers drawn in several spellings
+	// of two real numbers: a respelling must never register (and so finance)
+	// one invoice twice, and no document may back two invoices.
+	docs := []string{inv, h4, h5}
+	for _, d := range docs {
+		f.anchor(d, "COMMERCIAL_INVOICE")
+	}
+	spellings := []string{"INV-%d", "inv %d", "Inv.%04d", "ＩＮＶ／%d", "INV%03d", "inv/0%d", " i-n-v %d"}
 	require.NoError(t, f.chain.App.BankKeeper.SendCoins(f.ctx, f.chain.Accounts[ct.Bank].Address, f.chain.Accounts[ct.Importer].Address, sdk.NewCoins(f.coin(3_000_000))))
 	signers := []int{ct.Bank, ct.Bank2, ct.Exporter, ct.Importer, ct.Stranger}
 	base := f.ctx
@@ -34,6 +41,9 @@ func TestFinanceStateMachine(t *testing.T) {
 	rapid.Check(t, func(rt *rapid.T) {
 		ctx, _ := base.CacheContext()
 		fingerprints := map[string]uint64{}
+		invoiceOf := map[uint64]string{}  // invoice id → its real number (normalised)
+		registered := map[string]bool{}   // real numbers registered
+		documentUsed := map[string]bool{} // invoice documents that back an invoice
 		for step := 0; step < 50; step++ {
 			who := f.addr(rapid.SampledFrom(signers).Draw(rt, "signer"))
 			id := rapid.Uint64Range(1, 3).Draw(rt, "id")
@@ -66,12 +76,22 @@ func TestFinanceStateMachine(t *testing.T) {
 			case 0:
 				name = "register-invoice"
 				var r *types.MsgRegisterInvoiceResponse
+				n := rapid.IntRange(1, 2).Draw(rt, "number")
+				number := fmt.Sprintf(rapid.SampledFrom(spellings).Draw(rt, "spelling"), n)
+				doc := rapid.SampledFrom(docs).Draw(rt, "document")
 				r, err = f.srv.RegisterInvoice(cctx, &types.MsgRegisterInvoice{Seller: f.addr(ct.Exporter), Buyer: f.addr(ct.Importer),
-					Number: fmt.Sprintf("INV-%d", rapid.IntRange(1, 3).Draw(rt, "number")), Amount: f.coin(1_000_000), DueDate: "2026-08-01", DocumentHash: inv, BillId: bill})
+					Number: number, Amount: f.coin(1_000_000), DueDate: "2026-08-01", DocumentHash: doc, BillId: bill})
+				real := types.NormalizeInvoiceNumber(fmt.Sprintf("INV-%d", n))
+				require.Equal(rt, real, types.NormalizeInvoiceNumber(number))
 				if err == nil {
 					_, dup := fingerprints[r.Fingerprint]
 					require.False(rt, dup, "I4: a fingerprint was registered twice")
+					require.Falsef(rt, registered[real], "I4: invoice %s registered again as %q", real, number)
+					require.Falsef(rt, documentUsed[doc], "I4: document %s backs a second invoice", doc)
 					fingerprints[r.Fingerprint] = r.InvoiceId
+					invoiceOf[r.InvoiceId], registered[real], documentUsed[doc] = real, true, true
+				} else {
+					require.Truef(rt, registered[real] || documentUsed[doc], "a fresh invoice on a fresh document was refused: %v", err)
 				}
 			case 1:
 				name = "offer"
@@ -115,6 +135,18 @@ func TestFinanceStateMachine(t *testing.T) {
 			successes[name]++
 			msg, broken := keeper.AllInvariants(f.k)(ctx)
 			require.False(rt, broken, msg)
+			// I4 over real invoices: at most one active financing per real
+			// invoice number, however it was spelled when registered.
+			activeFor := map[string]uint64{}
+			require.NoError(rt, f.k.Financings.Walk(ctx, nil, func(fid uint64, fin types.Financing) (bool, error) {
+				if fin.Status == types.FINANCING_STATUS_ACTIVE {
+					real := invoiceOf[fin.InvoiceId]
+					other, dup := activeFor[real]
+					require.Falsef(rt, dup, "I4: invoice %s financed by %d and %d", real, other, fid)
+					activeFor[real] = fid
+				}
+				return false, nil
+			}))
 		}
 	})
 	t.Logf("successful actions: %v", successes)

@@ -30,12 +30,12 @@ func (gs GenesisState) Validate() error {
 			return errorsmod.Wrapf(ErrInvalidGenesis, "presentation for unknown lc %d", p.LcId)
 		}
 	}
-	invoices, fps := map[uint64]bool{}, map[string]bool{}
+	invoices, fps, docs := map[uint64]bool{}, map[string]bool{}, map[string]bool{}
 	for _, inv := range gs.Invoices {
-		if inv.Id == 0 || inv.Id >= gs.NextInvoiceId || invoices[inv.Id] || fps[inv.Fingerprint] {
-			return errorsmod.Wrapf(ErrInvalidGenesis, "invoice %d: id or fingerprint repeated or out of range", inv.Id)
+		if inv.Id == 0 || inv.Id >= gs.NextInvoiceId || invoices[inv.Id] || fps[inv.Fingerprint] || docs[inv.DocumentHash] {
+			return errorsmod.Wrapf(ErrInvalidGenesis, "invoice %d: id, fingerprint or document repeated, or id out of range", inv.Id)
 		}
-		invoices[inv.Id], fps[inv.Fingerprint] = true, true
+		invoices[inv.Id], fps[inv.Fingerprint], docs[inv.DocumentHash] = true, true, true
 	}
 	active := map[uint64]bool{}
 	for _, f := range gs.Financings {

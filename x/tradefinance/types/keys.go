@@ -22,6 +22,7 @@ var (
 	InvoiceSeqKey    = collections.NewPrefix(7)
 	FinancingsKey    = collections.NewPrefix(8)
 	FinancingSeqKey  = collections.NewPrefix(9)
+	InvoiceDocKey    = collections.NewPrefix(10)
 )
 
 // LienModule names this module in the liens it places on bills.

@@ -3,6 +3,10 @@ package types
 import (
 	"crypto/sha256"
 	"encoding/hex"
+	"strings"
+	"unicode"
+
+	"golang.org/x/text/unicode/norm"
 
 	errorsmod "cosmossdk.io/errors"
 
@@ -181,6 +185,9 @@ func (m *MsgRegisterInvoice) ValidateBasic() error {
 	if err := cargotypes.ValidateText("number", m.Number, MaxInvoiceNumber); err != nil {
 		return err
 	}
+	if NormalizeInvoiceNumber(m.Number) == "" {
+		return errorsmod.Wrapf(ErrInvalidField, "invoice number %q has no letter or digit", m.Number)
+	}
 	if err := ValidateDepositCoin("amount", m.Amount); err != nil {
 		return err
 	}
@@ -232,10 +239,49 @@ func (m *MsgUpdateParams) ValidateBasic() error {
 }
 
 // Fingerprint identifies an invoice across registrations:
-// sha256(seller code ‖ buyer code ‖ number ‖ amount ‖ currency), fields
-// separated by '|' so no two field splits give the same bytes.
+// sha256(seller code ‖ buyer code ‖ normalised number ‖ amount ‖ currency),
+// fields separated by '|' so no two field splits give the same bytes. The
+// number is normalised (NormalizeInvoiceNumber) so that a respelling of one
+// invoice number — case, separators, leading zeros — gives the same
+// fingerprint.
 func Fingerprint(sellerCode, buyerCode, number string, amount sdk.Coin) string {
 	_, ccy, _ := ParseDepositDenom(amount.Denom)
-	sum := sha256.Sum256([]byte(sellerCode + "|" + buyerCode + "|" + number + "|" + amount.Amount.String() + "|" + ccy))
+	sum := sha256.Sum256([]byte(sellerCode + "|" + buyerCode + "|" + NormalizeInvoiceNumber(number) + "|" + amount.Amount.String() + "|" + ccy))
 	return hex.EncodeToString(sum[:])
+}
+
+// NormalizeInvoiceNumber is the form of an invoice number that fingerprints
+// compare: Unicode compatibility-normalised (NFKC: full-width and other
+// look-alike forms become their plain letters and digits), upper case, every
+// character that is not a letter or a digit removed (spaces, dashes, dots,
+// slashes, underscores ...), then the leading zeros of every run of digits
+// left removed (a run of zeros only becomes one 0). So "inv-2026-001",
+// "INV 2026/001" and "ＩＮＶ．２０２６．００１" are all "INV2026001", and
+// "INV-0042", "inv 42" are both "INV42".
+func NormalizeInvoiceNumber(number string) string {
+	var b strings.Builder
+	inDigits, zeros := false, false
+	for _, r := range norm.NFKC.String(number) {
+		switch {
+		case unicode.IsDigit(r):
+			if !inDigits {
+				inDigits, zeros = true, true
+			}
+			if zeros && r == '0' {
+				continue
+			}
+			zeros = false
+			b.WriteRune(r)
+		case unicode.IsLetter(r):
+			if inDigits && zeros {
+				b.WriteByte('0')
+			}
+			inDigits, zeros = false, false
+			b.WriteRune(unicode.ToUpper(r))
+		}
+	}
+	if inDigits && zeros {
+		b.WriteByte('0')
+	}
+	return b.String()
 }

@@ -38,6 +38,7 @@ func TxCmd() *cobra.Command {
 		RunE:                       client.ValidateCmd,
 	}
 	cmd.AddCommand(IssueBillCmd(), RegisterPartyCmd(false), RegisterPartyCmd(true), RequestSurrenderCmd(), RecordMilestoneCmd(), GrantConsentCmd())
+	cmd.AddCommand(CorridorLinkCmds()...)
 	return cmd
 }
 
@@ -156,7 +157,7 @@ looks it up. Exits non-zero if the document is not anchored on this zone.`,
 			}
 			res, err := types.NewQueryClient(clientCtx).Document(cmd.Context(), &types.QueryDocumentRequest{Hash: hash})
 			if status.Code(err) == codes.NotFound {
-				return fmt.Errorf("NOT ANCHORED: %s (sha256 %s) is not anchored on %s", args[0], hash, clientCtx.ChainID)
+				return fmt.Errorf("NOT ANCHORED: %s (sha256 %s) is not anchored on %s", args[0], hash, zoneName(cmd, clientCtx))
 			}
 			if err != nil {
 				return err
@@ -166,6 +167,20 @@ looks it up. Exits non-zero if the document is not anchored on this zone.`,
 	}
 	flags.AddQueryFlagsToCmd(cmd)
 	return cmd
+}
+
+// zoneName is the chain id of the node a query went to, as the node reports
+// it (the client's --chain-id may be unset for queries).
+func zoneName(cmd *cobra.Command, clientCtx client.Context) string {
+	if clientCtx.Client != nil {
+		if st, err := clientCtx.Client.Status(cmd.Context()); err == nil && st.NodeInfo.Network != "" {
+			return st.NodeInfo.Network
+		}
+	}
+	if clientCtx.ChainID != "" {
+		return clientCtx.ChainID
+	}
+	return "the zone at " + clientCtx.NodeURI
 }
 
 // DocumentHash is the hash the chain binds a document by: SHA-256 of the RFC
@@ -340,4 +355,51 @@ func RegisterPartyCmd(update bool) *cobra.Command {
 	}
 	flags.AddTxFlagsToCmd(cmd)
 	return cmd
+}
+
+// CorridorLinkCmds are set-corridor-link and remove-corridor-link (zone authority).
+func CorridorLinkCmds() []*cobra.Command {
+	set := &cobra.Command{
+		Use:   "set-corridor-link [chain-id] [client-id] [connection-id]",
+		Short: "Trust a counterparty zone over this zone's light client and connection of it (governance authority or the cargo admin)",
+		Long: `Adds the counterparty zone to the corridor allowlist, or replaces its link. The
+cargo port opens channels, receives bills and sends bills only over a link on
+the list. The chain checks that client-id is a 07-tendermint client whose
+chain id is chain-id and that connection-id is over that client
+(see: tradechaind q ibc client state CLIENT-ID; q ibc connection end CONNECTION-ID).`,
+		Example: "tradechaind tx cargo set-corridor-link shanghai-1 07-tendermint-0 connection-0 --from admin",
+		Args:    cobra.ExactArgs(3),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			clientCtx, err := client.GetClientTxContext(cmd)
+			if err != nil {
+				return err
+			}
+			msg := &types.MsgSetCorridorLink{Authority: clientCtx.GetFromAddress().String(),
+				Link: types.CorridorLink{ChainId: args[0], ClientId: args[1], ConnectionId: args[2]}}
+			if err := msg.ValidateBasic(); err != nil {
+				return err
+			}
+			return tx.GenerateOrBroadcastTxCLI(clientCtx, cmd.Flags(), msg)
+		},
+	}
+	remove := &cobra.Command{
+		Use:     "remove-corridor-link [chain-id]",
+		Short:   "Stop trusting a counterparty zone: its cargo channels stop receiving and sending bills (governance authority or the cargo admin)",
+		Example: "tradechaind tx cargo remove-corridor-link shanghai-1 --from admin",
+		Args:    cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			clientCtx, err := client.GetClientTxContext(cmd)
+			if err != nil {
+				return err
+			}
+			msg := &types.MsgRemoveCorridorLink{Authority: clientCtx.GetFromAddress().String(), ChainId: args[0]}
+			if err := msg.ValidateBasic(); err != nil {
+				return err
+			}
+			return tx.GenerateOrBroadcastTxCLI(clientCtx, cmd.Flags(), msg)
+		},
+	}
+	flags.AddTxFlagsToCmd(set)
+	flags.AddTxFlagsToCmd(remove)
+	return []*cobra.Command{set, remove}
 }

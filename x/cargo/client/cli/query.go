@@ -125,6 +125,10 @@ func queryCommands() []*cobra.Command {
 			func(cmd *cobra.Command, q types.QueryClient, _ []string) (proto.Message, error) {
 				return q.ClassTraces(cmd.Context(), &types.QueryClassTracesRequest{})
 			}),
+		queryCmd("corridor", "List the trusted counterparty zones (the corridor allowlist), whether each link holds now, and their cargo channels", cobra.NoArgs,
+			func(cmd *cobra.Command, q types.QueryClient, _ []string) (proto.Message, error) {
+				return q.Corridor(cmd.Context(), &types.QueryCorridorRequest{})
+			}),
 		queryCmd("params", "Show the module parameters", cobra.NoArgs,
 			func(cmd *cobra.Command, q types.QueryClient, _ []string) (proto.Message, error) {
 				return q.Params(cmd.Context(), &types.QueryParamsRequest{})

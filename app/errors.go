@@ -1,0 +1,11 @@
+package app
+
+import errorsmod "cosmossdk.io/errors"
+
+// Codespace of the errors the app's own ante handler returns.
+const Codespace = "tradechain"
+
+// App-level errors. Codes are part of the public contract: never renumber.
+var (
+	ErrFeeDenom = errorsmod.Register(Codespace, 2, "fees are paid only in the fee denom")
+)
