@@ -8,7 +8,7 @@ LDFLAGS   := -X github.com/cosmos/cosmos-sdk/version.Name=tradechain \
              -X github.com/cosmos/cosmos-sdk/version.Commit=$(shell git rev-parse HEAD 2>/dev/null)
 GOTEST    := $(GO) test -count=1
 
-.PHONY: all build install rly demo e2e localnet localnet-stop test test-sim test-faults bench bench-ibc fuzz loadtest simd \
+.PHONY: all build install rly demo e2e localnet localnet-stop test test-sim test-faults test-rogue bench bench-ibc fuzz loadtest simd \
         proto-gen proto-check lint clean
 
 all: build
@@ -60,6 +60,12 @@ bench:
 # The real two-zone run through rly, with its assertions (the demo is the e2e test).
 e2e: build rly
 	./scripts/demo.sh
+
+# A third chain calling itself shanghai-1, linked to hongkong-1 by rly, tries
+# to open a cargo channel from each side and is refused (corridor allowlist).
+# About 2.5 minutes.
+test-rogue: build rly
+	./scripts/rogue-ibc.sh
 
 # Cross-zone latency: N eBL transfers and N ICS-20 transfers through rly.
 bench-ibc: build rly

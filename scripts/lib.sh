@@ -130,3 +130,73 @@ require_tools() {
   command -v curl >/dev/null || die "curl is required (apt-get install -y curl)"
   [ -x "$BIN" ] || die "$BIN not built (make build)"
 }
+
+# init_zone CHAIN P2P RPC ABCI GRPC API [HOME]: a single-validator zone with
+# the demo keys funded, the demo admin as x/cargo admin, loopback ports.
+init_zone() {
+  local c=$1 p2p=$2 rpc=$3 abci=$4 grpc=$5 api=$6
+  local home=${7:-$(zone_home "$c")}
+  rm -rf "$home"
+  "$BIN" init "validator-$c" --chain-id "$c" --home "$home" >/dev/null 2>&1
+  for name in "${ACCOUNTS[@]}"; do
+    echo "${MNEMONIC[$name]}" | "$BIN" keys add "$name" --recover $KR --home "$home" >/dev/null 2>&1
+    "$BIN" genesis add-genesis-account "$(addr "$c" "$name")" 1000000000000utrade $KR --home "$home"
+  done
+  "$BIN" genesis gentx validator 100000000000utrade --chain-id "$c" $KR --home "$home" >/dev/null 2>&1
+  "$BIN" genesis collect-gentxs --home "$home" >/dev/null 2>&1
+
+  # Local genesis: the demo admin key may register parties (x/cargo admin) so a
+  # fresh localnet needs no governance vote for its roster; short gov periods so upgrades and parameter changes can be
+  # tried in minutes; unbonding stays long (the relayer's light-client trusting
+  # period is derived from it).
+  local g="$home/config/genesis.json"
+  jq --arg admin "$(addr "$c" admin)" '.app_state.cargo.params.admin = $admin
+      | .app_state.gov.params.voting_period = "60s"
+      | .app_state.gov.params.expedited_voting_period = "30s"
+      | .app_state.gov.params.max_deposit_period = "60s"' "$g" > "$g.tmp" && mv "$g.tmp" "$g"
+  if [ -n "${GENESIS_HOOK:-}" ]; then "$GENESIS_HOOK" "$c" "$g"; fi
+  "$BIN" genesis validate --home "$home" >/dev/null
+
+  local cfg="$home/config/config.toml" app="$home/config/app.toml"
+  sed -i -e "s#^laddr = \"tcp://0.0.0.0:26656\"#laddr = \"tcp://127.0.0.1:$p2p\"#" \
+         -e "s#^laddr = \"tcp://127.0.0.1:26657\"#laddr = \"tcp://127.0.0.1:$rpc\"#" \
+         -e "s#^proxy_app = \"tcp://127.0.0.1:26658\"#proxy_app = \"tcp://127.0.0.1:$abci\"#" \
+         -e "s#^pprof_laddr = .*#pprof_laddr = \"\"#" \
+         -e "s#^timeout_commit = .*#timeout_commit = \"1s\"#" "$cfg"
+  sed -i -e "s#^address = \"tcp://127.0.0.1:1317\"#address = \"tcp://127.0.0.1:$api\"#" \
+         -e "s#^address = \"127.0.0.1:9090\"#address = \"127.0.0.1:$grpc\"#" "$app"
+  cat > "$home/config/client.toml" <<TOML
+chain-id = "$c"
+keyring-backend = "test"
+output = "json"
+node = "tcp://127.0.0.1:$rpc"
+broadcast-mode = "sync"
+TOML
+}
+
+# rly_chain_file CHAIN RPC [FILE]: the relayer's chain config for a zone.
+rly_chain_file() {
+  local c=$1 rpc=$2 file=${3:-$LOCALNET/rly-$1.json}
+  cat > "$file" <<JSON
+{
+  "type": "cosmos",
+  "value": {
+    "key": "relayer",
+    "chain-id": "$c",
+    "rpc-addr": "http://127.0.0.1:$rpc",
+    "account-prefix": "trade",
+    "keyring-backend": "test",
+    "gas-adjustment": 1.5,
+    "gas-prices": "0utrade",
+    "min-gas-amount": 0,
+    "debug": false,
+    "timeout": "20s",
+    "output-format": "json",
+    "sign-mode": "direct",
+    "coin-type": 118,
+    "broadcast-mode": "batch"
+  }
+}
+JSON
+}
+
