@@ -14,6 +14,7 @@ import (
 	ibctesting "github.com/cosmos/ibc-go/v8/testing"
 
 	"github.com/tradechain/tradechain/app"
+	cargokeeper "github.com/tradechain/tradechain/x/cargo/keeper"
 	cargotypes "github.com/tradechain/tradechain/x/cargo/types"
 )
 
@@ -59,18 +60,11 @@ func SetupCorridor(coord *ibctesting.Coordinator, path *ibctesting.Path) {
 // TrustCounterparty adds endpoint's counterparty chain, over endpoint's
 // client and connection, to endpoint's chain corridor allowlist.
 func TrustCounterparty(endpoint *ibctesting.Endpoint) {
-	a, ctx := App(endpoint.Chain), endpoint.Chain.GetContext()
-	p, err := a.CargoKeeper.Params.Get(ctx)
-	if err != nil {
-		panic(err)
-	}
-	p.Corridor = append(p.Corridor, cargotypes.CorridorLink{
-		ChainId: endpoint.Counterparty.Chain.ChainID, ClientId: endpoint.ClientID, ConnectionId: endpoint.ConnectionID,
-	})
-	if err := p.Validate(); err != nil {
-		panic(err)
-	}
-	if err := a.CargoKeeper.Params.Set(ctx, p); err != nil {
+	k := App(endpoint.Chain).CargoKeeper
+	if _, err := cargokeeper.NewMsgServerImpl(k).SetCorridorLink(endpoint.Chain.GetContext(), &cargotypes.MsgSetCorridorLink{
+		Authority: k.Authority(),
+		Link:      cargotypes.CorridorLink{ChainId: endpoint.Counterparty.Chain.ChainID, ClientId: endpoint.ClientID, ConnectionId: endpoint.ConnectionID},
+	}); err != nil {
 		panic(err)
 	}
 }

@@ -10,7 +10,6 @@ import (
 	"os/exec"
 	"path/filepath"
 	"runtime"
-	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -153,7 +152,7 @@ func (n *Node) StartFromGenesis(genesis []byte, flags ...string) {
 		InitialHeight json.Number `json:"initial_height"`
 	}
 	require.NoError(n.t, json.Unmarshal(genesis, &g))
-	if h, err := strconv.ParseInt(strings.Trim(g.InitialHeight.String(), `"`), 10, 64); err == nil && h > 1 {
+	if h, err := g.InitialHeight.Int64(); err == nil && h > 1 {
 		n.lastHeight = h - 1
 	}
 	n.Start(flags...)

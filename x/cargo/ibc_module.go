@@ -40,16 +40,6 @@ func validateChannel(order channeltypes.Order, portID string) error {
 	return nil
 }
 
-// trustedHops accepts a handshake only over a direct connection on the
-// corridor allowlist.
-func (im IBCModule) trustedHops(ctx sdk.Context, hops []string) error {
-	if len(hops) != 1 {
-		return errorsmod.Wrapf(types.ErrUntrustedChannel, "%d connection hops: the corridor trusts direct connections only", len(hops))
-	}
-	_, err := im.keeper.TrustedConnection(ctx, hops[0])
-	return err
-}
-
 // OnChanOpenInit accepts an UNORDERED ics721-1 channel on the cargo port over
 // a connection to a zone on the corridor allowlist.
 func (im IBCModule) OnChanOpenInit(ctx sdk.Context, order channeltypes.Order, hops []string, portID, channelID string,
@@ -58,7 +48,7 @@ func (im IBCModule) OnChanOpenInit(ctx sdk.Context, order channeltypes.Order, ho
 	if err := validateChannel(order, portID); err != nil {
 		return "", err
 	}
-	if err := im.trustedHops(ctx, hops); err != nil {
+	if _, err := im.keeper.TrustedHops(ctx, hops); err != nil {
 		return "", err
 	}
 	if version == "" {
@@ -78,7 +68,7 @@ func (im IBCModule) OnChanOpenTry(ctx sdk.Context, order channeltypes.Order, hop
 	if err := validateChannel(order, portID); err != nil {
 		return "", err
 	}
-	if err := im.trustedHops(ctx, hops); err != nil {
+	if _, err := im.keeper.TrustedHops(ctx, hops); err != nil {
 		return "", err
 	}
 	if counterpartyVersion != types.Version {

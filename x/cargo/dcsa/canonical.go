@@ -277,18 +277,16 @@ func rejectLoneSurrogates(data []byte) error {
 		case '\\':
 			if i+1 < len(data) && data[i+1] == 'u' {
 				u, ok := hex4(data, i+2)
-				switch {
-				case !ok:
+				if !ok {
 					return nil // malformed escape: the JSON decoder reports it
-				case utf16.IsSurrogate(rune(u)) && u < 0xDC00: // high half: a low half must follow
+				}
+				if utf16.IsSurrogate(rune(u)) {
+					// Only a high half followed by an escaped low half is a pair.
 					lo, ok := hex4(data, i+8)
-					if !ok || i+7 >= len(data) || data[i+6] != '\\' || data[i+7] != 'u' || lo < 0xDC00 || lo > 0xDFFF {
+					if u >= 0xDC00 || !ok || data[i+6] != '\\' || data[i+7] != 'u' || lo < 0xDC00 || lo > 0xDFFF {
 						return fmt.Errorf("invalid JSON: string escape \\u%04X at byte %d is a lone UTF-16 surrogate (I-JSON, RFC 7493, forbids it)", u, i)
 					}
-					i += 11
-					continue
-				case utf16.IsSurrogate(rune(u)): // a low half on its own
-					return fmt.Errorf("invalid JSON: string escape \\u%04X at byte %d is a lone UTF-16 surrogate (I-JSON, RFC 7493, forbids it)", u, i)
+					i += 6 // the low half's escape
 				}
 				i += 5
 				continue

@@ -36,16 +36,22 @@ func (k Keeper) TrustedConnection(ctx sdk.Context, connectionID string) (types.C
 		"connection %s does not lead to a zone on this zone's corridor allowlist (see `q cargo corridor`); the zone authority adds a trusted zone with set-corridor-link", connectionID)
 }
 
+// TrustedHops returns the corridor link of a channel's connection hops: one
+// direct connection on the allowlist.
+func (k Keeper) TrustedHops(ctx sdk.Context, hops []string) (types.CorridorLink, error) {
+	if len(hops) != 1 {
+		return types.CorridorLink{}, errorsmod.Wrapf(types.ErrUntrustedChannel, "%d connection hops: the corridor trusts direct connections only", len(hops))
+	}
+	return k.TrustedConnection(ctx, hops[0])
+}
+
 // TrustedChannel returns the corridor link of a cargo channel's connection.
 func (k Keeper) TrustedChannel(ctx sdk.Context, portID, channelID string) (types.CorridorLink, error) {
 	ch, ok := k.channels.GetChannel(ctx, portID, channelID)
 	if !ok {
 		return types.CorridorLink{}, errorsmod.Wrapf(types.ErrInvalidChannel, "no %s channel %s on this zone", portID, channelID)
 	}
-	if len(ch.ConnectionHops) != 1 {
-		return types.CorridorLink{}, errorsmod.Wrapf(types.ErrUntrustedChannel, "channel %s has %d connection hops; the corridor trusts direct connections only", channelID, len(ch.ConnectionHops))
-	}
-	return k.TrustedConnection(ctx, ch.ConnectionHops[0])
+	return k.TrustedHops(ctx, ch.ConnectionHops)
 }
 
 // checkLink verifies a link against this zone's IBC state: the light client

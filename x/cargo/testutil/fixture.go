@@ -19,6 +19,7 @@ import (
 
 	"github.com/tradechain/tradechain/app"
 	tctestutil "github.com/tradechain/tradechain/testutil"
+	"github.com/tradechain/tradechain/x/cargo/keeper"
 	"github.com/tradechain/tradechain/x/cargo/types"
 )
 
@@ -97,8 +98,8 @@ func TrustChannel(t testing.TB, ctx sdk.Context, a *app.App, chainID, channelID 
 	})
 	a.IBCKeeper.ChannelKeeper.SetChannel(ctx, types.PortID, channelID, channeltypes.NewChannel(channeltypes.OPEN, channeltypes.UNORDERED,
 		channeltypes.NewCounterparty(types.PortID, "channel-7"), []string{connectionID}, types.Version))
-	p, err := a.CargoKeeper.Params.Get(ctx)
+	_, err := keeper.NewMsgServerImpl(a.CargoKeeper).SetCorridorLink(ctx, &types.MsgSetCorridorLink{
+		Authority: a.CargoKeeper.Authority(), Link: types.CorridorLink{ChainId: chainID, ClientId: clientID, ConnectionId: connectionID},
+	})
 	require.NoError(t, err)
-	p.Corridor = append(p.Corridor, types.CorridorLink{ChainId: chainID, ClientId: clientID, ConnectionId: connectionID})
-	require.NoError(t, a.CargoKeeper.Params.Set(ctx, p))
 }
