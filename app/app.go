@@ -187,6 +187,7 @@ type App struct {
 	ScopedIBCKeeper      capabilitykeeper.ScopedKeeper
 	ScopedTransferKeeper capabilitykeeper.ScopedKeeper
 	ScopedCargoKeeper    capabilitykeeper.ScopedKeeper
+	ScopedRegistryKeeper capabilitykeeper.ScopedKeeper
 
 	ModuleManager      *module.Manager
 	BasicModuleManager module.BasicManager
@@ -273,6 +274,7 @@ func New(
 	scopedIBCKeeper := app.CapabilityKeeper.ScopeToModule(ibcexported.ModuleName)
 	scopedTransferKeeper := app.CapabilityKeeper.ScopeToModule(ibctransfertypes.ModuleName)
 	scopedCargoKeeper := app.CapabilityKeeper.ScopeToModule(cargotypes.ModuleName)
+	scopedRegistryKeeper := app.CapabilityKeeper.ScopeToModule(cargotypes.RegistryPortID)
 	app.CapabilityKeeper.Seal()
 
 	app.AccountKeeper = authkeeper.NewAccountKeeper(appCodec, runtime.NewKVStoreService(keys[authtypes.StoreKey]),
@@ -332,12 +334,14 @@ func New(
 		app.AccountKeeper.AddressCodec(), authority, cargokeeper.IBCKeepers{
 			ICS4Wrapper: app.IBCKeeper.ChannelKeeper, Channels: app.IBCKeeper.ChannelKeeper,
 			Connections: app.IBCKeeper.ConnectionKeeper, Clients: app.IBCKeeper.ClientKeeper,
-			Ports: app.IBCKeeper.PortKeeper, Scoped: scopedCargoKeeper,
+			Ports: app.IBCKeeper.PortKeeper, Scoped: scopedCargoKeeper, RegistryScoped: scopedRegistryKeeper,
 		})
 	app.TradeFinanceKeeper = tradefinancekeeper.NewKeeper(appCodec, runtime.NewKVStoreService(keys[tradefinancetypes.StoreKey]),
 		authority, app.CargoKeeper, app.BankKeeper, app.AccountKeeper, tradefinancekeeper.IBCHooks{
 			IsTransferEscrow: app.isTransferEscrow, BaseDenom: app.voucherBaseDenom,
 		})
+	// x/tradefinance owns the invoice keys of the corridor registry.
+	app.CargoKeeper.SetInvoiceRegistryOwner(app.TradeFinanceKeeper)
 	// Deposit tokens may be held only by registered parties, module accounts
 	// and ICS-20 escrows.
 	app.BankKeeper.AppendSendRestriction(app.TradeFinanceKeeper.SendRestriction)
@@ -346,6 +350,8 @@ func New(
 	ibcRouter.AddRoute(ibctransfertypes.ModuleName, transfer.NewIBCModule(app.TransferKeeper))
 	// The scope name given to ScopeToModule equals the router key ("cargo").
 	ibcRouter.AddRoute(cargotypes.ModuleName, cargo.NewIBCModule(app.CargoKeeper, scopedCargoKeeper))
+	// The corridor registry's port, scoped and routed as "registry".
+	ibcRouter.AddRoute(cargotypes.RegistryPortID, cargo.NewRegistryIBCModule(app.CargoKeeper, scopedRegistryKeeper))
 	app.IBCKeeper.SetRouter(ibcRouter)
 
 	app.EvidenceKeeper = *evidencekeeper.NewKeeper(appCodec, runtime.NewKVStoreService(keys[evidencetypes.StoreKey]),
@@ -499,6 +505,7 @@ func New(
 	app.ScopedIBCKeeper = scopedIBCKeeper
 	app.ScopedTransferKeeper = scopedTransferKeeper
 	app.ScopedCargoKeeper = scopedCargoKeeper
+	app.ScopedRegistryKeeper = scopedRegistryKeeper
 
 	return app
 }

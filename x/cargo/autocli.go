@@ -42,6 +42,10 @@ func (AppModule) AutoCLIOptions() *autocliv1.ModuleOptions {
 				{RpcMethod: "UpdateParams", Skip: true},       // governance proposal
 				{RpcMethod: "SetCorridorLink", Skip: true},    // hand-written: link fields as arguments
 				{RpcMethod: "RemoveCorridorLink", Skip: true}, // hand-written
+				{RpcMethod: "SetRegistryChannel", Use: "set-registry-channel [channel]",
+					Short:          "Name this zone's corridor registry channel (registry port, over a corridor link); \"\" turns the registry off (governance authority or the cargo admin)",
+					PositionalArgs: []*autocliv1.PositionalArgDescriptor{{ProtoField: "channel"}}},
+				{RpcMethod: "RetryReservation", Skip: true}, // hand-written: kind as document|invoice
 				{RpcMethod: "SendBill", Use: "send-bill [bill-id] [channel] [receiver]",
 					Short:          "Send a bill you hold to the other zone over the cargo channel (--timeout-timestamp in Unix ns; default 10 minutes)",
 					PositionalArgs: []*autocliv1.PositionalArgDescriptor{{ProtoField: "bill_id"}, {ProtoField: "channel"}, {ProtoField: "receiver"}}},

@@ -68,15 +68,24 @@ func (k Keeper) InitGenesis(ctx context.Context, gs types.GenesisState) error {
 	if err := k.ConsentSeq.Set(ctx, gs.NextConsentId); err != nil {
 		return err
 	}
-	return k.bindPort(sdk.UnwrapSDKContext(ctx))
+	for _, r := range gs.RegistryKeys {
+		if err := k.RegistryKeys.Set(ctx, registryPK(r.Kind, r.Key), r); err != nil {
+			return err
+		}
+	}
+	sdkCtx := sdk.UnwrapSDKContext(ctx)
+	if err := bindPort(sdkCtx, k.ports, k.scoped, types.PortID); err != nil {
+		return err
+	}
+	return bindPort(sdkCtx, k.ports, k.registryScoped, types.RegistryPortID)
 }
 
-// bindPort binds the cargo port once and claims its capability.
-func (k Keeper) bindPort(ctx sdk.Context) error {
-	if _, bound := k.scoped.GetCapability(ctx, host.PortPath(types.PortID)); bound {
+// bindPort binds an IBC port once and claims its capability in scope.
+func bindPort(ctx sdk.Context, ports types.PortKeeper, scoped types.ScopedKeeper, port string) error {
+	if _, bound := scoped.GetCapability(ctx, host.PortPath(port)); bound {
 		return nil
 	}
-	return k.scoped.ClaimCapability(ctx, k.ports.BindPort(ctx, types.PortID), host.PortPath(types.PortID))
+	return scoped.ClaimCapability(ctx, ports.BindPort(ctx, port), host.PortPath(port))
 }
 
 // ExportGenesis exports the whole module state in key order.
@@ -112,6 +121,9 @@ func (k Keeper) ExportGenesis(ctx context.Context) (*types.GenesisState, error) 
 		return nil, err
 	}
 	if gs.ClassTraces, err = it.Keys(); err != nil {
+		return nil, err
+	}
+	if gs.RegistryKeys, err = values(ctx, k.RegistryKeys.Iterate); err != nil {
 		return nil, err
 	}
 	return gs, nil

@@ -42,6 +42,7 @@ func invariants(k Keeper) []struct {
 		{"bill-records", BillRecordsInvariant(k)},
 		{"bill-indexes", BillIndexesInvariant(k)},
 		{"bill-history", BillHistoryInvariant(k)},
+		{"corridor-registry", RegistryInvariant(k)},
 	}
 }
 
@@ -56,7 +57,11 @@ func BillRecordsInvariant(k Keeper) sdk.Invariant {
 				problems = append(problems, fmt.Sprintf("bill stored under %s says id %s", id, b.Id))
 			}
 			d, err := k.Documents.Get(ctx, b.DocumentHash)
-			if err != nil || d.BillId != id {
+			if b.Status == types.BILL_STATUS_REJECTED_DUPLICATE {
+				if err == nil && d.BillId == id {
+					problems = append(problems, fmt.Sprintf("rejected bill %s still anchors document %s", id, b.DocumentHash))
+				}
+			} else if err != nil || d.BillId != id {
 				problems = append(problems, fmt.Sprintf("bill %s: document %s is not anchored for it", id, b.DocumentHash))
 			}
 			if b.Lien != nil && b.Status != types.BILL_STATUS_ISSUED {
@@ -165,4 +170,61 @@ func report(route string, problems []string, err error) (string, bool) {
 		msg += "  " + p + "\n"
 	}
 	return sdk.FormatInvariant(types.ModuleName, route, msg), len(problems) > 0
+}
+
+// RegistryInvariant: the corridor registry and the bills agree. A transport
+// document key held or reserved here names a bill of this zone issued for
+// that document whose corridor status is the key's; a bill issued here under the
+// registry (corridor status set) is active only when its key is CONFIRMED or
+// LOCAL, inert (PENDING) while its key is PENDING or TIMED_OUT, and a
+// REJECTED_DUPLICATE bill holds no key; every key record is well formed and
+// indexed under its status.
+func RegistryInvariant(k Keeper) sdk.Invariant {
+	return func(ctx sdk.Context) (string, bool) {
+		var problems []string
+		bad := func(format string, args ...any) { problems = append(problems, fmt.Sprintf(format, args...)) }
+		err := k.RegistryKeys.Walk(ctx, nil, func(pk collections.Pair[int32, string], r types.RegistryKey) (bool, error) {
+			if err := r.Validate(); err != nil {
+				bad("key %s: %v", pk.K2(), err)
+			}
+			if has, err := k.RegistryKeys.Indexes.Status.Has(ctx, collections.Join(int32(r.Status), pk)); err != nil || !has {
+				bad("key %s is not indexed under %s", r.Key, r.Status)
+			}
+			if r.Kind != types.KEY_KIND_TRANSPORT_DOCUMENT || r.Status == types.RESERVATION_STATUS_HELD_REMOTE {
+				return false, nil
+			}
+			b, err := k.Bills.Get(ctx, r.Reference)
+			switch {
+			case err != nil:
+				bad("document key %s names bill %s, which does not exist", r.Key, r.Reference)
+			case (b.Version == 1 && b.DocumentHash != r.Key) || b.HomeZone != ctx.ChainID() || b.CorridorStatus != r.Status:
+				bad("document key %s (%s) and bill %s (document %s, home %s, corridor %s) disagree", r.Key, r.Status, b.Id, b.DocumentHash, b.HomeZone, b.CorridorStatus)
+			case (r.Status == types.RESERVATION_STATUS_PENDING || r.Status == types.RESERVATION_STATUS_TIMED_OUT) != (b.Status == types.BILL_STATUS_PENDING):
+				bad("bill %s is %s while its document key is %s", b.Id, b.Status, r.Status)
+			}
+			return false, nil
+		})
+		if err == nil {
+			err = k.Bills.Walk(ctx, nil, func(id string, b types.Bill) (bool, error) {
+				// The key is the hash the bill was issued with (version 1);
+				// an amendment's new hash is anchored on this zone only.
+				if b.CorridorStatus == types.RESERVATION_STATUS_UNSPECIFIED || b.HomeZone != ctx.ChainID() || b.Version != 1 {
+					return false, nil
+				}
+				r, found, err := k.GetRegistryKey(ctx, types.KEY_KIND_TRANSPORT_DOCUMENT, b.DocumentHash)
+				if err != nil {
+					return true, err
+				}
+				if b.Status == types.BILL_STATUS_REJECTED_DUPLICATE {
+					if found && r.Reference == id {
+						bad("rejected bill %s still holds its document key", id)
+					}
+				} else if !found || r.Reference != id {
+					bad("bill %s (%s) holds no key for its document %s", id, b.Status, b.DocumentHash)
+				}
+				return false, nil
+			})
+		}
+		return report("corridor-registry", problems, err)
+	}
 }

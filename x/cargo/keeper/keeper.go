@@ -52,6 +52,16 @@ func (i ConsentIndexes) IndexesList() []collections.Index[uint64, types.Consent]
 	return []collections.Index[uint64, types.Consent]{i.Granter, i.Grantee}
 }
 
+// RegistryIndexes are the secondary indexes of corridor registry keys.
+type RegistryIndexes struct {
+	Status *MultiIndex[int32, collections.Pair[int32, string], types.RegistryKey]
+}
+
+// IndexesList implements collections.Indexes.
+func (i RegistryIndexes) IndexesList() []collections.Index[collections.Pair[int32, string], types.RegistryKey] {
+	return []collections.Index[collections.Pair[int32, string], types.RegistryKey]{i.Status}
+}
+
 // Keeper is x/cargo's state. The whole layout is the collections below.
 type Keeper struct {
 	cdc          codec.BinaryCodec
@@ -78,6 +88,13 @@ type Keeper struct {
 	ConsentSeq collections.Sequence
 	// ClassTraces known to this zone ("ebl", "cargo/channel-0/ebl", ...).
 	ClassTraces collections.KeySet[string]
+	// RegistryKeys is the corridor registry as this zone knows it:
+	// (key kind, key) -> record, indexed by status.
+	RegistryKeys *collections.IndexedMap[collections.Pair[int32, string], types.RegistryKey, RegistryIndexes]
+
+	// owners of registry keys by kind (a pointer: x/tradefinance registers
+	// itself after this keeper has been copied into other keepers).
+	owners *registryOwners
 
 	// IBC: the cargo port (ICS-721 over channel version ics721-1).
 	ics4        porttypes.ICS4Wrapper
@@ -86,6 +103,8 @@ type Keeper struct {
 	clients     types.ClientKeeper
 	ports       types.PortKeeper
 	scoped      types.ScopedKeeper
+	// registryScoped holds the registry port's channel capabilities.
+	registryScoped types.ScopedKeeper
 }
 
 // IBCKeepers are the IBC dependencies of the cargo port.
@@ -96,6 +115,8 @@ type IBCKeepers struct {
 	Clients     types.ClientKeeper
 	Ports       types.PortKeeper
 	Scoped      types.ScopedKeeper
+	// RegistryScoped is the capability scope of the registry port.
+	RegistryScoped types.ScopedKeeper
 }
 
 // NewKeeper builds the keeper. authority is the x/gov module account address.
@@ -138,12 +159,21 @@ func NewKeeper(cdc codec.BinaryCodec, storeService store.KVStoreService, address
 			}),
 		ConsentSeq:  collections.NewSequence(sb, types.ConsentSeqKey, "consent_seq"),
 		ClassTraces: collections.NewKeySet(sb, types.ClassTracesKey, "class_traces", collections.StringKey),
-		ics4:        ibc.ICS4Wrapper,
-		channels:    ibc.Channels,
-		connections: ibc.Connections,
-		clients:     ibc.Clients,
-		ports:       ibc.Ports,
-		scoped:      ibc.Scoped,
+		RegistryKeys: collections.NewIndexedMap(sb, types.RegistryKeysKey, "registry_keys",
+			collections.PairKeyCodec(collections.Int32Key, collections.StringKey), codec.CollValue[types.RegistryKey](cdc),
+			RegistryIndexes{
+				Status: NewMultiIndex(sb, types.RegistryByStatusKey, "registry_by_status", collections.Int32Key,
+					collections.PairKeyCodec(collections.Int32Key, collections.StringKey),
+					func(_ collections.Pair[int32, string], r types.RegistryKey) int32 { return int32(r.Status) }),
+			}),
+		owners:         &registryOwners{},
+		registryScoped: ibc.RegistryScoped,
+		ics4:           ibc.ICS4Wrapper,
+		channels:       ibc.Channels,
+		connections:    ibc.Connections,
+		clients:        ibc.Clients,
+		ports:          ibc.Ports,
+		scoped:         ibc.Scoped,
 	}
 	schema, err := sb.Build()
 	if err != nil {

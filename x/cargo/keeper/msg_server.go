@@ -55,6 +55,17 @@ func (s msgServer) IssueBill(ctx context.Context, m *types.MsgIssueBill) (*types
 	if err := s.anchor(ctx, m.DocumentHash, "TRANSPORT_DOCUMENT", id, m.Carrier); err != nil {
 		return nil, err
 	}
+	// The corridor registry: the document backs one bill in the whole
+	// corridor. With a registry channel the bill waits (PENDING) for the
+	// other zone's confirmation.
+	corridor, err := s.Reserve(ctx, types.KEY_KIND_TRANSPORT_DOCUMENT, m.DocumentHash, id)
+	if err != nil {
+		return nil, err
+	}
+	status := types.BILL_STATUS_ISSUED
+	if corridor == types.RESERVATION_STATUS_PENDING {
+		status = types.BILL_STATUS_PENDING
+	}
 	b := types.Bill{
 		Id:                 id,
 		Carrier:            m.Carrier,
@@ -70,7 +81,8 @@ func (s msgServer) IssueBill(ctx context.Context, m *types.MsgIssueBill) (*types
 		PortOfDischarge:    m.PortOfDischarge,
 		IssueDate:          m.IssueDate,
 		ShippedOnBoardDate: m.ShippedOnBoardDate,
-		Status:             types.BILL_STATUS_ISSUED,
+		Status:             status,
+		CorridorStatus:     corridor,
 		HomeZone:           sdkCtx.ChainID(),
 		Trace:              types.ClassID,
 		HistoryHead:        types.GenesisHead,
@@ -83,7 +95,7 @@ func (s msgServer) IssueBill(ctx context.Context, m *types.MsgIssueBill) (*types
 	}); err != nil {
 		return nil, err
 	}
-	return &types.MsgIssueBillResponse{BillId: id}, nil
+	return &types.MsgIssueBillResponse{BillId: id, Status: status}, nil
 }
 
 func (s msgServer) TransferBill(ctx context.Context, m *types.MsgTransferBill) (*types.MsgTransferBillResponse, error) {

@@ -232,3 +232,53 @@ func (q queryServer) ClassTraces(ctx context.Context, _ *types.QueryClassTracesR
 	}
 	return &types.QueryClassTracesResponse{ClassTraces: traces}, nil
 }
+
+func (q queryServer) RegistryKey(ctx context.Context, req *types.QueryRegistryKeyRequest) (*types.QueryRegistryKeyResponse, error) {
+	if req == nil {
+		return nil, status.Error(codes.InvalidArgument, "hash is required")
+	}
+	if err := types.ValidateHash("hash", req.Hash); err != nil {
+		return nil, status.Error(codes.InvalidArgument, err.Error())
+	}
+	p, err := q.Keeper.Params.Get(ctx)
+	if err != nil {
+		return nil, err
+	}
+	res := &types.QueryRegistryKeyResponse{RegistryChannel: p.RegistryChannel, Keys: []types.RegistryKey{}}
+	for _, kind := range []types.KeyKind{types.KEY_KIND_TRANSPORT_DOCUMENT, types.KEY_KIND_INVOICE} {
+		r, found, err := q.GetRegistryKey(ctx, kind, req.Hash)
+		if err != nil {
+			return nil, err
+		}
+		if found {
+			res.Keys = append(res.Keys, r)
+		}
+	}
+	if len(res.Keys) == 0 {
+		return nil, status.Errorf(codes.NotFound, "%s is not in this zone's corridor registry", req.Hash)
+	}
+	return res, nil
+}
+
+func (q queryServer) RegistryPending(ctx context.Context, req *types.QueryRegistryPendingRequest) (*types.QueryRegistryPendingResponse, error) {
+	if req == nil {
+		req = &types.QueryRegistryPendingRequest{}
+	}
+	st := req.Status
+	switch st {
+	case types.RESERVATION_STATUS_UNSPECIFIED:
+		st = types.RESERVATION_STATUS_PENDING
+	case types.RESERVATION_STATUS_PENDING, types.RESERVATION_STATUS_TIMED_OUT:
+	default:
+		return nil, status.Errorf(codes.InvalidArgument, "status %s: want RESERVATION_STATUS_PENDING or RESERVATION_STATUS_TIMED_OUT", st)
+	}
+	keys, page, err := query.CollectionPaginate(ctx, q.Keeper.RegistryKeys.Indexes.Status, req.Pagination,
+		func(key collections.Pair[int32, collections.Pair[int32, string]], _ collections.NoValue) (types.RegistryKey, error) {
+			return q.Keeper.RegistryKeys.Get(ctx, key.K2())
+		},
+		query.WithCollectionPaginationPairPrefix[int32, collections.Pair[int32, string]](int32(st)))
+	if err != nil {
+		return nil, status.Error(codes.InvalidArgument, err.Error())
+	}
+	return &types.QueryRegistryPendingResponse{Keys: keys, Pagination: page}, nil
+}

@@ -105,6 +105,9 @@ func (k Keeper) OnRecvPacket(ctx sdk.Context, packet channeltypes.Packet, data t
 	default:
 		return err
 	}
+	if err == nil {
+		b.CorridorStatus = existing.CorridorStatus // the home zone's registry answer stays
+	}
 	b.Holder, b.Trace, b.Status, b.TransferredVia = data.Receiver, trace, types.BILL_STATUS_ISSUED, ""
 	if err := k.record(ctx, &b, ActionReceive, data.Sender, data.Sender, data.Receiver, packet.DestinationPort+"/"+packet.DestinationChannel); err != nil {
 		return err

@@ -30,6 +30,8 @@ func RegisterLegacyAminoCodec(cdc *codec.LegacyAmino) {
 	legacy.RegisterAminoMsg(cdc, &MsgSendBill{}, "tradechain/cargo/MsgSendBill")
 	legacy.RegisterAminoMsg(cdc, &MsgSetCorridorLink{}, "tradechain/cargo/MsgSetCorridorLink")
 	legacy.RegisterAminoMsg(cdc, &MsgRemoveCorridorLink{}, "tradechain/cargo/MsgRemoveCorridorLink")
+	legacy.RegisterAminoMsg(cdc, &MsgSetRegistryChannel{}, "tradechain/cargo/MsgSetRegistryChannel")
+	legacy.RegisterAminoMsg(cdc, &MsgRetryReservation{}, "tradechain/cargo/MsgRetryReservation")
 }
 
 // RegisterInterfaces registers every Msg as an sdk.Msg implementation.
@@ -39,7 +41,7 @@ func RegisterInterfaces(registry codectypes.InterfaceRegistry) {
 		&MsgRequestSurrender{}, &MsgAcceptSurrender{}, &MsgRejectSurrender{}, &MsgAmendBill{},
 		&MsgVoidBill{}, &MsgRecordMilestone{}, &MsgAnchorDocument{}, &MsgGrantConsent{},
 		&MsgRevokeConsent{}, &MsgRegisterParty{}, &MsgUpdateParty{}, &MsgUpdateParams{}, &MsgSendBill{},
-		&MsgSetCorridorLink{}, &MsgRemoveCorridorLink{},
+		&MsgSetCorridorLink{}, &MsgRemoveCorridorLink{}, &MsgSetRegistryChannel{}, &MsgRetryReservation{},
 	)
 	msgservice.RegisterMsgServiceDesc(registry, &_Msg_serviceDesc)
 }

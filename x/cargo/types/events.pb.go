@@ -1262,6 +1262,462 @@ func (m *EventCargoPacketRefused) GetReason() string {
 	return ""
 }
 
+// EventReservationSent: this zone asked the other zone to record a key as
+// held by this zone (IssueBill, RegisterInvoice, RetryReservation).
+type EventReservationSent struct {
+	Kind      KeyKind `protobuf:"varint,1,opt,name=kind,proto3,enum=tradechain.cargo.v1.KeyKind" json:"kind,omitempty"`
+	Key       string  `protobuf:"bytes,2,opt,name=key,proto3" json:"key,omitempty"`
+	Reference string  `protobuf:"bytes,3,opt,name=reference,proto3" json:"reference,omitempty"`
+	Channel   string  `protobuf:"bytes,4,opt,name=channel,proto3" json:"channel,omitempty"`
+	Sequence  uint64  `protobuf:"varint,5,opt,name=sequence,proto3" json:"sequence,omitempty"`
+}
+
+func (m *EventReservationSent) Reset()         { *m = EventReservationSent{} }
+func (m *EventReservationSent) String() string { return proto.CompactTextString(m) }
+func (*EventReservationSent) ProtoMessage()    {}
+func (*EventReservationSent) Descriptor() ([]byte, []int) {
+	return fileDescriptor_b85b18471e9829b9, []int{20}
+}
+func (m *EventReservationSent) XXX_Unmarshal(b []byte) error {
+	return m.Unmarshal(b)
+}
+func (m *EventReservationSent) XXX_Marshal(b []byte, deterministic bool) ([]byte, error) {
+	if deterministic {
+		return xxx_messageInfo_EventReservationSent.Marshal(b, m, deterministic)
+	} else {
+		b = b[:cap(b)]
+		n, err := m.MarshalToSizedBuffer(b)
+		if err != nil {
+			return nil, err
+		}
+		return b[:n], nil
+	}
+}
+func (m *EventReservationSent) XXX_Merge(src proto.Message) {
+	xxx_messageInfo_EventReservationSent.Merge(m, src)
+}
+func (m *EventReservationSent) XXX_Size() int {
+	return m.Size()
+}
+func (m *EventReservationSent) XXX_DiscardUnknown() {
+	xxx_messageInfo_EventReservationSent.DiscardUnknown(m)
+}
+
+var xxx_messageInfo_EventReservationSent proto.InternalMessageInfo
+
+func (m *EventReservationSent) GetKind() KeyKind {
+	if m != nil {
+		return m.Kind
+	}
+	return KEY_KIND_UNSPECIFIED
+}
+
+func (m *EventReservationSent) GetKey() string {
+	if m != nil {
+		return m.Key
+	}
+	return ""
+}
+
+func (m *EventReservationSent) GetReference() string {
+	if m != nil {
+		return m.Reference
+	}
+	return ""
+}
+
+func (m *EventReservationSent) GetChannel() string {
+	if m != nil {
+		return m.Channel
+	}
+	return ""
+}
+
+func (m *EventReservationSent) GetSequence() uint64 {
+	if m != nil {
+		return m.Sequence
+	}
+	return 0
+}
+
+// EventReservationConfirmed: the other zone recorded the key as held by this
+// zone; the bill or invoice is active.
+type EventReservationConfirmed struct {
+	Kind      KeyKind `protobuf:"varint,1,opt,name=kind,proto3,enum=tradechain.cargo.v1.KeyKind" json:"kind,omitempty"`
+	Key       string  `protobuf:"bytes,2,opt,name=key,proto3" json:"key,omitempty"`
+	Reference string  `protobuf:"bytes,3,opt,name=reference,proto3" json:"reference,omitempty"`
+}
+
+func (m *EventReservationConfirmed) Reset()         { *m = EventReservationConfirmed{} }
+func (m *EventReservationConfirmed) String() string { return proto.CompactTextString(m) }
+func (*EventReservationConfirmed) ProtoMessage()    {}
+func (*EventReservationConfirmed) Descriptor() ([]byte, []int) {
+	return fileDescriptor_b85b18471e9829b9, []int{21}
+}
+func (m *EventReservationConfirmed) XXX_Unmarshal(b []byte) error {
+	return m.Unmarshal(b)
+}
+func (m *EventReservationConfirmed) XXX_Marshal(b []byte, deterministic bool) ([]byte, error) {
+	if deterministic {
+		return xxx_messageInfo_EventReservationConfirmed.Marshal(b, m, deterministic)
+	} else {
+		b = b[:cap(b)]
+		n, err := m.MarshalToSizedBuffer(b)
+		if err != nil {
+			return nil, err
+		}
+		return b[:n], nil
+	}
+}
+func (m *EventReservationConfirmed) XXX_Merge(src proto.Message) {
+	xxx_messageInfo_EventReservationConfirmed.Merge(m, src)
+}
+func (m *EventReservationConfirmed) XXX_Size() int {
+	return m.Size()
+}
+func (m *EventReservationConfirmed) XXX_DiscardUnknown() {
+	xxx_messageInfo_EventReservationConfirmed.DiscardUnknown(m)
+}
+
+var xxx_messageInfo_EventReservationConfirmed proto.InternalMessageInfo
+
+func (m *EventReservationConfirmed) GetKind() KeyKind {
+	if m != nil {
+		return m.Kind
+	}
+	return KEY_KIND_UNSPECIFIED
+}
+
+func (m *EventReservationConfirmed) GetKey() string {
+	if m != nil {
+		return m.Key
+	}
+	return ""
+}
+
+func (m *EventReservationConfirmed) GetReference() string {
+	if m != nil {
+		return m.Reference
+	}
+	return ""
+}
+
+// EventReservationRejected: the key is held or reserved by the other zone;
+// the bill or invoice is REJECTED_DUPLICATE. reason says where.
+type EventReservationRejected struct {
+	Kind      KeyKind `protobuf:"varint,1,opt,name=kind,proto3,enum=tradechain.cargo.v1.KeyKind" json:"kind,omitempty"`
+	Key       string  `protobuf:"bytes,2,opt,name=key,proto3" json:"key,omitempty"`
+	Reference string  `protobuf:"bytes,3,opt,name=reference,proto3" json:"reference,omitempty"`
+	Reason    string  `protobuf:"bytes,4,opt,name=reason,proto3" json:"reason,omitempty"`
+}
+
+func (m *EventReservationRejected) Reset()         { *m = EventReservationRejected{} }
+func (m *EventReservationRejected) String() string { return proto.CompactTextString(m) }
+func (*EventReservationRejected) ProtoMessage()    {}
+func (*EventReservationRejected) Descriptor() ([]byte, []int) {
+	return fileDescriptor_b85b18471e9829b9, []int{22}
+}
+func (m *EventReservationRejected) XXX_Unmarshal(b []byte) error {
+	return m.Unmarshal(b)
+}
+func (m *EventReservationRejected) XXX_Marshal(b []byte, deterministic bool) ([]byte, error) {
+	if deterministic {
+		return xxx_messageInfo_EventReservationRejected.Marshal(b, m, deterministic)
+	} else {
+		b = b[:cap(b)]
+		n, err := m.MarshalToSizedBuffer(b)
+		if err != nil {
+			return nil, err
+		}
+		return b[:n], nil
+	}
+}
+func (m *EventReservationRejected) XXX_Merge(src proto.Message) {
+	xxx_messageInfo_EventReservationRejected.Merge(m, src)
+}
+func (m *EventReservationRejected) XXX_Size() int {
+	return m.Size()
+}
+func (m *EventReservationRejected) XXX_DiscardUnknown() {
+	xxx_messageInfo_EventReservationRejected.DiscardUnknown(m)
+}
+
+var xxx_messageInfo_EventReservationRejected proto.InternalMessageInfo
+
+func (m *EventReservationRejected) GetKind() KeyKind {
+	if m != nil {
+		return m.Kind
+	}
+	return KEY_KIND_UNSPECIFIED
+}
+
+func (m *EventReservationRejected) GetKey() string {
+	if m != nil {
+		return m.Key
+	}
+	return ""
+}
+
+func (m *EventReservationRejected) GetReference() string {
+	if m != nil {
+		return m.Reference
+	}
+	return ""
+}
+
+func (m *EventReservationRejected) GetReason() string {
+	if m != nil {
+		return m.Reason
+	}
+	return ""
+}
+
+// EventReservationTimedOut: the reservation was never received; it is
+// withdrawn and can be retried.
+type EventReservationTimedOut struct {
+	Kind      KeyKind `protobuf:"varint,1,opt,name=kind,proto3,enum=tradechain.cargo.v1.KeyKind" json:"kind,omitempty"`
+	Key       string  `protobuf:"bytes,2,opt,name=key,proto3" json:"key,omitempty"`
+	Reference string  `protobuf:"bytes,3,opt,name=reference,proto3" json:"reference,omitempty"`
+	Reason    string  `protobuf:"bytes,4,opt,name=reason,proto3" json:"reason,omitempty"`
+}
+
+func (m *EventReservationTimedOut) Reset()         { *m = EventReservationTimedOut{} }
+func (m *EventReservationTimedOut) String() string { return proto.CompactTextString(m) }
+func (*EventReservationTimedOut) ProtoMessage()    {}
+func (*EventReservationTimedOut) Descriptor() ([]byte, []int) {
+	return fileDescriptor_b85b18471e9829b9, []int{23}
+}
+func (m *EventReservationTimedOut) XXX_Unmarshal(b []byte) error {
+	return m.Unmarshal(b)
+}
+func (m *EventReservationTimedOut) XXX_Marshal(b []byte, deterministic bool) ([]byte, error) {
+	if deterministic {
+		return xxx_messageInfo_EventReservationTimedOut.Marshal(b, m, deterministic)
+	} else {
+		b = b[:cap(b)]
+		n, err := m.MarshalToSizedBuffer(b)
+		if err != nil {
+			return nil, err
+		}
+		return b[:n], nil
+	}
+}
+func (m *EventReservationTimedOut) XXX_Merge(src proto.Message) {
+	xxx_messageInfo_EventReservationTimedOut.Merge(m, src)
+}
+func (m *EventReservationTimedOut) XXX_Size() int {
+	return m.Size()
+}
+func (m *EventReservationTimedOut) XXX_DiscardUnknown() {
+	xxx_messageInfo_EventReservationTimedOut.DiscardUnknown(m)
+}
+
+var xxx_messageInfo_EventReservationTimedOut proto.InternalMessageInfo
+
+func (m *EventReservationTimedOut) GetKind() KeyKind {
+	if m != nil {
+		return m.Kind
+	}
+	return KEY_KIND_UNSPECIFIED
+}
+
+func (m *EventReservationTimedOut) GetKey() string {
+	if m != nil {
+		return m.Key
+	}
+	return ""
+}
+
+func (m *EventReservationTimedOut) GetReference() string {
+	if m != nil {
+		return m.Reference
+	}
+	return ""
+}
+
+func (m *EventReservationTimedOut) GetReason() string {
+	if m != nil {
+		return m.Reason
+	}
+	return ""
+}
+
+// EventKeyRecorded: this zone recorded a key as held by the other zone.
+type EventKeyRecorded struct {
+	Kind       KeyKind `protobuf:"varint,1,opt,name=kind,proto3,enum=tradechain.cargo.v1.KeyKind" json:"kind,omitempty"`
+	Key        string  `protobuf:"bytes,2,opt,name=key,proto3" json:"key,omitempty"`
+	HolderZone string  `protobuf:"bytes,3,opt,name=holder_zone,json=holderZone,proto3" json:"holder_zone,omitempty"`
+}
+
+func (m *EventKeyRecorded) Reset()         { *m = EventKeyRecorded{} }
+func (m *EventKeyRecorded) String() string { return proto.CompactTextString(m) }
+func (*EventKeyRecorded) ProtoMessage()    {}
+func (*EventKeyRecorded) Descriptor() ([]byte, []int) {
+	return fileDescriptor_b85b18471e9829b9, []int{24}
+}
+func (m *EventKeyRecorded) XXX_Unmarshal(b []byte) error {
+	return m.Unmarshal(b)
+}
+func (m *EventKeyRecorded) XXX_Marshal(b []byte, deterministic bool) ([]byte, error) {
+	if deterministic {
+		return xxx_messageInfo_EventKeyRecorded.Marshal(b, m, deterministic)
+	} else {
+		b = b[:cap(b)]
+		n, err := m.MarshalToSizedBuffer(b)
+		if err != nil {
+			return nil, err
+		}
+		return b[:n], nil
+	}
+}
+func (m *EventKeyRecorded) XXX_Merge(src proto.Message) {
+	xxx_messageInfo_EventKeyRecorded.Merge(m, src)
+}
+func (m *EventKeyRecorded) XXX_Size() int {
+	return m.Size()
+}
+func (m *EventKeyRecorded) XXX_DiscardUnknown() {
+	xxx_messageInfo_EventKeyRecorded.DiscardUnknown(m)
+}
+
+var xxx_messageInfo_EventKeyRecorded proto.InternalMessageInfo
+
+func (m *EventKeyRecorded) GetKind() KeyKind {
+	if m != nil {
+		return m.Kind
+	}
+	return KEY_KIND_UNSPECIFIED
+}
+
+func (m *EventKeyRecorded) GetKey() string {
+	if m != nil {
+		return m.Key
+	}
+	return ""
+}
+
+func (m *EventKeyRecorded) GetHolderZone() string {
+	if m != nil {
+		return m.HolderZone
+	}
+	return ""
+}
+
+// EventRegistryPacketRefused: this zone refused a reservation (error
+// acknowledgement; IBC core prefixes the type with "ibccallbackerror-").
+type EventRegistryPacketRefused struct {
+	SourceChannel      string `protobuf:"bytes,1,opt,name=source_channel,json=sourceChannel,proto3" json:"source_channel,omitempty"`
+	DestinationChannel string `protobuf:"bytes,2,opt,name=destination_channel,json=destinationChannel,proto3" json:"destination_channel,omitempty"`
+	Sequence           uint64 `protobuf:"varint,3,opt,name=sequence,proto3" json:"sequence,omitempty"`
+	Reason             string `protobuf:"bytes,4,opt,name=reason,proto3" json:"reason,omitempty"`
+}
+
+func (m *EventRegistryPacketRefused) Reset()         { *m = EventRegistryPacketRefused{} }
+func (m *EventRegistryPacketRefused) String() string { return proto.CompactTextString(m) }
+func (*EventRegistryPacketRefused) ProtoMessage()    {}
+func (*EventRegistryPacketRefused) Descriptor() ([]byte, []int) {
+	return fileDescriptor_b85b18471e9829b9, []int{25}
+}
+func (m *EventRegistryPacketRefused) XXX_Unmarshal(b []byte) error {
+	return m.Unmarshal(b)
+}
+func (m *EventRegistryPacketRefused) XXX_Marshal(b []byte, deterministic bool) ([]byte, error) {
+	if deterministic {
+		return xxx_messageInfo_EventRegistryPacketRefused.Marshal(b, m, deterministic)
+	} else {
+		b = b[:cap(b)]
+		n, err := m.MarshalToSizedBuffer(b)
+		if err != nil {
+			return nil, err
+		}
+		return b[:n], nil
+	}
+}
+func (m *EventRegistryPacketRefused) XXX_Merge(src proto.Message) {
+	xxx_messageInfo_EventRegistryPacketRefused.Merge(m, src)
+}
+func (m *EventRegistryPacketRefused) XXX_Size() int {
+	return m.Size()
+}
+func (m *EventRegistryPacketRefused) XXX_DiscardUnknown() {
+	xxx_messageInfo_EventRegistryPacketRefused.DiscardUnknown(m)
+}
+
+var xxx_messageInfo_EventRegistryPacketRefused proto.InternalMessageInfo
+
+func (m *EventRegistryPacketRefused) GetSourceChannel() string {
+	if m != nil {
+		return m.SourceChannel
+	}
+	return ""
+}
+
+func (m *EventRegistryPacketRefused) GetDestinationChannel() string {
+	if m != nil {
+		return m.DestinationChannel
+	}
+	return ""
+}
+
+func (m *EventRegistryPacketRefused) GetSequence() uint64 {
+	if m != nil {
+		return m.Sequence
+	}
+	return 0
+}
+
+func (m *EventRegistryPacketRefused) GetReason() string {
+	if m != nil {
+		return m.Reason
+	}
+	return ""
+}
+
+// EventRegistryChannelSet: the zone authority named the registry channel.
+type EventRegistryChannelSet struct {
+	Channel string `protobuf:"bytes,1,opt,name=channel,proto3" json:"channel,omitempty"`
+}
+
+func (m *EventRegistryChannelSet) Reset()         { *m = EventRegistryChannelSet{} }
+func (m *EventRegistryChannelSet) String() string { return proto.CompactTextString(m) }
+func (*EventRegistryChannelSet) ProtoMessage()    {}
+func (*EventRegistryChannelSet) Descriptor() ([]byte, []int) {
+	return fileDescriptor_b85b18471e9829b9, []int{26}
+}
+func (m *EventRegistryChannelSet) XXX_Unmarshal(b []byte) error {
+	return m.Unmarshal(b)
+}
+func (m *EventRegistryChannelSet) XXX_Marshal(b []byte, deterministic bool) ([]byte, error) {
+	if deterministic {
+		return xxx_messageInfo_EventRegistryChannelSet.Marshal(b, m, deterministic)
+	} else {
+		b = b[:cap(b)]
+		n, err := m.MarshalToSizedBuffer(b)
+		if err != nil {
+			return nil, err
+		}
+		return b[:n], nil
+	}
+}
+func (m *EventRegistryChannelSet) XXX_Merge(src proto.Message) {
+	xxx_messageInfo_EventRegistryChannelSet.Merge(m, src)
+}
+func (m *EventRegistryChannelSet) XXX_Size() int {
+	return m.Size()
+}
+func (m *EventRegistryChannelSet) XXX_DiscardUnknown() {
+	xxx_messageInfo_EventRegistryChannelSet.DiscardUnknown(m)
+}
+
+var xxx_messageInfo_EventRegistryChannelSet proto.InternalMessageInfo
+
+func (m *EventRegistryChannelSet) GetChannel() string {
+	if m != nil {
+		return m.Channel
+	}
+	return ""
+}
+
 func init() {
 	proto.RegisterType((*EventPartyRegistered)(nil), "tradechain.cargo.v1.EventPartyRegistered")
 	proto.RegisterType((*EventPartyUpdated)(nil), "tradechain.cargo.v1.EventPartyUpdated")
@@ -1283,77 +1739,94 @@ func init() {
 	proto.RegisterType((*EventCorridorLinkSet)(nil), "tradechain.cargo.v1.EventCorridorLinkSet")
 	proto.RegisterType((*EventCorridorLinkRemoved)(nil), "tradechain.cargo.v1.EventCorridorLinkRemoved")
 	proto.RegisterType((*EventCargoPacketRefused)(nil), "tradechain.cargo.v1.EventCargoPacketRefused")
+	proto.RegisterType((*EventReservationSent)(nil), "tradechain.cargo.v1.EventReservationSent")
+	proto.RegisterType((*EventReservationConfirmed)(nil), "tradechain.cargo.v1.EventReservationConfirmed")
+	proto.RegisterType((*EventReservationRejected)(nil), "tradechain.cargo.v1.EventReservationRejected")
+	proto.RegisterType((*EventReservationTimedOut)(nil), "tradechain.cargo.v1.EventReservationTimedOut")
+	proto.RegisterType((*EventKeyRecorded)(nil), "tradechain.cargo.v1.EventKeyRecorded")
+	proto.RegisterType((*EventRegistryPacketRefused)(nil), "tradechain.cargo.v1.EventRegistryPacketRefused")
+	proto.RegisterType((*EventRegistryChannelSet)(nil), "tradechain.cargo.v1.EventRegistryChannelSet")
 }
 
 func init() { proto.RegisterFile("tradechain/cargo/v1/events.proto", fileDescriptor_b85b18471e9829b9) }
 
 var fileDescriptor_b85b18471e9829b9 = []byte{
-	// 1025 bytes of a gzipped FileDescriptorProto
-	0x1f, 0x8b, 0x08, 0x00, 0x00, 0x00, 0x00, 0x00, 0x02, 0xff, 0xb4, 0x56, 0xcd, 0x6e, 0x23, 0xc5,
-	0x13, 0xcf, 0xd8, 0x13, 0x27, 0xee, 0xff, 0x7f, 0x13, 0xb6, 0x13, 0x76, 0xbd, 0x59, 0xe2, 0x84,
-	0x41, 0x2b, 0x45, 0x1c, 0x6c, 0x25, 0x2b, 0xc4, 0x81, 0x03, 0x4a, 0x42, 0xc4, 0x5a, 0xda, 0x45,
-	0x51, 0x07, 0x38, 0x70, 0xb1, 0x3a, 0xdd, 0x15, 0x7b, 0xf0, 0xb8, 0xdb, 0x74, 0xf7, 0x38, 0x44,
-	0x42, 0x3c, 0x00, 0x27, 0x5e, 0x80, 0x13, 0x17, 0x24, 0xde, 0x82, 0xd3, 0x1e, 0xf7, 0xc8, 0x09,
-	0xa1, 0xe4, 0xc0, 0x6b, 0xa0, 0xfe, 0x98, 0xf1, 0x64, 0x31, 0x89, 0x14, 0xe0, 0xd6, 0xbf, 0x9a,
-	0xfa, 0xfc, 0x75, 0x55, 0xf5, 0xa0, 0x6d, 0xa3, 0x28, 0x07, 0x36, 0xa4, 0xa9, 0xe8, 0x32, 0xaa,
-	0x06, 0xb2, 0x3b, 0xdd, 0xed, 0xc2, 0x14, 0x84, 0xd1, 0x9d, 0x89, 0x92, 0x46, 0xe2, 0xb5, 0x99,
-	0x46, 0xc7, 0x69, 0x74, 0xa6, 0xbb, 0x1b, 0xeb, 0x03, 0x39, 0x90, 0xee, 0x7b, 0xd7, 0x9e, 0xbc,
-	0xea, 0xc6, 0xd6, 0x3c, 0x67, 0xe6, 0x62, 0x02, 0xc1, 0x57, 0x92, 0xa3, 0xf5, 0x23, 0xeb, 0xfb,
-	0x98, 0x2a, 0x73, 0x41, 0x60, 0x90, 0x6a, 0x03, 0x0a, 0x38, 0x6e, 0xa1, 0x25, 0xca, 0xb9, 0x02,
-	0xad, 0x5b, 0xd1, 0x76, 0xb4, 0xd3, 0x24, 0x05, 0xc4, 0x18, 0xc5, 0x4c, 0x72, 0x68, 0xd5, 0x9c,
-	0xd8, 0x9d, 0x71, 0x17, 0x2d, 0x2a, 0x99, 0x81, 0x6e, 0xd5, 0xb7, 0xeb, 0x3b, 0x2b, 0x7b, 0x8f,
-	0x3a, 0x73, 0x32, 0xec, 0x10, 0x99, 0x01, 0xf1, 0x7a, 0xc9, 0x77, 0x11, 0xba, 0x3f, 0x8b, 0xfb,
-	0xd9, 0x84, 0x53, 0xf3, 0x9f, 0x07, 0xc5, 0x0f, 0x50, 0x83, 0x32, 0x93, 0x4e, 0xa1, 0x15, 0x6f,
-	0x47, 0x3b, 0xcb, 0x24, 0xa0, 0xe4, 0x8f, 0x08, 0xad, 0xba, 0x64, 0x0e, 0xd2, 0x2c, 0xeb, 0x69,
-	0x9d, 0x03, 0xc7, 0x0f, 0xd1, 0xd2, 0x69, 0x9a, 0x65, 0xfd, 0x94, 0x87, 0x54, 0x1a, 0x16, 0xf6,
-	0x5c, 0x8e, 0x8c, 0x2a, 0x95, 0x82, 0x0a, 0xc9, 0x14, 0xd0, 0xba, 0x1f, 0xca, 0x8c, 0x83, 0x6a,
-	0xd5, 0xbd, 0x85, 0x47, 0x78, 0x17, 0xc5, 0x96, 0x71, 0x17, 0x74, 0x65, 0x6f, 0x73, 0x6e, 0x9a,
-	0x36, 0xf2, 0xa7, 0x17, 0x13, 0x20, 0x4e, 0xd5, 0x9a, 0x8c, 0x6d, 0xb9, 0x8b, 0xb7, 0x98, 0xbc,
-	0x90, 0x1c, 0x88, 0x53, 0xc5, 0xef, 0xa0, 0x7b, 0x5c, 0xb2, 0x7c, 0x0c, 0xc2, 0xf4, 0x87, 0x54,
-	0x0f, 0x5b, 0x0d, 0x97, 0xc4, 0xff, 0x0b, 0xe1, 0x33, 0xaa, 0x87, 0xc9, 0x28, 0xdc, 0xb6, 0x0b,
-	0xa7, 0xa8, 0xd0, 0x67, 0xa0, 0xd4, 0x4d, 0xd5, 0x62, 0x14, 0x9f, 0x29, 0x39, 0x2e, 0x78, 0xb7,
-	0x67, 0xbc, 0x82, 0x6a, 0x46, 0x86, 0x1a, 0x6b, 0x46, 0x16, 0xb4, 0x4a, 0xe1, 0x2a, 0x6c, 0x92,
-	0x80, 0x92, 0x1e, 0x7a, 0x50, 0x06, 0x3b, 0xc8, 0xa8, 0x18, 0x1d, 0x09, 0x2e, 0x95, 0xbe, 0x29,
-	0xdc, 0x8c, 0xc2, 0x5a, 0x95, 0xc2, 0xe4, 0xc7, 0x08, 0x3d, 0x74, 0xbe, 0x4e, 0x72, 0xa5, 0x40,
-	0x70, 0x50, 0x04, 0xbe, 0xca, 0x41, 0x9b, 0x3b, 0x38, 0xc3, 0x1f, 0xa2, 0xa5, 0x49, 0xae, 0x26,
-	0x52, 0x83, 0x2b, 0x62, 0x65, 0xef, 0xc9, 0x5c, 0x7e, 0xcb, 0x50, 0xc7, 0x5e, 0x99, 0x14, 0x56,
-	0xd6, 0xb1, 0x02, 0xaa, 0x67, 0x05, 0x7b, 0x94, 0xfc, 0x1c, 0x85, 0x8a, 0x4b, 0xd3, 0x7d, 0xc6,
-	0x60, 0x72, 0x63, 0x92, 0x95, 0x64, 0x6a, 0x77, 0x4a, 0xe6, 0x7d, 0xd4, 0xd0, 0x86, 0x9a, 0x5c,
-	0x87, 0x62, 0xb6, 0xfe, 0xb6, 0x59, 0x4e, 0x9c, 0x1a, 0x09, 0xea, 0xe5, 0xf5, 0x54, 0x28, 0xfd,
-	0x12, 0xd8, 0x6d, 0x8c, 0x86, 0xc2, 0x6b, 0xd7, 0x0a, 0xff, 0x21, 0x42, 0x6f, 0x94, 0x57, 0xbd,
-	0x3f, 0xb6, 0xde, 0x6e, 0x9e, 0xa0, 0x29, 0x28, 0x9d, 0x06, 0x37, 0x31, 0x29, 0x20, 0x7e, 0x17,
-	0xdd, 0x97, 0x19, 0xef, 0x5f, 0xef, 0x63, 0xdf, 0x68, 0xab, 0x32, 0xe3, 0x1f, 0x55, 0x5a, 0xd9,
-	0xea, 0x0a, 0x38, 0x7f, 0x4d, 0xd7, 0xdf, 0xc7, 0xaa, 0x80, 0xf3, 0xaa, 0x6e, 0x72, 0x50, 0x99,
-	0xef, 0xcf, 0x65, 0xca, 0xef, 0x52, 0xe3, 0x4f, 0xc5, 0xe5, 0xbe, 0x48, 0x33, 0xd0, 0x46, 0x0a,
-	0x20, 0xc0, 0xa4, 0xba, 0xd1, 0xd7, 0x06, 0x5a, 0xd6, 0xb6, 0x4f, 0x05, 0x83, 0x50, 0x6a, 0x89,
-	0xf1, 0x26, 0x42, 0x6e, 0xa9, 0xf7, 0xdd, 0x5e, 0xf3, 0x45, 0x36, 0x9d, 0xe4, 0xd0, 0x8e, 0x73,
-	0x1b, 0x21, 0x96, 0x51, 0xad, 0xd3, 0x33, 0xbb, 0x69, 0x7c, 0x5d, 0x15, 0x89, 0x75, 0x9d, 0x49,
-	0x46, 0xdd, 0xd8, 0x2d, 0xba, 0xaf, 0x25, 0x4e, 0x72, 0xf4, 0xa6, 0xcb, 0xb4, 0xe0, 0x60, 0x5f,
-	0xb0, 0xa1, 0xb4, 0x63, 0x8e, 0x51, 0xec, 0x68, 0xf2, 0x59, 0xba, 0x33, 0x7e, 0x84, 0x96, 0xb9,
-	0x64, 0x7d, 0xb7, 0xa1, 0xc2, 0x42, 0xe3, 0x92, 0xd9, 0x5d, 0x54, 0xad, 0xab, 0x7e, 0xad, 0xae,
-	0x75, 0xb4, 0x28, 0xcf, 0x45, 0x99, 0x97, 0x07, 0xc9, 0xb7, 0x68, 0xed, 0xc8, 0xe7, 0x2f, 0x34,
-	0x08, 0xf3, 0xb1, 0xa2, 0xc2, 0x76, 0xd3, 0x26, 0x42, 0xcc, 0x4b, 0x0a, 0x82, 0x62, 0xd2, 0x0c,
-	0x12, 0xdf, 0x0d, 0x03, 0xa7, 0x59, 0xee, 0xd3, 0x00, 0x67, 0x5f, 0x0a, 0x7a, 0x0a, 0x68, 0xe3,
-	0x6b, 0x26, 0xc3, 0x4a, 0x6d, 0x12, 0x0f, 0x92, 0x4f, 0xae, 0xc7, 0x27, 0x30, 0x95, 0xa3, 0x7f,
-	0x10, 0x3f, 0xf9, 0x26, 0x74, 0xcd, 0xf3, 0x14, 0xc4, 0x71, 0x46, 0xd9, 0x2d, 0x5d, 0x33, 0x96,
-	0x3c, 0xcf, 0x0a, 0x0e, 0x03, 0xc2, 0x6f, 0xa1, 0xa6, 0x82, 0x33, 0x50, 0xae, 0x05, 0xc2, 0x25,
-	0x97, 0x02, 0x7b, 0x89, 0x4c, 0x01, 0x4f, 0x8d, 0x2c, 0xa8, 0x2c, 0x71, 0x72, 0x1a, 0x1e, 0x48,
-	0x1b, 0x9d, 0x40, 0x06, 0x54, 0xff, 0xeb, 0xf1, 0x93, 0x1e, 0xc2, 0xc5, 0x23, 0x4c, 0xc7, 0xba,
-	0x78, 0x85, 0x9f, 0xa2, 0xc6, 0xc4, 0x09, 0x5c, 0x8c, 0xff, 0xed, 0x3d, 0x9e, 0xbb, 0x51, 0xbc,
-	0x0d, 0x09, 0xaa, 0xc9, 0x49, 0x78, 0x59, 0x0e, 0xa5, 0x52, 0x29, 0x97, 0xea, 0x79, 0x2a, 0x46,
-	0x27, 0x60, 0xf0, 0x07, 0x28, 0xce, 0x52, 0x31, 0x0a, 0xae, 0xde, 0x9e, 0xeb, 0xaa, 0x6a, 0x73,
-	0x10, 0xbf, 0xfc, 0x6d, 0x6b, 0x81, 0x38, 0xa3, 0xe4, 0x3d, 0xd4, 0xfa, 0x8b, 0x53, 0x02, 0x63,
-	0x39, 0x05, 0x6e, 0xfb, 0xd6, 0xb9, 0x99, 0x71, 0xb1, 0xe4, 0x70, 0x8f, 0x27, 0xbf, 0x14, 0xaf,
-	0xc5, 0xa1, 0x8d, 0x70, 0x4c, 0xd9, 0x08, 0x0c, 0x81, 0xb3, 0xdc, 0x32, 0xf8, 0x04, 0xad, 0x68,
-	0x99, 0x2b, 0x06, 0x7d, 0x36, 0xa4, 0x42, 0x40, 0x16, 0x8c, 0xef, 0x79, 0xe9, 0xa1, 0x17, 0xe2,
-	0x2e, 0x5a, 0xe3, 0xa0, 0x4d, 0x2a, 0xdc, 0x44, 0x95, 0xba, 0x9e, 0x5c, 0x5c, 0xf9, 0x54, 0x18,
-	0x54, 0x47, 0xbd, 0xfe, 0xda, 0xa8, 0x3f, 0x46, 0x4d, 0x23, 0x47, 0x60, 0x53, 0xd5, 0xad, 0x78,
-	0xbb, 0x6e, 0xef, 0xd9, 0x09, 0x7a, 0x5c, 0x57, 0xf6, 0xcd, 0x62, 0x75, 0xdf, 0x1c, 0x3c, 0x7b,
-	0x79, 0xd9, 0x8e, 0x5e, 0x5d, 0xb6, 0xa3, 0xdf, 0x2f, 0xdb, 0xd1, 0xf7, 0x57, 0xed, 0x85, 0x57,
-	0x57, 0xed, 0x85, 0x5f, 0xaf, 0xda, 0x0b, 0x5f, 0x74, 0x06, 0xa9, 0x19, 0xe6, 0xa7, 0x1d, 0x26,
-	0xc7, 0xdd, 0xca, 0xef, 0x5d, 0xe5, 0xf8, 0x75, 0xf8, 0xd7, 0x73, 0x3f, 0x7a, 0xa7, 0x0d, 0xf7,
-	0xa7, 0xf7, 0xf4, 0xcf, 0x00, 0x00, 0x00, 0xff, 0xff, 0xd9, 0x7c, 0x82, 0x43, 0x59, 0x0a, 0x00,
-	0x00,
+	// 1189 bytes of a gzipped FileDescriptorProto
+	0x1f, 0x8b, 0x08, 0x00, 0x00, 0x00, 0x00, 0x00, 0x02, 0xff, 0xc4, 0x57, 0x4f, 0x6f, 0x1b, 0x45,
+	0x14, 0xcf, 0xda, 0x6b, 0xa7, 0x9e, 0x52, 0xb7, 0xdd, 0x84, 0xd6, 0x49, 0x1b, 0x27, 0x2c, 0xaa,
+	0x14, 0x71, 0xb0, 0x49, 0x22, 0xc4, 0x81, 0x03, 0x4a, 0x42, 0x44, 0xad, 0xb4, 0x10, 0x6d, 0x0a,
+	0x87, 0x5e, 0xac, 0xcd, 0xcc, 0xb3, 0xbd, 0x78, 0x3d, 0x63, 0x66, 0x66, 0x1d, 0x8c, 0x80, 0x0f,
+	0xc0, 0x89, 0x03, 0x57, 0x4e, 0x5c, 0x90, 0x90, 0xf8, 0x10, 0x9c, 0x7a, 0xec, 0x91, 0x13, 0x42,
+	0xc9, 0x81, 0xaf, 0x81, 0xe6, 0xcf, 0xae, 0xd7, 0xa9, 0x93, 0x48, 0xa1, 0x51, 0x6f, 0xf3, 0xde,
+	0xbe, 0x79, 0xef, 0xf7, 0x7e, 0xf3, 0xde, 0x9b, 0x1d, 0xb4, 0x26, 0x79, 0x48, 0x00, 0xf7, 0xc2,
+	0x88, 0x36, 0x71, 0xc8, 0xbb, 0xac, 0x39, 0xda, 0x68, 0xc2, 0x08, 0xa8, 0x14, 0x8d, 0x21, 0x67,
+	0x92, 0x79, 0x0b, 0x13, 0x8b, 0x86, 0xb6, 0x68, 0x8c, 0x36, 0x96, 0x17, 0xbb, 0xac, 0xcb, 0xf4,
+	0xf7, 0xa6, 0x5a, 0x19, 0xd3, 0xe5, 0xd5, 0x59, 0xce, 0xe4, 0x78, 0x08, 0xd6, 0x97, 0x9f, 0xa0,
+	0xc5, 0x3d, 0xe5, 0xfb, 0x20, 0xe4, 0x72, 0x1c, 0x40, 0x37, 0x12, 0x12, 0x38, 0x10, 0xaf, 0x86,
+	0xe6, 0x43, 0x42, 0x38, 0x08, 0x51, 0x73, 0xd6, 0x9c, 0xf5, 0x4a, 0x90, 0x8a, 0x9e, 0x87, 0x5c,
+	0xcc, 0x08, 0xd4, 0x0a, 0x5a, 0xad, 0xd7, 0x5e, 0x13, 0x95, 0x38, 0x8b, 0x41, 0xd4, 0x8a, 0x6b,
+	0xc5, 0xf5, 0xea, 0xe6, 0x52, 0x63, 0x06, 0xc2, 0x46, 0xc0, 0x62, 0x08, 0x8c, 0x9d, 0xff, 0xa3,
+	0x83, 0xee, 0x4e, 0xe2, 0x7e, 0x31, 0x24, 0xa1, 0xbc, 0xf6, 0xa0, 0xde, 0x3d, 0x54, 0x0e, 0xb1,
+	0x8c, 0x46, 0x50, 0x73, 0xd7, 0x9c, 0xf5, 0x1b, 0x81, 0x95, 0xfc, 0x7f, 0x1d, 0x74, 0x5b, 0x83,
+	0xd9, 0x89, 0xe2, 0xb8, 0x25, 0x44, 0x02, 0xc4, 0xbb, 0x8f, 0xe6, 0x8f, 0xa2, 0x38, 0x6e, 0x47,
+	0xc4, 0x42, 0x29, 0x2b, 0xb1, 0xa5, 0x31, 0xe2, 0x90, 0xf3, 0x08, 0xb8, 0x05, 0x93, 0x8a, 0xca,
+	0x7d, 0x8f, 0xc5, 0x04, 0x78, 0xad, 0x68, 0x76, 0x18, 0xc9, 0xdb, 0x40, 0xae, 0x62, 0x5c, 0x07,
+	0xad, 0x6e, 0xae, 0xcc, 0x84, 0xa9, 0x22, 0x3f, 0x1b, 0x0f, 0x21, 0xd0, 0xa6, 0x6a, 0xcb, 0x40,
+	0xa5, 0x5b, 0xba, 0x64, 0xcb, 0x53, 0x46, 0x20, 0xd0, 0xa6, 0xde, 0xbb, 0xe8, 0x16, 0x61, 0x38,
+	0x19, 0x00, 0x95, 0xed, 0x5e, 0x28, 0x7a, 0xb5, 0xb2, 0x06, 0xf1, 0x56, 0xaa, 0x7c, 0x1c, 0x8a,
+	0x9e, 0xdf, 0xb7, 0xa7, 0xad, 0xc3, 0xf1, 0x90, 0x8a, 0x0e, 0x70, 0x7e, 0x51, 0xb6, 0x1e, 0x72,
+	0x3b, 0x9c, 0x0d, 0x52, 0xde, 0xd5, 0xda, 0xab, 0xa2, 0x82, 0x64, 0x36, 0xc7, 0x82, 0x64, 0x29,
+	0xad, 0x8c, 0xea, 0x0c, 0x2b, 0x81, 0x95, 0xfc, 0x16, 0xba, 0x97, 0x05, 0xdb, 0x89, 0x43, 0xda,
+	0xdf, 0xa3, 0x84, 0x71, 0x71, 0x51, 0xb8, 0x09, 0x85, 0x85, 0x3c, 0x85, 0xfe, 0xaf, 0x0e, 0xba,
+	0xaf, 0x7d, 0x1d, 0x26, 0x9c, 0x03, 0x25, 0xc0, 0x03, 0xf8, 0x3a, 0x01, 0x21, 0xaf, 0xe0, 0xcc,
+	0xfb, 0x18, 0xcd, 0x0f, 0x13, 0x3e, 0x64, 0x02, 0x74, 0x12, 0xd5, 0xcd, 0x47, 0x33, 0xf9, 0xcd,
+	0x42, 0x1d, 0x18, 0xe3, 0x20, 0xdd, 0xa5, 0x1c, 0x73, 0x08, 0xc5, 0x24, 0x61, 0x23, 0xf9, 0xbf,
+	0x3b, 0x36, 0xe3, 0x6c, 0xeb, 0x36, 0xc6, 0x30, 0xbc, 0x10, 0x64, 0x0e, 0x4c, 0xe1, 0x4a, 0x60,
+	0x3e, 0x44, 0x65, 0x21, 0x43, 0x99, 0x08, 0x9b, 0xcc, 0xea, 0xb9, 0xc5, 0x72, 0xa8, 0xcd, 0x02,
+	0x6b, 0x9e, 0x1d, 0x4f, 0x8e, 0xd2, 0xaf, 0x00, 0x5f, 0xc6, 0xa8, 0x4d, 0xbc, 0x30, 0x95, 0xf8,
+	0x2f, 0x0e, 0xba, 0x93, 0x1d, 0xf5, 0xf6, 0x40, 0x79, 0xbb, 0xb8, 0x83, 0x46, 0xc0, 0x45, 0x64,
+	0xdd, 0xb8, 0x41, 0x2a, 0x7a, 0xef, 0xa1, 0xbb, 0x2c, 0x26, 0xed, 0xe9, 0x3a, 0x36, 0x85, 0x76,
+	0x9b, 0xc5, 0xe4, 0x93, 0x5c, 0x29, 0x2b, 0x5b, 0x0a, 0xc7, 0x67, 0x6c, 0xcd, 0x79, 0xdc, 0xa6,
+	0x70, 0x9c, 0xb7, 0xf5, 0x77, 0x72, 0xfd, 0xfd, 0x25, 0x8b, 0xc8, 0x55, 0x72, 0xfc, 0x2d, 0x3d,
+	0xdc, 0xa7, 0x51, 0x0c, 0x42, 0x32, 0x0a, 0x01, 0x60, 0xc6, 0x2f, 0xf4, 0xb5, 0x8c, 0x6e, 0x08,
+	0x55, 0xa7, 0x14, 0x83, 0x4d, 0x35, 0x93, 0xbd, 0x15, 0x84, 0xf4, 0x50, 0x6f, 0xeb, 0xb9, 0x66,
+	0x92, 0xac, 0x68, 0xcd, 0xae, 0x6a, 0xe7, 0x3a, 0x42, 0x38, 0x0e, 0x85, 0x88, 0x3a, 0x6a, 0xd2,
+	0x98, 0xbc, 0x72, 0x1a, 0xe5, 0x3a, 0x66, 0x38, 0xd4, 0x6d, 0x57, 0xd2, 0x5f, 0x33, 0xd9, 0x4f,
+	0xd0, 0xdb, 0x1a, 0x69, 0xca, 0xc1, 0x36, 0xc5, 0x3d, 0xa6, 0xda, 0xdc, 0x43, 0xae, 0xa6, 0xc9,
+	0xa0, 0xd4, 0x6b, 0x6f, 0x09, 0xdd, 0x20, 0x0c, 0xb7, 0xf5, 0x84, 0xb2, 0x03, 0x8d, 0x30, 0xac,
+	0x66, 0x51, 0x3e, 0xaf, 0xe2, 0x54, 0x5e, 0x8b, 0xa8, 0xc4, 0x8e, 0x69, 0x86, 0xcb, 0x08, 0xfe,
+	0x0f, 0x68, 0x61, 0xcf, 0xe0, 0xa7, 0x02, 0xa8, 0xfc, 0x94, 0x87, 0x54, 0x55, 0xd3, 0x0a, 0x42,
+	0xd8, 0x68, 0x52, 0x82, 0xdc, 0xa0, 0x62, 0x35, 0xa6, 0x1a, 0xba, 0xda, 0x32, 0x9b, 0xa7, 0x56,
+	0x9c, 0x7c, 0x49, 0xe9, 0x49, 0x45, 0x15, 0x5f, 0x60, 0x66, 0x47, 0x6a, 0x25, 0x30, 0x82, 0xff,
+	0xd9, 0x74, 0xfc, 0x00, 0x46, 0xac, 0xff, 0x3f, 0xe2, 0xfb, 0xdf, 0xd9, 0xaa, 0x79, 0x12, 0x01,
+	0x3d, 0x88, 0x43, 0x7c, 0x49, 0xd5, 0x0c, 0x18, 0x49, 0xe2, 0x94, 0x43, 0x2b, 0x79, 0x0f, 0x51,
+	0x85, 0x43, 0x07, 0xb8, 0x2e, 0x01, 0x7b, 0xc8, 0x99, 0x42, 0x1d, 0x22, 0xe6, 0x40, 0x22, 0xc9,
+	0x52, 0x2a, 0x33, 0xd9, 0x3f, 0xb2, 0x17, 0xa4, 0x8a, 0x1e, 0x40, 0x0c, 0xa1, 0x78, 0xed, 0xf1,
+	0xfd, 0x16, 0xf2, 0xd2, 0x4b, 0x38, 0x1c, 0x88, 0xf4, 0x16, 0xde, 0x42, 0xe5, 0xa1, 0x56, 0xe8,
+	0x18, 0x37, 0x37, 0x1f, 0xcc, 0x9c, 0x28, 0x66, 0x4f, 0x60, 0x4d, 0xfd, 0x43, 0x7b, 0xb3, 0xec,
+	0x32, 0xce, 0x23, 0xc2, 0xf8, 0x93, 0x88, 0xf6, 0x0f, 0x41, 0x7a, 0x1f, 0x21, 0x37, 0x8e, 0x68,
+	0xdf, 0xba, 0x7a, 0x67, 0xa6, 0xab, 0xfc, 0x9e, 0x1d, 0xf7, 0xc5, 0xdf, 0xab, 0x73, 0x81, 0xde,
+	0xe4, 0x7f, 0x80, 0x6a, 0xaf, 0x38, 0x0d, 0x60, 0xc0, 0x46, 0x40, 0x54, 0xdd, 0x6a, 0x37, 0x13,
+	0x2e, 0xe6, 0xb5, 0xdc, 0x22, 0xfe, 0x9f, 0xe9, 0x6d, 0xb1, 0xab, 0x22, 0x1c, 0x84, 0xb8, 0x0f,
+	0x32, 0x80, 0x4e, 0xa2, 0x18, 0x7c, 0x84, 0xaa, 0x82, 0x25, 0x1c, 0x43, 0x1b, 0xf7, 0x42, 0x4a,
+	0x21, 0xb6, 0x9b, 0x6f, 0x19, 0xed, 0xae, 0x51, 0x7a, 0x4d, 0xb4, 0x40, 0x40, 0xc8, 0x88, 0xea,
+	0x8e, 0xca, 0x6c, 0x0d, 0xb9, 0x5e, 0xee, 0x53, 0xba, 0x21, 0xdf, 0xea, 0xc5, 0x33, 0xad, 0xfe,
+	0x00, 0x55, 0x24, 0xeb, 0x83, 0x82, 0x2a, 0x6a, 0xee, 0x5a, 0x51, 0x9d, 0xb3, 0x56, 0xb4, 0x88,
+	0xc8, 0xcd, 0x9b, 0xd2, 0xd4, 0xbc, 0xf9, 0xc3, 0xb1, 0x8c, 0x06, 0x20, 0x80, 0x8f, 0x74, 0xb0,
+	0x43, 0xa0, 0xd2, 0x7b, 0x1f, 0xb9, 0xfd, 0x88, 0x9a, 0xa4, 0xab, 0x9b, 0x0f, 0x67, 0x32, 0xba,
+	0x0f, 0xe3, 0xfd, 0x88, 0x92, 0x40, 0x5b, 0x7a, 0x77, 0x50, 0xb1, 0x0f, 0x63, 0x0b, 0x5e, 0x2d,
+	0x2f, 0x29, 0x4b, 0xf5, 0x8b, 0x63, 0x13, 0x76, 0x33, 0x66, 0x5f, 0xc9, 0xb2, 0x34, 0x9d, 0xa5,
+	0xff, 0x3d, 0x5a, 0x3a, 0x8b, 0x77, 0x97, 0xd1, 0x4e, 0xc4, 0x07, 0x40, 0xae, 0x1f, 0xb4, 0xff,
+	0xb3, 0x63, 0x8b, 0x25, 0x17, 0x3f, 0xbb, 0xd1, 0xae, 0x9f, 0xb3, 0xf3, 0xfe, 0x09, 0x66, 0xc1,
+	0x7a, 0x16, 0x0d, 0x80, 0x7c, 0x9e, 0xc8, 0x37, 0x08, 0xeb, 0xd8, 0x5e, 0xd8, 0xfb, 0x30, 0xce,
+	0xae, 0xb1, 0xd7, 0x81, 0x66, 0x15, 0xdd, 0x34, 0x7f, 0x59, 0xed, 0x6f, 0x19, 0x4d, 0xf1, 0x20,
+	0xa3, 0x7a, 0xce, 0x28, 0xa8, 0x6b, 0x74, 0xd9, 0xf2, 0xa1, 0xde, 0x1a, 0x7c, 0xfc, 0xe6, 0xdb,
+	0xf3, 0x3c, 0x8e, 0xb6, 0xec, 0x14, 0x49, 0x91, 0x5a, 0x5f, 0x6a, 0xaa, 0xe5, 0x3a, 0xc4, 0x99,
+	0xea, 0x90, 0x9d, 0xc7, 0x2f, 0x4e, 0xea, 0xce, 0xcb, 0x93, 0xba, 0xf3, 0xcf, 0x49, 0xdd, 0xf9,
+	0xe9, 0xb4, 0x3e, 0xf7, 0xf2, 0xb4, 0x3e, 0xf7, 0xd7, 0x69, 0x7d, 0xee, 0x79, 0xa3, 0x1b, 0xc9,
+	0x5e, 0x72, 0xd4, 0xc0, 0x6c, 0xd0, 0xcc, 0xbd, 0xca, 0x72, 0xcb, 0x6f, 0xec, 0x13, 0x4d, 0xbf,
+	0xcf, 0x8e, 0xca, 0xfa, 0x81, 0xb6, 0xf5, 0x5f, 0x00, 0x00, 0x00, 0xff, 0xff, 0x69, 0x72, 0xc1,
+	0x82, 0x10, 0x0e, 0x00, 0x00,
 }
 
 func (m *EventPartyRegistered) Marshal() (dAtA []byte, err error) {
@@ -2279,6 +2752,321 @@ func (m *EventCargoPacketRefused) MarshalToSizedBuffer(dAtA []byte) (int, error)
 	return len(dAtA) - i, nil
 }
 
+func (m *EventReservationSent) Marshal() (dAtA []byte, err error) {
+	size := m.Size()
+	dAtA = make([]byte, size)
+	n, err := m.MarshalToSizedBuffer(dAtA[:size])
+	if err != nil {
+		return nil, err
+	}
+	return dAtA[:n], nil
+}
+
+func (m *EventReservationSent) MarshalTo(dAtA []byte) (int, error) {
+	size := m.Size()
+	return m.MarshalToSizedBuffer(dAtA[:size])
+}
+
+func (m *EventReservationSent) MarshalToSizedBuffer(dAtA []byte) (int, error) {
+	i := len(dAtA)
+	_ = i
+	var l int
+	_ = l
+	if m.Sequence != 0 {
+		i = encodeVarintEvents(dAtA, i, uint64(m.Sequence))
+		i--
+		dAtA[i] = 0x28
+	}
+	if len(m.Channel) > 0 {
+		i -= len(m.Channel)
+		copy(dAtA[i:], m.Channel)
+		i = encodeVarintEvents(dAtA, i, uint64(len(m.Channel)))
+		i--
+		dAtA[i] = 0x22
+	}
+	if len(m.Reference) > 0 {
+		i -= len(m.Reference)
+		copy(dAtA[i:], m.Reference)
+		i = encodeVarintEvents(dAtA, i, uint64(len(m.Reference)))
+		i--
+		dAtA[i] = 0x1a
+	}
+	if len(m.Key) > 0 {
+		i -= len(m.Key)
+		copy(dAtA[i:], m.Key)
+		i = encodeVarintEvents(dAtA, i, uint64(len(m.Key)))
+		i--
+		dAtA[i] = 0x12
+	}
+	if m.Kind != 0 {
+		i = encodeVarintEvents(dAtA, i, uint64(m.Kind))
+		i--
+		dAtA[i] = 0x8
+	}
+	return len(dAtA) - i, nil
+}
+
+func (m *EventReservationConfirmed) Marshal() (dAtA []byte, err error) {
+	size := m.Size()
+	dAtA = make([]byte, size)
+	n, err := m.MarshalToSizedBuffer(dAtA[:size])
+	if err != nil {
+		return nil, err
+	}
+	return dAtA[:n], nil
+}
+
+func (m *EventReservationConfirmed) MarshalTo(dAtA []byte) (int, error) {
+	size := m.Size()
+	return m.MarshalToSizedBuffer(dAtA[:size])
+}
+
+func (m *EventReservationConfirmed) MarshalToSizedBuffer(dAtA []byte) (int, error) {
+	i := len(dAtA)
+	_ = i
+	var l int
+	_ = l
+	if len(m.Reference) > 0 {
+		i -= len(m.Reference)
+		copy(dAtA[i:], m.Reference)
+		i = encodeVarintEvents(dAtA, i, uint64(len(m.Reference)))
+		i--
+		dAtA[i] = 0x1a
+	}
+	if len(m.Key) > 0 {
+		i -= len(m.Key)
+		copy(dAtA[i:], m.Key)
+		i = encodeVarintEvents(dAtA, i, uint64(len(m.Key)))
+		i--
+		dAtA[i] = 0x12
+	}
+	if m.Kind != 0 {
+		i = encodeVarintEvents(dAtA, i, uint64(m.Kind))
+		i--
+		dAtA[i] = 0x8
+	}
+	return len(dAtA) - i, nil
+}
+
+func (m *EventReservationRejected) Marshal() (dAtA []byte, err error) {
+	size := m.Size()
+	dAtA = make([]byte, size)
+	n, err := m.MarshalToSizedBuffer(dAtA[:size])
+	if err != nil {
+		return nil, err
+	}
+	return dAtA[:n], nil
+}
+
+func (m *EventReservationRejected) MarshalTo(dAtA []byte) (int, error) {
+	size := m.Size()
+	return m.MarshalToSizedBuffer(dAtA[:size])
+}
+
+func (m *EventReservationRejected) MarshalToSizedBuffer(dAtA []byte) (int, error) {
+	i := len(dAtA)
+	_ = i
+	var l int
+	_ = l
+	if len(m.Reason) > 0 {
+		i -= len(m.Reason)
+		copy(dAtA[i:], m.Reason)
+		i = encodeVarintEvents(dAtA, i, uint64(len(m.Reason)))
+		i--
+		dAtA[i] = 0x22
+	}
+	if len(m.Reference) > 0 {
+		i -= len(m.Reference)
+		copy(dAtA[i:], m.Reference)
+		i = encodeVarintEvents(dAtA, i, uint64(len(m.Reference)))
+		i--
+		dAtA[i] = 0x1a
+	}
+	if len(m.Key) > 0 {
+		i -= len(m.Key)
+		copy(dAtA[i:], m.Key)
+		i = encodeVarintEvents(dAtA, i, uint64(len(m.Key)))
+		i--
+		dAtA[i] = 0x12
+	}
+	if m.Kind != 0 {
+		i = encodeVarintEvents(dAtA, i, uint64(m.Kind))
+		i--
+		dAtA[i] = 0x8
+	}
+	return len(dAtA) - i, nil
+}
+
+func (m *EventReservationTimedOut) Marshal() (dAtA []byte, err error) {
+	size := m.Size()
+	dAtA = make([]byte, size)
+	n, err := m.MarshalToSizedBuffer(dAtA[:size])
+	if err != nil {
+		return nil, err
+	}
+	return dAtA[:n], nil
+}
+
+func (m *EventReservationTimedOut) MarshalTo(dAtA []byte) (int, error) {
+	size := m.Size()
+	return m.MarshalToSizedBuffer(dAtA[:size])
+}
+
+func (m *EventReservationTimedOut) MarshalToSizedBuffer(dAtA []byte) (int, error) {
+	i := len(dAtA)
+	_ = i
+	var l int
+	_ = l
+	if len(m.Reason) > 0 {
+		i -= len(m.Reason)
+		copy(dAtA[i:], m.Reason)
+		i = encodeVarintEvents(dAtA, i, uint64(len(m.Reason)))
+		i--
+		dAtA[i] = 0x22
+	}
+	if len(m.Reference) > 0 {
+		i -= len(m.Reference)
+		copy(dAtA[i:], m.Reference)
+		i = encodeVarintEvents(dAtA, i, uint64(len(m.Reference)))
+		i--
+		dAtA[i] = 0x1a
+	}
+	if len(m.Key) > 0 {
+		i -= len(m.Key)
+		copy(dAtA[i:], m.Key)
+		i = encodeVarintEvents(dAtA, i, uint64(len(m.Key)))
+		i--
+		dAtA[i] = 0x12
+	}
+	if m.Kind != 0 {
+		i = encodeVarintEvents(dAtA, i, uint64(m.Kind))
+		i--
+		dAtA[i] = 0x8
+	}
+	return len(dAtA) - i, nil
+}
+
+func (m *EventKeyRecorded) Marshal() (dAtA []byte, err error) {
+	size := m.Size()
+	dAtA = make([]byte, size)
+	n, err := m.MarshalToSizedBuffer(dAtA[:size])
+	if err != nil {
+		return nil, err
+	}
+	return dAtA[:n], nil
+}
+
+func (m *EventKeyRecorded) MarshalTo(dAtA []byte) (int, error) {
+	size := m.Size()
+	return m.MarshalToSizedBuffer(dAtA[:size])
+}
+
+func (m *EventKeyRecorded) MarshalToSizedBuffer(dAtA []byte) (int, error) {
+	i := len(dAtA)
+	_ = i
+	var l int
+	_ = l
+	if len(m.HolderZone) > 0 {
+		i -= len(m.HolderZone)
+		copy(dAtA[i:], m.HolderZone)
+		i = encodeVarintEvents(dAtA, i, uint64(len(m.HolderZone)))
+		i--
+		dAtA[i] = 0x1a
+	}
+	if len(m.Key) > 0 {
+		i -= len(m.Key)
+		copy(dAtA[i:], m.Key)
+		i = encodeVarintEvents(dAtA, i, uint64(len(m.Key)))
+		i--
+		dAtA[i] = 0x12
+	}
+	if m.Kind != 0 {
+		i = encodeVarintEvents(dAtA, i, uint64(m.Kind))
+		i--
+		dAtA[i] = 0x8
+	}
+	return len(dAtA) - i, nil
+}
+
+func (m *EventRegistryPacketRefused) Marshal() (dAtA []byte, err error) {
+	size := m.Size()
+	dAtA = make([]byte, size)
+	n, err := m.MarshalToSizedBuffer(dAtA[:size])
+	if err != nil {
+		return nil, err
+	}
+	return dAtA[:n], nil
+}
+
+func (m *EventRegistryPacketRefused) MarshalTo(dAtA []byte) (int, error) {
+	size := m.Size()
+	return m.MarshalToSizedBuffer(dAtA[:size])
+}
+
+func (m *EventRegistryPacketRefused) MarshalToSizedBuffer(dAtA []byte) (int, error) {
+	i := len(dAtA)
+	_ = i
+	var l int
+	_ = l
+	if len(m.Reason) > 0 {
+		i -= len(m.Reason)
+		copy(dAtA[i:], m.Reason)
+		i = encodeVarintEvents(dAtA, i, uint64(len(m.Reason)))
+		i--
+		dAtA[i] = 0x22
+	}
+	if m.Sequence != 0 {
+		i = encodeVarintEvents(dAtA, i, uint64(m.Sequence))
+		i--
+		dAtA[i] = 0x18
+	}
+	if len(m.DestinationChannel) > 0 {
+		i -= len(m.DestinationChannel)
+		copy(dAtA[i:], m.DestinationChannel)
+		i = encodeVarintEvents(dAtA, i, uint64(len(m.DestinationChannel)))
+		i--
+		dAtA[i] = 0x12
+	}
+	if len(m.SourceChannel) > 0 {
+		i -= len(m.SourceChannel)
+		copy(dAtA[i:], m.SourceChannel)
+		i = encodeVarintEvents(dAtA, i, uint64(len(m.SourceChannel)))
+		i--
+		dAtA[i] = 0xa
+	}
+	return len(dAtA) - i, nil
+}
+
+func (m *EventRegistryChannelSet) Marshal() (dAtA []byte, err error) {
+	size := m.Size()
+	dAtA = make([]byte, size)
+	n, err := m.MarshalToSizedBuffer(dAtA[:size])
+	if err != nil {
+		return nil, err
+	}
+	return dAtA[:n], nil
+}
+
+func (m *EventRegistryChannelSet) MarshalTo(dAtA []byte) (int, error) {
+	size := m.Size()
+	return m.MarshalToSizedBuffer(dAtA[:size])
+}
+
+func (m *EventRegistryChannelSet) MarshalToSizedBuffer(dAtA []byte) (int, error) {
+	i := len(dAtA)
+	_ = i
+	var l int
+	_ = l
+	if len(m.Channel) > 0 {
+		i -= len(m.Channel)
+		copy(dAtA[i:], m.Channel)
+		i = encodeVarintEvents(dAtA, i, uint64(len(m.Channel)))
+		i--
+		dAtA[i] = 0xa
+	}
+	return len(dAtA) - i, nil
+}
+
 func encodeVarintEvents(dAtA []byte, offset int, v uint64) int {
 	offset -= sovEvents(v)
 	base := offset
@@ -2715,6 +3503,158 @@ func (m *EventCargoPacketRefused) Size() (n int) {
 		}
 	}
 	l = len(m.Reason)
+	if l > 0 {
+		n += 1 + l + sovEvents(uint64(l))
+	}
+	return n
+}
+
+func (m *EventReservationSent) Size() (n int) {
+	if m == nil {
+		return 0
+	}
+	var l int
+	_ = l
+	if m.Kind != 0 {
+		n += 1 + sovEvents(uint64(m.Kind))
+	}
+	l = len(m.Key)
+	if l > 0 {
+		n += 1 + l + sovEvents(uint64(l))
+	}
+	l = len(m.Reference)
+	if l > 0 {
+		n += 1 + l + sovEvents(uint64(l))
+	}
+	l = len(m.Channel)
+	if l > 0 {
+		n += 1 + l + sovEvents(uint64(l))
+	}
+	if m.Sequence != 0 {
+		n += 1 + sovEvents(uint64(m.Sequence))
+	}
+	return n
+}
+
+func (m *EventReservationConfirmed) Size() (n int) {
+	if m == nil {
+		return 0
+	}
+	var l int
+	_ = l
+	if m.Kind != 0 {
+		n += 1 + sovEvents(uint64(m.Kind))
+	}
+	l = len(m.Key)
+	if l > 0 {
+		n += 1 + l + sovEvents(uint64(l))
+	}
+	l = len(m.Reference)
+	if l > 0 {
+		n += 1 + l + sovEvents(uint64(l))
+	}
+	return n
+}
+
+func (m *EventReservationRejected) Size() (n int) {
+	if m == nil {
+		return 0
+	}
+	var l int
+	_ = l
+	if m.Kind != 0 {
+		n += 1 + sovEvents(uint64(m.Kind))
+	}
+	l = len(m.Key)
+	if l > 0 {
+		n += 1 + l + sovEvents(uint64(l))
+	}
+	l = len(m.Reference)
+	if l > 0 {
+		n += 1 + l + sovEvents(uint64(l))
+	}
+	l = len(m.Reason)
+	if l > 0 {
+		n += 1 + l + sovEvents(uint64(l))
+	}
+	return n
+}
+
+func (m *EventReservationTimedOut) Size() (n int) {
+	if m == nil {
+		return 0
+	}
+	var l int
+	_ = l
+	if m.Kind != 0 {
+		n += 1 + sovEvents(uint64(m.Kind))
+	}
+	l = len(m.Key)
+	if l > 0 {
+		n += 1 + l + sovEvents(uint64(l))
+	}
+	l = len(m.Reference)
+	if l > 0 {
+		n += 1 + l + sovEvents(uint64(l))
+	}
+	l = len(m.Reason)
+	if l > 0 {
+		n += 1 + l + sovEvents(uint64(l))
+	}
+	return n
+}
+
+func (m *EventKeyRecorded) Size() (n int) {
+	if m == nil {
+		return 0
+	}
+	var l int
+	_ = l
+	if m.Kind != 0 {
+		n += 1 + sovEvents(uint64(m.Kind))
+	}
+	l = len(m.Key)
+	if l > 0 {
+		n += 1 + l + sovEvents(uint64(l))
+	}
+	l = len(m.HolderZone)
+	if l > 0 {
+		n += 1 + l + sovEvents(uint64(l))
+	}
+	return n
+}
+
+func (m *EventRegistryPacketRefused) Size() (n int) {
+	if m == nil {
+		return 0
+	}
+	var l int
+	_ = l
+	l = len(m.SourceChannel)
+	if l > 0 {
+		n += 1 + l + sovEvents(uint64(l))
+	}
+	l = len(m.DestinationChannel)
+	if l > 0 {
+		n += 1 + l + sovEvents(uint64(l))
+	}
+	if m.Sequence != 0 {
+		n += 1 + sovEvents(uint64(m.Sequence))
+	}
+	l = len(m.Reason)
+	if l > 0 {
+		n += 1 + l + sovEvents(uint64(l))
+	}
+	return n
+}
+
+func (m *EventRegistryChannelSet) Size() (n int) {
+	if m == nil {
+		return 0
+	}
+	var l int
+	_ = l
+	l = len(m.Channel)
 	if l > 0 {
 		n += 1 + l + sovEvents(uint64(l))
 	}
@@ -5690,6 +6630,1033 @@ func (m *EventCargoPacketRefused) Unmarshal(dAtA []byte) error {
 				return io.ErrUnexpectedEOF
 			}
 			m.Reason = string(dAtA[iNdEx:postIndex])
+			iNdEx = postIndex
+		default:
+			iNdEx = preIndex
+			skippy, err := skipEvents(dAtA[iNdEx:])
+			if err != nil {
+				return err
+			}
+			if (skippy < 0) || (iNdEx+skippy) < 0 {
+				return ErrInvalidLengthEvents
+			}
+			if (iNdEx + skippy) > l {
+				return io.ErrUnexpectedEOF
+			}
+			iNdEx += skippy
+		}
+	}
+
+	if iNdEx > l {
+		return io.ErrUnexpectedEOF
+	}
+	return nil
+}
+func (m *EventReservationSent) Unmarshal(dAtA []byte) error {
+	l := len(dAtA)
+	iNdEx := 0
+	for iNdEx < l {
+		preIndex := iNdEx
+		var wire uint64
+		for shift := uint(0); ; shift += 7 {
+			if shift >= 64 {
+				return ErrIntOverflowEvents
+			}
+			if iNdEx >= l {
+				return io.ErrUnexpectedEOF
+			}
+			b := dAtA[iNdEx]
+			iNdEx++
+			wire |= uint64(b&0x7F) << shift
+			if b < 0x80 {
+				break
+			}
+		}
+		fieldNum := int32(wire >> 3)
+		wireType := int(wire & 0x7)
+		if wireType == 4 {
+			return fmt.Errorf("proto: EventReservationSent: wiretype end group for non-group")
+		}
+		if fieldNum <= 0 {
+			return fmt.Errorf("proto: EventReservationSent: illegal tag %d (wire type %d)", fieldNum, wire)
+		}
+		switch fieldNum {
+		case 1:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Kind", wireType)
+			}
+			m.Kind = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowEvents
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.Kind |= KeyKind(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		case 2:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Key", wireType)
+			}
+			var stringLen uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowEvents
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				stringLen |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			intStringLen := int(stringLen)
+			if intStringLen < 0 {
+				return ErrInvalidLengthEvents
+			}
+			postIndex := iNdEx + intStringLen
+			if postIndex < 0 {
+				return ErrInvalidLengthEvents
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.Key = string(dAtA[iNdEx:postIndex])
+			iNdEx = postIndex
+		case 3:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Reference", wireType)
+			}
+			var stringLen uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowEvents
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				stringLen |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			intStringLen := int(stringLen)
+			if intStringLen < 0 {
+				return ErrInvalidLengthEvents
+			}
+			postIndex := iNdEx + intStringLen
+			if postIndex < 0 {
+				return ErrInvalidLengthEvents
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.Reference = string(dAtA[iNdEx:postIndex])
+			iNdEx = postIndex
+		case 4:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Channel", wireType)
+			}
+			var stringLen uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowEvents
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				stringLen |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			intStringLen := int(stringLen)
+			if intStringLen < 0 {
+				return ErrInvalidLengthEvents
+			}
+			postIndex := iNdEx + intStringLen
+			if postIndex < 0 {
+				return ErrInvalidLengthEvents
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.Channel = string(dAtA[iNdEx:postIndex])
+			iNdEx = postIndex
+		case 5:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Sequence", wireType)
+			}
+			m.Sequence = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowEvents
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.Sequence |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		default:
+			iNdEx = preIndex
+			skippy, err := skipEvents(dAtA[iNdEx:])
+			if err != nil {
+				return err
+			}
+			if (skippy < 0) || (iNdEx+skippy) < 0 {
+				return ErrInvalidLengthEvents
+			}
+			if (iNdEx + skippy) > l {
+				return io.ErrUnexpectedEOF
+			}
+			iNdEx += skippy
+		}
+	}
+
+	if iNdEx > l {
+		return io.ErrUnexpectedEOF
+	}
+	return nil
+}
+func (m *EventReservationConfirmed) Unmarshal(dAtA []byte) error {
+	l := len(dAtA)
+	iNdEx := 0
+	for iNdEx < l {
+		preIndex := iNdEx
+		var wire uint64
+		for shift := uint(0); ; shift += 7 {
+			if shift >= 64 {
+				return ErrIntOverflowEvents
+			}
+			if iNdEx >= l {
+				return io.ErrUnexpectedEOF
+			}
+			b := dAtA[iNdEx]
+			iNdEx++
+			wire |= uint64(b&0x7F) << shift
+			if b < 0x80 {
+				break
+			}
+		}
+		fieldNum := int32(wire >> 3)
+		wireType := int(wire & 0x7)
+		if wireType == 4 {
+			return fmt.Errorf("proto: EventReservationConfirmed: wiretype end group for non-group")
+		}
+		if fieldNum <= 0 {
+			return fmt.Errorf("proto: EventReservationConfirmed: illegal tag %d (wire type %d)", fieldNum, wire)
+		}
+		switch fieldNum {
+		case 1:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Kind", wireType)
+			}
+			m.Kind = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowEvents
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.Kind |= KeyKind(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		case 2:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Key", wireType)
+			}
+			var stringLen uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowEvents
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				stringLen |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			intStringLen := int(stringLen)
+			if intStringLen < 0 {
+				return ErrInvalidLengthEvents
+			}
+			postIndex := iNdEx + intStringLen
+			if postIndex < 0 {
+				return ErrInvalidLengthEvents
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.Key = string(dAtA[iNdEx:postIndex])
+			iNdEx = postIndex
+		case 3:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Reference", wireType)
+			}
+			var stringLen uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowEvents
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				stringLen |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			intStringLen := int(stringLen)
+			if intStringLen < 0 {
+				return ErrInvalidLengthEvents
+			}
+			postIndex := iNdEx + intStringLen
+			if postIndex < 0 {
+				return ErrInvalidLengthEvents
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.Reference = string(dAtA[iNdEx:postIndex])
+			iNdEx = postIndex
+		default:
+			iNdEx = preIndex
+			skippy, err := skipEvents(dAtA[iNdEx:])
+			if err != nil {
+				return err
+			}
+			if (skippy < 0) || (iNdEx+skippy) < 0 {
+				return ErrInvalidLengthEvents
+			}
+			if (iNdEx + skippy) > l {
+				return io.ErrUnexpectedEOF
+			}
+			iNdEx += skippy
+		}
+	}
+
+	if iNdEx > l {
+		return io.ErrUnexpectedEOF
+	}
+	return nil
+}
+func (m *EventReservationRejected) Unmarshal(dAtA []byte) error {
+	l := len(dAtA)
+	iNdEx := 0
+	for iNdEx < l {
+		preIndex := iNdEx
+		var wire uint64
+		for shift := uint(0); ; shift += 7 {
+			if shift >= 64 {
+				return ErrIntOverflowEvents
+			}
+			if iNdEx >= l {
+				return io.ErrUnexpectedEOF
+			}
+			b := dAtA[iNdEx]
+			iNdEx++
+			wire |= uint64(b&0x7F) << shift
+			if b < 0x80 {
+				break
+			}
+		}
+		fieldNum := int32(wire >> 3)
+		wireType := int(wire & 0x7)
+		if wireType == 4 {
+			return fmt.Errorf("proto: EventReservationRejected: wiretype end group for non-group")
+		}
+		if fieldNum <= 0 {
+			return fmt.Errorf("proto: EventReservationRejected: illegal tag %d (wire type %d)", fieldNum, wire)
+		}
+		switch fieldNum {
+		case 1:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Kind", wireType)
+			}
+			m.Kind = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowEvents
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.Kind |= KeyKind(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		case 2:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Key", wireType)
+			}
+			var stringLen uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowEvents
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				stringLen |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			intStringLen := int(stringLen)
+			if intStringLen < 0 {
+				return ErrInvalidLengthEvents
+			}
+			postIndex := iNdEx + intStringLen
+			if postIndex < 0 {
+				return ErrInvalidLengthEvents
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.Key = string(dAtA[iNdEx:postIndex])
+			iNdEx = postIndex
+		case 3:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Reference", wireType)
+			}
+			var stringLen uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowEvents
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				stringLen |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			intStringLen := int(stringLen)
+			if intStringLen < 0 {
+				return ErrInvalidLengthEvents
+			}
+			postIndex := iNdEx + intStringLen
+			if postIndex < 0 {
+				return ErrInvalidLengthEvents
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.Reference = string(dAtA[iNdEx:postIndex])
+			iNdEx = postIndex
+		case 4:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Reason", wireType)
+			}
+			var stringLen uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowEvents
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				stringLen |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			intStringLen := int(stringLen)
+			if intStringLen < 0 {
+				return ErrInvalidLengthEvents
+			}
+			postIndex := iNdEx + intStringLen
+			if postIndex < 0 {
+				return ErrInvalidLengthEvents
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.Reason = string(dAtA[iNdEx:postIndex])
+			iNdEx = postIndex
+		default:
+			iNdEx = preIndex
+			skippy, err := skipEvents(dAtA[iNdEx:])
+			if err != nil {
+				return err
+			}
+			if (skippy < 0) || (iNdEx+skippy) < 0 {
+				return ErrInvalidLengthEvents
+			}
+			if (iNdEx + skippy) > l {
+				return io.ErrUnexpectedEOF
+			}
+			iNdEx += skippy
+		}
+	}
+
+	if iNdEx > l {
+		return io.ErrUnexpectedEOF
+	}
+	return nil
+}
+func (m *EventReservationTimedOut) Unmarshal(dAtA []byte) error {
+	l := len(dAtA)
+	iNdEx := 0
+	for iNdEx < l {
+		preIndex := iNdEx
+		var wire uint64
+		for shift := uint(0); ; shift += 7 {
+			if shift >= 64 {
+				return ErrIntOverflowEvents
+			}
+			if iNdEx >= l {
+				return io.ErrUnexpectedEOF
+			}
+			b := dAtA[iNdEx]
+			iNdEx++
+			wire |= uint64(b&0x7F) << shift
+			if b < 0x80 {
+				break
+			}
+		}
+		fieldNum := int32(wire >> 3)
+		wireType := int(wire & 0x7)
+		if wireType == 4 {
+			return fmt.Errorf("proto: EventReservationTimedOut: wiretype end group for non-group")
+		}
+		if fieldNum <= 0 {
+			return fmt.Errorf("proto: EventReservationTimedOut: illegal tag %d (wire type %d)", fieldNum, wire)
+		}
+		switch fieldNum {
+		case 1:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Kind", wireType)
+			}
+			m.Kind = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowEvents
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.Kind |= KeyKind(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		case 2:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Key", wireType)
+			}
+			var stringLen uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowEvents
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				stringLen |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			intStringLen := int(stringLen)
+			if intStringLen < 0 {
+				return ErrInvalidLengthEvents
+			}
+			postIndex := iNdEx + intStringLen
+			if postIndex < 0 {
+				return ErrInvalidLengthEvents
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.Key = string(dAtA[iNdEx:postIndex])
+			iNdEx = postIndex
+		case 3:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Reference", wireType)
+			}
+			var stringLen uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowEvents
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				stringLen |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			intStringLen := int(stringLen)
+			if intStringLen < 0 {
+				return ErrInvalidLengthEvents
+			}
+			postIndex := iNdEx + intStringLen
+			if postIndex < 0 {
+				return ErrInvalidLengthEvents
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.Reference = string(dAtA[iNdEx:postIndex])
+			iNdEx = postIndex
+		case 4:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Reason", wireType)
+			}
+			var stringLen uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowEvents
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				stringLen |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			intStringLen := int(stringLen)
+			if intStringLen < 0 {
+				return ErrInvalidLengthEvents
+			}
+			postIndex := iNdEx + intStringLen
+			if postIndex < 0 {
+				return ErrInvalidLengthEvents
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.Reason = string(dAtA[iNdEx:postIndex])
+			iNdEx = postIndex
+		default:
+			iNdEx = preIndex
+			skippy, err := skipEvents(dAtA[iNdEx:])
+			if err != nil {
+				return err
+			}
+			if (skippy < 0) || (iNdEx+skippy) < 0 {
+				return ErrInvalidLengthEvents
+			}
+			if (iNdEx + skippy) > l {
+				return io.ErrUnexpectedEOF
+			}
+			iNdEx += skippy
+		}
+	}
+
+	if iNdEx > l {
+		return io.ErrUnexpectedEOF
+	}
+	return nil
+}
+func (m *EventKeyRecorded) Unmarshal(dAtA []byte) error {
+	l := len(dAtA)
+	iNdEx := 0
+	for iNdEx < l {
+		preIndex := iNdEx
+		var wire uint64
+		for shift := uint(0); ; shift += 7 {
+			if shift >= 64 {
+				return ErrIntOverflowEvents
+			}
+			if iNdEx >= l {
+				return io.ErrUnexpectedEOF
+			}
+			b := dAtA[iNdEx]
+			iNdEx++
+			wire |= uint64(b&0x7F) << shift
+			if b < 0x80 {
+				break
+			}
+		}
+		fieldNum := int32(wire >> 3)
+		wireType := int(wire & 0x7)
+		if wireType == 4 {
+			return fmt.Errorf("proto: EventKeyRecorded: wiretype end group for non-group")
+		}
+		if fieldNum <= 0 {
+			return fmt.Errorf("proto: EventKeyRecorded: illegal tag %d (wire type %d)", fieldNum, wire)
+		}
+		switch fieldNum {
+		case 1:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Kind", wireType)
+			}
+			m.Kind = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowEvents
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.Kind |= KeyKind(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		case 2:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Key", wireType)
+			}
+			var stringLen uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowEvents
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				stringLen |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			intStringLen := int(stringLen)
+			if intStringLen < 0 {
+				return ErrInvalidLengthEvents
+			}
+			postIndex := iNdEx + intStringLen
+			if postIndex < 0 {
+				return ErrInvalidLengthEvents
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.Key = string(dAtA[iNdEx:postIndex])
+			iNdEx = postIndex
+		case 3:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field HolderZone", wireType)
+			}
+			var stringLen uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowEvents
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				stringLen |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			intStringLen := int(stringLen)
+			if intStringLen < 0 {
+				return ErrInvalidLengthEvents
+			}
+			postIndex := iNdEx + intStringLen
+			if postIndex < 0 {
+				return ErrInvalidLengthEvents
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.HolderZone = string(dAtA[iNdEx:postIndex])
+			iNdEx = postIndex
+		default:
+			iNdEx = preIndex
+			skippy, err := skipEvents(dAtA[iNdEx:])
+			if err != nil {
+				return err
+			}
+			if (skippy < 0) || (iNdEx+skippy) < 0 {
+				return ErrInvalidLengthEvents
+			}
+			if (iNdEx + skippy) > l {
+				return io.ErrUnexpectedEOF
+			}
+			iNdEx += skippy
+		}
+	}
+
+	if iNdEx > l {
+		return io.ErrUnexpectedEOF
+	}
+	return nil
+}
+func (m *EventRegistryPacketRefused) Unmarshal(dAtA []byte) error {
+	l := len(dAtA)
+	iNdEx := 0
+	for iNdEx < l {
+		preIndex := iNdEx
+		var wire uint64
+		for shift := uint(0); ; shift += 7 {
+			if shift >= 64 {
+				return ErrIntOverflowEvents
+			}
+			if iNdEx >= l {
+				return io.ErrUnexpectedEOF
+			}
+			b := dAtA[iNdEx]
+			iNdEx++
+			wire |= uint64(b&0x7F) << shift
+			if b < 0x80 {
+				break
+			}
+		}
+		fieldNum := int32(wire >> 3)
+		wireType := int(wire & 0x7)
+		if wireType == 4 {
+			return fmt.Errorf("proto: EventRegistryPacketRefused: wiretype end group for non-group")
+		}
+		if fieldNum <= 0 {
+			return fmt.Errorf("proto: EventRegistryPacketRefused: illegal tag %d (wire type %d)", fieldNum, wire)
+		}
+		switch fieldNum {
+		case 1:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field SourceChannel", wireType)
+			}
+			var stringLen uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowEvents
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				stringLen |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			intStringLen := int(stringLen)
+			if intStringLen < 0 {
+				return ErrInvalidLengthEvents
+			}
+			postIndex := iNdEx + intStringLen
+			if postIndex < 0 {
+				return ErrInvalidLengthEvents
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.SourceChannel = string(dAtA[iNdEx:postIndex])
+			iNdEx = postIndex
+		case 2:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field DestinationChannel", wireType)
+			}
+			var stringLen uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowEvents
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				stringLen |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			intStringLen := int(stringLen)
+			if intStringLen < 0 {
+				return ErrInvalidLengthEvents
+			}
+			postIndex := iNdEx + intStringLen
+			if postIndex < 0 {
+				return ErrInvalidLengthEvents
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.DestinationChannel = string(dAtA[iNdEx:postIndex])
+			iNdEx = postIndex
+		case 3:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Sequence", wireType)
+			}
+			m.Sequence = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowEvents
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.Sequence |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		case 4:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Reason", wireType)
+			}
+			var stringLen uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowEvents
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				stringLen |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			intStringLen := int(stringLen)
+			if intStringLen < 0 {
+				return ErrInvalidLengthEvents
+			}
+			postIndex := iNdEx + intStringLen
+			if postIndex < 0 {
+				return ErrInvalidLengthEvents
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.Reason = string(dAtA[iNdEx:postIndex])
+			iNdEx = postIndex
+		default:
+			iNdEx = preIndex
+			skippy, err := skipEvents(dAtA[iNdEx:])
+			if err != nil {
+				return err
+			}
+			if (skippy < 0) || (iNdEx+skippy) < 0 {
+				return ErrInvalidLengthEvents
+			}
+			if (iNdEx + skippy) > l {
+				return io.ErrUnexpectedEOF
+			}
+			iNdEx += skippy
+		}
+	}
+
+	if iNdEx > l {
+		return io.ErrUnexpectedEOF
+	}
+	return nil
+}
+func (m *EventRegistryChannelSet) Unmarshal(dAtA []byte) error {
+	l := len(dAtA)
+	iNdEx := 0
+	for iNdEx < l {
+		preIndex := iNdEx
+		var wire uint64
+		for shift := uint(0); ; shift += 7 {
+			if shift >= 64 {
+				return ErrIntOverflowEvents
+			}
+			if iNdEx >= l {
+				return io.ErrUnexpectedEOF
+			}
+			b := dAtA[iNdEx]
+			iNdEx++
+			wire |= uint64(b&0x7F) << shift
+			if b < 0x80 {
+				break
+			}
+		}
+		fieldNum := int32(wire >> 3)
+		wireType := int(wire & 0x7)
+		if wireType == 4 {
+			return fmt.Errorf("proto: EventRegistryChannelSet: wiretype end group for non-group")
+		}
+		if fieldNum <= 0 {
+			return fmt.Errorf("proto: EventRegistryChannelSet: illegal tag %d (wire type %d)", fieldNum, wire)
+		}
+		switch fieldNum {
+		case 1:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Channel", wireType)
+			}
+			var stringLen uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowEvents
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				stringLen |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			intStringLen := int(stringLen)
+			if intStringLen < 0 {
+				return ErrInvalidLengthEvents
+			}
+			postIndex := iNdEx + intStringLen
+			if postIndex < 0 {
+				return ErrInvalidLengthEvents
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.Channel = string(dAtA[iNdEx:postIndex])
 			iNdEx = postIndex
 		default:
 			iNdEx = preIndex

@@ -92,6 +92,17 @@ func (gs GenesisState) Validate() error {
 	if gs.NextConsentId == 0 {
 		return errorsmod.Wrap(ErrInvalidGenesis, "next_consent_id must be at least 1")
 	}
+	keys := map[string]bool{}
+	for _, r := range gs.RegistryKeys {
+		if err := r.Validate(); err != nil {
+			return errorsmod.Wrap(ErrInvalidGenesis, err.Error())
+		}
+		id := r.Kind.String() + "/" + r.Key
+		if keys[id] {
+			return errorsmod.Wrapf(ErrInvalidGenesis, "registry key %s listed twice", id)
+		}
+		keys[id] = true
+	}
 	return nil
 }
 

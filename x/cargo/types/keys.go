@@ -13,6 +13,12 @@ const (
 	Version = "ics721-1"
 	// ClassID is the ICS-721 class of eBLs on their home zone.
 	ClassID = "ebl"
+
+	// RegistryPortID is the IBC port of the corridor registry; it is also
+	// the name its capabilities are scoped to and its IBC router key.
+	RegistryPortID = "registry"
+	// RegistryVersion is the channel version of the registry port.
+	RegistryVersion = "tradechain-registry-1"
 )
 
 // Store prefixes: one per collection, declared once.
@@ -33,4 +39,6 @@ var (
 	ConsentSeqKey        = collections.NewPrefix(13)
 	MilestoneCountKey    = collections.NewPrefix(14)
 	ClassTracesKey       = collections.NewPrefix(15)
+	RegistryKeysKey      = collections.NewPrefix(16)
+	RegistryByStatusKey  = collections.NewPrefix(17)
 )

@@ -17,7 +17,8 @@ const (
 
 // DefaultParams returns the default x/cargo parameters (no admin: governance only).
 func DefaultParams() Params {
-	return Params{MaxTextLength: DefaultMaxTextLength, MaxMilestonesPerBill: DefaultMaxMilestonesPerBill}
+	return Params{MaxTextLength: DefaultMaxTextLength, MaxMilestonesPerBill: DefaultMaxMilestonesPerBill,
+		RegistryTimeoutSeconds: DefaultRegistryTimeoutSeconds}
 }
 
 // Validate checks the parameters.
@@ -43,6 +44,30 @@ func (p Params) Validate() error {
 			return errorsmod.Wrapf(ErrInvalidField, "corridor link %s repeats a chain, client or connection of another link", l.ChainId)
 		}
 		chains[l.ChainId], clients[l.ClientId], conns[l.ConnectionId] = true, true, true
+	}
+	if p.RegistryChannel != "" {
+		if err := ValidateChannelID("registry_channel", p.RegistryChannel); err != nil {
+			return err
+		}
+	}
+	if p.RegistryTimeoutSeconds > MaxRegistryTimeoutSeconds {
+		return errorsmod.Wrapf(ErrInvalidField, "registry_timeout_seconds %d: want at most %d (0 means %d)", p.RegistryTimeoutSeconds, MaxRegistryTimeoutSeconds, DefaultRegistryTimeoutSeconds)
+	}
+	return nil
+}
+
+// RegistryTimeout is how long a reservation may stay in flight.
+func (p Params) RegistryTimeout() uint64 {
+	if p.RegistryTimeoutSeconds == 0 {
+		return DefaultRegistryTimeoutSeconds
+	}
+	return p.RegistryTimeoutSeconds
+}
+
+// ValidateChannelID checks a channel id such as channel-0.
+func ValidateChannelID(field, id string) error {
+	if err := host.ChannelIdentifierValidator(id); err != nil || !strings.HasPrefix(id, "channel-") {
+		return errorsmod.Wrapf(ErrInvalidField, "%s %q: want a channel id such as channel-2", field, truncate(id))
 	}
 	return nil
 }

@@ -167,8 +167,10 @@ func (p Party) Validate() error {
 	if err := ValidateText("party name", p.Name, MaxTextLength); err != nil {
 		return err
 	}
-	if p.Lei != "" && !reLEI.MatchString(p.Lei) {
-		return errorsmod.Wrapf(ErrInvalidField, "lei %q: want a 20-character ISO 17442 LEI", truncate(p.Lei))
+	if p.Lei != "" {
+		if err := ValidateLEI("lei", p.Lei); err != nil {
+			return err
+		}
 	}
 	if !reCountry.MatchString(p.Jurisdiction) {
 		return errorsmod.Wrapf(ErrInvalidField, "jurisdiction %q: want an ISO 3166 alpha-2 code such as HK or CN", truncate(p.Jurisdiction))
@@ -203,8 +205,44 @@ func (p Party) HasRole(r Role) bool {
 // (not terminal, not a tombstone). IN_TRANSIT bills are live but frozen.
 func (b Bill) IsLive() bool {
 	switch b.Status {
-	case BILL_STATUS_SURRENDERED_FOR_DELIVERY, BILL_STATUS_VOIDED, BILL_STATUS_TRANSFERRED_OUT:
+	case BILL_STATUS_SURRENDERED_FOR_DELIVERY, BILL_STATUS_VOIDED, BILL_STATUS_TRANSFERRED_OUT,
+		BILL_STATUS_PENDING, BILL_STATUS_REJECTED_DUPLICATE:
 		return false
 	}
 	return true
+}
+
+// ValidateLEI checks an ISO 17442 Legal Entity Identifier: 18 upper-case
+// letters or digits and two check digits that make the whole number, letters
+// read as 10..35, equal 1 modulo 97 (ISO 7064 MOD 97-10).
+func ValidateLEI(field, lei string) error {
+	if !reLEI.MatchString(lei) {
+		return errorsmod.Wrapf(ErrInvalidField, "%s %q: want a 20-character ISO 17442 LEI (18 letters or digits and 2 check digits)", field, truncate(lei))
+	}
+	if leiMod97(lei) != 1 {
+		return errorsmod.Wrapf(ErrInvalidField, "%s %s: the check digits are wrong (ISO 7064 MOD 97-10); copy the LEI from the GLEIF record", field, lei)
+	}
+	return nil
+}
+
+// leiMod97 is the value of an LEI's characters (digits as themselves,
+// letters A..Z as 10..35) modulo 97.
+func leiMod97(s string) int {
+	m := 0
+	for _, r := range s {
+		switch {
+		case r >= '0' && r <= '9':
+			m = (m*10 + int(r-'0')) % 97
+		default:
+			m = (m*100 + int(r-'A'+10)) % 97
+		}
+	}
+	return m
+}
+
+// LEICheckDigits returns the two check digits that complete an 18-character
+// LEI prefix.
+func LEICheckDigits(prefix string) string {
+	d := 98 - leiMod97(prefix+"00")
+	return string([]byte{byte('0' + d/10), byte('0' + d%10)})
 }

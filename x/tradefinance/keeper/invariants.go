@@ -3,6 +3,8 @@ package keeper
 import (
 	"fmt"
 
+	cargotypes "github.com/tradechain/tradechain/x/cargo/types"
+
 	sdk "github.com/cosmos/cosmos-sdk/types"
 
 	"github.com/tradechain/tradechain/x/tradefinance/types"
@@ -38,6 +40,7 @@ func invariants(k Keeper) []struct {
 		{"escrow", EscrowInvariant(k)},
 		{"liens", LienInvariant(k)},
 		{"financings", FinancingInvariant(k)},
+		{"invoice-registry", InvoiceRegistryInvariant(k)},
 	}
 }
 
@@ -129,5 +132,42 @@ func FinancingInvariant(k Keeper) sdk.Invariant {
 			return false, nil
 		})
 		return result("financings", problems)
+	}
+}
+
+// InvoiceRegistryInvariant: invoices and the corridor registry agree. An
+// invoice registered under the registry (corridor status set) that is not
+// REJECTED_DUPLICATE holds its fingerprint's key in this zone's registry,
+// under its own id and with its corridor status; it is PENDING exactly while
+// the key is PENDING or TIMED_OUT, and only a confirmed or local invoice is
+// ever financed.
+func InvoiceRegistryInvariant(k Keeper) sdk.Invariant {
+	return func(ctx sdk.Context) (string, bool) {
+		var problems []string
+		err := k.Invoices.Walk(ctx, nil, func(id uint64, inv types.Invoice) (bool, error) {
+			if inv.CorridorStatus == cargotypes.RESERVATION_STATUS_UNSPECIFIED {
+				return false, nil
+			}
+			r, found, err := k.cargo.GetRegistryKey(ctx, cargotypes.KEY_KIND_INVOICE, inv.Fingerprint)
+			if err != nil {
+				return true, err
+			}
+			pending := inv.Status == types.INVOICE_STATUS_PENDING
+			switch {
+			case inv.Status == types.INVOICE_STATUS_REJECTED_DUPLICATE:
+				if found && r.Reference == invoiceRef(id) {
+					problems = append(problems, fmt.Sprintf("rejected invoice %d still holds its fingerprint key", id))
+				}
+			case !found || r.Reference != invoiceRef(id) || r.Status != inv.CorridorStatus:
+				problems = append(problems, fmt.Sprintf("invoice %d (%s, corridor %s) and its fingerprint key (found %v, %s, %q) disagree", id, inv.Status, inv.CorridorStatus, found, r.Status, r.Reference))
+			case pending != (r.Status == cargotypes.RESERVATION_STATUS_PENDING || r.Status == cargotypes.RESERVATION_STATUS_TIMED_OUT):
+				problems = append(problems, fmt.Sprintf("invoice %d is %s while its key is %s", id, inv.Status, r.Status))
+			}
+			return false, nil
+		})
+		if err != nil {
+			problems = append(problems, err.Error())
+		}
+		return result("invoice-registry", problems)
 	}
 }

@@ -2,6 +2,7 @@ package keeper
 
 import (
 	"context"
+	"strconv"
 
 	errorsmod "cosmossdk.io/errors"
 	"cosmossdk.io/math"
@@ -57,7 +58,15 @@ func (s msgServer) RegisterInvoice(ctx context.Context, m *types.MsgRegisterInvo
 			return nil, err
 		}
 	}
-	fp := types.Fingerprint(seller.Code, buyer.Code, m.Number, m.Amount)
+	for _, p := range []struct {
+		role  string
+		party cargotypes.Party
+	}{{"seller", seller}, {"buyer", buyer}} {
+		if p.party.Lei == "" {
+			return nil, errorsmod.Wrapf(types.ErrNoLEI, "the %s %s (%s) has no LEI; the zone authority adds it with update-party", p.role, p.party.Code, p.party.Address)
+		}
+	}
+	fp := types.Fingerprint(seller.Lei, buyer.Lei, m.Number, m.Amount)
 	if id, err := s.Invoices.Indexes.Fingerprint.MatchExact(ctx, fp); err == nil {
 		return nil, errorsmod.Wrapf(types.ErrInvoiceExists, "this invoice (fingerprint %s) is already registered as invoice %d", fp, id)
 	} else if !isNotFound(err) {
@@ -72,26 +81,117 @@ func (s msgServer) RegisterInvoice(ctx context.Context, m *types.MsgRegisterInvo
 	if err != nil {
 		return nil, err
 	}
+	// The corridor registry: one invoice is registered once in the whole
+	// corridor. With a registry channel the invoice waits (PENDING) for the
+	// other zone's confirmation and cannot be financed until then.
+	corridor, err := s.cargo.Reserve(ctx, cargotypes.KEY_KIND_INVOICE, fp, invoiceRef(id))
+	if err != nil {
+		return nil, errorsmod.Wrapf(err, "invoice fingerprint %s", fp)
+	}
+	st := types.INVOICE_STATUS_OPEN
+	if corridor == cargotypes.RESERVATION_STATUS_PENDING {
+		st = types.INVOICE_STATUS_PENDING
+	}
 	inv := types.Invoice{
 		Id: id, Seller: m.Seller, Buyer: m.Buyer, Number: m.Number, Amount: m.Amount, DueDate: m.DueDate,
-		DocumentHash: m.DocumentHash, BillId: m.BillId, Fingerprint: fp, Status: types.INVOICE_STATUS_OPEN,
+		DocumentHash: m.DocumentHash, BillId: m.BillId, Fingerprint: fp, Status: st, CorridorStatus: corridor,
 	}
+	appendInvoiceHistory(ctx, &inv, "REGISTER", corridor.String())
 	if err := s.Invoices.Set(ctx, id, inv); err != nil {
 		return nil, err
 	}
-	return &types.MsgRegisterInvoiceResponse{InvoiceId: id, Fingerprint: fp},
+	return &types.MsgRegisterInvoiceResponse{InvoiceId: id, Fingerprint: fp, Status: st},
 		emit(ctx, &types.EventInvoiceRegistered{InvoiceId: id, Seller: m.Seller, Fingerprint: fp})
+}
+
+func invoiceRef(id uint64) string { return strconv.FormatUint(id, 10) }
+
+func appendInvoiceHistory(ctx context.Context, inv *types.Invoice, action, detail string) {
+	sdkCtx := sdk.UnwrapSDKContext(ctx)
+	inv.History = append(inv.History, types.InvoiceHistoryEntry{Action: action, Detail: detail, Height: sdkCtx.BlockHeight(), Time: sdkCtx.BlockTime().UTC()})
+}
+
+// invoiceByRef loads the invoice a registry reference names.
+func (k Keeper) invoiceByRef(ctx context.Context, ref string) (types.Invoice, error) {
+	id, err := strconv.ParseUint(ref, 10, 64)
+	if err != nil {
+		return types.Invoice{}, errorsmod.Wrapf(types.ErrInvoiceNotFound, "registry reference %q is not an invoice id", ref)
+	}
+	return k.GetInvoice(ctx, id)
+}
+
+// OnReservation applies the corridor registry's answer to an invoice
+// (cargotypes.RegistryOwner).
+func (k Keeper) OnReservation(ctx context.Context, ref string, status cargotypes.ReservationStatus, reason string) error {
+	inv, err := k.invoiceByRef(ctx, ref)
+	if err != nil {
+		return err
+	}
+	if inv.Status != types.INVOICE_STATUS_PENDING {
+		return errorsmod.Wrapf(types.ErrInvoiceNotActive, "invoice %d is %s, not PENDING: the registry's answer (%s) does not apply", inv.Id, inv.Status, status)
+	}
+	var action string
+	switch status {
+	case cargotypes.RESERVATION_STATUS_CONFIRMED:
+		action, inv.Status = "CORRIDOR_CONFIRMED", types.INVOICE_STATUS_OPEN
+	case cargotypes.RESERVATION_STATUS_REJECTED_DUPLICATE:
+		action, inv.Status = "REJECTED_DUPLICATE", types.INVOICE_STATUS_REJECTED_DUPLICATE
+	case cargotypes.RESERVATION_STATUS_TIMED_OUT:
+		action = "CORRIDOR_TIMEOUT"
+	case cargotypes.RESERVATION_STATUS_PENDING:
+		action = "CORRIDOR_RETRY"
+	default:
+		return errorsmod.Wrapf(types.ErrInvoiceNotActive, "no invoice transition for %s", status)
+	}
+	inv.CorridorStatus = status
+	appendInvoiceHistory(ctx, &inv, action, reason)
+	if err := k.Invoices.Set(ctx, inv.Id, inv); err != nil {
+		return err
+	}
+	return emit(ctx, &types.EventInvoiceCorridorStatus{InvoiceId: inv.Id, Status: inv.Status, CorridorStatus: status, Reason: reason})
+}
+
+// AuthorizeRetry lets the invoice's seller retry its reservation.
+func (k Keeper) AuthorizeRetry(ctx context.Context, signer, ref string) error {
+	inv, err := k.invoiceByRef(ctx, ref)
+	if err != nil {
+		return err
+	}
+	if inv.Seller != signer {
+		return errorsmod.Wrapf(types.ErrUnauthorized, "only the seller %s retries invoice %d's reservation", inv.Seller, inv.Id)
+	}
+	_, err = k.cargo.ActiveParty(ctx, signer)
+	return err
+}
+
+// requireActiveInvoice refuses an invoice the corridor registry has not
+// confirmed (PENDING) or refused (REJECTED_DUPLICATE).
+func requireActiveInvoice(inv types.Invoice) error {
+	switch inv.Status {
+	case types.INVOICE_STATUS_PENDING:
+		return errorsmod.Wrapf(types.ErrInvoiceNotActive, "invoice %d waits for the corridor registry (%s); it can be financed once confirmed", inv.Id, inv.CorridorStatus)
+	case types.INVOICE_STATUS_REJECTED_DUPLICATE:
+		return errorsmod.Wrapf(types.ErrInvoiceNotActive, "invoice %d was rejected as a duplicate: it is registered on the other zone", inv.Id)
+	}
+	return nil
 }
 
 func (s msgServer) OfferFinancing(ctx context.Context, m *types.MsgOfferFinancing) (*types.MsgOfferFinancingResponse, error) {
 	if err := m.ValidateBasic(); err != nil {
 		return nil, err
 	}
-	if _, err := s.cargo.ActivePartyWithRole(ctx, m.Bank, cargotypes.ROLE_BANK); err != nil {
+	bank, err := s.cargo.ActivePartyWithRole(ctx, m.Bank, cargotypes.ROLE_BANK)
+	if err != nil {
 		return nil, err
+	}
+	if bank.Lei == "" {
+		return nil, errorsmod.Wrapf(types.ErrNoLEI, "the bank %s (%s) has no LEI; the zone authority adds it with update-party", bank.Code, bank.Address)
 	}
 	inv, err := s.GetInvoice(ctx, m.InvoiceId)
 	if err != nil {
+		return nil, err
+	}
+	if err := requireActiveInvoice(inv); err != nil {
 		return nil, err
 	}
 	if inv.Status != types.INVOICE_STATUS_OPEN {
@@ -133,6 +233,9 @@ func (s msgServer) AcceptFinancing(ctx context.Context, m *types.MsgAcceptFinanc
 	}
 	inv, err := s.GetInvoice(ctx, f.InvoiceId)
 	if err != nil {
+		return nil, err
+	}
+	if err := requireActiveInvoice(inv); err != nil {
 		return nil, err
 	}
 	if inv.Status != types.INVOICE_STATUS_OPEN {

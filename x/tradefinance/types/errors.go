@@ -28,4 +28,6 @@ var (
 	ErrInvalidField       = errorsmod.Register(ModuleName, 23, "invalid field")
 	ErrNoAmendment        = errorsmod.Register(ModuleName, 24, "no pending amendment")
 	ErrInvalidGenesis     = errorsmod.Register(ModuleName, 25, "invalid genesis state")
+	ErrNoLEI              = errorsmod.Register(ModuleName, 26, "party has no LEI: invoices are identified across the corridor by the LEIs of seller and buyer")
+	ErrInvoiceNotActive   = errorsmod.Register(ModuleName, 27, "invoice is not active: the corridor registry has not confirmed it")
 )

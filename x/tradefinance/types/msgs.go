@@ -238,15 +238,20 @@ func (m *MsgUpdateParams) ValidateBasic() error {
 	return m.Params.Validate()
 }
 
-// Fingerprint identifies an invoice across registrations:
-// sha256(seller code ‖ buyer code ‖ normalised number ‖ amount ‖ currency),
-// fields separated by '|' so no two field splits give the same bytes. The
-// number is normalised (NormalizeInvoiceNumber) so that a respelling of one
-// invoice number — case, separators, leading zeros — gives the same
-// fingerprint.
-func Fingerprint(sellerCode, buyerCode, number string, amount sdk.Coin) string {
+// Fingerprint is an invoice's corridor identity, the same on every zone:
+// hex SHA-256 of
+//
+//	"tradechain-invoice-v1|" + seller LEI + "|" + buyer LEI + "|" +
+//	NormalizeInvoiceNumber(number) + "|" + amount (integer, base units) + "|" + currency
+//
+// where the LEIs are ISO 17442 (upper case, checksum valid) and currency is
+// the ISO 4217 code of the deposit token (td-hkbk-hkd → HKD), so the same
+// invoice financed in two banks' tokens of one currency is one invoice. The
+// number is normalised so that a respelling — case, separators, leading
+// zeros — gives the same fingerprint.
+func Fingerprint(sellerLEI, buyerLEI, number string, amount sdk.Coin) string {
 	_, ccy, _ := ParseDepositDenom(amount.Denom)
-	sum := sha256.Sum256([]byte(sellerCode + "|" + buyerCode + "|" + NormalizeInvoiceNumber(number) + "|" + amount.Amount.String() + "|" + ccy))
+	sum := sha256.Sum256([]byte("tradechain-invoice-v1|" + sellerLEI + "|" + buyerLEI + "|" + NormalizeInvoiceNumber(number) + "|" + amount.Amount.String() + "|" + ccy))
 	return hex.EncodeToString(sum[:])
 }
 

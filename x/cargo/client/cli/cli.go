@@ -39,6 +39,7 @@ func TxCmd() *cobra.Command {
 	}
 	cmd.AddCommand(IssueBillCmd(), RegisterPartyCmd(false), RegisterPartyCmd(true), RequestSurrenderCmd(), RecordMilestoneCmd(), GrantConsentCmd())
 	cmd.AddCommand(CorridorLinkCmds()...)
+	cmd.AddCommand(RetryReservationCmd())
 	return cmd
 }
 
@@ -402,4 +403,35 @@ chain id is chain-id and that connection-id is over that client
 	flags.AddTxFlagsToCmd(set)
 	flags.AddTxFlagsToCmd(remove)
 	return []*cobra.Command{set, remove}
+}
+
+// RetryReservationCmd sends a timed-out corridor registry reservation again.
+func RetryReservationCmd() *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   "retry-reservation [document|invoice] [key]",
+		Short: "Send a timed-out corridor registry reservation again (the bill's carrier or the invoice's seller)",
+		Long: `A bill or invoice whose reservation timed out stays PENDING (corridor status
+TIMED_OUT) and never becomes active by itself. This sends the reservation again
+over the registry channel. The key is the bill's document_hash or the invoice's
+fingerprint (tradechaind q cargo registry-pending --timed-out lists them).`,
+		Example: "tradechaind tx cargo retry-reservation document 3f5e...c2 --from carrier",
+		Args:    cobra.ExactArgs(2),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			clientCtx, err := client.GetClientTxContext(cmd)
+			if err != nil {
+				return err
+			}
+			kind, err := types.ParseKeyKind(args[0])
+			if err != nil {
+				return err
+			}
+			msg := &types.MsgRetryReservation{Signer: clientCtx.GetFromAddress().String(), Kind: kind, Key: args[1]}
+			if err := msg.ValidateBasic(); err != nil {
+				return err
+			}
+			return tx.GenerateOrBroadcastTxCLI(clientCtx, cmd.Flags(), msg)
+		},
+	}
+	flags.AddTxFlagsToCmd(cmd)
+	return cmd
 }

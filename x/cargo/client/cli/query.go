@@ -129,9 +129,31 @@ func queryCommands() []*cobra.Command {
 			func(cmd *cobra.Command, q types.QueryClient, _ []string) (proto.Message, error) {
 				return q.Corridor(cmd.Context(), &types.QueryCorridorRequest{})
 			}),
+		queryCmd("registry-key [hash]", "Say which zone holds a corridor registry key (a transport document hash or an invoice fingerprint), its status and since when", cobra.ExactArgs(1),
+			func(cmd *cobra.Command, q types.QueryClient, a []string) (proto.Message, error) {
+				return q.RegistryKey(cmd.Context(), &types.QueryRegistryKeyRequest{Hash: a[0]})
+			}),
+		registryPending(),
 		queryCmd("params", "Show the module parameters", cobra.NoArgs,
 			func(cmd *cobra.Command, q types.QueryClient, _ []string) (proto.Message, error) {
 				return q.Params(cmd.Context(), &types.QueryParamsRequest{})
 			}),
 	}
+}
+
+func registryPending() *cobra.Command {
+	cmd := queryCmd("registry-pending", "List this zone's corridor registry reservations in flight (--timed-out: withdrawn ones waiting for retry-reservation)", cobra.NoArgs,
+		func(cmd *cobra.Command, q types.QueryClient, _ []string) (proto.Message, error) {
+			page, err := client.ReadPageRequest(cmd.Flags())
+			if err != nil {
+				return nil, err
+			}
+			st := types.RESERVATION_STATUS_PENDING
+			if timedOut, _ := cmd.Flags().GetBool("timed-out"); timedOut {
+				st = types.RESERVATION_STATUS_TIMED_OUT
+			}
+			return q.RegistryPending(cmd.Context(), &types.QueryRegistryPendingRequest{Pagination: page, Status: st})
+		})
+	cmd.Flags().Bool("timed-out", false, "list TIMED_OUT reservations instead of PENDING ones")
+	return paged(cmd, "registry-pending")
 }

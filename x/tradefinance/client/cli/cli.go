@@ -16,6 +16,7 @@ import (
 	"github.com/cosmos/cosmos-sdk/client/tx"
 	sdk "github.com/cosmos/cosmos-sdk/types"
 
+	cargotypes "github.com/tradechain/tradechain/x/cargo/types"
 	"github.com/tradechain/tradechain/x/tradefinance/types"
 )
 
@@ -305,6 +306,7 @@ func QueryCmd() *cobra.Command {
 			func(cmd *cobra.Command, q types.QueryClient, a []string) (proto.Message, error) {
 				return q.InvoiceByFingerprint(cmd.Context(), &types.QueryInvoiceByFingerprintRequest{Fingerprint: a[0]})
 			}),
+		fingerprintCmd(),
 		byID("financing", "Show a financing", func(cmd *cobra.Command, q types.QueryClient, v uint64) (proto.Message, error) {
 			return q.Financing(cmd.Context(), &types.QueryFinancingRequest{Id: v})
 		}),
@@ -315,4 +317,40 @@ func QueryCmd() *cobra.Command {
 			}),
 	)
 	return root
+}
+
+// fingerprintCmd computes an invoice's corridor fingerprint offline, the same
+// way both zones do (types.Fingerprint), so a bank can look the invoice up on
+// either zone (invoice-by-fingerprint, q cargo registry-key) before it lends.
+func fingerprintCmd() *cobra.Command {
+	return &cobra.Command{
+		Use:   "fingerprint [seller-lei] [buyer-lei] [number] [amount]",
+		Short: "Compute an invoice's corridor fingerprint from its fields (offline)",
+		Long: `Prints hex SHA-256 of "tradechain-invoice-v1|" + seller LEI + "|" + buyer LEI + "|" +
+normalised number + "|" + amount + "|" + currency — the key both zones reserve in the
+corridor registry. The number is normalised (case, spaces, dashes, dots and leading
+zeros do not matter); the amount is a deposit-token coin such as 800000td-hkbk-hkd,
+whose currency (HKD) is what counts, not the bank.`,
+		Example: "tradechaind q tradefinance fingerprint 5493001KJTIIGC8Y1R12 529900T8BM49AURSDO55 INV-2026-0418 800000td-hkbk-hkd",
+		Args:    cobra.ExactArgs(4),
+		RunE: func(cmd *cobra.Command, a []string) error {
+			for i, lei := range a[:2] {
+				if err := cargotypes.ValidateLEI([]string{"seller-lei", "buyer-lei"}[i], lei); err != nil {
+					return err
+				}
+			}
+			amt, err := sdk.ParseCoinNormalized(a[3])
+			if err != nil {
+				return err
+			}
+			if err := types.ValidateDepositCoin("amount", amt); err != nil {
+				return err
+			}
+			if types.NormalizeInvoiceNumber(a[2]) == "" {
+				return fmt.Errorf("invoice number %q has no letter or digit", a[2])
+			}
+			cmd.Println(types.Fingerprint(a[0], a[1], a[2], amt))
+			return nil
+		},
+	}
 }
