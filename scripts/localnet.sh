@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Start two single-validator zones (hongkong-1, shanghai-1) on loopback, link
-# them with the Go relayer over an ICS-20 channel (transfer) and an ICS-721
-# channel for eBLs (cargo), and keep everything running.
+# them with the Go relayer over an ICS-20 channel (transfer), an ICS-721
+# channel for eBLs (cargo) and the corridor registry channel (registry), and
+# keep everything running.
 #   scripts/localnet.sh start   # (make localnet)
 #   scripts/localnet.sh stop    # (make localnet-stop)
 source "$(dirname "$0")/lib.sh"
@@ -45,11 +46,20 @@ setup_relayer() {
   # channel over any other connection.
   trust_counterparty "$HK_CHAIN" "$SH_CHAIN"
   trust_counterparty "$SH_CHAIN" "$HK_CHAIN"
-  for extra in ${EXTRA_CHANNELS-cargo:ics721-1}; do   # PORT:VERSION, opened with rly tx channel
+  for extra in ${EXTRA_CHANNELS-cargo:ics721-1 registry:tradechain-registry-1}; do   # PORT:VERSION, opened with rly tx channel
     local port=${extra%%:*} version=${extra#*:}
     log "relayer: opening channel $port <-> $port ($version, unordered)"
     $R tx channel hk-sh --src-port "$port" --dst-port "$port" --order unordered --version "$version" \
        >> "$LOCALNET/rly-link.log" 2>&1 || { tail -20 "$LOCALNET/rly-link.log"; die "rly tx channel $port failed"; }
+  done
+  # The corridor registry: each zone's admin names its registry channel, and
+  # from then on bills and invoices wait for the other zone's confirmation.
+  local c ch
+  for c in "$HK_CHAIN" "$SH_CHAIN"; do
+    ch=$(q "$c" ibc channel channels | jq -r '[.channels[] | select(.port_id=="registry" and .state=="STATE_OPEN")][0].channel_id // empty')
+    [ -n "$ch" ] || continue
+    log "$c: corridor registry channel = $ch"
+    tx "$c" admin cargo set-registry-channel "$ch" >/dev/null
   done
   $R start hk-sh --log-format json > "$LOCALNET/rly.log" 2>&1 &
   record_pid rly $!

@@ -11,6 +11,7 @@ import (
 
 	simtestutil "github.com/cosmos/cosmos-sdk/testutil/sims"
 
+	channeltypes "github.com/cosmos/ibc-go/v8/modules/core/04-channel/types"
 	ibctesting "github.com/cosmos/ibc-go/v8/testing"
 
 	"github.com/tradechain/tradechain/app"
@@ -64,6 +65,36 @@ func TrustCounterparty(endpoint *ibctesting.Endpoint) {
 	if _, err := cargokeeper.NewMsgServerImpl(k).SetCorridorLink(endpoint.Chain.GetContext(), &cargotypes.MsgSetCorridorLink{
 		Authority: k.Authority(),
 		Link:      cargotypes.CorridorLink{ChainId: endpoint.Counterparty.Chain.ChainID, ClientId: endpoint.ClientID, ConnectionId: endpoint.ConnectionID},
+	}); err != nil {
+		panic(err)
+	}
+}
+
+// OpenRegistry opens a corridor registry channel over cargoPath's clients and
+// connection (which SetupCorridor put on each zone's allowlist) and names it
+// each zone's registry channel, as the zone authorities would. It returns the
+// registry path.
+func OpenRegistry(coord *ibctesting.Coordinator, cargoPath *ibctesting.Path) *ibctesting.Path {
+	path := ibctesting.NewPath(cargoPath.EndpointA.Chain, cargoPath.EndpointB.Chain)
+	for i, ep := range []*ibctesting.Endpoint{path.EndpointA, path.EndpointB} {
+		from := []*ibctesting.Endpoint{cargoPath.EndpointA, cargoPath.EndpointB}[i]
+		ep.ClientID, ep.ConnectionID = from.ClientID, from.ConnectionID
+		ep.ClientConfig, ep.ConnectionConfig = from.ClientConfig, from.ConnectionConfig
+		ep.ChannelConfig.PortID, ep.ChannelConfig.Version, ep.ChannelConfig.Order = cargotypes.RegistryPortID, cargotypes.RegistryVersion, channeltypes.UNORDERED
+	}
+	coord.CreateChannels(path)
+	for _, ep := range []*ibctesting.Endpoint{path.EndpointA, path.EndpointB} {
+		SetRegistryChannel(ep.Chain, ep.ChannelID)
+	}
+	coord.CommitBlock(path.EndpointA.Chain, path.EndpointB.Chain)
+	return path
+}
+
+// SetRegistryChannel names chain's registry channel as its zone authority would.
+func SetRegistryChannel(chain *ibctesting.TestChain, channelID string) {
+	k := App(chain).CargoKeeper
+	if _, err := cargokeeper.NewMsgServerImpl(k).SetRegistryChannel(chain.GetContext(), &cargotypes.MsgSetRegistryChannel{
+		Authority: k.Authority(), Channel: channelID,
 	}); err != nil {
 		panic(err)
 	}

@@ -13,6 +13,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/tradechain/tradechain/testutil"
+	ct "github.com/tradechain/tradechain/x/cargo/testutil"
 )
 
 // I7 on real processes: a zone with an open LC (its escrow held by
@@ -124,5 +125,5 @@ func TestExportImportOpenPositions(t *testing.T) {
 }
 
 func nodeParty(addr, code, name, jurisdiction, role string) map[string]any {
-	return map[string]any{"address": addr, "code": code, "name": name, "jurisdiction": jurisdiction, "roles": []string{role}, "active": true}
+	return map[string]any{"address": addr, "code": code, "name": name, "lei": ct.LEI(code), "jurisdiction": jurisdiction, "roles": []string{role}, "active": true}
 }

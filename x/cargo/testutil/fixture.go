@@ -4,6 +4,7 @@ package testutil
 
 import (
 	"encoding/json"
+	"strings"
 	"testing"
 	"time"
 
@@ -51,6 +52,14 @@ var roles = map[int][]types.Role{
 	Retired: {types.ROLE_TRADER}, Carrier2: {types.ROLE_CARRIER}, Bank2: {types.ROLE_BANK},
 }
 
+// LEI is a test party's ISO 17442 LEI: "TC", the code padded with zeros to
+// 18 characters, and its check digits — the same on every zone, as a real
+// entity's LEI is.
+func LEI(code string) string {
+	prefix := (strings.ToUpper("TC"+code) + strings.Repeat("0", 18))[:18]
+	return prefix + types.LEICheckDigits(prefix)
+}
+
 // GenesisTime is the block time of the fixture's first block.
 var GenesisTime = time.Date(2026, 5, 4, 8, 0, 0, 0, time.UTC)
 
@@ -70,7 +79,7 @@ func NewChain(t testing.TB, opts ...tctestutil.Option) *tctestutil.Chain {
 					continue
 				}
 				cg.Parties = append(cg.Parties, types.Party{
-					Address: accs[i].String(), Code: code, Name: "Party " + code,
+					Address: accs[i].String(), Code: code, Name: "Party " + code, Lei: LEI(code),
 					Jurisdiction: "HK", Roles: roles[i], Active: i != Retired,
 				})
 			}

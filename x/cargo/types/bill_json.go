@@ -53,6 +53,7 @@ func (b *Bill) MarshalJSONPB(m *jsonpb.Marshaler) ([]byte, error) {
 		w.null("surrender", "surrender")
 	}
 	w.str("transferred_via", "transferredVia", b.TransferredVia)
+	w.enum("corridor_status", "corridorStatus", int32(b.CorridorStatus), ReservationStatus_name)
 	w.buf = append(w.buf, '}')
 	return w.buf, w.err
 }
