@@ -162,9 +162,11 @@ func (c *registryCorridor) expire(s sent) {
 	require.NoError(c.t, src.TimeoutPacket(p))
 }
 
+// expired: p can no longer be delivered in time (relaying commits a few
+// blocks first, so a minute's margin).
 func (c *registryCorridor) expired(s sent) bool {
 	dst := c.endpoint(1 - s.z).Chain
-	return uint64(dst.CurrentHeader.Time.UnixNano()) >= s.p.TimeoutTimestamp
+	return uint64(dst.CurrentHeader.Time.Add(time.Minute).UnixNano()) >= s.p.TimeoutTimestamp
 }
 
 func (c *registryCorridor) bill(z int, id string) cargotypes.Bill {
