@@ -74,14 +74,31 @@ show_bill() { q "$1" cargo bill "$2" | jq -r --arg z "$1" '.bill | "  [\($z)] \(
 where() { q "$1" cargo location "$2" | jq -r --arg z "$1" '"  [\($z)] control: \(.location) \(.channel // "")"'; }
 
 step "both zones" "the zone admins register the corridor parties"
+# Each party carries its ISO 17442 LEI, the same on both zones: invoices are
+# identified across the corridor by the seller's and buyer's LEIs.
+LEI_COS=529900COSCOSHIPLN007 LEI_SHPE=529900SHPDPRECELE097 LEI_KBCT=529900KWLNBAYCOMP043 LEI_HKBK=529900HARBKWLNBNK042
 for Z in $SH_CHAIN $HK_CHAIN; do
-  tx $Z admin cargo register-party "$CARRIER" COS "COSCO Shipping Lines" CN CARRIER >/dev/null
-  tx $Z admin cargo register-party "$EXPORTER" SHPE "Shanghai Pudong Precision Electronics" CN TRADER >/dev/null
-  tx $Z admin cargo register-party "$IMPORTER" KBCT "Kowloon Bay Components Trading" HK TRADER >/dev/null
+  tx $Z admin cargo register-party "$CARRIER" COS "COSCO Shipping Lines" CN CARRIER --lei $LEI_COS >/dev/null
+  tx $Z admin cargo register-party "$EXPORTER" SHPE "Shanghai Pudong Precision Electronics" CN TRADER --lei $LEI_SHPE >/dev/null
+  tx $Z admin cargo register-party "$IMPORTER" KBCT "Kowloon Bay Components Trading" HK TRADER --lei $LEI_KBCT >/dev/null
 done
 tx $SH_CHAIN admin cargo register-party "$CUSTOMS" CNSHACUS "Shanghai Customs District" CN CUSTOMS >/dev/null
-tx $HK_CHAIN admin cargo register-party "$BANK" HKBK "Harbour Kowloon Bank" HK BANK >/dev/null
-for Z in $SH_CHAIN $HK_CHAIN; do q $Z cargo parties | jq -r --arg z $Z '.parties[] | "  [\($z)] \(.code)\t\(.roles | join(","))\t\(.address)"'; done
+tx $HK_CHAIN admin cargo register-party "$BANK" HKBK "Harbour Kowloon Bank" HK BANK --lei $LEI_HKBK >/dev/null
+for Z in $SH_CHAIN $HK_CHAIN; do q $Z cargo parties | jq -r --arg z $Z '.parties[] | "  [\($z)] \(.code)\t\(.roles | join(","))\t\(.lei // "-")\t\(.address)"'; done
+for Z in $SH_CHAIN $HK_CHAIN; do
+  printf '  [%s] corridor registry channel: %s\n' $Z "$(q $Z cargo params | jq -r '.params.registry_channel // empty')"
+  [ -n "$(q $Z cargo params | jq -r '.params.registry_channel // empty')" ] || die "$Z has no corridor registry channel (make localnet sets it)"
+done
+# wait_for CHAIN WHAT JQ-QUERY... VALUE: poll a query until it gives VALUE.
+wait_for() {
+  local c=$1 what=$2 want=${*: -1} got=""; shift 2
+  local args=("${@:1:$#-2}") filter=${*: -2:1}
+  for _ in $(seq 1 90); do
+    got=$(q "$c" "${args[@]}" 2>/dev/null | jq -r "$filter")
+    [ "$got" = "$want" ] && return 0; sleep 1
+  done
+  die "$what on $c: $got, expected $want (see $LOCALNET/rly.log)"
+}
 
 step "$HK_CHAIN" "the importer's bank mints its HKD deposit token and issues a letter of credit"
 tx $HK_CHAIN hkbank tradefinance mint-deposit "5000000$HKD" >/dev/null
@@ -92,15 +109,43 @@ q $HK_CHAIN tradefinance lc $LC | jq -r '.letter_of_credit | "  LC \(.id): \(.st
 
 step "$SH_CHAIN" "carrier COS issues the to-order eBL from the DCSA document to the exporter; LOAD and DEPA"
 tx $SH_CHAIN carrier cargo issue-bill --document "$DOC" --issue-to "$EXPORTER" --endorsee "$EXPORTER" >/dev/null
+DOC_HASH=$(q $SH_CHAIN cargo bill "$BILL" | jq -r .bill.document_hash)
+log "the bill waits for the corridor registry: $(q $SH_CHAIN cargo bill "$BILL" | jq -r '.bill | "\(.status), corridor \(.corridor_status)"')"
+wait_for $SH_CHAIN "the corridor registry's confirmation of $BILL" cargo bill "$BILL" .bill.corridor_status RESERVATION_STATUS_CONFIRMED
+log "$HK_CHAIN confirmed: no bill there for this document; $SH_CHAIN holds its key ($(q $SH_CHAIN cargo bill "$BILL" | jq -r .bill.status))"
+curl -sf "$(zone_api $HK_CHAIN)/tradechain/cargo/v1/registry/keys/$DOC_HASH" \
+  | jq -r '.keys[] | "  [hongkong-1] registry key \(.key[0:16])… \(.kind): \(.status), held by \(.holder_zone) since \(.since)"'
+[ "$(curl -sf "$(zone_api $HK_CHAIN)/tradechain/cargo/v1/registry/keys/$DOC_HASH" | jq -r '.keys[0].holder_zone')" = $SH_CHAIN ] \
+  || die "$HK_CHAIN's registry does not record the document as held by $SH_CHAIN"
 tx $SH_CHAIN customs cargo record-milestone "$BILL" CUSR ACT CNSHA "${SHIPPED}T05:00:00Z" >/dev/null
 tx $SH_CHAIN carrier cargo record-milestone "$BILL" LOAD ACT CNSHA "${SHIPPED}T06:00:00Z" >/dev/null
 tx $SH_CHAIN carrier cargo record-milestone "$BILL" DEPA ACT CNSHA "${SHIPPED}T14:30:00Z" >/dev/null
 show_bill $SH_CHAIN "$BILL"
 q $SH_CHAIN cargo milestones "$BILL" | jq -r '.milestones[] | "  #\(.sequence) \(.event_code) \(.classifier) \(.location) \(.event_time)"'
 
+step "$HK_CHAIN" "the carrier tries to issue a second eBL for the same transport document on Hong Kong"
+err=$(tx_expect_fail $HK_CHAIN carrier cargo issue-bill --document "$DOC" --issue-to "$EXPORTER" --endorsee "$EXPORTER")
+log "refused: $err"
+case "$err" in *"transport document already issued as a bill on $SH_CHAIN"*) ;; *) die "the second bill was not refused by the corridor registry";; esac
+
 step "$HK_CHAIN" "the exporter anchors its commercial invoice on the zone where it will present"
 INVOICE_HASH=$(printf 'Commercial invoice SHPE-2026-0418: 320 cartons PCB assemblies, HKD 1,250,000, CIF Hong Kong\n' | sha256sum | cut -c1-64)
 tx $HK_CHAIN exporter cargo anchor-document "$INVOICE_HASH" COMMERCIAL_INVOICE >/dev/null
+
+step "$HK_CHAIN" "the exporter registers the invoice for receivable financing; the corridor registry confirms it"
+FINGERPRINT=$("$BIN" q tradefinance fingerprint $LEI_SHPE $LEI_KBCT SHPE-2026-0418 "1250000$HKD" 2>&1)
+log "corridor fingerprint (computed offline from the LEIs, number, amount, currency): $FINGERPRINT"
+tx $HK_CHAIN exporter tradefinance register-invoice "$IMPORTER" SHPE-2026-0418 "1250000$HKD" "$(date -u -d '+90 days' +%F)" "$INVOICE_HASH" >/dev/null
+INV=$(q $HK_CHAIN tradefinance invoice-by-fingerprint "$FINGERPRINT" | jq -r .invoice.id)
+[ -n "$INV" ] && [ "$INV" != null ] || die "no invoice with the fingerprint the CLI computed"
+wait_for $HK_CHAIN "the corridor registry's confirmation of invoice $INV" tradefinance invoice "$INV" .invoice.status INVOICE_STATUS_OPEN
+q $HK_CHAIN tradefinance invoice "$INV" | jq -r '.invoice | "  invoice \(.id): \(.status), corridor \(.corridor_status), history \([.history[].action] | join(" → "))"'
+
+step "$SH_CHAIN" "the exporter registers the same invoice, respelled, on Shanghai to be financed twice"
+tx $SH_CHAIN exporter cargo anchor-document "$INVOICE_HASH" COMMERCIAL_INVOICE >/dev/null
+err=$(tx_expect_fail $SH_CHAIN exporter tradefinance register-invoice "$IMPORTER" "shpe 2026.0418" "1250000$HKD" "$(date -u -d '+90 days' +%F)" "$INVOICE_HASH")
+log "refused: $err"
+case "$err" in *"invoice already registered on $HK_CHAIN"*) ;; *) die "the duplicate invoice was not refused by the corridor registry";; esac
 
 step "$SH_CHAIN → $HK_CHAIN" "the exporter sends the eBL to Hong Kong over the cargo channel ($SH_CARGO)"
 tx $SH_CHAIN exporter cargo send-bill "$BILL" "$SH_CARGO" "$EXPORTER" >/dev/null

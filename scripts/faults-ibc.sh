@@ -37,6 +37,7 @@ issue() {  # REF -> bill id; a DCSA document with its own reference
   jq --arg r "$1" --arg d "$(date -u +%F)" '.transportDocumentReference = $r | .shippedOnBoardDate = $d | .transports.plannedDepartureDate = $d' \
     "$ROOT/examples/ebl-shanghai-hongkong.json" > "$doc"
   tx $SH_CHAIN carrier cargo issue-bill --document "$doc" --issue-to "$EXPORTER" --endorsee "$EXPORTER" >/dev/null
+  wait_confirmed $SH_CHAIN "COS-$1"
   echo "COS-$1"
 }
 loc() { q "$1" cargo location "$2" 2>/dev/null | jq -r '.location // "ABSENT"' || echo ABSENT; }

@@ -200,3 +200,15 @@ rly_chain_file() {
 JSON
 }
 
+
+# wait_confirmed CHAIN BILL : wait until the corridor registry has confirmed a
+# bill issued on CHAIN (the relayer carries the reservation and its answer).
+wait_confirmed() {
+  local c=$1 b=$2 st=""
+  for _ in $(seq 1 600); do
+    st=$(q "$c" cargo bill "$b" 2>/dev/null | jq -r .bill.corridor_status)
+    case "$st" in RESERVATION_STATUS_CONFIRMED|RESERVATION_STATUS_LOCAL) return 0 ;; esac
+    sleep 0.1
+  done
+  die "bill $b on $c: corridor status $st, not confirmed within 60 s (see $LOCALNET/rly.log)"
+}
