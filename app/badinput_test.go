@@ -104,6 +104,18 @@ func TestBadInputMatrix(t *testing.T) {
 			Purpose: "due diligence", ExpiresAt: past}, cargotypes.ErrConsentExpired},
 		{"roster change by a non-admin", ct.Exporter, &cargotypes.MsgRegisterParty{Authority: addr(ct.Exporter), Party: cargotypes.Party{
 			Address: addr(ct.Stranger), Code: "NEWCO", Name: "New Co", Jurisdiction: "HK", Roles: []cargotypes.Role{cargotypes.ROLE_TRADER}, Active: true}}, cargotypes.ErrUnauthorized},
+		{"LEI with wrong check digits", ct.Admin, &cargotypes.MsgRegisterParty{Authority: addr(ct.Admin), Party: cargotypes.Party{
+			Address: addr(ct.Stranger), Code: "NEWCO", Name: "New Co", Lei: "529900COSCOSHIPLN008", Jurisdiction: "HK",
+			Roles: []cargotypes.Role{cargotypes.ROLE_TRADER}, Active: true}}, cargotypes.ErrInvalidField},
+		// the corridor registry
+		{"registry channel set by a non-admin", ct.Exporter, &cargotypes.MsgSetRegistryChannel{Authority: addr(ct.Exporter), Channel: "channel-2"}, cargotypes.ErrUnauthorized},
+		{"registry channel that does not exist", ct.Admin, &cargotypes.MsgSetRegistryChannel{Authority: addr(ct.Admin), Channel: "channel-9"}, cargotypes.ErrRegistryChannel},
+		{"malformed registry channel id", ct.Admin, &cargotypes.MsgSetRegistryChannel{Authority: addr(ct.Admin), Channel: "registry"}, cargotypes.ErrInvalidField},
+		{"retry of an unknown reservation", ct.Carrier, &cargotypes.MsgRetryReservation{Signer: addr(ct.Carrier),
+			Kind: cargotypes.KEY_KIND_TRANSPORT_DOCUMENT, Key: hash(777)}, cargotypes.ErrKeyNotFound},
+		{"retry of a key already held", ct.Carrier, &cargotypes.MsgRetryReservation{Signer: addr(ct.Carrier),
+			Kind: cargotypes.KEY_KIND_TRANSPORT_DOCUMENT, Key: hash(1)}, cargotypes.ErrReservationState},
+		{"retry of an unknown key kind", ct.Carrier, &cargotypes.MsgRetryReservation{Signer: addr(ct.Carrier), Key: hash(1)}, cargotypes.ErrInvalidReservation},
 		// x/tradefinance
 		{"mint by a non-bank", ct.Exporter, &tftypes.MsgMintDeposit{Bank: addr(ct.Exporter), Amount: td(5)}, cargotypes.ErrWrongRole},
 		{"mint another bank's token", ct.Bank2, &tftypes.MsgMintDeposit{Bank: addr(ct.Bank2), Amount: td(5)}, tftypes.ErrUnauthorized},

@@ -435,3 +435,39 @@ func TestInvoiceFinancing(t *testing.T) {
 func collectionsJoin(t int64, id uint64) collections.Pair[int64, uint64] {
 	return collections.Join(t, id)
 }
+
+// Invoices are identified across the corridor by LEIs: a seller or buyer
+// without one cannot register an invoice, and a bank without one cannot
+// offer financing; the fingerprint does not depend on zone-local party codes.
+func TestInvoiceNeedsLEIs(t *testing.T) {
+	f := newFixture(t)
+	f.anchor(inv, "COMMERCIAL_INVOICE")
+	seller, buyer, bank := f.addr(ct.Exporter), f.addr(ct.Importer), f.addr(ct.Bank)
+	withoutLEI := func(addr string) {
+		p, err := f.chain.App.CargoKeeper.GetParty(f.ctx, addr)
+		require.NoError(t, err)
+		p.Lei = ""
+		require.NoError(t, f.chain.App.CargoKeeper.Parties.Set(f.ctx, addr, p))
+	}
+	reg := &types.MsgRegisterInvoice{Seller: seller, Buyer: buyer, Number: "INV-7", Amount: f.coin(800_000), DueDate: "2026-07-15", DocumentHash: inv}
+	res, err := f.srv.RegisterInvoice(f.ctx, reg)
+	require.NoError(t, err)
+	require.Equal(t, types.Fingerprint(ct.LEI("SHPE"), ct.LEI("KBCT"), "inv 7", f.coin(800_000)), res.Fingerprint)
+	require.Equal(t, types.INVOICE_STATUS_OPEN, res.Status, "no registry channel: active at once")
+	inv1, err := f.k.GetInvoice(f.ctx, res.InvoiceId)
+	require.NoError(t, err)
+	require.Equal(t, cargotypes.RESERVATION_STATUS_LOCAL, inv1.CorridorStatus)
+
+	withoutLEI(bank)
+	f.expectFailure(func(ctx sdk.Context) error {
+		_, err := f.srv.OfferFinancing(ctx, &types.MsgOfferFinancing{Bank: bank, InvoiceId: res.InvoiceId, Advance: f.coin(1), Repayment: f.coin(2), Maturity: "2026-07-20"})
+		return err
+	}, types.ErrNoLEI)
+	withoutLEI(buyer)
+	f.anchor(h2, "COMMERCIAL_INVOICE")
+	f.expectFailure(func(ctx sdk.Context) error {
+		_, err := f.srv.RegisterInvoice(ctx, &types.MsgRegisterInvoice{Seller: seller, Buyer: buyer, Number: "INV-8", Amount: f.coin(5), DueDate: "2026-07-15", DocumentHash: h2})
+		return err
+	}, types.ErrNoLEI)
+	f.invariants()
+}
