@@ -501,7 +501,6 @@ func TestRegistryBadPackets(t *testing.T) {
 	c.checkInvariants()
 }
 
-
 // The corridor-wide guarantees under a random relayer: both zones issue
 // bills for and register invoices over a few shared keys, while packets are
 // delivered, acknowledged, dropped until they time out, delivered late or

@@ -177,8 +177,8 @@ func report(route string, problems []string, err error) (string, bool) {
 // that document whose corridor status is the key's; a bill issued here under the
 // registry (corridor status set) is active only when its key is CONFIRMED or
 // LOCAL, inert (PENDING) while its key is PENDING or TIMED_OUT, and a
-// REJECTED_DUPLICATE bill holds no key; every key record is well formed and
-// indexed under its status.
+// REJECTED_DUPLICATE bill holds no key; every key record is well formed, and
+// the open-reservation index lists exactly the PENDING and TIMED_OUT ones.
 func RegistryInvariant(k Keeper) sdk.Invariant {
 	return func(ctx sdk.Context) (string, bool) {
 		var problems []string
@@ -187,8 +187,8 @@ func RegistryInvariant(k Keeper) sdk.Invariant {
 			if err := r.Validate(); err != nil {
 				bad("key %s: %v", pk.K2(), err)
 			}
-			if has, err := k.RegistryKeys.Indexes.Status.Has(ctx, collections.Join(int32(r.Status), pk)); err != nil || !has {
-				bad("key %s is not indexed under %s", r.Key, r.Status)
+			if has, err := k.RegistryOpen.Has(ctx, collections.Join(int32(r.Status), pk)); err != nil || has != isOpen(r.Status) {
+				bad("key %s (%s): open-reservation index says %v", r.Key, r.Status, has)
 			}
 			if r.Kind != types.KEY_KIND_TRANSPORT_DOCUMENT || r.Status == types.RESERVATION_STATUS_HELD_REMOTE {
 				return false, nil
@@ -204,6 +204,15 @@ func RegistryInvariant(k Keeper) sdk.Invariant {
 			}
 			return false, nil
 		})
+		if err == nil {
+			err = k.RegistryOpen.Walk(ctx, nil, func(e collections.Pair[int32, collections.Pair[int32, string]]) (bool, error) {
+				r, err := k.RegistryKeys.Get(ctx, e.K2())
+				if err != nil || int32(r.Status) != e.K1() {
+					bad("open-reservation index entry %v has no record of that status", e)
+				}
+				return false, nil
+			})
+		}
 		if err == nil {
 			err = k.Bills.Walk(ctx, nil, func(id string, b types.Bill) (bool, error) {
 				// Only bills issued here carry a corridor status (a bill that

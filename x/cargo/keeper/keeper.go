@@ -52,16 +52,6 @@ func (i ConsentIndexes) IndexesList() []collections.Index[uint64, types.Consent]
 	return []collections.Index[uint64, types.Consent]{i.Granter, i.Grantee}
 }
 
-// RegistryIndexes are the secondary indexes of corridor registry keys.
-type RegistryIndexes struct {
-	Status *MultiIndex[int32, collections.Pair[int32, string], types.RegistryKey]
-}
-
-// IndexesList implements collections.Indexes.
-func (i RegistryIndexes) IndexesList() []collections.Index[collections.Pair[int32, string], types.RegistryKey] {
-	return []collections.Index[collections.Pair[int32, string], types.RegistryKey]{i.Status}
-}
-
 // Keeper is x/cargo's state. The whole layout is the collections below.
 type Keeper struct {
 	cdc          codec.BinaryCodec
@@ -89,8 +79,12 @@ type Keeper struct {
 	// ClassTraces known to this zone ("ebl", "cargo/channel-0/ebl", ...).
 	ClassTraces collections.KeySet[string]
 	// RegistryKeys is the corridor registry as this zone knows it:
-	// (key kind, key) -> record, indexed by status.
-	RegistryKeys *collections.IndexedMap[collections.Pair[int32, string], types.RegistryKey, RegistryIndexes]
+	// (key kind, key) -> record.
+	RegistryKeys collections.Map[collections.Pair[int32, string], types.RegistryKey]
+	// RegistryOpen indexes the reservations still open — PENDING or
+	// TIMED_OUT — by (status, kind, key). Held keys are not indexed: an
+	// IssueBill writes one registry entry, not two.
+	RegistryOpen collections.KeySet[collections.Pair[int32, collections.Pair[int32, string]]]
 
 	// owners of registry keys by kind (a pointer: x/tradefinance registers
 	// itself after this keeper has been copied into other keepers).
@@ -159,13 +153,10 @@ func NewKeeper(cdc codec.BinaryCodec, storeService store.KVStoreService, address
 			}),
 		ConsentSeq:  collections.NewSequence(sb, types.ConsentSeqKey, "consent_seq"),
 		ClassTraces: collections.NewKeySet(sb, types.ClassTracesKey, "class_traces", collections.StringKey),
-		RegistryKeys: collections.NewIndexedMap(sb, types.RegistryKeysKey, "registry_keys",
-			collections.PairKeyCodec(collections.Int32Key, collections.StringKey), codec.CollValue[types.RegistryKey](cdc),
-			RegistryIndexes{
-				Status: NewMultiIndex(sb, types.RegistryByStatusKey, "registry_by_status", collections.Int32Key,
-					collections.PairKeyCodec(collections.Int32Key, collections.StringKey),
-					func(_ collections.Pair[int32, string], r types.RegistryKey) int32 { return int32(r.Status) }),
-			}),
+		RegistryKeys: collections.NewMap(sb, types.RegistryKeysKey, "registry_keys",
+			collections.PairKeyCodec(collections.Int32Key, collections.StringKey), codec.CollValue[types.RegistryKey](cdc)),
+		RegistryOpen: collections.NewKeySet(sb, types.RegistryOpenKey, "registry_open",
+			collections.PairKeyCodec(collections.Int32Key, collections.PairKeyCodec(collections.Int32Key, collections.StringKey))),
 		owners:         &registryOwners{},
 		registryScoped: ibc.RegistryScoped,
 		ics4:           ibc.ICS4Wrapper,

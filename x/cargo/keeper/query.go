@@ -272,7 +272,7 @@ func (q queryServer) RegistryPending(ctx context.Context, req *types.QueryRegist
 	default:
 		return nil, status.Errorf(codes.InvalidArgument, "status %s: want RESERVATION_STATUS_PENDING or RESERVATION_STATUS_TIMED_OUT", st)
 	}
-	keys, page, err := query.CollectionPaginate(ctx, q.Keeper.RegistryKeys.Indexes.Status, req.Pagination,
+	keys, page, err := query.CollectionPaginate(ctx, q.Keeper.RegistryOpen, req.Pagination,
 		func(key collections.Pair[int32, collections.Pair[int32, string]], _ collections.NoValue) (types.RegistryKey, error) {
 			return q.Keeper.RegistryKeys.Get(ctx, key.K2())
 		},

@@ -78,9 +78,51 @@ func (k Keeper) GetRegistryKey(ctx context.Context, kind types.KeyKind, key stri
 	return r, err == nil, err
 }
 
+// setRegistryKey records r as of this block.
 func (k Keeper) setRegistryKey(ctx sdk.Context, r types.RegistryKey) error {
 	r.SinceHeight, r.Since = ctx.BlockHeight(), ctx.BlockTime().UTC()
-	return k.RegistryKeys.Set(ctx, registryPK(r.Kind, r.Key), r)
+	return k.putRegistryKey(ctx, r)
+}
+
+// isOpen: a reservation of this zone still waiting for an answer or a retry.
+func isOpen(s types.ReservationStatus) bool {
+	return s == types.RESERVATION_STATUS_PENDING || s == types.RESERVATION_STATUS_TIMED_OUT
+}
+
+// putRegistryKey writes r and keeps RegistryOpen in step with it.
+func (k Keeper) putRegistryKey(ctx context.Context, r types.RegistryKey) error {
+	pk := registryPK(r.Kind, r.Key)
+	if err := k.unindexRegistryKey(ctx, pk); err != nil {
+		return err
+	}
+	if isOpen(r.Status) {
+		if err := k.RegistryOpen.Set(ctx, collections.Join(int32(r.Status), pk)); err != nil {
+			return err
+		}
+	}
+	return k.RegistryKeys.Set(ctx, pk, r)
+}
+
+// removeRegistryKey forgets a key.
+func (k Keeper) removeRegistryKey(ctx context.Context, pk collections.Pair[int32, string]) error {
+	if err := k.unindexRegistryKey(ctx, pk); err != nil {
+		return err
+	}
+	return k.RegistryKeys.Remove(ctx, pk)
+}
+
+// unindexRegistryKey drops the open-reservation entry of the stored record, if any.
+func (k Keeper) unindexRegistryKey(ctx context.Context, pk collections.Pair[int32, string]) error {
+	old, err := k.RegistryKeys.Get(ctx, pk)
+	switch {
+	case isNotFound(err):
+		return nil
+	case err != nil:
+		return err
+	case isOpen(old.Status):
+		return k.RegistryOpen.Remove(ctx, collections.Join(int32(old.Status), pk))
+	}
+	return nil
 }
 
 // takenError is the refusal of a key this zone's registry already knows.
@@ -255,7 +297,7 @@ func (k Keeper) OnReservationAck(ctx sdk.Context, packet channeltypes.Packet, ac
 			holder = link.ChainId
 		}
 		if holder == "" {
-			err = k.RegistryKeys.Remove(ctx, registryPK(r.Kind, r.Key))
+			err = k.removeRegistryKey(ctx, registryPK(r.Kind, r.Key))
 		} else {
 			err = k.setRegistryKey(ctx, types.RegistryKey{Kind: r.Kind, Key: r.Key, Status: types.RESERVATION_STATUS_HELD_REMOTE, HolderZone: holder})
 		}

@@ -56,7 +56,7 @@ func RandomizedGenState(simState *module.SimulationState) {
 	}
 	for i, acc := range simState.Accounts {
 		gs.Parties = append(gs.Parties, types.Party{
-			Address: acc.Address.String(), Code: PartyCode(i), Name: "Simulated party " + PartyCode(i),
+			Address: acc.Address.String(), Code: PartyCode(i), Name: "Simulated party " + PartyCode(i), Lei: types.MakeLEI("SIM" + PartyCode(i)),
 			Jurisdiction: []string{"HK", "CN"}[i%2], Roles: []types.Role{RoleOf(i)}, Active: true,
 		})
 	}
@@ -315,6 +315,7 @@ func WeightedOperations(simState module.SimulationState, k keeper.Keeper, keeper
 			n++
 			return &types.MsgRegisterParty{Authority: params.Admin, Party: types.Party{
 				Address: fresh.Address.String(), Code: fmt.Sprintf("N%d%04d", ctx.BlockHeight()%1000, n%10000), Name: "Newcomer",
+				Lei:          types.MakeLEI(fmt.Sprintf("SIMN%d%04d", ctx.BlockHeight()%1000, n%10000)),
 				Jurisdiction: "HK", Roles: []types.Role{types.ROLE_TRADER}, Active: true,
 			}}, admin, ""
 		}),

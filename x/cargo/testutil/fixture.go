@@ -4,7 +4,6 @@ package testutil
 
 import (
 	"encoding/json"
-	"strings"
 	"testing"
 	"time"
 
@@ -55,10 +54,7 @@ var roles = map[int][]types.Role{
 // LEI is a test party's ISO 17442 LEI: "TC", the code padded with zeros to
 // 18 characters, and its check digits — the same on every zone, as a real
 // entity's LEI is.
-func LEI(code string) string {
-	prefix := (strings.ToUpper("TC"+code) + strings.Repeat("0", 18))[:18]
-	return prefix + types.LEICheckDigits(prefix)
-}
+func LEI(code string) string { return types.MakeLEI("TC" + code) }
 
 // GenesisTime is the block time of the fixture's first block.
 var GenesisTime = time.Date(2026, 5, 4, 8, 0, 0, 0, time.UTC)

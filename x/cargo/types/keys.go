@@ -40,5 +40,5 @@ var (
 	MilestoneCountKey    = collections.NewPrefix(14)
 	ClassTracesKey       = collections.NewPrefix(15)
 	RegistryKeysKey      = collections.NewPrefix(16)
-	RegistryByStatusKey  = collections.NewPrefix(17)
+	RegistryOpenKey      = collections.NewPrefix(17)
 )

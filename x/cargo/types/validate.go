@@ -2,6 +2,7 @@ package types
 
 import (
 	"regexp"
+	"strings"
 	"time"
 	"unicode"
 	"unicode/utf8"
@@ -245,4 +246,12 @@ func leiMod97(s string) int {
 func LEICheckDigits(prefix string) string {
 	d := 98 - leiMod97(prefix+"00")
 	return string([]byte{byte('0' + d/10), byte('0' + d%10)})
+}
+
+// MakeLEI builds a well-formed LEI for test and simulation parties: the
+// upper-cased prefix padded with zeros (or cut) to 18 characters, then its
+// check digits.
+func MakeLEI(prefix string) string {
+	p := (strings.ToUpper(prefix) + strings.Repeat("0", 18))[:18]
+	return p + LEICheckDigits(p)
 }
