@@ -116,6 +116,12 @@ func TestBadInputMatrix(t *testing.T) {
 		{"retry of a key already held", ct.Carrier, &cargotypes.MsgRetryReservation{Signer: addr(ct.Carrier),
 			Kind: cargotypes.KEY_KIND_TRANSPORT_DOCUMENT, Key: hash(1)}, cargotypes.ErrReservationState},
 		{"retry of an unknown key kind", ct.Carrier, &cargotypes.MsgRetryReservation{Signer: addr(ct.Carrier), Key: hash(1)}, cargotypes.ErrInvalidReservation},
+		// regulator holds
+		{"hold by a non-regulator", ct.Exporter, &cargotypes.MsgPlaceHold{Regulator: addr(ct.Exporter), SubjectKind: cargotypes.HOLD_SUBJECT_BILL,
+			Subject: "COS-ORDER1", Reason: "competitor"}, cargotypes.ErrWrongRole},
+		{"hold without a reason", ct.Customs, &cargotypes.MsgPlaceHold{Regulator: addr(ct.Customs), SubjectKind: cargotypes.HOLD_SUBJECT_BILL,
+			Subject: "COS-ORDER1"}, cargotypes.ErrInvalidField},
+		{"hold on an unknown kind of subject", ct.Customs, &cargotypes.MsgPlaceHold{Regulator: addr(ct.Customs), Subject: "COS-ORDER1", Reason: "x"}, cargotypes.ErrInvalidField},
 		// x/tradefinance
 		{"mint by a non-bank", ct.Exporter, &tftypes.MsgMintDeposit{Bank: addr(ct.Exporter), Amount: td(5)}, cargotypes.ErrWrongRole},
 		{"mint another bank's token", ct.Bank2, &tftypes.MsgMintDeposit{Bank: addr(ct.Bank2), Amount: td(5)}, tftypes.ErrUnauthorized},

@@ -46,6 +46,8 @@ func (AppModule) AutoCLIOptions() *autocliv1.ModuleOptions {
 					Short:          "Name this zone's corridor registry channel (registry port, over a corridor link); \"\" turns the registry off (governance authority or the cargo admin)",
 					PositionalArgs: []*autocliv1.PositionalArgDescriptor{{ProtoField: "channel"}}},
 				{RpcMethod: "RetryReservation", Skip: true}, // hand-written: kind as document|invoice
+				{RpcMethod: "PlaceHold", Skip: true},        // hand-written: subject kind as bill|party
+				{RpcMethod: "LiftHold", Skip: true},         // hand-written
 				{RpcMethod: "SendBill", Use: "send-bill [bill-id] [channel] [receiver]",
 					Short:          "Send a bill you hold to the other zone over the cargo channel (--timeout-timestamp in Unix ns; default 10 minutes)",
 					PositionalArgs: []*autocliv1.PositionalArgDescriptor{{ProtoField: "bill_id"}, {ProtoField: "channel"}, {ProtoField: "receiver"}}},

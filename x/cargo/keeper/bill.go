@@ -47,7 +47,7 @@ func (k Keeper) ActiveParty(ctx context.Context, addr string) (types.Party, erro
 	if !p.Active {
 		return p, errorsmod.Wrapf(types.ErrPartyInactive, "%s (%s) is deactivated and can start no new action", p.Code, addr)
 	}
-	return p, nil
+	return p, k.requireNotHeld(ctx, types.HOLD_SUBJECT_PARTY, addr)
 }
 
 // ActivePartyWithRole returns an active party holding one of roles.
@@ -92,7 +92,7 @@ func (k Keeper) holderBill(ctx context.Context, signer, id string) (types.Bill, 
 	if b.Lien != nil {
 		return b, errorsmod.Wrapf(types.ErrLiened, "bill %s is liened to %s %s; only its release can move it", id, b.Lien.Module, b.Lien.Reference)
 	}
-	return b, nil
+	return b, k.requireNotHeld(ctx, types.HOLD_SUBJECT_BILL, id)
 }
 
 // carrierBill loads a bill whose issuing carrier is signer, in one of statuses.
@@ -107,7 +107,10 @@ func (k Keeper) carrierBill(ctx context.Context, signer, id string, statuses ...
 	if b.Carrier != signer {
 		return b, errorsmod.Wrapf(types.ErrUnauthorized, "only the issuing carrier %s may do this for bill %s", b.Carrier, id)
 	}
-	return b, requireStatus(b, statuses...)
+	if err := requireStatus(b, statuses...); err != nil {
+		return b, err
+	}
+	return b, k.requireNotHeld(ctx, types.HOLD_SUBJECT_BILL, id)
 }
 
 func requireStatus(b types.Bill, statuses ...types.BillStatus) error {

@@ -73,6 +73,11 @@ func (k Keeper) InitGenesis(ctx context.Context, gs types.GenesisState) error {
 			return err
 		}
 	}
+	for _, h := range gs.Holds {
+		if err := k.Holds.Set(ctx, holdPK(h.SubjectKind, h.Subject), h); err != nil {
+			return err
+		}
+	}
 	sdkCtx := sdk.UnwrapSDKContext(ctx)
 	if err := bindPort(sdkCtx, k.ports, k.scoped, types.PortID); err != nil {
 		return err
@@ -124,6 +129,9 @@ func (k Keeper) ExportGenesis(ctx context.Context) (*types.GenesisState, error) 
 		return nil, err
 	}
 	if gs.RegistryKeys, err = values(ctx, k.RegistryKeys.Iterate); err != nil {
+		return nil, err
+	}
+	if gs.Holds, err = values(ctx, k.Holds.Iterate); err != nil {
 		return nil, err
 	}
 	return gs, nil

@@ -86,6 +86,9 @@ type Keeper struct {
 	// IssueBill writes one registry entry, not two.
 	RegistryOpen collections.KeySet[collections.Pair[int32, collections.Pair[int32, string]]]
 
+	// Holds by (subject kind, bill id or party address).
+	Holds collections.Map[collections.Pair[int32, string], types.Hold]
+
 	// owners of registry keys by kind (a pointer: x/tradefinance registers
 	// itself after this keeper has been copied into other keepers).
 	owners *registryOwners
@@ -157,6 +160,8 @@ func NewKeeper(cdc codec.BinaryCodec, storeService store.KVStoreService, address
 			collections.PairKeyCodec(collections.Int32Key, collections.StringKey), codec.CollValue[types.RegistryKey](cdc)),
 		RegistryOpen: collections.NewKeySet(sb, types.RegistryOpenKey, "registry_open",
 			collections.PairKeyCodec(collections.Int32Key, collections.PairKeyCodec(collections.Int32Key, collections.StringKey))),
+		Holds: collections.NewMap(sb, types.HoldsKey, "holds",
+			collections.PairKeyCodec(collections.Int32Key, collections.StringKey), codec.CollValue[types.Hold](cdc)),
 		owners:         &registryOwners{},
 		registryScoped: ibc.RegistryScoped,
 		ics4:           ibc.ICS4Wrapper,

@@ -282,3 +282,35 @@ func (q queryServer) RegistryPending(ctx context.Context, req *types.QueryRegist
 	}
 	return &types.QueryRegistryPendingResponse{Keys: keys, Pagination: page}, nil
 }
+
+func (q queryServer) Holds(ctx context.Context, req *types.QueryHoldsRequest) (*types.QueryHoldsResponse, error) {
+	if req == nil {
+		req = &types.QueryHoldsRequest{}
+	}
+	holds, page, err := query.CollectionPaginate(ctx, q.Keeper.Holds, req.Pagination,
+		func(_ collections.Pair[int32, string], h types.Hold) (types.Hold, error) { return h, nil })
+	if err != nil {
+		return nil, status.Error(codes.InvalidArgument, err.Error())
+	}
+	return &types.QueryHoldsResponse{Holds: holds, Pagination: page}, nil
+}
+
+func (q queryServer) Hold(ctx context.Context, req *types.QueryHoldRequest) (*types.QueryHoldResponse, error) {
+	if req == nil || req.Subject == "" {
+		return nil, status.Error(codes.InvalidArgument, "subject (a bill id or a party address) is required")
+	}
+	res := &types.QueryHoldResponse{Holds: []types.Hold{}}
+	for _, kind := range []types.HoldSubject{types.HOLD_SUBJECT_BILL, types.HOLD_SUBJECT_PARTY} {
+		h, held, err := q.GetHold(ctx, kind, req.Subject)
+		if err != nil {
+			return nil, err
+		}
+		if held {
+			res.Holds = append(res.Holds, h)
+		}
+	}
+	if len(res.Holds) == 0 {
+		return nil, status.Errorf(codes.NotFound, "no hold on %s", req.Subject)
+	}
+	return res, nil
+}

@@ -32,6 +32,8 @@ func RegisterLegacyAminoCodec(cdc *codec.LegacyAmino) {
 	legacy.RegisterAminoMsg(cdc, &MsgRemoveCorridorLink{}, "tradechain/cargo/MsgRemoveCorridorLink")
 	legacy.RegisterAminoMsg(cdc, &MsgSetRegistryChannel{}, "tradechain/cargo/MsgSetRegistryChannel")
 	legacy.RegisterAminoMsg(cdc, &MsgRetryReservation{}, "tradechain/cargo/MsgRetryReservation")
+	legacy.RegisterAminoMsg(cdc, &MsgPlaceHold{}, "tradechain/cargo/MsgPlaceHold")
+	legacy.RegisterAminoMsg(cdc, &MsgLiftHold{}, "tradechain/cargo/MsgLiftHold")
 }
 
 // RegisterInterfaces registers every Msg as an sdk.Msg implementation.
@@ -42,6 +44,7 @@ func RegisterInterfaces(registry codectypes.InterfaceRegistry) {
 		&MsgVoidBill{}, &MsgRecordMilestone{}, &MsgAnchorDocument{}, &MsgGrantConsent{},
 		&MsgRevokeConsent{}, &MsgRegisterParty{}, &MsgUpdateParty{}, &MsgUpdateParams{}, &MsgSendBill{},
 		&MsgSetCorridorLink{}, &MsgRemoveCorridorLink{}, &MsgSetRegistryChannel{}, &MsgRetryReservation{},
+		&MsgPlaceHold{}, &MsgLiftHold{},
 	)
 	msgservice.RegisterMsgServiceDesc(registry, &_Msg_serviceDesc)
 }

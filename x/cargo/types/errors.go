@@ -38,4 +38,6 @@ var (
 	ErrRegistryChannel    = errorsmod.Register(ModuleName, 33, "not this zone's registry channel")
 	ErrReservationState   = errorsmod.Register(ModuleName, 34, "reservation is not in a state that allows this")
 	ErrKeyNotFound        = errorsmod.Register(ModuleName, 35, "key not in this zone's registry")
+	ErrHeld               = errorsmod.Register(ModuleName, 36, "under a regulator's hold")
+	ErrHoldNotFound       = errorsmod.Register(ModuleName, 37, "no such hold")
 )

@@ -103,6 +103,17 @@ func (gs GenesisState) Validate() error {
 		}
 		keys[id] = true
 	}
+	held := map[string]bool{}
+	for _, h := range gs.Holds {
+		if err := h.Validate(); err != nil {
+			return err
+		}
+		id := h.SubjectKind.String() + "/" + h.Subject
+		if held[id] {
+			return errorsmod.Wrapf(ErrInvalidGenesis, "hold on %s listed twice", id)
+		}
+		held[id] = true
+	}
 	return nil
 }
 

@@ -41,4 +41,5 @@ var (
 	ClassTracesKey       = collections.NewPrefix(15)
 	RegistryKeysKey      = collections.NewPrefix(16)
 	RegistryOpenKey      = collections.NewPrefix(17)
+	HoldsKey             = collections.NewPrefix(18)
 )

@@ -40,6 +40,7 @@ func TxCmd() *cobra.Command {
 	cmd.AddCommand(IssueBillCmd(), RegisterPartyCmd(false), RegisterPartyCmd(true), RequestSurrenderCmd(), RecordMilestoneCmd(), GrantConsentCmd())
 	cmd.AddCommand(CorridorLinkCmds()...)
 	cmd.AddCommand(RetryReservationCmd())
+	cmd.AddCommand(HoldCmds()...)
 	return cmd
 }
 
@@ -434,4 +435,43 @@ fingerprint (tradechaind q cargo registry-pending --timed-out lists them).`,
 	}
 	flags.AddTxFlagsToCmd(cmd)
 	return cmd
+}
+
+// HoldCmds are place-hold and lift-hold (an active REGULATOR party).
+func HoldCmds() []*cobra.Command {
+	mk := func(use, short, example string, build func(from string, kind types.HoldSubject, subject, reason string) sdk.Msg) *cobra.Command {
+		cmd := &cobra.Command{
+			Use: use, Short: short, Example: example, Args: cobra.ExactArgs(3),
+			RunE: func(cmd *cobra.Command, args []string) error {
+				clientCtx, err := client.GetClientTxContext(cmd)
+				if err != nil {
+					return err
+				}
+				kind, err := types.ParseHoldSubject(args[0])
+				if err != nil {
+					return err
+				}
+				msg := build(clientCtx.GetFromAddress().String(), kind, args[1], args[2])
+				if err := msg.(interface{ ValidateBasic() error }).ValidateBasic(); err != nil {
+					return err
+				}
+				return tx.GenerateOrBroadcastTxCLI(clientCtx, cmd.Flags(), msg)
+			},
+		}
+		flags.AddTxFlagsToCmd(cmd)
+		return cmd
+	}
+	return []*cobra.Command{
+		mk("place-hold [bill|party] [bill-id|address] [reason]",
+			"Stop a bill (no transfer, endorsement, send, presentation, lien, financing or surrender) or a party (no new action) — a REGULATOR party",
+			"tradechaind tx cargo place-hold bill COS-COSU6385270140 \"sanctions screening hit\" --from regulator",
+			func(from string, kind types.HoldSubject, subject, reason string) sdk.Msg {
+				return &types.MsgPlaceHold{Regulator: from, SubjectKind: kind, Subject: subject, Reason: reason}
+			}),
+		mk("lift-hold [bill|party] [bill-id|address] [reason]", "Lift a regulator's hold on a bill or a party — a REGULATOR party",
+			"tradechaind tx cargo lift-hold bill COS-COSU6385270140 \"cleared\" --from regulator",
+			func(from string, kind types.HoldSubject, subject, reason string) sdk.Msg {
+				return &types.MsgLiftHold{Regulator: from, SubjectKind: kind, Subject: subject, Reason: reason}
+			}),
+	}
 }

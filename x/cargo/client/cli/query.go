@@ -134,6 +134,18 @@ func queryCommands() []*cobra.Command {
 				return q.RegistryKey(cmd.Context(), &types.QueryRegistryKeyRequest{Hash: a[0]})
 			}),
 		registryPending(),
+		paged(queryCmd("holds", "List the regulators' holds in force on this zone", cobra.NoArgs,
+			func(cmd *cobra.Command, q types.QueryClient, _ []string) (proto.Message, error) {
+				page, err := client.ReadPageRequest(cmd.Flags())
+				if err != nil {
+					return nil, err
+				}
+				return q.Holds(cmd.Context(), &types.QueryHoldsRequest{Pagination: page})
+			}), "holds"),
+		queryCmd("hold [bill-id|address]", "Show the regulator's hold on a bill or a party", cobra.ExactArgs(1),
+			func(cmd *cobra.Command, q types.QueryClient, a []string) (proto.Message, error) {
+				return q.Hold(cmd.Context(), &types.QueryHoldRequest{Subject: a[0]})
+			}),
 		queryCmd("params", "Show the module parameters", cobra.NoArgs,
 			func(cmd *cobra.Command, q types.QueryClient, _ []string) (proto.Message, error) {
 				return q.Params(cmd.Context(), &types.QueryParamsRequest{})

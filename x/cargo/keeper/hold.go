@@ -1,0 +1,124 @@
+package keeper
+
+import (
+	"context"
+
+	"cosmossdk.io/collections"
+	errorsmod "cosmossdk.io/errors"
+
+	sdk "github.com/cosmos/cosmos-sdk/types"
+
+	"github.com/tradechain/tradechain/x/cargo/types"
+)
+
+// Regulator holds: a REGULATOR party stops a bill (no transfer, endorsement,
+// send, presentation, lien, financing or surrender: every move its holder or
+// carrier starts) or a party (no new action, and it receives no bill and no
+// deposit token), until a regulator lifts the hold. Moves under an existing
+// lien (an LC's settlement, a financing's release or default) are the
+// creditor's and are not stopped.
+
+// History actions of holds on bills.
+const (
+	ActionHold       = "HOLD"
+	ActionHoldLifted = "HOLD_LIFTED"
+)
+
+func holdPK(kind types.HoldSubject, subject string) collections.Pair[int32, string] {
+	return collections.Join(int32(kind), subject)
+}
+
+// GetHold returns the hold on a subject, if any.
+func (k Keeper) GetHold(ctx context.Context, kind types.HoldSubject, subject string) (types.Hold, bool, error) {
+	h, err := k.Holds.Get(ctx, holdPK(kind, subject))
+	if isNotFound(err) {
+		return h, false, nil
+	}
+	return h, err == nil, err
+}
+
+// requireNotHeld refuses a subject under a hold, saying who placed it and why.
+func (k Keeper) requireNotHeld(ctx context.Context, kind types.HoldSubject, subject string) error {
+	h, held, err := k.GetHold(ctx, kind, subject)
+	if err != nil || !held {
+		return err
+	}
+	what := map[types.HoldSubject]string{types.HOLD_SUBJECT_BILL: "bill", types.HOLD_SUBJECT_PARTY: "party"}[kind]
+	return errorsmod.Wrapf(types.ErrHeld, "%s %s is held by regulator %s since height %d (%s); only a regulator can lift it",
+		what, subject, h.PlacedBy, h.Height, h.Reason)
+}
+
+func (s msgServer) PlaceHold(ctx context.Context, m *types.MsgPlaceHold) (*types.MsgPlaceHoldResponse, error) {
+	if err := validate(m); err != nil {
+		return nil, err
+	}
+	if _, err := s.ActivePartyWithRole(ctx, m.Regulator, types.ROLE_REGULATOR); err != nil {
+		return nil, err
+	}
+	if err := s.checkText(ctx, "reason", m.Reason); err != nil {
+		return nil, err
+	}
+	switch m.SubjectKind {
+	case types.HOLD_SUBJECT_BILL:
+		if _, err := s.GetBill(ctx, m.Subject); err != nil {
+			return nil, err
+		}
+	case types.HOLD_SUBJECT_PARTY:
+		if _, err := s.GetParty(ctx, m.Subject); err != nil {
+			return nil, err
+		}
+	}
+	if _, held, err := s.GetHold(ctx, m.SubjectKind, m.Subject); err != nil {
+		return nil, err
+	} else if held {
+		return nil, s.requireNotHeld(ctx, m.SubjectKind, m.Subject)
+	}
+	sdkCtx := sdk.UnwrapSDKContext(ctx)
+	h := types.Hold{SubjectKind: m.SubjectKind, Subject: m.Subject, Reason: m.Reason, PlacedBy: m.Regulator,
+		Height: sdkCtx.BlockHeight(), PlacedAt: sdkCtx.BlockTime().UTC()}
+	if err := s.Holds.Set(ctx, holdPK(h.SubjectKind, h.Subject), h); err != nil {
+		return nil, err
+	}
+	if err := s.recordHold(ctx, m.SubjectKind, m.Subject, ActionHold, m.Regulator, m.Reason); err != nil {
+		return nil, err
+	}
+	return &types.MsgPlaceHoldResponse{}, sdkCtx.EventManager().EmitTypedEvent(&types.EventHoldPlaced{Hold: h})
+}
+
+func (s msgServer) LiftHold(ctx context.Context, m *types.MsgLiftHold) (*types.MsgLiftHoldResponse, error) {
+	if err := validate(m); err != nil {
+		return nil, err
+	}
+	if _, err := s.ActivePartyWithRole(ctx, m.Regulator, types.ROLE_REGULATOR); err != nil {
+		return nil, err
+	}
+	if err := s.checkText(ctx, "reason", m.Reason); err != nil {
+		return nil, err
+	}
+	if _, held, err := s.GetHold(ctx, m.SubjectKind, m.Subject); err != nil {
+		return nil, err
+	} else if !held {
+		return nil, errorsmod.Wrapf(types.ErrHoldNotFound, "%s %s is not held", m.SubjectKind, m.Subject)
+	}
+	if err := s.Holds.Remove(ctx, holdPK(m.SubjectKind, m.Subject)); err != nil {
+		return nil, err
+	}
+	if err := s.recordHold(ctx, m.SubjectKind, m.Subject, ActionHoldLifted, m.Regulator, m.Reason); err != nil {
+		return nil, err
+	}
+	return &types.MsgLiftHoldResponse{}, sdk.UnwrapSDKContext(ctx).EventManager().EmitTypedEvent(&types.EventHoldLifted{
+		SubjectKind: m.SubjectKind, Subject: m.Subject, LiftedBy: m.Regulator, Reason: m.Reason,
+	})
+}
+
+// recordHold writes a bill hold or lift into the bill's history.
+func (s msgServer) recordHold(ctx context.Context, kind types.HoldSubject, subject, action, regulator, reason string) error {
+	if kind != types.HOLD_SUBJECT_BILL {
+		return nil
+	}
+	b, err := s.GetBill(ctx, subject)
+	if err != nil {
+		return err
+	}
+	return s.record(ctx, &b, action, regulator, b.Holder, b.Holder, reason)
+}
