@@ -98,6 +98,25 @@ func TestCLIEndToEnd(t *testing.T) {
 	require.Len(t, list.Bills, 1)
 	require.Equal(t, 404, n.REST("/tradechain/cargo/v1/bills/COS-UNKNOWN", nil))
 
+	// No registry channel on a one-zone network: the bill is active at once
+	// and its document's key is held LOCAL, over REST and the CLI.
+	require.Equal(t, "RESERVATION_STATUS_LOCAL", bill.Bill["corridor_status"])
+	var key struct {
+		Keys []map[string]any `json:"keys"`
+	}
+	hash, _ := bill.Bill["document_hash"].(string)
+	require.Equal(t, 200, n.REST("/tradechain/cargo/v1/registry/keys/"+hash, &key))
+	require.Len(t, key.Keys, 1)
+	require.Equal(t, "RESERVATION_STATUS_LOCAL", key.Keys[0]["status"])
+	require.Equal(t, id, key.Keys[0]["reference"])
+	require.Contains(t, n.Run("q", "cargo", "registry-key", hash, "--node", n.RPC, "--output", "json"), "KEY_KIND_TRANSPORT_DOCUMENT")
+	var pending struct {
+		Keys []map[string]any `json:"keys"`
+	}
+	require.Equal(t, 200, n.REST("/tradechain/cargo/v1/registry/pending", &pending))
+	require.Empty(t, pending.Keys)
+	require.Equal(t, 404, n.REST("/tradechain/cargo/v1/holds/"+id, nil))
+
 	// A deliberately bad tx gets x/cargo's clear error and the node keeps going.
 	out, err = n.TryRun("tx", "cargo", "endorse-bill", id, exporter, "--from", "carol", "--chain-id", n.ChainID,
 		"--keyring-backend", "test", "--node", n.RPC, "--gas", "300000", "-y", "--output", "json")

@@ -27,7 +27,7 @@ import (
 func TestLifecycleStateMachine(t *testing.T) {
 	f := newFixture(t)
 	signers := []int{cargotestutil.Carrier, cargotestutil.Carrier2, cargotestutil.Exporter, cargotestutil.Importer,
-		cargotestutil.Bank, cargotestutil.Terminal, cargotestutil.Retired, cargotestutil.Stranger}
+		cargotestutil.Bank, cargotestutil.Terminal, cargotestutil.Customs, cargotestutil.Retired, cargotestutil.Stranger}
 	base := f.ctx
 
 	successes := map[string]int{}
@@ -38,7 +38,7 @@ func TestLifecycleStateMachine(t *testing.T) {
 		for step := 0; step < 40; step++ {
 			signer := f.addr(rapid.SampledFrom(signers).Draw(rt, "signer"))
 			other := f.addr(rapid.SampledFrom(signers).Draw(rt, "other"))
-			action := rapid.IntRange(0, 9).Draw(rt, "action")
+			action := rapid.IntRange(0, 11).Draw(rt, "action")
 			if len(ids) == 0 {
 				action = 0
 			}
@@ -46,16 +46,20 @@ func TestLifecycleStateMachine(t *testing.T) {
 			if action != 0 {
 				id = rapid.SampledFrom(ids).Draw(rt, "bill")
 			}
-			before := map[string]types.Bill{}
+			before, heldBefore := map[string]types.Bill{}, map[string]bool{}
 			for _, b := range ids {
 				bill, err := f.k.GetBill(ctx, b)
 				require.NoError(rt, err)
 				before[b] = bill
+				_, heldBefore[b], err = f.k.GetHold(ctx, types.HOLD_SUBJECT_BILL, b)
+				require.NoError(rt, err)
 			}
 			// Half the time the signer is the one party entitled to act, so
 			// that long lifecycles happen; otherwise a random party tries.
 			if action != 0 && rapid.Bool().Draw(rt, "entitled") {
-				if action >= 6 {
+				if action >= 10 {
+					signer = f.addr(cargotestutil.Customs) // also the zone's regulator
+				} else if action >= 6 {
 					signer = before[id].Carrier
 				} else {
 					signer = before[id].Holder
@@ -108,6 +112,12 @@ func TestLifecycleStateMachine(t *testing.T) {
 			case 9:
 				name = "void"
 				_, err = f.srv.VoidBill(cctx, &types.MsgVoidBill{Carrier: signer, BillId: id, Reason: "SWTP"})
+			case 10:
+				name = "hold"
+				_, err = f.srv.PlaceHold(cctx, &types.MsgPlaceHold{Regulator: signer, SubjectKind: types.HOLD_SUBJECT_BILL, Subject: id, Reason: "screening"})
+			case 11:
+				name = "lift"
+				_, err = f.srv.LiftHold(cctx, &types.MsgLiftHold{Regulator: signer, SubjectKind: types.HOLD_SUBJECT_BILL, Subject: id, Reason: "cleared"})
 			}
 			if err != nil {
 				continue
@@ -126,6 +136,9 @@ func TestLifecycleStateMachine(t *testing.T) {
 				}
 				now, err := f.k.GetBill(ctx, b)
 				require.NoError(rt, err)
+				if heldBefore[b] && name != "hold" && name != "lift" {
+					require.Equalf(rt, old, now, "%s changed bill %s under a regulator's hold", name, b)
+				}
 				if old.Holder != now.Holder {
 					byHolder := (name == "transfer" || name == "endorse") && signer == old.Holder
 					byCarrier := (name == "accept" || name == "amend") && signer == old.Carrier
@@ -146,7 +159,7 @@ func TestLifecycleStateMachine(t *testing.T) {
 		}
 	})
 	t.Logf("successful actions over all runs: %v", successes)
-	for _, name := range []string{"issue", "transfer", "endorse", "blank-endorse", "surrender-delivery", "surrender-amendment", "accept", "reject", "amend"} {
+	for _, name := range []string{"issue", "transfer", "endorse", "blank-endorse", "surrender-delivery", "surrender-amendment", "accept", "reject", "amend", "hold", "lift"} {
 		require.Positivef(t, successes[name], "the random walk never succeeded at %s", name)
 	}
 }

@@ -8,6 +8,8 @@ import (
 	"math/rand"
 	"time"
 
+	"cosmossdk.io/collections"
+
 	sdk "github.com/cosmos/cosmos-sdk/types"
 	"github.com/cosmos/cosmos-sdk/types/module"
 	simtypes "github.com/cosmos/cosmos-sdk/types/simulation"
@@ -44,6 +46,15 @@ func RoleOf(i int) types.Role {
 // PartyCode is the code of the i-th simulated party.
 func PartyCode(i int) string { return fmt.Sprintf("P%03d", i) }
 
+// rolesOf gives every tenth account (a terminal or customs) the REGULATOR
+// role as well, so that holds are simulated.
+func rolesOf(i int) []types.Role {
+	if i%10 == 9 {
+		return []types.Role{RoleOf(i), types.ROLE_REGULATOR}
+	}
+	return []types.Role{RoleOf(i)}
+}
+
 // RandomizedGenState registers every simulation account as an active party
 // (so that any of them may receive deposit tokens from the bank module's own
 // operations) and makes the first account the roster admin.
@@ -57,7 +68,7 @@ func RandomizedGenState(simState *module.SimulationState) {
 	for i, acc := range simState.Accounts {
 		gs.Parties = append(gs.Parties, types.Party{
 			Address: acc.Address.String(), Code: PartyCode(i), Name: "Simulated party " + PartyCode(i), Lei: types.MakeLEI("SIM" + PartyCode(i)),
-			Jurisdiction: []string{"HK", "CN"}[i%2], Roles: []types.Role{RoleOf(i)}, Active: true,
+			Jurisdiction: []string{"HK", "CN"}[i%2], Roles: rolesOf(i), Active: true,
 		})
 	}
 	simState.GenState[types.ModuleName] = simState.Cdc.MustMarshalJSON(gs)
@@ -163,6 +174,8 @@ const (
 	WeightRevokeConsent    = 3
 	WeightRegisterParty    = 2
 	WeightUpdateParty      = 2
+	WeightPlaceHold        = 2
+	WeightLiftHold         = 2
 )
 
 // WeightedOperations returns an operation for every x/cargo message a
@@ -318,6 +331,38 @@ func WeightedOperations(simState module.SimulationState, k keeper.Keeper, keeper
 				Lei:          types.MakeLEI(fmt.Sprintf("SIMN%d%04d", ctx.BlockHeight()%1000, n%10000)),
 				Jurisdiction: "HK", Roles: []types.Role{types.ROLE_TRADER}, Active: true,
 			}}, admin, ""
+		}),
+		// Holds on bills only: a held party could not receive the deposit
+		// tokens the bank module's own operations send to any account.
+		op("place_hold", WeightPlaceHold, func(r *rand.Rand, ctx sdk.Context, accs []simtypes.Account) (sdk.Msg, simtypes.Account, string) {
+			regulator, ok := simops.Pick(r, s.partyAccounts(ctx, accs, types.ROLE_REGULATOR))
+			if !ok {
+				return nil, regulator, "no regulator"
+			}
+			b, ok := simops.Pick(r, s.bills(ctx, live))
+			if !ok {
+				return nil, regulator, "no live bill"
+			}
+			return &types.MsgPlaceHold{Regulator: regulator.Address.String(), SubjectKind: types.HOLD_SUBJECT_BILL, Subject: b.Id,
+				Reason: fmt.Sprintf("screening at height %d", ctx.BlockHeight())}, regulator, ""
+		}),
+		op("lift_hold", WeightLiftHold, func(r *rand.Rand, ctx sdk.Context, accs []simtypes.Account) (sdk.Msg, simtypes.Account, string) {
+			regulator, ok := simops.Pick(r, s.partyAccounts(ctx, accs, types.ROLE_REGULATOR))
+			if !ok {
+				return nil, regulator, "no regulator"
+			}
+			var holds []types.Hold
+			if err := k.Holds.Walk(ctx, nil, func(_ collections.Pair[int32, string], h types.Hold) (bool, error) {
+				holds = append(holds, h)
+				return false, nil
+			}); err != nil {
+				return nil, regulator, err.Error()
+			}
+			h, ok := simops.Pick(r, holds)
+			if !ok {
+				return nil, regulator, "no hold"
+			}
+			return &types.MsgLiftHold{Regulator: regulator.Address.String(), SubjectKind: h.SubjectKind, Subject: h.Subject, Reason: "cleared"}, regulator, ""
 		}),
 		op("update_party", WeightUpdateParty, func(r *rand.Rand, ctx sdk.Context, accs []simtypes.Account) (sdk.Msg, simtypes.Account, string) {
 			params, _ := k.Params.Get(ctx)

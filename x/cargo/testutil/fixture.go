@@ -47,7 +47,7 @@ var Codes = map[int]string{
 
 var roles = map[int][]types.Role{
 	Carrier: {types.ROLE_CARRIER}, Exporter: {types.ROLE_TRADER}, Importer: {types.ROLE_TRADER},
-	Bank: {types.ROLE_BANK}, Terminal: {types.ROLE_TERMINAL}, Customs: {types.ROLE_CUSTOMS},
+	Bank: {types.ROLE_BANK}, Terminal: {types.ROLE_TERMINAL}, Customs: {types.ROLE_CUSTOMS, types.ROLE_REGULATOR},
 	Retired: {types.ROLE_TRADER}, Carrier2: {types.ROLE_CARRIER}, Bank2: {types.ROLE_BANK},
 }
 
