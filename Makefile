@@ -103,6 +103,7 @@ fuzz:
 	$(GO) test ./x/tradefinance/types/ -run '^$$' -fuzz '^FuzzMsgValidateBasic$$' -fuzztime $(FUZZTIME)
 	$(GO) test ./x/cargo/types/ -run '^$$' -fuzz '^FuzzDecodePacketData$$' -fuzztime $(FUZZTIME)
 	$(GO) test ./x/cargo/types/ -run '^$$' -fuzz '^FuzzBillJSON$$' -fuzztime $(FUZZTIME)
+	$(GO) test ./x/cargo/types/ -run '^$$' -fuzz '^FuzzDecodeReservationPacket$$' -fuzztime $(FUZZTIME)
 	$(GO) test ./x/cargo/ -run '^$$' -fuzz '^FuzzOnRecvPacket$$' -fuzztime $(FUZZTIME)
 
 proto-gen:

@@ -26,7 +26,8 @@ func newMsgs() []validatable {
 		&types.MsgRequestSurrender{}, &types.MsgAcceptSurrender{}, &types.MsgRejectSurrender{}, &types.MsgAmendBill{},
 		&types.MsgVoidBill{}, &types.MsgRecordMilestone{}, &types.MsgAnchorDocument{}, &types.MsgGrantConsent{},
 		&types.MsgRevokeConsent{}, &types.MsgRegisterParty{}, &types.MsgUpdateParty{}, &types.MsgUpdateParams{},
-		&types.MsgSendBill{},
+		&types.MsgSendBill{}, &types.MsgSetCorridorLink{}, &types.MsgRemoveCorridorLink{}, &types.MsgSetRegistryChannel{},
+		&types.MsgRetryReservation{}, &types.MsgPlaceHold{}, &types.MsgLiftHold{},
 	}
 }
 
