@@ -9,8 +9,14 @@ import (
 	sdkerrors "github.com/cosmos/cosmos-sdk/types/errors"
 	"github.com/cosmos/cosmos-sdk/x/auth/ante"
 
+	authsigning "github.com/cosmos/cosmos-sdk/x/auth/signing"
+	stakingkeeper "github.com/cosmos/cosmos-sdk/x/staking/keeper"
+
 	ibcante "github.com/cosmos/ibc-go/v8/modules/core/ante"
 	ibckeeper "github.com/cosmos/ibc-go/v8/modules/core/keeper"
+
+	cargokeeper "github.com/tradechain/tradechain/x/cargo/keeper"
+	cargotypes "github.com/tradechain/tradechain/x/cargo/types"
 )
 
 // HandlerOptions extends the SDK's ante options with the IBC keeper, used to
@@ -18,6 +24,8 @@ import (
 type HandlerOptions struct {
 	ante.HandlerOptions
 	IBCKeeper *ibckeeper.Keeper
+	// Admission decides who may submit transactions.
+	Admission AdmissionDecorator
 	// VerifiedSignatures lets a block skip re-verifying signatures this node
 	// verified in CheckTx over the same sign bytes; nil verifies every time.
 	VerifiedSignatures *VerifiedSignatures
@@ -39,11 +47,15 @@ func NewAnteHandler(options HandlerOptions) (sdk.AnteHandler, error) {
 	if options.IBCKeeper == nil {
 		return nil, errors.New("ibc keeper is required for ante builder")
 	}
+	if options.Admission.Staking == nil {
+		return nil, errors.New("the admission decorator needs the staking keeper")
+	}
 
 	return sdk.ChainAnteDecorators(
 		ante.NewSetUpContextDecorator(), // must be first
 		ante.NewExtensionOptionsDecorator(options.ExtensionOptionChecker),
 		ante.NewValidateBasicDecorator(),
+		options.Admission, // before any fee is charged: an outsider's tx costs nothing and never enters the mempool
 		ante.NewTxTimeoutHeightDecorator(),
 		ante.NewValidateMemoDecorator(options.AccountKeeper),
 		ante.NewConsumeGasForTxSizeDecorator(options.AccountKeeper),
@@ -77,4 +89,56 @@ func (FeeDenomDecorator) AnteHandle(ctx sdk.Context, tx sdk.Tx, simulate bool, n
 		}
 	}
 	return next(ctx, tx, simulate)
+}
+
+// AdmissionDecorator is the zone's trust boundary for transactions: a
+// transaction is admitted, in CheckTx and in the block, only if every signer
+// is an active registered party not under a regulator's hold (RELAYER is a
+// role for relayer accounts), the operator of a current validator, or the
+// zone's cargo admin (params.admin). Anyone else is refused before a fee is
+// charged, so an outsider's transaction never enters the mempool. Genesis
+// transactions (height 0: the validators' gentxs) are admitted.
+type AdmissionDecorator struct {
+	Cargo   cargokeeper.Keeper
+	Staking *stakingkeeper.Keeper
+}
+
+// AnteHandle implements sdk.AnteDecorator.
+func (d AdmissionDecorator) AnteHandle(ctx sdk.Context, tx sdk.Tx, simulate bool, next sdk.AnteHandler) (sdk.Context, error) {
+	if ctx.BlockHeight() == 0 {
+		return next(ctx, tx, simulate)
+	}
+	sigTx, ok := tx.(authsigning.SigVerifiableTx)
+	if !ok {
+		return ctx, errorsmod.Wrap(sdkerrors.ErrTxDecode, "tx has no signers")
+	}
+	signers, err := sigTx.GetSigners()
+	if err != nil {
+		return ctx, err
+	}
+	for _, signer := range signers {
+		if err := d.admit(ctx, sdk.AccAddress(signer)); err != nil {
+			return ctx, err
+		}
+	}
+	return next(ctx, tx, simulate)
+}
+
+func (d AdmissionDecorator) admit(ctx sdk.Context, signer sdk.AccAddress) error {
+	addr := signer.String()
+	partyErr := func() error { _, err := d.Cargo.ActiveParty(ctx, addr); return err }()
+	if partyErr == nil {
+		return nil
+	}
+	if _, err := d.Staking.GetValidator(ctx, sdk.ValAddress(signer)); err == nil {
+		return nil
+	}
+	if p, err := d.Cargo.Params.Get(ctx); err == nil && p.Admin != "" && p.Admin == addr {
+		return nil
+	}
+	if errorsmod.IsOf(partyErr, cargotypes.ErrHeld, cargotypes.ErrPartyInactive) {
+		return errorsmod.Wrap(ErrNotAdmitted, partyErr.Error())
+	}
+	return errorsmod.Wrapf(ErrNotAdmitted, "%s is not a registered party, a validator operator or a relayer of this zone: "+
+		"ask the zone authority to register it (tx cargo register-party ADDRESS CODE NAME JURISDICTION ROLE, RELAYER for a relayer account)", addr)
 }

@@ -473,6 +473,7 @@ func New(
 		},
 		IBCKeeper:          app.IBCKeeper,
 		VerifiedSignatures: app.VerifiedSignatures,
+		Admission:          AdmissionDecorator{Cargo: app.CargoKeeper, Staking: app.StakingKeeper},
 	})
 	if err != nil {
 		panic(err)

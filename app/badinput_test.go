@@ -20,6 +20,7 @@ import (
 	authsigning "github.com/cosmos/cosmos-sdk/x/auth/signing"
 	banktypes "github.com/cosmos/cosmos-sdk/x/bank/types"
 
+	"github.com/tradechain/tradechain/app"
 	"github.com/tradechain/tradechain/testutil"
 	ct "github.com/tradechain/tradechain/x/cargo/testutil"
 	cargotypes "github.com/tradechain/tradechain/x/cargo/types"
@@ -78,7 +79,9 @@ func TestBadInputMatrix(t *testing.T) {
 	cases := []msgCase{
 		// x/cargo
 		{"malformed address", ct.Carrier, &cargotypes.MsgTransferBill{Holder: addr(ct.Exporter), BillId: "COS-ORDER1", To: "trade1notanaddress"}, cargotypes.ErrInvalidAddress},
-		{"unregistered signer", ct.Stranger, issue("X1", 10, func(m *cargotypes.MsgIssueBill) { m.Carrier = addr(ct.Stranger) }), cargotypes.ErrPartyNotFound},
+		{"unregistered signer", ct.Stranger, issue("X1", 10, func(m *cargotypes.MsgIssueBill) { m.Carrier = addr(ct.Stranger) }), app.ErrNotAdmitted},
+		{"non-party bank send at zero fees", ct.Stranger, banktypes.NewMsgSend(acc(ct.Stranger).Address, acc(ct.Exporter).Address, sdk.NewCoins(sdk.NewInt64Coin(app.BondDenom, 5))), app.ErrNotAdmitted},
+		{"deactivated party signs", ct.Retired, &cargotypes.MsgAnchorDocument{Owner: addr(ct.Retired), Hash: hash(900), DocType: "OTHER"}, app.ErrNotAdmitted},
 		{"wrong role: a bank issues a bill", ct.Bank, issue("X2", 11, func(m *cargotypes.MsgIssueBill) { m.Carrier = addr(ct.Bank) }), cargotypes.ErrWrongRole},
 		{"deactivated party", ct.Carrier, issue("X3", 12, func(m *cargotypes.MsgIssueBill) { m.IssueTo = addr(ct.Retired) }), cargotypes.ErrPartyInactive},
 		{"unregistered receiver", ct.Carrier, issue("X4", 13, func(m *cargotypes.MsgIssueBill) { m.IssueTo = addr(ct.Stranger) }), cargotypes.ErrPartyNotFound},

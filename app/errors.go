@@ -8,4 +8,6 @@ const Codespace = "tradechain"
 // App-level errors. Codes are part of the public contract: never renumber.
 var (
 	ErrFeeDenom = errorsmod.Register(Codespace, 2, "fees are paid only in the fee denom")
+	// ErrNotAdmitted: a signer is not admitted to submit transactions on this zone.
+	ErrNotAdmitted = errorsmod.Register(Codespace, 3, "signer is not admitted on this zone")
 )

@@ -26,37 +26,6 @@ for Z in $HK_CHAIN $SH_CHAIN; do
     || die "$Z does not trust $OTHER's cargo channel (REST /tradechain/cargo/v1/corridor)"
 done
 
-# --- ICS-20: utrade from Hong Kong to Shanghai -------------------------------
-SENDER=$(addr "$HK_CHAIN" importer)
-RECEIVER=$(addr "$SH_CHAIN" exporter)
-AMOUNT=2500000
-VOUCHER="ibc/$(printf 'transfer/%s/utrade' "$SH_TRANSFER" | sha256sum | cut -c1-64 | tr a-f A-F)"
-
-step "$HK_CHAIN" "importer $SENDER sends ${AMOUNT}utrade to $RECEIVER on $SH_CHAIN over ICS-20 ($HK_TRANSFER)"
-before_hk=$(balance "$HK_CHAIN" "$SENDER" utrade)
-before_sh=$(balance "$SH_CHAIN" "$RECEIVER" "$VOUCHER")
-tx "$HK_CHAIN" importer ibc-transfer transfer transfer "$HK_TRANSFER" "$RECEIVER" "${AMOUNT}utrade" >/dev/null
-log "packet committed on $HK_CHAIN; waiting for the relayer to deliver it to $SH_CHAIN"
-
-arrived=
-for _ in $(seq 1 90); do
-  now_sh=$(balance "$SH_CHAIN" "$RECEIVER" "$VOUCHER")
-  if [ "$now_sh" -ge $((before_sh + AMOUNT)) ]; then arrived=1; break; fi
-  sleep 1
-done
-[ -n "$arrived" ] || die "the ICS-20 transfer did not arrive on $SH_CHAIN within 90s (see $LOCALNET/rly.log)"
-
-step "$SH_CHAIN" "tokens arrived"
-after_hk=$(balance "$HK_CHAIN" "$SENDER" utrade)
-printf '  %-11s importer  %s utrade (was %s)\n' "$HK_CHAIN" "$after_hk" "$before_hk"
-printf '  %-11s exporter  %s %s (was %s)\n' "$SH_CHAIN" "$now_sh" "$VOUCHER" "$before_sh"
-trace=$(q "$SH_CHAIN" ibc-transfer denom-trace "${VOUCHER#ibc/}")
-printf '  denom trace on %s: %s\n' "$SH_CHAIN" "$(echo "$trace" | jq -c .denom_trace)"
-[ "$(echo "$trace" | jq -r .denom_trace.base_denom)" = utrade ] || die "unexpected denom trace: $trace"
-[ "$(echo "$trace" | jq -r .denom_trace.path)" = "transfer/$SH_TRANSFER" ] || die "unexpected denom trace path: $trace"
-[ $((before_hk - after_hk)) -ge "$AMOUNT" ] || die "sender balance on $HK_CHAIN did not go down by $AMOUNT"
-
-# --- The corridor story (ARCHITECTURE §8), across both zones -----------------
 # Same mnemonics ⇒ same trade1... address of each party on both zones.
 CARRIER=$(addr $SH_CHAIN carrier) EXPORTER=$(addr $SH_CHAIN exporter) IMPORTER=$(addr $SH_CHAIN importer)
 CUSTOMS=$(addr $SH_CHAIN customs) BANK=$(addr $SH_CHAIN hkbank)
@@ -89,6 +58,9 @@ for Z in $SH_CHAIN $HK_CHAIN; do
   printf '  [%s] corridor registry channel: %s\n' $Z "$(q $Z cargo params | jq -r '.params.registry_channel // empty')"
   [ -n "$(q $Z cargo params | jq -r '.params.registry_channel // empty')" ] || die "$Z has no corridor registry channel (make localnet sets it)"
 done
+err=$(tx_expect_fail $HK_CHAIN customs bank send "$CUSTOMS" "$IMPORTER" 1utrade)
+log "an account that is no party of $HK_CHAIN (Shanghai customs' key) is refused at the door: $err"
+case "$err" in *"not admitted on this zone"*) ;; *) die "an outsider's transaction was not refused by the admission rule";; esac
 # wait_for CHAIN WHAT JQ-QUERY... VALUE: poll a query until it gives VALUE.
 wait_for() {
   local c=$1 what=$2 want=${*: -1} got=""; shift 2
@@ -100,6 +72,38 @@ wait_for() {
   die "$what on $c: $got, expected $want (see $LOCALNET/rly.log)"
 }
 
+
+# --- ICS-20: utrade from Hong Kong to Shanghai -------------------------------
+SENDER=$(addr "$HK_CHAIN" importer)
+RECEIVER=$(addr "$SH_CHAIN" exporter)
+AMOUNT=2500000
+VOUCHER="ibc/$(printf 'transfer/%s/utrade' "$SH_TRANSFER" | sha256sum | cut -c1-64 | tr a-f A-F)"
+
+step "$HK_CHAIN" "importer $SENDER sends ${AMOUNT}utrade to $RECEIVER on $SH_CHAIN over ICS-20 ($HK_TRANSFER)"
+before_hk=$(balance "$HK_CHAIN" "$SENDER" utrade)
+before_sh=$(balance "$SH_CHAIN" "$RECEIVER" "$VOUCHER")
+tx "$HK_CHAIN" importer ibc-transfer transfer transfer "$HK_TRANSFER" "$RECEIVER" "${AMOUNT}utrade" >/dev/null
+log "packet committed on $HK_CHAIN; waiting for the relayer to deliver it to $SH_CHAIN"
+
+arrived=
+for _ in $(seq 1 90); do
+  now_sh=$(balance "$SH_CHAIN" "$RECEIVER" "$VOUCHER")
+  if [ "$now_sh" -ge $((before_sh + AMOUNT)) ]; then arrived=1; break; fi
+  sleep 1
+done
+[ -n "$arrived" ] || die "the ICS-20 transfer did not arrive on $SH_CHAIN within 90s (see $LOCALNET/rly.log)"
+
+step "$SH_CHAIN" "tokens arrived"
+after_hk=$(balance "$HK_CHAIN" "$SENDER" utrade)
+printf '  %-11s importer  %s utrade (was %s)\n' "$HK_CHAIN" "$after_hk" "$before_hk"
+printf '  %-11s exporter  %s %s (was %s)\n' "$SH_CHAIN" "$now_sh" "$VOUCHER" "$before_sh"
+trace=$(q "$SH_CHAIN" ibc-transfer denom-trace "${VOUCHER#ibc/}")
+printf '  denom trace on %s: %s\n' "$SH_CHAIN" "$(echo "$trace" | jq -c .denom_trace)"
+[ "$(echo "$trace" | jq -r .denom_trace.base_denom)" = utrade ] || die "unexpected denom trace: $trace"
+[ "$(echo "$trace" | jq -r .denom_trace.path)" = "transfer/$SH_TRANSFER" ] || die "unexpected denom trace path: $trace"
+[ $((before_hk - after_hk)) -ge "$AMOUNT" ] || die "sender balance on $HK_CHAIN did not go down by $AMOUNT"
+
+# --- The corridor story (ARCHITECTURE §8), across both zones -----------------
 step "$HK_CHAIN" "the importer's bank mints its HKD deposit token and issues a letter of credit"
 tx $HK_CHAIN hkbank tradefinance mint-deposit "5000000$HKD" >/dev/null
 tx $HK_CHAIN hkbank tradefinance issue-lc "$IMPORTER" "$EXPORTER" "1250000$HKD" "$(date -u -d '+60 days' +%F)" "$TODAY" CNSHA HKHKG \
@@ -180,7 +184,7 @@ echo "  after:"; show_balances; show_bill $HK_CHAIN "$BILL"
   || die "the credit is not settled (REST /tradechain/tradefinance/v1/lcs/$LC)"
 err=$(tx_expect_fail $HK_CHAIN exporter cargo endorse-bill "$BILL" "$CARRIER")
 log "the exporter no longer controls the bill; its endorsement is refused on chain: $err"
-err=$(tx_expect_fail $HK_CHAIN exporter bank send "$EXPORTER" "$(addr $HK_CHAIN relayer)" "1000$HKD")
+err=$(tx_expect_fail $HK_CHAIN exporter bank send "$EXPORTER" "$CUSTOMS" "1000$HKD")   # customs is a party of shanghai-1 only
 log "deposit tokens go to registered parties only: $err"
 
 step "$HK_CHAIN → $SH_CHAIN" "the exporter moves its HKD deposit tokens home over ICS-20 ($HK_TRANSFER)"

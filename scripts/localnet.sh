@@ -38,6 +38,13 @@ setup_relayer() {
   $R keys restore "$HK_CHAIN" relayer "${MNEMONIC[relayer]}" >/dev/null
   $R keys restore "$SH_CHAIN" relayer "${MNEMONIC[relayer]}" >/dev/null
   $R paths new "$HK_CHAIN" "$SH_CHAIN" hk-sh >/dev/null
+  # A zone admits transactions only from its parties, validator operators and
+  # registered relayers: each zone's admin registers the relayer account first.
+  local z
+  for z in "$HK_CHAIN" "$SH_CHAIN"; do
+    log "$z: registering the relayer account $(addr "$z" relayer) (role RELAYER)"
+    tx "$z" admin cargo register-party "$(addr "$z" relayer)" RLY "Corridor relayer" HK RELAYER >/dev/null
+  done
   log "relayer: creating light clients, connection and the ICS-20 channel (transfer <-> transfer)"
   $R tx link hk-sh --src-port transfer --dst-port transfer --order unordered --version ics20-1 \
      > "$LOCALNET/rly-link.log" 2>&1 || { tail -20 "$LOCALNET/rly-link.log"; die "rly tx link failed"; }

@@ -24,6 +24,12 @@ for _ in $(seq 1 120); do
   [ "${h:-0}" -ge 2 ] 2>/dev/null && break; sleep 0.5
 done
 rq() { "$BIN" q "$@" --node "$ROGUE_NODE" --output json; }
+# The rogue's admin admits the relayer on the rogue chain (tradechaind admits
+# transactions only from parties, validator operators and relayers).
+out=$("$BIN" tx cargo register-party "$("$BIN" keys show relayer -a $KR --home "$ROGUE_HOME")" RLY "Rogue relayer" HK RELAYER \
+      --from admin --chain-id "$SH_CHAIN" $KR --home "$ROGUE_HOME" --node "$ROGUE_NODE" -y --output json)
+[ "$(echo "$out" | jq -r .code)" = 0 ] || die "rogue register relayer: $out"
+for _ in $(seq 1 20); do rq cargo party "$("$BIN" keys show relayer -a $KR --home "$ROGUE_HOME")" >/dev/null 2>&1 && break; sleep 0.5; done
 
 R="$RLY --home $LOCALNET/rly-rogue"
 rm -rf "$LOCALNET/rly-rogue"; $R config init >/dev/null

@@ -30,6 +30,7 @@ import (
 	banktypes "github.com/cosmos/cosmos-sdk/x/bank/types"
 
 	"github.com/tradechain/tradechain/app"
+	cargotypes "github.com/tradechain/tradechain/x/cargo/types"
 )
 
 // DefaultChainID is the chain id of test apps.
@@ -136,6 +137,15 @@ func NewChain(tb testing.TB, opts ...Option) *Chain {
 	genesis := a.DefaultGenesis()
 	genesis, err = simtestutil.GenesisStateWithValSet(a.AppCodec(), genesis, valSet, genAccs, balances...)
 	require.NoError(tb, err)
+	// The accounts are the zone's users: registered TRADER parties, so the
+	// zone admits their transactions (a WithGenesis option may replace the
+	// roster, as the x/cargo fixture does).
+	cg := cargotypes.DefaultGenesis()
+	for i, acc := range c.Accounts {
+		cg.Parties = append(cg.Parties, cargotypes.Party{Address: acc.Address.String(), Code: fmt.Sprintf("ACC%d", i),
+			Name: "Test account", Jurisdiction: "HK", Roles: []cargotypes.Role{cargotypes.ROLE_TRADER}, Active: true})
+	}
+	genesis[cargotypes.ModuleName] = a.AppCodec().MustMarshalJSON(cg)
 	for _, f := range s.genesis {
 		f(a, genesis)
 	}

@@ -2,6 +2,7 @@ package testutil
 
 import (
 	"encoding/json"
+	"fmt"
 	"os"
 	"sync"
 
@@ -51,6 +52,7 @@ func App(chain *ibctesting.TestChain) *app.App {
 // other's corridor allowlist (as its zone authority would, with the light
 // client and connection just created), and opens path's channel.
 func SetupCorridor(coord *ibctesting.Coordinator, path *ibctesting.Path) {
+	AdmitSenders(path.EndpointA.Chain, path.EndpointB.Chain)
 	coord.SetupConnections(path)
 	TrustCounterparty(path.EndpointA)
 	TrustCounterparty(path.EndpointB)
@@ -97,5 +99,26 @@ func SetRegistryChannel(chain *ibctesting.TestChain, channelID string) {
 		Authority: k.Authority(), Channel: channelID,
 	}); err != nil {
 		panic(err)
+	}
+}
+
+// AdmitSenders registers each chain's sender accounts that are not parties yet
+// as RELAYER parties, as a zone authority registers its relayers: ibctesting
+// signs every client, connection, channel and packet message with them, and a
+// zone admits transactions only from its parties (app.AdmissionDecorator).
+func AdmitSenders(chains ...*ibctesting.TestChain) {
+	for _, chain := range chains {
+		k := App(chain).CargoKeeper
+		for i, acc := range chain.SenderAccounts {
+			addr := acc.SenderAccount.GetAddress().String()
+			if has, err := k.Parties.Has(chain.GetContext(), addr); err != nil || has {
+				continue
+			}
+			if err := k.Parties.Set(chain.GetContext(), addr, cargotypes.Party{Address: addr, Code: fmt.Sprintf("RLY%d", i),
+				Name: "ibctesting relayer", Jurisdiction: "HK", Roles: []cargotypes.Role{cargotypes.ROLE_RELAYER}, Active: true}); err != nil {
+				panic(err)
+			}
+		}
+		chain.Coordinator.CommitBlock(chain)
 	}
 }

@@ -14,7 +14,13 @@ func TestSingleNodeCLIAndREST(t *testing.T) {
 	if testing.Short() {
 		t.Skip("starts a real node")
 	}
-	n := testutil.StartNode(t, "hongkong-1", nil)
+	// alice is a registered party: the zone admits transactions only from
+	// its parties, validator operators and relayers.
+	n := testutil.StartNode(t, "hongkong-1", func(n *testutil.Node, g map[string]any) {
+		g["app_state"].(map[string]any)["cargo"].(map[string]any)["parties"] = []any{
+			nodeParty(n.Address("alice"), "SHPE", "Shanghai Pudong Precision Electronics", "CN", "ROLE_TRADER"),
+		}
+	})
 	alice, bob := n.Address("alice"), n.Address("bob")
 
 	var before struct {

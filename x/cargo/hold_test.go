@@ -88,8 +88,14 @@ func TestRegulatorHold(t *testing.T) {
 	all, err := qs.Holds(hk.GetContext(), &types.QueryHoldsRequest{})
 	require.NoError(t, err)
 	require.Len(t, all.Holds, 1)
+	// Refused at the zone's door (the admission ante, app/3), saying why;
+	// the refused tx never reached the sequence increment.
+	seq := hk.SenderAccount.GetSequence()
 	_, err = hk.SendMsgs(&types.MsgAnchorDocument{Owner: sender, Hash: hashOf("held"), DocType: "OTHER"})
-	heldErr(err)
+	require.NoError(t, hk.SenderAccount.SetSequence(seq))
+	require.ErrorContains(t, err, "sanctions screening")
+	require.ErrorContains(t, err, types.ErrHeld.Error())
+	require.ErrorContains(t, err, "not admitted on this zone")
 	_, err = srv.LiftHold(hk.GetContext(), &types.MsgLiftHold{Regulator: regulator, SubjectKind: types.HOLD_SUBJECT_PARTY, Subject: sender, Reason: "cleared"})
 	require.NoError(t, err)
 	c.coord.CommitBlock(hk)

@@ -164,6 +164,7 @@ func TestCargoChannelRules(t *testing.T) {
 	path.EndpointA.ChannelConfig.PortID, path.EndpointB.ChannelConfig.PortID = types.PortID, types.PortID
 	path.EndpointA.ChannelConfig.Version, path.EndpointB.ChannelConfig.Version = types.Version, types.Version
 	path.EndpointA.ChannelConfig.Order, path.EndpointB.ChannelConfig.Order = channeltypes.ORDERED, channeltypes.ORDERED
+	tctestutil.AdmitSenders(path.EndpointA.Chain, path.EndpointB.Chain)
 	coord.SetupConnections(path)
 	tctestutil.TrustCounterparty(path.EndpointA) // trusted, so only the order and version rules refuse
 	coord.CommitBlock(path.EndpointA.Chain)

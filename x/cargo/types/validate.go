@@ -19,7 +19,7 @@ const (
 	MaxPartyCodeLength = 16 // SCAC is 4, SMDG up to 10, BIC 8/11
 	MaxBillIDLength    = MaxPartyCodeLength + 1 + MaxReferenceLength
 	MaxTextLength      = 512 // absolute cap for names, reasons, purposes
-	MaxRoles           = 7
+	MaxRoles           = 8
 	DateLayout         = "2006-01-02"
 )
 
