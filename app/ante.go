@@ -126,7 +126,7 @@ func (d AdmissionDecorator) AnteHandle(ctx sdk.Context, tx sdk.Tx, simulate bool
 
 func (d AdmissionDecorator) admit(ctx sdk.Context, signer sdk.AccAddress) error {
 	addr := signer.String()
-	partyErr := func() error { _, err := d.Cargo.ActiveParty(ctx, addr); return err }()
+	_, partyErr := d.Cargo.ActiveParty(ctx, addr)
 	if partyErr == nil {
 		return nil
 	}

@@ -210,6 +210,5 @@ func hashOf(s string) string { return fmt.Sprintf("%x", sha256.Sum256([]byte(s))
 // carries the registered error's code and message.
 func requireUntrusted(t *testing.T, err error) {
 	t.Helper()
-	require.ErrorContains(t, err, fmt.Sprintf("%s/%d", types.ModuleName, types.ErrUntrustedChannel.ABCICode()))
-	require.ErrorContains(t, err, types.ErrUntrustedChannel.Error())
+	tctestutil.RequireCode(t, err, types.ErrUntrustedChannel)
 }

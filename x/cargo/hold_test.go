@@ -1,10 +1,7 @@
 package cargo_test
 
 import (
-	"fmt"
 	"testing"
-
-	errorsmod "cosmossdk.io/errors"
 
 	"github.com/stretchr/testify/require"
 
@@ -38,7 +35,7 @@ func TestRegulatorHold(t *testing.T) {
 	}
 	heldErr := func(err error) {
 		t.Helper()
-		requireCode(t, err, types.ErrHeld)
+		tctestutil.RequireCode(t, err, types.ErrHeld)
 		require.ErrorContains(t, err, "sanctions screening")
 	}
 
@@ -109,15 +106,4 @@ func lastAction(t *testing.T, chain *ibctesting.TestChain, id string) string {
 	res, err := keeper.NewQueryServerImpl(k).BillHistory(chain.GetContext(), &types.QueryBillHistoryRequest{Id: id})
 	require.NoError(t, err)
 	return res.Entries[len(res.Entries)-1].Action
-}
-
-// requireCode asserts err carries the registered error target, whether it
-// came back wrapped or formatted by a failed transaction.
-func requireCode(t *testing.T, err error, target *errorsmod.Error) {
-	t.Helper()
-	require.Error(t, err)
-	require.ErrorContains(t, err, target.Error())
-	if !errorsmod.IsOf(err, target) {
-		require.ErrorContains(t, err, fmt.Sprintf("%s/%d", target.Codespace(), target.ABCICode()))
-	}
 }

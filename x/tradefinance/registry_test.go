@@ -11,7 +11,6 @@ import (
 	"pgregory.net/rapid"
 
 	"cosmossdk.io/collections"
-	errorsmod "cosmossdk.io/errors"
 	"cosmossdk.io/math"
 
 	sdk "github.com/cosmos/cosmos-sdk/types"
@@ -258,9 +257,9 @@ func TestRegistryRefusesDuplicates(t *testing.T) {
 		&cargotypes.MsgSendBill{Holder: sender, BillId: id, Channel: c.cargo.EndpointB.ChannelID, Receiver: c.zones[0].SenderAccount.GetAddress().String()},
 	} {
 		_, err := c.zones[1].SendMsgs(msg)
-		requireCode(t, err, cargotypes.ErrWrongStatus)
+		tctestutil.RequireCode(t, err, cargotypes.ErrWrongStatus)
 	}
-	requireCode(t, tctestutil.App(c.zones[1]).CargoKeeper.PlaceLien(c.zones[1].GetContext(), id, sender,
+	tctestutil.RequireCode(t, tctestutil.App(c.zones[1]).CargoKeeper.PlaceLien(c.zones[1].GetContext(), id, sender,
 		cargotypes.Lien{Module: "tradefinance", Reference: "financing/1", Creditor: sender}), cargotypes.ErrWrongStatus)
 
 	ack := c.relay(pkts[0])
@@ -275,7 +274,7 @@ func TestRegistryRefusesDuplicates(t *testing.T) {
 
 	// The carrier tries the same document on the other zone.
 	_, _, err = c.issue(0, "BL1.AGAIN", "dcsa-doc-1")
-	requireCode(t, err, cargotypes.ErrKeyTaken)
+	tctestutil.RequireCode(t, err, cargotypes.ErrKeyTaken)
 	require.ErrorContains(t, err, "transport document already issued as a bill on "+c.zones[1].ChainID)
 
 	// An invoice: pending cannot be financed; confirmed; refused on the other zone,
@@ -285,7 +284,7 @@ func TestRegistryRefusesDuplicates(t *testing.T) {
 	require.Equal(t, types.INVOICE_STATUS_PENDING, c.invoice(1, inv).Status)
 	_, err = c.zones[1].SendMsgs(&types.MsgOfferFinancing{Bank: sender, InvoiceId: inv, Advance: sdk.NewCoin(hkd, math.NewInt(700_000)),
 		Repayment: sdk.NewCoin(hkd, math.NewInt(720_000)), Maturity: "2030-01-01"})
-	requireCode(t, err, types.ErrInvoiceNotActive)
+	tctestutil.RequireCode(t, err, types.ErrInvoiceNotActive)
 	c.relay(pkts[0])
 	got := c.invoice(1, inv)
 	require.Equal(t, types.INVOICE_STATUS_OPEN, got.Status)
@@ -295,22 +294,10 @@ func TestRegistryRefusesDuplicates(t *testing.T) {
 	require.True(t, found, "hongkong recorded the invoice as shanghai's")
 	require.Equal(t, cargotypes.RESERVATION_STATUS_HELD_REMOTE, kr.Status)
 	_, _, err = c.register(0, "inv.2026 0418", 800_000, "invoice-1-copy")
-	requireCode(t, err, cargotypes.ErrKeyTaken)
+	tctestutil.RequireCode(t, err, cargotypes.ErrKeyTaken)
 	require.ErrorContains(t, err, "invoice already registered on "+c.zones[1].ChainID)
 	c.checkInvariants()
 	require.Zero(t, c.corridorWide())
-}
-
-// requireCode asserts err carries the registered error target (its code, as
-// ibctesting formats a failed transaction, and its message).
-func requireCode(t testing.TB, err error, target *errorsmod.Error) {
-	t.Helper()
-	require.Error(t, err)
-	if errorsmod.IsOf(err, target) {
-		return
-	}
-	require.ErrorContains(t, err, fmt.Sprintf("%s/%d", target.Codespace(), target.ABCICode()))
-	require.ErrorContains(t, err, target.Error())
 }
 
 func historyActions(inv types.Invoice) []string {
@@ -399,14 +386,14 @@ func TestRegistryTimeoutAndRetry(t *testing.T) {
 	buyer := c.zones[0].SenderAccounts[1]
 	retry := &cargotypes.MsgRetryReservation{Signer: buyer.SenderAccount.GetAddress().String(), Kind: cargotypes.KEY_KIND_TRANSPORT_DOCUMENT, Key: b.DocumentHash}
 	_, err = cargokeeper.NewMsgServerImpl(tctestutil.App(c.zones[0]).CargoKeeper).RetryReservation(c.zones[0].GetContext(), retry)
-	requireCode(t, err, cargotypes.ErrWrongRole)
+	tctestutil.RequireCode(t, err, cargotypes.ErrWrongRole)
 	retry.Signer = c.zones[0].SenderAccount.GetAddress().String()
 	res, err := c.zones[0].SendMsgs(retry)
 	require.NoError(t, err)
 	again := c.packets(0, res.Events)
 	require.Len(t, again, 1)
 	_, err = c.zones[0].SendMsgs(retry)
-	requireCode(t, err, cargotypes.ErrReservationState)
+	tctestutil.RequireCode(t, err, cargotypes.ErrReservationState)
 	c.relay(again[0])
 	require.Equal(t, cargotypes.BILL_STATUS_ISSUED, c.bill(0, id).Status)
 	c.checkInvariants()

@@ -69,7 +69,7 @@ func (k Keeper) InitGenesis(ctx context.Context, gs types.GenesisState) error {
 		return err
 	}
 	for _, r := range gs.RegistryKeys {
-		if err := k.putRegistryKey(ctx, r); err != nil {
+		if err := k.putRegistryKey(ctx, types.RESERVATION_STATUS_UNSPECIFIED, r); err != nil {
 			return err
 		}
 	}

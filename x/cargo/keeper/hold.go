@@ -68,10 +68,8 @@ func (s msgServer) PlaceHold(ctx context.Context, m *types.MsgPlaceHold) (*types
 			return nil, err
 		}
 	}
-	if _, held, err := s.GetHold(ctx, m.SubjectKind, m.Subject); err != nil {
-		return nil, err
-	} else if held {
-		return nil, s.requireNotHeld(ctx, m.SubjectKind, m.Subject)
+	if err := s.requireNotHeld(ctx, m.SubjectKind, m.Subject); err != nil {
+		return nil, err // already held
 	}
 	sdkCtx := sdk.UnwrapSDKContext(ctx)
 	h := types.Hold{SubjectKind: m.SubjectKind, Subject: m.Subject, Reason: m.Reason, PlacedBy: m.Regulator,

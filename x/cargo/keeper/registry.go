@@ -78,10 +78,12 @@ func (k Keeper) GetRegistryKey(ctx context.Context, kind types.KeyKind, key stri
 	return r, err == nil, err
 }
 
-// setRegistryKey records r as of this block.
-func (k Keeper) setRegistryKey(ctx sdk.Context, r types.RegistryKey) error {
+// setRegistryKey records r as of this block; was is the status of the
+// record it replaces (UNSPECIFIED for a new key), which every caller has
+// just read.
+func (k Keeper) setRegistryKey(ctx sdk.Context, was types.ReservationStatus, r types.RegistryKey) error {
 	r.SinceHeight, r.Since = ctx.BlockHeight(), ctx.BlockTime().UTC()
-	return k.putRegistryKey(ctx, r)
+	return k.putRegistryKey(ctx, was, r)
 }
 
 // isOpen: a reservation of this zone still waiting for an answer or a retry.
@@ -90,37 +92,27 @@ func isOpen(s types.ReservationStatus) bool {
 }
 
 // putRegistryKey writes r and keeps RegistryOpen in step with it.
-func (k Keeper) putRegistryKey(ctx context.Context, r types.RegistryKey) error {
+func (k Keeper) putRegistryKey(ctx context.Context, was types.ReservationStatus, r types.RegistryKey) error {
 	pk := registryPK(r.Kind, r.Key)
-	if err := k.unindexRegistryKey(ctx, pk); err != nil {
+	if err := k.reindexRegistryKey(ctx, pk, was, r.Status); err != nil {
 		return err
-	}
-	if isOpen(r.Status) {
-		if err := k.RegistryOpen.Set(ctx, collections.Join(int32(r.Status), pk)); err != nil {
-			return err
-		}
 	}
 	return k.RegistryKeys.Set(ctx, pk, r)
 }
 
-// removeRegistryKey forgets a key.
-func (k Keeper) removeRegistryKey(ctx context.Context, pk collections.Pair[int32, string]) error {
-	if err := k.unindexRegistryKey(ctx, pk); err != nil {
-		return err
-	}
-	return k.RegistryKeys.Remove(ctx, pk)
-}
-
-// unindexRegistryKey drops the open-reservation entry of the stored record, if any.
-func (k Keeper) unindexRegistryKey(ctx context.Context, pk collections.Pair[int32, string]) error {
-	old, err := k.RegistryKeys.Get(ctx, pk)
-	switch {
-	case isNotFound(err):
+// reindexRegistryKey moves a key's open-reservation entry from status was to
+// status is (UNSPECIFIED: none).
+func (k Keeper) reindexRegistryKey(ctx context.Context, pk collections.Pair[int32, string], was, is types.ReservationStatus) error {
+	if was == is {
 		return nil
-	case err != nil:
-		return err
-	case isOpen(old.Status):
-		return k.RegistryOpen.Remove(ctx, collections.Join(int32(old.Status), pk))
+	}
+	if isOpen(was) {
+		if err := k.RegistryOpen.Remove(ctx, collections.Join(int32(was), pk)); err != nil {
+			return err
+		}
+	}
+	if isOpen(is) {
+		return k.RegistryOpen.Set(ctx, collections.Join(int32(is), pk))
 	}
 	return nil
 }
@@ -157,34 +149,37 @@ func (k Keeper) Reserve(ctx context.Context, kind types.KeyKind, key, reference 
 	r := types.RegistryKey{Kind: kind, Key: key, HolderZone: sdkCtx.ChainID(), Reference: reference}
 	if p.RegistryChannel == "" {
 		r.Status = types.RESERVATION_STATUS_LOCAL
-		return r.Status, k.setRegistryKey(sdkCtx, r)
+		return r.Status, k.setRegistryKey(sdkCtx, types.RESERVATION_STATUS_UNSPECIFIED, r)
 	}
-	return types.RESERVATION_STATUS_PENDING, k.sendReservation(sdkCtx, p, r)
+	_, err = k.sendReservation(sdkCtx, p, r)
+	return types.RESERVATION_STATUS_PENDING, err
 }
 
-// sendReservation sends r over the registry channel and records it PENDING.
-func (k Keeper) sendReservation(ctx sdk.Context, p types.Params, r types.RegistryKey) error {
+// sendReservation sends r (a new key, or a TIMED_OUT one) over the registry
+// channel, records it PENDING and returns the packet sequence.
+func (k Keeper) sendReservation(ctx sdk.Context, p types.Params, r types.RegistryKey) (uint64, error) {
 	if p.RegistryChannel == "" {
-		return errorsmod.Wrap(types.ErrRegistryChannel, "no registry channel is configured on this zone (set-registry-channel)")
+		return 0, errorsmod.Wrap(types.ErrRegistryChannel, "no registry channel is configured on this zone (set-registry-channel)")
 	}
 	if _, err := k.TrustedChannel(ctx, types.RegistryPortID, p.RegistryChannel); err != nil {
-		return err
+		return 0, err
 	}
 	chanCap, ok := k.registryScoped.GetCapability(ctx, host.ChannelCapabilityPath(types.RegistryPortID, p.RegistryChannel))
 	if !ok {
-		return errorsmod.Wrapf(types.ErrRegistryChannel, "the registry port does not own channel %s", p.RegistryChannel)
+		return 0, errorsmod.Wrapf(types.ErrRegistryChannel, "the registry port does not own channel %s", p.RegistryChannel)
 	}
 	timeout := uint64(ctx.BlockTime().UnixNano()) + p.RegistryTimeout()*1_000_000_000
 	data := types.ReservationPacket{Kind: types.KeyKindName(r.Kind), Key: r.Key}
 	seq, err := k.ics4.SendPacket(ctx, chanCap, types.RegistryPortID, p.RegistryChannel, clienttypes.ZeroHeight(), timeout, data.Bytes())
 	if err != nil {
-		return err
+		return 0, err
 	}
+	was := r.Status
 	r.Status, r.HolderZone, r.Channel, r.Sequence = types.RESERVATION_STATUS_PENDING, ctx.ChainID(), p.RegistryChannel, seq
-	if err := k.setRegistryKey(ctx, r); err != nil {
-		return err
+	if err := k.setRegistryKey(ctx, was, r); err != nil {
+		return 0, err
 	}
-	return ctx.EventManager().EmitTypedEvent(&types.EventReservationSent{
+	return seq, ctx.EventManager().EmitTypedEvent(&types.EventReservationSent{
 		Kind: r.Kind, Key: r.Key, Reference: r.Reference, Channel: r.Channel, Sequence: seq,
 	})
 }
@@ -244,7 +239,7 @@ func (k Keeper) OnRecvReservation(ctx sdk.Context, packet channeltypes.Packet) e
 			return err
 		}
 	}
-	if err := k.setRegistryKey(ctx, types.RegistryKey{Kind: kind, Key: data.Key, Status: types.RESERVATION_STATUS_HELD_REMOTE, HolderZone: from}); err != nil {
+	if err := k.setRegistryKey(ctx, r.Status, types.RegistryKey{Kind: kind, Key: data.Key, Status: types.RESERVATION_STATUS_HELD_REMOTE, HolderZone: from}); err != nil {
 		return err
 	}
 	return ctx.EventManager().EmitTypedEvent(&types.EventKeyRecorded{Kind: kind, Key: data.Key, HolderZone: from})
@@ -281,7 +276,7 @@ func (k Keeper) OnReservationAck(ctx sdk.Context, packet channeltypes.Packet, ac
 	}
 	if ack.Success() {
 		r.Status = types.RESERVATION_STATUS_CONFIRMED
-		if err := k.setRegistryKey(ctx, r); err != nil {
+		if err := k.setRegistryKey(ctx, types.RESERVATION_STATUS_PENDING, r); err != nil {
 			return err
 		}
 		if err := owner.OnReservation(ctx, r.Reference, types.RESERVATION_STATUS_CONFIRMED, ""); err != nil {
@@ -297,9 +292,12 @@ func (k Keeper) OnReservationAck(ctx sdk.Context, packet channeltypes.Packet, ac
 			holder = link.ChainId
 		}
 		if holder == "" {
-			err = k.removeRegistryKey(ctx, registryPK(r.Kind, r.Key))
+			pk := registryPK(r.Kind, r.Key)
+			if err = k.reindexRegistryKey(ctx, pk, r.Status, types.RESERVATION_STATUS_UNSPECIFIED); err == nil {
+				err = k.RegistryKeys.Remove(ctx, pk)
+			}
 		} else {
-			err = k.setRegistryKey(ctx, types.RegistryKey{Kind: r.Kind, Key: r.Key, Status: types.RESERVATION_STATUS_HELD_REMOTE, HolderZone: holder})
+			err = k.setRegistryKey(ctx, r.Status, types.RegistryKey{Kind: r.Kind, Key: r.Key, Status: types.RESERVATION_STATUS_HELD_REMOTE, HolderZone: holder})
 		}
 		if err != nil {
 			return err
@@ -325,7 +323,7 @@ func (k Keeper) OnReservationTimeout(ctx sdk.Context, packet channeltypes.Packet
 
 func (k Keeper) withdraw(ctx sdk.Context, r types.RegistryKey, owner types.RegistryOwner, reason string) error {
 	r.Status, r.Channel, r.Sequence = types.RESERVATION_STATUS_TIMED_OUT, "", 0
-	if err := k.setRegistryKey(ctx, r); err != nil {
+	if err := k.setRegistryKey(ctx, types.RESERVATION_STATUS_PENDING, r); err != nil {
 		return err
 	}
 	if err := owner.OnReservation(ctx, r.Reference, types.RESERVATION_STATUS_TIMED_OUT, reason); err != nil {
@@ -378,14 +376,14 @@ func (s msgServer) RetryReservation(ctx context.Context, m *types.MsgRetryReserv
 	if err != nil {
 		return nil, err
 	}
-	if err := s.sendReservation(sdkCtx, p, r); err != nil {
+	seq, err := s.sendReservation(sdkCtx, p, r)
+	if err != nil {
 		return nil, err
 	}
 	if err := owner.OnReservation(ctx, r.Reference, types.RESERVATION_STATUS_PENDING, ""); err != nil {
 		return nil, err
 	}
-	r, _, err = s.GetRegistryKey(ctx, m.Kind, m.Key)
-	return &types.MsgRetryReservationResponse{Sequence: r.Sequence}, err
+	return &types.MsgRetryReservationResponse{Sequence: seq}, nil
 }
 
 // SetRegistryChannel names the registry channel (zone authority): an open
@@ -443,29 +441,27 @@ func (o billOwner) OnReservation(ctx context.Context, billID string, status type
 	if b.Status != types.BILL_STATUS_PENDING {
 		return errorsmod.Wrapf(types.ErrWrongStatus, "bill %s is %s, not PENDING: the registry's answer (%s) does not apply", billID, b.Status, status)
 	}
-	action := map[types.ReservationStatus]string{
-		types.RESERVATION_STATUS_CONFIRMED:          ActionCorridorConfirmed,
-		types.RESERVATION_STATUS_REJECTED_DUPLICATE: ActionCorridorRejected,
-		types.RESERVATION_STATUS_TIMED_OUT:          ActionCorridorTimeout,
-		types.RESERVATION_STATUS_PENDING:            ActionCorridorRetry,
-	}[status]
-	if action == "" {
-		return errorsmod.Wrapf(types.ErrReservationState, "no bill transition for %s", status)
-	}
-	b.CorridorStatus = status
+	var action string
 	switch status {
 	case types.RESERVATION_STATUS_CONFIRMED:
-		b.Status = types.BILL_STATUS_ISSUED
+		action, b.Status = ActionCorridorConfirmed, types.BILL_STATUS_ISSUED
 	case types.RESERVATION_STATUS_REJECTED_DUPLICATE:
 		// A rejected bill backs nothing: its document is the other zone's
 		// bill's, and that bill may travel here.
-		b.Status = types.BILL_STATUS_REJECTED_DUPLICATE
+		action, b.Status = ActionCorridorRejected, types.BILL_STATUS_REJECTED_DUPLICATE
 		if d, err := o.k.Documents.Get(ctx, b.DocumentHash); err == nil && d.BillId == b.Id {
 			if err := o.k.Documents.Remove(ctx, b.DocumentHash); err != nil {
 				return err
 			}
 		}
+	case types.RESERVATION_STATUS_TIMED_OUT:
+		action = ActionCorridorTimeout
+	case types.RESERVATION_STATUS_PENDING:
+		action = ActionCorridorRetry
+	default:
+		return errorsmod.Wrapf(types.ErrReservationState, "no bill transition for %s", status)
 	}
+	b.CorridorStatus = status
 	return o.k.record(ctx, &b, action, b.Carrier, b.Holder, b.Holder, reason)
 }
 

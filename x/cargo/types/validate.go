@@ -241,17 +241,11 @@ func leiMod97(s string) int {
 	return m
 }
 
-// LEICheckDigits returns the two check digits that complete an 18-character
-// LEI prefix.
-func LEICheckDigits(prefix string) string {
-	d := 98 - leiMod97(prefix+"00")
-	return string([]byte{byte('0' + d/10), byte('0' + d%10)})
-}
-
 // MakeLEI builds a well-formed LEI for test and simulation parties: the
 // upper-cased prefix padded with zeros (or cut) to 18 characters, then its
 // check digits.
 func MakeLEI(prefix string) string {
 	p := (strings.ToUpper(prefix) + strings.Repeat("0", 18))[:18]
-	return p + LEICheckDigits(p)
+	d := 98 - leiMod97(p+"00") // the check digits that make the whole LEI 1 mod 97
+	return p + string([]byte{byte('0' + d/10), byte('0' + d%10)})
 }
