@@ -10,7 +10,9 @@ import (
 	"github.com/cosmos/cosmos-sdk/x/auth/ante"
 
 	authsigning "github.com/cosmos/cosmos-sdk/x/auth/signing"
+	"github.com/cosmos/cosmos-sdk/x/authz"
 	stakingkeeper "github.com/cosmos/cosmos-sdk/x/staking/keeper"
+	stakingtypes "github.com/cosmos/cosmos-sdk/x/staking/types"
 
 	ibcante "github.com/cosmos/ibc-go/v8/modules/core/ante"
 	ibckeeper "github.com/cosmos/ibc-go/v8/modules/core/keeper"
@@ -56,6 +58,7 @@ func NewAnteHandler(options HandlerOptions) (sdk.AnteHandler, error) {
 		ante.NewExtensionOptionsDecorator(options.ExtensionOptionChecker),
 		ante.NewValidateBasicDecorator(),
 		options.Admission, // before any fee is charged: an outsider's tx costs nothing and never enters the mempool
+		StakingGateDecorator{},
 		ante.NewTxTimeoutHeightDecorator(),
 		ante.NewValidateMemoDecorator(options.AccountKeeper),
 		ante.NewConsumeGasForTxSizeDecorator(options.AccountKeeper),
@@ -141,4 +144,51 @@ func (d AdmissionDecorator) admit(ctx sdk.Context, signer sdk.AccAddress) error 
 	}
 	return errorsmod.Wrapf(ErrNotAdmitted, "%s is not a registered party, a validator operator or a relayer of this zone: "+
 		"ask the zone authority to register it (tx cargo register-party ADDRESS CODE NAME JURISDICTION ROLE, RELAYER for a relayer account)", addr)
+}
+
+// StakingGateDecorator closes x/staking's own doors to the validator set: a
+// transaction carrying MsgCreateValidator, MsgDelegate, MsgUndelegate,
+// MsgBeginRedelegate or MsgCancelUnbondingDelegation — directly or inside an
+// authz MsgExec, at any depth — is refused in CheckTx and in the block, from
+// any signer. The zone authority changes the set with MsgSetValidatorPower
+// (x/cargo), which bounds the power changed per block. Genesis transactions
+// (height 0: the validators' gentxs) pass. MsgEditValidator (description,
+// commission) and slashing's MsgUnjail stay with the operators.
+type StakingGateDecorator struct{}
+
+// AnteHandle implements sdk.AnteDecorator.
+func (StakingGateDecorator) AnteHandle(ctx sdk.Context, tx sdk.Tx, simulate bool, next sdk.AnteHandler) (sdk.Context, error) {
+	if ctx.BlockHeight() == 0 {
+		return next(ctx, tx, simulate)
+	}
+	if err := refuseStakingMsgs(tx.GetMsgs(), 0); err != nil {
+		return ctx, err
+	}
+	return next(ctx, tx, simulate)
+}
+
+// maxExecDepth bounds how deep MsgExec may nest before the gate refuses it.
+const maxExecDepth = 4
+
+func refuseStakingMsgs(msgs []sdk.Msg, depth int) error {
+	for _, msg := range msgs {
+		switch m := msg.(type) {
+		case *authz.MsgExec:
+			if depth >= maxExecDepth {
+				return errorsmod.Wrapf(ErrStakingClosed, "authz MsgExec nested more than %d deep", maxExecDepth)
+			}
+			inner, err := m.GetMessages()
+			if err != nil {
+				return errorsmod.Wrapf(sdkerrors.ErrTxDecode, "authz MsgExec: %v", err)
+			}
+			if err := refuseStakingMsgs(inner, depth+1); err != nil {
+				return err
+			}
+		case *stakingtypes.MsgCreateValidator, *stakingtypes.MsgDelegate, *stakingtypes.MsgUndelegate,
+			*stakingtypes.MsgBeginRedelegate, *stakingtypes.MsgCancelUnbondingDelegation:
+			return errorsmod.Wrapf(ErrStakingClosed, "%s is closed on this zone: validators are admitted, re-weighted and removed by the zone authority "+
+				"(tx cargo set-validator-power VALIDATOR-ADDRESS POWER, by governance or the cargo admin)", sdk.MsgTypeURL(msg))
+		}
+	}
+	return nil
 }

@@ -56,6 +56,7 @@ import (
 	"github.com/cosmos/cosmos-sdk/std"
 	sdk "github.com/cosmos/cosmos-sdk/types"
 	"github.com/cosmos/cosmos-sdk/types/module"
+	simtypes "github.com/cosmos/cosmos-sdk/types/simulation"
 	"github.com/cosmos/cosmos-sdk/types/msgservice"
 	"github.com/cosmos/cosmos-sdk/version"
 	"github.com/cosmos/cosmos-sdk/x/auth"
@@ -138,6 +139,9 @@ var maccPerms = map[string][]string{
 	ibctransfertypes.ModuleName:    {authtypes.Minter, authtypes.Burner},
 	// Mints and burns deposit tokens; holds LC escrows.
 	tradefinancetypes.ModuleName: {authtypes.Minter, authtypes.Burner},
+	// x/cargo mints the stake behind the power the zone authority gives a
+	// validator (MsgSetValidatorPower).
+	cargotypes.ModuleName: {authtypes.Minter},
 }
 
 var (
@@ -335,6 +339,8 @@ func New(
 			ICS4Wrapper: app.IBCKeeper.ChannelKeeper, Channels: app.IBCKeeper.ChannelKeeper,
 			Connections: app.IBCKeeper.ConnectionKeeper, Clients: app.IBCKeeper.ClientKeeper,
 			Ports: app.IBCKeeper.PortKeeper, Scoped: scopedCargoKeeper, RegistryScoped: scopedRegistryKeeper,
+		}, cargokeeper.ValidatorSetKeepers{
+			Staking: app.StakingKeeper, StakingMsgs: stakingkeeper.NewMsgServerImpl(app.StakingKeeper), Bank: app.BankKeeper,
 		})
 	app.TradeFinanceKeeper = tradefinancekeeper.NewKeeper(appCodec, runtime.NewKVStoreService(keys[tradefinancetypes.StoreKey]),
 		authority, app.CargoKeeper, app.BankKeeper, app.AccountKeeper, tradefinancekeeper.IBCHooks{
@@ -444,6 +450,7 @@ func New(
 
 	app.simulationManager = module.NewSimulationManagerFromAppModules(app.ModuleManager.Modules, map[string]module.AppModuleSimulation{
 		authtypes.ModuleName: auth.NewAppModule(app.appCodec, app.AccountKeeper, simGenesisAccounts, app.GetSubspace(authtypes.ModuleName)),
+		stakingtypes.ModuleName: stakingSimulation{staking.NewAppModule(appCodec, app.StakingKeeper, app.AccountKeeper, app.BankKeeper, app.GetSubspace(stakingtypes.ModuleName))},
 	})
 	app.simulationManager.RegisterStoreDecoders()
 
@@ -719,4 +726,16 @@ func simGenesisAccounts(simState *module.SimulationState) authtypes.GenesisAccou
 		accs[i] = authtypes.NewBaseAccountWithAddress(a.Address)
 	}
 	return accs
+}
+
+// stakingSimulation is x/staking's simulation without its operations: on
+// these zones its create-validator and delegation messages are refused by the
+// ante handler (StakingGateDecorator); the validator set changes through
+// x/cargo's MsgSetValidatorPower, which the x/cargo simulation sends.
+// Genesis validators, store decoders and governance proposals stay x/staking's.
+type stakingSimulation struct{ staking.AppModule }
+
+// WeightedOperations returns none: see stakingSimulation.
+func (stakingSimulation) WeightedOperations(module.SimulationState) []simtypes.WeightedOperation {
+	return nil
 }

@@ -19,6 +19,7 @@ import (
 	"github.com/cosmos/cosmos-sdk/types/tx/signing"
 	authsigning "github.com/cosmos/cosmos-sdk/x/auth/signing"
 	banktypes "github.com/cosmos/cosmos-sdk/x/bank/types"
+	stakingtypes "github.com/cosmos/cosmos-sdk/x/staking/types"
 
 	"github.com/tradechain/tradechain/app"
 	"github.com/tradechain/tradechain/testutil"
@@ -125,6 +126,17 @@ func TestBadInputMatrix(t *testing.T) {
 		{"hold without a reason", ct.Customs, &cargotypes.MsgPlaceHold{Regulator: addr(ct.Customs), SubjectKind: cargotypes.HOLD_SUBJECT_BILL,
 			Subject: "COS-ORDER1"}, cargotypes.ErrInvalidField},
 		{"hold on an unknown kind of subject", ct.Customs, &cargotypes.MsgPlaceHold{Regulator: addr(ct.Customs), Subject: "COS-ORDER1", Reason: "x"}, cargotypes.ErrInvalidField},
+		// the validator set
+		{"validator set change by a party", ct.Exporter, &cargotypes.MsgSetValidatorPower{Authority: addr(ct.Exporter),
+			ValidatorAddress: sdk.ValAddress(acc(ct.Exporter).Address).String(), Power: 1}, cargotypes.ErrUnauthorized},
+		{"new validator without a consensus key", ct.Admin, &cargotypes.MsgSetValidatorPower{Authority: addr(ct.Admin),
+			ValidatorAddress: sdk.ValAddress(acc(ct.Stranger).Address).String(), Power: 1, Moniker: "x"}, cargotypes.ErrValidatorSet},
+		{"consensus key not base64", ct.Admin, &cargotypes.MsgSetValidatorPower{Authority: addr(ct.Admin),
+			ValidatorAddress: sdk.ValAddress(acc(ct.Stranger).Address).String(), Power: 1, Moniker: "x", ConsensusPubkey: "%%%"}, cargotypes.ErrValidatorSet},
+		{"validator given as an account address", ct.Admin, &cargotypes.MsgSetValidatorPower{Authority: addr(ct.Admin),
+			ValidatorAddress: addr(ct.Stranger), Power: 1}, cargotypes.ErrInvalidAddress},
+		{"delegation by a party", ct.Exporter, &stakingtypes.MsgDelegate{DelegatorAddress: addr(ct.Exporter),
+			ValidatorAddress: sdk.ValAddress(acc(ct.Admin).Address).String(), Amount: sdk.NewInt64Coin(app.BondDenom, 5)}, app.ErrStakingClosed},
 		// x/tradefinance
 		{"mint by a non-bank", ct.Exporter, &tftypes.MsgMintDeposit{Bank: addr(ct.Exporter), Amount: td(5)}, cargotypes.ErrWrongRole},
 		{"mint another bank's token", ct.Bank2, &tftypes.MsgMintDeposit{Bank: addr(ct.Bank2), Amount: td(5)}, tftypes.ErrUnauthorized},

@@ -10,4 +10,7 @@ var (
 	ErrFeeDenom = errorsmod.Register(Codespace, 2, "fees are paid only in the fee denom")
 	// ErrNotAdmitted: a signer is not admitted to submit transactions on this zone.
 	ErrNotAdmitted = errorsmod.Register(Codespace, 3, "signer is not admitted on this zone")
+	// ErrStakingClosed: the validator set is the zone authority's; staking's
+	// own validator and delegation messages are refused.
+	ErrStakingClosed = errorsmod.Register(Codespace, 4, "the validator set is managed by the zone authority")
 )

@@ -28,6 +28,7 @@ import (
 	sdk "github.com/cosmos/cosmos-sdk/types"
 	authtypes "github.com/cosmos/cosmos-sdk/x/auth/types"
 	banktypes "github.com/cosmos/cosmos-sdk/x/bank/types"
+	stakingtypes "github.com/cosmos/cosmos-sdk/x/staking/types"
 
 	"github.com/tradechain/tradechain/app"
 	cargotypes "github.com/tradechain/tradechain/x/cargo/types"
@@ -69,10 +70,15 @@ type Chain struct {
 type Option func(*setup)
 
 type setup struct {
-	accounts int
-	genesis  []func(cdcApp *app.App, gs app.GenesisState)
-	appOpts  simtestutil.AppOptionsMap
+	accounts   int
+	validators int
+	genesis    []func(cdcApp *app.App, gs app.GenesisState)
+	appOpts    simtestutil.AppOptionsMap
 }
+
+// WithValidators sets the number of genesis validators (default 1), each
+// with voting power 1.
+func WithValidators(n int) Option { return func(s *setup) { s.validators = n } }
 
 // WithAccounts sets the number of funded accounts (default 4).
 func WithAccounts(n int) Option { return func(s *setup) { s.accounts = n } }
@@ -108,7 +114,7 @@ func NewApp(tb testing.TB, db dbm.DB, appOpts simtestutil.AppOptionsMap) *app.Ap
 // validator and funded accounts, and commits the genesis block.
 func NewChain(tb testing.TB, opts ...Option) *Chain {
 	tb.Helper()
-	s := &setup{accounts: 4, appOpts: simtestutil.AppOptionsMap{}}
+	s := &setup{accounts: 4, validators: 1, appOpts: simtestutil.AppOptionsMap{}}
 	for _, o := range opts {
 		o(s)
 	}
@@ -116,10 +122,13 @@ func NewChain(tb testing.TB, opts ...Option) *Chain {
 	db := dbm.NewMemDB()
 	a := NewApp(tb, db, s.appOpts)
 
-	privVal := mock.NewPV()
-	pubKey, err := privVal.GetPubKey()
-	require.NoError(tb, err)
-	valSet := cmttypes.NewValidatorSet([]*cmttypes.Validator{cmttypes.NewValidator(pubKey, 1)})
+	var vals []*cmttypes.Validator
+	for i := 0; i < s.validators; i++ {
+		pubKey, err := mock.NewPV().GetPubKey()
+		require.NoError(tb, err)
+		vals = append(vals, cmttypes.NewValidator(pubKey, 1))
+	}
+	valSet := cmttypes.NewValidatorSet(vals)
 
 	c := &Chain{T: tb, App: a, DB: db, ChainID: DefaultChainID, ValSet: valSet, rng: rand.New(rand.NewSource(1))}
 	var genAccs []authtypes.GenesisAccount
@@ -135,8 +144,20 @@ func NewChain(tb testing.TB, opts ...Option) *Chain {
 	}
 
 	genesis := a.DefaultGenesis()
-	genesis, err = simtestutil.GenesisStateWithValSet(a.AppCodec(), genesis, valSet, genAccs, balances...)
+	genesis, err := simtestutil.GenesisStateWithValSet(a.AppCodec(), genesis, valSet, genAccs, balances...)
 	require.NoError(tb, err)
+	if s.validators > 1 {
+		// The SDK helper funds the bonded pool for one validator only.
+		var bg banktypes.GenesisState
+		a.AppCodec().MustUnmarshalJSON(genesis[banktypes.ModuleName], &bg)
+		pool := authtypes.NewModuleAddress(stakingtypes.BondedPoolName).String()
+		for i := range bg.Balances {
+			if bg.Balances[i].Address == pool {
+				bg.Balances[i].Coins = sdk.NewCoins(sdk.NewCoin(app.BondDenom, sdk.DefaultPowerReduction.MulRaw(int64(s.validators))))
+			}
+		}
+		genesis[banktypes.ModuleName] = a.AppCodec().MustMarshalJSON(&bg)
+	}
 	// The accounts are the zone's users: registered TRADER parties, so the
 	// zone admits their transactions (a WithGenesis option may replace the
 	// roster, as the x/cargo fixture does).

@@ -5,6 +5,7 @@
 package simops
 
 import (
+	"os"
 	"fmt"
 	"math/rand"
 	"time"
@@ -45,6 +46,9 @@ func Operation(module string, k Keepers, build Builder) simtypes.Operation {
 		}
 		branch, _ := ctx.CacheContext()
 		if _, err := handler(branch, msg); err != nil {
+			if os.Getenv("SIMOPS_DEBUG") != "" { // why a handler refused: SIMOPS_DEBUG=1 make test-sim
+				fmt.Println("SIMOPS", name, err)
+			}
 			return simtypes.NoOpMsg(module, name, err.Error()), nil, nil
 		}
 		return simulation.GenAndDeliverTx(simulation.OperationInput{

@@ -48,6 +48,16 @@ func (AppModule) AutoCLIOptions() *autocliv1.ModuleOptions {
 				{RpcMethod: "RetryReservation", Skip: true}, // hand-written: kind as document|invoice
 				{RpcMethod: "PlaceHold", Skip: true},        // hand-written: subject kind as bill|party
 				{RpcMethod: "LiftHold", Skip: true},         // hand-written
+				{RpcMethod: "SetValidatorPower", Use: "set-validator-power [validator-address] [power]",
+					Short: "Admit, re-weight or remove (power 0) a validator (governance authority or the cargo admin); a new one needs --consensus-pubkey and --moniker",
+					Long: "Sets a validator's voting power in consensus-power units (1 = 10^6 utrade of stake, minted and bonded for the operator). " +
+						"A new validator needs --consensus-pubkey (the \"key\" printed by `tradechaind comet show-validator` on its node) and --moniker. " +
+						"At most 30% of the last block's voting power may change in one block.",
+					PositionalArgs: []*autocliv1.PositionalArgDescriptor{{ProtoField: "validator_address"}, {ProtoField: "power"}},
+					FlagOptions: map[string]*autocliv1.FlagOptions{
+						"consensus_pubkey": {Usage: "a new validator's ed25519 consensus key, base64 (the \"key\" printed by tradechaind comet show-validator on its node)"},
+						"moniker":          {Usage: "a new validator's name"},
+					}},
 				{RpcMethod: "SendBill", Use: "send-bill [bill-id] [channel] [receiver]",
 					Short:          "Send a bill you hold to the other zone over the cargo channel (--timeout-timestamp in Unix ns; default 10 minutes)",
 					PositionalArgs: []*autocliv1.PositionalArgDescriptor{{ProtoField: "bill_id"}, {ProtoField: "channel"}, {ProtoField: "receiver"}}},

@@ -2,6 +2,8 @@
 package keeper
 
 import (
+	stakingtypes "github.com/cosmos/cosmos-sdk/x/staking/types"
+
 	"context"
 	"fmt"
 
@@ -102,6 +104,20 @@ type Keeper struct {
 	scoped      types.ScopedKeeper
 	// registryScoped holds the registry port's channel capabilities.
 	registryScoped types.ScopedKeeper
+
+	// validators: x/staking and the stake minter, for the zone authority's
+	// validator-set messages.
+	validators ValidatorSetKeepers
+}
+
+// ValidatorSetKeepers are what MsgSetValidatorPower changes the validator set
+// through: x/staking's own message server (so its hooks, distribution and
+// slashing bookkeeping run as for any delegation) and the bank keeper that
+// mints the stake.
+type ValidatorSetKeepers struct {
+	Staking     types.StakingKeeper
+	StakingMsgs stakingtypes.MsgServer
+	Bank        types.BankMinter
 }
 
 // IBCKeepers are the IBC dependencies of the cargo port.
@@ -117,7 +133,7 @@ type IBCKeepers struct {
 }
 
 // NewKeeper builds the keeper. authority is the x/gov module account address.
-func NewKeeper(cdc codec.BinaryCodec, storeService store.KVStoreService, addressCodec address.Codec, authority string, ibc IBCKeepers) Keeper {
+func NewKeeper(cdc codec.BinaryCodec, storeService store.KVStoreService, addressCodec address.Codec, authority string, ibc IBCKeepers, validators ValidatorSetKeepers) Keeper {
 	if _, err := addressCodec.StringToBytes(authority); err != nil {
 		panic(fmt.Errorf("invalid cargo authority address: %w", err))
 	}
@@ -170,6 +186,7 @@ func NewKeeper(cdc codec.BinaryCodec, storeService store.KVStoreService, address
 		clients:        ibc.Clients,
 		ports:          ibc.Ports,
 		scoped:         ibc.Scoped,
+		validators:     validators,
 	}
 	schema, err := sb.Build()
 	if err != nil {

@@ -4,6 +4,9 @@
 package simulation
 
 import (
+	"encoding/base64"
+	stakingtypes "github.com/cosmos/cosmos-sdk/x/staking/types"
+
 	"fmt"
 	"math/rand"
 	"time"
@@ -159,23 +162,24 @@ func randomParty(r *rand.Rand, ctx sdk.Context, s state, accs []simtypes.Account
 
 // Operation weights (per 100 of the module's operations).
 const (
-	WeightIssueBill        = 30
-	WeightTransferBill     = 25
-	WeightEndorseBill      = 15
-	WeightBlankEndorseBill = 5
-	WeightRequestSurrender = 10
-	WeightAcceptSurrender  = 8
-	WeightRejectSurrender  = 4
-	WeightAmendBill        = 4
-	WeightVoidBill         = 2
-	WeightRecordMilestone  = 25
-	WeightAnchorDocument   = 15
-	WeightGrantConsent     = 6
-	WeightRevokeConsent    = 3
-	WeightRegisterParty    = 2
-	WeightUpdateParty      = 2
-	WeightPlaceHold        = 2
-	WeightLiftHold         = 2
+	WeightIssueBill         = 30
+	WeightTransferBill      = 25
+	WeightEndorseBill       = 15
+	WeightBlankEndorseBill  = 5
+	WeightRequestSurrender  = 10
+	WeightAcceptSurrender   = 8
+	WeightRejectSurrender   = 4
+	WeightAmendBill         = 4
+	WeightVoidBill          = 2
+	WeightRecordMilestone   = 25
+	WeightAnchorDocument    = 15
+	WeightGrantConsent      = 6
+	WeightRevokeConsent     = 3
+	WeightRegisterParty     = 2
+	WeightUpdateParty       = 2
+	WeightPlaceHold         = 2
+	WeightLiftHold          = 2
+	WeightSetValidatorPower = 2
 )
 
 // WeightedOperations returns an operation for every x/cargo message a
@@ -331,6 +335,46 @@ func WeightedOperations(simState module.SimulationState, k keeper.Keeper, keeper
 				Lei:          types.MakeLEI(fmt.Sprintf("SIMN%d%04d", ctx.BlockHeight()%1000, n%10000)),
 				Jurisdiction: "HK", Roles: []types.Role{types.ROLE_TRADER}, Active: true,
 			}}, admin, ""
+		}),
+		// The zone authority re-weights a validator by up to a twentieth of
+		// the last total power, or admits a new one (a node outside the
+		// simulation's accounts). A second change in one block may pass the
+		// 30 % bound: the handler refuses it (a no-op in the report).
+		op("set_validator_power", WeightSetValidatorPower, func(r *rand.Rand, ctx sdk.Context, accs []simtypes.Account) (sdk.Msg, simtypes.Account, string) {
+			params, _ := k.Params.Get(ctx)
+			admin, ok := simops.Account(accs, params.Admin)
+			if !ok {
+				return nil, admin, "the roster admin is not a simulation account"
+			}
+			sk := k.StakingReader()
+			total, err := sk.GetLastTotalPower(ctx)
+			if err != nil || !total.IsInt64() || total.Int64() < 20 {
+				return nil, admin, "too little voting power to change a twentieth of it"
+			}
+			step := min(total.Int64()/20, types.MaxValidatorPower/2)
+			pr := sk.PowerReduction(ctx)
+			if r.Intn(4) == 0 {
+				fresh := simtypes.RandomAccounts(r, 1)[0]
+				return &types.MsgSetValidatorPower{Authority: params.Admin, ValidatorAddress: sdk.ValAddress(fresh.Address).String(),
+					Power: uint64(1 + r.Int63n(step)), ConsensusPubkey: base64.StdEncoding.EncodeToString(fresh.ConsKey.PubKey().Bytes()),
+					Moniker: fmt.Sprintf("sim-%d", ctx.BlockHeight())}, admin, ""
+			}
+			vals, err := sk.GetAllValidators(ctx)
+			if err != nil {
+				return nil, admin, "no validators"
+			}
+			var bonded []stakingtypes.Validator
+			for _, v := range vals {
+				if v.IsBonded() && !v.IsJailed() {
+					bonded = append(bonded, v)
+				}
+			}
+			v, ok := simops.Pick(r, bonded)
+			if !ok {
+				return nil, admin, "no bonded validator"
+			}
+			power := min(max(v.ConsensusPower(pr)+r.Int63n(2*step+1)-step, 1), types.MaxValidatorPower)
+			return &types.MsgSetValidatorPower{Authority: params.Admin, ValidatorAddress: v.OperatorAddress, Power: uint64(power)}, admin, ""
 		}),
 		// Holds on bills only: a held party could not receive the deposit
 		// tokens the bank module's own operations send to any account.

@@ -34,6 +34,7 @@ func RegisterLegacyAminoCodec(cdc *codec.LegacyAmino) {
 	legacy.RegisterAminoMsg(cdc, &MsgRetryReservation{}, "tradechain/cargo/MsgRetryReservation")
 	legacy.RegisterAminoMsg(cdc, &MsgPlaceHold{}, "tradechain/cargo/MsgPlaceHold")
 	legacy.RegisterAminoMsg(cdc, &MsgLiftHold{}, "tradechain/cargo/MsgLiftHold")
+	legacy.RegisterAminoMsg(cdc, &MsgSetValidatorPower{}, "tradechain/cargo/MsgSetValidatorPower")
 }
 
 // RegisterInterfaces registers every Msg as an sdk.Msg implementation.
@@ -44,7 +45,7 @@ func RegisterInterfaces(registry codectypes.InterfaceRegistry) {
 		&MsgVoidBill{}, &MsgRecordMilestone{}, &MsgAnchorDocument{}, &MsgGrantConsent{},
 		&MsgRevokeConsent{}, &MsgRegisterParty{}, &MsgUpdateParty{}, &MsgUpdateParams{}, &MsgSendBill{},
 		&MsgSetCorridorLink{}, &MsgRemoveCorridorLink{}, &MsgSetRegistryChannel{}, &MsgRetryReservation{},
-		&MsgPlaceHold{}, &MsgLiftHold{},
+		&MsgPlaceHold{}, &MsgLiftHold{}, &MsgSetValidatorPower{},
 	)
 	msgservice.RegisterMsgServiceDesc(registry, &_Msg_serviceDesc)
 }

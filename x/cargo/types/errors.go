@@ -40,4 +40,6 @@ var (
 	ErrKeyNotFound        = errorsmod.Register(ModuleName, 35, "key not in this zone's registry")
 	ErrHeld               = errorsmod.Register(ModuleName, 36, "under a regulator's hold")
 	ErrHoldNotFound       = errorsmod.Register(ModuleName, 37, "no such hold")
+	ErrValidatorSet       = errorsmod.Register(ModuleName, 38, "validator set change refused")
+	ErrPowerChangeCap     = errorsmod.Register(ModuleName, 39, "too much voting power would change in one block")
 )

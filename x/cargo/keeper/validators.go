@@ -1,0 +1,247 @@
+package keeper
+
+import (
+	"context"
+
+	errorsmod "cosmossdk.io/errors"
+	"cosmossdk.io/math"
+
+	codectypes "github.com/cosmos/cosmos-sdk/codec/types"
+	sdk "github.com/cosmos/cosmos-sdk/types"
+	stakingtypes "github.com/cosmos/cosmos-sdk/x/staking/types"
+
+	"github.com/tradechain/tradechain/x/cargo/types"
+)
+
+// The validator set of a zone is the zone authority's: it admits, re-weights
+// and removes validators with MsgSetValidatorPower, and the ante handler
+// refuses x/staking's create-validator, delegation, undelegation and
+// redelegation messages from anyone (directly or inside authz MsgExec). The
+// power is x/staking's: this message mints the stake for the operator and
+// bonds it through x/staking's own message server, or unbonds it, so
+// distribution, slashing, evidence and the validator updates sent to
+// CometBFT work exactly as on any SDK chain.
+
+// SetValidatorPower admits (power > 0, new operator), re-weights (power > 0)
+// or removes (power 0) a validator.
+func (s msgServer) SetValidatorPower(ctx context.Context, m *types.MsgSetValidatorPower) (*types.MsgSetValidatorPowerResponse, error) {
+	if err := validate(m); err != nil {
+		return nil, err
+	}
+	if err := s.requireZoneAuthority(ctx, m.Authority, "change the validator set"); err != nil {
+		return nil, err
+	}
+	vs := s.validators
+	if vs.Staking == nil || vs.StakingMsgs == nil || vs.Bank == nil {
+		return nil, errorsmod.Wrap(types.ErrValidatorSet, "this build has no validator-set keepers")
+	}
+	valAddr, err := sdk.ValAddressFromBech32(m.ValidatorAddress)
+	if err != nil {
+		return nil, errorsmod.Wrapf(types.ErrInvalidAddress, "validator_address: %v", err)
+	}
+	operator := sdk.AccAddress(valAddr)
+	denom, err := vs.Staking.BondDenom(ctx)
+	if err != nil {
+		return nil, err
+	}
+	pr := vs.Staking.PowerReduction(ctx)
+	target := math.NewIntFromUint64(m.Power).Mul(pr) // tokens behind the power asked for
+
+	var previous uint64
+	val, err := vs.Staking.GetValidator(ctx, valAddr)
+	switch {
+	case errorsmod.IsOf(err, stakingtypes.ErrNoValidatorFound):
+		if m.Power == 0 {
+			return nil, errorsmod.Wrapf(types.ErrValidatorSet, "%s is not a validator of this zone: nothing to remove", m.ValidatorAddress)
+		}
+		if err := s.admitValidator(ctx, m, valAddr, target, denom); err != nil {
+			return nil, err
+		}
+	case err != nil:
+		return nil, err
+	default:
+		previous = intendedPower(val, pr)
+		if val.IsJailed() && m.Power > 0 {
+			return nil, errorsmod.Wrapf(types.ErrValidatorSet, "%s is jailed: its operator must unjail it first (tx slashing unjail), or remove it with power 0", m.ValidatorAddress)
+		}
+		switch {
+		case target.GT(val.Tokens):
+			if err := s.mintStake(ctx, operator, target.Sub(val.Tokens), denom); err != nil {
+				return nil, err
+			}
+			if _, err := vs.StakingMsgs.Delegate(ctx, &stakingtypes.MsgDelegate{
+				DelegatorAddress: operator.String(), ValidatorAddress: m.ValidatorAddress, Amount: sdk.NewCoin(denom, target.Sub(val.Tokens)),
+			}); err != nil {
+				return nil, errorsmod.Wrapf(err, "bonding more stake for %s", m.ValidatorAddress)
+			}
+		case target.LT(val.Tokens):
+			amount := val.Tokens.Sub(target)
+			if m.Power == 0 {
+				// Remove: unbond the operator's whole delegation.
+				del, err := vs.Staking.GetDelegation(ctx, operator, valAddr)
+				if err != nil {
+					return nil, errorsmod.Wrapf(types.ErrValidatorSet, "%s has no stake of its operator to unbond: %v", m.ValidatorAddress, err)
+				}
+				amount = val.TokensFromShares(del.Shares).TruncateInt()
+			}
+			if _, err := vs.StakingMsgs.Undelegate(ctx, &stakingtypes.MsgUndelegate{
+				DelegatorAddress: operator.String(), ValidatorAddress: m.ValidatorAddress, Amount: sdk.NewCoin(denom, amount),
+			}); err != nil {
+				return nil, errorsmod.Wrapf(err, "unbonding stake of %s", m.ValidatorAddress)
+			}
+		}
+	}
+
+	after, err := vs.Staking.GetValidator(ctx, valAddr)
+	var power uint64
+	if err == nil {
+		power = intendedPower(after, pr)
+	}
+	if power != m.Power {
+		return nil, errorsmod.Wrapf(types.ErrValidatorSet, "%s would have power %d, not %d: part of its stake is delegated by other accounts", m.ValidatorAddress, power, m.Power)
+	}
+	changed, last, err := s.blockPowerChange(ctx, pr)
+	if err != nil {
+		return nil, err
+	}
+	// Genesis (no previous set) and the first block may set any power.
+	if last > 0 && changed*100 > last*types.MaxPowerChangePercent {
+		return nil, errorsmod.Wrapf(types.ErrPowerChangeCap,
+			"this change would move %d of the %d voting power of the last block in one block (%d %% at most, %d here): change it in steps over several blocks",
+			changed, last, types.MaxPowerChangePercent, last*types.MaxPowerChangePercent/100)
+	}
+	if err := sdk.UnwrapSDKContext(ctx).EventManager().EmitTypedEvent(&types.EventValidatorPowerSet{
+		ValidatorAddress: m.ValidatorAddress, Authority: m.Authority, PreviousPower: previous, Power: power,
+		BlockPowerChange: changed, LastTotalPower: last,
+	}); err != nil {
+		return nil, err
+	}
+	return &types.MsgSetValidatorPowerResponse{PreviousPower: previous, Power: power}, nil
+}
+
+// admitValidator creates a validator for an operator the authority admits:
+// its stake is minted to the operator's account and self-delegated through
+// x/staking's MsgCreateValidator.
+func (s msgServer) admitValidator(ctx context.Context, m *types.MsgSetValidatorPower, valAddr sdk.ValAddress, stake math.Int, denom string) error {
+	if m.ConsensusPubkey == "" {
+		return errorsmod.Wrapf(types.ErrValidatorSet, "%s is a new validator: give its node's consensus_pubkey (the \"key\" of `tradechaind comet show-validator` on that node)", m.ValidatorAddress)
+	}
+	if m.Moniker == "" {
+		return errorsmod.Wrapf(types.ErrValidatorSet, "%s is a new validator: give it a moniker", m.ValidatorAddress)
+	}
+	pk, err := types.DecodeConsensusPubKey(m.ConsensusPubkey)
+	if err != nil {
+		return err
+	}
+	pkAny, err := codectypes.NewAnyWithValue(pk)
+	if err != nil {
+		return err
+	}
+	operator := sdk.AccAddress(valAddr)
+	if err := s.mintStake(ctx, operator, stake, denom); err != nil {
+		return err
+	}
+	_, err = s.validators.StakingMsgs.CreateValidator(ctx, &stakingtypes.MsgCreateValidator{
+		Description: stakingtypes.Description{Moniker: m.Moniker},
+		// Fees are zero on these zones by default; an operator may raise its
+		// commission within these bounds with tx staking edit-validator.
+		Commission:        stakingtypes.NewCommissionRates(math.LegacyZeroDec(), math.LegacyNewDecWithPrec(20, 2), math.LegacyNewDecWithPrec(1, 2)),
+		MinSelfDelegation: math.OneInt(),
+		ValidatorAddress:  m.ValidatorAddress,
+		Pubkey:            pkAny,
+		Value:             sdk.NewCoin(denom, stake),
+	})
+	if err != nil {
+		return errorsmod.Wrapf(err, "admitting %s", m.ValidatorAddress)
+	}
+	return nil
+}
+
+// mintStake mints stake for a validator's operator. The stake is a weight the
+// zone authority gives, not a purchase; once unbonded it returns to the
+// operator, who can pay fees with it but never bond it again (delegation is
+// closed).
+func (s msgServer) mintStake(ctx context.Context, operator sdk.AccAddress, amount math.Int, denom string) error {
+	coins := sdk.NewCoins(sdk.NewCoin(denom, amount))
+	if err := s.validators.Bank.MintCoins(ctx, types.ModuleName, coins); err != nil {
+		return err
+	}
+	return s.validators.Bank.SendCoinsFromModuleToAccount(ctx, types.ModuleName, operator, coins)
+}
+
+// intendedPower is the power a validator will have in CometBFT's set after
+// this block's end: its tokens in consensus-power units, 0 when jailed.
+func intendedPower(v stakingtypes.Validator, pr math.Int) uint64 {
+	if v.IsJailed() {
+		return 0
+	}
+	p := sdk.TokensToConsensusPower(v.Tokens, pr)
+	if p < 0 {
+		return 0
+	}
+	return uint64(p)
+}
+
+// blockPowerChange is the voting power this block has changed so far — the
+// sum over validators of |power in the set this block's end will send to
+// CometBFT − power in the last block's set| — and the last block's total
+// power. The coming set is chosen as x/staking's EndBlock chooses it: the
+// first MaxValidators of its power index (jailed validators are not in it),
+// stopping at a validator without power. Nothing is kept between messages.
+func (s msgServer) blockPowerChange(ctx context.Context, pr math.Int) (changed, last uint64, err error) {
+	sk := s.validators.Staking
+	total, err := sk.GetLastTotalPower(ctx)
+	if err != nil {
+		return 0, 0, err
+	}
+	if !total.IsUint64() {
+		return 0, 0, errorsmod.Wrap(types.ErrValidatorSet, "last total power out of range")
+	}
+	lastPower := map[string]int64{}
+	if err := sk.IterateLastValidatorPowers(ctx, func(op sdk.ValAddress, power int64) bool {
+		lastPower[string(op)] = power
+		return false
+	}); err != nil {
+		return 0, 0, err
+	}
+	maxVals, err := sk.MaxValidators(ctx)
+	if err != nil {
+		return 0, 0, err
+	}
+	it, err := sk.ValidatorsPowerStoreIterator(ctx)
+	if err != nil {
+		return 0, 0, err
+	}
+	defer it.Close()
+	abs := func(d int64) uint64 {
+		if d < 0 {
+			return uint64(-d)
+		}
+		return uint64(d)
+	}
+	for n := uint32(0); it.Valid() && n < maxVals; it.Next() {
+		op := sdk.ValAddress(it.Value())
+		v, err := sk.GetValidator(ctx, op)
+		if err != nil {
+			return 0, 0, err
+		}
+		power := v.PotentialConsensusPower(pr)
+		if v.IsJailed() || power == 0 {
+			break
+		}
+		n++
+		before := lastPower[string(op)]
+		delete(lastPower, string(op))
+		changed += abs(power - before)
+	}
+	// Validators of the last set that leave it. (Summing is order-free, so
+	// reading the map is deterministic.)
+	for _, before := range lastPower {
+		changed += abs(before)
+	}
+	return changed, total.Uint64(), nil
+}
+
+// StakingReader is x/staking as the validator-set messages read it (nil in a
+// keeper built without it).
+func (k Keeper) StakingReader() types.StakingKeeper { return k.validators.Staking }
