@@ -5,9 +5,9 @@
 package simops
 
 import (
-	"os"
 	"fmt"
 	"math/rand"
+	"os"
 	"time"
 
 	"github.com/cosmos/cosmos-sdk/baseapp"
