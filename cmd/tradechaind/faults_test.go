@@ -40,10 +40,13 @@ type zone struct {
 	logs    []*os.File
 }
 
-func newZone(t *testing.T, validators int, chainID string) *zone {
-	z := &zone{t: t, bin: testutil.BuildBinary(t), dir: t.TempDir(), chainID: chainID, base: freeBlock(t, validators*10)}
-	out, err := exec.Command(z.bin, "testnet", "init-files", "--validators", fmt.Sprint(validators), "--chain-id", chainID,
-		"--output-dir", z.dir, "--base-port", fmt.Sprint(z.base), "--commit-timeout", "1s").CombinedOutput()
+// newZone writes and starts an N-validator zone; extra are more flags for
+// `testnet init-files`. Its port block leaves room for one more node.
+func newZone(t *testing.T, validators int, chainID string, extra ...string) *zone {
+	z := &zone{t: t, bin: testutil.BuildBinary(t), dir: t.TempDir(), chainID: chainID, base: freeBlock(t, (validators+1)*10)}
+	args := append([]string{"testnet", "init-files", "--validators", fmt.Sprint(validators), "--chain-id", chainID,
+		"--output-dir", z.dir, "--base-port", fmt.Sprint(z.base), "--commit-timeout", "1s"}, extra...)
+	out, err := exec.Command(z.bin, args...).CombinedOutput()
 	require.NoError(t, err, string(out))
 	z.nodes = make([]*exec.Cmd, validators)
 	z.logs = make([]*os.File, validators)

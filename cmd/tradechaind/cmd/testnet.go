@@ -27,6 +27,8 @@ import (
 	banktypes "github.com/cosmos/cosmos-sdk/x/bank/types"
 	"github.com/cosmos/cosmos-sdk/x/genutil"
 	genutiltypes "github.com/cosmos/cosmos-sdk/x/genutil/types"
+	govtypes "github.com/cosmos/cosmos-sdk/x/gov/types"
+	govv1 "github.com/cosmos/cosmos-sdk/x/gov/types/v1"
 	stakingtypes "github.com/cosmos/cosmos-sdk/x/staking/types"
 
 	"github.com/tradechain/tradechain/app"
@@ -39,6 +41,7 @@ const (
 	flagPortStep      = "port-step"
 	flagCommitTimeout = "commit-timeout"
 	flagListenIP      = "listen-ip"
+	flagVotingPeriod  = "voting-period"
 )
 
 // Each node of a loopback testnet gets its own block of ports, base+step*i+offset.
@@ -86,6 +89,10 @@ mnemonic is in OUTPUT/node<i>/key_seed.json.`,
 			step, _ := cmd.Flags().GetInt(flagPortStep)
 			commit, _ := cmd.Flags().GetDuration(flagCommitTimeout)
 			ip, _ := cmd.Flags().GetString(flagListenIP)
+			voting, _ := cmd.Flags().GetDuration(flagVotingPeriod)
+			if voting < 0 {
+				return fmt.Errorf("--%s must not be negative", flagVotingPeriod)
+			}
 			if n < 1 {
 				return fmt.Errorf("--%s must be at least 1", flagValidators)
 			}
@@ -97,7 +104,7 @@ mnemonic is in OUTPUT/node<i>/key_seed.json.`,
 			}
 			return initTestnetFiles(cmd, clientCtx, basics, testnetSpec{
 				validators: n, outputDir: out, chainID: chainID, basePort: basePort,
-				portStep: step, commitTimeout: commit, ip: ip,
+				portStep: step, commitTimeout: commit, ip: ip, votingPeriod: voting,
 			})
 		},
 	}
@@ -108,6 +115,7 @@ mnemonic is in OUTPUT/node<i>/key_seed.json.`,
 	cmd.Flags().Int(flagPortStep, 10, "port distance between consecutive nodes")
 	cmd.Flags().Duration(flagCommitTimeout, time.Second, "CometBFT timeout_commit")
 	cmd.Flags().String(flagListenIP, "127.0.0.1", "IP address every node listens on")
+	cmd.Flags().Duration(flagVotingPeriod, 0, "governance voting and deposit period (expedited: half of it); 0 keeps x/gov's defaults")
 	return cmd
 }
 
@@ -119,6 +127,7 @@ type testnetSpec struct {
 	portStep      int
 	commitTimeout time.Duration
 	ip            string
+	votingPeriod  time.Duration
 }
 
 func (s testnetSpec) port(node, offset int) int { return s.basePort + node*s.portStep + offset }
@@ -242,6 +251,14 @@ func initTestnetFiles(cmd *cobra.Command, clientCtx client.Context, basics modul
 		bankGen.Supply = bankGen.Supply.Add(b.Coins...)
 	}
 	appGenState[banktypes.ModuleName] = clientCtx.Codec.MustMarshalJSON(&bankGen)
+
+	if s.votingPeriod > 0 {
+		var govGen govv1.GenesisState
+		clientCtx.Codec.MustUnmarshalJSON(appGenState[govtypes.ModuleName], &govGen)
+		expedited := s.votingPeriod / 2
+		govGen.Params.VotingPeriod, govGen.Params.ExpeditedVotingPeriod, govGen.Params.MaxDepositPeriod = &s.votingPeriod, &expedited, &s.votingPeriod
+		appGenState[govtypes.ModuleName] = clientCtx.Codec.MustMarshalJSON(&govGen)
+	}
 
 	appStateJSON, err := json.MarshalIndent(appGenState, "", "  ")
 	if err != nil {
