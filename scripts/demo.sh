@@ -61,6 +61,10 @@ done
 err=$(tx_expect_fail $HK_CHAIN customs bank send "$CUSTOMS" "$IMPORTER" 1utrade)
 log "an account that is no party of $HK_CHAIN (Shanghai customs' key) is refused at the door: $err"
 case "$err" in *"not admitted on this zone"*) ;; *) die "an outsider's transaction was not refused by the admission rule";; esac
+VALOPER=$(q $HK_CHAIN staking validators | jq -r '.validators[0].operator_address')
+err=$(tx_expect_fail $HK_CHAIN exporter staking delegate "$VALOPER" 1000000utrade)
+log "a party cannot buy voting power: the validator set is the zone authority's (tx cargo set-validator-power): $err"
+case "$err" in *"validator set is managed by the zone authority"*) ;; *) die "a delegation was not refused by the staking gate";; esac
 # wait_for CHAIN WHAT JQ-QUERY... VALUE: poll a query until it gives VALUE.
 wait_for() {
   local c=$1 what=$2 want=${*: -1} got=""; shift 2
