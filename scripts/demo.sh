@@ -9,7 +9,7 @@ cleanup() { [ "${KEEP:-0}" = 1 ] || "$ROOT/scripts/localnet.sh" stop; }
 trap cleanup EXIT
 
 start=$(date +%s)
-"$ROOT/scripts/localnet.sh" start
+STOPS_AT_EXIT=$([ "${KEEP:-0}" = 1 ] && echo 0 || echo 1) "$ROOT/scripts/localnet.sh" start
 
 transfer_channel() {  # CHAIN -> channel id of the transfer port on that zone
   q "$1" ibc channel channels | jq -r '[.channels[] | select(.port_id=="transfer" and .state=="STATE_OPEN")][0].channel_id'
@@ -216,3 +216,8 @@ step "check" "final state"
 log "bill surrendered on $HK_CHAIN; $SH_CHAIN keeps a tombstone; exporter paid on $SH_CHAIN in $HKD_VOUCHER"
 
 step demo "all checks passed in $(( $(date +%s) - start ))s"
+if [ "${KEEP:-0}" = 1 ]; then
+  "$ROOT/scripts/localnet.sh" try
+else
+  log "stopping both zones and the relayer (KEEP=1 make demo leaves them running to explore)"
+fi

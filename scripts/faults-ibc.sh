@@ -5,7 +5,7 @@
 #     each bill is live on exactly one zone, the other holds at most a
 #     TRANSFERRED_OUT tombstone — checked by querying both zones.
 #  2. Stop the relayer past a transfer's timeout, restart it: the bill comes
-#     back to its sender exactly once (one RETURN in its history) and never
+#     back to its sender exactly once (one RETURN_TIMEOUT in its history) and never
 #     appears on the destination.
 # Only the PIDs this script starts (recorded in $LOCALNET/pids) are stopped.
 set -euo pipefail
@@ -91,8 +91,8 @@ for _ in $(seq 1 120); do [ "$(loc $SH_CHAIN "$B")" = LOCAL ] && break; sleep 1;
 holder=$(q $SH_CHAIN cargo bill "$B" | jq -r .bill.holder)
 [ "$holder" = "$EXPORTER" ] || die "$B went back to $holder, not the exporter"
 sleep 8   # let the relayer try everything it still has
-returns=$(q $SH_CHAIN cargo history "$B" | jq '[.entries[] | select(.action=="RETURN")] | length')
+returns=$(q $SH_CHAIN cargo history "$B" | jq '[.entries[] | select(.action=="RETURN_TIMEOUT")] | length')
 [ "$returns" = 1 ] || die "$B was returned $returns times"
-log "$B: back with the exporter on $SH_CHAIN, one RETURN in its history, absent on $HK_CHAIN"
+log "$B: back with the exporter on $SH_CHAIN, one RETURN_TIMEOUT in its history, absent on $HK_CHAIN"
 check_i1 "$B"
 printf '\nfaults-ibc: relayer SIGKILL with %s transfers in flight (%s IN_TRANSIT at the kill): all settled, I1 holds; timeout refund exactly once\n' "$N" "$in_flight"

@@ -12,9 +12,13 @@ KR="--keyring-backend test"
 
 HK_CHAIN=hongkong-1
 SH_CHAIN=shanghai-1
-# Each zone gets its own block of loopback ports.
-HK_P2P=26656 HK_RPC=26657 HK_ABCI=26658 HK_GRPC=9090 HK_API=1317
-SH_P2P=26756 SH_RPC=26757 SH_ABCI=26758 SH_GRPC=9190 SH_API=1417
+# Each zone gets its own block of loopback ports. PORT_OFFSET shifts all of
+# them, so a second localnet can run beside the first
+# (PORT_OFFSET=1000 LOCALNET=/tmp/ln2 make localnet); each port can also be
+# set on its own (HK_RPC=36657 ...).
+_o=${PORT_OFFSET:-0}
+HK_P2P=${HK_P2P:-$((26656+_o))} HK_RPC=${HK_RPC:-$((26657+_o))} HK_ABCI=${HK_ABCI:-$((26658+_o))} HK_GRPC=${HK_GRPC:-$((9090+_o))} HK_API=${HK_API:-$((1317+_o))}
+SH_P2P=${SH_P2P:-$((26756+_o))} SH_RPC=${SH_RPC:-$((26757+_o))} SH_ABCI=${SH_ABCI:-$((26758+_o))} SH_GRPC=${SH_GRPC:-$((9190+_o))} SH_API=${SH_API:-$((1417+_o))}
 
 # Fixed demo identities (test keyring only; never use these mnemonics for value).
 # The same key has the same trade1... address on both zones.
@@ -31,9 +35,14 @@ declare -A MNEMONIC=(
 )
 ACCOUNTS=(validator relayer admin carrier exporter importer hkbank shbank customs)
 
-log()  { printf '\033[1;34m[%s]\033[0m %s\n' "$(date +%H:%M:%S)" "$*"; }
-step() { printf '\n\033[1;32m==> [%s] %s\033[0m\n' "$1" "$2"; }
-die()  { printf '\033[1;31mERROR:\033[0m %s\n' "$*" >&2; exit 1; }
+# Colours only on a terminal (never in a log file or a pipe), and never
+# with NO_COLOR set.
+C_LOG= C_STEP= C_OFF= C_ERR= C_ERR_OFF=
+if [ -t 1 ] && [ -z "${NO_COLOR:-}" ]; then C_LOG=$'\033[1;34m' C_STEP=$'\033[1;32m' C_OFF=$'\033[0m'; fi
+if [ -t 2 ] && [ -z "${NO_COLOR:-}" ]; then C_ERR=$'\033[1;31m' C_ERR_OFF=$'\033[0m'; fi
+log()  { printf '%s[%s]%s %s\n' "$C_LOG" "$(date +%H:%M:%S)" "$C_OFF" "$*"; }
+step() { printf '\n%s==> [%s] %s%s\n' "$C_STEP" "$1" "$2" "$C_OFF"; }
+die()  { printf '%sERROR:%s %s\n' "$C_ERR" "$C_ERR_OFF" "$*" >&2; exit 1; }
 
 zone_home() { echo "$LOCALNET/$1"; }
 zone_rpc()  { case $1 in "$HK_CHAIN") echo "tcp://127.0.0.1:$HK_RPC";; "$SH_CHAIN") echo "tcp://127.0.0.1:$SH_RPC";; esac; }

@@ -98,8 +98,18 @@ tradechain localnet is running (state in $LOCALNET):
   relayer    path hk-sh, home $LOCALNET/rly, log $LOCALNET/rly.log
   channels   $(channels_summary)
   keys       ${ACCOUNTS[*]} (keyring-backend test, in each zone's home)
+INFO
+  # The demo stops the zones when it ends (unless KEEP=1): it prints these
+  # itself then.
+  [ "${STOPS_AT_EXIT:-0}" = 1 ] || try_lines
+}
 
-Try:  bin/tradechaind q bank balances \$(bin/tradechaind keys show exporter -a --keyring-backend test --home $(zone_home $HK_CHAIN)) --home $(zone_home $HK_CHAIN)
+try_lines() {
+  cat <<INFO
+
+Try:  bin/tradechaind q cargo bills --home $(zone_home $HK_CHAIN)
+      bin/tradechaind q bank balances \$(bin/tradechaind keys show exporter -a --keyring-backend test --home $(zone_home $HK_CHAIN)) --home $(zone_home $HK_CHAIN)
+      curl -s http://127.0.0.1:$HK_API/tradechain/cargo/v1/bills | jq .
 Stop: make localnet-stop   (stops only the PIDs listed in $LOCALNET/pids)
 INFO
 }
@@ -110,6 +120,7 @@ channels_summary() {
 
 case "${1:-start}" in
   start) cmd_start ;;
+  try)   try_lines ;;
   stop)  stop_recorded ;;
   *) die "usage: $0 start|stop" ;;
 esac

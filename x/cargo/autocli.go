@@ -60,7 +60,10 @@ func (AppModule) AutoCLIOptions() *autocliv1.ModuleOptions {
 					}},
 				{RpcMethod: "SendBill", Use: "send-bill [bill-id] [channel] [receiver]",
 					Short:          "Send a bill you hold to the other zone over the cargo channel (--timeout-timestamp in Unix ns; default 10 minutes)",
-					PositionalArgs: []*autocliv1.PositionalArgDescriptor{{ProtoField: "bill_id"}, {ProtoField: "channel"}, {ProtoField: "receiver"}}},
+					PositionalArgs: []*autocliv1.PositionalArgDescriptor{{ProtoField: "bill_id"}, {ProtoField: "channel"}, {ProtoField: "receiver"}},
+					FlagOptions: map[string]*autocliv1.FlagOptions{
+						"timeout_timestamp": {Usage: "absolute deadline for the other zone to receive the bill, in Unix nanoseconds (e.g. $(date -d '+1 hour' +%s%N)); 0 = 10 minutes after the send"},
+					}},
 			},
 		},
 	}

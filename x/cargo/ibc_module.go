@@ -120,11 +120,15 @@ func (im IBCModule) OnRecvPacket(ctx sdk.Context, packet channeltypes.Packet, _ 
 		err = im.keeper.OnRecvPacket(ctx, packet, data)
 	}
 	if err != nil {
+		// ibc-go keeps this event (prefixed ibccallbackerror-) while it
+		// discards the refused packet's state changes; the acknowledgement
+		// carries "cargo/NN: reason" back to the sender.
+		codespace, code, _ := errorsmod.ABCIInfo(err, false)
 		_ = ctx.EventManager().EmitTypedEvent(&types.EventCargoPacketRefused{
 			SourceChannel: packet.GetSourceChannel(), DestinationChannel: packet.GetDestChannel(),
-			Sequence: packet.GetSequence(), TokenIds: data.TokenIds, Reason: err.Error(),
+			Sequence: packet.GetSequence(), TokenIds: data.TokenIds, Reason: err.Error(), Codespace: codespace, Code: code,
 		})
-		return channeltypes.NewErrorAcknowledgement(err)
+		return keeper.RefusalAcknowledgement(err)
 	}
 	return channeltypes.NewResultAcknowledgement([]byte{1})
 }

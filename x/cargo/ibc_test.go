@@ -5,6 +5,7 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"fmt"
+	"strings"
 	"testing"
 	"time"
 
@@ -74,6 +75,15 @@ func (c *corridor) send(from *ibctesting.Endpoint, id, receiver string, timeout 
 	return packet
 }
 
+// lastReturn is the last_return of a bill's location query on chain.
+func (c *corridor) lastReturn(chain *ibctesting.TestChain, id string) types.HistoryEntry {
+	c.t.Helper()
+	res, err := keeper.NewQueryServerImpl(tctestutil.App(chain).CargoKeeper).BillLocation(chain.GetContext(), &types.QueryBillLocationRequest{Id: id})
+	require.NoError(c.t, err)
+	require.NotNil(c.t, res.LastReturn, "no last_return in the location of %s", id)
+	return *res.LastReturn
+}
+
 func (c *corridor) invariants() {
 	for _, chain := range []*ibctesting.TestChain{c.hk, c.sh} {
 		msg, broken := keeper.AllInvariants(tctestutil.App(chain).CargoKeeper)(chain.GetContext())
@@ -137,6 +147,9 @@ func TestCargoTimeoutRefund(t *testing.T) {
 	require.Equal(t, c.hk.SenderAccount.GetAddress().String(), b.Holder)
 	_, err := tctestutil.App(c.sh).CargoKeeper.GetBill(c.sh.GetContext(), id)
 	require.ErrorIs(t, err, types.ErrBillNotFound)
+	ret := c.lastReturn(c.hk, id)
+	require.Equal(t, keeper.ActionReturnTimeout, ret.Action)
+	require.Contains(t, ret.Detail, "timed out")
 	lenAfter := b.HistoryLen
 	_ = c.path.EndpointA.TimeoutPacket(packet) // no-op: the commitment is gone
 	require.Equal(t, lenAfter, c.bill(c.hk, id).HistoryLen, "refunded once")
@@ -149,9 +162,33 @@ func TestCargoErrorAckRefund(t *testing.T) {
 	id := c.issue("EA1")
 	stranger := sdk.AccAddress(make([]byte, 20)).String()
 	packet := c.send(c.path.EndpointA, id, stranger, 0)
-	require.NoError(t, c.path.RelayPacket(packet))
+	require.NoError(t, c.path.EndpointB.UpdateClient())
+	res, err := c.path.EndpointB.RecvPacketWithResult(packet)
+	require.NoError(t, err)
+	ack, err := ibctesting.ParseAckFromEvents(res.Events)
+	require.NoError(t, err)
+	// The destination says why, in its acknowledgement and in an event that
+	// carries the registered error's code.
+	require.Contains(t, string(ack), "cargo/")
+	require.Contains(t, string(ack), "not a registered party")
+	attrs := map[string]string{}
+	for _, ev := range res.Events {
+		if ev.Type == "ibccallbackerror-tradechain.cargo.v1.EventCargoPacketRefused" {
+			for _, a := range ev.Attributes {
+				attrs[strings.TrimPrefix(a.Key, "ibccallbackerror-")] = a.Value
+			}
+		}
+	}
+	require.Equal(t, `"cargo"`, attrs["codespace"], "refusal event: %v", res.Events)
+	require.NotEmpty(t, attrs["code"])
+	require.NoError(t, c.path.EndpointA.AcknowledgePacket(packet, ack))
 	require.Equal(t, types.BILL_STATUS_ISSUED, c.bill(c.hk, id).Status)
-	_, err := tctestutil.App(c.sh).CargoKeeper.GetBill(c.sh.GetContext(), id)
+	// The sender's history and location tell a refusal from a timeout.
+	ret := c.lastReturn(c.hk, id)
+	require.Equal(t, keeper.ActionReturnRefused, ret.Action)
+	require.Contains(t, ret.Detail, "refused by the destination: cargo/")
+	require.Contains(t, ret.Detail, "not a registered party")
+	_, err = tctestutil.App(c.sh).CargoKeeper.GetBill(c.sh.GetContext(), id)
 	require.ErrorIs(t, err, types.ErrBillNotFound)
 	c.invariants()
 }

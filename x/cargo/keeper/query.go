@@ -218,7 +218,28 @@ func (q queryServer) BillLocation(ctx context.Context, req *types.QueryBillLocat
 	case types.BILL_STATUS_SURRENDERED_FOR_DELIVERY, types.BILL_STATUS_VOIDED:
 		loc = "CLOSED"
 	}
-	return &types.QueryBillLocationResponse{Location: loc, Channel: b.TransferredVia, Trace: b.Trace, Holder: b.Holder}, nil
+	res := &types.QueryBillLocationResponse{Location: loc, Channel: b.TransferredVia, Trace: b.Trace, Holder: b.Holder}
+	// The latest crossing attempt: walk the history back to the last SEND,
+	// RECEIVE or return; report it if it was a return.
+	it, err := q.History.Iterate(ctx, collections.NewPrefixedPairRange[string, uint64](b.Id).Descending())
+	if err != nil {
+		return nil, err
+	}
+	defer it.Close()
+	for ; it.Valid(); it.Next() {
+		e, err := it.Value()
+		if err != nil {
+			return nil, err
+		}
+		if IsReturn(e.Action) {
+			res.LastReturn = &e
+			break
+		}
+		if e.Action == ActionSend || e.Action == ActionReceive {
+			break
+		}
+	}
+	return res, nil
 }
 
 func (q queryServer) ClassTraces(ctx context.Context, _ *types.QueryClassTracesRequest) (*types.QueryClassTracesResponse, error) {

@@ -255,7 +255,7 @@ func refusalPrefix(err error) string {
 }
 
 // RefusalAcknowledgement is the error acknowledgement of a refused
-// reservation. A refusal with a registered x/cargo error carries its code and
+// reservation or cargo packet. A refusal with a registered x/cargo error carries its code and
 // message ("cargo/31: transport document already issued as a bill on
 // shanghai-1: …") — those messages are built from state only, so every
 // validator writes the same bytes; any other error gets IBC's standard

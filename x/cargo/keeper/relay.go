@@ -21,8 +21,19 @@ import (
 const (
 	ActionSend    = "SEND"
 	ActionReceive = "RECEIVE"
-	ActionReturn  = "RETURN" // refund after an error acknowledgement or a timeout
+	// ActionReturnRefused: the destination refused the bill (error
+	// acknowledgement); the entry's detail carries its reason ("cargo/NN: …").
+	ActionReturnRefused = "RETURN_REFUSED"
+	// ActionReturnTimeout: no acknowledgement before the packet's timeout.
+	ActionReturnTimeout = "RETURN_TIMEOUT"
+	// ActionReturn is what both were recorded as before they were told apart.
+	ActionReturn = "RETURN"
 )
+
+// IsReturn reports whether a history action brought a bill back to its sender.
+func IsReturn(action string) bool {
+	return action == ActionReturnRefused || action == ActionReturnTimeout || action == ActionReturn
+}
 
 // DefaultSendTimeout applies when MsgSendBill gives no timeout.
 const DefaultSendTimeout = 10 * time.Minute
@@ -135,7 +146,7 @@ func (k Keeper) anchorFor(ctx context.Context, hash, billID, owner string) error
 // the channel; an error acknowledgement refunds.
 func (k Keeper) OnAcknowledgementPacket(ctx sdk.Context, packet channeltypes.Packet, data types.NonFungibleTokenPacketData, ack channeltypes.Acknowledgement) {
 	if !ack.Success() {
-		k.refund(ctx, packet, data)
+		k.refund(ctx, packet, data, ActionReturnRefused, "refused by the destination: "+ack.GetError())
 		return
 	}
 	b, err := k.Bills.Get(ctx, data.TokenIds[0])
@@ -151,24 +162,33 @@ func (k Keeper) OnAcknowledgementPacket(ctx sdk.Context, packet channeltypes.Pac
 
 // OnTimeoutPacket refunds.
 func (k Keeper) OnTimeoutPacket(ctx sdk.Context, packet channeltypes.Packet, data types.NonFungibleTokenPacketData) {
-	k.refund(ctx, packet, data)
+	reason := "timed out: not received before the packet's timeout"
+	if packet.TimeoutTimestamp > 0 {
+		reason += " " + time.Unix(0, int64(packet.TimeoutTimestamp)).UTC().Format(time.RFC3339)
+	}
+	if !packet.TimeoutHeight.IsZero() {
+		reason += " (height " + packet.TimeoutHeight.String() + ")"
+	}
+	k.refund(ctx, packet, data, ActionReturnTimeout, reason)
 }
 
 // refund restores an IN_TRANSIT bill to its sender, exactly once. It never
 // returns an error: a failing refund would block the relayer's transaction
 // and the packet would never clear. A bill not in transit through this
 // packet's channel (already refunded) is left as it is.
-func (k Keeper) refund(ctx sdk.Context, packet channeltypes.Packet, data types.NonFungibleTokenPacketData) {
+func (k Keeper) refund(ctx sdk.Context, packet channeltypes.Packet, data types.NonFungibleTokenPacketData, action, reason string) {
 	b, err := k.Bills.Get(ctx, data.TokenIds[0])
 	if err != nil || b.Status != types.BILL_STATUS_IN_TRANSIT || b.TransferredVia != packet.SourceChannel || b.Holder != data.Sender {
 		k.Logger(ctx).Error("nothing to refund", "bill", data.TokenIds[0], "err", err)
 		return
 	}
 	b.Status, b.TransferredVia = types.BILL_STATUS_ISSUED, ""
-	detail := fmt.Sprintf("%s/%s sequence %d", packet.SourcePort, packet.SourceChannel, packet.Sequence)
-	if err := k.record(ctx, &b, ActionReturn, b.Holder, data.Receiver, b.Holder, detail); err != nil {
+	detail := fmt.Sprintf("%s/%s sequence %d: %s", packet.SourcePort, packet.SourceChannel, packet.Sequence, reason)
+	if err := k.record(ctx, &b, action, b.Holder, data.Receiver, b.Holder, detail); err != nil {
 		k.Logger(ctx).Error("cannot record the refund", "bill", b.Id, "err", err)
 		return
 	}
-	_ = ctx.EventManager().EmitTypedEvent(&types.EventBillTransferred{BillId: b.Id, From: data.Receiver, To: b.Holder, Action: ActionReturn})
+	_ = ctx.EventManager().EmitTypedEvent(&types.EventBillTransferred{BillId: b.Id, From: data.Receiver, To: b.Holder, Action: action})
+	_ = ctx.EventManager().EmitTypedEvent(&types.EventBillReturned{BillId: b.Id, Holder: b.Holder, Action: action,
+		Channel: packet.SourceChannel, Sequence: packet.Sequence, Reason: reason})
 }

@@ -812,7 +812,8 @@ type HistoryEntry struct {
 	Sequence uint64 `protobuf:"varint,2,opt,name=sequence,proto3" json:"sequence,omitempty"`
 	// action is a DCSA PINT action: ISSUE, TRANSFER, ENDORSE, BLANK_ENDORSE,
 	// SURRENDER_FOR_DELIVERY, SURRENDER_FOR_AMENDMENT, SACC, SREJ, AMEND, VOID,
-	// LIEN, LIEN_RELEASE, SEND, RECEIVE, RETURN.
+	// LIEN, LIEN_RELEASE, SEND, RECEIVE, RETURN_REFUSED, RETURN_TIMEOUT
+	// (RETURN in histories written before the two were told apart).
 	Action       string    `protobuf:"bytes,3,opt,name=action,proto3" json:"action,omitempty"`
 	Actor        string    `protobuf:"bytes,4,opt,name=actor,proto3" json:"actor,omitempty"`
 	From         string    `protobuf:"bytes,5,opt,name=from,proto3" json:"from,omitempty"`
