@@ -39,7 +39,7 @@ DOC="$LOCALNET/ebl-shanghai-hongkong.json"
 jq --arg d "$SHIPPED" '.shippedOnBoardDate = $d | .transports.plannedDepartureDate = $d' \
   "$ROOT/examples/ebl-shanghai-hongkong.json" > "$DOC"
 BILL=COS-$(jq -r .transportDocumentReference "$DOC")
-show_bill() { q "$1" cargo bill "$2" | jq -r --arg z "$1" '.bill | "  [\($z)] \(.id): \(.status) holder=\(.holder) trace=\(.trace) lien=\(.lien.reference // "-") history=\(.history_len) head=\(.history_head[0:16])…"'; }
+show_bill() { q "$1" cargo bill "$2" | jq -r --arg z "$1" '.bill | "  [\($z)] \(.id): \(.status) \(if .status == "BILL_STATUS_TRANSFERRED_OUT" then "control on \(.control_zone) via \(.transferred_via), sent by \(.departed_holder)" else "holder=\(.holder)" end) trace=\(.trace) lien=\(.lien.reference // "-") history=\(.history_len) head=\(.history_head[0:16])…"'; }
 where() { q "$1" cargo location "$2" | jq -r --arg z "$1" '"  [\($z)] control: \(.location) \(.channel // "")"'; }
 
 step "both zones" "the zone admins register the corridor parties"

@@ -110,7 +110,7 @@ try_lines() {
 Try:  bin/tradechaind q cargo bills --home $(zone_home $HK_CHAIN)
       bin/tradechaind q bank balances \$(bin/tradechaind keys show exporter -a --keyring-backend test --home $(zone_home $HK_CHAIN)) --home $(zone_home $HK_CHAIN)
       curl -s http://127.0.0.1:$HK_API/tradechain/cargo/v1/bills | jq .
-Stop: make localnet-stop   (stops only the PIDs listed in $LOCALNET/pids)
+Stop: $([ "$LOCALNET" = "$ROOT/.localnet" ] || echo "LOCALNET=$LOCALNET ")make localnet-stop   (stops only the PIDs listed in $LOCALNET/pids)
 INFO
 }
 

@@ -105,6 +105,16 @@ func TestCargoRoundTrip(t *testing.T) {
 	home, away := c.bill(c.hk, id), c.bill(c.sh, id)
 	require.Equal(t, types.BILL_STATUS_TRANSFERRED_OUT, home.Status)
 	require.Equal(t, c.path.EndpointA.ChannelID, home.TransferredVia)
+	// The tombstone cannot be misread: no holder; where control went and who sent it.
+	require.Empty(t, home.Holder)
+	require.Equal(t, hkAddr, home.DepartedHolder)
+	require.Equal(t, c.sh.ChainID, home.ControlZone)
+	loc, err := keeper.NewQueryServerImpl(tctestutil.App(c.hk).CargoKeeper).BillLocation(c.hk.GetContext(), &types.QueryBillLocationRequest{Id: id})
+	require.NoError(t, err)
+	require.Equal(t, "TRANSFERRED_OUT", loc.Location)
+	require.Equal(t, c.sh.ChainID, loc.ControlZone)
+	require.Equal(t, hkAddr, loc.DepartedHolder)
+	require.Empty(t, loc.Holder)
 	require.Equal(t, types.BILL_STATUS_ISSUED, away.Status)
 	require.Equal(t, shAddr, away.Holder)
 	require.Equal(t, "cargo/"+c.path.EndpointB.ChannelID+"/ebl", away.Trace)
@@ -113,8 +123,8 @@ func TestCargoRoundTrip(t *testing.T) {
 	c.invariants()
 
 	// The sender is divested: nothing it can do on HK.
-	_, err := c.hk.SendMsgs(&types.MsgEndorseBill{Holder: hkAddr, BillId: id, Endorsee: shAddr})
-	require.ErrorContains(t, err, "TRANSFERRED_OUT") // a tombstone: nothing to move here
+	_, err = c.hk.SendMsgs(&types.MsgEndorseBill{Holder: hkAddr, BillId: id, Endorsee: shAddr})
+	require.ErrorContains(t, err, "TRANSFERRED_OUT: control lives on "+c.sh.ChainID) // a tombstone: nothing to move here
 
 	packet = c.send(c.path.EndpointB, id, hkAddr, 0)
 	require.NoError(t, c.path.RelayPacket(packet))

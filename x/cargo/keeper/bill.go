@@ -83,6 +83,10 @@ func (k Keeper) holderBill(ctx context.Context, signer, id string) (types.Bill, 
 	if err != nil {
 		return b, err
 	}
+	if b.Status == types.BILL_STATUS_TRANSFERRED_OUT {
+		return b, errorsmod.Wrapf(types.ErrWrongStatus, "bill %s is TRANSFERRED_OUT: control lives on %s (over %s), where its holder acts on it",
+			id, orUnknown(b.ControlZone), b.TransferredVia)
+	}
 	if b.Holder != signer {
 		return b, errorsmod.Wrapf(types.ErrNotHolder, "bill %s is held by %s", id, b.Holder)
 	}
@@ -111,6 +115,14 @@ func (k Keeper) carrierBill(ctx context.Context, signer, id string, statuses ...
 		return b, err
 	}
 	return b, k.requireNotHeld(ctx, types.HOLD_SUBJECT_BILL, id)
+}
+
+// orUnknown names an empty value in a message.
+func orUnknown(s string) string {
+	if s == "" {
+		return "the other zone"
+	}
+	return s
 }
 
 func requireStatus(b types.Bill, statuses ...types.BillStatus) error {

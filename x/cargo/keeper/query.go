@@ -218,7 +218,8 @@ func (q queryServer) BillLocation(ctx context.Context, req *types.QueryBillLocat
 	case types.BILL_STATUS_SURRENDERED_FOR_DELIVERY, types.BILL_STATUS_VOIDED:
 		loc = "CLOSED"
 	}
-	res := &types.QueryBillLocationResponse{Location: loc, Channel: b.TransferredVia, Trace: b.Trace, Holder: b.Holder}
+	res := &types.QueryBillLocationResponse{Location: loc, Channel: b.TransferredVia, Trace: b.Trace, Holder: b.Holder,
+		ControlZone: b.ControlZone, DepartedHolder: b.DepartedHolder}
 	// The latest crossing attempt: walk the history back to the last SEND,
 	// RECEIVE or return; report it if it was a return.
 	it, err := q.History.Iterate(ctx, collections.NewPrefixedPairRange[string, uint64](b.Id).Descending())

@@ -154,7 +154,12 @@ func (k Keeper) OnAcknowledgementPacket(ctx sdk.Context, packet channeltypes.Pac
 		k.Logger(ctx).Error("acknowledged bill is not in transit here", "bill", data.TokenIds[0], "err", err)
 		return
 	}
+	// Nobody controls the bill here any more: the tombstone names where
+	// control went and who sent it, not a holder a reader could take for the
+	// controller.
 	b.Status = types.BILL_STATUS_TRANSFERRED_OUT
+	b.DepartedHolder, b.Holder = b.Holder, ""
+	b.ControlZone = k.counterpartyChainID(ctx, packet.SourcePort, packet.SourceChannel)
 	if err := k.Bills.Set(ctx, b.Id, b); err != nil {
 		k.Logger(ctx).Error("cannot store the tombstone", "bill", b.Id, "err", err)
 	}
@@ -191,4 +196,25 @@ func (k Keeper) refund(ctx sdk.Context, packet channeltypes.Packet, data types.N
 	_ = ctx.EventManager().EmitTypedEvent(&types.EventBillTransferred{BillId: b.Id, From: data.Receiver, To: b.Holder, Action: action})
 	_ = ctx.EventManager().EmitTypedEvent(&types.EventBillReturned{BillId: b.Id, Holder: b.Holder, Action: action,
 		Channel: packet.SourceChannel, Sequence: packet.Sequence, Reason: reason})
+}
+
+// counterpartyChainID is the chain id of the zone at the other end of a
+// channel, read from its connection's light client ("" if any is missing).
+func (k Keeper) counterpartyChainID(ctx sdk.Context, portID, channelID string) string {
+	ch, ok := k.channels.GetChannel(ctx, portID, channelID)
+	if !ok || len(ch.ConnectionHops) == 0 {
+		return ""
+	}
+	conn, ok := k.connections.GetConnection(ctx, ch.ConnectionHops[0])
+	if !ok {
+		return ""
+	}
+	cs, ok := k.clients.GetClientState(ctx, conn.ClientId)
+	if !ok {
+		return ""
+	}
+	if c, ok := cs.(interface{ GetChainID() string }); ok {
+		return c.GetChainID()
+	}
+	return ""
 }

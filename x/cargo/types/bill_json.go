@@ -54,6 +54,8 @@ func (b *Bill) MarshalJSONPB(m *jsonpb.Marshaler) ([]byte, error) {
 	}
 	w.str("transferred_via", "transferredVia", b.TransferredVia)
 	w.enum("corridor_status", "corridorStatus", int32(b.CorridorStatus), ReservationStatus_name)
+	w.str("control_zone", "controlZone", b.ControlZone)
+	w.str("departed_holder", "departedHolder", b.DepartedHolder)
 	w.buf = append(w.buf, '}')
 	return w.buf, w.err
 }

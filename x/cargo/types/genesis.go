@@ -126,7 +126,12 @@ func (b Bill) Validate() error {
 	if err := ValidateAddress("carrier", b.Carrier); err != nil {
 		return err
 	}
-	if err := ValidateAddress("holder", b.Holder); err != nil {
+	if b.Status == BILL_STATUS_TRANSFERRED_OUT && b.Holder == "" {
+		// A tombstone names the holder who sent the bill away instead.
+		if err := ValidateAddress("departed_holder", b.DepartedHolder); err != nil {
+			return err
+		}
+	} else if err := ValidateAddress("holder", b.Holder); err != nil {
 		return err
 	}
 	if err := ValidateOptionalAddress("shipper", b.Shipper); err != nil {
