@@ -126,6 +126,13 @@ func TestBadInputMatrix(t *testing.T) {
 		{"hold without a reason", ct.Customs, &cargotypes.MsgPlaceHold{Regulator: addr(ct.Customs), SubjectKind: cargotypes.HOLD_SUBJECT_BILL,
 			Subject: "COS-ORDER1"}, cargotypes.ErrInvalidField},
 		{"hold on an unknown kind of subject", ct.Customs, &cargotypes.MsgPlaceHold{Regulator: addr(ct.Customs), Subject: "COS-ORDER1", Reason: "x"}, cargotypes.ErrInvalidField},
+		// reject and remarks
+		{"rejection with no transfer to reject", ct.Exporter, &cargotypes.MsgRejectTransfer{Holder: addr(ct.Exporter), BillId: "COS-ORDER1"}, cargotypes.ErrNoOffer},
+		{"endorsement rejection by a non-holder", ct.Importer, &cargotypes.MsgRejectEndorsement{Holder: addr(ct.Importer), BillId: "COS-ORDER1"}, cargotypes.ErrNotHolder},
+		{"remark over 120 bytes", ct.Exporter, &cargotypes.MsgBlankEndorseBill{Holder: addr(ct.Exporter), BillId: "COS-ORDER1",
+			Remark: strings.Repeat("r", 121)}, cargotypes.ErrInvalidField},
+		{"remark with a control character", ct.Carrier, &cargotypes.MsgVoidBill{Carrier: addr(ct.Carrier), BillId: "COS-ORDER1", Reason: "SWTP",
+			Remark: "tab\there"}, cargotypes.ErrInvalidField},
 		// the validator set
 		{"validator set change by a party", ct.Exporter, &cargotypes.MsgSetValidatorPower{Authority: addr(ct.Exporter),
 			ValidatorAddress: sdk.ValAddress(acc(ct.Exporter).Address).String(), Power: 1}, cargotypes.ErrUnauthorized},

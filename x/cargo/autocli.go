@@ -2,13 +2,15 @@ package cargo
 
 import (
 	autocliv1 "cosmossdk.io/api/cosmos/autocli/v1"
+
+	"github.com/tradechain/tradechain/x/cargo/client/cli"
 )
 
 // AutoCLIOptions describes the generated tx CLI. Hand-written commands
 // (issue-bill --document, register-party, commands with Timestamp or enum
 // arguments, and every query) come from client/cli.
 func (AppModule) AutoCLIOptions() *autocliv1.ModuleOptions {
-	return &autocliv1.ModuleOptions{
+	opts := &autocliv1.ModuleOptions{
 		// Queries are hand-written (client/cli/query.go): autocli in v0.50
 		// prints gogo-only responses as empty objects.
 		Tx: &autocliv1.ServiceCommandDescriptor{
@@ -48,6 +50,12 @@ func (AppModule) AutoCLIOptions() *autocliv1.ModuleOptions {
 				{RpcMethod: "RetryReservation", Skip: true}, // hand-written: kind as document|invoice
 				{RpcMethod: "PlaceHold", Skip: true},        // hand-written: subject kind as bill|party
 				{RpcMethod: "LiftHold", Skip: true},         // hand-written
+				{RpcMethod: "RejectTransfer", Use: "reject-transfer [bill-id]",
+					Short:          "Refuse a bill transferred to you by mistake: control returns to the holder who sent it (only as your first action on it)",
+					PositionalArgs: []*autocliv1.PositionalArgDescriptor{{ProtoField: "bill_id"}}},
+				{RpcMethod: "RejectEndorsement", Use: "reject-endorsement [bill-id]",
+					Short:          "Refuse a bill endorsed to you: control and the previous endorsee return to the endorser (only as your first action on it)",
+					PositionalArgs: []*autocliv1.PositionalArgDescriptor{{ProtoField: "bill_id"}}},
 				{RpcMethod: "SetValidatorPower", Use: "set-validator-power [validator-address] [power]",
 					Short: "Admit, re-weight or remove (power 0) a validator (governance authority or the cargo admin); a new one needs --consensus-pubkey and --moniker",
 					Long: "Sets a validator's voting power in consensus-power units (1 = 10^6 utrade of stake, minted and bonded for the operator). " +
@@ -67,4 +75,16 @@ func (AppModule) AutoCLIOptions() *autocliv1.ModuleOptions {
 			},
 		},
 	}
+	// Every generated bill action takes --remark with the same help line.
+	for _, c := range opts.Tx.RpcCommandOptions {
+		switch c.RpcMethod {
+		case "TransferBill", "EndorseBill", "BlankEndorseBill", "AcceptSurrender", "RejectSurrender", "AmendBill", "VoidBill",
+			"SendBill", "RejectTransfer", "RejectEndorsement":
+			if c.FlagOptions == nil {
+				c.FlagOptions = map[string]*autocliv1.FlagOptions{}
+			}
+			c.FlagOptions["remark"] = &autocliv1.FlagOptions{Usage: cli.RemarkUsage}
+		}
+	}
+	return opts
 }

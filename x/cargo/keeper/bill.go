@@ -27,6 +27,8 @@ const (
 	ActionLien                 = "LIEN"
 	ActionLienRelease          = "LIEN_RELEASE"
 	ActionLienTransfer         = "LIEN_TRANSFER"
+	ActionRejectTransfer       = "REJECT_TRANSFER"
+	ActionRejectEndorsement    = "REJECT_ENDORSEMENT"
 )
 
 // GetParty returns a registered party.
@@ -137,6 +139,20 @@ func requireStatus(b types.Bill, statuses ...types.BillStatus) error {
 // record appends a history entry for a transition of b, advances the hash
 // chain and saves the bill (its indexes follow).
 func (k Keeper) record(ctx context.Context, b *types.Bill, action, actor, from, to, detail string) error {
+	return k.recordRemark(ctx, b, action, actor, from, to, detail, "")
+}
+
+// recordRemark is record with the actor's remark. It also ends an offer: a
+// TRANSFER or ENDORSE leaves the offer its handler set, and any other action
+// on the bill — except a regulator's hold and the corridor registry's
+// answers, which are nobody's choice — means the new holder accepted it.
+func (k Keeper) recordRemark(ctx context.Context, b *types.Bill, action, actor, from, to, detail, remark string) error {
+	switch action {
+	case ActionTransfer, ActionEndorse, ActionHold, ActionHoldLifted,
+		ActionCorridorConfirmed, ActionCorridorRejected, ActionCorridorTimeout, ActionCorridorRetry:
+	default:
+		b.Offer = nil
+	}
 	sdkCtx := sdk.UnwrapSDKContext(ctx)
 	e := types.HistoryEntry{
 		BillId:       b.Id,
@@ -151,20 +167,27 @@ func (k Keeper) record(ctx context.Context, b *types.Bill, action, actor, from, 
 		Time:         sdkCtx.BlockTime().UTC(),
 		ChainId:      sdkCtx.ChainID(),
 		PrevHead:     b.HistoryHead,
+		Remark:       remark,
 	}
 	e.Head = types.ChainHead(e.PrevHead, e)
 	if err := k.History.Set(ctx, collections.Join(b.Id, e.Sequence), e); err != nil {
 		return err
 	}
 	b.HistoryHead, b.HistoryLen = e.Head, e.Sequence
-	return k.Bills.Set(ctx, b.Id, *b)
+	if err := k.Bills.Set(ctx, b.Id, *b); err != nil {
+		return err
+	}
+	if remark == "" {
+		return nil
+	}
+	return sdkCtx.EventManager().EmitTypedEvent(&types.EventBillRemark{BillId: b.Id, Sequence: e.Sequence, Action: action, Actor: actor, Remark: remark})
 }
 
 // moveControl makes `to` the holder of b and records the transition.
-func (k Keeper) moveControl(ctx context.Context, b *types.Bill, action, actor, to string) error {
+func (k Keeper) moveControl(ctx context.Context, b *types.Bill, action, actor, to, remark string) error {
 	from := b.Holder
 	b.Holder = to
-	if err := k.record(ctx, b, action, actor, from, to, ""); err != nil {
+	if err := k.recordRemark(ctx, b, action, actor, from, to, "", remark); err != nil {
 		return err
 	}
 	return sdk.UnwrapSDKContext(ctx).EventManager().EmitTypedEvent(&types.EventBillTransferred{

@@ -77,7 +77,7 @@ func (k Keeper) TransferUnderLien(ctx context.Context, id, module, reference, to
 	if b.Mode == types.BILL_MODE_TO_ORDER {
 		b.Endorsee = to
 	}
-	if err := k.moveControl(ctx, &b, ActionLienTransfer, module+"/"+reference, to); err != nil {
+	if err := k.moveControl(ctx, &b, ActionLienTransfer, module+"/"+reference, to, ""); err != nil {
 		return err
 	}
 	return sdk.UnwrapSDKContext(ctx).EventManager().EmitTypedEvent(&types.EventLienReleased{BillId: id, Module: module, Reference: reference})

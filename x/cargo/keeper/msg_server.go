@@ -87,7 +87,7 @@ func (s msgServer) IssueBill(ctx context.Context, m *types.MsgIssueBill) (*types
 		Trace:              types.ClassID,
 		HistoryHead:        types.GenesisHead,
 	}
-	if err := s.record(ctx, &b, ActionIssue, m.Carrier, "", m.IssueTo, ""); err != nil {
+	if err := s.recordRemark(ctx, &b, ActionIssue, m.Carrier, "", m.IssueTo, "", m.Remark); err != nil {
 		return nil, err
 	}
 	if err := sdkCtx.EventManager().EmitTypedEvent(&types.EventBillIssued{
@@ -117,7 +117,8 @@ func (s msgServer) TransferBill(ctx context.Context, m *types.MsgTransferBill) (
 	if _, err := s.ActiveParty(ctx, m.To); err != nil {
 		return nil, errorsmod.Wrap(err, "to")
 	}
-	if err := s.moveControl(ctx, &b, ActionTransfer, m.Holder, m.To); err != nil {
+	b.Offer = &types.Offer{Action: ActionTransfer, From: m.Holder}
+	if err := s.moveControl(ctx, &b, ActionTransfer, m.Holder, m.To, m.Remark); err != nil {
 		return nil, err
 	}
 	return &types.MsgTransferBillResponse{}, nil
@@ -137,8 +138,9 @@ func (s msgServer) EndorseBill(ctx context.Context, m *types.MsgEndorseBill) (*t
 	if _, err := s.ActiveParty(ctx, m.Endorsee); err != nil {
 		return nil, errorsmod.Wrap(err, "endorsee")
 	}
+	b.Offer = &types.Offer{Action: ActionEndorse, From: m.Holder, PreviousEndorsee: b.Endorsee}
 	b.Endorsee = m.Endorsee
-	if err := s.moveControl(ctx, &b, ActionEndorse, m.Holder, m.Endorsee); err != nil {
+	if err := s.moveControl(ctx, &b, ActionEndorse, m.Holder, m.Endorsee, m.Remark); err != nil {
 		return nil, err
 	}
 	return &types.MsgEndorseBillResponse{}, nil
@@ -156,7 +158,7 @@ func (s msgServer) BlankEndorseBill(ctx context.Context, m *types.MsgBlankEndors
 		return nil, errorsmod.Wrapf(types.ErrNotTransferable, "only a TO_ORDER bill can be blank-endorsed; bill %s is %s", b.Id, b.Mode)
 	}
 	b.Mode, b.Endorsee = types.BILL_MODE_BLANK, ""
-	if err := s.record(ctx, &b, ActionBlankEndorse, m.Holder, m.Holder, m.Holder, ""); err != nil {
+	if err := s.recordRemark(ctx, &b, ActionBlankEndorse, m.Holder, m.Holder, m.Holder, "", m.Remark); err != nil {
 		return nil, err
 	}
 	if err := sdk.UnwrapSDKContext(ctx).EventManager().EmitTypedEvent(&types.EventBillBlankEndorsed{BillId: b.Id, Holder: m.Holder}); err != nil {
@@ -180,7 +182,7 @@ func (s msgServer) RequestSurrender(ctx context.Context, m *types.MsgRequestSurr
 		b.Status = types.BILL_STATUS_PENDING_SURRENDER_FOR_AMENDMENT
 	}
 	b.Surrender = &types.Surrender{Purpose: m.Purpose, Reason: m.Reason, RequestedBy: m.Holder}
-	if err := s.record(ctx, &b, action, m.Holder, m.Holder, b.Carrier, m.Reason); err != nil {
+	if err := s.recordRemark(ctx, &b, action, m.Holder, m.Holder, b.Carrier, m.Reason, m.Remark); err != nil {
 		return nil, err
 	}
 	if err := sdk.UnwrapSDKContext(ctx).EventManager().EmitTypedEvent(&types.EventSurrenderRequested{
@@ -208,7 +210,7 @@ func (s msgServer) AcceptSurrender(ctx context.Context, m *types.MsgAcceptSurren
 	// Surrender passes control back to the carrier.
 	from := b.Holder
 	b.Holder = b.Carrier
-	if err := s.record(ctx, &b, ActionSurrenderAccepted, m.Carrier, from, b.Carrier, ""); err != nil {
+	if err := s.recordRemark(ctx, &b, ActionSurrenderAccepted, m.Carrier, from, b.Carrier, "", m.Remark); err != nil {
 		return nil, err
 	}
 	if err := sdk.UnwrapSDKContext(ctx).EventManager().EmitTypedEvent(&types.EventSurrenderAccepted{
@@ -232,7 +234,7 @@ func (s msgServer) RejectSurrender(ctx context.Context, m *types.MsgRejectSurren
 		return nil, err
 	}
 	b.Status, b.Surrender = types.BILL_STATUS_ISSUED, nil
-	if err := s.record(ctx, &b, ActionSurrenderRejected, m.Carrier, b.Carrier, b.Holder, m.Reason); err != nil {
+	if err := s.recordRemark(ctx, &b, ActionSurrenderRejected, m.Carrier, b.Carrier, b.Holder, m.Reason, m.Remark); err != nil {
 		return nil, err
 	}
 	if err := sdk.UnwrapSDKContext(ctx).EventManager().EmitTypedEvent(&types.EventSurrenderRejected{BillId: b.Id, Reason: m.Reason}); err != nil {
@@ -284,7 +286,7 @@ func (s msgServer) AmendBill(ctx context.Context, m *types.MsgAmendBill) (*types
 	to := b.Surrender.RequestedBy
 	b.Surrender = nil
 	b.Holder = to
-	if err := s.record(ctx, &b, ActionAmend, m.Carrier, b.Carrier, to, old); err != nil {
+	if err := s.recordRemark(ctx, &b, ActionAmend, m.Carrier, b.Carrier, to, old, m.Remark); err != nil {
 		return nil, err
 	}
 	if err := sdk.UnwrapSDKContext(ctx).EventManager().EmitTypedEvent(&types.EventBillAmended{
@@ -307,7 +309,7 @@ func (s msgServer) VoidBill(ctx context.Context, m *types.MsgVoidBill) (*types.M
 		return nil, err
 	}
 	b.Status = types.BILL_STATUS_VOIDED
-	if err := s.record(ctx, &b, ActionVoid, m.Carrier, b.Holder, "", m.Reason); err != nil {
+	if err := s.recordRemark(ctx, &b, ActionVoid, m.Carrier, b.Holder, "", m.Reason, m.Remark); err != nil {
 		return nil, err
 	}
 	if err := sdk.UnwrapSDKContext(ctx).EventManager().EmitTypedEvent(&types.EventBillVoided{BillId: b.Id, Reason: m.Reason}); err != nil {
@@ -578,4 +580,56 @@ func (k Keeper) checkText(ctx context.Context, field, s string) error {
 		return err
 	}
 	return types.ValidateOptionalText(field, s, limit)
+}
+
+// RejectTransfer returns a bill transferred to its signer to the holder who
+// transferred it, if the signer has not acted on it since.
+func (s msgServer) RejectTransfer(ctx context.Context, m *types.MsgRejectTransfer) (*types.MsgRejectTransferResponse, error) {
+	if err := validate(m); err != nil {
+		return nil, err
+	}
+	b, offer, err := s.offeredBill(ctx, m.Holder, m.BillId, ActionTransfer)
+	if err != nil {
+		return nil, err
+	}
+	if err := s.moveControl(ctx, &b, ActionRejectTransfer, m.Holder, offer.From, m.Remark); err != nil {
+		return nil, err
+	}
+	return &types.MsgRejectTransferResponse{}, nil
+}
+
+// RejectEndorsement returns a bill endorsed to its signer to the endorser,
+// with the endorsee named before, if the signer has not acted on it since.
+func (s msgServer) RejectEndorsement(ctx context.Context, m *types.MsgRejectEndorsement) (*types.MsgRejectEndorsementResponse, error) {
+	if err := validate(m); err != nil {
+		return nil, err
+	}
+	b, offer, err := s.offeredBill(ctx, m.Holder, m.BillId, ActionEndorse)
+	if err != nil {
+		return nil, err
+	}
+	b.Endorsee = offer.PreviousEndorsee
+	if err := s.moveControl(ctx, &b, ActionRejectEndorsement, m.Holder, offer.From, m.Remark); err != nil {
+		return nil, err
+	}
+	return &types.MsgRejectEndorsementResponse{}, nil
+}
+
+// offeredBill loads a bill its signer holds and may still reject: the last
+// action that gave it control was `action` (TRANSFER or ENDORSE) and the
+// signer has done nothing with the bill since. The holder who made the offer
+// must still be an active party to take control back.
+func (s msgServer) offeredBill(ctx context.Context, signer, id, action string) (types.Bill, types.Offer, error) {
+	b, err := s.holderBill(ctx, signer, id)
+	if err != nil {
+		return b, types.Offer{}, err
+	}
+	if b.Offer == nil || b.Offer.Action != action {
+		return b, types.Offer{}, errorsmod.Wrapf(types.ErrNoOffer,
+			"bill %s has no %s to %s to reject: a rejection must be the receiver's first action on the bill (any other action accepted it)", id, action, signer)
+	}
+	if _, err := s.ActiveParty(ctx, b.Offer.From); err != nil {
+		return b, types.Offer{}, errorsmod.Wrap(err, "the holder the bill would return to")
+	}
+	return b, *b.Offer, nil
 }

@@ -65,7 +65,7 @@ func (s msgServer) SendBill(ctx context.Context, m *types.MsgSendBill) (*types.M
 		return nil, errorsmod.Wrap(types.ErrInvalidField, "timeout_timestamp is not after the block time")
 	}
 	b.Status, b.TransferredVia = types.BILL_STATUS_IN_TRANSIT, m.Channel
-	if err := s.record(ctx, &b, ActionSend, m.Holder, m.Holder, m.Receiver, types.PortID+"/"+m.Channel); err != nil {
+	if err := s.recordRemark(ctx, &b, ActionSend, m.Holder, m.Holder, m.Receiver, types.PortID+"/"+m.Channel, m.Remark); err != nil {
 		return nil, err
 	}
 	data := types.NewPacketData(b, m.Receiver, m.Memo)

@@ -35,10 +35,13 @@ func TestLifecycleStateMachine(t *testing.T) {
 		ctx, _ := base.CacheContext() // every run starts from the fixture state
 		var ids []string
 		n := 0
-		for step := 0; step < 40; step++ {
+		for step := 0; step < 60; step++ {
 			signer := f.addr(rapid.SampledFrom(signers).Draw(rt, "signer"))
 			other := f.addr(rapid.SampledFrom(signers).Draw(rt, "other"))
-			action := rapid.IntRange(0, 11).Draw(rt, "action")
+			action := rapid.IntRange(0, 14).Draw(rt, "action") // 12-14: reject an offer (it needs one just made)
+			if action > 12 {
+				action = 12
+			}
 			if len(ids) == 0 {
 				action = 0
 			}
@@ -59,6 +62,14 @@ func TestLifecycleStateMachine(t *testing.T) {
 			// Amend needs a bill four steps into its life: an entitled amend
 			// goes to such a bill when there is one.
 			entitled := action != 0 && rapid.Bool().Draw(rt, "entitled")
+			if entitled && action == 12 {
+				for _, b := range ids {
+					if before[b].Offer != nil {
+						id = b
+						break
+					}
+				}
+			}
 			if entitled && action == 8 {
 				for _, b := range ids {
 					if before[b].Status == types.BILL_STATUS_SURRENDERED_FOR_AMENDMENT {
@@ -68,7 +79,7 @@ func TestLifecycleStateMachine(t *testing.T) {
 				}
 			}
 			if entitled {
-				if action >= 10 {
+				if action == 10 || action == 11 {
 					signer = f.addr(cargotestutil.Customs) // also the zone's regulator
 				} else if action >= 6 {
 					signer = before[id].Carrier
@@ -129,6 +140,17 @@ func TestLifecycleStateMachine(t *testing.T) {
 			case 11:
 				name = "lift"
 				_, err = f.srv.LiftHold(cctx, &types.MsgLiftHold{Regulator: signer, SubjectKind: types.HOLD_SUBJECT_BILL, Subject: id, Reason: "cleared"})
+			case 12:
+				name = "reject-offer"
+				endorsement := rapid.Bool().Draw(rt, "reject-endorsement")
+				if entitled && before[id].Offer != nil {
+					endorsement = before[id].Offer.Action == keeper.ActionEndorse
+				}
+				if endorsement {
+					_, err = f.srv.RejectEndorsement(cctx, &types.MsgRejectEndorsement{Holder: signer, BillId: id, Remark: "in error"})
+				} else {
+					_, err = f.srv.RejectTransfer(cctx, &types.MsgRejectTransfer{Holder: signer, BillId: id, Remark: "in error"})
+				}
 			}
 			if err != nil {
 				continue
@@ -152,6 +174,14 @@ func TestLifecycleStateMachine(t *testing.T) {
 				}
 				if old.Holder != now.Holder {
 					byHolder := (name == "transfer" || name == "endorse") && signer == old.Holder
+					if name == "reject-offer" {
+						// A rejection returns control to whoever made the offer, once.
+						require.NotNil(rt, old.Offer, "rejected %s without an offer", b)
+						require.Equal(rt, signer, old.Holder)
+						require.Equal(rt, old.Offer.From, now.Holder)
+						require.Nil(rt, now.Offer)
+						byHolder = true
+					}
 					byCarrier := (name == "accept" || name == "amend") && signer == old.Carrier
 					require.Truef(rt, byHolder || byCarrier, "I2: %s moved %s from %s to %s, signed by %s", name, b, old.Holder, now.Holder, signer)
 					if byHolder {
@@ -170,7 +200,7 @@ func TestLifecycleStateMachine(t *testing.T) {
 		}
 	})
 	t.Logf("successful actions over all runs: %v", successes)
-	for _, name := range []string{"issue", "transfer", "endorse", "blank-endorse", "surrender-delivery", "surrender-amendment", "accept", "reject", "amend", "hold", "lift"} {
+	for _, name := range []string{"issue", "transfer", "endorse", "blank-endorse", "surrender-delivery", "surrender-amendment", "accept", "reject", "amend", "hold", "lift", "reject-offer"} {
 		require.Positivef(t, successes[name], "the random walk never succeeded at %s", name)
 	}
 }

@@ -144,7 +144,8 @@ func (s state) billOp(keep func(types.Bill) bool, actor func(types.Bill) string,
 	}
 }
 
-func held(b types.Bill) bool { return b.Status == types.BILL_STATUS_ISSUED && b.Lien == nil }
+func offered(b types.Bill) bool { return held(b) && b.Offer != nil }
+func held(b types.Bill) bool    { return b.Status == types.BILL_STATUS_ISSUED && b.Lien == nil }
 func pending(b types.Bill) bool {
 	return b.Status == types.BILL_STATUS_PENDING_SURRENDER_FOR_DELIVERY || b.Status == types.BILL_STATUS_PENDING_SURRENDER_FOR_AMENDMENT
 }
@@ -180,6 +181,7 @@ const (
 	WeightPlaceHold         = 2
 	WeightLiftHold          = 2
 	WeightSetValidatorPower = 2
+	WeightRejectOffer       = 6
 )
 
 // WeightedOperations returns an operation for every x/cargo message a
@@ -225,6 +227,13 @@ func WeightedOperations(simState module.SimulationState, k keeper.Keeper, keeper
 				to = b.Consignee // a straight bill goes only to its consignee
 			}
 			return &types.MsgTransferBill{Holder: b.Holder, BillId: b.Id, To: to}
+		})),
+		// The receiver of a transfer or endorsement refuses it, with a remark.
+		op("reject_offer", WeightRejectOffer, s.billOp(offered, holderOf, func(r *rand.Rand, ctx sdk.Context, accs []simtypes.Account, b types.Bill) sdk.Msg {
+			if b.Offer.Action == keeper.ActionEndorse {
+				return &types.MsgRejectEndorsement{Holder: b.Holder, BillId: b.Id, Remark: "endorsed to us in error"}
+			}
+			return &types.MsgRejectTransfer{Holder: b.Holder, BillId: b.Id, Remark: "not our consignment"}
 		})),
 		op("endorse_bill", WeightEndorseBill, s.billOp(toOrder, holderOf, func(r *rand.Rand, ctx sdk.Context, accs []simtypes.Account, b types.Bill) sdk.Msg {
 			return &types.MsgEndorseBill{Holder: b.Holder, BillId: b.Id, Endorsee: randomParty(r, ctx, s, accs, types.ROLE_UNSPECIFIED)}

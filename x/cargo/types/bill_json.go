@@ -56,6 +56,11 @@ func (b *Bill) MarshalJSONPB(m *jsonpb.Marshaler) ([]byte, error) {
 	w.enum("corridor_status", "corridorStatus", int32(b.CorridorStatus), ReservationStatus_name)
 	w.str("control_zone", "controlZone", b.ControlZone)
 	w.str("departed_holder", "departedHolder", b.DepartedHolder)
+	if b.Offer != nil {
+		w.msg("offer", "offer", b.Offer)
+	} else {
+		w.null("offer", "offer")
+	}
 	w.buf = append(w.buf, '}')
 	return w.buf, w.err
 }

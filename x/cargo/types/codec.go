@@ -35,6 +35,8 @@ func RegisterLegacyAminoCodec(cdc *codec.LegacyAmino) {
 	legacy.RegisterAminoMsg(cdc, &MsgPlaceHold{}, "tradechain/cargo/MsgPlaceHold")
 	legacy.RegisterAminoMsg(cdc, &MsgLiftHold{}, "tradechain/cargo/MsgLiftHold")
 	legacy.RegisterAminoMsg(cdc, &MsgSetValidatorPower{}, "tradechain/cargo/MsgSetValidatorPower")
+	legacy.RegisterAminoMsg(cdc, &MsgRejectTransfer{}, "tradechain/cargo/MsgRejectTransfer")
+	legacy.RegisterAminoMsg(cdc, &MsgRejectEndorsement{}, "tradechain/cargo/MsgRejectEndorsement")
 }
 
 // RegisterInterfaces registers every Msg as an sdk.Msg implementation.
@@ -45,7 +47,7 @@ func RegisterInterfaces(registry codectypes.InterfaceRegistry) {
 		&MsgVoidBill{}, &MsgRecordMilestone{}, &MsgAnchorDocument{}, &MsgGrantConsent{},
 		&MsgRevokeConsent{}, &MsgRegisterParty{}, &MsgUpdateParty{}, &MsgUpdateParams{}, &MsgSendBill{},
 		&MsgSetCorridorLink{}, &MsgRemoveCorridorLink{}, &MsgSetRegistryChannel{}, &MsgRetryReservation{},
-		&MsgPlaceHold{}, &MsgLiftHold{}, &MsgSetValidatorPower{},
+		&MsgPlaceHold{}, &MsgLiftHold{}, &MsgSetValidatorPower{}, &MsgRejectTransfer{}, &MsgRejectEndorsement{},
 	)
 	msgservice.RegisterMsgServiceDesc(registry, &_Msg_serviceDesc)
 }

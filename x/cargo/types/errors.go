@@ -42,4 +42,5 @@ var (
 	ErrHoldNotFound       = errorsmod.Register(ModuleName, 37, "no such hold")
 	ErrValidatorSet       = errorsmod.Register(ModuleName, 38, "validator set change refused")
 	ErrPowerChangeCap     = errorsmod.Register(ModuleName, 39, "too much voting power would change in one block")
+	ErrNoOffer            = errorsmod.Register(ModuleName, 40, "no transfer or endorsement to reject")
 )

@@ -27,7 +27,7 @@ func newMsgs() []validatable {
 		&types.MsgVoidBill{}, &types.MsgRecordMilestone{}, &types.MsgAnchorDocument{}, &types.MsgGrantConsent{},
 		&types.MsgRevokeConsent{}, &types.MsgRegisterParty{}, &types.MsgUpdateParty{}, &types.MsgUpdateParams{},
 		&types.MsgSendBill{}, &types.MsgSetCorridorLink{}, &types.MsgRemoveCorridorLink{}, &types.MsgSetRegistryChannel{},
-		&types.MsgRetryReservation{}, &types.MsgPlaceHold{}, &types.MsgLiftHold{}, &types.MsgSetValidatorPower{},
+		&types.MsgRetryReservation{}, &types.MsgPlaceHold{}, &types.MsgLiftHold{}, &types.MsgSetValidatorPower{}, &types.MsgRejectTransfer{}, &types.MsgRejectEndorsement{},
 	}
 }
 

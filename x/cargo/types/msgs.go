@@ -30,6 +30,9 @@ var (
 
 // ValidateBasic performs the stateless checks of MsgIssueBill.
 func (m *MsgIssueBill) ValidateBasic() error {
+	if err := ValidateRemark(m.Remark); err != nil {
+		return err
+	}
 	if err := ValidateAddress("carrier", m.Carrier); err != nil {
 		return err
 	}
@@ -107,6 +110,9 @@ func validateCarrierAndBill(carrier, billID string) error {
 
 // ValidateBasic performs the stateless checks of MsgTransferBill.
 func (m *MsgTransferBill) ValidateBasic() error {
+	if err := ValidateRemark(m.Remark); err != nil {
+		return err
+	}
 	if err := validateHolderAndBill(m.Holder, m.BillId); err != nil {
 		return err
 	}
@@ -121,6 +127,9 @@ func (m *MsgTransferBill) ValidateBasic() error {
 
 // ValidateBasic performs the stateless checks of MsgEndorseBill.
 func (m *MsgEndorseBill) ValidateBasic() error {
+	if err := ValidateRemark(m.Remark); err != nil {
+		return err
+	}
 	if err := validateHolderAndBill(m.Holder, m.BillId); err != nil {
 		return err
 	}
@@ -135,11 +144,17 @@ func (m *MsgEndorseBill) ValidateBasic() error {
 
 // ValidateBasic performs the stateless checks of MsgBlankEndorseBill.
 func (m *MsgBlankEndorseBill) ValidateBasic() error {
+	if err := ValidateRemark(m.Remark); err != nil {
+		return err
+	}
 	return validateHolderAndBill(m.Holder, m.BillId)
 }
 
 // ValidateBasic performs the stateless checks of MsgRequestSurrender.
 func (m *MsgRequestSurrender) ValidateBasic() error {
+	if err := ValidateRemark(m.Remark); err != nil {
+		return err
+	}
 	if err := validateHolderAndBill(m.Holder, m.BillId); err != nil {
 		return err
 	}
@@ -160,11 +175,17 @@ func (m *MsgRequestSurrender) ValidateBasic() error {
 
 // ValidateBasic performs the stateless checks of MsgAcceptSurrender.
 func (m *MsgAcceptSurrender) ValidateBasic() error {
+	if err := ValidateRemark(m.Remark); err != nil {
+		return err
+	}
 	return validateCarrierAndBill(m.Carrier, m.BillId)
 }
 
 // ValidateBasic performs the stateless checks of MsgRejectSurrender.
 func (m *MsgRejectSurrender) ValidateBasic() error {
+	if err := ValidateRemark(m.Remark); err != nil {
+		return err
+	}
 	if err := validateCarrierAndBill(m.Carrier, m.BillId); err != nil {
 		return err
 	}
@@ -173,6 +194,9 @@ func (m *MsgRejectSurrender) ValidateBasic() error {
 
 // ValidateBasic performs the stateless checks of MsgAmendBill.
 func (m *MsgAmendBill) ValidateBasic() error {
+	if err := ValidateRemark(m.Remark); err != nil {
+		return err
+	}
 	if err := validateCarrierAndBill(m.Carrier, m.BillId); err != nil {
 		return err
 	}
@@ -199,6 +223,9 @@ func (m *MsgAmendBill) ValidateBasic() error {
 
 // ValidateBasic performs the stateless checks of MsgVoidBill.
 func (m *MsgVoidBill) ValidateBasic() error {
+	if err := ValidateRemark(m.Remark); err != nil {
+		return err
+	}
 	if err := validateCarrierAndBill(m.Carrier, m.BillId); err != nil {
 		return err
 	}
@@ -309,6 +336,9 @@ var _ sdk.Msg = &MsgSendBill{}
 
 // ValidateBasic performs the stateless checks of MsgSendBill.
 func (m *MsgSendBill) ValidateBasic() error {
+	if err := ValidateRemark(m.Remark); err != nil {
+		return err
+	}
 	if err := validateHolderAndBill(m.Holder, m.BillId); err != nil {
 		return err
 	}
@@ -335,4 +365,20 @@ func (m *MsgRemoveCorridorLink) ValidateBasic() error {
 		return err
 	}
 	return ValidateChainID(m.ChainId)
+}
+
+// ValidateBasic checks a transfer rejection.
+func (m *MsgRejectTransfer) ValidateBasic() error {
+	if err := ValidateRemark(m.Remark); err != nil {
+		return err
+	}
+	return validateHolderAndBill(m.Holder, m.BillId)
+}
+
+// ValidateBasic checks an endorsement rejection.
+func (m *MsgRejectEndorsement) ValidateBasic() error {
+	if err := ValidateRemark(m.Remark); err != nil {
+		return err
+	}
+	return validateHolderAndBill(m.Holder, m.BillId)
 }

@@ -249,3 +249,23 @@ func MakeLEI(prefix string) string {
 	d := 98 - leiMod97(p+"00") // the check digits that make the whole LEI 1 mod 97
 	return p + string([]byte{byte('0' + d/10), byte('0' + d%10)})
 }
+
+// MaxRemarkLength bounds the remark an actor may leave on a bill action.
+const MaxRemarkLength = 120
+
+// ValidateRemark checks an optional remark: at most 120 bytes of UTF-8 text
+// without control characters.
+func ValidateRemark(r string) error {
+	if len(r) > MaxRemarkLength {
+		return errorsmod.Wrapf(ErrInvalidField, "remark has %d bytes; at most %d", len(r), MaxRemarkLength)
+	}
+	if !utf8.ValidString(r) {
+		return errorsmod.Wrap(ErrInvalidField, "remark is not UTF-8 text")
+	}
+	for _, c := range r {
+		if unicode.IsControl(c) {
+			return errorsmod.Wrapf(ErrInvalidField, "remark contains the control character %U; write it on one line of text", c)
+		}
+	}
+	return nil
+}

@@ -115,6 +115,7 @@ carrierCode; the bill id is <carrierCode>-<transportDocumentReference>.`,
 				IssueDate:                  issueDate,
 				ShippedOnBoardDate:         doc.ShippedOnBoardDate,
 			}
+			msg.Remark, _ = cmd.Flags().GetString(FlagRemark)
 			if doc.Mode() == "BLANK" && endorsee != "" {
 				return fmt.Errorf("the document names no endorsee (blank endorsed): drop --%s", flagEndorsee)
 			}
@@ -129,6 +130,7 @@ carrierCode; the bill id is <carrierCode>-<transportDocumentReference>.`,
 	cmd.Flags().String(flagConsignee, "", "address of the named consignee (required for a straight bill)")
 	cmd.Flags().String(flagEndorsee, "", "address of the endorsee named in the document (to-order bills)")
 	cmd.Flags().String(flagIssueDate, "", "issue date YYYY-MM-DD (default: the document's issueDate, else today, UTC)")
+	cmd.Flags().String(FlagRemark, "", RemarkUsage)
 	_ = cmd.MarkFlagRequired(flagDocument)
 	_ = cmd.MarkFlagRequired(flagIssueTo)
 	flags.AddTxFlagsToCmd(cmd)
@@ -297,15 +299,25 @@ tradechaind tx cargo request-surrender COS-COSU6385270140 amendment COD --from e
 			if len(args) == 3 {
 				msg.Reason = args[2]
 			}
+			msg.Remark, _ = cmd.Flags().GetString(FlagRemark)
 			if err := msg.ValidateBasic(); err != nil {
 				return err
 			}
 			return tx.GenerateOrBroadcastTxCLI(clientCtx, cmd.Flags(), msg)
 		},
 	}
+	cmd.Flags().String(FlagRemark, "", RemarkUsage)
 	flags.AddTxFlagsToCmd(cmd)
 	return cmd
 }
+
+// FlagRemark is the optional remark of a bill action, kept in its history
+// entry and event; RemarkUsage is its help line (the generated commands use
+// it too).
+const (
+	FlagRemark  = "remark"
+	RemarkUsage = "an optional note kept with this action in the bill's history and event (at most 120 bytes, one line)"
+)
 
 // RegisterPartyCmd builds register-party (update=false) or update-party.
 func RegisterPartyCmd(update bool) *cobra.Command {
