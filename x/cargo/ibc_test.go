@@ -1,6 +1,7 @@
 package cargo_test
 
 import (
+	"cosmossdk.io/collections"
 	"crypto/sha256"
 	"encoding/base64"
 	"encoding/json"
@@ -284,6 +285,14 @@ func TestCargoTamperedRecord(t *testing.T) {
 	require.ErrorIs(t, sh.OnRecvPacket(ctx, packet, other), types.ErrRecordTampered)
 
 	require.NoError(t, sh.OnRecvPacket(ctx, packet, data), "the untouched record is accepted")
+
+	// Carried history that does not hash to the record's head is refused.
+	hist, err := tctestutil.App(c.hk).CargoKeeper.History.Get(c.hk.GetContext(), collections.Join(id, uint64(1)))
+	require.NoError(t, err)
+	hist.Remark = "rewritten"
+	forged := types.NewPacketDataWithHistory(b, []types.HistoryEntry{hist}, c.sh.SenderAccount.GetAddress().String(), "")
+	ctx, _ = c.sh.GetContext().CacheContext()
+	require.ErrorIs(t, sh.OnRecvPacket(ctx, packet, forged), types.ErrRecordTampered)
 }
 
 var clientZero = clienttypes.ZeroHeight()
@@ -324,4 +333,28 @@ func TestCargoEndorsementChain(t *testing.T) {
 	// ISSUE, ENDORSE, SEND (HK) · RECEIVE, ENDORSE, SEND (SH) · RECEIVE (HK)
 	require.Equal(t, uint64(7), home.HistoryLen)
 	c.invariants()
+
+	// Each zone holds the whole chain: the entries made on the other zone
+	// came with the packets. The endorsement chain reads it in order, with
+	// PINT codes and the zone of each action.
+	for _, z := range []struct {
+		chain *ibctesting.TestChain
+		n     int
+	}{{c.hk, 7}, {c.sh, 6}} {
+		res, err := keeper.NewQueryServerImpl(tctestutil.App(z.chain).CargoKeeper).EndorsementChain(z.chain.GetContext(),
+			&types.QueryEndorsementChainRequest{Id: id})
+		require.NoError(t, err)
+		require.True(t, res.Complete, "%s lacks entries", z.chain.ChainID)
+		require.Len(t, res.Entries, z.n)
+		var codes, zones []string
+		for i, e := range res.Entries {
+			require.Equal(t, uint64(i+1), e.Sequence)
+			codes = append(codes, e.ActionCode+"/"+e.Action)
+			zones = append(zones, e.Zone)
+		}
+		want := []string{"ISSUE/ISSUE", "ENDORSE/ENDORSE", "/SEND", "/RECEIVE", "ENDORSE/ENDORSE", "/SEND", "/RECEIVE"}[:z.n]
+		require.Equal(t, want, codes)
+		require.Equal(t, []string{c.hk.ChainID, c.hk.ChainID, c.hk.ChainID, c.sh.ChainID, c.sh.ChainID, c.sh.ChainID, c.hk.ChainID}[:z.n], zones)
+		require.Equal(t, sh2.SenderAccount.GetAddress().String(), res.Entries[4].Recipient, "the endorsement made on shanghai")
+	}
 }

@@ -336,3 +336,54 @@ func (q queryServer) Hold(ctx context.Context, req *types.QueryHoldRequest) (*ty
 	}
 	return res, nil
 }
+
+// pintActionCodes maps history actions to DCSA PINT action codes; the other
+// title actions keep an empty code.
+var pintActionCodes = map[string]string{
+	ActionIssue: "ISSUE", ActionTransfer: "TRANSFER", ActionEndorse: "ENDORSE", ActionBlankEndorse: "BLANK_ENDORSE",
+	ActionSurrenderForDelivery: "SURRENDER_FOR_DELIVERY", ActionSurrenderForAmend: "SURRENDER_FOR_AMENDMENT",
+	ActionSurrenderAccepted: "SACC", ActionSurrenderRejected: "SREJ", ActionLienTransfer: "TRANSFER",
+}
+
+// titleActions are the history actions of a bill's chain of title: who
+// controlled it, who it was endorsed or surrendered to, and where it went.
+var titleActions = map[string]bool{
+	ActionIssue: true, ActionTransfer: true, ActionEndorse: true, ActionBlankEndorse: true,
+	ActionSurrenderForDelivery: true, ActionSurrenderForAmend: true, ActionSurrenderAccepted: true, ActionSurrenderRejected: true,
+	ActionLienTransfer: true, ActionRejectTransfer: true, ActionRejectEndorsement: true, ActionAmend: true, ActionVoid: true,
+	ActionSend: true, ActionReceive: true, ActionReturnRefused: true, ActionReturnTimeout: true, ActionReturn: true,
+}
+
+func (q queryServer) EndorsementChain(ctx context.Context, req *types.QueryEndorsementChainRequest) (*types.QueryEndorsementChainResponse, error) {
+	if req == nil || req.Id == "" {
+		return nil, status.Error(codes.InvalidArgument, "id is required")
+	}
+	if _, err := q.GetBill(ctx, req.Id); err != nil {
+		return nil, notFound(err)
+	}
+	it, err := q.History.Iterate(ctx, collections.NewPrefixedPairRange[string, uint64](req.Id))
+	if err != nil {
+		return nil, err
+	}
+	defer it.Close()
+	res := &types.QueryEndorsementChainResponse{BillId: req.Id, Entries: []types.EndorsementChainEntry{}, Complete: true}
+	var last uint64
+	for ; it.Valid(); it.Next() {
+		e, err := it.Value()
+		if err != nil {
+			return nil, err
+		}
+		if e.Sequence != last+1 {
+			res.Complete = false // a gap: entries this zone never received
+		}
+		last = e.Sequence
+		if !titleActions[e.Action] {
+			continue
+		}
+		res.Entries = append(res.Entries, types.EndorsementChainEntry{
+			Sequence: e.Sequence, ActionCode: pintActionCodes[e.Action], Action: e.Action, Actor: e.Actor, Recipient: e.To,
+			ActionDateTime: e.Time, Zone: e.ChainId, DocumentHash: e.DocumentHash, Head: e.Head, Remark: e.Remark,
+		})
+	}
+	return res, nil
+}

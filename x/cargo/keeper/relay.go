@@ -2,7 +2,9 @@ package keeper
 
 import (
 	"context"
+	"cosmossdk.io/collections"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -68,7 +70,11 @@ func (s msgServer) SendBill(ctx context.Context, m *types.MsgSendBill) (*types.M
 	if err := s.recordRemark(ctx, &b, ActionSend, m.Holder, m.Holder, m.Receiver, types.PortID+"/"+m.Channel, m.Remark); err != nil {
 		return nil, err
 	}
-	data := types.NewPacketData(b, m.Receiver, m.Memo)
+	carried, err := s.latestHistory(ctx, b.Id, types.MaxCarriedHistory)
+	if err != nil {
+		return nil, err
+	}
+	data := types.NewPacketDataWithHistory(b, carried, m.Receiver, m.Memo)
 	seq, err := s.ics4.SendPacket(sdkCtx, chanCap, types.PortID, m.Channel, clienttypes.ZeroHeight(), timeout, data.GetBytes())
 	if err != nil {
 		return nil, err
@@ -99,6 +105,23 @@ func (k Keeper) OnRecvPacket(ctx sdk.Context, packet channeltypes.Packet, data t
 	}
 
 	b := rec.Bill()
+	// The history the other zone carried: stored where this zone lacks it,
+	// equal where it has it (a bill coming home).
+	for _, e := range rec.History {
+		had, err := k.History.Get(ctx, collections.Join(e.BillId, e.Sequence))
+		switch {
+		case err == nil:
+			if had.Head != e.Head { // each head hashes its whole entry
+				return errorsmod.Wrapf(types.ErrRecordTampered, "bill %s history entry %d differs from the one this zone recorded", rec.ID, e.Sequence)
+			}
+		case isNotFound(err):
+			if err := k.History.Set(ctx, collections.Join(e.BillId, e.Sequence), e); err != nil {
+				return err
+			}
+		default:
+			return err
+		}
+	}
 	existing, err := k.Bills.Get(ctx, rec.ID)
 	switch {
 	case err == nil:
@@ -217,4 +240,23 @@ func (k Keeper) counterpartyChainID(ctx sdk.Context, portID, channelID string) s
 		return c.GetChainID()
 	}
 	return ""
+}
+
+// latestHistory returns up to n of a bill's latest history entries, oldest first.
+func (k Keeper) latestHistory(ctx context.Context, id string, n int) ([]types.HistoryEntry, error) {
+	it, err := k.History.Iterate(ctx, collections.NewPrefixedPairRange[string, uint64](id).Descending())
+	if err != nil {
+		return nil, err
+	}
+	defer it.Close()
+	var out []types.HistoryEntry
+	for ; it.Valid() && len(out) < n; it.Next() {
+		e, err := it.Value()
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, e)
+	}
+	slices.Reverse(out)
+	return out, nil
 }

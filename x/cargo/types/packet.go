@@ -45,11 +45,22 @@ type BillRecord struct {
 	HomeZone           string `json:"homeZone"`
 	HistoryHead        string `json:"historyHead"`
 	HistoryLen         uint64 `json:"historyLen"`
-	Checksum           string `json:"checksum"`
+	// History is the latest entries of the bill's history, up to and
+	// including the SEND (at most MaxCarriedHistory): the destination stores
+	// those it lacks, so the whole endorsement chain can be read on either
+	// zone. They are authenticated by the hash chain itself — each hashes to
+	// its head, consecutive ones link, the last is historyHead.
+	History  []HistoryEntry `json:"history,omitempty"`
+	Checksum string         `json:"checksum"`
 }
 
-// MaxPacketDataSize bounds what OnRecvPacket decodes.
-const MaxPacketDataSize = 16 << 10
+// MaxCarriedHistory is how many of a bill's latest history entries a packet
+// carries to the other zone.
+const MaxCarriedHistory = 48
+
+// MaxPacketDataSize bounds what OnRecvPacket decodes (a bill with
+// MaxCarriedHistory history entries with remarks fits).
+const MaxPacketDataSize = 64 << 10
 
 func (r BillRecord) sum() string {
 	r.Checksum = ""
@@ -83,7 +94,18 @@ func (r BillRecord) Bill() Bill {
 
 // NewPacketData packs one bill for the receiver on the other zone.
 func NewPacketData(b Bill, receiver, memo string) NonFungibleTokenPacketData {
-	rec, _ := json.Marshal(RecordOf(b))
+	return NewPacketDataWithHistory(b, nil, receiver, memo)
+}
+
+// NewPacketDataWithHistory packs one bill and its latest history entries
+// (oldest first, ending at the bill's history head).
+func NewPacketDataWithHistory(b Bill, history []HistoryEntry, receiver, memo string) NonFungibleTokenPacketData {
+	r := RecordOf(b)
+	if len(history) > 0 {
+		r.History = history
+		r.Checksum = r.sum()
+	}
+	rec, _ := json.Marshal(r)
 	return NonFungibleTokenPacketData{
 		ClassId: b.Trace, TokenIds: []string{b.Id}, TokenData: []string{base64.StdEncoding.EncodeToString(rec)},
 		Sender: b.Holder, Receiver: receiver, Memo: memo,
@@ -152,5 +174,36 @@ func (d NonFungibleTokenPacketData) Record() (BillRecord, error) {
 	if err := r.Bill().Validate(); err != nil {
 		return r, errorsmod.Wrap(ErrRecordTampered, err.Error())
 	}
+	if err := r.verifyHistory(); err != nil {
+		return r, errorsmod.Wrap(ErrRecordTampered, err.Error())
+	}
 	return r, nil
+}
+
+// verifyHistory checks the carried entries: of this bill, at most
+// MaxCarriedHistory, a hash chain (HistoryVerifier's rules) ending at the
+// record's history head and length.
+func (r BillRecord) verifyHistory() error {
+	if len(r.History) == 0 {
+		return nil
+	}
+	if len(r.History) > MaxCarriedHistory {
+		return errorsmod.Wrapf(ErrInvalidField, "%d history entries carried; at most %d", len(r.History), MaxCarriedHistory)
+	}
+	var v HistoryVerifier
+	for i, e := range r.History {
+		if e.BillId != r.ID {
+			return errorsmod.Wrapf(ErrInvalidField, "history entry %d is of bill %s", e.Sequence, truncate(e.BillId))
+		}
+		if i > 0 && e.Sequence != r.History[i-1].Sequence+1 {
+			return errorsmod.Wrapf(ErrInvalidField, "carried history skips from %d to %d", r.History[i-1].Sequence, e.Sequence)
+		}
+		if err := ValidateRemark(e.Remark); err != nil {
+			return err
+		}
+		if err := v.Next(e); err != nil {
+			return err
+		}
+	}
+	return v.Finish(r.Bill())
 }

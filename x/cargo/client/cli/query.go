@@ -104,6 +104,10 @@ func queryCommands() []*cobra.Command {
 				}
 				return q.BillHistory(cmd.Context(), &types.QueryBillHistoryRequest{Id: a[0], Pagination: page})
 			}), "history"),
+		queryCmd("endorsement-chain [id]", "Show a bill's chain of title across both zones (DCSA endorsement chain, PINT action codes)", cobra.ExactArgs(1),
+			func(cmd *cobra.Command, q types.QueryClient, a []string) (proto.Message, error) {
+				return q.EndorsementChain(cmd.Context(), &types.QueryEndorsementChainRequest{Id: a[0]})
+			}),
 		paged(queryCmd("milestones [id]", "Show a bill's DCSA milestones", cobra.ExactArgs(1),
 			func(cmd *cobra.Command, q types.QueryClient, a []string) (proto.Message, error) {
 				page, err := client.ReadPageRequest(cmd.Flags())
