@@ -89,8 +89,9 @@ test-sim:
 # Fault tests on real processes (loopback, bounded, only PIDs they start): a
 # 4-validator zone with a validator SIGKILLed and restarted and another
 # SIGSTOPped for 30 s under load; SIGKILL mid-block and replay; governance
-# admits a fifth validator and removes one while blocks go on; the relayer
-# SIGKILLed with eBL transfers in flight; a timeout refund. About 6 minutes.
+# admits a fifth validator and removes one while blocks go on; a new node
+# joins by state sync; the relayer SIGKILLed with eBL transfers in flight; a
+# timeout refund. About 7 minutes.
 test-faults: build rly
 	$(GOTEST) -tags faults -timeout 20m -v -run 'TestFault' ./cmd/tradechaind/
 	./scripts/faults-ibc.sh

@@ -169,9 +169,9 @@ func (z *zone) consAddress(i int) string {
 }
 
 // addNode writes the home folder of a new full node i (not a validator)
-// that follows the zone from its genesis, with its own operator key, and
-// starts it.
-func (z *zone) addNode(i int) {
+// that follows the zone, with its own operator key, and starts it; extra are
+// more config.toml replacements (state sync, say).
+func (z *zone) addNode(i int, extra ...map[string]string) {
 	home := z.home(i)
 	z.cli("init", fmt.Sprintf("node%d", i), "--chain-id", z.chainID, "--home", home)
 	gen, err := os.ReadFile(filepath.Join(z.home(0), "config", "genesis.json"))
@@ -193,6 +193,9 @@ func (z *zone) addNode(i int) {
 		`allow_duplicate_ip = false`:          `allow_duplicate_ip = true`,
 		`timeout_commit = "2s"`:               `timeout_commit = "1s"`,
 	})
+	for _, repl := range extra {
+		edit(z.t, filepath.Join(home, "config", "config.toml"), repl)
+	}
 	edit(z.t, filepath.Join(home, "config", "app.toml"), map[string]string{
 		`address = "tcp://127.0.0.1:1317"`: fmt.Sprintf(`address = "tcp://127.0.0.1:%d"`, port(4)),
 		`address = "127.0.0.1:9090"`:       fmt.Sprintf(`address = "127.0.0.1:%d"`, port(3)),

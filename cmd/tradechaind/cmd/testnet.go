@@ -42,6 +42,7 @@ const (
 	flagCommitTimeout = "commit-timeout"
 	flagListenIP      = "listen-ip"
 	flagVotingPeriod  = "voting-period"
+	flagSnapshotEvery = "snapshot-interval"
 )
 
 // Each node of a loopback testnet gets its own block of ports, base+step*i+offset.
@@ -90,6 +91,7 @@ mnemonic is in OUTPUT/node<i>/key_seed.json.`,
 			commit, _ := cmd.Flags().GetDuration(flagCommitTimeout)
 			ip, _ := cmd.Flags().GetString(flagListenIP)
 			voting, _ := cmd.Flags().GetDuration(flagVotingPeriod)
+			snapshots, _ := cmd.Flags().GetUint64(flagSnapshotEvery)
 			if voting < 0 {
 				return fmt.Errorf("--%s must not be negative", flagVotingPeriod)
 			}
@@ -104,7 +106,7 @@ mnemonic is in OUTPUT/node<i>/key_seed.json.`,
 			}
 			return initTestnetFiles(cmd, clientCtx, basics, testnetSpec{
 				validators: n, outputDir: out, chainID: chainID, basePort: basePort,
-				portStep: step, commitTimeout: commit, ip: ip, votingPeriod: voting,
+				portStep: step, commitTimeout: commit, ip: ip, votingPeriod: voting, snapshotInterval: snapshots,
 			})
 		},
 	}
@@ -115,6 +117,7 @@ mnemonic is in OUTPUT/node<i>/key_seed.json.`,
 	cmd.Flags().Int(flagPortStep, 10, "port distance between consecutive nodes")
 	cmd.Flags().Duration(flagCommitTimeout, time.Second, "CometBFT timeout_commit")
 	cmd.Flags().String(flagListenIP, "127.0.0.1", "IP address every node listens on")
+	cmd.Flags().Uint64(flagSnapshotEvery, DefaultSnapshotInterval, "blocks between state-sync snapshots each node serves (0: none)")
 	cmd.Flags().Duration(flagVotingPeriod, 0, "governance voting and deposit period (expedited: half of it); 0 keeps x/gov's defaults")
 	return cmd
 }
@@ -128,6 +131,8 @@ type testnetSpec struct {
 	commitTimeout time.Duration
 	ip            string
 	votingPeriod  time.Duration
+	// snapshotInterval: blocks between the state-sync snapshots each node takes.
+	snapshotInterval uint64
 }
 
 func (s testnetSpec) port(node, offset int) int { return s.basePort + node*s.portStep + offset }
@@ -222,6 +227,7 @@ func initTestnetFiles(cmd *cobra.Command, clientCtx client.Context, basics modul
 		}
 
 		appCfg := defaultAppConfig()
+		appCfg.StateSync.SnapshotInterval = s.snapshotInterval
 		appCfg.API.Address = fmt.Sprintf("tcp://%s:%d", s.ip, s.port(i, offsetAPI))
 		appCfg.GRPC.Address = fmt.Sprintf("%s:%d", s.ip, s.port(i, offsetGRPC))
 		srvconfig.SetConfigTemplate(appConfigTemplate)
