@@ -463,6 +463,11 @@ func New(
 	app.SetBeginBlocker(app.BeginBlocker)
 	app.SetEndBlocker(app.EndBlocker)
 
+	// The trade metrics join the SDK's telemetry (app/metrics.go).
+	if cast.ToBool(appOpts.Get("telemetry.enabled")) {
+		registerTradeMetrics(app)
+	}
+
 	sigCache := DefaultVerifiedSignatures
 	if v := appOpts.Get(FlagSigVerifyCacheSize); v != nil {
 		sigCache = cast.ToInt(v)

@@ -114,6 +114,9 @@ tx $HK_CHAIN hkbank tradefinance issue-lc "$IMPORTER" "$EXPORTER" "1250000$HKD" 
    --required-documents COMMERCIAL_INVOICE >/dev/null
 LC=1
 q $HK_CHAIN tradefinance lc $LC | jq -r '.letter_of_credit | "  LC \(.id): \(.status) \(.amount.amount)\(.amount.denom) escrowed, expiry \(.expiry), requires \(.required_documents | join(","))"'
+ESCROW=$(curl -sf "$(zone_api $HK_CHAIN)/metrics?format=prometheus" | grep '^tradechain_lc_escrow_outstanding' || true)
+echo "  metrics (REST /metrics?format=prometheus): $ESCROW"
+case "$ESCROW" in *"$HKD"*1.25e+06*|*"$HKD"*1250000*) ;; *) die "the LC escrow is not in $HK_CHAIN's metrics";; esac
 
 step "$SH_CHAIN" "carrier COS issues the to-order eBL from the DCSA document to the exporter; LOAD and DEPA"
 tx $SH_CHAIN carrier cargo issue-bill --document "$DOC" --issue-to "$EXPORTER" --endorsee "$EXPORTER" >/dev/null

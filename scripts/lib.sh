@@ -141,6 +141,7 @@ require_tools() {
 }
 
 # init_zone CHAIN P2P RPC ABCI GRPC API [HOME]: a single-validator zone with
+# CometBFT's metrics on RPC+3,
 # the demo keys funded, the demo admin as x/cargo admin, loopback ports.
 init_zone() {
   local c=$1 p2p=$2 rpc=$3 abci=$4 grpc=$5 api=$6
@@ -171,6 +172,7 @@ init_zone() {
          -e "s#^laddr = \"tcp://127.0.0.1:26657\"#laddr = \"tcp://127.0.0.1:$rpc\"#" \
          -e "s#^proxy_app = \"tcp://127.0.0.1:26658\"#proxy_app = \"tcp://127.0.0.1:$abci\"#" \
          -e "s#^pprof_laddr = .*#pprof_laddr = \"\"#" \
+         -e "s#^prometheus_listen_addr = .*#prometheus_listen_addr = \"127.0.0.1:$((rpc + 3))\"#" \
          -e "s#^timeout_commit = .*#timeout_commit = \"1s\"#" "$cfg"
   sed -i -e "s#^address = \"tcp://127.0.0.1:1317\"#address = \"tcp://127.0.0.1:$api\"#" \
          -e "s#^address = \"127.0.0.1:9090\"#address = \"127.0.0.1:$grpc\"#" "$app"

@@ -60,8 +60,11 @@ type Node struct {
 	RPC     string // tcp://127.0.0.1:port
 	API     string // http://127.0.0.1:port
 	GRPC    string // 127.0.0.1:port
-	cmd     *exec.Cmd
-	log     *bytes.Buffer
+	// CometMetrics is CometBFT's Prometheus endpoint (the SDK's and the
+	// trade metrics are at API + "/metrics?format=prometheus").
+	CometMetrics string
+	cmd          *exec.Cmd
+	log          *bytes.Buffer
 	// lastHeight is the height the node had committed when it last stopped.
 	lastHeight int64
 }
@@ -76,10 +79,11 @@ func StartNode(t testing.TB, chainID string, genesisEdit func(n *Node, genesis m
 	t.Helper()
 	bin := BuildBinary(t)
 	n := &Node{t: t, Bin: bin, Home: t.TempDir(), ChainID: chainID, log: &bytes.Buffer{}}
-	ports := freePorts(t, 5)
+	ports := freePorts(t, 6)
 	n.RPC = fmt.Sprintf("tcp://127.0.0.1:%d", ports[0])
 	n.API = fmt.Sprintf("http://127.0.0.1:%d", ports[1])
 	n.GRPC = fmt.Sprintf("127.0.0.1:%d", ports[2])
+	n.CometMetrics = fmt.Sprintf("http://127.0.0.1:%d/metrics", ports[5])
 
 	n.Run("init", "node", "--chain-id", chainID)
 	for _, k := range NodeKeys {
@@ -102,11 +106,12 @@ func StartNode(t testing.TB, chainID string, genesisEdit func(n *Node, genesis m
 	n.Run("genesis", "validate")
 
 	replaceInFile(t, filepath.Join(n.Home, "config", "config.toml"), map[string]string{
-		`laddr = "tcp://0.0.0.0:26656"`:       fmt.Sprintf(`laddr = "tcp://127.0.0.1:%d"`, ports[3]),
-		`laddr = "tcp://127.0.0.1:26657"`:     fmt.Sprintf(`laddr = %q`, n.RPC),
-		`proxy_app = "tcp://127.0.0.1:26658"`: fmt.Sprintf(`proxy_app = "tcp://127.0.0.1:%d"`, ports[4]),
-		`pprof_laddr = "localhost:6060"`:      `pprof_laddr = ""`,
-		`timeout_commit = "2s"`:               `timeout_commit = "500ms"`,
+		`laddr = "tcp://0.0.0.0:26656"`:              fmt.Sprintf(`laddr = "tcp://127.0.0.1:%d"`, ports[3]),
+		`laddr = "tcp://127.0.0.1:26657"`:            fmt.Sprintf(`laddr = %q`, n.RPC),
+		`proxy_app = "tcp://127.0.0.1:26658"`:        fmt.Sprintf(`proxy_app = "tcp://127.0.0.1:%d"`, ports[4]),
+		`pprof_laddr = "localhost:6060"`:             `pprof_laddr = ""`,
+		`timeout_commit = "2s"`:                      `timeout_commit = "500ms"`,
+		`prometheus_listen_addr = "127.0.0.1:26660"`: fmt.Sprintf(`prometheus_listen_addr = "127.0.0.1:%d"`, ports[5]),
 	})
 	replaceInFile(t, filepath.Join(n.Home, "config", "app.toml"), map[string]string{
 		`address = "tcp://127.0.0.1:1317"`: fmt.Sprintf(`address = "tcp://127.0.0.1:%d"`, ports[1]),
@@ -309,4 +314,16 @@ func replaceInFile(t testing.TB, path string, repl map[string]string) {
 		s = strings.ReplaceAll(s, from, to)
 	}
 	require.NoError(t, os.WriteFile(path, []byte(s), 0o600))
+}
+
+// HTTPGet returns the body of a GET on url (a metrics page, say).
+func (n *Node) HTTPGet(url string) string {
+	n.t.Helper()
+	resp, err := http.Get(url)
+	require.NoError(n.t, err)
+	defer resp.Body.Close()
+	bz, err := io.ReadAll(resp.Body)
+	require.NoError(n.t, err)
+	require.Equal(n.t, 200, resp.StatusCode, "%s: %s", url, bz)
+	return string(bz)
 }

@@ -184,14 +184,15 @@ func (z *zone) addNode(i int, extra ...map[string]string) {
 	}
 	port := func(offset int) int { return z.base + i*10 + offset }
 	edit(z.t, filepath.Join(home, "config", "config.toml"), map[string]string{
-		`laddr = "tcp://0.0.0.0:26656"`:       fmt.Sprintf(`laddr = "tcp://127.0.0.1:%d"`, port(0)),
-		`laddr = "tcp://127.0.0.1:26657"`:     fmt.Sprintf(`laddr = "tcp://127.0.0.1:%d"`, port(1)),
-		`proxy_app = "tcp://127.0.0.1:26658"`: fmt.Sprintf(`proxy_app = "tcp://127.0.0.1:%d"`, port(2)),
-		`pprof_laddr = "localhost:6060"`:      `pprof_laddr = ""`,
-		`persistent_peers = ""`:               fmt.Sprintf(`persistent_peers = %q`, strings.Join(peers, ",")),
-		`addr_book_strict = true`:             `addr_book_strict = false`,
-		`allow_duplicate_ip = false`:          `allow_duplicate_ip = true`,
-		`timeout_commit = "2s"`:               `timeout_commit = "1s"`,
+		`laddr = "tcp://0.0.0.0:26656"`:              fmt.Sprintf(`laddr = "tcp://127.0.0.1:%d"`, port(0)),
+		`laddr = "tcp://127.0.0.1:26657"`:            fmt.Sprintf(`laddr = "tcp://127.0.0.1:%d"`, port(1)),
+		`proxy_app = "tcp://127.0.0.1:26658"`:        fmt.Sprintf(`proxy_app = "tcp://127.0.0.1:%d"`, port(2)),
+		`pprof_laddr = "localhost:6060"`:             `pprof_laddr = ""`,
+		`persistent_peers = ""`:                      fmt.Sprintf(`persistent_peers = %q`, strings.Join(peers, ",")),
+		`addr_book_strict = true`:                    `addr_book_strict = false`,
+		`allow_duplicate_ip = false`:                 `allow_duplicate_ip = true`,
+		`timeout_commit = "2s"`:                      `timeout_commit = "1s"`,
+		`prometheus_listen_addr = "127.0.0.1:26660"`: fmt.Sprintf(`prometheus_listen_addr = "127.0.0.1:%d"`, port(5)),
 	})
 	for _, repl := range extra {
 		edit(z.t, filepath.Join(home, "config", "config.toml"), repl)

@@ -5,6 +5,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -126,6 +127,34 @@ func TestCLIEndToEnd(t *testing.T) {
 	committed := n.WaitTx(bres["txhash"].(string))
 	require.Equal(t, "cargo", committed["codespace"])
 	require.Contains(t, committed["raw_log"], "is held by "+carrier)
+
+	// Metrics, on by default: the SDK's telemetry with the zone's trade
+	// metrics at the REST server, CometBFT's at its own loopback port.
+	metrics := n.HTTPGet(n.API + "/metrics?format=prometheus")
+	for _, want := range []string{
+		`(?m)^tradechain_trade_metrics_up 1$`,
+		`(?m)^tradechain_bills\{status="BILL_STATUS_[A-Z_]+"\} 1$`,
+		`(?m)^tradechain_bills\{status="BILL_STATUS_TRANSFERRED_OUT"\} 0$`,
+		`(?m)^tradechain_packets_in_flight\{port="cargo"\} 0$`,
+		`(?m)^tradechain_packets_in_flight\{port="registry"\} 0$`,
+		`(?m)^tradechain_financings_active 0$`,
+		`(?m)^tradechain_settlements_due 0$`,
+		`(?m)^tradechain_bill_actions\{action="ISSUE"\} 1$`,
+		`(?m)^tradechain_bill_actions\{action="ENDORSE"\} [1-9]`,
+	} {
+		require.Regexp(t, want, metrics)
+	}
+	require.Contains(t, n.HTTPGet(n.CometMetrics), "cometbft_consensus_height")
+	// The example Grafana dashboard charts metrics the node exports (the
+	// per-channel packet counter appears with the first cargo packet, the
+	// escrow per deposit token with the first letter of credit).
+	dash, err := os.ReadFile(filepath.Join("..", "..", "docs", "grafana", "tradechain-zone.json"))
+	require.NoError(t, err)
+	for _, name := range regexp.MustCompile(`tradechain_[a-z_]+`).FindAllString(string(dash), -1) {
+		if name != "tradechain_cargo_packets" && name != "tradechain_lc_escrow_outstanding" {
+			require.Contains(t, metrics, "\n"+name, "the dashboard charts %s, which the node does not export", name)
+		}
+	}
 }
 
 func party(addr, code, name, jurisdiction, role string) map[string]any {

@@ -115,6 +115,9 @@ func initCometBFTConfig() *cmtcfg.Config {
 	// A trade zone is a small permissioned validator set; two-second blocks
 	// keep interactive flows (and IBC round trips) short.
 	cfg.Consensus.TimeoutCommit = 2 * time.Second
+	// CometBFT's own metrics (consensus, p2p, mempool), on loopback.
+	cfg.Instrumentation.Prometheus = true
+	cfg.Instrumentation.PrometheusListenAddr = "127.0.0.1:26660"
 	return cfg
 }
 
@@ -132,15 +135,16 @@ func initAppConfig() (string, interface{}) {
 	return appConfigTemplate, defaultAppConfig()
 }
 
-// defaultAppConfig is the app.toml of a new node (`init`, `testnet
-// init-files`): REST and gRPC on, zero minimum gas price in utrade (a
-// permissioned zone; operators raise it) and the settings of a busy node.
 // State-sync snapshot defaults of `tradechaind init` and `testnet init-files`.
 const (
 	DefaultSnapshotInterval   = 1000
 	DefaultSnapshotKeepRecent = 2
 )
 
+// defaultAppConfig is the app.toml of a new node (`init`, `testnet
+// init-files`): REST and gRPC on, zero minimum gas price in utrade (a
+// permissioned zone; operators raise it), telemetry on (Prometheus format at
+// the REST server's /metrics) and the settings of a busy node.
 func defaultAppConfig() *appConfig {
 	srvCfg := serverconfig.DefaultConfig()
 	srvCfg.MinGasPrices = "0" + app.BondDenom
@@ -161,6 +165,10 @@ func defaultAppConfig() *appConfig {
 	// zone in minutes instead of replaying it from genesis (README, "Operating a zone").
 	srvCfg.StateSync.SnapshotInterval = DefaultSnapshotInterval
 	srvCfg.StateSync.SnapshotKeepRecent = DefaultSnapshotKeepRecent
+	// Telemetry: the SDK's metrics and the zone's trade metrics (app/metrics.go)
+	// at http://127.0.0.1:1317/metrics?format=prometheus.
+	srvCfg.Telemetry.Enabled = true
+	srvCfg.Telemetry.PrometheusRetentionTime = 60
 	return &appConfig{Config: *srvCfg, AppDB: appDBConfig{WriteBufferMiB: DefaultAppDBWriteBufferMiB}}
 }
 

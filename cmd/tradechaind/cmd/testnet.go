@@ -52,6 +52,7 @@ const (
 	offsetABCI = 2 // 26658
 	offsetGRPC = 3
 	offsetAPI  = 4
+	offsetProm = 5 // CometBFT's Prometheus metrics
 )
 
 func testnetCmd(basics module.BasicManager) *cobra.Command {
@@ -71,7 +72,7 @@ func testnetInitFilesCmd(basics module.BasicManager) *cobra.Command {
 		Long: `Write one home folder per validator (OUTPUT/node0 ... nodeN-1), each with its
 own keys, config and the same genesis (one gentx per validator). Every node
 listens on its own block of ports: node i uses base-port + i*port-step + {0 p2p,
-1 rpc, 2 abci, 3 grpc, 4 rest}. Start node i with:
+1 rpc, 2 abci, 3 grpc, 4 rest, 5 CometBFT metrics}. Start node i with:
 
   tradechaind start --home OUTPUT/node<i>
 
@@ -101,8 +102,8 @@ mnemonic is in OUTPUT/node<i>/key_seed.json.`,
 			if chainID == "" {
 				return fmt.Errorf("--%s is required", flags.FlagChainID)
 			}
-			if step < 5 {
-				return fmt.Errorf("--%s must be at least 5 (each node needs 5 ports)", flagPortStep)
+			if step < 6 {
+				return fmt.Errorf("--%s must be at least 6 (each node needs 6 ports)", flagPortStep)
 			}
 			return initTestnetFiles(cmd, clientCtx, basics, testnetSpec{
 				validators: n, outputDir: out, chainID: chainID, basePort: basePort,
@@ -166,6 +167,7 @@ func initTestnetFiles(cmd *cobra.Command, clientCtx client.Context, basics modul
 		cmtCfg.RPC.ListenAddress = fmt.Sprintf("tcp://%s:%d", s.ip, s.port(i, offsetRPC))
 		cmtCfg.ProxyApp = fmt.Sprintf("tcp://%s:%d", s.ip, s.port(i, offsetABCI))
 		cmtCfg.RPC.PprofListenAddress = ""
+		cmtCfg.Instrumentation.PrometheusListenAddr = fmt.Sprintf("%s:%d", s.ip, s.port(i, offsetProm))
 		cmtCfg.P2P.AddrBookStrict = false
 		cmtCfg.P2P.AllowDuplicateIP = true
 

@@ -1,6 +1,9 @@
 package keeper
 
 import (
+	"github.com/cosmos/cosmos-sdk/telemetry"
+	"github.com/hashicorp/go-metrics"
+
 	"context"
 	"errors"
 
@@ -176,6 +179,9 @@ func (k Keeper) recordRemark(ctx context.Context, b *types.Bill, action, actor, 
 	b.HistoryHead, b.HistoryLen = e.Head, e.Sequence
 	if err := k.Bills.Set(ctx, b.Id, *b); err != nil {
 		return err
+	}
+	if sdkCtx.ExecMode() == sdk.ExecModeFinalize { // not a simulation or a re-check
+		telemetry.IncrCounterWithLabels([]string{"tradechain", "bill", "actions"}, 1, []metrics.Label{telemetry.NewLabel("action", action)})
 	}
 	if remark == "" {
 		return nil

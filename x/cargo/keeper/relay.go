@@ -1,6 +1,9 @@
 package keeper
 
 import (
+	"github.com/cosmos/cosmos-sdk/telemetry"
+	"github.com/hashicorp/go-metrics"
+
 	"context"
 	"cosmossdk.io/collections"
 	"fmt"
@@ -79,6 +82,7 @@ func (s msgServer) SendBill(ctx context.Context, m *types.MsgSendBill) (*types.M
 	if err != nil {
 		return nil, err
 	}
+	countPacket(sdkCtx, "sent", m.Channel)
 	return &types.MsgSendBillResponse{Sequence: seq}, sdkCtx.EventManager().EmitTypedEvent(&types.EventBillTransferred{
 		BillId: b.Id, From: m.Holder, To: m.Receiver, Action: ActionSend,
 	})
@@ -149,6 +153,7 @@ func (k Keeper) OnRecvPacket(ctx sdk.Context, packet channeltypes.Packet, data t
 	if err := k.ClassTraces.Set(ctx, trace); err != nil {
 		return err
 	}
+	countPacket(ctx, "received", packet.DestinationChannel)
 	return ctx.EventManager().EmitTypedEvent(&types.EventBillTransferred{BillId: b.Id, From: data.Sender, To: data.Receiver, Action: ActionReceive})
 }
 
@@ -259,4 +264,14 @@ func (k Keeper) latestHistory(ctx context.Context, id string, n int) ([]types.Hi
 	}
 	slices.Reverse(out)
 	return out, nil
+}
+
+// countPacket counts cargo packets sent and received per channel (telemetry:
+// tradechain_cargo_packets{direction, channel}).
+func countPacket(ctx sdk.Context, direction, channel string) {
+	if ctx.ExecMode() != sdk.ExecModeFinalize { // not a simulation or a re-check
+		return
+	}
+	telemetry.IncrCounterWithLabels([]string{"tradechain", "cargo", "packets"}, 1,
+		[]metrics.Label{telemetry.NewLabel("direction", direction), telemetry.NewLabel("channel", channel)})
 }
