@@ -162,14 +162,13 @@ func TestValidatorSetByAuthority(t *testing.T) {
 		}
 		return 0, false
 	}
-	cargoCode := func(err error) uint32 { return err.(interface{ ABCICode() uint32 }).ABCICode() }
 
 	op5, pk5, key5, operator5 := newOperatorKey()
 	// Only the zone authority.
-	blockRefused(t, c, exporter, cargoCode(cargotypes.ErrUnauthorized), cargotypes.ModuleName,
+	blockRefused(t, c, exporter, cargotypes.ErrUnauthorized.ABCICode(), cargotypes.ModuleName,
 		&cargotypes.MsgSetValidatorPower{Authority: exporter.String(), ValidatorAddress: op5.String(), Power: 1, ConsensusPubkey: key5, Moniker: "v5"})
 	// What a new validator needs, and what no validator can have.
-	setRefused := cargoCode(cargotypes.ErrValidatorSet)
+	setRefused := cargotypes.ErrValidatorSet.ABCICode()
 	require.Contains(t, blockRefused(t, c, admin, setRefused, cargotypes.ModuleName, setPower(op5, 1, "", "v5")), "consensus_pubkey")
 	require.Contains(t, blockRefused(t, c, admin, setRefused, cargotypes.ModuleName, setPower(op5, 1, "bm90IGEga2V5", "v5")), "ed25519")
 	require.Contains(t, blockRefused(t, c, admin, setRefused, cargotypes.ModuleName, setPower(op5, 1, key5, "")), "moniker")
@@ -205,7 +204,7 @@ func TestValidatorSetByAuthority(t *testing.T) {
 	op6, pk6, key6 := newOperator()
 	res = c.DeliverBlock(c.SignTx(admin, setPower(op6, 1, key6, "v6")), c.SignTx(admin, setPower(op5, 3, "", "")))
 	require.Zero(t, res.TxResults[0].Code, res.TxResults[0].Log)
-	require.Equal(t, cargoCode(cargotypes.ErrPowerChangeCap), res.TxResults[1].Code)
+	require.Equal(t, cargotypes.ErrPowerChangeCap.ABCICode(), res.TxResults[1].Code)
 	require.Contains(t, res.TxResults[1].Log, "several blocks")
 	admin.Sequence = c.App.AccountKeeper.GetAccount(c.Context(), admin.Address).GetSequence()
 	_, ok = update(res, pk6)

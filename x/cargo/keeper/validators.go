@@ -170,16 +170,12 @@ func (s msgServer) mintStake(ctx context.Context, operator sdk.AccAddress, amoun
 }
 
 // intendedPower is the power a validator will have in CometBFT's set after
-// this block's end: its tokens in consensus-power units, 0 when jailed.
+// this block's end: x/staking's potential power of its tokens, 0 when jailed.
 func intendedPower(v stakingtypes.Validator, pr math.Int) uint64 {
 	if v.IsJailed() {
 		return 0
 	}
-	p := sdk.TokensToConsensusPower(v.Tokens, pr)
-	if p < 0 {
-		return 0
-	}
-	return uint64(p)
+	return uint64(max(v.PotentialConsensusPower(pr), 0))
 }
 
 // blockPowerChange is the voting power this block has changed so far — the
