@@ -133,6 +133,18 @@ func TestBadInputMatrix(t *testing.T) {
 			Remark: strings.Repeat("r", 121)}, cargotypes.ErrInvalidField},
 		{"remark with a control character", ct.Carrier, &cargotypes.MsgVoidBill{Carrier: addr(ct.Carrier), BillId: "COS-ORDER1", Reason: "SWTP",
 			Remark: "tab\there"}, cargotypes.ErrInvalidField},
+		// split and combine (COS-ORDER1 is ISSUED, not surrendered)
+		{"split of a bill not surrendered for amendment", ct.Carrier, &cargotypes.MsgSplitBill{Carrier: addr(ct.Carrier), BillId: "COS-ORDER1",
+			Replacements: []cargotypes.BillReplacement{{TransportDocumentReference: "P1", DocumentHash: hash(31)}, {TransportDocumentReference: "P2", DocumentHash: hash(32)}}}, cargotypes.ErrWrongStatus},
+		{"split into one bill", ct.Carrier, &cargotypes.MsgSplitBill{Carrier: addr(ct.Carrier), BillId: "COS-ORDER1",
+			Replacements: []cargotypes.BillReplacement{{TransportDocumentReference: "P1", DocumentHash: hash(31)}}}, cargotypes.ErrInvalidField},
+		{"split by a trader", ct.Exporter, &cargotypes.MsgSplitBill{Carrier: addr(ct.Exporter), BillId: "COS-ORDER1",
+			Replacements: []cargotypes.BillReplacement{{TransportDocumentReference: "P1", DocumentHash: hash(31)}, {TransportDocumentReference: "P2", DocumentHash: hash(32)}}}, cargotypes.ErrWrongRole},
+		{"combination of one bill", ct.Carrier, &cargotypes.MsgCombineBills{Carrier: addr(ct.Carrier), BillIds: []string{"COS-ORDER1"},
+			Replacement: cargotypes.BillReplacement{TransportDocumentReference: "J1", DocumentHash: hash(33)}}, cargotypes.ErrInvalidField},
+		{"combination with a bad reference", ct.Carrier, &cargotypes.MsgCombineBills{Carrier: addr(ct.Carrier), BillIds: []string{"COS-ORDER1", "COS-X"},
+			Replacement: cargotypes.BillReplacement{TransportDocumentReference: "has space", DocumentHash: hash(33)}}, cargotypes.ErrInvalidField},
+		{"void with free text for the reason code", ct.Carrier, &cargotypes.MsgVoidBill{Carrier: addr(ct.Carrier), BillId: "COS-ORDER1", Reason: "switched to paper"}, cargotypes.ErrInvalidField},
 		// the validator set
 		{"validator set change by a party", ct.Exporter, &cargotypes.MsgSetValidatorPower{Authority: addr(ct.Exporter),
 			ValidatorAddress: sdk.ValAddress(acc(ct.Exporter).Address).String(), Power: 1}, cargotypes.ErrUnauthorized},

@@ -31,7 +31,9 @@ func (AppModule) AutoCLIOptions() *autocliv1.ModuleOptions {
 					PositionalArgs: []*autocliv1.PositionalArgDescriptor{{ProtoField: "bill_id"}, {ProtoField: "reason"}}},
 				{RpcMethod: "AmendBill", Use: "amend-bill [bill-id] [new-document-hash]", Short: "Reissue a bill surrendered for amendment (carrier)",
 					PositionalArgs: []*autocliv1.PositionalArgDescriptor{{ProtoField: "bill_id"}, {ProtoField: "new_document_hash"}}},
-				{RpcMethod: "VoidBill", Use: "void-bill [bill-id] [reason]", Short: "Void a bill surrendered for amendment (carrier)",
+				{RpcMethod: "SplitBill", Skip: true},    // hand-written: new bills from DCSA documents
+				{RpcMethod: "CombineBills", Skip: true}, // hand-written
+				{RpcMethod: "VoidBill", Use: "void-bill [bill-id] [reason]", Short: "Void a bill surrendered for amendment (carrier); reason: the DCSA code SWTP (switch to paper), COD (change of destination) or SWI (switch B/L)",
 					PositionalArgs: []*autocliv1.PositionalArgDescriptor{{ProtoField: "bill_id"}, {ProtoField: "reason"}}},
 				{RpcMethod: "RecordMilestone", Skip: true}, // hand-written: autocli cannot build Timestamp fields in v0.50
 				{RpcMethod: "AnchorDocument", Use: "anchor-document [hash] [doc-type]", Short: "Anchor a trade document's SHA-256 (--bill-id to link it to a bill)",

@@ -155,6 +155,32 @@ func TestCLIEndToEnd(t *testing.T) {
 			require.Contains(t, metrics, "\n"+name, "the dashboard charts %s, which the node does not export", name)
 		}
 	}
+
+	// Split after a surrender for amendment, from new DCSA documents: the
+	// old bill is VOIDED and names the new ones; each new bill names it.
+	variant := func(ref string) string {
+		path := filepath.Join(t.TempDir(), ref+".json")
+		require.NoError(t, os.WriteFile(path, []byte(strings.ReplaceAll(string(bz), "COSU6385270140", ref)), 0o600))
+		return path
+	}
+	bz, err = os.ReadFile(doc)
+	require.NoError(t, err)
+	res = n.Tx("alice", "cargo", "issue-bill", "--document", variant("COSU6385270150"), "--issue-to", exporter, "--endorsee", exporter, "--issue-date", "2026-05-03")
+	require.EqualValues(t, 0, res["code"], res["raw_log"])
+	res = n.Tx("bob", "cargo", "request-surrender", "COS-COSU6385270150", "amendment", "COD", "--remark", "buyer resold half the cargo")
+	require.EqualValues(t, 0, res["code"], res["raw_log"])
+	res = n.Tx("alice", "cargo", "accept-surrender", "COS-COSU6385270150")
+	require.EqualValues(t, 0, res["code"], res["raw_log"])
+	res = n.Tx("alice", "cargo", "split-bill", "COS-COSU6385270150", variant("COSU6385270151"), variant("COSU6385270152"), "--remark", "one bill per buyer")
+	require.EqualValues(t, 0, res["code"], res["raw_log"])
+	require.Equal(t, 200, n.REST("/tradechain/cargo/v1/bills/COS-COSU6385270150", &bill))
+	require.Equal(t, "BILL_STATUS_VOIDED", bill.Bill["status"])
+	require.Equal(t, []any{"COS-COSU6385270151", "COS-COSU6385270152"}, bill.Bill["replaced_by"])
+	require.Equal(t, 200, n.REST("/tradechain/cargo/v1/bills/COS-COSU6385270152", &bill))
+	require.Equal(t, exporter, bill.Bill["holder"])
+	require.Equal(t, []any{"COS-COSU6385270150"}, bill.Bill["replaces"])
+	// The old document still verifies, as the voided bill's.
+	require.Contains(t, n.Run("q", "cargo", "verify-document", variant("COSU6385270150"), "--node", n.RPC, "--output", "json"), "COS-COSU6385270150")
 }
 
 func party(addr, code, name, jurisdiction, role string) map[string]any {

@@ -48,7 +48,8 @@ func invariants(k Keeper) []struct {
 
 // BillRecordsInvariant: one live record per bill id — each bill is stored
 // under its own id, its transport document hash is anchored for that bill and
-// no other, and a live bill has a holder and no lien unless ISSUED.
+// no other, a live bill has a holder and no lien unless ISSUED, and split or
+// combined bills and their replacements name each other.
 func BillRecordsInvariant(k Keeper) sdk.Invariant {
 	return func(ctx sdk.Context) (string, bool) {
 		var problems []string
@@ -67,10 +68,41 @@ func BillRecordsInvariant(k Keeper) sdk.Invariant {
 			if b.Lien != nil && b.Status != types.BILL_STATUS_ISSUED {
 				problems = append(problems, fmt.Sprintf("bill %s is %s and carries lien %s", id, b.Status, b.Lien.Reference))
 			}
+			problems = append(problems, replacementProblems(ctx, k, b)...)
 			return false, nil
 		})
 		return report("bill-records", problems, err)
 	}
+}
+
+// replacementProblems checks a split's or combination's references from b's
+// side: a bill replaced by others is VOIDED and each of them exists here and
+// names it; a bill issued in place of others names only VOIDED bills that
+// name it back.
+func replacementProblems(ctx sdk.Context, k Keeper, b types.Bill) []string {
+	var problems []string
+	names := func(list []string, id string) bool {
+		for _, x := range list {
+			if x == id {
+				return true
+			}
+		}
+		return false
+	}
+	if len(b.ReplacedBy) > 0 && b.Status != types.BILL_STATUS_VOIDED {
+		problems = append(problems, fmt.Sprintf("bill %s is replaced by %v but %s", b.Id, b.ReplacedBy, b.Status))
+	}
+	for _, id := range b.ReplacedBy {
+		if n, err := k.Bills.Get(ctx, id); err != nil || !names(n.Replaces, b.Id) {
+			problems = append(problems, fmt.Sprintf("bill %s names replacement %s, which does not name it back", b.Id, id))
+		}
+	}
+	for _, id := range b.Replaces {
+		if o, err := k.Bills.Get(ctx, id); err != nil || o.Status != types.BILL_STATUS_VOIDED || !names(o.ReplacedBy, b.Id) {
+			problems = append(problems, fmt.Sprintf("bill %s replaces %s, which is not a VOIDED bill naming it", b.Id, id))
+		}
+	}
+	return problems
 }
 
 // BillIndexesInvariant: the holder, carrier and status indexes hold exactly

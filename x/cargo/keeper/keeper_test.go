@@ -285,7 +285,7 @@ func TestSurrenderAmendVoid(t *testing.T) {
 	require.NoError(t, err)
 	_, err = f.srv.AcceptSurrender(f.ctx, &types.MsgAcceptSurrender{Carrier: carrier, BillId: id})
 	require.NoError(t, err)
-	_, err = f.srv.VoidBill(f.ctx, &types.MsgVoidBill{Carrier: carrier, BillId: id, Reason: "switched to paper (SWTP)"})
+	_, err = f.srv.VoidBill(f.ctx, &types.MsgVoidBill{Carrier: carrier, BillId: id, Reason: "SWTP", Remark: "switched to paper at the shipper's request"})
 	require.NoError(t, err)
 	require.Equal(t, types.BILL_STATUS_VOIDED, f.bill(id).Status)
 
@@ -297,7 +297,7 @@ func TestSurrenderAmendVoid(t *testing.T) {
 	require.NoError(t, err)
 	require.Equal(t, types.BILL_STATUS_SURRENDERED_FOR_DELIVERY, f.bill(id2).Status)
 	f.expectFailure(func(ctx sdk.Context) error {
-		_, err := f.srv.VoidBill(ctx, &types.MsgVoidBill{Carrier: carrier, BillId: id2, Reason: "x"})
+		_, err := f.srv.VoidBill(ctx, &types.MsgVoidBill{Carrier: carrier, BillId: id2, Reason: "SWI"})
 		return err
 	}, types.ErrWrongStatus)
 }

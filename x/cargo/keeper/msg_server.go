@@ -44,30 +44,8 @@ func (s msgServer) IssueBill(ctx context.Context, m *types.MsgIssueBill) (*types
 	if issued.After(sdkCtx.BlockTime().Add(24 * time.Hour)) {
 		return nil, errorsmod.Wrapf(types.ErrInvalidDate, "issue_date %s is in the future (block time %s)", m.IssueDate, sdkCtx.BlockTime().UTC().Format(types.DateLayout))
 	}
-	id := types.BillID(carrier.Code, m.TransportDocumentReference)
-	if has, err := s.Bills.Has(ctx, id); err != nil {
-		return nil, err
-	} else if has {
-		return nil, errorsmod.Wrapf(types.ErrBillExists, "bill %s was already issued on this zone; use a new transportDocumentReference", id)
-	}
-	// The transport document backs exactly one bill: anchoring its hash first
-	// refuses a second bill for the same document.
-	if err := s.anchor(ctx, m.DocumentHash, "TRANSPORT_DOCUMENT", id, m.Carrier); err != nil {
-		return nil, err
-	}
-	// The corridor registry: the document backs one bill in the whole
-	// corridor. With a registry channel the bill waits (PENDING) for the
-	// other zone's confirmation.
-	corridor, err := s.Reserve(ctx, types.KEY_KIND_TRANSPORT_DOCUMENT, m.DocumentHash, id)
-	if err != nil {
-		return nil, err
-	}
-	status := types.BILL_STATUS_ISSUED
-	if corridor == types.RESERVATION_STATUS_PENDING {
-		status = types.BILL_STATUS_PENDING
-	}
-	b := types.Bill{
-		Id:                 id,
+	b, err := s.issue(ctx, types.Bill{
+		Id:                 types.BillID(carrier.Code, m.TransportDocumentReference),
 		Carrier:            m.Carrier,
 		Type:               m.Type,
 		Mode:               m.Mode,
@@ -76,26 +54,15 @@ func (s msgServer) IssueBill(ctx context.Context, m *types.MsgIssueBill) (*types
 		Consignee:          m.Consignee,
 		Endorsee:           m.Endorsee,
 		DocumentHash:       m.DocumentHash,
-		Version:            1,
 		PortOfLoading:      m.PortOfLoading,
 		PortOfDischarge:    m.PortOfDischarge,
 		IssueDate:          m.IssueDate,
 		ShippedOnBoardDate: m.ShippedOnBoardDate,
-		Status:             status,
-		CorridorStatus:     corridor,
-		HomeZone:           sdkCtx.ChainID(),
-		Trace:              types.ClassID,
-		HistoryHead:        types.GenesisHead,
-	}
-	if err := s.recordRemark(ctx, &b, ActionIssue, m.Carrier, "", m.IssueTo, "", m.Remark); err != nil {
+	}, "", m.Remark)
+	if err != nil {
 		return nil, err
 	}
-	if err := sdkCtx.EventManager().EmitTypedEvent(&types.EventBillIssued{
-		BillId: id, Carrier: m.Carrier, Holder: m.IssueTo, Type: m.Type, Mode: m.Mode, DocumentHash: m.DocumentHash,
-	}); err != nil {
-		return nil, err
-	}
-	return &types.MsgIssueBillResponse{BillId: id, Status: status}, nil
+	return &types.MsgIssueBillResponse{BillId: b.Id, Status: b.Status}, nil
 }
 
 func (s msgServer) TransferBill(ctx context.Context, m *types.MsgTransferBill) (*types.MsgTransferBillResponse, error) {

@@ -351,6 +351,7 @@ var titleActions = map[string]bool{
 	ActionIssue: true, ActionTransfer: true, ActionEndorse: true, ActionBlankEndorse: true,
 	ActionSurrenderForDelivery: true, ActionSurrenderForAmend: true, ActionSurrenderAccepted: true, ActionSurrenderRejected: true,
 	ActionLienTransfer: true, ActionRejectTransfer: true, ActionRejectEndorsement: true, ActionAmend: true, ActionVoid: true,
+	ActionSplit: true, ActionCombine: true,
 	ActionSend: true, ActionReceive: true, ActionReturnRefused: true, ActionReturnTimeout: true, ActionReturn: true,
 }
 

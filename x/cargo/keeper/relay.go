@@ -144,7 +144,8 @@ func (k Keeper) OnRecvPacket(ctx sdk.Context, packet channeltypes.Packet, data t
 		return err
 	}
 	if err == nil {
-		b.CorridorStatus = existing.CorridorStatus // the home zone's registry answer stays
+		// The home zone's registry answer and replacement references stay.
+		b.CorridorStatus, b.Replaces, b.ReplacedBy = existing.CorridorStatus, existing.Replaces, existing.ReplacedBy
 	}
 	b.Holder, b.Trace, b.Status, b.TransferredVia = data.Receiver, trace, types.BILL_STATUS_ISSUED, ""
 	if err := k.record(ctx, &b, ActionReceive, data.Sender, data.Sender, data.Receiver, packet.DestinationPort+"/"+packet.DestinationChannel); err != nil {

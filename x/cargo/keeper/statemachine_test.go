@@ -20,6 +20,9 @@ import (
 //     back or reissuing a surrendered bill;
 //   - I3 divestment: after a transfer the previous holder can do nothing with it;
 //   - I6 integrity: a bill's document hash changes only by AMEND, with version+1;
+//   - a split or combination voids exactly the bills it replaces and issues
+//     new bills (version 1, own documents) naming them, held by the party
+//     who surrendered (I1: every document backs one bill — bill-records);
 //   - every registered invariant holds.
 //
 // Each action runs on a cache of the state and is written only if it
@@ -35,12 +38,22 @@ func TestLifecycleStateMachine(t *testing.T) {
 		ctx, _ := base.CacheContext() // every run starts from the fixture state
 		var ids []string
 		n := 0
-		for step := 0; step < 60; step++ {
+		for step := 0; step < 100; step++ {
 			signer := f.addr(rapid.SampledFrom(signers).Draw(rt, "signer"))
 			other := f.addr(rapid.SampledFrom(signers).Draw(rt, "other"))
-			action := rapid.IntRange(0, 14).Draw(rt, "action") // 12-14: reject an offer (it needs one just made)
-			if action > 12 {
+			// 12-14: reject an offer (it needs one just made); 17-22: surrender
+			// for amendment, accept it and combine more often (a combination
+			// needs two bills of one holder in that state).
+			action := rapid.IntRange(0, 22).Draw(rt, "action")
+			switch action {
+			case 13, 14:
 				action = 12
+			case 17, 18:
+				action = 5
+			case 19, 20:
+				action = 6
+			case 21, 22:
+				action = 16
 			}
 			if len(ids) == 0 {
 				action = 0
@@ -59,9 +72,7 @@ func TestLifecycleStateMachine(t *testing.T) {
 			}
 			// Half the time the signer is the one party entitled to act, so
 			// that long lifecycles happen; otherwise a random party tries.
-			// Amend needs a bill four steps into its life: an entitled amend
-			// goes to such a bill when there is one.
-			entitled := action != 0 && rapid.Bool().Draw(rt, "entitled")
+			entitled := rapid.Bool().Draw(rt, "entitled")
 			if entitled && action == 12 {
 				for _, b := range ids {
 					if before[b].Offer != nil {
@@ -70,16 +81,72 @@ func TestLifecycleStateMachine(t *testing.T) {
 					}
 				}
 			}
-			if entitled && action == 8 {
+			// Amend, split and combine need a bill surrendered for amendment,
+			// a combination two that can join (same holder who surrendered,
+			// parties and mode): entitled actions look for them, and an
+			// entitled surrender or acceptance prefers a bill that would
+			// make such a pair.
+			joinable := func(a, b types.Bill) bool {
+				ra, rb := a.Holder, b.Holder
+				if a.Surrender != nil {
+					ra = a.Surrender.RequestedBy
+				}
+				if b.Surrender != nil {
+					rb = b.Surrender.RequestedBy
+				}
+				return a.Id != b.Id && ra == rb && a.Mode == b.Mode && a.Shipper == b.Shipper && a.Consignee == b.Consignee && a.Endorsee == b.Endorsee
+			}
+			pick := func(ok func(b types.Bill) bool) {
 				for _, b := range ids {
-					if before[b].Status == types.BILL_STATUS_SURRENDERED_FOR_AMENDMENT {
+					if ok(before[b]) && !heldBefore[b] {
 						id = b
-						break
+						return
+					}
+				}
+			}
+			amendable := func(b types.Bill) bool { return b.Status == types.BILL_STATUS_SURRENDERED_FOR_AMENDMENT }
+			inAmendment := func(b types.Bill) bool {
+				return amendable(b) || b.Status == types.BILL_STATUS_PENDING_SURRENDER_FOR_AMENDMENT
+			}
+			hasPartner := func(b types.Bill, ok func(types.Bill) bool) bool {
+				for _, o := range ids {
+					if ok(before[o]) && !heldBefore[o] && joinable(b, before[o]) {
+						return true
+					}
+				}
+				return false
+			}
+			if entitled {
+				switch action {
+				case 5:
+					issued := func(b types.Bill) bool { return b.Status == types.BILL_STATUS_ISSUED }
+					pick(func(b types.Bill) bool { return issued(b) && hasPartner(b, issued) })
+					pick(func(b types.Bill) bool { return issued(b) && hasPartner(b, inAmendment) })
+				case 6:
+					pick(func(b types.Bill) bool { return b.Status == types.BILL_STATUS_PENDING_SURRENDER_FOR_AMENDMENT })
+				case 8, 15: // leaving a pair that can combine to combine
+					pick(amendable)
+					pick(func(b types.Bill) bool { return amendable(b) && !hasPartner(b, amendable) })
+				case 16:
+					pick(func(b types.Bill) bool { return amendable(b) && hasPartner(b, amendable) })
+				}
+			}
+			partner := ""
+			if action == 16 {
+				partner = rapid.SampledFrom(ids).Draw(rt, "partner")
+				if entitled {
+					for _, b := range ids {
+						if amendable(before[b]) && !heldBefore[b] && joinable(before[id], before[b]) {
+							partner = b
+							break
+						}
 					}
 				}
 			}
 			if entitled {
-				if action == 10 || action == 11 {
+				if action == 0 {
+					signer = f.addr(cargotestutil.Carrier)
+				} else if action == 10 || action == 11 {
 					signer = f.addr(cargotestutil.Customs) // also the zone's regulator
 				} else if action >= 6 {
 					signer = before[id].Carrier
@@ -91,6 +158,7 @@ func TestLifecycleStateMachine(t *testing.T) {
 			cctx, write := ctx.CacheContext()
 			var err error
 			var name string
+			var created []string // bills a split or combination issued
 			switch action {
 			case 0:
 				n++
@@ -101,6 +169,13 @@ func TestLifecycleStateMachine(t *testing.T) {
 					IssueDate: "2026-05-03"}
 				if mode == types.BILL_MODE_STRAIGHT {
 					m.Consignee = f.addr(cargotestutil.Importer)
+				}
+				// Carriers issue several bills to one shipper: half the time
+				// the new bill has the parties of a bill its shipper still holds.
+				if len(ids) > 0 && rapid.Bool().Draw(rt, "twin") {
+					if x := before[rapid.SampledFrom(ids).Draw(rt, "twin-of")]; x.Holder == x.Shipper {
+						m.IssueTo, m.Mode, m.Consignee, m.Endorsee = x.Shipper, x.Mode, x.Consignee, x.Endorsee
+					}
 				}
 				var res *types.MsgIssueBillResponse
 				if res, err = f.srv.IssueBill(cctx, m); err == nil {
@@ -151,6 +226,25 @@ func TestLifecycleStateMachine(t *testing.T) {
 				} else {
 					_, err = f.srv.RejectTransfer(cctx, &types.MsgRejectTransfer{Holder: signer, BillId: id, Remark: "in error"})
 				}
+			case 15:
+				name = "split"
+				m := &types.MsgSplitBill{Carrier: signer, BillId: id}
+				for i := 0; i < rapid.IntRange(2, 3).Draw(rt, "parts"); i++ {
+					n++
+					m.Replacements = append(m.Replacements, types.BillReplacement{TransportDocumentReference: fmt.Sprintf("R%d", n), DocumentHash: fmt.Sprintf("%064x", 1000+n)})
+				}
+				var res *types.MsgSplitBillResponse
+				if res, err = f.srv.SplitBill(cctx, m); err == nil {
+					created = res.BillIds
+				}
+			case 16:
+				name = "combine"
+				n++
+				var res *types.MsgCombineBillsResponse
+				if res, err = f.srv.CombineBills(cctx, &types.MsgCombineBills{Carrier: signer, BillIds: []string{id, partner},
+					Replacement: types.BillReplacement{TransportDocumentReference: fmt.Sprintf("R%d", n), DocumentHash: fmt.Sprintf("%064x", 1000+n)}}); err == nil {
+					created = []string{res.BillId}
+				}
 			}
 			if err != nil {
 				continue
@@ -158,6 +252,24 @@ func TestLifecycleStateMachine(t *testing.T) {
 			write()
 			if name == "issue" {
 				ids = append(ids, id)
+			}
+			replaced := map[string]bool{}
+			if len(created) > 0 {
+				replaced[id] = true
+				if partner != "" {
+					replaced[partner] = true
+				}
+				for _, nid := range created {
+					nb, err := f.k.GetBill(ctx, nid)
+					require.NoError(rt, err)
+					require.Equal(rt, uint64(1), nb.Version, "a replacement is a new title")
+					require.Equal(rt, before[id].Surrender.RequestedBy, nb.Holder, "a replacement goes to the holder who surrendered")
+					require.Len(rt, nb.Replaces, len(replaced))
+					for _, o := range nb.Replaces {
+						require.True(rt, replaced[o], "%s names %s, which it did not replace", nid, o)
+					}
+				}
+				ids = append(ids, created...)
 			}
 			successes[name]++
 			rt.Logf("step %d: %s by %s on %s", step, name, signer, id)
@@ -169,6 +281,12 @@ func TestLifecycleStateMachine(t *testing.T) {
 				}
 				now, err := f.k.GetBill(ctx, b)
 				require.NoError(rt, err)
+				if replaced[b] {
+					require.Equal(rt, types.BILL_STATUS_VOIDED, now.Status, "%s replaced %s without voiding it", name, b)
+					require.Equal(rt, created, now.ReplacedBy)
+				} else if len(now.ReplacedBy) != len(old.ReplacedBy) {
+					rt.Fatalf("%s changed the replacements of %s, which it did not replace", name, b)
+				}
 				if heldBefore[b] && name != "hold" && name != "lift" {
 					require.Equalf(rt, old, now, "%s changed bill %s under a regulator's hold", name, b)
 				}
@@ -200,7 +318,7 @@ func TestLifecycleStateMachine(t *testing.T) {
 		}
 	})
 	t.Logf("successful actions over all runs: %v", successes)
-	for _, name := range []string{"issue", "transfer", "endorse", "blank-endorse", "surrender-delivery", "surrender-amendment", "accept", "reject", "amend", "hold", "lift", "reject-offer"} {
+	for _, name := range []string{"issue", "transfer", "endorse", "blank-endorse", "surrender-delivery", "surrender-amendment", "accept", "reject", "amend", "hold", "lift", "reject-offer", "split", "combine"} {
 		require.Positivef(t, successes[name], "the random walk never succeeded at %s", name)
 	}
 }

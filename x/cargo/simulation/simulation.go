@@ -9,6 +9,7 @@ import (
 
 	"fmt"
 	"math/rand"
+	"strings"
 	"time"
 
 	"cosmossdk.io/collections"
@@ -182,6 +183,8 @@ const (
 	WeightLiftHold          = 2
 	WeightSetValidatorPower = 2
 	WeightRejectOffer       = 6
+	WeightSplitBill         = 2
+	WeightCombineBills      = 2
 )
 
 // WeightedOperations returns an operation for every x/cargo message a
@@ -253,13 +256,52 @@ func WeightedOperations(simState module.SimulationState, k keeper.Keeper, keeper
 		op("reject_surrender", WeightRejectSurrender, s.billOp(pending, carrierOf, func(_ *rand.Rand, _ sdk.Context, _ []simtypes.Account, b types.Bill) sdk.Msg {
 			return &types.MsgRejectSurrender{Carrier: b.Carrier, BillId: b.Id, Reason: "documents incomplete"}
 		})),
-		op("amend_bill", WeightAmendBill, s.billOp(func(b types.Bill) bool { return b.Status == types.BILL_STATUS_SURRENDERED_FOR_AMENDMENT }, carrierOf,
+		op("amend_bill", WeightAmendBill, s.billOp(amendable, carrierOf,
 			func(r *rand.Rand, _ sdk.Context, _ []simtypes.Account, b types.Bill) sdk.Msg {
 				return &types.MsgAmendBill{Carrier: b.Carrier, BillId: b.Id, NewDocumentHash: simops.Hash(r)}
 			})),
-		op("void_bill", WeightVoidBill, s.billOp(func(b types.Bill) bool { return b.Status == types.BILL_STATUS_SURRENDERED_FOR_AMENDMENT }, carrierOf, func(_ *rand.Rand, _ sdk.Context, _ []simtypes.Account, b types.Bill) sdk.Msg {
-			return &types.MsgVoidBill{Carrier: b.Carrier, BillId: b.Id, Reason: "SWTP"}
+		op("void_bill", WeightVoidBill, s.billOp(amendable, carrierOf, func(r *rand.Rand, _ sdk.Context, _ []simtypes.Account, b types.Bill) sdk.Msg {
+			return &types.MsgVoidBill{Carrier: b.Carrier, BillId: b.Id, Reason: types.AmendmentReasons[r.Intn(len(types.AmendmentReasons))]}
 		})),
+		// A bill surrendered for amendment replaced by two or three.
+		op("split_bill", WeightSplitBill, s.billOp(amendable, carrierOf, func(r *rand.Rand, ctx sdk.Context, _ []simtypes.Account, b types.Bill) sdk.Msg {
+			m := &types.MsgSplitBill{Carrier: b.Carrier, BillId: b.Id, Remark: "split for partial shipments"}
+			for i := 0; i < 2+r.Intn(2); i++ {
+				n++
+				m.Replacements = append(m.Replacements, types.BillReplacement{
+					TransportDocumentReference: fmt.Sprintf("SPL%d%06d", ctx.BlockHeight(), n), DocumentHash: simops.Hash(r)})
+			}
+			return m
+		})),
+		// Two bills surrendered for amendment by one holder, with the same
+		// parties and route, replaced by one.
+		op("combine_bills", WeightCombineBills, func(r *rand.Rand, ctx sdk.Context, accs []simtypes.Account) (sdk.Msg, simtypes.Account, string) {
+			groups := map[string][]string{}
+			var keys []string
+			for _, b := range s.bills(ctx, amendable) {
+				key := strings.Join([]string{b.Carrier, b.Surrender.RequestedBy, b.Type.String(), b.Mode.String(), b.Shipper, b.Consignee, b.Endorsee,
+					b.PortOfLoading, b.PortOfDischarge}, "|")
+				if len(groups[key]) == 0 {
+					keys = append(keys, key) // in store order: deterministic
+				}
+				groups[key] = append(groups[key], b.Id)
+			}
+			var pairs [][]string
+			for _, key := range keys {
+				if len(groups[key]) >= 2 {
+					pairs = append(pairs, groups[key][:2])
+				}
+			}
+			ids, ok := simops.Pick(r, pairs)
+			if !ok {
+				return nil, simtypes.Account{}, "no two bills that combine"
+			}
+			b, _ := k.GetBill(ctx, ids[0])
+			carrier, _ := simops.Account(accs, b.Carrier)
+			n++
+			return &types.MsgCombineBills{Carrier: b.Carrier, BillIds: ids, Replacement: types.BillReplacement{
+				TransportDocumentReference: fmt.Sprintf("CMB%d%06d", ctx.BlockHeight(), n), DocumentHash: simops.Hash(r)}}, carrier, ""
+		}),
 		op("record_milestone", WeightRecordMilestone, func(r *rand.Rand, ctx sdk.Context, accs []simtypes.Account) (sdk.Msg, simtypes.Account, string) {
 			b, ok := simops.Pick(r, s.bills(ctx, live))
 			if !ok {
@@ -446,6 +488,8 @@ func indexOf(port string) int {
 	}
 	return 0
 }
+
+func amendable(b types.Bill) bool { return b.Status == types.BILL_STATUS_SURRENDERED_FOR_AMENDMENT }
 
 func toOrder(b types.Bill) bool { return held(b) && b.Mode == types.BILL_MODE_TO_ORDER }
 

@@ -61,6 +61,8 @@ func (b *Bill) MarshalJSONPB(m *jsonpb.Marshaler) ([]byte, error) {
 	} else {
 		w.null("offer", "offer")
 	}
+	w.strs("replaces", "replaces", b.Replaces)
+	w.strs("replaced_by", "replacedBy", b.ReplacedBy)
 	w.buf = append(w.buf, '}')
 	return w.buf, w.err
 }
@@ -150,6 +152,26 @@ func (w *jsonWriter) enum(orig, camel string, v int32, names map[int32]string) {
 		return
 	}
 	w.buf = strconv.AppendInt(w.buf, int64(v), 10)
+}
+
+// strs writes a repeated string field: [] when empty (only with EmitDefaults).
+func (w *jsonWriter) strs(orig, camel string, vs []string) {
+	if len(vs) == 0 && !w.m.EmitDefaults {
+		return
+	}
+	w.name(orig, camel)
+	w.buf = append(w.buf, '[')
+	for i, v := range vs {
+		if i > 0 {
+			w.buf = append(w.buf, ',')
+		}
+		bz, err := json.Marshal(v)
+		if err != nil && w.err == nil {
+			w.err = err
+		}
+		w.buf = append(w.buf, bz...)
+	}
+	w.buf = append(w.buf, ']')
 }
 
 func (w *jsonWriter) null(orig, camel string) {

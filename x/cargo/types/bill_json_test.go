@@ -45,8 +45,9 @@ func TestBillJSONMatchesJSONPB(t *testing.T) {
 		ShippedOnBoardDate: "2026-05-03", Status: BILL_STATUS_ISSUED, Lien: &Lien{Module: "tradefinance", Reference: "LC-1", Creditor: "trade1bank"},
 		HomeZone: "shanghai-1", Trace: "cargo/channel-0/ebl", HistoryHead: "ff", HistoryLen: 18446744073709551615,
 		Surrender: &Surrender{Purpose: 1, Reason: "amend", RequestedBy: "trade1holder"}, TransferredVia: "channel-0",
+		Offer: &Offer{Action: "ENDORSE", From: "trade1from"}, Replaces: []string{"COS-A", "COS-B"}, ReplacedBy: []string{"COS-C"},
 	}
-	odd := Bill{Id: "<script>&\u2028\"\\\x00\xff", Type: 99, Status: -1, Trace: "日本"}
+	odd := Bill{Id: "<script>&\u2028\"\\\x00\xff", Type: 99, Status: -1, Trace: "日本", Replaces: []string{"<&>\u2028", ""}}
 	for _, b := range []Bill{{}, full, odd} {
 		requireJSONPB(t, b)
 	}
@@ -79,6 +80,7 @@ func FuzzBillJSON(f *testing.F) {
 		}
 		if surrender {
 			b.Surrender = &Surrender{Purpose: SurrenderPurpose(status), Reason: text, RequestedBy: addr}
+			b.ReplacedBy = []string{id, text}
 		}
 		requireJSONPB(t, b)
 	})

@@ -37,6 +37,8 @@ func RegisterLegacyAminoCodec(cdc *codec.LegacyAmino) {
 	legacy.RegisterAminoMsg(cdc, &MsgSetValidatorPower{}, "tradechain/cargo/MsgSetValidatorPower")
 	legacy.RegisterAminoMsg(cdc, &MsgRejectTransfer{}, "tradechain/cargo/MsgRejectTransfer")
 	legacy.RegisterAminoMsg(cdc, &MsgRejectEndorsement{}, "tradechain/cargo/MsgRejectEndorsement")
+	legacy.RegisterAminoMsg(cdc, &MsgSplitBill{}, "tradechain/cargo/MsgSplitBill")
+	legacy.RegisterAminoMsg(cdc, &MsgCombineBills{}, "tradechain/cargo/MsgCombineBills")
 }
 
 // RegisterInterfaces registers every Msg as an sdk.Msg implementation.
@@ -48,6 +50,7 @@ func RegisterInterfaces(registry codectypes.InterfaceRegistry) {
 		&MsgRevokeConsent{}, &MsgRegisterParty{}, &MsgUpdateParty{}, &MsgUpdateParams{}, &MsgSendBill{},
 		&MsgSetCorridorLink{}, &MsgRemoveCorridorLink{}, &MsgSetRegistryChannel{}, &MsgRetryReservation{},
 		&MsgPlaceHold{}, &MsgLiftHold{}, &MsgSetValidatorPower{}, &MsgRejectTransfer{}, &MsgRejectEndorsement{},
+		&MsgSplitBill{}, &MsgCombineBills{},
 	)
 	msgservice.RegisterMsgServiceDesc(registry, &_Msg_serviceDesc)
 }

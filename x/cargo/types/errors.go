@@ -43,4 +43,5 @@ var (
 	ErrValidatorSet       = errorsmod.Register(ModuleName, 38, "validator set change refused")
 	ErrPowerChangeCap     = errorsmod.Register(ModuleName, 39, "too much voting power would change in one block")
 	ErrNoOffer            = errorsmod.Register(ModuleName, 40, "no transfer or endorsement to reject")
+	ErrNotCombinable      = errorsmod.Register(ModuleName, 41, "bills differ and cannot be combined")
 )

@@ -175,5 +175,15 @@ func (b Bill) Validate() error {
 	if b.Version == 0 {
 		return errorsmod.Wrap(ErrInvalidField, "version starts at 1")
 	}
+	for _, refs := range [][]string{b.Replaces, b.ReplacedBy} {
+		if len(refs) > MaxReplacements {
+			return errorsmod.Wrapf(ErrInvalidField, "bill %s names %d replaced or replacing bills; at most %d", b.Id, len(refs), MaxReplacements)
+		}
+		for _, id := range refs {
+			if err := ValidateBillID(id); err != nil {
+				return err
+			}
+		}
+	}
 	return nil
 }

@@ -1,6 +1,7 @@
 package types
 
 import (
+	"fmt"
 	"strings"
 	"time"
 
@@ -26,6 +27,8 @@ var (
 	_ sdk.Msg = &MsgRegisterParty{}
 	_ sdk.Msg = &MsgUpdateParty{}
 	_ sdk.Msg = &MsgUpdateParams{}
+	_ sdk.Msg = &MsgSplitBill{}
+	_ sdk.Msg = &MsgCombineBills{}
 )
 
 // ValidateBasic performs the stateless checks of MsgIssueBill.
@@ -229,7 +232,71 @@ func (m *MsgVoidBill) ValidateBasic() error {
 	if err := validateCarrierAndBill(m.Carrier, m.BillId); err != nil {
 		return err
 	}
-	return ValidateText("reason", m.Reason, MaxTextLength)
+	if !oneOf(m.Reason, AmendmentReasons) {
+		return errorsmod.Wrapf(ErrInvalidField, "reason %q: a void needs the DCSA reason code, one of %v (SWTP switch to paper, COD change of destination, SWI switch B/L); explain in --remark", truncate(m.Reason), AmendmentReasons)
+	}
+	return nil
+}
+
+// MaxReplacements bounds a split's new bills and a combination's old ones.
+const MaxReplacements = 20
+
+// Validate checks a replacement document's reference and hash; field names
+// it in the error.
+func (r BillReplacement) Validate(field string) error {
+	if err := ValidateReference(r.TransportDocumentReference); err != nil {
+		return errorsmod.Wrap(err, field)
+	}
+	return ValidateHash(field+".document_hash", r.DocumentHash)
+}
+
+// ValidateBasic performs the stateless checks of MsgSplitBill.
+func (m *MsgSplitBill) ValidateBasic() error {
+	if err := ValidateRemark(m.Remark); err != nil {
+		return err
+	}
+	if err := validateCarrierAndBill(m.Carrier, m.BillId); err != nil {
+		return err
+	}
+	if n := len(m.Replacements); n < 2 || n > MaxReplacements {
+		return errorsmod.Wrapf(ErrInvalidField, "a split makes 2 to %d new bills; got %d (to reissue one, use amend-bill)", MaxReplacements, n)
+	}
+	refs, hashes := map[string]bool{}, map[string]bool{}
+	for i, r := range m.Replacements {
+		field := fmt.Sprintf("replacements[%d]", i)
+		if err := r.Validate(field); err != nil {
+			return err
+		}
+		if refs[r.TransportDocumentReference] || hashes[r.DocumentHash] {
+			return errorsmod.Wrapf(ErrInvalidField, "%s repeats a reference or document hash: each new bill has its own transport document", field)
+		}
+		refs[r.TransportDocumentReference], hashes[r.DocumentHash] = true, true
+	}
+	return nil
+}
+
+// ValidateBasic performs the stateless checks of MsgCombineBills.
+func (m *MsgCombineBills) ValidateBasic() error {
+	if err := ValidateRemark(m.Remark); err != nil {
+		return err
+	}
+	if err := ValidateAddress("carrier", m.Carrier); err != nil {
+		return err
+	}
+	if n := len(m.BillIds); n < 2 || n > MaxReplacements {
+		return errorsmod.Wrapf(ErrInvalidField, "a combination replaces 2 to %d bills; got %d", MaxReplacements, n)
+	}
+	seen := map[string]bool{}
+	for _, id := range m.BillIds {
+		if err := ValidateBillID(id); err != nil {
+			return err
+		}
+		if seen[id] {
+			return errorsmod.Wrapf(ErrInvalidField, "bill %s is listed twice", id)
+		}
+		seen[id] = true
+	}
+	return m.Replacement.Validate("replacement")
 }
 
 // ValidateBasic performs the stateless checks of MsgRecordMilestone.

@@ -41,6 +41,7 @@ func TxCmd() *cobra.Command {
 	cmd.AddCommand(CorridorLinkCmds()...)
 	cmd.AddCommand(RetryReservationCmd())
 	cmd.AddCommand(HoldCmds()...)
+	cmd.AddCommand(SplitBillCmd(), CombineBillsCmd())
 	return cmd
 }
 
@@ -213,6 +214,94 @@ func readDocument(path string) (*dcsa.TransportDocument, error) {
 		return nil, fmt.Errorf("%s: %w", path, err)
 	}
 	return doc, nil
+}
+
+// replacementsFrom reads the new DCSA transport documents of a split or a
+// combination: each gives its reference and hash, and its carrierCode must be
+// the signing carrier's party code (the new bill ids start with it).
+func replacementsFrom(cmd *cobra.Command, clientCtx client.Context, paths []string) ([]types.BillReplacement, error) {
+	carrier := clientCtx.GetFromAddress().String()
+	party, err := types.NewQueryClient(clientCtx).Party(cmd.Context(), &types.QueryPartyRequest{Address: carrier})
+	if err != nil {
+		return nil, fmt.Errorf("the signer %s must be a registered carrier: %w", carrier, err)
+	}
+	out := make([]types.BillReplacement, 0, len(paths))
+	for _, path := range paths {
+		doc, err := readDocument(path)
+		if err != nil {
+			return nil, err
+		}
+		if doc.CarrierCode != party.Party.Code {
+			return nil, fmt.Errorf("%s: carrierCode is %s but the signer is registered as %s", path, doc.CarrierCode, party.Party.Code)
+		}
+		out = append(out, types.BillReplacement{TransportDocumentReference: doc.Reference, DocumentHash: doc.Hash})
+	}
+	return out, nil
+}
+
+// SplitBillCmd replaces a bill surrendered for amendment by several.
+func SplitBillCmd() *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   "split-bill [bill-id] [new-document.json] [new-document.json]...",
+		Short: "Replace a bill surrendered for amendment by 2-20 new bills, one per new DCSA transport document (carrier)",
+		Long: `The old bill becomes VOIDED and names its replacements; each new bill is issued
+from its DCSA eBL 3.0 document (reference and RFC 8785 hash), names the bill it
+replaces, and goes to the holder who surrendered. With a corridor registry
+channel the new bills are PENDING until the other zone confirms their documents.`,
+		Example: "tradechaind tx cargo split-bill COS-COSU6385270140 part-a.json part-b.json --from carrier",
+		Args:    cobra.RangeArgs(3, 1+types.MaxReplacements),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			clientCtx, err := client.GetClientTxContext(cmd)
+			if err != nil {
+				return err
+			}
+			reps, err := replacementsFrom(cmd, clientCtx, args[1:])
+			if err != nil {
+				return err
+			}
+			msg := &types.MsgSplitBill{Carrier: clientCtx.GetFromAddress().String(), BillId: args[0], Replacements: reps}
+			msg.Remark, _ = cmd.Flags().GetString(FlagRemark)
+			if err := msg.ValidateBasic(); err != nil {
+				return err
+			}
+			return tx.GenerateOrBroadcastTxCLI(clientCtx, cmd.Flags(), msg)
+		},
+	}
+	cmd.Flags().String(FlagRemark, "", RemarkUsage)
+	flags.AddTxFlagsToCmd(cmd)
+	return cmd
+}
+
+// CombineBillsCmd replaces several bills surrendered for amendment by one.
+func CombineBillsCmd() *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   "combine-bills [new-document.json] [bill-id] [bill-id]...",
+		Short: "Replace 2-20 bills surrendered for amendment by the same holder (same parties and route) by one new bill (carrier)",
+		Long: `The old bills become VOIDED and name the new one; the new bill is issued from
+its DCSA eBL 3.0 document, names the bills it replaces, and goes to the holder
+who surrendered them.`,
+		Example: "tradechaind tx cargo combine-bills combined.json COS-PART1 COS-PART2 --from carrier",
+		Args:    cobra.RangeArgs(3, 1+types.MaxReplacements),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			clientCtx, err := client.GetClientTxContext(cmd)
+			if err != nil {
+				return err
+			}
+			reps, err := replacementsFrom(cmd, clientCtx, args[:1])
+			if err != nil {
+				return err
+			}
+			msg := &types.MsgCombineBills{Carrier: clientCtx.GetFromAddress().String(), BillIds: args[1:], Replacement: reps[0]}
+			msg.Remark, _ = cmd.Flags().GetString(FlagRemark)
+			if err := msg.ValidateBasic(); err != nil {
+				return err
+			}
+			return tx.GenerateOrBroadcastTxCLI(clientCtx, cmd.Flags(), msg)
+		},
+	}
+	cmd.Flags().String(FlagRemark, "", RemarkUsage)
+	flags.AddTxFlagsToCmd(cmd)
+	return cmd
 }
 
 // RecordMilestoneCmd records a DCSA track-and-trace event.
