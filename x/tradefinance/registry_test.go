@@ -593,3 +593,71 @@ func TestRegistryCorridorStateMachine(t *testing.T) {
 		c.checkInvariants()
 	})
 }
+
+// A split's new bills are new titles in the corridor, not only on their
+// zone: each new document is reserved like an issue. A document the other
+// zone already holds refuses the whole split (nothing changes); free ones
+// leave the new bills PENDING until confirmed; a race with the other zone
+// for one of them is lost by the higher chain id, and its bill is rejected
+// while the old bill stays VOIDED. After every step each transport document
+// backs at most one live bill across both zones (I1) and every invariant
+// holds on both.
+func TestRegistrySplitAcrossZones(t *testing.T) {
+	c := newRegistryCorridor(t)
+	sh := c.zones[1].SenderAccount.GetAddress().String()
+	whole, pkts, err := c.issue(1, "WHOLE", "whole")
+	require.NoError(t, err)
+	c.relay(pkts[0])
+	taken, pkts, err := c.issue(0, "TAKEN", "part-2") // hongkong-1 holds part-2
+	require.NoError(t, err)
+	c.relay(pkts[0])
+	require.Equal(t, cargotypes.BILL_STATUS_ISSUED, c.bill(0, taken).Status)
+	for _, m := range []sdk.Msg{
+		&cargotypes.MsgRequestSurrender{Holder: sh, BillId: whole, Purpose: cargotypes.SURRENDER_PURPOSE_AMENDMENT, Reason: "COD"},
+		&cargotypes.MsgAcceptSurrender{Carrier: sh, BillId: whole},
+	} {
+		_, err := c.zones[1].SendMsgs(m)
+		require.NoError(t, err)
+	}
+	split := func(docs ...string) (*abci.ExecTxResult, error) {
+		m := &cargotypes.MsgSplitBill{Carrier: sh, BillId: whole}
+		for i, d := range docs {
+			m.Replacements = append(m.Replacements, cargotypes.BillReplacement{TransportDocumentReference: fmt.Sprintf("PART%d", i+1), DocumentHash: docHash(d)})
+		}
+		return c.zones[1].SendMsgs(m)
+	}
+
+	// part-2 is hongkong-1's bill: the split is refused whole.
+	_, err = split("part-1", "part-2")
+	tctestutil.RequireCode(t, err, cargotypes.ErrKeyTaken)
+	require.Equal(t, cargotypes.BILL_STATUS_SURRENDERED_FOR_AMENDMENT, c.bill(1, whole).Status)
+	_, err = tctestutil.App(c.zones[1]).CargoKeeper.GetBill(c.zones[1].GetContext(), "SHPE-PART1")
+	tctestutil.RequireCode(t, err, cargotypes.ErrBillNotFound)
+	c.checkInvariants()
+	require.Zero(t, c.corridorWide())
+
+	// hongkong-1 starts a bill for part-4 at the same moment shanghai-1
+	// splits into part-1 and part-4: both pending, neither zone has heard.
+	race, hkPkts, err := c.issue(0, "RACE", "part-4")
+	require.NoError(t, err)
+	res, err := split("part-1", "part-4")
+	require.NoError(t, err)
+	shPkts := c.packets(1, res.Events)
+	require.Len(t, shPkts, 2, "one reservation per new document")
+	require.Equal(t, []string{"SHPE-PART1", "SHPE-PART2"}, c.bill(1, whole).ReplacedBy)
+	for _, id := range []string{"SHPE-PART1", "SHPE-PART2"} {
+		require.Equal(t, cargotypes.BILL_STATUS_PENDING, c.bill(1, id).Status)
+	}
+	c.checkInvariants()
+	require.Zero(t, c.corridorWide()-3, "three reservations pending")
+	for _, p := range append(shPkts, hkPkts...) {
+		c.relay(p)
+		c.checkInvariants()
+		c.corridorWide()
+	}
+	require.Equal(t, cargotypes.BILL_STATUS_ISSUED, c.bill(1, "SHPE-PART1").Status)
+	require.Equal(t, cargotypes.BILL_STATUS_REJECTED_DUPLICATE, c.bill(1, "SHPE-PART2").Status, "the lower chain id wins part-4")
+	require.Equal(t, cargotypes.BILL_STATUS_ISSUED, c.bill(0, race).Status)
+	require.Equal(t, cargotypes.BILL_STATUS_VOIDED, c.bill(1, whole).Status)
+	require.Zero(t, c.corridorWide())
+}
