@@ -8,6 +8,9 @@ import (
 	upgradetypes "cosmossdk.io/x/upgrade/types"
 
 	"github.com/cosmos/cosmos-sdk/types/module"
+	authtypes "github.com/cosmos/cosmos-sdk/x/auth/types"
+
+	cargotypes "github.com/tradechain/tradechain/x/cargo/types"
 )
 
 // Upgrade describes one software upgrade that governance can schedule by name.
@@ -17,12 +20,40 @@ type Upgrade struct {
 	StoreUpgrades storetypes.StoreUpgrades
 	// Handler runs once at the upgrade height, before module migrations.
 	// Nil means "only run the module migrations".
-	Handler func(ctx context.Context, plan upgradetypes.Plan) error
+	Handler func(ctx context.Context, app *App, plan upgradetypes.Plan) error
 }
 
 // Upgrades is the list of upgrades this binary knows how to apply. A new release
 // appends an entry here; nothing else in the app changes.
-var Upgrades []Upgrade
+var Upgrades = []Upgrade{V2}
+
+// V2 upgrades a zone from release v1.0.0 (the corridor with the registry,
+// holds and admission) to this release: the validator set under the zone
+// authority, reject and recover, remarks, split and combine, refusals that
+// say why, tombstones that name where control lives.
+//
+//   - x/cargo's store 1 → 2 (keeper.Migrator.Migrate1to2): TRANSFERRED_OUT
+//     tombstones lose their holder and name departed_holder and control_zone.
+//   - The x/cargo module account gains the Minter permission
+//     MsgSetValidatorPower mints stake with: x/bank reads a module account's
+//     permissions from the stored account, which v1 created without it.
+//
+// No store is added, renamed or deleted.
+var V2 = Upgrade{
+	Name: "v2",
+	Handler: func(ctx context.Context, app *App, _ upgradetypes.Plan) error {
+		acc := app.AccountKeeper.GetModuleAccount(ctx, cargotypes.ModuleName)
+		macc, ok := acc.(*authtypes.ModuleAccount)
+		if !ok {
+			return fmt.Errorf("the %s module account is a %T", cargotypes.ModuleName, acc)
+		}
+		if !macc.HasPermission(authtypes.Minter) {
+			macc.Permissions = append(macc.Permissions, authtypes.Minter)
+			app.AccountKeeper.SetModuleAccount(ctx, macc)
+		}
+		return nil
+	},
+}
 
 // registerUpgradeHandlers installs a handler for every entry of Upgrades and,
 // if this binary is starting at a scheduled upgrade height, the store loader
@@ -32,7 +63,7 @@ func (app *App) registerUpgradeHandlers() {
 		u := u
 		app.UpgradeKeeper.SetUpgradeHandler(u.Name, func(ctx context.Context, plan upgradetypes.Plan, fromVM module.VersionMap) (module.VersionMap, error) {
 			if u.Handler != nil {
-				if err := u.Handler(ctx, plan); err != nil {
+				if err := u.Handler(ctx, app, plan); err != nil {
 					return nil, fmt.Errorf("upgrade %s: %w", u.Name, err)
 				}
 			}

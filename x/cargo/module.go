@@ -26,7 +26,9 @@ import (
 )
 
 // ConsensusVersion is the module's state version; bump it with a migration.
-const ConsensusVersion = 1
+//   - 2 (upgrade v2): TRANSFERRED_OUT tombstones name departed_holder and
+//     control_zone and have no holder (keeper.Migrator.Migrate1to2).
+const ConsensusVersion = 2
 
 var (
 	_ module.AppModuleBasic      = AppModule{}
@@ -123,6 +125,9 @@ func (am AppModule) ExportGenesis(ctx sdk.Context, cdc codec.JSONCodec) json.Raw
 func (am AppModule) RegisterServices(cfg module.Configurator) {
 	types.RegisterMsgServer(cfg.MsgServer(), keeper.NewMsgServerImpl(am.keeper))
 	types.RegisterQueryServer(cfg.QueryServer(), keeper.NewQueryServerImpl(am.keeper))
+	if err := cfg.RegisterMigration(types.ModuleName, 1, keeper.NewMigrator(am.keeper).Migrate1to2); err != nil {
+		panic(err)
+	}
 }
 
 // RegisterInvariants registers the module's invariants with x/crisis.

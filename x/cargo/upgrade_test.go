@@ -1,0 +1,79 @@
+package cargo_test
+
+import (
+	"testing"
+
+	"github.com/stretchr/testify/require"
+
+	"cosmossdk.io/collections"
+	upgradetypes "cosmossdk.io/x/upgrade/types"
+
+	authtypes "github.com/cosmos/cosmos-sdk/x/auth/types"
+
+	"github.com/tradechain/tradechain/app"
+	tctestutil "github.com/tradechain/tradechain/testutil"
+	"github.com/tradechain/tradechain/x/cargo"
+	"github.com/tradechain/tradechain/x/cargo/types"
+)
+
+// The v2 upgrade on a zone whose state v1 wrote: a bill sent to the other
+// zone left a v1 tombstone (holder kept, no control_zone or
+// departed_holder) and the x/cargo module account has no Minter permission.
+// Applying the plan rewrites the tombstone — holder index included — grants
+// the permission, records x/cargo at consensus version 2, leaves every other
+// bill as it was, and the invariants hold; the bill then comes home over the
+// channel and the zone admits a validator (which mints stake).
+func TestUpgradeV2(t *testing.T) {
+	c := newCorridor(t)
+	hk := tctestutil.App(c.hk)
+	hkAddr, shAddr := c.hk.SenderAccount.GetAddress().String(), c.sh.SenderAccount.GetAddress().String()
+	away, stays := c.issue("UPG1"), c.issue("UPG2")
+	require.NoError(t, c.path.RelayPacket(c.send(c.path.EndpointA, away, shAddr, 0)))
+
+	// Put the zone back as v1 left it.
+	ctx := c.hk.GetContext()
+	tomb := c.bill(c.hk, away)
+	tomb.Holder, tomb.DepartedHolder, tomb.ControlZone = tomb.DepartedHolder, "", ""
+	require.NoError(t, hk.CargoKeeper.Bills.Set(ctx, away, tomb))
+	macc := hk.AccountKeeper.GetModuleAccount(ctx, types.ModuleName).(*authtypes.ModuleAccount)
+	macc.Permissions = nil
+	hk.AccountKeeper.SetModuleAccount(ctx, macc)
+	vm, err := hk.UpgradeKeeper.GetModuleVersionMap(ctx)
+	require.NoError(t, err)
+	vm[types.ModuleName] = 1
+	require.NoError(t, hk.UpgradeKeeper.SetModuleVersionMap(ctx, vm))
+	c.coord.CommitBlock(c.hk)
+	before := c.bill(c.hk, stays)
+	indexed := func(holder, id string) bool {
+		has, err := hk.CargoKeeper.Bills.Indexes.Holder.Has(c.hk.GetContext(), collections.Join(holder, id))
+		require.NoError(t, err)
+		return has
+	}
+	require.True(t, indexed(hkAddr, away), "a v1 tombstone is indexed under its old holder")
+
+	ctx = c.hk.GetContext()
+	require.NoError(t, hk.UpgradeKeeper.ApplyUpgrade(ctx, upgradetypes.Plan{Name: app.V2.Name, Height: ctx.BlockHeight()}))
+	c.coord.CommitBlock(c.hk)
+
+	tomb = c.bill(c.hk, away)
+	require.Equal(t, types.BILL_STATUS_TRANSFERRED_OUT, tomb.Status)
+	require.Empty(t, tomb.Holder)
+	require.Equal(t, hkAddr, tomb.DepartedHolder)
+	require.Equal(t, c.sh.ChainID, tomb.ControlZone)
+	require.Equal(t, before, c.bill(c.hk, stays), "a live bill is not touched")
+	require.False(t, indexed(hkAddr, away))
+	require.True(t, indexed("", away))
+	require.True(t, hk.AccountKeeper.GetModuleAccount(c.hk.GetContext(), types.ModuleName).HasPermission(authtypes.Minter))
+	vm, err = hk.UpgradeKeeper.GetModuleVersionMap(c.hk.GetContext())
+	require.NoError(t, err)
+	require.EqualValues(t, cargo.ConsensusVersion, vm[types.ModuleName])
+	require.EqualValues(t, 2, cargo.ConsensusVersion)
+	c.invariants()
+
+	// The upgraded zone takes its bill back and can mint stake.
+	require.NoError(t, c.path.RelayPacket(c.send(c.path.EndpointB, away, hkAddr, 0)))
+	require.Equal(t, types.BILL_STATUS_ISSUED, c.bill(c.hk, away).Status)
+	require.Equal(t, hkAddr, c.bill(c.hk, away).Holder)
+	require.NoError(t, hk.BankKeeper.MintCoins(c.hk.GetContext(), types.ModuleName, nil))
+	c.invariants()
+}
