@@ -129,8 +129,8 @@ proto-gen:
 
 # Fails when the committed generated code differs from what proto-gen makes.
 proto-check: proto-gen
-	@if [ -n "$$(git status --porcelain -- '*.pb.go' '*.pb.gw.go')" ]; then \
-	  git status --porcelain -- '*.pb.go' '*.pb.gw.go'; \
+	@if [ -n "$$(git status --porcelain -- '*.pb.go' '*.pb.gw.go' docs/openapi/tradechain.swagger.json)" ]; then \
+	  git status --porcelain -- '*.pb.go' '*.pb.gw.go' docs/openapi/tradechain.swagger.json; \
 	  echo "generated protobuf code is stale: run 'make proto-gen' and commit the result"; exit 1; \
 	fi
 	@echo "proto-check: generated code is up to date"

@@ -118,6 +118,7 @@ import (
 	ibctm "github.com/cosmos/ibc-go/v8/modules/light-clients/07-tendermint"
 	ibctestingtypes "github.com/cosmos/ibc-go/v8/testing/types"
 
+	"github.com/tradechain/tradechain/docs/openapi"
 	"github.com/tradechain/tradechain/x/cargo"
 	cargokeeper "github.com/tradechain/tradechain/x/cargo/keeper"
 	cargotypes "github.com/tradechain/tradechain/x/cargo/types"
@@ -631,8 +632,12 @@ func (app *App) RegisterAPIRoutes(apiSvr *api.Server, apiConfig config.APIConfig
 	cmtservice.RegisterGRPCGatewayRoutes(clientCtx, apiSvr.GRPCGatewayRouter)
 	nodeservice.RegisterGRPCGatewayRoutes(clientCtx, apiSvr.GRPCGatewayRouter)
 	app.BasicModuleManager.RegisterGRPCGatewayRoutes(clientCtx, apiSvr.GRPCGatewayRouter)
-	if err := server.RegisterSwaggerAPI(apiSvr.ClientCtx, apiSvr.Router, apiConfig.Swagger); err != nil {
-		panic(err)
+	// api.swagger = true: the Swagger UI under /swagger/ with tradechain's
+	// OpenAPI document (docs/openapi, generated from proto/).
+	if apiConfig.Swagger {
+		if err := openapi.Register(apiSvr.Router); err != nil {
+			panic(err)
+		}
 	}
 }
 

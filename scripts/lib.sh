@@ -175,7 +175,8 @@ init_zone() {
          -e "s#^prometheus_listen_addr = .*#prometheus_listen_addr = \"127.0.0.1:$((rpc + 3))\"#" \
          -e "s#^timeout_commit = .*#timeout_commit = \"1s\"#" "$cfg"
   sed -i -e "s#^address = \"tcp://127.0.0.1:1317\"#address = \"tcp://127.0.0.1:$api\"#" \
-         -e "s#^address = \"127.0.0.1:9090\"#address = \"127.0.0.1:$grpc\"#" "$app"
+         -e "s#^address = \"127.0.0.1:9090\"#address = \"127.0.0.1:$grpc\"#" \
+         -e "s#^swagger = false#swagger = true#" "$app"
   cat > "$home/config/client.toml" <<TOML
 chain-id = "$c"
 keyring-backend = "test"

@@ -10,7 +10,8 @@ command -v protoc >/dev/null || { echo "protoc not found: apt-get install -y pro
 
 mkdir -p bin
 (cd tools/proto && go build -o "$ROOT/bin/protoc-gen-gocosmos" github.com/cosmos/gogoproto/protoc-gen-gocosmos \
-                && go build -o "$ROOT/bin/protoc-gen-grpc-gateway" github.com/grpc-ecosystem/grpc-gateway/protoc-gen-grpc-gateway)
+                && go build -o "$ROOT/bin/protoc-gen-grpc-gateway" github.com/grpc-ecosystem/grpc-gateway/protoc-gen-grpc-gateway \
+                && go build -o "$ROOT/bin/protoc-gen-swagger" github.com/grpc-ecosystem/grpc-gateway/protoc-gen-swagger)
 
 moddir() { go list -m -f '{{.Dir}}' "$1"; }
 go mod download github.com/cosmos/cosmos-sdk github.com/cosmos/cosmos-proto github.com/cosmos/gogoproto
@@ -36,6 +37,28 @@ for dir in $dirs; do
     --grpc-gateway_out=logtostderr=true,allow_colon_final_segments=true:"$OUT" \
     "$dir"/*.proto
 done
+
+# The REST surface as one OpenAPI 2.0 document (docs/openapi, served by the
+# node under /swagger/ when api.swagger = true): each module's Query service,
+# its operations tagged and prefixed with the module's name.
+mkdir -p "$OUT/swagger" "$OUT/openapi"
+for dir in $dirs; do
+  [ -f "$dir/query.proto" ] || continue
+  module=$(basename "$(dirname "$dir")")
+  protoc \
+    -I proto -I "$SDK/proto" -I "$COSMOS_PROTO/proto" -I "$GOGO" -I "$GATEWAY/third_party/googleapis" -I /usr/include \
+    --plugin=protoc-gen-swagger="$ROOT/bin/protoc-gen-swagger" \
+    --swagger_out=logtostderr=true,allow_merge=true,fqn_for_swagger_name=true,simple_operation_ids=true,merge_file_name="$module":"$OUT/swagger" \
+    "$dir/query.proto"
+  jq --arg m "$module" '(.paths[][] | .operationId) |= ($m + "_" + .) | (.paths[][] | .tags) = [$m]' \
+    "$OUT/swagger/$module.swagger.json" > "$OUT/openapi/$module.json"
+done
+mkdir -p docs/openapi
+jq -S -s '{swagger: "2.0",
+  info: {title: "tradechain REST API", version: "v2",
+         description: "x/cargo (parties, electronic bills of lading, milestones, documents, the corridor registry) and x/tradefinance (letters of credit, invoices, financings) of a tradechain zone. Generated from proto/ by make proto-gen. The SDK modules (bank, auth, gov, ibc...) keep their own routes under /cosmos and /ibc."},
+  consumes: ["application/json"], produces: ["application/json"],
+  paths: (map(.paths) | add), definitions: (map(.definitions) | add)}' "$OUT"/openapi/*.json > docs/openapi/tradechain.swagger.json
 
 # Move generated files into the module tree, replacing the old ones.
 find . -path ./tools -prune -o \( -name '*.pb.go' -o -name '*.pb.gw.go' \) -path './x/*' -print | xargs -r rm -f

@@ -116,6 +116,7 @@ func StartNode(t testing.TB, chainID string, genesisEdit func(n *Node, genesis m
 	replaceInFile(t, filepath.Join(n.Home, "config", "app.toml"), map[string]string{
 		`address = "tcp://127.0.0.1:1317"`: fmt.Sprintf(`address = "tcp://127.0.0.1:%d"`, ports[1]),
 		`address = "127.0.0.1:9090"`:       fmt.Sprintf(`address = %q`, n.GRPC),
+		`swagger = false`:                  `swagger = true`,
 	})
 
 	t.Cleanup(n.Stop)

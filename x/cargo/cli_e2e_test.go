@@ -156,6 +156,22 @@ func TestCLIEndToEnd(t *testing.T) {
 		}
 	}
 
+	// api.swagger = true: the Swagger UI with tradechain's OpenAPI document,
+	// whose every route without a path parameter the node serves (200, or 400
+	// where a query parameter such as consents' granter is required).
+	require.Contains(t, n.HTTPGet(n.API+"/swagger/"), "tradechain.swagger.json")
+	var openapi struct {
+		Paths map[string]map[string]any `json:"paths"`
+	}
+	require.NoError(t, json.Unmarshal([]byte(n.HTTPGet(n.API+"/swagger/tradechain.swagger.json")), &openapi))
+	require.Contains(t, openapi.Paths, "/tradechain/cargo/v1/bills/{id}/endorsement-chain")
+	require.Contains(t, openapi.Paths, "/tradechain/tradefinance/v1/lcs/{id}")
+	for path := range openapi.Paths {
+		if !strings.Contains(path, "{") {
+			require.Contains(t, []int{200, 400}, n.REST(path, nil), "the OpenAPI document lists %s", path)
+		}
+	}
+
 	// Split after a surrender for amendment, from new DCSA documents: the
 	// old bill is VOIDED and names the new ones; each new bill names it.
 	variant := func(ref string) string {
