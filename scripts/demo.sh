@@ -26,6 +26,24 @@ for Z in $HK_CHAIN $SH_CHAIN; do
     || die "$Z does not trust $OTHER's cargo channel (REST /tradechain/cargo/v1/corridor)"
 done
 
+# The chain-registry IBC file (what wallets and explorers read) names the
+# client, connection and channels this localnet has: checked, not assumed.
+step "both zones" "chain-registry/_IBC: the path wallets and explorers read is the one the relayer built"
+IBC_FILE="$ROOT/chain-registry/_IBC/tradechainhongkong-tradechainshanghai.json"
+for side in 1 2; do
+  Z=$(jq -r ".chain_$side.chain_id" "$IBC_FILE")
+  conn=$(jq -r ".chain_$side.connection_id" "$IBC_FILE")
+  [ "$(q "$Z" ibc connection end "$conn" | jq -r .connection.client_id)" = "$(jq -r ".chain_$side.client_id" "$IBC_FILE")" ] \
+    || die "$Z: $conn is not over the client $IBC_FILE names"
+  for port in transfer cargo registry; do
+    want=$(jq -r --arg p $port ".channels[] | .chain_$side | select(.port_id == \$p) | .channel_id" "$IBC_FILE")
+    [ "$(q "$Z" ibc channel end $port "$want" | jq -r '.channel.state + " " + .channel.connection_hops[0]')" = "STATE_OPEN $conn" ] \
+      || die "$Z: $port/$want is not the open channel over $conn that $IBC_FILE names"
+  done
+  printf '  [%s] %s over %s / %s: transfer, cargo and registry channels as registered\n' "$Z" "$(jq -r ".chain_$side.chain_name" "$IBC_FILE")" \
+    "$(jq -r ".chain_$side.client_id" "$IBC_FILE")" "$conn"
+done
+
 # Same mnemonics ⇒ same trade1... address of each party on both zones.
 CARRIER=$(addr $SH_CHAIN carrier) EXPORTER=$(addr $SH_CHAIN exporter) IMPORTER=$(addr $SH_CHAIN importer)
 CUSTOMS=$(addr $SH_CHAIN customs) BANK=$(addr $SH_CHAIN hkbank)
