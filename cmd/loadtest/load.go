@@ -5,6 +5,7 @@ import (
 	"crypto/sha256"
 	"fmt"
 	"math"
+	"os"
 	"sort"
 	"sync"
 	"time"
@@ -148,6 +149,9 @@ type result struct {
 	Failed    int     `json:"failed"`  // refused by CheckTx or failed in the block
 	Dropped   int     `json:"dropped"` // accepted by CheckTx, never committed
 	CPU       float64 `json:"cpu_cores"`
+	// GenCPU is the load generator's own CPU over the same window
+	// (broadcasting and reading blocks; signing and encoding happen before).
+	GenCPU float64 `json:"generator_cpu_cores"`
 	PeakRSS   int64   `json:"peak_rss_bytes"`
 }
 
@@ -164,9 +168,9 @@ func step(n *node, accs []*loadgen.Account, w workload, rate int, d, grace time.
 		perAcc[i]++
 		txs[k] = tx
 	}
-	hashes := make([]string, total)
+	hashes, bodies := make([]string, total), make([][]byte, total)
 	for k, tx := range txs {
-		hashes[k] = loadgen.Hash(tx)
+		hashes[k], bodies[k] = loadgen.Hash(tx), loadgen.EncodeBroadcast(tx)
 	}
 
 	ctx, cancel := context.WithCancel(context.Background())
@@ -174,6 +178,7 @@ func step(n *node, accs []*loadgen.Account, w workload, rate int, d, grace time.
 	go tr.Run(ctx, 100*time.Millisecond)
 	pid := n.cmd.Process.Pid
 	cpu0, _, _ := procStat(pid)
+	gen0, _, _ := procStat(os.Getpid())
 	var peak int64
 	var mu sync.Mutex
 	sampler := time.NewTicker(250 * time.Millisecond)
@@ -206,7 +211,7 @@ func step(n *node, accs []*loadgen.Account, w workload, rate int, d, grace time.
 		go func(q chan int) {
 			defer wg.Done()
 			for k := range q {
-				code, log, err := n.client.Broadcast(ctx, txs[k])
+				code, log, err := n.client.BroadcastBody(ctx, bodies[k])
 				if err != nil || code != 0 {
 					checkFailed[k] = true
 					firstErr.Do(func() { logf("first refusal at %d/s: code %d %s %v", rate, code, log, err) })
@@ -244,10 +249,11 @@ func step(n *node, accs []*loadgen.Account, w workload, rate int, d, grace time.
 	cancel()
 	_ = tr.Poll(context.Background())
 	cpu1, _, _ := procStat(pid)
+	gen1, _, _ := procStat(os.Getpid())
 	wall := time.Since(t0)
 
 	r := result{Chain: n.name, Workload: w.name, Offered: rate, Seconds: d.Seconds(), Scheduled: total,
-		CPU: (cpu1 - cpu0).Seconds() / wall.Seconds(), PeakRSS: peak}
+		CPU: (cpu1 - cpu0).Seconds() / wall.Seconds(), GenCPU: (gen1 - gen0).Seconds() / wall.Seconds(), PeakRSS: peak}
 	lat := make([]float64, total)
 	var first, last time.Time
 	for k, h := range hashes {

@@ -148,8 +148,8 @@ func sweepOne(c chain, work string, accounts []*loadgen.Account, name string, ra
 		n.resync(accounts)
 		r := step(n, accounts, w, rate, d, grace)
 		out = append(out, r)
-		logf("%-11s %-16s offered %5d/s: committed %7.1f/s p50 %s p95 %s failed %d dropped %d cpu %.2f rss %d MiB (settled %s)",
-			c.name, w.name, rate, r.TPS, secs(r.P50), secs(r.P95), r.Failed, r.Dropped, r.CPU, r.PeakRSS>>20, waited.Round(time.Second))
+		logf("%-11s %-16s offered %5d/s: committed %7.1f/s p50 %s p95 %s failed %d dropped %d cpu %.2f (generator %.2f) rss %d MiB (settled %s)",
+			c.name, w.name, rate, r.TPS, secs(r.P50), secs(r.P95), r.Failed, r.Dropped, r.CPU, r.GenCPU, r.PeakRSS>>20, waited.Round(time.Second))
 		if r.P95 > 2 {
 			misses++
 			if misses == 2 {
@@ -163,11 +163,11 @@ func sweepOne(c chain, work string, accounts []*loadgen.Account, name string, ra
 }
 
 func report(results []result) {
-	fmt.Println("\n| chain | workload | offered tx/s | committed tx/s | p50 | p95 | failed | dropped | node CPU (cores) | peak RSS |")
-	fmt.Println("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|")
+	fmt.Println("\n| chain | workload | offered tx/s | committed tx/s | p50 | p95 | failed | dropped | node CPU (cores) | generator CPU | peak RSS |")
+	fmt.Println("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
 	for _, r := range results {
-		fmt.Printf("| %s | %s | %d | %.0f | %s | %s | %d | %d | %.2f | %d MiB |\n",
-			r.Chain, r.Workload, r.Offered, r.TPS, secs(r.P50), secs(r.P95), r.Failed, r.Dropped, r.CPU, r.PeakRSS>>20)
+		fmt.Printf("| %s | %s | %d | %.0f | %s | %s | %d | %d | %.2f | %.2f | %d MiB |\n",
+			r.Chain, r.Workload, r.Offered, r.TPS, secs(r.P50), secs(r.P95), r.Failed, r.Dropped, r.CPU, r.GenCPU, r.PeakRSS>>20)
 	}
 	fmt.Println("\nsaturation (highest offered rate with p95 ≤ 2 s):")
 	sat := map[string]int{}
