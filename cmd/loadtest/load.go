@@ -151,8 +151,8 @@ type result struct {
 	CPU       float64 `json:"cpu_cores"`
 	// GenCPU is the load generator's own CPU over the same window
 	// (broadcasting and reading blocks; signing and encoding happen before).
-	GenCPU float64 `json:"generator_cpu_cores"`
-	PeakRSS   int64   `json:"peak_rss_bytes"`
+	GenCPU  float64 `json:"generator_cpu_cores"`
+	PeakRSS int64   `json:"peak_rss_bytes"`
 }
 
 // step offers rate tx/s of a workload for d, then waits up to grace for

@@ -152,7 +152,9 @@ type rpcError struct {
 	Data    string `json:"data"`
 }
 
-func (e *rpcError) Error() string { return fmt.Sprintf("rpc error %d: %s %s", e.Code, e.Message, e.Data) }
+func (e *rpcError) Error() string {
+	return fmt.Sprintf("rpc error %d: %s %s", e.Code, e.Message, e.Data)
+}
 
 // BroadcastBody posts a pre-encoded broadcast_tx_sync request and returns
 // the CheckTx code and log.
