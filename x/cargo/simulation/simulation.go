@@ -334,8 +334,13 @@ func WeightedOperations(simState module.SimulationState, k keeper.Keeper, keeper
 				docType = "COMMERCIAL_INVOICE" // what LCs and financings need
 			}
 			m := &types.MsgAnchorDocument{Owner: owner.Address.String(), Hash: simops.Hash(r), DocType: docType}
+			// Half the documents belong to a bill, anchored by its holder (an
+			// exporter's invoice for its shipment: the invoice can then be
+			// financed against the bill, which liens it).
 			if b, ok := simops.Pick(r, s.bills(ctx, live)); ok && r.Intn(2) == 0 {
-				m.BillId = b.Id
+				if holder, ok := simops.Account(accs, b.Holder); ok {
+					owner, m.Owner, m.BillId = holder, b.Holder, b.Id
+				}
 			}
 			return m, owner, ""
 		}),
