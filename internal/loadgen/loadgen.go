@@ -259,6 +259,10 @@ type Tracker struct {
 	next int64
 	// Blocks counts blocks read, with their tx counts.
 	Blocks []BlockInfo
+	// DeferResults makes Poll read only /block: the tx codes are read by
+	// FillResults later. CometBFT encodes /block_results, events and all, on
+	// the node's CPU, so a measurement defers them past its window.
+	DeferResults bool
 }
 
 // BlockInfo is a block's height, time and number of transactions.
@@ -312,7 +316,7 @@ func (t *Tracker) Poll(ctx context.Context) error {
 			return nil // not committed (or not served) yet: next time
 		}
 		var r blockResults
-		if txs := b.Result.Block.Data.Txs; len(txs) > 0 {
+		if txs := b.Result.Block.Data.Txs; len(txs) > 0 && !t.DeferResults {
 			if err := t.c.get(ctx, fmt.Sprintf("/block_results?height=%d", height), &r); err != nil || r.Error != nil {
 				return nil
 			}
@@ -331,6 +335,37 @@ func (t *Tracker) Poll(ctx context.Context) error {
 		t.mu.Unlock()
 		t.next++
 	}
+}
+
+// FillResults reads the codes and logs of the transactions in every block
+// read so far (after a measurement that deferred them).
+func (t *Tracker) FillResults(ctx context.Context) error {
+	t.mu.Lock()
+	blocks := append([]BlockInfo(nil), t.Blocks...)
+	t.mu.Unlock()
+	for _, bi := range blocks {
+		if bi.Txs == 0 {
+			continue
+		}
+		var b block
+		var r blockResults
+		if err := t.c.get(ctx, fmt.Sprintf("/block?height=%d", bi.Height), &b); err != nil || b.Error != nil {
+			return fmt.Errorf("block %d: %v %v", bi.Height, err, b.Error)
+		}
+		if err := t.c.get(ctx, fmt.Sprintf("/block_results?height=%d", bi.Height), &r); err != nil || r.Error != nil {
+			return fmt.Errorf("block results %d: %v %v", bi.Height, err, r.Error)
+		}
+		t.mu.Lock()
+		for i, tx := range b.Result.Block.Data.Txs {
+			h := Hash(tx)
+			if c, ok := t.txs[h]; ok && i < len(r.Result.TxsResults) {
+				c.Code, c.Log = r.Result.TxsResults[i].Code, r.Result.TxsResults[i].Log
+				t.txs[h] = c
+			}
+		}
+		t.mu.Unlock()
+	}
+	return nil
 }
 
 // Run polls every interval until ctx ends.
