@@ -108,7 +108,7 @@ test-faults: build rly
 # validators, governance passes MsgSoftwareUpgrade on both zones, cosmovisor
 # switches every node to this build at the height, the exports before and
 # after are compared, and a bill and an ICS-20 transfer cross afterwards.
-# About 9 minutes (state in .upgrade/).
+# About 5 minutes (state in .upgrade/).
 test-upgrade: build rly cosmovisor
 	./scripts/upgrade-rehearsal.sh
 
