@@ -270,6 +270,7 @@ type BlockInfo struct {
 	Height int64
 	Time   time.Time
 	Txs    int
+	hashes []string // of its txs, in block order (FillResults matches results to them)
 }
 
 // NewTracker starts reading blocks after height from.
@@ -323,15 +324,18 @@ func (t *Tracker) Poll(ctx context.Context) error {
 		}
 		seen := time.Now()
 		bt := b.Result.Block.Header.Time
+		info := BlockInfo{Height: height, Time: bt, Txs: len(b.Result.Block.Data.Txs)}
 		t.mu.Lock()
 		for i, tx := range b.Result.Block.Data.Txs {
 			c := Committed{Height: height, Time: bt, Seen: seen}
 			if i < len(r.Result.TxsResults) {
 				c.Code, c.Log = r.Result.TxsResults[i].Code, r.Result.TxsResults[i].Log
 			}
-			t.txs[Hash(tx)] = c
+			h := Hash(tx)
+			t.txs[h] = c
+			info.hashes = append(info.hashes, h)
 		}
-		t.Blocks = append(t.Blocks, BlockInfo{Height: height, Time: bt, Txs: len(b.Result.Block.Data.Txs)})
+		t.Blocks = append(t.Blocks, info)
 		t.mu.Unlock()
 		t.next++
 	}
@@ -347,17 +351,12 @@ func (t *Tracker) FillResults(ctx context.Context) error {
 		if bi.Txs == 0 {
 			continue
 		}
-		var b block
 		var r blockResults
-		if err := t.c.get(ctx, fmt.Sprintf("/block?height=%d", bi.Height), &b); err != nil || b.Error != nil {
-			return fmt.Errorf("block %d: %v %v", bi.Height, err, b.Error)
-		}
 		if err := t.c.get(ctx, fmt.Sprintf("/block_results?height=%d", bi.Height), &r); err != nil || r.Error != nil {
 			return fmt.Errorf("block results %d: %v %v", bi.Height, err, r.Error)
 		}
 		t.mu.Lock()
-		for i, tx := range b.Result.Block.Data.Txs {
-			h := Hash(tx)
+		for i, h := range bi.hashes {
 			if c, ok := t.txs[h]; ok && i < len(r.Result.TxsResults) {
 				c.Code, c.Log = r.Result.TxsResults[i].Code, r.Result.TxsResults[i].Log
 				t.txs[h] = c

@@ -1,15 +1,15 @@
 package keeper
 
 import (
-	"github.com/cosmos/cosmos-sdk/telemetry"
-	"github.com/hashicorp/go-metrics"
-
 	"context"
 	"errors"
 
 	"cosmossdk.io/collections"
 	errorsmod "cosmossdk.io/errors"
 
+	"github.com/hashicorp/go-metrics"
+
+	"github.com/cosmos/cosmos-sdk/telemetry"
 	sdk "github.com/cosmos/cosmos-sdk/types"
 
 	"github.com/tradechain/tradechain/x/cargo/types"
@@ -109,6 +109,12 @@ func (k Keeper) carrierBill(ctx context.Context, signer, id string, statuses ...
 	if _, err := k.ActivePartyWithRole(ctx, signer, types.ROLE_CARRIER); err != nil {
 		return types.Bill{}, err
 	}
+	return k.billOfCarrier(ctx, signer, id, statuses...)
+}
+
+// billOfCarrier is carrierBill for a signer already known to be an active
+// CARRIER party.
+func (k Keeper) billOfCarrier(ctx context.Context, signer, id string, statuses ...types.BillStatus) (types.Bill, error) {
 	b, err := k.GetBill(ctx, id)
 	if err != nil {
 		return b, err

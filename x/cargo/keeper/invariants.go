@@ -3,6 +3,7 @@ package keeper
 import (
 	"context"
 	"fmt"
+	"slices"
 
 	"cosmossdk.io/collections"
 
@@ -81,24 +82,16 @@ func BillRecordsInvariant(k Keeper) sdk.Invariant {
 // name it back.
 func replacementProblems(ctx sdk.Context, k Keeper, b types.Bill) []string {
 	var problems []string
-	names := func(list []string, id string) bool {
-		for _, x := range list {
-			if x == id {
-				return true
-			}
-		}
-		return false
-	}
 	if len(b.ReplacedBy) > 0 && b.Status != types.BILL_STATUS_VOIDED {
 		problems = append(problems, fmt.Sprintf("bill %s is replaced by %v but %s", b.Id, b.ReplacedBy, b.Status))
 	}
 	for _, id := range b.ReplacedBy {
-		if n, err := k.Bills.Get(ctx, id); err != nil || !names(n.Replaces, b.Id) {
+		if n, err := k.Bills.Get(ctx, id); err != nil || !slices.Contains(n.Replaces, b.Id) {
 			problems = append(problems, fmt.Sprintf("bill %s names replacement %s, which does not name it back", b.Id, id))
 		}
 	}
 	for _, id := range b.Replaces {
-		if o, err := k.Bills.Get(ctx, id); err != nil || o.Status != types.BILL_STATUS_VOIDED || !names(o.ReplacedBy, b.Id) {
+		if o, err := k.Bills.Get(ctx, id); err != nil || o.Status != types.BILL_STATUS_VOIDED || !slices.Contains(o.ReplacedBy, b.Id) {
 			problems = append(problems, fmt.Sprintf("bill %s replaces %s, which is not a VOIDED bill naming it", b.Id, id))
 		}
 	}

@@ -1,6 +1,8 @@
 package keeper
 
 import (
+	"cosmossdk.io/collections"
+
 	sdk "github.com/cosmos/cosmos-sdk/types"
 
 	"github.com/tradechain/tradechain/x/cargo/types"
@@ -20,16 +22,26 @@ func NewMigrator(k Keeper) Migrator { return Migrator{k: k} }
 // client behind the channel it left through). The holder index follows the
 // record. Everything else in the store is unchanged.
 func (m Migrator) Migrate1to2(ctx sdk.Context) error {
-	var old []types.Bill
-	if err := m.k.Bills.Walk(ctx, nil, func(_ string, b types.Bill) (bool, error) {
-		if b.Status == types.BILL_STATUS_TRANSFERRED_OUT && b.Holder != "" {
-			old = append(old, b)
-		}
-		return false, nil
-	}); err != nil {
+	// Only the tombstones are read, through the status index (in id order).
+	it, err := m.k.Bills.Indexes.Status.Iterate(ctx, collections.NewPrefixedPairRange[int32, string](int32(types.BILL_STATUS_TRANSFERRED_OUT)))
+	if err != nil {
 		return err
 	}
-	for _, b := range old { // in id order: deterministic
+	ids, err := it.Keys()
+	if err != nil {
+		return err
+	}
+	var old []types.Bill
+	for _, k := range ids {
+		b, err := m.k.Bills.Get(ctx, k.K2())
+		if err != nil {
+			return err
+		}
+		if b.Holder != "" {
+			old = append(old, b)
+		}
+	}
+	for _, b := range old {
 		b.DepartedHolder, b.Holder = b.Holder, ""
 		if b.ControlZone == "" {
 			b.ControlZone = m.k.counterpartyChainID(ctx, types.PortID, b.TransferredVia)

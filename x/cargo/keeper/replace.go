@@ -61,7 +61,7 @@ func (k Keeper) replaceable(ctx context.Context, carrier string, ids []string) (
 	}
 	olds := make([]types.Bill, 0, len(ids))
 	for _, id := range ids {
-		b, err := k.carrierBill(ctx, carrier, id, types.BILL_STATUS_SURRENDERED_FOR_AMENDMENT)
+		b, err := k.billOfCarrier(ctx, carrier, id, types.BILL_STATUS_SURRENDERED_FOR_AMENDMENT)
 		if err != nil {
 			return nil, party, err
 		}
