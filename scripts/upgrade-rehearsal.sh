@@ -242,6 +242,8 @@ export_v2() {  # CHAIN HOME NAME [start flags]
   sed -i "/ $name\$/d" "$LOCALNET/pids"
   "$V2_BIN" export --home "$home" --output-document "$UP/$c-v2.json" 2>/dev/null
   start_node "$home" "$name" "$@"
+  # The zone answers again (shanghai-1's only validator was the one stopped).
+  wait_height "$c" "$(jq -r .initial_height "$UP/$c-v2.json")"
 }
 export_v2 $HK_CHAIN "${HK_HOMES[3]}" hk-node3
 export_v2 $SH_CHAIN "$(zone_home $SH_CHAIN)" $SH_CHAIN
