@@ -8,7 +8,7 @@ LDFLAGS   := -X github.com/cosmos/cosmos-sdk/version.Name=tradechain \
              -X github.com/cosmos/cosmos-sdk/version.Commit=$(shell git rev-parse HEAD 2>/dev/null)
 GOTEST    := $(GO) test -count=1
 
-.PHONY: all build install rly cosmovisor test-upgrade demo e2e localnet localnet-stop test test-sim test-faults test-rogue bench bench-ibc fuzz loadtest simd \
+.PHONY: all build install rly cosmovisor test-upgrade demo e2e web test-web localnet localnet-stop test test-sim test-faults test-rogue bench bench-ibc fuzz loadtest simd \
         proto-gen proto-check lint clean
 
 all: build
@@ -46,14 +46,35 @@ LOADFLAGS ?=
 loadtest: build simd
 	$(GO) run ./cmd/loadtest $(LOADFLAGS)
 
-localnet: build rly
+localnet: build rly web
 	./scripts/localnet.sh start
 
 localnet-stop:
 	./scripts/localnet.sh stop
 
-demo: build rly
+demo: build rly web
 	./scripts/demo.sh
+
+# The corridor web app (web/, TypeScript + Preact + CosmJS, packages pinned
+# in web/package-lock.json): installed with npm ci, its message encoders
+# generated from proto/ (ts-proto), its hashing checked against the chain's
+# own vectors (vitest), type-checked and bundled into web/dist. make
+# localnet and make demo serve it on http://127.0.0.1:5173/.
+web: web/node_modules/.installed
+	./scripts/protocgen.sh ts
+	cd web && npm run --silent test && npm run --silent build
+
+web/node_modules/.installed: web/package-lock.json web/package.json
+	@command -v npm >/dev/null || { echo "npm not found: apt-get install -y nodejs npm" >&2; exit 1; }
+	cd web && npm ci --no-audit --no-fund
+	@touch $@
+
+# The web app in Debian's Chromium (playwright-core) against the demo's
+# corridor: verify an anchored and a tampered eBL, transfer a bill, send one
+# to the other zone, a refused action, the browse pages. Screenshots in
+# web/artifacts/. About 4 minutes.
+test-web: build rly web
+	./scripts/web-test.sh
 
 # The whole test suite: unit, keeper, app, in-process IBC and the single-node
 # end-to-end test against the real binary.

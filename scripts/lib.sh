@@ -19,6 +19,7 @@ SH_CHAIN=shanghai-1
 _o=${PORT_OFFSET:-0}
 HK_P2P=${HK_P2P:-$((26656+_o))} HK_RPC=${HK_RPC:-$((26657+_o))} HK_ABCI=${HK_ABCI:-$((26658+_o))} HK_GRPC=${HK_GRPC:-$((9090+_o))} HK_API=${HK_API:-$((1317+_o))}
 SH_P2P=${SH_P2P:-$((26756+_o))} SH_RPC=${SH_RPC:-$((26757+_o))} SH_ABCI=${SH_ABCI:-$((26758+_o))} SH_GRPC=${SH_GRPC:-$((9190+_o))} SH_API=${SH_API:-$((1417+_o))}
+WEB_PORT=${WEB_PORT:-$((5173+_o))}
 
 # Fixed demo identities (test keyring only; never use these mnemonics for value).
 # The same key has the same trade1... address on both zones.
@@ -119,6 +120,24 @@ balance() {
 
 # record_pid NAME PID : remember a process this run started.
 record_pid() { echo "$2 $1" >> "$LOCALNET/pids"; }
+
+# start_web : serve the corridor web app (web/dist, built by make web) on
+# loopback, with both zones' REST and RPC behind its origin; recorded like
+# the nodes, so localnet-stop stops it too.
+start_web() {
+  [ -f "$ROOT/web/dist/index.html" ] || { log "web app not built (make web): not serving it"; return 0; }
+  # One simple command in the background, so $! is the server itself.
+  HK_REST_URL="http://127.0.0.1:$HK_API" HK_RPC_URL="http://127.0.0.1:$HK_RPC" \
+    SH_REST_URL="http://127.0.0.1:$SH_API" SH_RPC_URL="http://127.0.0.1:$SH_RPC" WEB_PORT=$WEB_PORT \
+    node "$ROOT/web/node_modules/vite/bin/vite.js" preview "$ROOT/web" --strictPort > "$LOCALNET/web.log" 2>&1 &
+  record_pid web $!
+  for _ in $(seq 1 60); do
+    curl -sf "http://127.0.0.1:$WEB_PORT/zone/$HK_CHAIN/rest/cosmos/base/tendermint/v1beta1/node_info" >/dev/null && break
+    sleep 0.5
+  done
+  curl -sf "http://127.0.0.1:$WEB_PORT/" >/dev/null || die "the web app did not start (see $LOCALNET/web.log)"
+  log "web app: http://127.0.0.1:$WEB_PORT/  (verify a document, browse bills, LCs and parties, sign with Keplr or a localnet key)"
+}
 
 # stop_recorded : stop exactly the processes recorded in $LOCALNET/pids.
 stop_recorded() {

@@ -80,7 +80,7 @@ cmd_start() {
     stop_recorded
   fi
   mkdir -p "$LOCALNET"
-  for port in $HK_P2P $HK_RPC $HK_GRPC $HK_API $SH_P2P $SH_RPC $SH_GRPC $SH_API; do
+  for port in $HK_P2P $HK_RPC $HK_GRPC $HK_API $SH_P2P $SH_RPC $SH_GRPC $SH_API $WEB_PORT; do
     if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then die "port $port on 127.0.0.1 is already in use"; fi
   done
   log "initialising $HK_CHAIN and $SH_CHAIN in $LOCALNET"
@@ -90,12 +90,14 @@ cmd_start() {
   wait_height "$HK_CHAIN" 2; wait_height "$SH_CHAIN" 2
   log "both zones are producing blocks"
   setup_relayer
+  start_web
   cat <<INFO
 
 tradechain localnet is running (state in $LOCALNET):
   $HK_CHAIN  rpc tcp://127.0.0.1:$HK_RPC  rest http://127.0.0.1:$HK_API  grpc 127.0.0.1:$HK_GRPC  p2p $HK_P2P  home $(zone_home $HK_CHAIN)
   $SH_CHAIN  rpc tcp://127.0.0.1:$SH_RPC  rest http://127.0.0.1:$SH_API  grpc 127.0.0.1:$SH_GRPC  p2p $SH_P2P  home $(zone_home $SH_CHAIN)
   relayer    path hk-sh, home $LOCALNET/rly, log $LOCALNET/rly.log
+  web app    http://127.0.0.1:$WEB_PORT/  (log $LOCALNET/web.log)
   channels   $(channels_summary)
   keys       ${ACCOUNTS[*]} (keyring-backend test, in each zone's home)
 INFO

@@ -23,6 +23,24 @@ GATEWAY=$(cd tools/proto && go list -m -f '{{.Dir}}' github.com/grpc-ecosystem/g
 OUT=$(mktemp -d)
 trap 'rm -rf "$OUT"' EXIT
 
+# `protocgen.sh ts`: the web app's TypeScript encoders of the messages it
+# signs and of the history entries it re-hashes (ts-proto from web/'s pinned
+# packages), written to web/src/gen. Generated at build time, not committed.
+if [ "${1:-}" = ts ]; then
+  PLUGIN="$ROOT/web/node_modules/.bin/protoc-gen-ts_proto"
+  [ -x "$PLUGIN" ] || { echo "ts-proto not installed: run npm ci in web/" >&2; exit 1; }
+  protoc \
+    -I proto -I "$SDK/proto" -I "$COSMOS_PROTO/proto" -I "$GOGO" -I /usr/include \
+    --plugin=protoc-gen-ts_proto="$PLUGIN" \
+    --ts_proto_out="$OUT" \
+    --ts_proto_opt=esModuleInterop=true,forceLong=bigint,outputServices=false,useDate=false,importSuffix=.js \
+    proto/tradechain/cargo/v1/tx.proto proto/tradechain/cargo/v1/types.proto \
+    proto/tradechain/tradefinance/v1/tx.proto proto/tradechain/tradefinance/v1/types.proto
+  rm -rf "$ROOT/web/src/gen" && mkdir -p "$ROOT/web/src/gen" && cp -r "$OUT/." "$ROOT/web/src/gen/"
+  echo "proto-gen: TypeScript in web/src/gen ($(find "$OUT" -name '*.ts' | wc -l) files)"
+  exit 0
+fi
+
 dirs=$(find proto/tradechain -name '*.proto' -print0 2>/dev/null | xargs -0 -r -n1 dirname | sort -u)
 if [ -z "$dirs" ]; then
   echo "proto-gen: no .proto files under proto/tradechain yet; nothing to generate"

@@ -10,6 +10,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	sdk "github.com/cosmos/cosmos-sdk/types"
+	"github.com/cosmos/cosmos-sdk/types/query"
 	banktypes "github.com/cosmos/cosmos-sdk/x/bank/types"
 
 	tctestutil "github.com/tradechain/tradechain/testutil"
@@ -130,6 +131,7 @@ func TestFinancingLifecycleSignedTxs(t *testing.T) {
 	bank, imp, exp := e.acc(ct.Bank).String(), e.acc(ct.Importer).String(), e.acc(ct.Exporter).String()
 	e.ok(ct.Bank, banktypes.NewMsgSend(e.acc(ct.Bank).Address, e.acc(ct.Importer).Address, sdk.NewCoins(sdk.NewInt64Coin(hkd, 10_000_000))))
 	bill := e.issueBill("B1", hash('1'))
+	lc := e.issueLC() // for the party filters below
 	for i, h := range []byte{'a', 'b'} {
 		e.ok(ct.Exporter, &cargotypes.MsgAnchorDocument{Owner: exp, Hash: hash(h), DocType: "COMMERCIAL_INVOICE"})
 		e.ok(ct.Exporter, &types.MsgRegisterInvoice{Seller: exp, Buyer: imp, Number: []string{"INV-1", "INV-2"}[i],
@@ -157,6 +159,37 @@ func TestFinancingLifecycleSignedTxs(t *testing.T) {
 
 	msg, broken := keeper.AllInvariants(e.c.App.TradeFinanceKeeper)(e.c.Context())
 	require.False(t, broken, msg)
+
+	// The party filters the web app's party page reads (REST ?party=).
+	q := keeper.NewQueryServerImpl(e.c.App.TradeFinanceKeeper)
+	ctx := e.c.Context()
+	carrier := e.acc(ct.Carrier).String()
+	for _, c := range []struct {
+		party                 string
+		lcs, invoices, finans int
+	}{{"", 1, 2, 2}, {exp, 1, 2, 2}, {imp, 1, 2, 0}, {bank, 1, 0, 2}, {carrier, 0, 0, 0}} {
+		lcs, err := q.LettersOfCredit(ctx, &types.QueryLettersOfCreditRequest{Party: c.party})
+		require.NoError(t, err)
+		require.Len(t, lcs.LettersOfCredit, c.lcs, "lcs of %q", c.party)
+		invs, err := q.Invoices(ctx, &types.QueryInvoicesRequest{Party: c.party})
+		require.NoError(t, err)
+		require.Len(t, invs.Invoices, c.invoices, "invoices of %q", c.party)
+		fs, err := q.Financings(ctx, &types.QueryFinancingsRequest{Party: c.party})
+		require.NoError(t, err)
+		require.Len(t, fs.Financings, c.finans, "financings of %q", c.party)
+	}
+	lcs, _ := q.LettersOfCredit(ctx, &types.QueryLettersOfCreditRequest{Party: imp})
+	require.Equal(t, lc, lcs.LettersOfCredit[0].Id)
+	// Filtered pages: one invoice per page, the key leads to the next.
+	page1, err := q.Invoices(ctx, &types.QueryInvoicesRequest{Party: exp, Pagination: &query.PageRequest{Limit: 1}})
+	require.NoError(t, err)
+	require.Len(t, page1.Invoices, 1)
+	page2, err := q.Invoices(ctx, &types.QueryInvoicesRequest{Party: exp, Pagination: &query.PageRequest{Limit: 1, Key: page1.Pagination.NextKey}})
+	require.NoError(t, err)
+	require.Len(t, page2.Invoices, 1)
+	require.NotEqual(t, page1.Invoices[0].Id, page2.Invoices[0].Id)
+	_, err = q.Invoices(ctx, &types.QueryInvoicesRequest{Party: "HKBK"})
+	require.ErrorContains(t, err, "not an account address")
 }
 
 // DvP is atomic: when the delivery leg cannot happen (the applicant was

@@ -2,9 +2,11 @@ package keeper
 
 import (
 	"context"
+	"slices"
 
 	errorsmod "cosmossdk.io/errors"
 
+	sdk "github.com/cosmos/cosmos-sdk/types"
 	"github.com/cosmos/cosmos-sdk/types/query"
 
 	"google.golang.org/grpc/codes"
@@ -36,12 +38,31 @@ func (q queryServer) LetterOfCredit(ctx context.Context, req *types.QueryLetterO
 }
 
 func (q queryServer) LettersOfCredit(ctx context.Context, req *types.QueryLettersOfCreditRequest) (*types.QueryLettersOfCreditResponse, error) {
-	lcs, page, err := query.CollectionPaginate(ctx, q.Keeper.LCs, req.GetPagination(),
-		func(_ uint64, lc types.LetterOfCredit) (types.LetterOfCredit, error) { return lc, nil })
+	lcs, page, err := listInvolving(ctx, q.Keeper.LCs, req.GetPagination(), req.GetParty(),
+		func(lc types.LetterOfCredit) []string { return []string{lc.Applicant, lc.Beneficiary, lc.IssuingBank} })
 	if err != nil {
-		return nil, status.Error(codes.InvalidArgument, err.Error())
+		return nil, err
 	}
 	return &types.QueryLettersOfCreditResponse{LettersOfCredit: lcs, Pagination: page}, nil
+}
+
+// listInvolving pages through a collection, keeping only the records that
+// involve party (in any of the roles parties returns) when party is set.
+func listInvolving[V any](ctx context.Context, coll query.Collection[uint64, V], page *query.PageRequest, party string,
+	parties func(V) []string,
+) ([]V, *query.PageResponse, error) {
+	if party != "" {
+		if _, err := sdk.AccAddressFromBech32(party); err != nil {
+			return nil, nil, status.Errorf(codes.InvalidArgument, "party %q is not an account address: %v", party, err)
+		}
+	}
+	out, res, err := query.CollectionFilteredPaginate(ctx, coll, page,
+		func(_ uint64, v V) (bool, error) { return party == "" || slices.Contains(parties(v), party), nil },
+		func(_ uint64, v V) (V, error) { return v, nil })
+	if err != nil {
+		return nil, nil, status.Error(codes.InvalidArgument, err.Error())
+	}
+	return out, res, nil
 }
 
 func (q queryServer) Presentation(ctx context.Context, req *types.QueryPresentationRequest) (*types.QueryPresentationResponse, error) {
@@ -81,12 +102,21 @@ func (q queryServer) Financing(ctx context.Context, req *types.QueryFinancingReq
 }
 
 func (q queryServer) Financings(ctx context.Context, req *types.QueryFinancingsRequest) (*types.QueryFinancingsResponse, error) {
-	fs, page, err := query.CollectionPaginate(ctx, q.Keeper.Financings, req.GetPagination(),
-		func(_ uint64, f types.Financing) (types.Financing, error) { return f, nil })
+	fs, page, err := listInvolving(ctx, q.Keeper.Financings, req.GetPagination(), req.GetParty(),
+		func(f types.Financing) []string { return []string{f.Bank, f.Seller} })
 	if err != nil {
-		return nil, status.Error(codes.InvalidArgument, err.Error())
+		return nil, err
 	}
 	return &types.QueryFinancingsResponse{Financings: fs, Pagination: page}, nil
+}
+
+func (q queryServer) Invoices(ctx context.Context, req *types.QueryInvoicesRequest) (*types.QueryInvoicesResponse, error) {
+	invs, page, err := listInvolving(ctx, q.Keeper.Invoices, req.GetPagination(), req.GetParty(),
+		func(inv types.Invoice) []string { return []string{inv.Seller, inv.Buyer} })
+	if err != nil {
+		return nil, err
+	}
+	return &types.QueryInvoicesResponse{Invoices: invs, Pagination: page}, nil
 }
 
 func (q queryServer) Params(ctx context.Context, _ *types.QueryParamsRequest) (*types.QueryParamsResponse, error) {

@@ -6,6 +6,7 @@ package types
 import (
 	context "context"
 	fmt "fmt"
+	_ "github.com/cosmos/cosmos-proto"
 	query "github.com/cosmos/cosmos-sdk/types/query"
 	_ "github.com/cosmos/cosmos-sdk/types/tx/amino"
 	_ "github.com/cosmos/gogoproto/gogoproto"
@@ -121,6 +122,9 @@ func (m *QueryLetterOfCreditResponse) GetLetterOfCredit() LetterOfCredit {
 
 type QueryLettersOfCreditRequest struct {
 	Pagination *query.PageRequest `protobuf:"bytes,1,opt,name=pagination,proto3" json:"pagination,omitempty"`
+	// party, if set, keeps only the LCs where it is the applicant, the
+	// beneficiary or the issuing bank.
+	Party string `protobuf:"bytes,2,opt,name=party,proto3" json:"party,omitempty"`
 }
 
 func (m *QueryLettersOfCreditRequest) Reset()         { *m = QueryLettersOfCreditRequest{} }
@@ -161,6 +165,13 @@ func (m *QueryLettersOfCreditRequest) GetPagination() *query.PageRequest {
 		return m.Pagination
 	}
 	return nil
+}
+
+func (m *QueryLettersOfCreditRequest) GetParty() string {
+	if m != nil {
+		return m.Party
+	}
+	return ""
 }
 
 type QueryLettersOfCreditResponse struct {
@@ -347,6 +358,111 @@ func (m *QueryInvoiceRequest) GetId() uint64 {
 	return 0
 }
 
+type QueryInvoicesRequest struct {
+	Pagination *query.PageRequest `protobuf:"bytes,1,opt,name=pagination,proto3" json:"pagination,omitempty"`
+	// party, if set, keeps only the invoices where it is the seller or the buyer.
+	Party string `protobuf:"bytes,2,opt,name=party,proto3" json:"party,omitempty"`
+}
+
+func (m *QueryInvoicesRequest) Reset()         { *m = QueryInvoicesRequest{} }
+func (m *QueryInvoicesRequest) String() string { return proto.CompactTextString(m) }
+func (*QueryInvoicesRequest) ProtoMessage()    {}
+func (*QueryInvoicesRequest) Descriptor() ([]byte, []int) {
+	return fileDescriptor_3b2a6acc4afcf573, []int{7}
+}
+func (m *QueryInvoicesRequest) XXX_Unmarshal(b []byte) error {
+	return m.Unmarshal(b)
+}
+func (m *QueryInvoicesRequest) XXX_Marshal(b []byte, deterministic bool) ([]byte, error) {
+	if deterministic {
+		return xxx_messageInfo_QueryInvoicesRequest.Marshal(b, m, deterministic)
+	} else {
+		b = b[:cap(b)]
+		n, err := m.MarshalToSizedBuffer(b)
+		if err != nil {
+			return nil, err
+		}
+		return b[:n], nil
+	}
+}
+func (m *QueryInvoicesRequest) XXX_Merge(src proto.Message) {
+	xxx_messageInfo_QueryInvoicesRequest.Merge(m, src)
+}
+func (m *QueryInvoicesRequest) XXX_Size() int {
+	return m.Size()
+}
+func (m *QueryInvoicesRequest) XXX_DiscardUnknown() {
+	xxx_messageInfo_QueryInvoicesRequest.DiscardUnknown(m)
+}
+
+var xxx_messageInfo_QueryInvoicesRequest proto.InternalMessageInfo
+
+func (m *QueryInvoicesRequest) GetPagination() *query.PageRequest {
+	if m != nil {
+		return m.Pagination
+	}
+	return nil
+}
+
+func (m *QueryInvoicesRequest) GetParty() string {
+	if m != nil {
+		return m.Party
+	}
+	return ""
+}
+
+type QueryInvoicesResponse struct {
+	Invoices   []Invoice           `protobuf:"bytes,1,rep,name=invoices,proto3" json:"invoices"`
+	Pagination *query.PageResponse `protobuf:"bytes,2,opt,name=pagination,proto3" json:"pagination,omitempty"`
+}
+
+func (m *QueryInvoicesResponse) Reset()         { *m = QueryInvoicesResponse{} }
+func (m *QueryInvoicesResponse) String() string { return proto.CompactTextString(m) }
+func (*QueryInvoicesResponse) ProtoMessage()    {}
+func (*QueryInvoicesResponse) Descriptor() ([]byte, []int) {
+	return fileDescriptor_3b2a6acc4afcf573, []int{8}
+}
+func (m *QueryInvoicesResponse) XXX_Unmarshal(b []byte) error {
+	return m.Unmarshal(b)
+}
+func (m *QueryInvoicesResponse) XXX_Marshal(b []byte, deterministic bool) ([]byte, error) {
+	if deterministic {
+		return xxx_messageInfo_QueryInvoicesResponse.Marshal(b, m, deterministic)
+	} else {
+		b = b[:cap(b)]
+		n, err := m.MarshalToSizedBuffer(b)
+		if err != nil {
+			return nil, err
+		}
+		return b[:n], nil
+	}
+}
+func (m *QueryInvoicesResponse) XXX_Merge(src proto.Message) {
+	xxx_messageInfo_QueryInvoicesResponse.Merge(m, src)
+}
+func (m *QueryInvoicesResponse) XXX_Size() int {
+	return m.Size()
+}
+func (m *QueryInvoicesResponse) XXX_DiscardUnknown() {
+	xxx_messageInfo_QueryInvoicesResponse.DiscardUnknown(m)
+}
+
+var xxx_messageInfo_QueryInvoicesResponse proto.InternalMessageInfo
+
+func (m *QueryInvoicesResponse) GetInvoices() []Invoice {
+	if m != nil {
+		return m.Invoices
+	}
+	return nil
+}
+
+func (m *QueryInvoicesResponse) GetPagination() *query.PageResponse {
+	if m != nil {
+		return m.Pagination
+	}
+	return nil
+}
+
 type QueryInvoiceByFingerprintRequest struct {
 	Fingerprint string `protobuf:"bytes,1,opt,name=fingerprint,proto3" json:"fingerprint,omitempty"`
 }
@@ -355,7 +471,7 @@ func (m *QueryInvoiceByFingerprintRequest) Reset()         { *m = QueryInvoiceBy
 func (m *QueryInvoiceByFingerprintRequest) String() string { return proto.CompactTextString(m) }
 func (*QueryInvoiceByFingerprintRequest) ProtoMessage()    {}
 func (*QueryInvoiceByFingerprintRequest) Descriptor() ([]byte, []int) {
-	return fileDescriptor_3b2a6acc4afcf573, []int{7}
+	return fileDescriptor_3b2a6acc4afcf573, []int{9}
 }
 func (m *QueryInvoiceByFingerprintRequest) XXX_Unmarshal(b []byte) error {
 	return m.Unmarshal(b)
@@ -399,7 +515,7 @@ func (m *QueryInvoiceResponse) Reset()         { *m = QueryInvoiceResponse{} }
 func (m *QueryInvoiceResponse) String() string { return proto.CompactTextString(m) }
 func (*QueryInvoiceResponse) ProtoMessage()    {}
 func (*QueryInvoiceResponse) Descriptor() ([]byte, []int) {
-	return fileDescriptor_3b2a6acc4afcf573, []int{8}
+	return fileDescriptor_3b2a6acc4afcf573, []int{10}
 }
 func (m *QueryInvoiceResponse) XXX_Unmarshal(b []byte) error {
 	return m.Unmarshal(b)
@@ -443,7 +559,7 @@ func (m *QueryFinancingRequest) Reset()         { *m = QueryFinancingRequest{} }
 func (m *QueryFinancingRequest) String() string { return proto.CompactTextString(m) }
 func (*QueryFinancingRequest) ProtoMessage()    {}
 func (*QueryFinancingRequest) Descriptor() ([]byte, []int) {
-	return fileDescriptor_3b2a6acc4afcf573, []int{9}
+	return fileDescriptor_3b2a6acc4afcf573, []int{11}
 }
 func (m *QueryFinancingRequest) XXX_Unmarshal(b []byte) error {
 	return m.Unmarshal(b)
@@ -487,7 +603,7 @@ func (m *QueryFinancingResponse) Reset()         { *m = QueryFinancingResponse{}
 func (m *QueryFinancingResponse) String() string { return proto.CompactTextString(m) }
 func (*QueryFinancingResponse) ProtoMessage()    {}
 func (*QueryFinancingResponse) Descriptor() ([]byte, []int) {
-	return fileDescriptor_3b2a6acc4afcf573, []int{10}
+	return fileDescriptor_3b2a6acc4afcf573, []int{12}
 }
 func (m *QueryFinancingResponse) XXX_Unmarshal(b []byte) error {
 	return m.Unmarshal(b)
@@ -525,13 +641,15 @@ func (m *QueryFinancingResponse) GetFinancing() Financing {
 
 type QueryFinancingsRequest struct {
 	Pagination *query.PageRequest `protobuf:"bytes,1,opt,name=pagination,proto3" json:"pagination,omitempty"`
+	// party, if set, keeps only the financings where it is the bank or the seller.
+	Party string `protobuf:"bytes,2,opt,name=party,proto3" json:"party,omitempty"`
 }
 
 func (m *QueryFinancingsRequest) Reset()         { *m = QueryFinancingsRequest{} }
 func (m *QueryFinancingsRequest) String() string { return proto.CompactTextString(m) }
 func (*QueryFinancingsRequest) ProtoMessage()    {}
 func (*QueryFinancingsRequest) Descriptor() ([]byte, []int) {
-	return fileDescriptor_3b2a6acc4afcf573, []int{11}
+	return fileDescriptor_3b2a6acc4afcf573, []int{13}
 }
 func (m *QueryFinancingsRequest) XXX_Unmarshal(b []byte) error {
 	return m.Unmarshal(b)
@@ -567,6 +685,13 @@ func (m *QueryFinancingsRequest) GetPagination() *query.PageRequest {
 	return nil
 }
 
+func (m *QueryFinancingsRequest) GetParty() string {
+	if m != nil {
+		return m.Party
+	}
+	return ""
+}
+
 type QueryFinancingsResponse struct {
 	Financings []Financing         `protobuf:"bytes,1,rep,name=financings,proto3" json:"financings"`
 	Pagination *query.PageResponse `protobuf:"bytes,2,opt,name=pagination,proto3" json:"pagination,omitempty"`
@@ -576,7 +701,7 @@ func (m *QueryFinancingsResponse) Reset()         { *m = QueryFinancingsResponse
 func (m *QueryFinancingsResponse) String() string { return proto.CompactTextString(m) }
 func (*QueryFinancingsResponse) ProtoMessage()    {}
 func (*QueryFinancingsResponse) Descriptor() ([]byte, []int) {
-	return fileDescriptor_3b2a6acc4afcf573, []int{12}
+	return fileDescriptor_3b2a6acc4afcf573, []int{14}
 }
 func (m *QueryFinancingsResponse) XXX_Unmarshal(b []byte) error {
 	return m.Unmarshal(b)
@@ -626,7 +751,7 @@ func (m *QueryParamsRequest) Reset()         { *m = QueryParamsRequest{} }
 func (m *QueryParamsRequest) String() string { return proto.CompactTextString(m) }
 func (*QueryParamsRequest) ProtoMessage()    {}
 func (*QueryParamsRequest) Descriptor() ([]byte, []int) {
-	return fileDescriptor_3b2a6acc4afcf573, []int{13}
+	return fileDescriptor_3b2a6acc4afcf573, []int{15}
 }
 func (m *QueryParamsRequest) XXX_Unmarshal(b []byte) error {
 	return m.Unmarshal(b)
@@ -663,7 +788,7 @@ func (m *QueryParamsResponse) Reset()         { *m = QueryParamsResponse{} }
 func (m *QueryParamsResponse) String() string { return proto.CompactTextString(m) }
 func (*QueryParamsResponse) ProtoMessage()    {}
 func (*QueryParamsResponse) Descriptor() ([]byte, []int) {
-	return fileDescriptor_3b2a6acc4afcf573, []int{14}
+	return fileDescriptor_3b2a6acc4afcf573, []int{16}
 }
 func (m *QueryParamsResponse) XXX_Unmarshal(b []byte) error {
 	return m.Unmarshal(b)
@@ -707,6 +832,8 @@ func init() {
 	proto.RegisterType((*QueryPresentationRequest)(nil), "tradechain.tradefinance.v1.QueryPresentationRequest")
 	proto.RegisterType((*QueryPresentationResponse)(nil), "tradechain.tradefinance.v1.QueryPresentationResponse")
 	proto.RegisterType((*QueryInvoiceRequest)(nil), "tradechain.tradefinance.v1.QueryInvoiceRequest")
+	proto.RegisterType((*QueryInvoicesRequest)(nil), "tradechain.tradefinance.v1.QueryInvoicesRequest")
+	proto.RegisterType((*QueryInvoicesResponse)(nil), "tradechain.tradefinance.v1.QueryInvoicesResponse")
 	proto.RegisterType((*QueryInvoiceByFingerprintRequest)(nil), "tradechain.tradefinance.v1.QueryInvoiceByFingerprintRequest")
 	proto.RegisterType((*QueryInvoiceResponse)(nil), "tradechain.tradefinance.v1.QueryInvoiceResponse")
 	proto.RegisterType((*QueryFinancingRequest)(nil), "tradechain.tradefinance.v1.QueryFinancingRequest")
@@ -722,62 +849,69 @@ func init() {
 }
 
 var fileDescriptor_3b2a6acc4afcf573 = []byte{
-	// 880 bytes of a gzipped FileDescriptorProto
-	0x1f, 0x8b, 0x08, 0x00, 0x00, 0x00, 0x00, 0x00, 0x02, 0xff, 0xac, 0x96, 0x4d, 0x4f, 0x1b, 0x47,
-	0x18, 0xc7, 0x3d, 0x2e, 0x2f, 0xf2, 0x03, 0x82, 0x32, 0xb8, 0x2d, 0xdd, 0x22, 0x43, 0xb7, 0x60,
-	0xa8, 0xa1, 0x3b, 0x35, 0x6f, 0xed, 0x01, 0x55, 0x15, 0x6d, 0xdd, 0x22, 0x55, 0x85, 0xfa, 0x52,
-	0xa9, 0xaa, 0x64, 0xd6, 0xeb, 0xf1, 0x32, 0x92, 0xbd, 0xbb, 0xec, 0x2e, 0x56, 0x11, 0x22, 0x07,
-	0x3e, 0x41, 0xa4, 0x28, 0xe7, 0x9c, 0xa2, 0xe4, 0x12, 0x25, 0x87, 0x5c, 0xf2, 0x0d, 0x50, 0x0e,
-	0x11, 0x52, 0x2e, 0x39, 0x45, 0x11, 0x44, 0xca, 0xd7, 0x88, 0x98, 0x1d, 0xdb, 0xb3, 0xc6, 0x5e,
-	0xdb, 0x88, 0x0b, 0x5a, 0x9e, 0x7d, 0x5e, 0x7e, 0xff, 0xc7, 0x33, 0x7f, 0x1b, 0xd2, 0xbe, 0xab,
-	0x97, 0xa8, 0xb1, 0xaf, 0x33, 0x8b, 0xf0, 0xc7, 0x32, 0xb3, 0x74, 0xcb, 0xa0, 0xa4, 0x96, 0x25,
-	0x07, 0x87, 0xd4, 0x3d, 0xd2, 0x1c, 0xd7, 0xf6, 0x6d, 0xac, 0x34, 0xf3, 0x34, 0x39, 0x4f, 0xab,
-	0x65, 0x95, 0x09, 0xbd, 0xca, 0x2c, 0x9b, 0xf0, 0xbf, 0x41, 0xba, 0x92, 0x31, 0x6c, 0xaf, 0x6a,
-	0x7b, 0xa4, 0xa8, 0x7b, 0x34, 0xe8, 0x43, 0x6a, 0xd9, 0x22, 0xf5, 0xf5, 0x2c, 0x71, 0x74, 0x93,
-	0x59, 0xba, 0xcf, 0x6c, 0x4b, 0xe4, 0x26, 0x4d, 0xdb, 0xb4, 0xf9, 0x23, 0xb9, 0x7a, 0x12, 0xd1,
-	0x69, 0xd3, 0xb6, 0xcd, 0x0a, 0x25, 0xba, 0xc3, 0x88, 0x6e, 0x59, 0xb6, 0xcf, 0x4b, 0x3c, 0xf1,
-	0x36, 0x0a, 0xdb, 0x3f, 0x72, 0xa8, 0xc8, 0x53, 0x97, 0x41, 0xf9, 0xfb, 0x6a, 0xfa, 0x9f, 0xd4,
-	0xf7, 0xa9, 0xbb, 0x53, 0xfe, 0xc5, 0xa5, 0x25, 0xe6, 0xe7, 0xe9, 0xc1, 0x21, 0xf5, 0x7c, 0x3c,
-	0x06, 0x71, 0x56, 0x9a, 0x42, 0xb3, 0x68, 0x71, 0x20, 0x1f, 0x67, 0x25, 0xf5, 0x0e, 0x7c, 0xd5,
-	0x36, 0xdb, 0x73, 0x6c, 0xcb, 0xa3, 0xb8, 0x00, 0x9f, 0x56, 0xf8, 0x9b, 0x82, 0x5d, 0x2e, 0x18,
-	0xfc, 0x1d, 0x2f, 0x1e, 0x59, 0xc9, 0x68, 0x9d, 0xd7, 0xa3, 0x85, 0xbb, 0x6d, 0x25, 0xce, 0xde,
-	0xce, 0xc4, 0x1e, 0x7f, 0x78, 0x96, 0x41, 0xf9, 0xb1, 0x4a, 0xe8, 0x95, 0x4a, 0x43, 0xf3, 0xbd,
-	0x56, 0xdc, 0x1c, 0x40, 0x73, 0x79, 0x62, 0x72, 0x5a, 0x0b, 0x36, 0xad, 0x5d, 0x6d, 0x5a, 0x0b,
-	0x3e, 0x31, 0xb1, 0x69, 0x6d, 0x57, 0x37, 0xa9, 0xa8, 0xcd, 0x4b, 0x95, 0xea, 0x4b, 0x04, 0xd3,
-	0xed, 0xe7, 0x08, 0xa1, 0x3a, 0x4c, 0x04, 0x64, 0x5e, 0x48, 0xe9, 0x27, 0x37, 0x57, 0x3a, 0x5e,
-	0x09, 0x8f, 0xc2, 0xbf, 0x87, 0xb4, 0xc4, 0xb9, 0x96, 0x85, 0xae, 0x5a, 0x02, 0xbe, 0x90, 0x18,
-	0x02, 0x53, 0x5c, 0xcb, 0xae, 0x4b, 0x3d, 0x6a, 0x05, 0xa7, 0xa4, 0xbe, 0xb0, 0x49, 0x18, 0xac,
-	0x18, 0x85, 0xc6, 0x47, 0x3c, 0x50, 0x31, 0xb6, 0x4b, 0xaa, 0x0f, 0x5f, 0xb6, 0x29, 0x10, 0xca,
-	0xff, 0x81, 0x51, 0x47, 0x8a, 0x8b, 0x25, 0x2f, 0x46, 0x89, 0x96, 0xfb, 0xc8, 0x92, 0x43, 0x8d,
-	0xd4, 0x79, 0x98, 0xe4, 0x53, 0xb7, 0xad, 0x9a, 0xcd, 0x0c, 0xda, 0xe9, 0x04, 0xfe, 0x0a, 0xb3,
-	0x72, 0xda, 0xd6, 0x51, 0x8e, 0x59, 0x26, 0x75, 0x1d, 0x97, 0x59, 0x8d, 0x63, 0x30, 0x0b, 0x23,
-	0xe5, 0x66, 0x94, 0x17, 0x27, 0xf2, 0x72, 0x48, 0xdd, 0x83, 0x64, 0x78, 0x98, 0x50, 0xf7, 0x07,
-	0x0c, 0xb3, 0x20, 0x24, 0x84, 0x7d, 0x13, 0x25, 0xac, 0xce, 0x20, 0x69, 0xaa, 0x97, 0xab, 0x0b,
-	0xf0, 0x19, 0x9f, 0x90, 0xe3, 0xe9, 0xcc, 0x32, 0x3b, 0x09, 0xda, 0x87, 0xcf, 0x5b, 0x13, 0x05,
-	0xcc, 0x5f, 0x90, 0x28, 0xd7, 0x83, 0x02, 0x67, 0x3e, 0x0a, 0xa7, 0xd1, 0x41, 0x06, 0x6a, 0xb6,
-	0x50, 0xf7, 0x5a, 0x27, 0x79, 0xb7, 0x7d, 0x6f, 0x9e, 0x23, 0xf8, 0xe2, 0xda, 0x08, 0xa1, 0x66,
-	0x17, 0xa0, 0x81, 0xe2, 0x89, 0xbb, 0xd2, 0xbf, 0x1c, 0xa9, 0xc7, 0xed, 0xdd, 0x90, 0x24, 0xe0,
-	0xe0, 0xc0, 0xeb, 0xae, 0x5e, 0xad, 0x2f, 0x45, 0xfd, 0x4f, 0x1c, 0xc8, 0x7a, 0x54, 0xe8, 0xf8,
-	0x0d, 0x86, 0x1c, 0x1e, 0x11, 0x7b, 0x52, 0x23, 0x8f, 0x3e, 0xcf, 0x94, 0x05, 0x88, 0xe2, 0x95,
-	0xd3, 0x11, 0x18, 0xe4, 0xed, 0xf1, 0x53, 0x04, 0x63, 0x61, 0x5f, 0xc0, 0x1b, 0x51, 0x3d, 0x3b,
-	0xdb, 0xb5, 0xf2, 0x43, 0xdf, 0x75, 0x81, 0x28, 0x75, 0xf9, 0xf4, 0xf5, 0xfb, 0x7b, 0xf1, 0x34,
-	0x9e, 0x23, 0x11, 0x5f, 0x1b, 0x15, 0xc3, 0x23, 0xc7, 0xac, 0x74, 0x82, 0x9f, 0x20, 0x18, 0x6f,
-	0x71, 0x46, 0xdc, 0xeb, 0xe8, 0x56, 0xcf, 0x56, 0x7e, 0xec, 0xbf, 0x50, 0x40, 0x2f, 0x70, 0xe8,
-	0xaf, 0xf1, 0x4c, 0x17, 0x68, 0xfc, 0x02, 0xc1, 0xa8, 0x6c, 0x42, 0x78, 0xad, 0xeb, 0xcc, 0x36,
-	0x66, 0xa9, 0xac, 0xf7, 0x59, 0x25, 0x30, 0x37, 0x39, 0xe6, 0x06, 0x5e, 0xeb, 0xba, 0x5b, 0x6e,
-	0xc5, 0x27, 0x44, 0xb6, 0x45, 0xfc, 0x00, 0xc1, 0xb0, 0xf0, 0x19, 0x4c, 0xba, 0x02, 0x84, 0xcd,
-	0x53, 0xf9, 0xbe, 0xf7, 0x02, 0x01, 0x9b, 0xe5, 0xb0, 0x4b, 0xf8, 0xdb, 0x28, 0x58, 0xe1, 0x71,
-	0xe2, 0x34, 0xbc, 0x42, 0x90, 0x6c, 0xe7, 0xc6, 0x78, 0xb3, 0xd7, 0xe9, 0xed, 0x4c, 0xfc, 0x06,
-	0xec, 0x39, 0xce, 0xfe, 0x33, 0xfe, 0xa9, 0x27, 0x76, 0xe9, 0xeb, 0x80, 0x1c, 0x4b, 0xff, 0x9c,
-	0xe0, 0x47, 0x08, 0x12, 0x0d, 0xf3, 0xc1, 0xd9, 0xae, 0x1c, 0xad, 0x16, 0xaf, 0xac, 0xf4, 0x53,
-	0x22, 0xe0, 0x57, 0x39, 0xfc, 0x77, 0x78, 0x29, 0x0a, 0xbe, 0x69, 0x7e, 0xc1, 0xea, 0x1f, 0x22,
-	0x80, 0xa6, 0xd5, 0xe2, 0x3e, 0xe6, 0xd6, 0x5d, 0x4e, 0x59, 0xed, 0xab, 0x46, 0xc0, 0x6a, 0x1c,
-	0x76, 0x11, 0xa7, 0x7b, 0x83, 0xc5, 0xf7, 0x11, 0x0c, 0x05, 0x56, 0x88, 0xb5, 0xee, 0x97, 0x48,
-	0x76, 0x61, 0x85, 0xf4, 0x9c, 0x2f, 0xd8, 0x32, 0x9c, 0x6d, 0x0e, 0xab, 0x51, 0x6c, 0x81, 0x09,
-	0x6f, 0xed, 0x9c, 0x5d, 0xa4, 0xd0, 0xf9, 0x45, 0x0a, 0xbd, 0xbb, 0x48, 0xa1, 0xbb, 0x97, 0xa9,
-	0xd8, 0xf9, 0x65, 0x2a, 0xf6, 0xe6, 0x32, 0x15, 0xfb, 0x77, 0xdd, 0x64, 0xfe, 0xfe, 0x61, 0x51,
-	0x33, 0xec, 0xea, 0xb5, 0x3e, 0xc1, 0xe3, 0xff, 0xe1, 0xa6, 0xfc, 0x37, 0x75, 0x71, 0x88, 0xff,
-	0xa8, 0x5e, 0xfd, 0x18, 0x00, 0x00, 0xff, 0xff, 0x50, 0xeb, 0x7a, 0x56, 0x35, 0x0c, 0x00, 0x00,
+	// 979 bytes of a gzipped FileDescriptorProto
+	0x1f, 0x8b, 0x08, 0x00, 0x00, 0x00, 0x00, 0x00, 0x02, 0xff, 0xc4, 0x57, 0xcf, 0x6f, 0xdc, 0x44,
+	0x14, 0xce, 0x2c, 0x4d, 0xda, 0x7d, 0x8d, 0x52, 0x3a, 0x5d, 0x20, 0x35, 0xd5, 0x36, 0x98, 0x36,
+	0x09, 0x69, 0xeb, 0x61, 0x93, 0xb6, 0x70, 0xa8, 0x10, 0x04, 0x08, 0x14, 0x21, 0x1a, 0x96, 0x03,
+	0x12, 0x42, 0x5a, 0x1c, 0x7b, 0xd6, 0x19, 0x69, 0x63, 0xbb, 0xb6, 0x13, 0xb1, 0xaa, 0xc2, 0x81,
+	0x3f, 0x00, 0x55, 0x42, 0x3d, 0x22, 0x24, 0x24, 0x04, 0x07, 0x10, 0x1c, 0x7a, 0xe1, 0x3f, 0xa8,
+	0x38, 0xa0, 0x0a, 0x2e, 0x9c, 0x10, 0x4a, 0x90, 0xf8, 0x37, 0xaa, 0x9d, 0x79, 0xf6, 0x8e, 0xb7,
+	0xbb, 0xde, 0x75, 0x55, 0xa9, 0x97, 0x95, 0x3d, 0x7e, 0x3f, 0xbe, 0xef, 0xf3, 0xf3, 0xfb, 0xb4,
+	0xb0, 0x98, 0x44, 0xb6, 0xcb, 0x9d, 0x6d, 0x5b, 0xf8, 0x4c, 0x5e, 0xb6, 0x85, 0x6f, 0xfb, 0x0e,
+	0x67, 0x7b, 0x0d, 0x76, 0x73, 0x97, 0x47, 0x5d, 0x2b, 0x8c, 0x82, 0x24, 0xa0, 0x46, 0x3f, 0xce,
+	0xd2, 0xe3, 0xac, 0xbd, 0x86, 0x71, 0xd2, 0xde, 0x11, 0x7e, 0xc0, 0xe4, 0xaf, 0x0a, 0x37, 0x4e,
+	0x3b, 0x41, 0xbc, 0x13, 0xc4, 0x2d, 0x79, 0xc7, 0xd4, 0x0d, 0x3e, 0x5a, 0x51, 0x77, 0x6c, 0xcb,
+	0x8e, 0xb9, 0x6a, 0xc1, 0xf6, 0x1a, 0x5b, 0x3c, 0xb1, 0x1b, 0x2c, 0xb4, 0x3d, 0xe1, 0xdb, 0x89,
+	0x08, 0x7c, 0x8c, 0xad, 0x79, 0x81, 0x17, 0xa8, 0x1a, 0xbd, 0x2b, 0x3c, 0x3d, 0xe3, 0x05, 0x81,
+	0xd7, 0xe1, 0xcc, 0x0e, 0x05, 0xb3, 0x7d, 0x3f, 0x48, 0x64, 0x4a, 0x5a, 0xbf, 0x88, 0x51, 0xd2,
+	0x0d, 0x39, 0xc6, 0x99, 0x17, 0xc1, 0xf8, 0xb0, 0xd7, 0xfd, 0x7d, 0x9e, 0x24, 0x3c, 0xba, 0xd1,
+	0x7e, 0x33, 0xe2, 0xae, 0x48, 0x9a, 0xfc, 0xe6, 0x2e, 0x8f, 0x13, 0x3a, 0x07, 0x15, 0xe1, 0xce,
+	0x93, 0x05, 0xb2, 0x7c, 0xa4, 0x59, 0x11, 0xae, 0xf9, 0x05, 0x3c, 0x3f, 0x34, 0x3a, 0x0e, 0x03,
+	0x3f, 0xe6, 0xb4, 0x05, 0x4f, 0x77, 0xe4, 0x93, 0x56, 0xd0, 0x6e, 0x39, 0xf2, 0x99, 0x4c, 0x3e,
+	0xbe, 0xba, 0x62, 0x8d, 0x56, 0xce, 0xca, 0x57, 0x5b, 0xaf, 0xde, 0xfb, 0xe7, 0xec, 0xd4, 0x8f,
+	0xff, 0xff, 0xba, 0x42, 0x9a, 0x73, 0x9d, 0xdc, 0x23, 0xf3, 0x0e, 0xc9, 0x01, 0x88, 0x07, 0xf1,
+	0x6e, 0x00, 0xf4, 0xd5, 0xc3, 0xd6, 0x8b, 0x16, 0x0a, 0xdf, 0x93, 0xda, 0x52, 0x6f, 0x13, 0xa5,
+	0xb6, 0x36, 0x6d, 0x8f, 0x63, 0x6e, 0x53, 0xcb, 0xa4, 0x16, 0x4c, 0x87, 0x76, 0x94, 0x74, 0xe7,
+	0x2b, 0x0b, 0x64, 0xb9, 0xba, 0x3e, 0xff, 0xe7, 0xdd, 0x4b, 0x35, 0xac, 0xf2, 0x86, 0xeb, 0x46,
+	0x3c, 0x8e, 0x3f, 0x4a, 0x22, 0xe1, 0x7b, 0x4d, 0x15, 0x66, 0xfe, 0x4e, 0xe0, 0xcc, 0x70, 0x5c,
+	0xa8, 0x8c, 0x0d, 0x27, 0x15, 0x95, 0x38, 0x27, 0xcd, 0x53, 0x8f, 0x2e, 0xcd, 0x89, 0x4e, 0xbe,
+	0x15, 0x7d, 0x27, 0xc7, 0xbd, 0x22, 0xb9, 0x2f, 0x8d, 0xe5, 0xae, 0xf0, 0xe9, 0xe4, 0x4d, 0x06,
+	0xf3, 0x92, 0xcb, 0x66, 0xc4, 0x63, 0xee, 0xab, 0xb1, 0x4a, 0x05, 0x3e, 0x05, 0xd3, 0x1d, 0xa7,
+	0x95, 0xcd, 0xc4, 0x91, 0x8e, 0x73, 0xdd, 0x35, 0x13, 0x38, 0x3d, 0x24, 0x01, 0x99, 0x7f, 0x0c,
+	0xb3, 0xa1, 0x76, 0x8e, 0x2f, 0x65, 0xb9, 0x88, 0xb4, 0x5e, 0x47, 0xa7, 0x9c, 0x2b, 0x64, 0x9e,
+	0x87, 0x53, 0xb2, 0xeb, 0x75, 0x7f, 0x2f, 0x10, 0x0e, 0x1f, 0x35, 0xb2, 0x5f, 0x11, 0xa8, 0xe9,
+	0x71, 0xf1, 0x93, 0x9e, 0x95, 0x9f, 0x08, 0x3c, 0x33, 0x00, 0x08, 0xa5, 0x7a, 0x0f, 0x8e, 0x09,
+	0x3c, 0xc3, 0xd9, 0x78, 0xb1, 0x48, 0x26, 0xcc, 0xd7, 0x15, 0xca, 0xf2, 0x1f, 0xdf, 0x34, 0xbc,
+	0x05, 0x0b, 0x3a, 0xda, 0xf5, 0xee, 0x86, 0xf0, 0x3d, 0x1e, 0x85, 0x91, 0xf0, 0xb3, 0xcf, 0x6e,
+	0x01, 0x8e, 0xb7, 0xfb, 0xa7, 0x52, 0xcb, 0x6a, 0x53, 0x3f, 0x32, 0x3f, 0xcb, 0xbf, 0x84, 0x8c,
+	0xf2, 0xbb, 0x70, 0x14, 0x21, 0xe3, 0x1b, 0x28, 0xcb, 0x38, 0x4d, 0x37, 0x97, 0x50, 0xd5, 0x0d,
+	0x19, 0xde, 0xd3, 0x7b, 0xc4, 0x40, 0x6c, 0xc3, 0xb3, 0x83, 0x81, 0x08, 0xe6, 0x03, 0xa8, 0xb6,
+	0xd3, 0x43, 0x84, 0x73, 0xbe, 0x08, 0x4e, 0x56, 0x41, 0x07, 0xd4, 0x2f, 0x61, 0xde, 0x26, 0x83,
+	0xad, 0x9e, 0xf8, 0xf0, 0xdd, 0x25, 0xf0, 0xdc, 0x43, 0x90, 0x90, 0xfe, 0x26, 0x40, 0x86, 0x3d,
+	0x1d, 0xc0, 0xf2, 0xfc, 0xb5, 0x1a, 0x8f, 0x6f, 0x08, 0x6b, 0x40, 0xd5, 0x86, 0xb1, 0x23, 0x7b,
+	0x27, 0x15, 0xd1, 0xfc, 0x14, 0x37, 0x40, 0x7a, 0x8a, 0x3c, 0xde, 0x86, 0x99, 0x50, 0x9e, 0xa0,
+	0xae, 0x66, 0xe1, 0xae, 0x91, 0x91, 0x3a, 0x01, 0x4c, 0x5e, 0xfd, 0x6e, 0x16, 0xa6, 0x65, 0x79,
+	0xfa, 0x0b, 0x81, 0xb9, 0xfc, 0x22, 0xa6, 0x57, 0x8b, 0x6a, 0x8e, 0x36, 0x54, 0xe3, 0x95, 0xd2,
+	0x79, 0x8a, 0x94, 0x79, 0xf1, 0xcb, 0xbf, 0xfe, 0xfb, 0xba, 0xb2, 0x48, 0xcf, 0xb1, 0x02, 0x63,
+	0xef, 0x38, 0x31, 0xbb, 0x25, 0xdc, 0x7d, 0xfa, 0x33, 0x81, 0x13, 0x03, 0x56, 0x44, 0x27, 0x6d,
+	0x3d, 0x68, 0xaa, 0xc6, 0xab, 0xe5, 0x13, 0x11, 0xf4, 0x92, 0x04, 0xfd, 0x02, 0x3d, 0x3b, 0x06,
+	0x34, 0xfd, 0x8d, 0xc0, 0xac, 0xbe, 0xf5, 0xe9, 0xe5, 0xb1, 0x3d, 0x87, 0xb8, 0x93, 0x71, 0xa5,
+	0x64, 0x16, 0xc2, 0xbc, 0x26, 0x61, 0x5e, 0xa5, 0x97, 0xc7, 0x6a, 0x2b, 0xbd, 0x6f, 0x9f, 0xe9,
+	0x3e, 0x44, 0xbf, 0x25, 0x70, 0x14, 0x17, 0x13, 0x65, 0x63, 0x01, 0xe4, 0xdd, 0xca, 0x78, 0x79,
+	0xf2, 0x04, 0x04, 0xdb, 0x90, 0x60, 0x2f, 0xd0, 0x97, 0x8a, 0xc0, 0xa6, 0x36, 0xa0, 0xa6, 0xe1,
+	0x1b, 0x02, 0xc7, 0x52, 0xb3, 0xa1, 0x13, 0x77, 0x4c, 0x3f, 0x33, 0xa3, 0x51, 0x22, 0xa3, 0xcc,
+	0xb4, 0x66, 0x5e, 0xf5, 0x07, 0x81, 0xda, 0x30, 0x7b, 0xa1, 0xd7, 0x26, 0xed, 0x3c, 0xcc, 0x95,
+	0x1e, 0x41, 0xdb, 0x0d, 0x09, 0xfb, 0x75, 0xfa, 0xda, 0x44, 0xda, 0x6a, 0xfe, 0xc6, 0x6e, 0x69,
+	0x37, 0xfb, 0xf4, 0x07, 0x02, 0xd5, 0x6c, 0x39, 0xd2, 0xf1, 0xfa, 0x0d, 0x7a, 0x96, 0xb1, 0x5a,
+	0x26, 0x05, 0xc1, 0xaf, 0x49, 0xf0, 0x97, 0xe8, 0x85, 0x22, 0xf0, 0xfd, 0xe5, 0xac, 0x46, 0xe3,
+	0x7b, 0x02, 0xd0, 0xb7, 0x02, 0x5a, 0xa2, 0x6f, 0x36, 0x1e, 0x6b, 0xa5, 0x72, 0x10, 0xac, 0x25,
+	0xc1, 0x2e, 0xd3, 0xc5, 0xc9, 0xc0, 0xd2, 0x3b, 0x04, 0x66, 0xd4, 0xaa, 0xa6, 0xd6, 0xf8, 0x8f,
+	0x5c, 0x77, 0x09, 0x83, 0x4d, 0x1c, 0x8f, 0xd8, 0x56, 0x24, 0xb6, 0x73, 0xd4, 0x2c, 0xc2, 0xa6,
+	0x4c, 0x62, 0xfd, 0xc6, 0xbd, 0x83, 0x3a, 0xb9, 0x7f, 0x50, 0x27, 0xff, 0x1e, 0xd4, 0xc9, 0xed,
+	0xc3, 0xfa, 0xd4, 0xfd, 0xc3, 0xfa, 0xd4, 0xdf, 0x87, 0xf5, 0xa9, 0x4f, 0xae, 0x78, 0x22, 0xd9,
+	0xde, 0xdd, 0xb2, 0x9c, 0x60, 0xe7, 0xa1, 0x3a, 0xea, 0xf2, 0xf3, 0x7c, 0x51, 0xf9, 0xaf, 0x6c,
+	0x6b, 0x46, 0xfe, 0x2d, 0x5b, 0x7b, 0x10, 0x00, 0x00, 0xff, 0xff, 0x1a, 0xed, 0x65, 0xfe, 0x92,
+	0x0e, 0x00, 0x00,
 }
 
 // Reference imports to suppress errors if they are not otherwise used.
@@ -796,6 +930,8 @@ type QueryClient interface {
 	LettersOfCredit(ctx context.Context, in *QueryLettersOfCreditRequest, opts ...grpc.CallOption) (*QueryLettersOfCreditResponse, error)
 	Presentation(ctx context.Context, in *QueryPresentationRequest, opts ...grpc.CallOption) (*QueryPresentationResponse, error)
 	Invoice(ctx context.Context, in *QueryInvoiceRequest, opts ...grpc.CallOption) (*QueryInvoiceResponse, error)
+	// Invoices lists invoices, optionally only those where party is the seller or the buyer.
+	Invoices(ctx context.Context, in *QueryInvoicesRequest, opts ...grpc.CallOption) (*QueryInvoicesResponse, error)
 	InvoiceByFingerprint(ctx context.Context, in *QueryInvoiceByFingerprintRequest, opts ...grpc.CallOption) (*QueryInvoiceResponse, error)
 	Financing(ctx context.Context, in *QueryFinancingRequest, opts ...grpc.CallOption) (*QueryFinancingResponse, error)
 	Financings(ctx context.Context, in *QueryFinancingsRequest, opts ...grpc.CallOption) (*QueryFinancingsResponse, error)
@@ -846,6 +982,15 @@ func (c *queryClient) Invoice(ctx context.Context, in *QueryInvoiceRequest, opts
 	return out, nil
 }
 
+func (c *queryClient) Invoices(ctx context.Context, in *QueryInvoicesRequest, opts ...grpc.CallOption) (*QueryInvoicesResponse, error) {
+	out := new(QueryInvoicesResponse)
+	err := c.cc.Invoke(ctx, "/tradechain.tradefinance.v1.Query/Invoices", in, out, opts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
 func (c *queryClient) InvoiceByFingerprint(ctx context.Context, in *QueryInvoiceByFingerprintRequest, opts ...grpc.CallOption) (*QueryInvoiceResponse, error) {
 	out := new(QueryInvoiceResponse)
 	err := c.cc.Invoke(ctx, "/tradechain.tradefinance.v1.Query/InvoiceByFingerprint", in, out, opts...)
@@ -888,6 +1033,8 @@ type QueryServer interface {
 	LettersOfCredit(context.Context, *QueryLettersOfCreditRequest) (*QueryLettersOfCreditResponse, error)
 	Presentation(context.Context, *QueryPresentationRequest) (*QueryPresentationResponse, error)
 	Invoice(context.Context, *QueryInvoiceRequest) (*QueryInvoiceResponse, error)
+	// Invoices lists invoices, optionally only those where party is the seller or the buyer.
+	Invoices(context.Context, *QueryInvoicesRequest) (*QueryInvoicesResponse, error)
 	InvoiceByFingerprint(context.Context, *QueryInvoiceByFingerprintRequest) (*QueryInvoiceResponse, error)
 	Financing(context.Context, *QueryFinancingRequest) (*QueryFinancingResponse, error)
 	Financings(context.Context, *QueryFinancingsRequest) (*QueryFinancingsResponse, error)
@@ -909,6 +1056,9 @@ func (*UnimplementedQueryServer) Presentation(ctx context.Context, req *QueryPre
 }
 func (*UnimplementedQueryServer) Invoice(ctx context.Context, req *QueryInvoiceRequest) (*QueryInvoiceResponse, error) {
 	return nil, status.Errorf(codes.Unimplemented, "method Invoice not implemented")
+}
+func (*UnimplementedQueryServer) Invoices(ctx context.Context, req *QueryInvoicesRequest) (*QueryInvoicesResponse, error) {
+	return nil, status.Errorf(codes.Unimplemented, "method Invoices not implemented")
 }
 func (*UnimplementedQueryServer) InvoiceByFingerprint(ctx context.Context, req *QueryInvoiceByFingerprintRequest) (*QueryInvoiceResponse, error) {
 	return nil, status.Errorf(codes.Unimplemented, "method InvoiceByFingerprint not implemented")
@@ -995,6 +1145,24 @@ func _Query_Invoice_Handler(srv interface{}, ctx context.Context, dec func(inter
 	}
 	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
 		return srv.(QueryServer).Invoice(ctx, req.(*QueryInvoiceRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _Query_Invoices_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(QueryInvoicesRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(QueryServer).Invoices(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: "/tradechain.tradefinance.v1.Query/Invoices",
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(QueryServer).Invoices(ctx, req.(*QueryInvoicesRequest))
 	}
 	return interceptor(ctx, in, info, handler)
 }
@@ -1091,6 +1259,10 @@ var _Query_serviceDesc = grpc.ServiceDesc{
 		{
 			MethodName: "Invoice",
 			Handler:    _Query_Invoice_Handler,
+		},
+		{
+			MethodName: "Invoices",
+			Handler:    _Query_Invoices_Handler,
 		},
 		{
 			MethodName: "InvoiceByFingerprint",
@@ -1194,6 +1366,13 @@ func (m *QueryLettersOfCreditRequest) MarshalToSizedBuffer(dAtA []byte) (int, er
 	_ = i
 	var l int
 	_ = l
+	if len(m.Party) > 0 {
+		i -= len(m.Party)
+		copy(dAtA[i:], m.Party)
+		i = encodeVarintQuery(dAtA, i, uint64(len(m.Party)))
+		i--
+		dAtA[i] = 0x12
+	}
 	if m.Pagination != nil {
 		{
 			size, err := m.Pagination.MarshalToSizedBuffer(dAtA[:i])
@@ -1347,6 +1526,97 @@ func (m *QueryInvoiceRequest) MarshalToSizedBuffer(dAtA []byte) (int, error) {
 	return len(dAtA) - i, nil
 }
 
+func (m *QueryInvoicesRequest) Marshal() (dAtA []byte, err error) {
+	size := m.Size()
+	dAtA = make([]byte, size)
+	n, err := m.MarshalToSizedBuffer(dAtA[:size])
+	if err != nil {
+		return nil, err
+	}
+	return dAtA[:n], nil
+}
+
+func (m *QueryInvoicesRequest) MarshalTo(dAtA []byte) (int, error) {
+	size := m.Size()
+	return m.MarshalToSizedBuffer(dAtA[:size])
+}
+
+func (m *QueryInvoicesRequest) MarshalToSizedBuffer(dAtA []byte) (int, error) {
+	i := len(dAtA)
+	_ = i
+	var l int
+	_ = l
+	if len(m.Party) > 0 {
+		i -= len(m.Party)
+		copy(dAtA[i:], m.Party)
+		i = encodeVarintQuery(dAtA, i, uint64(len(m.Party)))
+		i--
+		dAtA[i] = 0x12
+	}
+	if m.Pagination != nil {
+		{
+			size, err := m.Pagination.MarshalToSizedBuffer(dAtA[:i])
+			if err != nil {
+				return 0, err
+			}
+			i -= size
+			i = encodeVarintQuery(dAtA, i, uint64(size))
+		}
+		i--
+		dAtA[i] = 0xa
+	}
+	return len(dAtA) - i, nil
+}
+
+func (m *QueryInvoicesResponse) Marshal() (dAtA []byte, err error) {
+	size := m.Size()
+	dAtA = make([]byte, size)
+	n, err := m.MarshalToSizedBuffer(dAtA[:size])
+	if err != nil {
+		return nil, err
+	}
+	return dAtA[:n], nil
+}
+
+func (m *QueryInvoicesResponse) MarshalTo(dAtA []byte) (int, error) {
+	size := m.Size()
+	return m.MarshalToSizedBuffer(dAtA[:size])
+}
+
+func (m *QueryInvoicesResponse) MarshalToSizedBuffer(dAtA []byte) (int, error) {
+	i := len(dAtA)
+	_ = i
+	var l int
+	_ = l
+	if m.Pagination != nil {
+		{
+			size, err := m.Pagination.MarshalToSizedBuffer(dAtA[:i])
+			if err != nil {
+				return 0, err
+			}
+			i -= size
+			i = encodeVarintQuery(dAtA, i, uint64(size))
+		}
+		i--
+		dAtA[i] = 0x12
+	}
+	if len(m.Invoices) > 0 {
+		for iNdEx := len(m.Invoices) - 1; iNdEx >= 0; iNdEx-- {
+			{
+				size, err := m.Invoices[iNdEx].MarshalToSizedBuffer(dAtA[:i])
+				if err != nil {
+					return 0, err
+				}
+				i -= size
+				i = encodeVarintQuery(dAtA, i, uint64(size))
+			}
+			i--
+			dAtA[i] = 0xa
+		}
+	}
+	return len(dAtA) - i, nil
+}
+
 func (m *QueryInvoiceByFingerprintRequest) Marshal() (dAtA []byte, err error) {
 	size := m.Size()
 	dAtA = make([]byte, size)
@@ -1491,6 +1761,13 @@ func (m *QueryFinancingsRequest) MarshalToSizedBuffer(dAtA []byte) (int, error) 
 	_ = i
 	var l int
 	_ = l
+	if len(m.Party) > 0 {
+		i -= len(m.Party)
+		copy(dAtA[i:], m.Party)
+		i = encodeVarintQuery(dAtA, i, uint64(len(m.Party)))
+		i--
+		dAtA[i] = 0x12
+	}
 	if m.Pagination != nil {
 		{
 			size, err := m.Pagination.MarshalToSizedBuffer(dAtA[:i])
@@ -1655,6 +1932,10 @@ func (m *QueryLettersOfCreditRequest) Size() (n int) {
 		l = m.Pagination.Size()
 		n += 1 + l + sovQuery(uint64(l))
 	}
+	l = len(m.Party)
+	if l > 0 {
+		n += 1 + l + sovQuery(uint64(l))
+	}
 	return n
 }
 
@@ -1708,6 +1989,42 @@ func (m *QueryInvoiceRequest) Size() (n int) {
 	_ = l
 	if m.Id != 0 {
 		n += 1 + sovQuery(uint64(m.Id))
+	}
+	return n
+}
+
+func (m *QueryInvoicesRequest) Size() (n int) {
+	if m == nil {
+		return 0
+	}
+	var l int
+	_ = l
+	if m.Pagination != nil {
+		l = m.Pagination.Size()
+		n += 1 + l + sovQuery(uint64(l))
+	}
+	l = len(m.Party)
+	if l > 0 {
+		n += 1 + l + sovQuery(uint64(l))
+	}
+	return n
+}
+
+func (m *QueryInvoicesResponse) Size() (n int) {
+	if m == nil {
+		return 0
+	}
+	var l int
+	_ = l
+	if len(m.Invoices) > 0 {
+		for _, e := range m.Invoices {
+			l = e.Size()
+			n += 1 + l + sovQuery(uint64(l))
+		}
+	}
+	if m.Pagination != nil {
+		l = m.Pagination.Size()
+		n += 1 + l + sovQuery(uint64(l))
 	}
 	return n
 }
@@ -1767,6 +2084,10 @@ func (m *QueryFinancingsRequest) Size() (n int) {
 	_ = l
 	if m.Pagination != nil {
 		l = m.Pagination.Size()
+		n += 1 + l + sovQuery(uint64(l))
+	}
+	l = len(m.Party)
+	if l > 0 {
 		n += 1 + l + sovQuery(uint64(l))
 	}
 	return n
@@ -2033,6 +2354,38 @@ func (m *QueryLettersOfCreditRequest) Unmarshal(dAtA []byte) error {
 			if err := m.Pagination.Unmarshal(dAtA[iNdEx:postIndex]); err != nil {
 				return err
 			}
+			iNdEx = postIndex
+		case 2:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Party", wireType)
+			}
+			var stringLen uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowQuery
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				stringLen |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			intStringLen := int(stringLen)
+			if intStringLen < 0 {
+				return ErrInvalidLengthQuery
+			}
+			postIndex := iNdEx + intStringLen
+			if postIndex < 0 {
+				return ErrInvalidLengthQuery
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.Party = string(dAtA[iNdEx:postIndex])
 			iNdEx = postIndex
 		default:
 			iNdEx = preIndex
@@ -2375,6 +2728,244 @@ func (m *QueryInvoiceRequest) Unmarshal(dAtA []byte) error {
 					break
 				}
 			}
+		default:
+			iNdEx = preIndex
+			skippy, err := skipQuery(dAtA[iNdEx:])
+			if err != nil {
+				return err
+			}
+			if (skippy < 0) || (iNdEx+skippy) < 0 {
+				return ErrInvalidLengthQuery
+			}
+			if (iNdEx + skippy) > l {
+				return io.ErrUnexpectedEOF
+			}
+			iNdEx += skippy
+		}
+	}
+
+	if iNdEx > l {
+		return io.ErrUnexpectedEOF
+	}
+	return nil
+}
+func (m *QueryInvoicesRequest) Unmarshal(dAtA []byte) error {
+	l := len(dAtA)
+	iNdEx := 0
+	for iNdEx < l {
+		preIndex := iNdEx
+		var wire uint64
+		for shift := uint(0); ; shift += 7 {
+			if shift >= 64 {
+				return ErrIntOverflowQuery
+			}
+			if iNdEx >= l {
+				return io.ErrUnexpectedEOF
+			}
+			b := dAtA[iNdEx]
+			iNdEx++
+			wire |= uint64(b&0x7F) << shift
+			if b < 0x80 {
+				break
+			}
+		}
+		fieldNum := int32(wire >> 3)
+		wireType := int(wire & 0x7)
+		if wireType == 4 {
+			return fmt.Errorf("proto: QueryInvoicesRequest: wiretype end group for non-group")
+		}
+		if fieldNum <= 0 {
+			return fmt.Errorf("proto: QueryInvoicesRequest: illegal tag %d (wire type %d)", fieldNum, wire)
+		}
+		switch fieldNum {
+		case 1:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Pagination", wireType)
+			}
+			var msglen int
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowQuery
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				msglen |= int(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			if msglen < 0 {
+				return ErrInvalidLengthQuery
+			}
+			postIndex := iNdEx + msglen
+			if postIndex < 0 {
+				return ErrInvalidLengthQuery
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			if m.Pagination == nil {
+				m.Pagination = &query.PageRequest{}
+			}
+			if err := m.Pagination.Unmarshal(dAtA[iNdEx:postIndex]); err != nil {
+				return err
+			}
+			iNdEx = postIndex
+		case 2:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Party", wireType)
+			}
+			var stringLen uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowQuery
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				stringLen |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			intStringLen := int(stringLen)
+			if intStringLen < 0 {
+				return ErrInvalidLengthQuery
+			}
+			postIndex := iNdEx + intStringLen
+			if postIndex < 0 {
+				return ErrInvalidLengthQuery
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.Party = string(dAtA[iNdEx:postIndex])
+			iNdEx = postIndex
+		default:
+			iNdEx = preIndex
+			skippy, err := skipQuery(dAtA[iNdEx:])
+			if err != nil {
+				return err
+			}
+			if (skippy < 0) || (iNdEx+skippy) < 0 {
+				return ErrInvalidLengthQuery
+			}
+			if (iNdEx + skippy) > l {
+				return io.ErrUnexpectedEOF
+			}
+			iNdEx += skippy
+		}
+	}
+
+	if iNdEx > l {
+		return io.ErrUnexpectedEOF
+	}
+	return nil
+}
+func (m *QueryInvoicesResponse) Unmarshal(dAtA []byte) error {
+	l := len(dAtA)
+	iNdEx := 0
+	for iNdEx < l {
+		preIndex := iNdEx
+		var wire uint64
+		for shift := uint(0); ; shift += 7 {
+			if shift >= 64 {
+				return ErrIntOverflowQuery
+			}
+			if iNdEx >= l {
+				return io.ErrUnexpectedEOF
+			}
+			b := dAtA[iNdEx]
+			iNdEx++
+			wire |= uint64(b&0x7F) << shift
+			if b < 0x80 {
+				break
+			}
+		}
+		fieldNum := int32(wire >> 3)
+		wireType := int(wire & 0x7)
+		if wireType == 4 {
+			return fmt.Errorf("proto: QueryInvoicesResponse: wiretype end group for non-group")
+		}
+		if fieldNum <= 0 {
+			return fmt.Errorf("proto: QueryInvoicesResponse: illegal tag %d (wire type %d)", fieldNum, wire)
+		}
+		switch fieldNum {
+		case 1:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Invoices", wireType)
+			}
+			var msglen int
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowQuery
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				msglen |= int(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			if msglen < 0 {
+				return ErrInvalidLengthQuery
+			}
+			postIndex := iNdEx + msglen
+			if postIndex < 0 {
+				return ErrInvalidLengthQuery
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.Invoices = append(m.Invoices, Invoice{})
+			if err := m.Invoices[len(m.Invoices)-1].Unmarshal(dAtA[iNdEx:postIndex]); err != nil {
+				return err
+			}
+			iNdEx = postIndex
+		case 2:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Pagination", wireType)
+			}
+			var msglen int
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowQuery
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				msglen |= int(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			if msglen < 0 {
+				return ErrInvalidLengthQuery
+			}
+			postIndex := iNdEx + msglen
+			if postIndex < 0 {
+				return ErrInvalidLengthQuery
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			if m.Pagination == nil {
+				m.Pagination = &query.PageResponse{}
+			}
+			if err := m.Pagination.Unmarshal(dAtA[iNdEx:postIndex]); err != nil {
+				return err
+			}
+			iNdEx = postIndex
 		default:
 			iNdEx = preIndex
 			skippy, err := skipQuery(dAtA[iNdEx:])
@@ -2777,6 +3368,38 @@ func (m *QueryFinancingsRequest) Unmarshal(dAtA []byte) error {
 			if err := m.Pagination.Unmarshal(dAtA[iNdEx:postIndex]); err != nil {
 				return err
 			}
+			iNdEx = postIndex
+		case 2:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Party", wireType)
+			}
+			var stringLen uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowQuery
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				stringLen |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			intStringLen := int(stringLen)
+			if intStringLen < 0 {
+				return ErrInvalidLengthQuery
+			}
+			postIndex := iNdEx + intStringLen
+			if postIndex < 0 {
+				return ErrInvalidLengthQuery
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.Party = string(dAtA[iNdEx:postIndex])
 			iNdEx = postIndex
 		default:
 			iNdEx = preIndex

@@ -15,6 +15,7 @@ import (
 	"github.com/cosmos/cosmos-sdk/client/flags"
 	"github.com/cosmos/cosmos-sdk/client/tx"
 	sdk "github.com/cosmos/cosmos-sdk/types"
+	"github.com/cosmos/cosmos-sdk/types/query"
 
 	cargotypes "github.com/tradechain/tradechain/x/cargo/types"
 	"github.com/tradechain/tradechain/x/tradefinance/types"
@@ -272,25 +273,38 @@ func byID(use, short string, run func(cmd *cobra.Command, q types.QueryClient, i
 	})
 }
 
+const flagParty = "party"
+
+// listCmd is a paginated list query with an optional --party filter.
+func listCmd(use, short string, run func(cmd *cobra.Command, q types.QueryClient, page *query.PageRequest, party string) (proto.Message, error)) *cobra.Command {
+	cmd := queryCmd(use, short, cobra.NoArgs, func(cmd *cobra.Command, q types.QueryClient, _ []string) (proto.Message, error) {
+		page, err := client.ReadPageRequest(cmd.Flags())
+		if err != nil {
+			return nil, err
+		}
+		party, _ := cmd.Flags().GetString(flagParty)
+		return run(cmd, q, page, party)
+	})
+	cmd.Flags().String(flagParty, "", "only the records this address takes part in")
+	flags.AddPaginationFlagsToCmd(cmd, use)
+	return cmd
+}
+
 // QueryCmd returns the module's query commands.
 func QueryCmd() *cobra.Command {
 	root := &cobra.Command{Use: types.ModuleName, Short: "Query letters of credit, presentations, invoices and financings", RunE: client.ValidateCmd}
-	lcs := queryCmd("lcs", "List letters of credit", cobra.NoArgs, func(cmd *cobra.Command, q types.QueryClient, _ []string) (proto.Message, error) {
-		page, err := client.ReadPageRequest(cmd.Flags())
-		if err != nil {
-			return nil, err
-		}
-		return q.LettersOfCredit(cmd.Context(), &types.QueryLettersOfCreditRequest{Pagination: page})
-	})
-	flags.AddPaginationFlagsToCmd(lcs, "lcs")
-	fins := queryCmd("financings", "List financings", cobra.NoArgs, func(cmd *cobra.Command, q types.QueryClient, _ []string) (proto.Message, error) {
-		page, err := client.ReadPageRequest(cmd.Flags())
-		if err != nil {
-			return nil, err
-		}
-		return q.Financings(cmd.Context(), &types.QueryFinancingsRequest{Pagination: page})
-	})
-	flags.AddPaginationFlagsToCmd(fins, "financings")
+	lcs := listCmd("lcs", "List letters of credit (--party: only those where it is applicant, beneficiary or issuing bank)",
+		func(cmd *cobra.Command, q types.QueryClient, page *query.PageRequest, party string) (proto.Message, error) {
+			return q.LettersOfCredit(cmd.Context(), &types.QueryLettersOfCreditRequest{Pagination: page, Party: party})
+		})
+	fins := listCmd("financings", "List financings (--party: only those where it is the bank or the seller)",
+		func(cmd *cobra.Command, q types.QueryClient, page *query.PageRequest, party string) (proto.Message, error) {
+			return q.Financings(cmd.Context(), &types.QueryFinancingsRequest{Pagination: page, Party: party})
+		})
+	invs := listCmd("invoices", "List invoices (--party: only those where it is the seller or the buyer)",
+		func(cmd *cobra.Command, q types.QueryClient, page *query.PageRequest, party string) (proto.Message, error) {
+			return q.Invoices(cmd.Context(), &types.QueryInvoicesRequest{Pagination: page, Party: party})
+		})
 	root.AddCommand(
 		byID("lc", "Show a letter of credit", func(cmd *cobra.Command, q types.QueryClient, v uint64) (proto.Message, error) {
 			return q.LetterOfCredit(cmd.Context(), &types.QueryLetterOfCreditRequest{Id: v})
@@ -299,6 +313,7 @@ func QueryCmd() *cobra.Command {
 		byID("presentation", "Show the presentation under an LC", func(cmd *cobra.Command, q types.QueryClient, v uint64) (proto.Message, error) {
 			return q.Presentation(cmd.Context(), &types.QueryPresentationRequest{LcId: v})
 		}),
+		invs,
 		byID("invoice", "Show an invoice", func(cmd *cobra.Command, q types.QueryClient, v uint64) (proto.Message, error) {
 			return q.Invoice(cmd.Context(), &types.QueryInvoiceRequest{Id: v})
 		}),

@@ -1,0 +1,54 @@
+// One bill seen across the corridor: each zone's record (live, tombstone or
+// none), its location, its history merged and re-verified, its milestones.
+import { all, get, maybe, ZONES, type Bill, type Location, type Milestone, type Zone } from "./api";
+import { verifyHistory, type ChainCheck, type HistoryEntryJSON } from "./history";
+
+export interface ZoneView {
+  zone: Zone;
+  bill?: Bill;
+  location?: Location;
+}
+
+export interface BillAcross {
+  id: string;
+  zones: ZoneView[];
+  /** the zone where the bill can be acted on (or was last, if it is closed there) */
+  live?: ZoneView;
+  check: ChainCheck;
+  milestones: (Milestone & { zone: string })[];
+}
+
+export async function loadBill(id: string): Promise<BillAcross | null> {
+  const path = `/tradechain/cargo/v1/bills/${encodeURIComponent(id)}`;
+  const zones = await Promise.all(
+    ZONES.map(async (zone): Promise<ZoneView & { history: HistoryEntryJSON[]; milestones: Milestone[] }> => {
+      const bill = (await maybe(get<{ bill: Bill }>(zone, path)))?.bill;
+      if (!bill) return { zone, history: [], milestones: [] };
+      const [location, history, milestones] = await Promise.all([
+        maybe(get<Location>(zone, `${path}/location`)),
+        all<HistoryEntryJSON>(zone, `${path}/history`, "entries"),
+        all<Milestone>(zone, `${path}/milestones`, "milestones"),
+      ]);
+      return { zone, bill, location, history, milestones };
+    }),
+  );
+  const present = zones.filter((z) => z.bill);
+  if (present.length === 0) return null;
+  // Live: the record not left behind as a tombstone; a bill in flight is
+  // frozen on its sending zone until the packet is acknowledged.
+  const live =
+    present.find((z) => z.location?.location === "LOCAL") ??
+    present.find((z) => z.location?.location === "IN_TRANSIT") ??
+    present.find((z) => z.bill!.status !== "BILL_STATUS_TRANSFERRED_OUT") ??
+    present[0];
+  const check = verifyHistory(present.map((z) => z.history));
+  // The verified head must be the live record's own head.
+  if (check.ok && live.bill && check.head !== live.bill.history_head) {
+    check.ok = false;
+    check.problem = `the history ends at ${check.head.slice(0, 12)}… but ${live.zone.id}'s record says ${live.bill.history_head.slice(0, 12)}…`;
+  }
+  const milestones = present
+    .flatMap((z) => z.milestones.map((m) => ({ ...m, zone: z.zone.id })))
+    .sort((a, b) => a.event_time.localeCompare(b.event_time));
+  return { id, zones: zones.map(({ zone, bill, location }) => ({ zone, bill, location })), live, check, milestones };
+}

@@ -1,0 +1,158 @@
+// The bill page, and the bill summary the verify page shows.
+import { useEffect } from "preact/hooks";
+import { Addr, Badge, ErrorBox, Field, Loading, Milestones, Short, Timeline, link, useLoad, when } from "../components";
+import { words, type Zone } from "../lib/api";
+import { loadBill, type BillAcross } from "../lib/bill";
+import { BillActions } from "./act";
+
+const locationWords: Record<string, string> = {
+  LOCAL: "held here: the holder can act on it on this zone",
+  IN_TRANSIT: "in transit: frozen while the packet to the other zone is in flight",
+  TRANSFERRED_OUT: "transferred out: control lives on the other zone",
+  CLOSED: "closed here (surrendered or voided)",
+};
+
+/** Where the bill is, who holds it, what rests on it. */
+export function BillSummary({ b }: { b: BillAcross }) {
+  const live = b.live!;
+  const bill = live.bill!;
+  const zone: Zone = live.zone;
+  return (
+    <div class="card" data-testid="bill-summary">
+      <h2>
+        Bill of lading <a href={link("bill", b.id)}>{b.id}</a> <Badge value={bill.status} />
+      </h2>
+      <dl class="grid">
+        <Field label="Live record on">
+          <strong data-testid="live-zone">{zone.id}</strong> <span class="muted">({zone.city})</span>
+        </Field>
+        <Field label="Holder">
+          <span data-testid="holder">
+            <Addr address={bill.holder || live.location?.holder || ""} zone={zone} />
+          </span>
+        </Field>
+        <Field label="Version">{bill.version}</Field>
+        <Field label="Type / mode">
+          {words(bill.type)} · {words(bill.mode)}
+        </Field>
+        <Field label="Carrier">
+          <Addr address={bill.carrier} zone={zone} />
+        </Field>
+        <Field label="Shipper">
+          <Addr address={bill.shipper} zone={zone} />
+        </Field>
+        {bill.consignee ? (
+          <Field label="Consignee">
+            <Addr address={bill.consignee} zone={zone} />
+          </Field>
+        ) : null}
+        {bill.endorsee ? (
+          <Field label="Endorsee">
+            <Addr address={bill.endorsee} zone={zone} />
+          </Field>
+        ) : null}
+        <Field label="Route">
+          {bill.port_of_loading} → {bill.port_of_discharge}
+        </Field>
+        <Field label="Issued / shipped on board">
+          {bill.issue_date} / {bill.shipped_on_board_date}
+        </Field>
+        <Field label="Transport document">
+          <Short text={bill.document_hash} n={12} />
+        </Field>
+        {b.zones.map(({ zone: z, bill: zb }) =>
+          zb?.corridor_status && zb.corridor_status !== "RESERVATION_STATUS_UNSPECIFIED" ? (
+            <Field label={`Corridor registry (${z.id})`}>
+              <Badge value={zb.corridor_status} />
+            </Field>
+          ) : null,
+        )}
+        <Field label="Lien">
+          {bill.lien ? (
+            <span data-testid="lien">
+              {bill.lien.module} {bill.lien.reference} for <Addr address={bill.lien.creditor} zone={zone} />
+            </span>
+          ) : (
+            <span class="muted">none</span>
+          )}
+        </Field>
+        {bill.surrender ? (
+          <Field label="Surrender">
+            {words(String(bill.surrender.purpose))} requested by <Addr address={bill.surrender.requested_by} zone={zone} />
+          </Field>
+        ) : null}
+        {bill.offer ? (
+          <Field label="Offer waiting">
+            {bill.offer.action} from <Addr address={bill.offer.from} zone={zone} />
+          </Field>
+        ) : null}
+        {bill.replaces?.length ? <Field label="Replaces">{bill.replaces.map((r) => <a href={link("bill", r)}>{r} </a>)}</Field> : null}
+        {bill.replaced_by?.length ? <Field label="Replaced by">{bill.replaced_by.map((r) => <a href={link("bill", r)}>{r} </a>)}</Field> : null}
+      </dl>
+      <h3>Location in the corridor</h3>
+      <table data-testid="location">
+        <tbody>
+          {b.zones.map(({ zone: z, bill: zb, location: l }) => (
+            <tr key={z.id}>
+              <th>{z.id}</th>
+              <td>
+                {zb ? (
+                  <>
+                    <Badge value={zb.status} /> <span data-testid={`location-${z.id}`}>{l?.location ?? "—"}</span>{" "}
+                    <span class="muted">{locationWords[l?.location ?? ""] ?? ""}</span>
+                    {l?.control_zone ? <span class="muted"> → {l.control_zone} over {l.channel}</span> : null}
+                    {l?.last_return ? (
+                      <div class="warn-text">
+                        last crossing came back: {l.last_return.action} — {l.last_return.detail}
+                      </div>
+                    ) : null}
+                  </>
+                ) : (
+                  <span class="muted">no record of this bill</span>
+                )}
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
+}
+
+export function BillHistory({ b }: { b: BillAcross }) {
+  return (
+    <>
+      <div class="card">
+        <h3>History across the corridor</h3>
+        <Timeline check={b.check} />
+      </div>
+      <div class="card">
+        <h3>Milestones</h3>
+        <Milestones items={b.milestones} />
+      </div>
+    </>
+  );
+}
+
+export function BillPage({ id }: { id: string }) {
+  const { data, error, reload } = useLoad(`bill/${id}`, () => loadBill(id));
+  // While a crossing or a registry answer is pending, read both zones again
+  // every few seconds: the relayer moves the bill without this page.
+  const moving = !!data?.zones.some((z) => z.location?.location === "IN_TRANSIT" || z.bill?.status === "BILL_STATUS_PENDING");
+  useEffect(() => {
+    if (!moving) return;
+    const t = setTimeout(reload, 3000);
+    return () => clearTimeout(t);
+  }, [data, moving]);
+  if (error) return <ErrorBox>Could not load bill {id}: {error}</ErrorBox>;
+  if (data === undefined) return <Loading what={`bill ${id} from both zones`} />;
+  if (data === null) return <ErrorBox>No bill {id} on either zone.</ErrorBox>;
+  return (
+    <div>
+      <BillSummary b={data} />
+      <BillActions key={data.live!.zone.id} b={data} onDone={reload} />
+      <BillHistory b={data} />
+      <p class="muted small">Read at {when(new Date().toISOString())} from both zones' REST APIs.</p>
+    </div>
+  );
+}
