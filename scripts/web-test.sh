@@ -40,6 +40,7 @@ step browser "web/e2e in Chromium against http://127.0.0.1:$WEB_PORT/"
 cd "$ROOT/web"
 WEB_URL="http://127.0.0.1:$WEB_PORT" DOC_FILE="$DOC" DOC_HASH="$DOC_HASH" DEMO_BILL="$DEMO_BILL" WEB_BILL="$WEB_BILL" \
   EXPORTER_ADDR="$EXPORTER" IMPORTER_ADDR="$IMPORTER" \
-  EXPORTER_MNEMONIC="${MNEMONIC[exporter]}" IMPORTER_MNEMONIC="${MNEMONIC[importer]}" CHROMIUM="$CHROMIUM" \
+  EXPORTER_MNEMONIC="${MNEMONIC[exporter]}" IMPORTER_MNEMONIC="${MNEMONIC[importer]}" HKBANK_MNEMONIC="${MNEMONIC[hkbank]}" \
+  CHROMIUM="$CHROMIUM" \
   node --test --test-reporter=spec e2e/
 log "screenshots: $(ls "$ROOT"/web/artifacts/*.png | xargs -n1 basename | tr '\n' ' ')"

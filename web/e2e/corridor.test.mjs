@@ -20,6 +20,7 @@ const EXPORTER = env("EXPORTER_ADDR");
 const IMPORTER = env("IMPORTER_ADDR");
 const EXPORTER_KEY = env("EXPORTER_MNEMONIC");
 const IMPORTER_KEY = env("IMPORTER_MNEMONIC");
+const BANK_KEY = env("HKBANK_MNEMONIC");
 const ART = new URL("../artifacts/", import.meta.url).pathname;
 mkdirSync(ART, { recursive: true });
 
@@ -130,9 +131,11 @@ test("the holder sends the bill to shanghai-1 and the page follows its location"
   const form = page.getByTestId("act-send");
   await form.locator("input[name=receiver]").fill(IMPORTER);
   await form.getByRole("button", { name: "Sign on hongkong-1" }).click();
-  const result = form.getByTestId("tx-result");
-  await result.waitFor();
-  assert.match(await result.textContent(), /^✓ Done on hongkong-1/);
+  // The outcome stays on the page while the bill moves (the forms are then
+  // the destination zone's).
+  const result = page.getByTestId("last-result");
+  await result.getByText("Your last action here: Send to shanghai-1").waitFor();
+  assert.match(await result.textContent(), /Send to shanghai-1✓ Done on hongkong-1: block \d+/);
   // Frozen while the packet is in flight, then live on shanghai-1 once the
   // relayer delivered it and brought the acknowledgement back.
   await page.getByTestId("live-zone").getByText("shanghai-1").waitFor({ timeout: 90_000 });
@@ -143,6 +146,26 @@ test("the holder sends the bill to shanghai-1 and the page follows its location"
   const entries = await page.getByTestId("timeline-entry").allTextContents();
   assert.ok(entries.some((t) => t.startsWith("shanghai-1") && /Received from the other zone/.test(t)), "RECEIVE on shanghai-1");
   await shot("sent-to-shanghai");
+});
+
+test("a bank offers financing on the exporter's invoice and the exporter accepts it", async () => {
+  await page.goto(`${WEB}/#/party/hongkong-1/${EXPORTER}`);
+  const invoices = page.getByTestId("invoices").first();
+  await invoices.waitFor();
+  await signIn(BANK_KEY);
+  const offer = invoices.locator("form.action").first();
+  await offer.locator("input[name=advance]").fill("100000");
+  await offer.locator("input[name=repayment]").fill("101500");
+  await offer.getByRole("button", { name: "Sign on hongkong-1" }).click();
+  await offer.getByTestId("tx-result").waitFor();
+  assert.match(await offer.getByTestId("tx-result").textContent(), /^✓ Done on hongkong-1/);
+  const financings = page.getByTestId("financings").first();
+  await financings.getByText("Offered").waitFor();
+  await signIn(EXPORTER_KEY);
+  await financings.getByRole("button", { name: "Sign on hongkong-1" }).click();
+  await financings.getByText("Active").waitFor();
+  assert.match(await invoices.textContent(), /Financed/);
+  await shot("financing-accepted");
 });
 
 test("browse: bills page by page, a party, a letter of credit with its deadlines", async () => {
@@ -160,4 +183,37 @@ test("browse: bills page by page, a party, a letter of credit with its deadlines
   // A lookup a zone answers 404 (a party registered on the other zone only)
   // is logged by the browser as a failed resource; nothing else may fail.
   assert.deepEqual(consoleErrors.filter((e) => !/Failed to load resource: the server responded with a status of 404/.test(e)), []);
+});
+
+test("with Keplr in the browser, both zones are offered from chain-registry/keplr and enabled", async () => {
+  // Keplr's injected API as the page sees it, recording what the app asks of
+  // it (the extension itself cannot be installed in headless CI).
+  const ctx = await browser.newContext();
+  await ctx.addInitScript((address) => {
+    window.__keplrCalls = [];
+    window.keplr = {
+      experimentalSuggestChain: async (info) => void window.__keplrCalls.push(["suggest", info]),
+      enable: async (ids) => void window.__keplrCalls.push(["enable", ids]),
+      getOfflineSigner: (id) => ({
+        getAccounts: async () => [{ address, algo: "secp256k1", pubkey: new Uint8Array(33) }],
+        signDirect: async () => {
+          throw new Error(`signing on ${id} is not part of this test`);
+        },
+      }),
+    };
+  }, EXPORTER);
+  const p = await ctx.newPage();
+  await p.goto(`${WEB}/#/wallet`);
+  await p.getByRole("button", { name: "Connect Keplr" }).click();
+  await p.getByText("Signing as").waitFor();
+  assert.match(await p.getByTestId("wallet").textContent(), /\(Keplr\)/);
+  const calls = await p.evaluate(() => window.__keplrCalls);
+  const root = new URL("../../chain-registry/keplr/", import.meta.url);
+  const want = ["hongkong-1", "shanghai-1"].map((id) => JSON.parse(readFileSync(new URL(`${id}.json`, root), "utf8")));
+  assert.deepEqual(
+    calls.filter(([k]) => k === "suggest").map(([, info]) => info),
+    want,
+  );
+  assert.deepEqual(calls.find(([k]) => k === "enable"), ["enable", ["hongkong-1", "shanghai-1"]]);
+  await ctx.close();
 });

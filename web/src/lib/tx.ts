@@ -26,7 +26,7 @@ export const PREFIX = "trade";
 
 interface Keplr {
   experimentalSuggestChain(info: ChainInfo): Promise<void>;
-  enable(chainId: string): Promise<void>;
+  enable(chainIds: string | string[]): Promise<void>;
   getOfflineSigner(chainId: string): OfflineSigner;
 }
 declare global {
@@ -47,7 +47,7 @@ export function hasKeplr(): boolean {
 export async function connectKeplr(zones: Zone[]): Promise<Wallet> {
   const k = window.keplr!;
   for (const z of zones) await k.experimentalSuggestChain(z.chainInfo);
-  await k.enable(zones.map((z) => z.id).join(","));
+  await k.enable(zones.map((z) => z.id));
   const [acct] = await k.getOfflineSigner(zones[0].id).getAccounts();
   return { kind: "keplr", address: acct.address, signerFor: async (z) => k.getOfflineSigner(z.id) };
 }

@@ -118,6 +118,8 @@ export function ActionForm(props: {
   zone: Zone;
   build: (signer: string, form: FormData) => Msg;
   onDone?: () => void;
+  /** also told of the outcome (a page that outlives this form shows it) */
+  onResult?: (r: TxOutcome, title: string) => void;
   children?: ComponentChildren;
   testid: string;
 }) {
@@ -141,6 +143,7 @@ export function ActionForm(props: {
         }
         setResult(r);
         setBusy(false);
+        props.onResult?.(r, props.title);
         if (r.ok) props.onDone?.();
       }}
     >
@@ -166,7 +169,7 @@ function Remark() {
 }
 
 /** The holder's and the carrier's actions on a bill, on the zone that holds it. */
-export function BillActions({ b, onDone }: { b: BillAcross; onDone: () => void }) {
+export function BillActions({ b, onDone, onResult }: { b: BillAcross; onDone: () => void; onResult: (r: TxOutcome, title: string) => void }) {
   const live = b.live!;
   const z = live.zone;
   const id = b.id;
@@ -178,7 +181,7 @@ export function BillActions({ b, onDone }: { b: BillAcross; onDone: () => void }
       <WalletPanel />
       <div class="actions">
         {!toOrder && live.bill!.type !== "BILL_TYPE_SWB" ? (
-          <ActionForm title="Transfer" testid="act-transfer" zone={z} onDone={onDone} build={(s, f) => actions.transfer(s, id, text(f, "to"), text(f, "remark"))}>
+          <ActionForm title="Transfer" testid="act-transfer" zone={z} onDone={onDone} onResult={onResult} build={(s, f) => actions.transfer(s, id, text(f, "to"), text(f, "remark"))}>
             <label>
               New holder {live.bill!.mode === "BILL_MODE_STRAIGHT" ? "(a straight bill goes only to its consignee)" : `(registered party on ${z.id})`}
               <input name="to" required placeholder="trade1…" defaultValue={live.bill!.mode === "BILL_MODE_STRAIGHT" ? live.bill!.consignee : ""} />
@@ -187,7 +190,7 @@ export function BillActions({ b, onDone }: { b: BillAcross; onDone: () => void }
           </ActionForm>
         ) : null}
         {toOrder ? (
-          <ActionForm title="Endorse" testid="act-endorse" zone={z} onDone={onDone} build={(s, f) => actions.endorse(s, id, text(f, "endorsee"), text(f, "remark"))}>
+          <ActionForm title="Endorse" testid="act-endorse" zone={z} onDone={onDone} onResult={onResult} build={(s, f) => actions.endorse(s, id, text(f, "endorsee"), text(f, "remark"))}>
             <label>
               Endorsee
               <input name="endorsee" required placeholder="trade1…" />
@@ -200,6 +203,7 @@ export function BillActions({ b, onDone }: { b: BillAcross; onDone: () => void }
           testid="act-surrender"
           zone={z}
           onDone={onDone}
+          onResult={onResult}
           build={(s, f) => actions.requestSurrender(s, id, text(f, "purpose") === "AMENDMENT" ? "AMENDMENT" : "DELIVERY", text(f, "reason"), text(f, "remark"))}
         >
           <label>
@@ -215,7 +219,7 @@ export function BillActions({ b, onDone }: { b: BillAcross; onDone: () => void }
           </label>
           <Remark />
         </ActionForm>
-        <ActionForm title="Accept surrender (carrier)" testid="act-accept-surrender" zone={z} onDone={onDone} build={(s, f) => actions.acceptSurrender(s, id, text(f, "remark"))}>
+        <ActionForm title="Accept surrender (carrier)" testid="act-accept-surrender" zone={z} onDone={onDone} onResult={onResult} build={(s, f) => actions.acceptSurrender(s, id, text(f, "remark"))}>
           <Remark />
         </ActionForm>
         <ActionForm
@@ -223,6 +227,7 @@ export function BillActions({ b, onDone }: { b: BillAcross; onDone: () => void }
           testid="act-send"
           zone={z}
           onDone={onDone}
+          onResult={onResult}
           build={(s, f) => actions.sendBill(s, id, cargoChannel(z.id), text(f, "receiver"), text(f, "remark"))}
         >
           <label>

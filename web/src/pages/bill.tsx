@@ -1,9 +1,10 @@
 // The bill page, and the bill summary the verify page shows.
-import { useEffect } from "preact/hooks";
+import { useEffect, useState } from "preact/hooks";
 import { Addr, Badge, ErrorBox, Field, Loading, Milestones, Short, Timeline, link, useLoad, when } from "../components";
 import { words, type Zone } from "../lib/api";
 import { loadBill, type BillAcross } from "../lib/bill";
-import { BillActions } from "./act";
+import { BillActions, Outcome } from "./act";
+import type { TxOutcome } from "../lib/tx";
 
 const locationWords: Record<string, string> = {
   LOCAL: "held here: the holder can act on it on this zone",
@@ -136,6 +137,7 @@ export function BillHistory({ b }: { b: BillAcross }) {
 
 export function BillPage({ id }: { id: string }) {
   const { data, error, reload } = useLoad(`bill/${id}`, () => loadBill(id));
+  const [last, setLast] = useState<{ r: TxOutcome; title: string } | undefined>();
   // While a crossing or a registry answer is pending, read both zones again
   // every few seconds: the relayer moves the bill without this page.
   const moving = !!data?.zones.some((z) => z.location?.location === "IN_TRANSIT" || z.bill?.status === "BILL_STATUS_PENDING");
@@ -150,7 +152,14 @@ export function BillPage({ id }: { id: string }) {
   return (
     <div>
       <BillSummary b={data} />
-      <BillActions key={data.live!.zone.id} b={data} onDone={reload} />
+      {last ? (
+        <div data-testid="last-result">
+          <p class="muted small">Your last action here: {last.title}</p>
+          <Outcome r={last.r} />
+        </div>
+      ) : null}
+      {/* A bill that moved to the other zone gets fresh forms for that zone. */}
+      <BillActions key={data.live!.zone.id} b={data} onDone={reload} onResult={(r, title) => setLast({ r, title })} />
       <BillHistory b={data} />
       <p class="muted small">Read at {when(new Date().toISOString())} from both zones' REST APIs.</p>
     </div>

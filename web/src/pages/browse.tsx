@@ -216,6 +216,7 @@ export function PartyPage({ address }: { address: string }) {
                   <th>Due</th>
                   <th>Seller → buyer</th>
                   <th>Bill</th>
+                  <th></th>
                 </tr>
               </thead>
               <tbody>
@@ -233,6 +234,35 @@ export function PartyPage({ address }: { address: string }) {
                       <Addr address={i.seller} zone={zone} /> → <Addr address={i.buyer} zone={zone} />
                     </td>
                     <td>{i.bill_id ? <a href={link("bill", i.bill_id)}>{i.bill_id}</a> : "—"}</td>
+                    <td>
+                      {i.status === "INVOICE_STATUS_OPEN" ? (
+                        <ActionForm
+                          title="Offer financing (a bank)"
+                          testid={`act-offer-financing-${i.id}`}
+                          zone={zone}
+                          onDone={reload}
+                          build={(s, f) =>
+                            actions.offerFinancing(
+                              s,
+                              i.id,
+                              { denom: i.amount.denom, amount: String(f.get("advance")).trim() },
+                              { denom: i.amount.denom, amount: String(f.get("repayment")).trim() },
+                              String(f.get("maturity")).trim(),
+                            )
+                          }
+                        >
+                          <label>
+                            Advance ({i.amount.denom}, minimal units) <input name="advance" required inputMode="numeric" />
+                          </label>
+                          <label>
+                            Repayment at maturity <input name="repayment" required inputMode="numeric" />
+                          </label>
+                          <label>
+                            Maturity (YYYY-MM-DD) <input name="maturity" required defaultValue={i.due_date} />
+                          </label>
+                        </ActionForm>
+                      ) : null}
+                    </td>
                   </tr>
                 ))}
               </tbody>
@@ -291,39 +321,6 @@ export function PartyPage({ address }: { address: string }) {
           ) : (
             <p class="muted">none</p>
           )}
-          {party?.roles.includes("ROLE_BANK") ? (
-            <ActionForm
-              title="Offer financing on an invoice"
-              testid={`act-offer-financing-${zone.id}`}
-              zone={zone}
-              onDone={reload}
-              build={(s, f) =>
-                actions.offerFinancing(
-                  s,
-                  String(f.get("invoice")),
-                  { denom: String(f.get("denom")), amount: String(f.get("advance")) },
-                  { denom: String(f.get("denom")), amount: String(f.get("repayment")) },
-                  String(f.get("maturity")),
-                )
-              }
-            >
-              <label>
-                Invoice id <input name="invoice" required inputMode="numeric" />
-              </label>
-              <label>
-                Denom <input name="denom" required defaultValue={zone.chainInfo.currencies[1]?.coinMinimalDenom ?? "utrade"} />
-              </label>
-              <label>
-                Advance (minimal units) <input name="advance" required inputMode="numeric" />
-              </label>
-              <label>
-                Repayment (minimal units) <input name="repayment" required inputMode="numeric" />
-              </label>
-              <label>
-                Maturity (YYYY-MM-DD) <input name="maturity" required placeholder="2027-03-31" />
-              </label>
-            </ActionForm>
-          ) : null}
         </div>
       ))}
       <WalletPanel />
