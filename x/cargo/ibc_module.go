@@ -12,6 +12,7 @@ import (
 	ibcerrors "github.com/cosmos/ibc-go/v8/modules/core/errors"
 	ibcexported "github.com/cosmos/ibc-go/v8/modules/core/exported"
 
+	"github.com/tradechain/tradechain/internal/typedevent"
 	"github.com/tradechain/tradechain/x/cargo/keeper"
 	"github.com/tradechain/tradechain/x/cargo/types"
 )
@@ -124,7 +125,7 @@ func (im IBCModule) OnRecvPacket(ctx sdk.Context, packet channeltypes.Packet, _ 
 		// discards the refused packet's state changes; the acknowledgement
 		// carries "cargo/NN: reason" back to the sender.
 		codespace, code, _ := errorsmod.ABCIInfo(err, false)
-		_ = ctx.EventManager().EmitTypedEvent(&types.EventCargoPacketRefused{
+		_ = typedevent.Emit(ctx.EventManager(), &types.EventCargoPacketRefused{
 			SourceChannel: packet.GetSourceChannel(), DestinationChannel: packet.GetDestChannel(),
 			Sequence: packet.GetSequence(), TokenIds: data.TokenIds, Reason: err.Error(), Codespace: codespace, Code: code,
 		})

@@ -12,6 +12,7 @@ import (
 	ibcerrors "github.com/cosmos/ibc-go/v8/modules/core/errors"
 	ibcexported "github.com/cosmos/ibc-go/v8/modules/core/exported"
 
+	"github.com/tradechain/tradechain/internal/typedevent"
 	"github.com/tradechain/tradechain/x/cargo/keeper"
 	"github.com/tradechain/tradechain/x/cargo/types"
 )
@@ -107,7 +108,7 @@ func (RegistryIBCModule) OnChanCloseConfirm(sdk.Context, string, string) error {
 // event), and IBC core discards every write made here.
 func (im RegistryIBCModule) OnRecvPacket(ctx sdk.Context, packet channeltypes.Packet, _ sdk.AccAddress) ibcexported.Acknowledgement {
 	if err := im.keeper.OnRecvReservation(ctx, packet); err != nil {
-		_ = ctx.EventManager().EmitTypedEvent(&types.EventRegistryPacketRefused{
+		_ = typedevent.Emit(ctx.EventManager(), &types.EventRegistryPacketRefused{
 			SourceChannel: packet.GetSourceChannel(), DestinationChannel: packet.GetDestChannel(),
 			Sequence: packet.GetSequence(), Reason: err.Error(),
 		})

@@ -12,6 +12,7 @@ import (
 	"github.com/cosmos/cosmos-sdk/telemetry"
 	sdk "github.com/cosmos/cosmos-sdk/types"
 
+	"github.com/tradechain/tradechain/internal/typedevent"
 	"github.com/tradechain/tradechain/x/cargo/types"
 )
 
@@ -192,7 +193,7 @@ func (k Keeper) recordRemark(ctx context.Context, b *types.Bill, action, actor, 
 	if remark == "" {
 		return nil
 	}
-	return sdkCtx.EventManager().EmitTypedEvent(&types.EventBillRemark{BillId: b.Id, Sequence: e.Sequence, Action: action, Actor: actor, Remark: remark})
+	return typedevent.Emit(sdkCtx.EventManager(), &types.EventBillRemark{BillId: b.Id, Sequence: e.Sequence, Action: action, Actor: actor, Remark: remark})
 }
 
 // moveControl makes `to` the holder of b and records the transition.
@@ -202,7 +203,7 @@ func (k Keeper) moveControl(ctx context.Context, b *types.Bill, action, actor, t
 	if err := k.recordRemark(ctx, b, action, actor, from, to, "", remark); err != nil {
 		return err
 	}
-	return sdk.UnwrapSDKContext(ctx).EventManager().EmitTypedEvent(&types.EventBillTransferred{
+	return typedevent.Emit(sdk.UnwrapSDKContext(ctx).EventManager(), &types.EventBillTransferred{
 		BillId: b.Id, From: from, To: to, Action: action,
 	})
 }

@@ -9,6 +9,7 @@ import (
 
 	ibcexported "github.com/cosmos/ibc-go/v8/modules/core/exported"
 
+	"github.com/tradechain/tradechain/internal/typedevent"
 	"github.com/tradechain/tradechain/x/cargo/types"
 )
 
@@ -134,7 +135,7 @@ func (s msgServer) SetCorridorLink(ctx context.Context, m *types.MsgSetCorridorL
 	if err := s.Params.Set(ctx, p); err != nil {
 		return nil, err
 	}
-	return &types.MsgSetCorridorLinkResponse{}, sdkCtx.EventManager().EmitTypedEvent(&types.EventCorridorLinkSet{Link: m.Link})
+	return &types.MsgSetCorridorLinkResponse{}, typedevent.Emit(sdkCtx.EventManager(), &types.EventCorridorLinkSet{Link: m.Link})
 }
 
 func (s msgServer) RemoveCorridorLink(ctx context.Context, m *types.MsgRemoveCorridorLink) (*types.MsgRemoveCorridorLinkResponse, error) {
@@ -161,5 +162,5 @@ func (s msgServer) RemoveCorridorLink(ctx context.Context, m *types.MsgRemoveCor
 	if err := s.Params.Set(ctx, p); err != nil {
 		return nil, err
 	}
-	return &types.MsgRemoveCorridorLinkResponse{}, sdk.UnwrapSDKContext(ctx).EventManager().EmitTypedEvent(&types.EventCorridorLinkRemoved{ChainId: m.ChainId})
+	return &types.MsgRemoveCorridorLinkResponse{}, typedevent.Emit(sdk.UnwrapSDKContext(ctx).EventManager(), &types.EventCorridorLinkRemoved{ChainId: m.ChainId})
 }

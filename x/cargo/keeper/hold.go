@@ -8,6 +8,7 @@ import (
 
 	sdk "github.com/cosmos/cosmos-sdk/types"
 
+	"github.com/tradechain/tradechain/internal/typedevent"
 	"github.com/tradechain/tradechain/x/cargo/types"
 )
 
@@ -80,7 +81,7 @@ func (s msgServer) PlaceHold(ctx context.Context, m *types.MsgPlaceHold) (*types
 	if err := s.recordHold(ctx, m.SubjectKind, m.Subject, ActionHold, m.Regulator, m.Reason); err != nil {
 		return nil, err
 	}
-	return &types.MsgPlaceHoldResponse{}, sdkCtx.EventManager().EmitTypedEvent(&types.EventHoldPlaced{Hold: h})
+	return &types.MsgPlaceHoldResponse{}, typedevent.Emit(sdkCtx.EventManager(), &types.EventHoldPlaced{Hold: h})
 }
 
 func (s msgServer) LiftHold(ctx context.Context, m *types.MsgLiftHold) (*types.MsgLiftHoldResponse, error) {
@@ -104,7 +105,7 @@ func (s msgServer) LiftHold(ctx context.Context, m *types.MsgLiftHold) (*types.M
 	if err := s.recordHold(ctx, m.SubjectKind, m.Subject, ActionHoldLifted, m.Regulator, m.Reason); err != nil {
 		return nil, err
 	}
-	return &types.MsgLiftHoldResponse{}, sdk.UnwrapSDKContext(ctx).EventManager().EmitTypedEvent(&types.EventHoldLifted{
+	return &types.MsgLiftHoldResponse{}, typedevent.Emit(sdk.UnwrapSDKContext(ctx).EventManager(), &types.EventHoldLifted{
 		SubjectKind: m.SubjectKind, Subject: m.Subject, LiftedBy: m.Regulator, Reason: m.Reason,
 	})
 }

@@ -7,6 +7,7 @@ import (
 
 	sdk "github.com/cosmos/cosmos-sdk/types"
 
+	"github.com/tradechain/tradechain/internal/typedevent"
 	"github.com/tradechain/tradechain/x/cargo/types"
 )
 
@@ -31,7 +32,7 @@ func (k Keeper) PlaceLien(ctx context.Context, id, owner string, lien types.Lien
 	if err := k.record(ctx, &b, ActionLien, lien.Creditor, b.Holder, b.Holder, lien.Module+"/"+lien.Reference); err != nil {
 		return err
 	}
-	return sdk.UnwrapSDKContext(ctx).EventManager().EmitTypedEvent(&types.EventLienPlaced{
+	return typedevent.Emit(sdk.UnwrapSDKContext(ctx).EventManager(), &types.EventLienPlaced{
 		BillId: id, Module: lien.Module, Reference: lien.Reference, Creditor: lien.Creditor,
 	})
 }
@@ -59,7 +60,7 @@ func (k Keeper) ReleaseLien(ctx context.Context, id, module, reference string) e
 	if err := k.record(ctx, &b, ActionLienRelease, b.Holder, b.Holder, b.Holder, module+"/"+reference); err != nil {
 		return err
 	}
-	return sdk.UnwrapSDKContext(ctx).EventManager().EmitTypedEvent(&types.EventLienReleased{BillId: id, Module: module, Reference: reference})
+	return typedevent.Emit(sdk.UnwrapSDKContext(ctx).EventManager(), &types.EventLienReleased{BillId: id, Module: module, Reference: reference})
 }
 
 // TransferUnderLien moves control of bill id to `to` and lifts the lien in the
@@ -80,5 +81,5 @@ func (k Keeper) TransferUnderLien(ctx context.Context, id, module, reference, to
 	if err := k.moveControl(ctx, &b, ActionLienTransfer, module+"/"+reference, to, ""); err != nil {
 		return err
 	}
-	return sdk.UnwrapSDKContext(ctx).EventManager().EmitTypedEvent(&types.EventLienReleased{BillId: id, Module: module, Reference: reference})
+	return typedevent.Emit(sdk.UnwrapSDKContext(ctx).EventManager(), &types.EventLienReleased{BillId: id, Module: module, Reference: reference})
 }

@@ -9,6 +9,7 @@ import (
 
 	sdk "github.com/cosmos/cosmos-sdk/types"
 
+	"github.com/tradechain/tradechain/internal/typedevent"
 	"github.com/tradechain/tradechain/x/cargo/types"
 )
 
@@ -128,7 +129,7 @@ func (s msgServer) BlankEndorseBill(ctx context.Context, m *types.MsgBlankEndors
 	if err := s.recordRemark(ctx, &b, ActionBlankEndorse, m.Holder, m.Holder, m.Holder, "", m.Remark); err != nil {
 		return nil, err
 	}
-	if err := sdk.UnwrapSDKContext(ctx).EventManager().EmitTypedEvent(&types.EventBillBlankEndorsed{BillId: b.Id, Holder: m.Holder}); err != nil {
+	if err := typedevent.Emit(sdk.UnwrapSDKContext(ctx).EventManager(), &types.EventBillBlankEndorsed{BillId: b.Id, Holder: m.Holder}); err != nil {
 		return nil, err
 	}
 	return &types.MsgBlankEndorseBillResponse{}, nil
@@ -152,7 +153,7 @@ func (s msgServer) RequestSurrender(ctx context.Context, m *types.MsgRequestSurr
 	if err := s.recordRemark(ctx, &b, action, m.Holder, m.Holder, b.Carrier, m.Reason, m.Remark); err != nil {
 		return nil, err
 	}
-	if err := sdk.UnwrapSDKContext(ctx).EventManager().EmitTypedEvent(&types.EventSurrenderRequested{
+	if err := typedevent.Emit(sdk.UnwrapSDKContext(ctx).EventManager(), &types.EventSurrenderRequested{
 		BillId: b.Id, Holder: m.Holder, Purpose: m.Purpose, Reason: m.Reason,
 	}); err != nil {
 		return nil, err
@@ -180,7 +181,7 @@ func (s msgServer) AcceptSurrender(ctx context.Context, m *types.MsgAcceptSurren
 	if err := s.recordRemark(ctx, &b, ActionSurrenderAccepted, m.Carrier, from, b.Carrier, "", m.Remark); err != nil {
 		return nil, err
 	}
-	if err := sdk.UnwrapSDKContext(ctx).EventManager().EmitTypedEvent(&types.EventSurrenderAccepted{
+	if err := typedevent.Emit(sdk.UnwrapSDKContext(ctx).EventManager(), &types.EventSurrenderAccepted{
 		BillId: b.Id, Purpose: purpose, Status: b.Status,
 	}); err != nil {
 		return nil, err
@@ -204,7 +205,7 @@ func (s msgServer) RejectSurrender(ctx context.Context, m *types.MsgRejectSurren
 	if err := s.recordRemark(ctx, &b, ActionSurrenderRejected, m.Carrier, b.Carrier, b.Holder, m.Reason, m.Remark); err != nil {
 		return nil, err
 	}
-	if err := sdk.UnwrapSDKContext(ctx).EventManager().EmitTypedEvent(&types.EventSurrenderRejected{BillId: b.Id, Reason: m.Reason}); err != nil {
+	if err := typedevent.Emit(sdk.UnwrapSDKContext(ctx).EventManager(), &types.EventSurrenderRejected{BillId: b.Id, Reason: m.Reason}); err != nil {
 		return nil, err
 	}
 	return &types.MsgRejectSurrenderResponse{}, nil
@@ -256,7 +257,7 @@ func (s msgServer) AmendBill(ctx context.Context, m *types.MsgAmendBill) (*types
 	if err := s.recordRemark(ctx, &b, ActionAmend, m.Carrier, b.Carrier, to, old, m.Remark); err != nil {
 		return nil, err
 	}
-	if err := sdk.UnwrapSDKContext(ctx).EventManager().EmitTypedEvent(&types.EventBillAmended{
+	if err := typedevent.Emit(sdk.UnwrapSDKContext(ctx).EventManager(), &types.EventBillAmended{
 		BillId: b.Id, Version: b.Version, OldDocumentHash: old, NewDocumentHash: b.DocumentHash,
 	}); err != nil {
 		return nil, err
@@ -279,7 +280,7 @@ func (s msgServer) VoidBill(ctx context.Context, m *types.MsgVoidBill) (*types.M
 	if err := s.recordRemark(ctx, &b, ActionVoid, m.Carrier, b.Holder, "", m.Reason, m.Remark); err != nil {
 		return nil, err
 	}
-	if err := sdk.UnwrapSDKContext(ctx).EventManager().EmitTypedEvent(&types.EventBillVoided{BillId: b.Id, Reason: m.Reason}); err != nil {
+	if err := typedevent.Emit(sdk.UnwrapSDKContext(ctx).EventManager(), &types.EventBillVoided{BillId: b.Id, Reason: m.Reason}); err != nil {
 		return nil, err
 	}
 	return &types.MsgVoidBillResponse{}, nil
@@ -333,7 +334,7 @@ func (s msgServer) RecordMilestone(ctx context.Context, m *types.MsgRecordMilest
 	if err := s.MilestoneCount.Set(ctx, b.Id, n); err != nil {
 		return nil, err
 	}
-	if err := sdkCtx.EventManager().EmitTypedEvent(&types.EventMilestoneRecorded{
+	if err := typedevent.Emit(sdkCtx.EventManager(), &types.EventMilestoneRecorded{
 		BillId: b.Id, Sequence: n, EventCode: m.EventCode, Classifier: m.Classifier, Location: m.Location,
 	}); err != nil {
 		return nil, err
@@ -356,7 +357,7 @@ func (s msgServer) AnchorDocument(ctx context.Context, m *types.MsgAnchorDocumen
 	if err := s.anchor(ctx, m.Hash, m.DocType, m.BillId, m.Owner); err != nil {
 		return nil, err
 	}
-	if err := sdk.UnwrapSDKContext(ctx).EventManager().EmitTypedEvent(&types.EventDocumentAnchored{
+	if err := typedevent.Emit(sdk.UnwrapSDKContext(ctx).EventManager(), &types.EventDocumentAnchored{
 		Hash: m.Hash, DocType: m.DocType, BillId: m.BillId, Owner: m.Owner,
 	}); err != nil {
 		return nil, err
@@ -398,7 +399,7 @@ func (s msgServer) GrantConsent(ctx context.Context, m *types.MsgGrantConsent) (
 	if err := s.Consents.Set(ctx, id, c); err != nil {
 		return nil, err
 	}
-	if err := sdkCtx.EventManager().EmitTypedEvent(&types.EventConsentGranted{
+	if err := typedevent.Emit(sdkCtx.EventManager(), &types.EventConsentGranted{
 		ConsentId: id, Granter: m.Granter, Grantee: m.Grantee, Scope: m.Scope,
 	}); err != nil {
 		return nil, err
@@ -426,7 +427,7 @@ func (s msgServer) RevokeConsent(ctx context.Context, m *types.MsgRevokeConsent)
 	if err := s.Consents.Set(ctx, c.Id, c); err != nil {
 		return nil, err
 	}
-	if err := sdk.UnwrapSDKContext(ctx).EventManager().EmitTypedEvent(&types.EventConsentRevoked{ConsentId: c.Id, Granter: c.Granter}); err != nil {
+	if err := typedevent.Emit(sdk.UnwrapSDKContext(ctx).EventManager(), &types.EventConsentRevoked{ConsentId: c.Id, Granter: c.Granter}); err != nil {
 		return nil, err
 	}
 	return &types.MsgRevokeConsentResponse{}, nil
@@ -476,7 +477,7 @@ func (s msgServer) RegisterParty(ctx context.Context, m *types.MsgRegisterParty)
 	if err := s.Parties.Set(ctx, p.Address, p); err != nil {
 		return nil, err
 	}
-	if err := sdk.UnwrapSDKContext(ctx).EventManager().EmitTypedEvent(&types.EventPartyRegistered{Address: p.Address, Code: p.Code, Roles: p.Roles}); err != nil {
+	if err := typedevent.Emit(sdk.UnwrapSDKContext(ctx).EventManager(), &types.EventPartyRegistered{Address: p.Address, Code: p.Code, Roles: p.Roles}); err != nil {
 		return nil, err
 	}
 	return &types.MsgRegisterPartyResponse{}, nil
@@ -501,7 +502,7 @@ func (s msgServer) UpdateParty(ctx context.Context, m *types.MsgUpdateParty) (*t
 	if err := s.Parties.Set(ctx, m.Party.Address, m.Party); err != nil {
 		return nil, err
 	}
-	if err := sdk.UnwrapSDKContext(ctx).EventManager().EmitTypedEvent(&types.EventPartyUpdated{
+	if err := typedevent.Emit(sdk.UnwrapSDKContext(ctx).EventManager(), &types.EventPartyUpdated{
 		Address: m.Party.Address, Code: m.Party.Code, Roles: m.Party.Roles, Active: m.Party.Active,
 	}); err != nil {
 		return nil, err
@@ -534,7 +535,7 @@ func (s msgServer) UpdateParams(ctx context.Context, m *types.MsgUpdateParams) (
 	if err := s.Params.Set(ctx, m.Params); err != nil {
 		return nil, err
 	}
-	if err := sdk.UnwrapSDKContext(ctx).EventManager().EmitTypedEvent(&types.EventParamsUpdated{Params: &m.Params}); err != nil {
+	if err := typedevent.Emit(sdk.UnwrapSDKContext(ctx).EventManager(), &types.EventParamsUpdated{Params: &m.Params}); err != nil {
 		return nil, err
 	}
 	return &types.MsgUpdateParamsResponse{}, nil

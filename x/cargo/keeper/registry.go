@@ -14,6 +14,7 @@ import (
 	channeltypes "github.com/cosmos/ibc-go/v8/modules/core/04-channel/types"
 	host "github.com/cosmos/ibc-go/v8/modules/core/24-host"
 
+	"github.com/tradechain/tradechain/internal/typedevent"
 	"github.com/tradechain/tradechain/x/cargo/types"
 )
 
@@ -179,7 +180,7 @@ func (k Keeper) sendReservation(ctx sdk.Context, p types.Params, r types.Registr
 	if err := k.setRegistryKey(ctx, was, r); err != nil {
 		return 0, err
 	}
-	return seq, ctx.EventManager().EmitTypedEvent(&types.EventReservationSent{
+	return seq, typedevent.Emit(ctx.EventManager(), &types.EventReservationSent{
 		Kind: r.Kind, Key: r.Key, Reference: r.Reference, Channel: r.Channel, Sequence: seq,
 	})
 }
@@ -235,14 +236,14 @@ func (k Keeper) OnRecvReservation(ctx sdk.Context, packet channeltypes.Packet) e
 		if err := owner.OnReservation(ctx, r.Reference, types.RESERVATION_STATUS_REJECTED_DUPLICATE, reason); err != nil {
 			return err
 		}
-		if err := ctx.EventManager().EmitTypedEvent(&types.EventReservationRejected{Kind: kind, Key: data.Key, Reference: r.Reference, Reason: reason}); err != nil {
+		if err := typedevent.Emit(ctx.EventManager(), &types.EventReservationRejected{Kind: kind, Key: data.Key, Reference: r.Reference, Reason: reason}); err != nil {
 			return err
 		}
 	}
 	if err := k.setRegistryKey(ctx, r.Status, types.RegistryKey{Kind: kind, Key: data.Key, Status: types.RESERVATION_STATUS_HELD_REMOTE, HolderZone: from}); err != nil {
 		return err
 	}
-	return ctx.EventManager().EmitTypedEvent(&types.EventKeyRecorded{Kind: kind, Key: data.Key, HolderZone: from})
+	return typedevent.Emit(ctx.EventManager(), &types.EventKeyRecorded{Kind: kind, Key: data.Key, HolderZone: from})
 }
 
 // duplicatePrefix starts the error acknowledgement of a key held or reserved
@@ -282,7 +283,7 @@ func (k Keeper) OnReservationAck(ctx sdk.Context, packet channeltypes.Packet, ac
 		if err := owner.OnReservation(ctx, r.Reference, types.RESERVATION_STATUS_CONFIRMED, ""); err != nil {
 			return err
 		}
-		return ctx.EventManager().EmitTypedEvent(&types.EventReservationConfirmed{Kind: r.Kind, Key: r.Key, Reference: r.Reference})
+		return typedevent.Emit(ctx.EventManager(), &types.EventReservationConfirmed{Kind: r.Kind, Key: r.Key, Reference: r.Reference})
 	}
 	reason := ack.GetError()
 	if dup, isDup := strings.CutPrefix(reason, duplicatePrefix); isDup {
@@ -305,7 +306,7 @@ func (k Keeper) OnReservationAck(ctx sdk.Context, packet channeltypes.Packet, ac
 		if err := owner.OnReservation(ctx, r.Reference, types.RESERVATION_STATUS_REJECTED_DUPLICATE, dup); err != nil {
 			return err
 		}
-		return ctx.EventManager().EmitTypedEvent(&types.EventReservationRejected{Kind: r.Kind, Key: r.Key, Reference: r.Reference, Reason: dup})
+		return typedevent.Emit(ctx.EventManager(), &types.EventReservationRejected{Kind: r.Kind, Key: r.Key, Reference: r.Reference, Reason: dup})
 	}
 	// Refused for another reason (the other zone's registry is not set up,
 	// its corridor link changed...): nothing was recorded there; withdraw.
@@ -329,7 +330,7 @@ func (k Keeper) withdraw(ctx sdk.Context, r types.RegistryKey, owner types.Regis
 	if err := owner.OnReservation(ctx, r.Reference, types.RESERVATION_STATUS_TIMED_OUT, reason); err != nil {
 		return err
 	}
-	return ctx.EventManager().EmitTypedEvent(&types.EventReservationTimedOut{Kind: r.Kind, Key: r.Key, Reference: r.Reference, Reason: reason})
+	return typedevent.Emit(ctx.EventManager(), &types.EventReservationTimedOut{Kind: r.Kind, Key: r.Key, Reference: r.Reference, Reason: reason})
 }
 
 // pendingFor returns the pending reservation a packet this zone sent is
@@ -418,7 +419,7 @@ func (s msgServer) SetRegistryChannel(ctx context.Context, m *types.MsgSetRegist
 	if err := s.Params.Set(ctx, p); err != nil {
 		return nil, err
 	}
-	return &types.MsgSetRegistryChannelResponse{}, sdkCtx.EventManager().EmitTypedEvent(&types.EventRegistryChannelSet{Channel: m.Channel})
+	return &types.MsgSetRegistryChannelResponse{}, typedevent.Emit(sdkCtx.EventManager(), &types.EventRegistryChannelSet{Channel: m.Channel})
 }
 
 // billOwner applies the registry's answers to bills (key: the transport

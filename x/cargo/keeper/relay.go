@@ -19,6 +19,7 @@ import (
 	channeltypes "github.com/cosmos/ibc-go/v8/modules/core/04-channel/types"
 	host "github.com/cosmos/ibc-go/v8/modules/core/24-host"
 
+	"github.com/tradechain/tradechain/internal/typedevent"
 	"github.com/tradechain/tradechain/x/cargo/types"
 )
 
@@ -83,7 +84,7 @@ func (s msgServer) SendBill(ctx context.Context, m *types.MsgSendBill) (*types.M
 		return nil, err
 	}
 	countPacket(sdkCtx, "sent", m.Channel)
-	return &types.MsgSendBillResponse{Sequence: seq}, sdkCtx.EventManager().EmitTypedEvent(&types.EventBillTransferred{
+	return &types.MsgSendBillResponse{Sequence: seq}, typedevent.Emit(sdkCtx.EventManager(), &types.EventBillTransferred{
 		BillId: b.Id, From: m.Holder, To: m.Receiver, Action: ActionSend,
 	})
 }
@@ -155,7 +156,7 @@ func (k Keeper) OnRecvPacket(ctx sdk.Context, packet channeltypes.Packet, data t
 		return err
 	}
 	countPacket(ctx, "received", packet.DestinationChannel)
-	return ctx.EventManager().EmitTypedEvent(&types.EventBillTransferred{BillId: b.Id, From: data.Sender, To: data.Receiver, Action: ActionReceive})
+	return typedevent.Emit(ctx.EventManager(), &types.EventBillTransferred{BillId: b.Id, From: data.Sender, To: data.Receiver, Action: ActionReceive})
 }
 
 // anchorFor anchors the transport document of a bill arriving here, unless
@@ -222,8 +223,8 @@ func (k Keeper) refund(ctx sdk.Context, packet channeltypes.Packet, data types.N
 		k.Logger(ctx).Error("cannot record the refund", "bill", b.Id, "err", err)
 		return
 	}
-	_ = ctx.EventManager().EmitTypedEvent(&types.EventBillTransferred{BillId: b.Id, From: data.Receiver, To: b.Holder, Action: action})
-	_ = ctx.EventManager().EmitTypedEvent(&types.EventBillReturned{BillId: b.Id, Holder: b.Holder, Action: action,
+	_ = typedevent.Emit(ctx.EventManager(), &types.EventBillTransferred{BillId: b.Id, From: data.Receiver, To: b.Holder, Action: action})
+	_ = typedevent.Emit(ctx.EventManager(), &types.EventBillReturned{BillId: b.Id, Holder: b.Holder, Action: action,
 		Channel: packet.SourceChannel, Sequence: packet.Sequence, Reason: reason})
 }
 

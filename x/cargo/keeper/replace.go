@@ -8,6 +8,7 @@ import (
 
 	sdk "github.com/cosmos/cosmos-sdk/types"
 
+	"github.com/tradechain/tradechain/internal/typedevent"
 	"github.com/tradechain/tradechain/x/cargo/types"
 )
 
@@ -46,7 +47,7 @@ func (k Keeper) issue(ctx context.Context, b types.Bill, detail, remark string) 
 	if err := k.recordRemark(ctx, &b, ActionIssue, b.Carrier, "", b.Holder, detail, remark); err != nil {
 		return b, err
 	}
-	return b, sdkCtx.EventManager().EmitTypedEvent(&types.EventBillIssued{
+	return b, typedevent.Emit(sdkCtx.EventManager(), &types.EventBillIssued{
 		BillId: b.Id, Carrier: b.Carrier, Holder: b.Holder, Type: b.Type, Mode: b.Mode, DocumentHash: b.DocumentHash,
 	})
 }
@@ -125,7 +126,7 @@ func (s msgServer) SplitBill(ctx context.Context, m *types.MsgSplitBill) (*types
 	if err := s.retire(ctx, olds[0], ActionSplit, res.BillIds, m.Remark); err != nil {
 		return nil, err
 	}
-	return res, sdk.UnwrapSDKContext(ctx).EventManager().EmitTypedEvent(&types.EventBillsReplaced{
+	return res, typedevent.Emit(sdk.UnwrapSDKContext(ctx).EventManager(), &types.EventBillsReplaced{
 		Action: ActionSplit, Carrier: m.Carrier, OldBillIds: []string{m.BillId}, NewBillIds: res.BillIds, Holder: olds[0].Surrender.RequestedBy,
 	})
 }
@@ -164,7 +165,7 @@ func (s msgServer) CombineBills(ctx context.Context, m *types.MsgCombineBills) (
 			return nil, err
 		}
 	}
-	return &types.MsgCombineBillsResponse{BillId: b.Id, Status: b.Status}, sdk.UnwrapSDKContext(ctx).EventManager().EmitTypedEvent(&types.EventBillsReplaced{
+	return &types.MsgCombineBillsResponse{BillId: b.Id, Status: b.Status}, typedevent.Emit(sdk.UnwrapSDKContext(ctx).EventManager(), &types.EventBillsReplaced{
 		Action: ActionCombine, Carrier: m.Carrier, OldBillIds: m.BillIds, NewBillIds: []string{b.Id}, Holder: first.Surrender.RequestedBy,
 	})
 }

@@ -10,6 +10,7 @@ import (
 	sdk "github.com/cosmos/cosmos-sdk/types"
 	stakingtypes "github.com/cosmos/cosmos-sdk/x/staking/types"
 
+	"github.com/tradechain/tradechain/internal/typedevent"
 	"github.com/tradechain/tradechain/x/cargo/types"
 )
 
@@ -110,7 +111,7 @@ func (s msgServer) SetValidatorPower(ctx context.Context, m *types.MsgSetValidat
 			"this change would move %d of the %d voting power of the last block in one block (%d %% at most, %d here): change it in steps over several blocks",
 			changed, last, types.MaxPowerChangePercent, last*types.MaxPowerChangePercent/100)
 	}
-	if err := sdk.UnwrapSDKContext(ctx).EventManager().EmitTypedEvent(&types.EventValidatorPowerSet{
+	if err := typedevent.Emit(sdk.UnwrapSDKContext(ctx).EventManager(), &types.EventValidatorPowerSet{
 		ValidatorAddress: m.ValidatorAddress, Authority: m.Authority, PreviousPower: previous, Power: power,
 		BlockPowerChange: changed, LastTotalPower: last,
 	}); err != nil {

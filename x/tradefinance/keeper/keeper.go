@@ -14,6 +14,7 @@ import (
 	"github.com/cosmos/cosmos-sdk/codec"
 	sdk "github.com/cosmos/cosmos-sdk/types"
 
+	"github.com/tradechain/tradechain/internal/typedevent"
 	"github.com/tradechain/tradechain/x/tradefinance/types"
 )
 
@@ -103,5 +104,5 @@ func financingRef(id uint64) string { return fmt.Sprintf("financing/%d", id) }
 func mustAcc(addr string) sdk.AccAddress { return sdk.MustAccAddressFromBech32(addr) }
 
 func emit(ctx context.Context, ev proto.Message) error {
-	return sdk.UnwrapSDKContext(ctx).EventManager().EmitTypedEvent(ev)
+	return typedevent.Emit(sdk.UnwrapSDKContext(ctx).EventManager(), ev)
 }
