@@ -42,5 +42,11 @@ WEB_URL="http://127.0.0.1:$WEB_PORT" DOC_FILE="$DOC" DOC_HASH="$DOC_HASH" DEMO_B
   EXPORTER_ADDR="$EXPORTER" IMPORTER_ADDR="$IMPORTER" \
   EXPORTER_MNEMONIC="${MNEMONIC[exporter]}" IMPORTER_MNEMONIC="${MNEMONIC[importer]}" HKBANK_MNEMONIC="${MNEMONIC[hkbank]}" \
   CHROMIUM="$CHROMIUM" \
-  node --test --test-reporter=spec e2e/
+  node --test --test-reporter=spec e2e/corridor.test.mjs
+
+step "$SH_CHAIN" "stopped: the app answers from hongkong-1 and says what it could not ask"
+SH_PID=$(awk -v n="$SH_CHAIN" '$2 == n {print $1}' "$LOCALNET/pids" | tail -1)
+kill "$SH_PID"
+for _ in $(seq 1 40); do kill -0 "$SH_PID" 2>/dev/null || break; sleep 0.25; done
+WEB_URL="http://127.0.0.1:$WEB_PORT" DOC_FILE="$DOC" CHROMIUM="$CHROMIUM" node --test --test-reporter=spec e2e/zone-down.mjs
 log "screenshots: $(ls "$ROOT"/web/artifacts/*.png | xargs -n1 basename | tr '\n' ' ')"

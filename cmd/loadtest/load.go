@@ -153,6 +153,9 @@ type result struct {
 	// (broadcasting and reading blocks; signing and encoding happen before).
 	GenCPU  float64 `json:"generator_cpu_cores"`
 	PeakRSS int64   `json:"peak_rss_bytes"`
+	// Bills is how many bills the load test had preloaded before this step
+	// (the issue workload's own bills come on top).
+	Bills int `json:"bills_in_state,omitempty"`
 }
 
 // step offers rate tx/s of a workload for d, then waits up to grace for

@@ -54,6 +54,7 @@ func main() {
 		soak        = flag.Duration("soak", 0, "soak run: offer -soak-rate of -soak-workload this long, sampling RSS")
 		soakRate    = flag.Int("soak-rate", 800, "offered rate of the soak run")
 		soakWork    = flag.String("soak-workload", "issue", "workload of the soak run")
+		stateBillsF = flag.Int("state-bills", 0, "sweep: preload this many bills (spread over the accounts) before the first rate of each tradechaind workload, to measure at that state size")
 		appSet      = flag.String("tradechaind-app", "", "app.toml overrides for tradechaind, e.g. 'iavl-disable-fastnode=true,index-events=[]'")
 	)
 	flag.Parse()
@@ -84,6 +85,7 @@ func main() {
 		}
 	}
 
+	stateBills = *stateBillsF
 	switch {
 	case *scale > 0:
 		stateScale(tc, work, accounts, *scale, *commit, *profQuery)
@@ -114,6 +116,16 @@ func main() {
 	}
 }
 
+// stateBills is -state-bills.
+var stateBills int
+
+func sum(xs []int) (t int) {
+	for _, x := range xs {
+		t += x
+	}
+	return t
+}
+
 // sweep runs each workload on a fresh zone (so that each starts from the
 // same small state) over the offered rates, upwards, until two rates in a
 // row miss p95 ≤ 2 s.
@@ -133,6 +145,9 @@ func sweepOne(c chain, work string, accounts []*loadgen.Account, name string, ra
 	b := &bills{next: make([]int, len(accounts)), issued: make([]int, len(accounts))}
 	stepN := 0
 	w := newWorkload(n, accounts, name, b, &stepN, 20)
+	if c.cargo && stateBills > 0 {
+		preload(n, accounts, b, stateBills/len(accounts), 100)
+	}
 	misses := 0
 	for _, rate := range rates {
 		stepN++
@@ -147,6 +162,9 @@ func sweepOne(c chain, work string, accounts []*loadgen.Account, name string, ra
 		waited := n.settle(90 * time.Second)
 		n.resync(accounts)
 		r := step(n, accounts, w, rate, d, grace)
+		if c.cargo {
+			r.Bills = sum(b.issued)
+		}
 		out = append(out, r)
 		logf("%-11s %-16s offered %5d/s: committed %7.1f/s p50 %s p95 %s failed %d dropped %d cpu %.2f (generator %.2f) rss %d MiB (settled %s)",
 			c.name, w.name, rate, r.TPS, secs(r.P50), secs(r.P95), r.Failed, r.Dropped, r.CPU, r.GenCPU, r.PeakRSS>>20, waited.Round(time.Second))

@@ -7,6 +7,8 @@ export interface ZoneView {
   zone: Zone;
   bill?: Bill;
   location?: Location;
+  /** the zone did not answer: what it holds is unknown */
+  unreachable?: string;
 }
 
 export interface BillAcross {
@@ -22,18 +24,26 @@ export async function loadBill(id: string): Promise<BillAcross | null> {
   const path = `/tradechain/cargo/v1/bills/${encodeURIComponent(id)}`;
   const zones = await Promise.all(
     ZONES.map(async (zone): Promise<ZoneView & { history: HistoryEntryJSON[]; milestones: Milestone[] }> => {
-      const bill = (await maybe(get<{ bill: Bill }>(zone, path)))?.bill;
-      if (!bill) return { zone, history: [], milestones: [] };
-      const [location, history, milestones] = await Promise.all([
-        maybe(get<Location>(zone, `${path}/location`)),
-        all<HistoryEntryJSON>(zone, `${path}/history`, "entries"),
-        all<Milestone>(zone, `${path}/milestones`, "milestones"),
-      ]);
-      return { zone, bill, location, history, milestones };
+      try {
+        const bill = (await maybe(get<{ bill: Bill }>(zone, path)))?.bill;
+        if (!bill) return { zone, history: [], milestones: [] };
+        const [location, history, milestones] = await Promise.all([
+          maybe(get<Location>(zone, `${path}/location`)),
+          all<HistoryEntryJSON>(zone, `${path}/history`, "entries"),
+          all<Milestone>(zone, `${path}/milestones`, "milestones"),
+        ]);
+        return { zone, bill, location, history, milestones };
+      } catch (e) {
+        return { zone, history: [], milestones: [], unreachable: (e as Error).message };
+      }
     }),
   );
   const present = zones.filter((z) => z.bill);
-  if (present.length === 0) return null;
+  if (present.length === 0) {
+    const down = zones.find((z) => z.unreachable);
+    if (down) throw new Error(`${down.unreachable}; no answering zone holds bill ${id}`);
+    return null;
+  }
   // Live: the record not left behind as a tombstone; a bill in flight is
   // frozen on its sending zone until the packet is acknowledged.
   const live =
@@ -50,5 +60,5 @@ export async function loadBill(id: string): Promise<BillAcross | null> {
   const milestones = present
     .flatMap((z) => z.milestones.map((m) => ({ ...m, zone: z.zone.id })))
     .sort((a, b) => a.event_time.localeCompare(b.event_time));
-  return { id, zones: zones.map(({ zone, bill, location }) => ({ zone, bill, location })), live, check, milestones };
+  return { id, zones: zones.map(({ zone, bill, location, unreachable }) => ({ zone, bill, location, unreachable })), live, check, milestones };
 }

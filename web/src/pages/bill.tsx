@@ -93,11 +93,15 @@ export function BillSummary({ b }: { b: BillAcross }) {
       <h3>Location in the corridor</h3>
       <table data-testid="location">
         <tbody>
-          {b.zones.map(({ zone: z, bill: zb, location: l }) => (
+          {b.zones.map(({ zone: z, bill: zb, location: l, unreachable }) => (
             <tr key={z.id}>
               <th>{z.id}</th>
               <td>
-                {zb ? (
+                {unreachable ? (
+                  <span class="warn-text" data-testid={`unreachable-${z.id}`}>
+                    {z.id} did not answer: what it holds is unknown, and the history below may lack its entries
+                  </span>
+                ) : zb ? (
                   <>
                     <Badge value={zb.status} /> <span data-testid={`location-${z.id}`}>{l?.location ?? "—"}</span>{" "}
                     <span class="muted">{locationWords[l?.location ?? ""] ?? ""}</span>

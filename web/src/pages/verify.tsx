@@ -13,6 +13,8 @@ interface Result {
   digest?: DocumentHash;
   problem?: string;
   anchors?: { zone: string; doc: DocumentRecord }[];
+  /** zones that did not answer */
+  unreachable?: string[];
   bill?: BillAcross | null;
 }
 
@@ -29,9 +31,17 @@ async function verify(file: File): Promise<Result> {
     throw e;
   }
   const found = await Promise.all(
-    ZONES.map(async (z) => ({ zone: z.id, doc: (await maybe(get<{ document: DocumentRecord }>(z, `/tradechain/cargo/v1/documents/${r.digest!.hash}`)))?.document })),
+    ZONES.map(async (z) => {
+      try {
+        return { zone: z.id, doc: (await maybe(get<{ document: DocumentRecord }>(z, `/tradechain/cargo/v1/documents/${r.digest!.hash}`)))?.document };
+      } catch (e) {
+        return { zone: z.id, down: (e as Error).message };
+      }
+    }),
   );
-  r.anchors = found.filter((f): f is { zone: string; doc: DocumentRecord } => !!f.doc);
+  r.unreachable = found.flatMap((f) => ("down" in f && f.down ? [f.zone] : []));
+  if (r.unreachable.length === ZONES.length) throw new Error("neither zone answered: nothing can be verified now");
+  r.anchors = found.flatMap((f) => ("doc" in f && f.doc ? [{ zone: f.zone, doc: f.doc }] : []));
   const billId = r.anchors.find((a) => a.doc.bill_id)?.doc.bill_id;
   if (billId) r.bill = await loadBill(billId);
   return r;
@@ -98,6 +108,18 @@ function VerifyResult({ r }: { r: Result }) {
       <code data-testid="doc-hash">{d.hash}</code>
     </p>
   );
+  if (!r.anchors?.length && r.unreachable?.length) {
+    return (
+      <div class="verdict bad" data-testid="verdict" data-state="unknown">
+        <h2>? Not found — but {r.unreachable.join(" and ")} did not answer</h2>
+        <p>
+          This file is not anchored on the zone that answered. {r.unreachable.join(" and ")} could not be asked, so it may be anchored
+          there: try again before relying on this answer.
+        </p>
+        {hashLine}
+      </div>
+    );
+  }
   if (!r.anchors?.length) {
     return (
       <div class="verdict bad" data-testid="verdict" data-state="not-anchored">
@@ -121,6 +143,7 @@ function VerifyResult({ r }: { r: Result }) {
           </p>
         ))}
         {hashLine}
+        {r.unreachable?.length ? <p class="warn-text">{r.unreachable.join(" and ")} did not answer: its records are not shown.</p> : null}
       </div>
       {r.bill ? (
         <>
