@@ -7,6 +7,7 @@ import (
 	"math"
 	"os"
 	"sort"
+	"strings"
 	"sync"
 	"time"
 
@@ -98,6 +99,27 @@ func newWorkload(n *node, accs []*loadgen.Account, name string, b *bills, step *
 	return workload{}
 }
 
+// preloadBroadcast submits one preload tx. Its CheckTx waits for the ABCI
+// lock while the node executes the previous wave's block — over CometBFT's
+// 10 s RPC write timeout for blocks of ~14,000 IssueBills at 500,000 bills in
+// state — and the server then drops the connection: such a tx is sent again
+// (a copy already in the mempool answers "tx already exists in cache").
+func preloadBroadcast(n *node, tx []byte) {
+	for attempt := 1; ; attempt++ {
+		code, log, err := n.client.Broadcast(context.Background(), tx)
+		switch {
+		case err == nil && code == 0:
+			return
+		case err != nil && strings.Contains(err.Error(), "already exists in cache"):
+			return
+		case err != nil && attempt < 10:
+			time.Sleep(time.Second)
+			continue
+		}
+		fatalf("preload tx refused: %v %s", err, log)
+	}
+}
+
 // preload issues perAccount bills to each account (carrier = holder), in
 // transactions of batch messages.
 func preload(n *node, accs []*loadgen.Account, b *bills, perAccount, batch int) {
@@ -121,10 +143,7 @@ func preload(n *node, accs []*loadgen.Account, b *bills, perAccount, batch int) 
 		end := min(w+wave, len(txs))
 		var hashes []string
 		for _, tx := range txs[w:end] {
-			code, log, err := n.client.Broadcast(context.Background(), tx)
-			if err != nil || code != 0 {
-				fatalf("preload tx refused: %v %s", err, log)
-			}
+			preloadBroadcast(n, tx)
 			hashes = append(hashes, loadgen.Hash(tx))
 		}
 		check(tr.WaitAll(context.Background(), hashes, 5*time.Minute))

@@ -130,7 +130,10 @@ func Dial(addr string) (*Client, error) {
 		return nil, err
 	}
 	base := "http://" + strings.TrimPrefix(strings.TrimPrefix(addr, "tcp://"), "http://")
-	tr := &http.Transport{MaxIdleConns: 256, MaxIdleConnsPerHost: 256, IdleConnTimeout: time.Minute, DisableCompression: true}
+	// CometBFT's RPC server closes a connection idle for its read timeout
+	// (10 s); a POST on a connection it already closed fails with EOF and is
+	// not retried, so the client lets idle connections go first.
+	tr := &http.Transport{MaxIdleConns: 256, MaxIdleConnsPerHost: 256, IdleConnTimeout: 5 * time.Second, DisableCompression: true}
 	return &Client{HTTP: c, base: base, hc: &http.Client{Transport: tr, Timeout: 30 * time.Second}}, nil
 }
 
