@@ -136,14 +136,7 @@ test-upgrade: build rly cosmovisor
 # Each fuzz target for a fixed time (FUZZTIME, default 30s).
 FUZZTIME ?= 30s
 fuzz:
-	$(GO) test ./x/cargo/dcsa/ -run '^$$' -fuzz '^FuzzCanonicalize$$' -fuzztime $(FUZZTIME)
-	$(GO) test ./x/cargo/dcsa/ -run '^$$' -fuzz '^FuzzParse$$' -fuzztime $(FUZZTIME)
-	$(GO) test ./x/cargo/types/ -run '^$$' -fuzz '^FuzzMsgValidateBasic$$' -fuzztime $(FUZZTIME)
-	$(GO) test ./x/tradefinance/types/ -run '^$$' -fuzz '^FuzzMsgValidateBasic$$' -fuzztime $(FUZZTIME)
-	$(GO) test ./x/cargo/types/ -run '^$$' -fuzz '^FuzzDecodePacketData$$' -fuzztime $(FUZZTIME)
-	$(GO) test ./x/cargo/types/ -run '^$$' -fuzz '^FuzzBillJSON$$' -fuzztime $(FUZZTIME)
-	$(GO) test ./x/cargo/types/ -run '^$$' -fuzz '^FuzzDecodeReservationPacket$$' -fuzztime $(FUZZTIME)
-	$(GO) test ./x/cargo/ -run '^$$' -fuzz '^FuzzOnRecvPacket$$' -fuzztime $(FUZZTIME)
+	FUZZTIME=$(FUZZTIME) GO=$(GO) ./scripts/fuzz.sh
 
 proto-gen:
 	./scripts/protocgen.sh
