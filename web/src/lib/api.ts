@@ -3,6 +3,7 @@
 // info derived from chain-registry/.
 import hongkong from "../../../chain-registry/keplr/hongkong-1.json";
 import shanghai from "../../../chain-registry/keplr/shanghai-1.json";
+import ibcPath from "../../../chain-registry/_IBC/tradechainhongkong-tradechainshanghai.json";
 
 export interface Currency { coinDenom: string; coinMinimalDenom: string; coinDecimals: number }
 export interface ChainInfo {
@@ -150,11 +151,8 @@ export function words(enumName: string | undefined): string {
   return s.charAt(0) + s.slice(1).toLowerCase().replace(/_/g, " ");
 }
 
-import ibcPath from "../../../chain-registry/_IBC/tradechainhongkong-tradechainshanghai.json";
-import hkRegistry from "../../../chain-registry/tradechainhongkong/chain.json";
-
 /** The cargo channel a zone sends bills over (chain-registry/_IBC). */
 export function cargoChannel(zoneId: string): string {
   const ch = ibcPath.channels.find((c) => c.chain_1.port_id === "cargo")!;
-  return zoneId === hkRegistry.chain_id ? ch.chain_1.channel_id : ch.chain_2.channel_id;
+  return zoneId === ibcPath.chain_1.chain_id ? ch.chain_1.channel_id : ch.chain_2.channel_id;
 }

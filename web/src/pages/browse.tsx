@@ -4,7 +4,7 @@
 import { useEffect, useState } from "preact/hooks";
 import { Addr, Badge, ErrorBox, Field, Loading, Short, link, useLoad, when } from "../components";
 import {
-  all, formatCoin, get, maybe, words, zoneById, ZONES,
+  all, formatCoin, get, maybe, party, words, zoneById, ZONES,
   type Bill, type Coin, type Financing, type Invoice, type LC, type Page, type Party, type Presentation, type Zone,
 } from "../lib/api";
 import { actions } from "../lib/tx";
@@ -120,7 +120,7 @@ async function loadParty(address: string): Promise<PartyData> {
     ZONES.map(async (zone) => {
       const mine = { party: address };
       const [p, bills, lcs, financings, invoices, balances] = await Promise.all([
-        maybe(get<{ party: Party }>(zone, `/tradechain/cargo/v1/parties/${address}`)),
+        party(zone, address),
         all<Bill>(zone, "/tradechain/cargo/v1/bills", "bills", { holder: address }),
         all<LC>(zone, "/tradechain/tradefinance/v1/lcs", "letters_of_credit", mine),
         all<Financing>(zone, "/tradechain/tradefinance/v1/financings", "financings", mine),
@@ -129,7 +129,7 @@ async function loadParty(address: string): Promise<PartyData> {
       ]);
       return {
         zone,
-        party: p?.party,
+        party: p,
         bills,
         lcs,
         financings,
@@ -529,13 +529,5 @@ export function LCPage({ zoneId, id }: { zoneId: string; id: string }) {
         </div>
       </div>
     </div>
-  );
-}
-
-export function HomeLists() {
-  return (
-    <p class="muted">
-      Browse <a href={link("bills", ZONES[0].id)}>bills</a> or <a href={link("lcs", ZONES[0].id)}>letters of credit</a>.
-    </p>
   );
 }
