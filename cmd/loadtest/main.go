@@ -55,6 +55,7 @@ func main() {
 		soakRate    = flag.Int("soak-rate", 800, "offered rate of the soak run")
 		soakWork    = flag.String("soak-workload", "issue", "workload of the soak run")
 		stateBillsF = flag.Int("state-bills", 0, "sweep: preload this many bills (spread over the accounts) before the first rate of each tradechaind workload, to measure at that state size")
+		scaleWork   = flag.String("scale-workloads", "", "state-scale run: after the queries, sweep these tradechaind workloads at -rates on the same node (e.g. 'issue,transfer')")
 		appSet      = flag.String("tradechaind-app", "", "app.toml overrides for tradechaind, e.g. 'iavl-disable-fastnode=true,index-events=[]'")
 	)
 	flag.Parse()
@@ -88,7 +89,8 @@ func main() {
 	stateBills = *stateBillsF
 	switch {
 	case *scale > 0:
-		stateScale(tc, work, accounts, *scale, *commit, *profQuery)
+		stateScale(tc, work, accounts, *scale, *commit, *profQuery, scaleSweep{
+			workloads: splitList(*scaleWork), rates: rates, d: *duration, grace: *grace, out: *out})
 		return
 	case *profile != "":
 		profileRun(tc, work, accounts, *profile, *profileRate, *profBills, *commit)
@@ -103,7 +105,7 @@ func main() {
 		sc := chain{name: "simd", bin: abs(*simd), prefix: "cosmos", denom: "stake"}
 		results = append(results, sweep(sc, work, accounts, []string{"send"}, rates, *duration, *grace, *commit)...)
 	}
-	results = append(results, sweep(tc, work, accounts, strings.Split(*workloads, ","), rates, *duration, *grace, *commit)...)
+	results = append(results, sweep(tc, work, accounts, splitList(*workloads), rates, *duration, *grace, *commit)...)
 	bz, err := json.MarshalIndent(results, "", "  ")
 	check(err)
 	check(os.WriteFile(*out, bz, 0o644))
@@ -118,6 +120,14 @@ func main() {
 
 // stateBills is -state-bills.
 var stateBills int
+
+// splitList splits a comma-separated flag ("" is no element).
+func splitList(s string) []string {
+	if s == "" {
+		return nil
+	}
+	return strings.Split(s, ",")
+}
 
 func sum(xs []int) (t int) {
 	for _, x := range xs {
@@ -141,16 +151,22 @@ func sweepOne(c chain, work string, accounts []*loadgen.Account, name string, ra
 	n := setupNode(c, work, accounts, commit)
 	n.start()
 	defer n.stop()
-	var out []result
 	b := &bills{next: make([]int, len(accounts)), issued: make([]int, len(accounts))}
 	stepN := 0
 	w := newWorkload(n, accounts, name, b, &stepN, 20)
 	if c.cargo && stateBills > 0 {
 		preload(n, accounts, b, stateBills/len(accounts), 100)
 	}
+	return sweepRates(c, n, accounts, name, w, b, &stepN, rates, d, grace)
+}
+
+// sweepRates offers a workload on a running node at each rate, upwards,
+// until two rates in a row miss p95 ≤ 2 s.
+func sweepRates(c chain, n *node, accounts []*loadgen.Account, name string, w workload, b *bills, stepN *int, rates []int, d, grace time.Duration) []result {
+	var out []result
 	misses := 0
 	for _, rate := range rates {
-		stepN++
+		*stepN++
 		n.drain(time.Minute)
 		if name == "transfer" {
 			// just the bills this step hands over

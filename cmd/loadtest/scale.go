@@ -30,7 +30,9 @@ import (
 // reports the state bytes per bill, then measures query latency over gRPC
 // and REST under concurrent load.
 // A query whose name contains profQuery also gets an 8 s CPU profile.
-func stateScale(c chain, work string, accounts []*loadgen.Account, nBills int, commit time.Duration, profQuery string) {
+// Then it sweeps the workloads of sw, if any, on the same node, so that a
+// large state is preloaded once for the queries and the throughput figures.
+func stateScale(c chain, work string, accounts []*loadgen.Account, nBills int, commit time.Duration, profQuery string, sw scaleSweep) {
 	n := setupNode(c, work, accounts, commit)
 	n.start()
 	defer n.stop()
@@ -41,6 +43,10 @@ func stateScale(c chain, work string, accounts []*loadgen.Account, nBills int, c
 	preload(n, accounts, b, per, 100)
 	total := per * len(accounts)
 	time.Sleep(5 * time.Second)
+	defer func() {
+		_, _, hwm := procStat(n.cmd.Process.Pid)
+		fmt.Printf("\nnode peak RSS over the whole run (VmHWM): %d MiB\n", hwm>>20)
+	}()
 	app1, data1 := appDB(), n.dataBytes()
 	fmt.Printf("\nstate scale: %d bills preloaded\n", total)
 	fmt.Printf("  application.db: %d → %d bytes: %.0f bytes per bill (IAVL state, all versions kept by the default pruning)\n",
@@ -178,6 +184,27 @@ func stateScale(c chain, work string, accounts []*loadgen.Account, nBills int, c
 		fmt.Printf("| %s | %.0f | %.1f ms | %.1f ms | %d |\n", qq.name, float64(len(lat))/d.Seconds(),
 			ms(lat[len(lat)/2]), ms(lat[len(lat)*99/100]), errs)
 	}
+
+	var results []result
+	stepN := 0
+	for _, name := range sw.workloads {
+		w := newWorkload(n, accounts, name, b, &stepN, 20)
+		results = append(results, sweepRates(c, n, accounts, name, w, b, &stepN, sw.rates, sw.d, sw.grace)...)
+	}
+	if len(results) > 0 {
+		bz, err := json.MarshalIndent(results, "", "  ")
+		check(err)
+		check(os.WriteFile(sw.out, bz, 0o644))
+		report(results)
+	}
+}
+
+// scaleSweep is the rate sweep of a state-scale run (-scale-workloads).
+type scaleSweep struct {
+	workloads []string
+	rates     []int
+	d, grace  time.Duration
+	out       string
 }
 
 // pageWalks are the clients' walks through a holder's bills, page after

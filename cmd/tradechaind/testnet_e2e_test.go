@@ -35,7 +35,7 @@ func TestTestnetInitFiles(t *testing.T) {
 	require.NoError(t, err)
 	for _, want := range []string{
 		`minimum-gas-prices = "0utrade"`, "iavl-cache-size = 50000", `"tx.acc_seq"`,
-		"[app-db]", "write-buffer-mib = 64", "seek-compaction = false",
+		"[app-db]", "write-buffer-mib = 64", "seek-compaction = false", "block-cache-mib = 128",
 		fmt.Sprintf(`address = "127.0.0.1:%d"`, base+13), // node1 gRPC: base + 10 + 3
 	} {
 		require.Contains(t, string(toml), want)

@@ -64,12 +64,14 @@ func TestRegulatorHold(t *testing.T) {
 	require.Len(t, res.Holds, 1)
 	require.Equal(t, regulator, res.Holds[0].PlacedBy)
 	require.Equal(t, keeper.ActionHold, lastAction(t, hk, id))
+	require.Equal(t, [2]uint64{1, 0}, holdCounts(t, hk), "one bill held, no party")
 
 	// Lifting restores the moves.
 	_, err = srv.LiftHold(hk.GetContext(), &types.MsgLiftHold{Regulator: regulator, SubjectKind: types.HOLD_SUBJECT_BILL, Subject: id, Reason: "cleared"})
 	require.NoError(t, err)
 	c.coord.CommitBlock(hk)
 	require.Equal(t, keeper.ActionHoldLifted, lastAction(t, hk, id))
+	require.Equal(t, [2]uint64{0, 0}, holdCounts(t, hk))
 	_, err = srv.LiftHold(hk.GetContext(), &types.MsgLiftHold{Regulator: regulator, SubjectKind: types.HOLD_SUBJECT_BILL, Subject: id, Reason: "again"})
 	require.ErrorIs(t, err, types.ErrHoldNotFound)
 	_, err = hk.SendMsgs(&types.MsgBlankEndorseBill{Holder: sender, BillId: id})
@@ -85,6 +87,7 @@ func TestRegulatorHold(t *testing.T) {
 	all, err := qs.Holds(hk.GetContext(), &types.QueryHoldsRequest{})
 	require.NoError(t, err)
 	require.Len(t, all.Holds, 1)
+	require.Equal(t, [2]uint64{0, 1}, holdCounts(t, hk), "one party held")
 	// Refused at the zone's door (the admission ante, app/3), saying why;
 	// the refused tx never reached the sequence increment.
 	seq := hk.SenderAccount.GetSequence()
@@ -98,7 +101,27 @@ func TestRegulatorHold(t *testing.T) {
 	c.coord.CommitBlock(hk)
 	_, err = hk.SendMsgs(&types.MsgAnchorDocument{Owner: sender, Hash: hashOf("held"), DocType: "OTHER"})
 	require.NoError(t, err)
+	require.Equal(t, [2]uint64{0, 0}, holdCounts(t, hk))
 	c.invariants()
+
+	// The hold-count invariant catches a count that disagrees with the holds.
+	k := tctestutil.App(hk).CargoKeeper
+	ctx := hk.GetContext()
+	require.NoError(t, k.HoldCount.Set(ctx, int32(types.HOLD_SUBJECT_PARTY), 1))
+	msg, broken := keeper.HoldCountInvariant(k)(ctx)
+	require.True(t, broken)
+	require.Contains(t, msg, "hold count of HOLD_SUBJECT_PARTY is 1, 0 holds in force")
+}
+
+// holdCounts reads the counts of bill and party holds in force.
+func holdCounts(t *testing.T, chain *ibctesting.TestChain) (n [2]uint64) {
+	k := tctestutil.App(chain).CargoKeeper
+	for i, kind := range []types.HoldSubject{types.HOLD_SUBJECT_BILL, types.HOLD_SUBJECT_PARTY} {
+		var err error
+		n[i], err = k.HoldCount.Get(chain.GetContext(), int32(kind))
+		require.NoError(t, err)
+	}
+	return n
 }
 
 func lastAction(t *testing.T, chain *ibctesting.TestChain, id string) string {

@@ -35,6 +35,10 @@ func TestUpgradeV2(t *testing.T) {
 	tomb := c.bill(c.hk, away)
 	tomb.Holder, tomb.DepartedHolder, tomb.ControlZone = tomb.DepartedHolder, "", ""
 	require.NoError(t, hk.CargoKeeper.Bills.Set(ctx, away, tomb))
+	// v1 kept holds but no count of them
+	require.NoError(t, hk.CargoKeeper.Holds.Set(ctx, collections.Join(int32(types.HOLD_SUBJECT_BILL), stays),
+		types.Hold{SubjectKind: types.HOLD_SUBJECT_BILL, Subject: stays, Reason: "held before the upgrade", PlacedBy: hkAddr}))
+	require.NoError(t, hk.CargoKeeper.HoldCount.Clear(ctx, nil))
 	macc := hk.AccountKeeper.GetModuleAccount(ctx, types.ModuleName).(*authtypes.ModuleAccount)
 	macc.Permissions = nil
 	hk.AccountKeeper.SetModuleAccount(ctx, macc)
@@ -61,6 +65,14 @@ func TestUpgradeV2(t *testing.T) {
 	require.Equal(t, hkAddr, tomb.DepartedHolder)
 	require.Equal(t, c.sh.ChainID, tomb.ControlZone)
 	require.Equal(t, before, c.bill(c.hk, stays), "a live bill is not touched")
+	for kind, want := range map[types.HoldSubject]uint64{types.HOLD_SUBJECT_BILL: 1, types.HOLD_SUBJECT_PARTY: 0} {
+		n, err := hk.CargoKeeper.HoldCount.Get(c.hk.GetContext(), int32(kind))
+		require.NoError(t, err, "the migration counts the holds of each kind, zero included")
+		require.Equal(t, want, n, kind.String())
+	}
+	_, held, err := hk.CargoKeeper.GetHold(c.hk.GetContext(), types.HOLD_SUBJECT_BILL, stays)
+	require.NoError(t, err)
+	require.True(t, held)
 	require.False(t, indexed(hkAddr, away))
 	require.True(t, indexed("", away))
 	require.True(t, hk.AccountKeeper.GetModuleAccount(c.hk.GetContext(), types.ModuleName).HasPermission(authtypes.Minter))

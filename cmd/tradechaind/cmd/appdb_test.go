@@ -42,6 +42,7 @@ func TestAppDBOptions(t *testing.T) {
 	o, err := appDBOptions(viper.New())
 	require.NoError(t, err)
 	require.Equal(t, 64<<20, o.WriteBuffer)
+	require.Equal(t, 128<<20, o.BlockCacheCapacity)
 	require.True(t, o.DisableSeeksCompaction)
 	require.NotNil(t, o.Filter)
 	require.Equal(t, "0", level0Files(t, viper.New()), "8 MiB fit in the default memtable: nothing flushed yet")
@@ -55,6 +56,18 @@ func TestAppDBOptions(t *testing.T) {
 	require.Equal(t, 4<<20, o.WriteBuffer)
 	require.False(t, o.DisableSeeksCompaction)
 	require.NotEqual(t, "0", level0Files(t, v), "a 4 MiB memtable flushes during 8 MiB of writes")
+
+	v = viper.New()
+	v.Set(FlagAppDBBlockCache, 1024)
+	o, err = appDBOptions(v)
+	require.NoError(t, err)
+	require.Equal(t, 1024<<20, o.BlockCacheCapacity)
+	for _, bad := range []int{0, 7, 9000} {
+		v := viper.New()
+		v.Set(FlagAppDBBlockCache, bad)
+		_, err := appDBOptions(v)
+		require.ErrorContains(t, err, "app-db.block-cache-mib must be between 8 and 8192 MiB")
+	}
 
 	for _, bad := range []int{0, -1, 2048} {
 		v := viper.New()

@@ -169,7 +169,7 @@ func defaultAppConfig() *appConfig {
 	// at http://127.0.0.1:1317/metrics?format=prometheus.
 	srvCfg.Telemetry.Enabled = true
 	srvCfg.Telemetry.PrometheusRetentionTime = 60
-	return &appConfig{Config: *srvCfg, AppDB: appDBConfig{WriteBufferMiB: DefaultAppDBWriteBufferMiB}}
+	return &appConfig{Config: *srvCfg, AppDB: appDBConfig{WriteBufferMiB: DefaultAppDBWriteBufferMiB, BlockCacheMiB: DefaultAppDBBlockCacheMiB}}
 }
 
 func initRootCmd(rootCmd *cobra.Command, a *app.App) {

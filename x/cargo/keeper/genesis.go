@@ -78,6 +78,9 @@ func (k Keeper) InitGenesis(ctx context.Context, gs types.GenesisState) error {
 			return err
 		}
 	}
+	if err := k.countHolds(ctx); err != nil {
+		return err
+	}
 	sdkCtx := sdk.UnwrapSDKContext(ctx)
 	if err := bindPort(sdkCtx, k.ports, k.scoped, types.PortID); err != nil {
 		return err

@@ -29,13 +29,62 @@ func holdPK(kind types.HoldSubject, subject string) collections.Pair[int32, stri
 	return collections.Join(int32(kind), subject)
 }
 
-// GetHold returns the hold on a subject, if any.
+// GetHold returns the hold on a subject, if any. While no hold of the kind
+// is in force (the usual case) it reads only the kind's count.
 func (k Keeper) GetHold(ctx context.Context, kind types.HoldSubject, subject string) (types.Hold, bool, error) {
+	if n, err := k.HoldCount.Get(ctx, int32(kind)); err == nil && n == 0 {
+		return types.Hold{}, false, nil
+	} else if err != nil && !isNotFound(err) {
+		return types.Hold{}, false, err
+	}
 	h, err := k.Holds.Get(ctx, holdPK(kind, subject))
 	if isNotFound(err) {
 		return h, false, nil
 	}
 	return h, err == nil, err
+}
+
+// putHold stores a new hold and counts it.
+func (k Keeper) putHold(ctx context.Context, h types.Hold) error {
+	if err := k.Holds.Set(ctx, holdPK(h.SubjectKind, h.Subject), h); err != nil {
+		return err
+	}
+	return k.addHoldCount(ctx, h.SubjectKind, 1)
+}
+
+// dropHold removes a hold in force and uncounts it.
+func (k Keeper) dropHold(ctx context.Context, kind types.HoldSubject, subject string) error {
+	if err := k.Holds.Remove(ctx, holdPK(kind, subject)); err != nil {
+		return err
+	}
+	return k.addHoldCount(ctx, kind, -1)
+}
+
+func (k Keeper) addHoldCount(ctx context.Context, kind types.HoldSubject, delta int) error {
+	n, err := k.HoldCount.Get(ctx, int32(kind))
+	if err != nil && !isNotFound(err) {
+		return err
+	}
+	return k.HoldCount.Set(ctx, int32(kind), uint64(int(n)+delta))
+}
+
+// countHolds writes the count of each subject kind from the holds in the
+// store, zero included (genesis, the v2 migration).
+func (k Keeper) countHolds(ctx context.Context) error {
+	counts := map[int32]uint64{int32(types.HOLD_SUBJECT_BILL): 0, int32(types.HOLD_SUBJECT_PARTY): 0}
+	err := k.Holds.Walk(ctx, nil, func(pk collections.Pair[int32, string], _ types.Hold) (bool, error) {
+		counts[pk.K1()]++
+		return false, nil
+	})
+	if err != nil {
+		return err
+	}
+	for _, kind := range []types.HoldSubject{types.HOLD_SUBJECT_BILL, types.HOLD_SUBJECT_PARTY} {
+		if err := k.HoldCount.Set(ctx, int32(kind), counts[int32(kind)]); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // requireNotHeld refuses a subject under a hold, saying who placed it and why.
@@ -75,7 +124,7 @@ func (s msgServer) PlaceHold(ctx context.Context, m *types.MsgPlaceHold) (*types
 	sdkCtx := sdk.UnwrapSDKContext(ctx)
 	h := types.Hold{SubjectKind: m.SubjectKind, Subject: m.Subject, Reason: m.Reason, PlacedBy: m.Regulator,
 		Height: sdkCtx.BlockHeight(), PlacedAt: sdkCtx.BlockTime().UTC()}
-	if err := s.Holds.Set(ctx, holdPK(h.SubjectKind, h.Subject), h); err != nil {
+	if err := s.putHold(ctx, h); err != nil {
 		return nil, err
 	}
 	if err := s.recordHold(ctx, m.SubjectKind, m.Subject, ActionHold, m.Regulator, m.Reason); err != nil {
@@ -99,7 +148,7 @@ func (s msgServer) LiftHold(ctx context.Context, m *types.MsgLiftHold) (*types.M
 	} else if !held {
 		return nil, errorsmod.Wrapf(types.ErrHoldNotFound, "%s %s is not held", m.SubjectKind, m.Subject)
 	}
-	if err := s.Holds.Remove(ctx, holdPK(m.SubjectKind, m.Subject)); err != nil {
+	if err := s.dropHold(ctx, m.SubjectKind, m.Subject); err != nil {
 		return nil, err
 	}
 	if err := s.recordHold(ctx, m.SubjectKind, m.Subject, ActionHoldLifted, m.Regulator, m.Reason); err != nil {

@@ -44,6 +44,33 @@ func invariants(k Keeper) []struct {
 		{"bill-indexes", BillIndexesInvariant(k)},
 		{"bill-history", BillHistoryInvariant(k)},
 		{"corridor-registry", RegistryInvariant(k)},
+		{"hold-count", HoldCountInvariant(k)},
+	}
+}
+
+// HoldCountInvariant: the count of holds in force of each subject kind is
+// the number of holds of that kind in the store, and both kinds are counted.
+func HoldCountInvariant(k Keeper) sdk.Invariant {
+	return func(ctx sdk.Context) (string, bool) {
+		var problems []string
+		held := map[int32]uint64{}
+		err := k.Holds.Walk(ctx, nil, func(pk collections.Pair[int32, string], _ types.Hold) (bool, error) {
+			held[pk.K1()]++
+			return false, nil
+		})
+		for _, kind := range []types.HoldSubject{types.HOLD_SUBJECT_BILL, types.HOLD_SUBJECT_PARTY} {
+			if err != nil {
+				break
+			}
+			var n uint64
+			if n, err = k.HoldCount.Get(ctx, int32(kind)); err != nil {
+				problems = append(problems, fmt.Sprintf("no hold count for %s", kind))
+				err = nil
+			} else if n != held[int32(kind)] {
+				problems = append(problems, fmt.Sprintf("hold count of %s is %d, %d holds in force", kind, n, held[int32(kind)]))
+			}
+		}
+		return report("hold-count", problems, err)
 	}
 }
 

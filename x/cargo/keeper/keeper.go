@@ -90,6 +90,13 @@ type Keeper struct {
 
 	// Holds by (subject kind, bill id or party address).
 	Holds collections.Map[collections.Pair[int32, string], types.Hold]
+	// HoldCount is how many holds of each subject kind are in force, written
+	// for both kinds even at zero: an action on a bill asks whether the bill,
+	// its holder and its recipient are held, and while no hold of a kind is
+	// in force the answer comes from this one hot key instead of a lookup of
+	// a key that is not there (which the inter-block cache does not keep, so
+	// it reads every level of the database).
+	HoldCount collections.Map[int32, uint64]
 
 	// owners of registry keys by kind (a pointer: x/tradefinance registers
 	// itself after this keeper has been copied into other keepers).
@@ -178,6 +185,7 @@ func NewKeeper(cdc codec.BinaryCodec, storeService store.KVStoreService, address
 			collections.PairKeyCodec(collections.Int32Key, collections.PairKeyCodec(collections.Int32Key, collections.StringKey))),
 		Holds: collections.NewMap(sb, types.HoldsKey, "holds",
 			collections.PairKeyCodec(collections.Int32Key, collections.StringKey), codec.CollValue[types.Hold](cdc)),
+		HoldCount:      collections.NewMap(sb, types.HoldCountKey, "hold_count", collections.Int32Key, collections.Uint64Value),
 		owners:         &registryOwners{},
 		registryScoped: ibc.RegistryScoped,
 		ics4:           ibc.ICS4Wrapper,

@@ -20,8 +20,12 @@ func NewMigrator(k Keeper) Migrator { return Migrator{k: k} }
 // on this zone — its departed_holder is the holder who sent it away, and
 // control_zone names the zone that holds the live record (from the light
 // client behind the channel it left through). The holder index follows the
-// record. Everything else in the store is unchanged.
+// record. The holds in force are counted per subject kind (HoldCount, new
+// in version 2). Everything else in the store is unchanged.
 func (m Migrator) Migrate1to2(ctx sdk.Context) error {
+	if err := m.k.countHolds(ctx); err != nil {
+		return err
+	}
 	// Only the tombstones are read, through the status index (in id order).
 	it, err := m.k.Bills.Indexes.Status.Iterate(ctx, collections.NewPrefixedPairRange[int32, string](int32(types.BILL_STATUS_TRANSFERRED_OUT)))
 	if err != nil {

@@ -42,4 +42,5 @@ var (
 	RegistryKeysKey      = collections.NewPrefix(16)
 	RegistryOpenKey      = collections.NewPrefix(17)
 	HoldsKey             = collections.NewPrefix(18)
+	HoldCountKey         = collections.NewPrefix(19)
 )
