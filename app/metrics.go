@@ -70,7 +70,7 @@ func (c *tradeCollector) collect(ch chan<- prometheus.Metric) error {
 
 	cargo := c.app.CargoKeeper
 	for i := int32(1); i < int32(len(cargotypes.BillStatus_name)); i++ {
-		n, err := countPrefix(cargo.Bills.Indexes.Status.Iterate(ctx, collections.NewPrefixedPairRange[int32, string](i)))
+		n, err := cargo.Bills.Indexes.Status.Count(ctx, i)
 		if err != nil {
 			return err
 		}

@@ -13,6 +13,7 @@ import (
 	"github.com/tradechain/tradechain/app"
 	tctestutil "github.com/tradechain/tradechain/testutil"
 	"github.com/tradechain/tradechain/x/cargo"
+	"github.com/tradechain/tradechain/x/cargo/keeper"
 	"github.com/tradechain/tradechain/x/cargo/types"
 )
 
@@ -39,6 +40,7 @@ func TestUpgradeV2(t *testing.T) {
 	require.NoError(t, hk.CargoKeeper.Holds.Set(ctx, collections.Join(int32(types.HOLD_SUBJECT_BILL), stays),
 		types.Hold{SubjectKind: types.HOLD_SUBJECT_BILL, Subject: stays, Reason: "held before the upgrade", PlacedBy: hkAddr}))
 	require.NoError(t, hk.CargoKeeper.HoldCount.Clear(ctx, nil))
+	require.NoError(t, hk.CargoKeeper.Bills.Indexes.Status.Counts.Clear(ctx, nil)) // nor counts of bills per status
 	macc := hk.AccountKeeper.GetModuleAccount(ctx, types.ModuleName).(*authtypes.ModuleAccount)
 	macc.Permissions = nil
 	hk.AccountKeeper.SetModuleAccount(ctx, macc)
@@ -73,6 +75,13 @@ func TestUpgradeV2(t *testing.T) {
 	_, held, err := hk.CargoKeeper.GetHold(c.hk.GetContext(), types.HOLD_SUBJECT_BILL, stays)
 	require.NoError(t, err)
 	require.True(t, held)
+	for status, want := range map[types.BillStatus]uint64{types.BILL_STATUS_ISSUED: 1, types.BILL_STATUS_TRANSFERRED_OUT: 1} {
+		n, err := hk.CargoKeeper.Bills.Indexes.Status.Count(c.hk.GetContext(), int32(status))
+		require.NoError(t, err)
+		require.Equal(t, want, n, "the migration counts the bills of each status: %s", status)
+	}
+	msg, broken := keeper.AllInvariants(hk.CargoKeeper)(c.hk.GetContext())
+	require.False(t, broken, msg)
 	require.False(t, indexed(hkAddr, away))
 	require.True(t, indexed("", away))
 	require.True(t, hk.AccountKeeper.GetModuleAccount(c.hk.GetContext(), types.ModuleName).HasPermission(authtypes.Minter))

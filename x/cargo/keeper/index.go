@@ -15,6 +15,9 @@ import (
 type MultiIndex[R comparable, P, V any] struct {
 	collections.KeySet[collections.Pair[R, P]]
 	refOf func(P, V) R
+	// Counts, if set, keeps how many primary keys carry each reference key
+	// (NewCountedMultiIndex), so a count needs no walk of the index.
+	Counts *collections.Map[R, uint64]
 }
 
 // NewMultiIndex declares a multi index under prefix.
@@ -25,6 +28,26 @@ func NewMultiIndex[R comparable, P, V any](sb *collections.SchemaBuilder, prefix
 		KeySet: collections.NewKeySet(sb, prefix, name, collections.PairKeyCodec(refCodec, pkCodec)),
 		refOf:  refOf,
 	}
+}
+
+// NewCountedMultiIndex declares a multi index under prefix that also counts
+// the primary keys of each reference key under countPrefix.
+func NewCountedMultiIndex[R comparable, P, V any](sb *collections.SchemaBuilder, prefix, countPrefix collections.Prefix, name string,
+	refCodec collcodec.KeyCodec[R], pkCodec collcodec.KeyCodec[P], refOf func(P, V) R,
+) *MultiIndex[R, P, V] {
+	m := NewMultiIndex(sb, prefix, name, refCodec, pkCodec, refOf)
+	counts := collections.NewMap(sb, countPrefix, name+"_count", refCodec, collections.Uint64Value)
+	m.Counts = &counts
+	return m
+}
+
+// Count is how many primary keys carry ref (counted indexes only).
+func (m *MultiIndex[R, P, V]) Count(ctx context.Context, ref R) (uint64, error) {
+	n, err := m.Counts.Get(ctx, ref)
+	if isNotFound(err) {
+		return 0, nil
+	}
+	return n, err
 }
 
 // Reference implements collections.Index.
@@ -40,10 +63,16 @@ func (m *MultiIndex[R, P, V]) Reference(ctx context.Context, pk P, newValue V, l
 		if err := m.Remove(ctx, collections.Join(oldRef, pk)); err != nil {
 			return err
 		}
+		if err := m.addCount(ctx, oldRef, -1); err != nil {
+			return err
+		}
 	case !isNotFound(err):
 		return err
 	}
-	return m.Set(ctx, collections.Join(newRef, pk))
+	if err := m.Set(ctx, collections.Join(newRef, pk)); err != nil {
+		return err
+	}
+	return m.addCount(ctx, newRef, 1)
 }
 
 // Unreference implements collections.Index.
@@ -52,5 +81,51 @@ func (m *MultiIndex[R, P, V]) Unreference(ctx context.Context, pk P, getValue fu
 	if err != nil {
 		return err
 	}
-	return m.Remove(ctx, collections.Join(m.refOf(pk, v), pk))
+	ref := m.refOf(pk, v)
+	if err := m.Remove(ctx, collections.Join(ref, pk)); err != nil {
+		return err
+	}
+	return m.addCount(ctx, ref, -1)
+}
+
+// addCount moves the count of ref by delta (counted indexes only; a count
+// that reaches zero is removed).
+func (m *MultiIndex[R, P, V]) addCount(ctx context.Context, ref R, delta int64) error {
+	if m.Counts == nil {
+		return nil
+	}
+	n, err := m.Count(ctx, ref)
+	if err != nil {
+		return err
+	}
+	if int64(n)+delta <= 0 {
+		return m.Counts.Remove(ctx, ref)
+	}
+	return m.Counts.Set(ctx, ref, uint64(int64(n)+delta))
+}
+
+// recount rewrites the counts from the index itself (the v2 migration: a
+// version-1 store has the index but no counts).
+func (m *MultiIndex[R, P, V]) recount(ctx context.Context) error {
+	if err := m.Counts.Clear(ctx, nil); err != nil {
+		return err
+	}
+	counts := map[R]uint64{}
+	var order []R
+	err := m.Walk(ctx, nil, func(k collections.Pair[R, P]) (bool, error) {
+		if _, seen := counts[k.K1()]; !seen {
+			order = append(order, k.K1())
+		}
+		counts[k.K1()]++
+		return false, nil
+	})
+	if err != nil {
+		return err
+	}
+	for _, ref := range order { // index order, not map order
+		if err := m.Counts.Set(ctx, ref, counts[ref]); err != nil {
+			return err
+		}
+	}
+	return nil
 }

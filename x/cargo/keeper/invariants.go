@@ -126,13 +126,16 @@ func replacementProblems(ctx sdk.Context, k Keeper, b types.Bill) []string {
 }
 
 // BillIndexesInvariant: the holder, carrier and status indexes hold exactly
-// one entry per bill, matching the bill.
+// one entry per bill, matching the bill, and the count of each status is the
+// number of bills in it.
 func BillIndexesInvariant(k Keeper) sdk.Invariant {
 	return func(ctx sdk.Context) (string, bool) {
 		var problems []string
 		var n uint64
+		byStatus := map[int32]uint64{}
 		err := k.Bills.Walk(ctx, nil, func(id string, b types.Bill) (bool, error) {
 			n++
+			byStatus[int32(b.Status)]++
 			for _, c := range []struct {
 				name string
 				has  func() (bool, error)
@@ -170,6 +173,12 @@ func BillIndexesInvariant(k Keeper) sdk.Invariant {
 				if c != n {
 					problems = append(problems, fmt.Sprintf("the %s index has %d entries for %d bills", name, c, n))
 				}
+			}
+		}
+		for s := int32(0); err == nil && s < int32(len(types.BillStatus_name)); s++ {
+			var c uint64
+			if c, err = k.Bills.Indexes.Status.Count(ctx, s); err == nil && c != byStatus[s] {
+				problems = append(problems, fmt.Sprintf("the count of %s bills is %d, %d bills have that status", types.BillStatus(s), c, byStatus[s]))
 			}
 		}
 		return report("bill-indexes", problems, err)

@@ -25,7 +25,8 @@ import (
 type BillIndexes struct {
 	Holder  *MultiIndex[string, string, types.Bill]
 	Carrier *MultiIndex[string, string, types.Bill]
-	Status  *MultiIndex[int32, string, types.Bill]
+	// Status also counts the bills of each status (Count), for the metrics.
+	Status *MultiIndex[int32, string, types.Bill]
 }
 
 // IndexesList implements collections.Indexes.
@@ -161,7 +162,7 @@ func NewKeeper(cdc codec.BinaryCodec, storeService store.KVStoreService, address
 					func(_ string, b types.Bill) string { return b.Holder }),
 				Carrier: NewMultiIndex(sb, types.BillsByCarrierKey, "bills_by_carrier", collections.StringKey, collections.StringKey,
 					func(_ string, b types.Bill) string { return b.Carrier }),
-				Status: NewMultiIndex(sb, types.BillsByStatusKey, "bills_by_status", collections.Int32Key, collections.StringKey,
+				Status: NewCountedMultiIndex(sb, types.BillsByStatusKey, types.BillsByStatusCountKey, "bills_by_status", collections.Int32Key, collections.StringKey,
 					func(_ string, b types.Bill) int32 { return int32(b.Status) }),
 			}),
 		History: collections.NewMap(sb, types.HistoryKey, "history",

@@ -20,10 +20,15 @@ func NewMigrator(k Keeper) Migrator { return Migrator{k: k} }
 // on this zone — its departed_holder is the holder who sent it away, and
 // control_zone names the zone that holds the live record (from the light
 // client behind the channel it left through). The holder index follows the
-// record. The holds in force are counted per subject kind (HoldCount, new
-// in version 2). Everything else in the store is unchanged.
+// record. The holds in force are counted per subject kind (HoldCount) and the
+// bills per status (the status index's counts), both new in version 2 —
+// before the rewrite, which changes no status. Everything else in the store
+// is unchanged.
 func (m Migrator) Migrate1to2(ctx sdk.Context) error {
 	if err := m.k.countHolds(ctx); err != nil {
+		return err
+	}
+	if err := m.k.Bills.Indexes.Status.recount(ctx); err != nil {
 		return err
 	}
 	// Only the tombstones are read, through the status index (in id order).
