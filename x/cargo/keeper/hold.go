@@ -68,14 +68,20 @@ func (k Keeper) addHoldCount(ctx context.Context, kind types.HoldSubject, delta 
 	return k.HoldCount.Set(ctx, int32(kind), uint64(int(n)+delta))
 }
 
-// countHolds writes the count of each subject kind from the holds in the
-// store, zero included (genesis, the v2 migration).
-func (k Keeper) countHolds(ctx context.Context) error {
-	counts := map[int32]uint64{int32(types.HOLD_SUBJECT_BILL): 0, int32(types.HOLD_SUBJECT_PARTY): 0}
+// holdsByKind counts the holds in the store per subject kind.
+func (k Keeper) holdsByKind(ctx context.Context) (map[int32]uint64, error) {
+	counts := map[int32]uint64{}
 	err := k.Holds.Walk(ctx, nil, func(pk collections.Pair[int32, string], _ types.Hold) (bool, error) {
 		counts[pk.K1()]++
 		return false, nil
 	})
+	return counts, err
+}
+
+// countHolds writes the count of each subject kind from the holds in the
+// store, zero included (genesis, the v2 migration).
+func (k Keeper) countHolds(ctx context.Context) error {
+	counts, err := k.holdsByKind(ctx)
 	if err != nil {
 		return err
 	}

@@ -110,20 +110,22 @@ func (m *MultiIndex[R, P, V]) recount(ctx context.Context) error {
 	if err := m.Counts.Clear(ctx, nil); err != nil {
 		return err
 	}
-	counts := map[R]uint64{}
-	var order []R
+	// The index is ordered by reference key: count each run of equal keys,
+	// then write (not while the walk's iterator is open).
+	var refs []R
+	var ns []uint64
 	err := m.Walk(ctx, nil, func(k collections.Pair[R, P]) (bool, error) {
-		if _, seen := counts[k.K1()]; !seen {
-			order = append(order, k.K1())
+		if len(refs) == 0 || refs[len(refs)-1] != k.K1() {
+			refs, ns = append(refs, k.K1()), append(ns, 0)
 		}
-		counts[k.K1()]++
+		ns[len(ns)-1]++
 		return false, nil
 	})
 	if err != nil {
 		return err
 	}
-	for _, ref := range order { // index order, not map order
-		if err := m.Counts.Set(ctx, ref, counts[ref]); err != nil {
+	for i, ref := range refs {
+		if err := m.Counts.Set(ctx, ref, ns[i]); err != nil {
 			return err
 		}
 	}

@@ -53,11 +53,7 @@ func invariants(k Keeper) []struct {
 func HoldCountInvariant(k Keeper) sdk.Invariant {
 	return func(ctx sdk.Context) (string, bool) {
 		var problems []string
-		held := map[int32]uint64{}
-		err := k.Holds.Walk(ctx, nil, func(pk collections.Pair[int32, string], _ types.Hold) (bool, error) {
-			held[pk.K1()]++
-			return false, nil
-		})
+		held, err := k.holdsByKind(ctx)
 		for _, kind := range []types.HoldSubject{types.HOLD_SUBJECT_BILL, types.HOLD_SUBJECT_PARTY} {
 			if err != nil {
 				break
