@@ -200,6 +200,9 @@ type App struct {
 	// VerifiedSignatures is this node's memory of verified signatures (nil
 	// when the operator turned it off with --sig-verify-cache-size 0).
 	VerifiedSignatures *VerifiedSignatures
+	// admission is the trust boundary the ante handler and PreverifyTx share.
+	admission   AdmissionDecorator
+	preverified preverifyState
 
 	simulationManager *module.SimulationManager
 	configurator      module.Configurator
@@ -476,6 +479,7 @@ func New(
 	if sigCache > 0 {
 		app.VerifiedSignatures = NewVerifiedSignatures(sigCache)
 	}
+	app.admission = AdmissionDecorator{Cargo: app.CargoKeeper, Staking: app.StakingKeeper}
 	anteHandler, err := NewAnteHandler(HandlerOptions{
 		HandlerOptions: ante.HandlerOptions{
 			AccountKeeper:   app.AccountKeeper,
@@ -486,7 +490,7 @@ func New(
 		},
 		IBCKeeper:          app.IBCKeeper,
 		VerifiedSignatures: app.VerifiedSignatures,
-		Admission:          AdmissionDecorator{Cargo: app.CargoKeeper, Staking: app.StakingKeeper},
+		Admission:          app.admission,
 	})
 	if err != nil {
 		panic(err)

@@ -22,6 +22,7 @@ import (
 type tradeCollector struct {
 	app                                                     *App
 	bills, inFlight, escrow, financings, settlementsDue, up *prometheus.Desc
+	signatures                                              *prometheus.Desc
 }
 
 func newTradeCollector(app *App) *tradeCollector {
@@ -36,18 +37,26 @@ func newTradeCollector(app *App) *tradeCollector {
 		financings:     d("financings_active", "Invoice financings disbursed and not yet repaid or defaulted."),
 		settlementsDue: d("settlements_due", "Presentations whose examination deadline has passed: MsgSettlePresentation may settle them now."),
 		up:             d("trade_metrics_up", "1 when the last scrape read the zone's state, 0 when it could not."),
+		signatures: d("signature_checks_total", "Signature checks of this node since it started: verified ahead of CheckTx outside the ABCI lock (ahead), "+
+			"skipped in CheckTx or a block because the same signature over the same sign bytes was verified (remembered), verified under the lock (verified).", "path"),
 	}
 }
 
 // Describe implements prometheus.Collector.
 func (c *tradeCollector) Describe(ch chan<- *prometheus.Desc) {
-	for _, d := range []*prometheus.Desc{c.bills, c.inFlight, c.escrow, c.financings, c.settlementsDue, c.up} {
+	for _, d := range []*prometheus.Desc{c.bills, c.inFlight, c.escrow, c.financings, c.settlementsDue, c.up, c.signatures} {
 		ch <- d
 	}
 }
 
 // Collect implements prometheus.Collector.
 func (c *tradeCollector) Collect(ch chan<- prometheus.Metric) {
+	if v := c.app.VerifiedSignatures; v != nil {
+		hits, misses := v.Stats()
+		for path, n := range map[string]uint64{"ahead": v.Preverified(), "remembered": hits, "verified": misses} {
+			ch <- prometheus.MustNewConstMetric(c.signatures, prometheus.CounterValue, float64(n), path)
+		}
+	}
 	if err := c.collect(ch); err != nil {
 		c.app.Logger().Error("trade metrics", "err", err)
 		ch <- prometheus.MustNewConstMetric(c.up, prometheus.GaugeValue, 0)

@@ -11,6 +11,7 @@ import (
 	storetypes "cosmossdk.io/store/types"
 
 	codectypes "github.com/cosmos/cosmos-sdk/codec/types"
+	cryptotypes "github.com/cosmos/cosmos-sdk/crypto/types"
 	sdk "github.com/cosmos/cosmos-sdk/types"
 	"github.com/cosmos/cosmos-sdk/types/tx/signing"
 	"github.com/cosmos/cosmos-sdk/x/auth/ante"
@@ -40,7 +41,7 @@ type VerifiedSignatures struct {
 	ring [][32]byte
 	next int
 
-	hits, misses atomic.Uint64
+	hits, misses, preverified atomic.Uint64
 }
 
 // NewVerifiedSignatures returns an empty set bounded to size digests.
@@ -51,6 +52,10 @@ func NewVerifiedSignatures(size int) *VerifiedSignatures {
 // Stats returns how many transactions skipped verification (hits) and how
 // many were verified in full (misses).
 func (v *VerifiedSignatures) Stats() (hits, misses uint64) { return v.hits.Load(), v.misses.Load() }
+
+// Preverified returns how many transactions PreverifyTx verified ahead of
+// CheckTx.
+func (v *VerifiedSignatures) Preverified() uint64 { return v.preverified.Load() }
 
 func (v *VerifiedSignatures) hasAll(keys [][32]byte) bool {
 	v.mu.Lock()
@@ -129,26 +134,14 @@ func (d CachedSigVerificationDecorator) AnteHandle(ctx sdk.Context, tx sdk.Tx, s
 // stand for the check (multisig, unknown account, no key, wrong sequence, an
 // error): the SDK decorator then decides alone.
 func (d CachedSigVerificationDecorator) digests(ctx sdk.Context, tx sdk.Tx) ([][32]byte, bool) {
-	sigTx, ok := tx.(authsigning.Tx)
+	signers, sigs, ok := singleSignatures(tx)
 	if !ok {
-		return nil, false
-	}
-	sigs, err := sigTx.GetSignaturesV2()
-	if err != nil {
-		return nil, false
-	}
-	signers, err := sigTx.GetSigners()
-	if err != nil || len(signers) != len(sigs) {
 		return nil, false
 	}
 	// reads here must not change the transaction's gas
 	rctx := ctx.WithGasMeter(storetypes.NewInfiniteGasMeter())
 	keys := make([][32]byte, len(sigs))
 	for i, sig := range sigs {
-		single, ok := sig.Data.(*signing.SingleSignatureData)
-		if !ok {
-			return nil, false
-		}
 		acc := d.ak.GetAccount(rctx, signers[i])
 		if acc == nil || acc.GetPubKey() == nil || sig.Sequence != acc.GetSequence() {
 			return nil, false
@@ -157,26 +150,75 @@ func (d CachedSigVerificationDecorator) digests(ctx sdk.Context, tx sdk.Tx) ([][
 		if ctx.BlockHeight() != 0 {
 			accNum = acc.GetAccountNumber()
 		}
-		pubKey := acc.GetPubKey()
-		signBytes, err := authsigning.GetSignBytesAdapter(rctx, d.handler, single.SignMode, authsigning.SignerData{
+		key, err := sigDigest(rctx, d.handler, tx, sig, authsigning.SignerData{
 			Address: acc.GetAddress().String(), ChainID: ctx.ChainID(), AccountNumber: accNum,
-			Sequence: acc.GetSequence(), PubKey: pubKey,
-		}, tx)
+			Sequence: acc.GetSequence(), PubKey: acc.GetPubKey(),
+		})
 		if err != nil {
 			return nil, false
 		}
-		anyPk, err := codectypes.NewAnyWithValue(pubKey)
-		if err != nil {
-			return nil, false
-		}
-		h := sha256.New()
-		for _, part := range [][]byte{[]byte(anyPk.TypeUrl), anyPk.Value, signBytes, single.Signature} {
-			var n [8]byte
-			binary.BigEndian.PutUint64(n[:], uint64(len(part)))
-			h.Write(n[:])
-			h.Write(part)
-		}
-		copy(keys[i][:], h.Sum(nil))
+		keys[i] = key
 	}
 	return keys, true
+}
+
+// singleSignatures returns the signers of tx and their signatures, in the
+// same order; ok is false unless every signer has one single (not multisig)
+// signature.
+func singleSignatures(tx sdk.Tx) (signers [][]byte, sigs []signing.SignatureV2, ok bool) {
+	sigTx, ok := tx.(authsigning.Tx)
+	if !ok {
+		return nil, nil, false
+	}
+	sigs, err := sigTx.GetSignaturesV2()
+	if err != nil {
+		return nil, nil, false
+	}
+	signers, err = sigTx.GetSigners()
+	if err != nil || len(signers) != len(sigs) {
+		return nil, nil, false
+	}
+	for _, sig := range sigs {
+		if _, single := sig.Data.(*signing.SingleSignatureData); !single {
+			return nil, nil, false
+		}
+	}
+	return signers, sigs, true
+}
+
+// sigDigest is the digest VerifiedSignatures holds for one signature of tx by
+// the signer described by data: of the signer's public key, the sign bytes
+// built from data and the signature itself, each length-prefixed.
+func sigDigest(ctx sdk.Context, handler *txsigning.HandlerMap, tx sdk.Tx, sig signing.SignatureV2, data authsigning.SignerData) ([32]byte, error) {
+	_, key, err := signBytesAndDigest(ctx, handler, tx, sig, data)
+	return key, err
+}
+
+// signBytesAndDigest returns the sign bytes of sig (a single signature) by
+// the signer described by data, and the digest of (key, sign bytes, signature).
+func signBytesAndDigest(ctx sdk.Context, handler *txsigning.HandlerMap, tx sdk.Tx, sig signing.SignatureV2, data authsigning.SignerData) ([]byte, [32]byte, error) {
+	single := sig.Data.(*signing.SingleSignatureData)
+	signBytes, err := authsigning.GetSignBytesAdapter(ctx, handler, single.SignMode, data, tx)
+	if err != nil {
+		return nil, [32]byte{}, err
+	}
+	key, err := digestOf(data.PubKey, signBytes, single.Signature)
+	return signBytes, key, err
+}
+
+func digestOf(pubKey cryptotypes.PubKey, signBytes, signature []byte) ([32]byte, error) {
+	var key [32]byte
+	anyPk, err := codectypes.NewAnyWithValue(pubKey)
+	if err != nil {
+		return key, err
+	}
+	h := sha256.New()
+	for _, part := range [][]byte{[]byte(anyPk.TypeUrl), anyPk.Value, signBytes, signature} {
+		var n [8]byte
+		binary.BigEndian.PutUint64(n[:], uint64(len(part)))
+		h.Write(n[:])
+		h.Write(part)
+	}
+	copy(key[:], h.Sum(nil))
+	return key, nil
 }

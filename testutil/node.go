@@ -40,6 +40,17 @@ func BuildBinary(t testing.TB) string {
 	return builtBin
 }
 
+// Main runs a package's tests (call it from TestMain) and then removes the
+// binary BuildBinary built for them, so test runs do not leave one per
+// package in the temp folder.
+func Main(m *testing.M) {
+	code := m.Run()
+	if builtBin != "" {
+		_ = os.RemoveAll(filepath.Dir(builtBin))
+	}
+	os.Exit(code)
+}
+
 var (
 	buildOnce sync.Once
 	builtBin  string

@@ -184,7 +184,7 @@ func initRootCmd(rootCmd *cobra.Command, a *app.App) {
 	)
 
 	var startCmd *cobra.Command
-	server.AddCommandsWithStartCmdOptions(rootCmd, app.DefaultNodeHome, newApp, appExport, server.StartCmdOptions{
+	startOpts := server.StartCmdOptions{
 		DBOpener: func(rootDir string, backend dbm.BackendType) (dbm.DB, error) {
 			return openAppDB(rootDir, backend, server.GetServerContextFromCmd(startCmd).Viper)
 		},
@@ -192,10 +192,12 @@ func initRootCmd(rootCmd *cobra.Command, a *app.App) {
 			startCmd = cmd
 			crisis.AddModuleInitFlags(cmd)
 			cmd.Flags().Int(app.FlagSigVerifyCacheSize, app.DefaultVerifiedSignatures,
-				"signatures verified in CheckTx that a block need not verify again when its sign bytes are unchanged (0 verifies every time)")
+				"signatures verified before or in CheckTx that a block need not verify again when its sign bytes are unchanged (0 verifies every time, in CheckTx and in the block)")
 			addAppDBFlags(cmd)
 		},
-	})
+	}
+	server.AddCommandsWithStartCmdOptions(rootCmd, app.DefaultNodeHome, newApp, appExport, startOpts)
+	withPreverifyingStart(startCmd, newApp, startOpts)
 
 	rootCmd.AddCommand(
 		server.StatusCommand(),
