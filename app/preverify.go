@@ -54,6 +54,7 @@ func (app *App) PreverifyTx(txBytes []byte) {
 	if !ok {
 		return
 	}
+	ctx = ctx.WithGasMeter(storetypes.NewInfiniteGasMeter()) // each call its own
 	keys := make([][32]byte, len(sigs))
 	for i, sig := range sigs {
 		key, ok := app.preverify(ctx, tx, signers[i], sig)
@@ -123,7 +124,7 @@ func (app *App) preverifyContext() (sdk.Context, bool) {
 		if err != nil {
 			return sdk.Context{}, false
 		}
-		s.height, s.ctx = h, ctx.WithGasMeter(storetypes.NewInfiniteGasMeter())
+		s.height, s.ctx = h, ctx
 	}
 	return s.ctx, true
 }
