@@ -150,7 +150,7 @@ func (d CachedSigVerificationDecorator) digests(ctx sdk.Context, tx sdk.Tx) ([][
 		if ctx.BlockHeight() != 0 {
 			accNum = acc.GetAccountNumber()
 		}
-		key, err := sigDigest(rctx, d.handler, tx, sig, authsigning.SignerData{
+		_, key, err := signBytesAndDigest(rctx, d.handler, tx, sig, authsigning.SignerData{
 			Address: acc.GetAddress().String(), ChainID: ctx.ChainID(), AccountNumber: accNum,
 			Sequence: acc.GetSequence(), PubKey: acc.GetPubKey(),
 		})
@@ -186,16 +186,10 @@ func singleSignatures(tx sdk.Tx) (signers [][]byte, sigs []signing.SignatureV2, 
 	return signers, sigs, true
 }
 
-// sigDigest is the digest VerifiedSignatures holds for one signature of tx by
-// the signer described by data: of the signer's public key, the sign bytes
-// built from data and the signature itself, each length-prefixed.
-func sigDigest(ctx sdk.Context, handler *txsigning.HandlerMap, tx sdk.Tx, sig signing.SignatureV2, data authsigning.SignerData) ([32]byte, error) {
-	_, key, err := signBytesAndDigest(ctx, handler, tx, sig, data)
-	return key, err
-}
-
 // signBytesAndDigest returns the sign bytes of sig (a single signature) by
-// the signer described by data, and the digest of (key, sign bytes, signature).
+// the signer described by data, and the digest VerifiedSignatures holds for
+// it: of the signer's public key, those sign bytes and the signature, each
+// length-prefixed.
 func signBytesAndDigest(ctx sdk.Context, handler *txsigning.HandlerMap, tx sdk.Tx, sig signing.SignatureV2, data authsigning.SignerData) ([]byte, [32]byte, error) {
 	single := sig.Data.(*signing.SingleSignatureData)
 	signBytes, err := authsigning.GetSignBytesAdapter(ctx, handler, single.SignMode, data, tx)

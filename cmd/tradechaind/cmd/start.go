@@ -179,6 +179,9 @@ func openApp(svrCtx *server.Context, appCreator servertypes.AppCreator, opts ser
 	}
 	db, err := opts.DBOpener(svrCtx.Config.RootDir, server.GetAppDBBackend(svrCtx.Viper))
 	if err != nil {
+		if traceWriter != nil {
+			_ = traceWriter.Close()
+		}
 		return nil, nil, err
 	}
 	app := appCreator(svrCtx.Logger, db, traceWriter, svrCtx.Viper)

@@ -68,6 +68,9 @@ func (k Keeper) addHoldCount(ctx context.Context, kind types.HoldSubject, delta 
 	return k.HoldCount.Set(ctx, int32(kind), uint64(int(n)+delta))
 }
 
+// holdKinds are the kinds of subject a hold can name.
+var holdKinds = []types.HoldSubject{types.HOLD_SUBJECT_BILL, types.HOLD_SUBJECT_PARTY}
+
 // holdsByKind counts the holds in the store per subject kind.
 func (k Keeper) holdsByKind(ctx context.Context) (map[int32]uint64, error) {
 	counts := map[int32]uint64{}
@@ -85,7 +88,7 @@ func (k Keeper) countHolds(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	for _, kind := range []types.HoldSubject{types.HOLD_SUBJECT_BILL, types.HOLD_SUBJECT_PARTY} {
+	for _, kind := range holdKinds {
 		if err := k.HoldCount.Set(ctx, int32(kind), counts[int32(kind)]); err != nil {
 			return err
 		}

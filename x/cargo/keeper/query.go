@@ -322,7 +322,7 @@ func (q queryServer) Hold(ctx context.Context, req *types.QueryHoldRequest) (*ty
 		return nil, status.Error(codes.InvalidArgument, "subject (a bill id or a party address) is required")
 	}
 	res := &types.QueryHoldResponse{Holds: []types.Hold{}}
-	for _, kind := range []types.HoldSubject{types.HOLD_SUBJECT_BILL, types.HOLD_SUBJECT_PARTY} {
+	for _, kind := range holdKinds {
 		h, held, err := q.GetHold(ctx, kind, req.Subject)
 		if err != nil {
 			return nil, err
