@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"sync"
+	"sync/atomic"
 
 	dbm "github.com/cosmos/cosmos-db"
 
@@ -28,14 +29,18 @@ func SetupTestingApp() (ibctesting.TestingApp, map[string]json.RawMessage) {
 }
 
 // The upgrade keeper only reads upgrade-info.json from the home folder; one
-// empty folder per test process serves every in-process chain.
-var sharedHome = sync.OnceValue(func() string {
-	home, err := os.MkdirTemp("", "tradechain-ibctesting")
-	if err != nil {
-		panic(err)
-	}
-	return home
-})
+// empty folder per test process serves every in-process chain (Main removes it).
+var (
+	sharedHome = sync.OnceValue(func() string {
+		home, err := os.MkdirTemp("", "tradechain-ibctesting")
+		if err != nil {
+			panic(err)
+		}
+		ibcHome.Store(&home)
+		return home
+	})
+	ibcHome atomic.Pointer[string]
+)
 
 // UseTradechainForIBCTesting makes every ibctesting chain a tradechain app.
 func UseTradechainForIBCTesting() {

@@ -41,12 +41,15 @@ func BuildBinary(t testing.TB) string {
 }
 
 // Main runs a package's tests (call it from TestMain) and then removes the
-// binary BuildBinary built for them, so test runs do not leave one per
-// package in the temp folder.
+// binary BuildBinary built for them and the home folder of its ibctesting
+// chains, so test runs leave nothing per package in the temp folder.
 func Main(m *testing.M) {
 	code := m.Run()
 	if builtBin != "" {
 		_ = os.RemoveAll(filepath.Dir(builtBin))
+	}
+	if home := ibcHome.Load(); home != nil {
+		_ = os.RemoveAll(*home)
 	}
 	os.Exit(code)
 }

@@ -1,0 +1,9 @@
+package app_test
+
+import (
+	"testing"
+
+	"github.com/tradechain/tradechain/testutil"
+)
+
+func TestMain(m *testing.M) { testutil.Main(m) }
