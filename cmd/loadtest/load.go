@@ -139,8 +139,14 @@ func preload(n *node, accs []*loadgen.Account, b *bills, perAccount, batch int) 
 	// Send in waves that fit the mempool and wait for each wave.
 	tr := loadgen.NewTracker(n.client, n.client.Height(context.Background()))
 	const wave = 400
+	lastLog, lastDone := time.Now(), 0
 	for w := 0; w < len(txs); w += wave {
 		end := min(w+wave, len(txs))
+		if time.Since(lastLog) >= time.Minute { // the rate as the state grows
+			logf("preload: %d of %d txs, %.0f bills/s over the last %s", w, len(txs),
+				float64((w-lastDone)*batch)/time.Since(lastLog).Seconds(), time.Since(lastLog).Round(time.Second))
+			lastLog, lastDone = time.Now(), w
+		}
 		var hashes []string
 		for _, tx := range txs[w:end] {
 			preloadBroadcast(n, tx)
