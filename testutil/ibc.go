@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"os"
 	"sync"
-	"sync/atomic"
 
 	dbm "github.com/cosmos/cosmos-db"
 
@@ -36,10 +35,10 @@ var (
 		if err != nil {
 			panic(err)
 		}
-		ibcHome.Store(&home)
+		ibcHome = home
 		return home
 	})
-	ibcHome atomic.Pointer[string]
+	ibcHome string // set by sharedHome, read by Main after the tests
 )
 
 // UseTradechainForIBCTesting makes every ibctesting chain a tradechain app.

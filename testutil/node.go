@@ -48,8 +48,8 @@ func Main(m *testing.M) {
 	if builtBin != "" {
 		_ = os.RemoveAll(filepath.Dir(builtBin))
 	}
-	if home := ibcHome.Load(); home != nil {
-		_ = os.RemoveAll(*home)
+	if ibcHome != "" {
+		_ = os.RemoveAll(ibcHome)
 	}
 	os.Exit(code)
 }
