@@ -25,6 +25,7 @@ import (
 	"cosmossdk.io/client/v2/autocli"
 	"cosmossdk.io/core/appmodule"
 	"cosmossdk.io/log"
+	"cosmossdk.io/store/rootmulti"
 	storetypes "cosmossdk.io/store/types"
 	"cosmossdk.io/x/evidence"
 	evidencekeeper "cosmossdk.io/x/evidence/keeper"
@@ -203,6 +204,9 @@ type App struct {
 	// admission is the trust boundary the ante handler and PreverifyTx share.
 	admission   AdmissionDecorator
 	preverified preverifyState
+	// queries is the multistore queries read (nil if the commit multistore
+	// is not the SDK's root multistore).
+	queries *queryStore
 
 	simulationManager *module.SimulationManager
 	configurator      module.Configurator
@@ -461,6 +465,20 @@ func New(
 	app.MountKVStores(keys)
 	app.MountTransientStores(tkeys)
 	app.MountMemoryStores(memKeys)
+	if rs, ok := app.CommitMultiStore().(*rootmulti.Store); ok {
+		mounted := make(map[string]storetypes.StoreKey, len(keys)+len(tkeys)+len(memKeys))
+		for name, key := range keys {
+			mounted[name] = key
+		}
+		for name, key := range tkeys {
+			mounted[name] = key
+		}
+		for name, key := range memKeys {
+			mounted[name] = key
+		}
+		app.queries = newQueryStore(rs, db, mounted)
+		app.SetQueryMultiStore(app.queries)
+	}
 
 	app.SetInitChainer(app.InitChainer)
 	app.SetPreBlocker(app.PreBlocker)

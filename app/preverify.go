@@ -129,12 +129,19 @@ func (app *App) preverifyContext() (sdk.Context, bool) {
 	return s.ctx, true
 }
 
-// Commit is BaseApp's; it also tells PreverifyTx which state is now the last
-// committed one.
+// Commit is BaseApp's; it also tells PreverifyTx and the query store which
+// state is now the last committed one.
 func (app *App) Commit() (*abci.ResponseCommit, error) {
+	if app.queries != nil {
+		app.queries.committing()
+	}
 	res, err := app.BaseApp.Commit()
 	if err == nil {
-		app.preverified.committed.Store(app.LastBlockHeight())
+		h := app.LastBlockHeight()
+		app.preverified.committed.Store(h)
+		if app.queries != nil {
+			app.queries.committed(h)
+		}
 	}
 	return res, err
 }
