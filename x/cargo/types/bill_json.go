@@ -22,6 +22,55 @@ func (b *Bill) MarshalJSONPB(m *jsonpb.Marshaler) ([]byte, error) {
 		return buf.Bytes(), err
 	}
 	w := jsonWriter{m: m, buf: make([]byte, 0, 1024)}
+	w.bill(b)
+	return w.buf, w.err
+}
+
+// MarshalJSONPB writes a page of bills — the REST answer of
+// /tradechain/cargo/v1/bills — into one buffer: each bill as Bill's
+// MarshalJSONPB writes it, the page's own fields as jsonpb would.
+func (r *QueryBillsResponse) MarshalJSONPB(m *jsonpb.Marshaler) ([]byte, error) {
+	if m.Indent != "" {
+		var buf bytes.Buffer
+		err := m.Marshal(&buf, (*plainBillsResponse)(r))
+		return buf.Bytes(), err
+	}
+	w := jsonWriter{m: m, buf: make([]byte, 0, 256+len(r.Bills)*1024)}
+	w.buf = append(w.buf, '{')
+	if len(r.Bills) > 0 || m.EmitDefaults {
+		w.name("bills", "bills")
+		w.buf = append(w.buf, '[')
+		for i := range r.Bills {
+			if i > 0 {
+				w.buf = append(w.buf, ',')
+			}
+			inner := jsonWriter{m: m, buf: w.buf}
+			inner.bill(&r.Bills[i])
+			w.buf = inner.buf
+			if inner.err != nil && w.err == nil {
+				w.err = inner.err
+			}
+		}
+		w.buf = append(w.buf, ']')
+	}
+	if r.Pagination != nil {
+		w.msg("pagination", "pagination", r.Pagination)
+	} else {
+		w.null("pagination", "pagination")
+	}
+	w.buf = append(w.buf, '}')
+	return w.buf, w.err
+}
+
+// plainBillsResponse is a QueryBillsResponse without MarshalJSONPB.
+type plainBillsResponse QueryBillsResponse
+
+func (p *plainBillsResponse) Reset()         { *p = plainBillsResponse{} }
+func (p *plainBillsResponse) String() string { return (*QueryBillsResponse)(p).String() }
+func (*plainBillsResponse) ProtoMessage()    {}
+
+// bill appends b as one JSON object.
+func (w *jsonWriter) bill(b *Bill) {
 	w.buf = append(w.buf, '{')
 	w.str("id", "id", b.Id)
 	w.str("carrier", "carrier", b.Carrier)
@@ -64,7 +113,6 @@ func (b *Bill) MarshalJSONPB(m *jsonpb.Marshaler) ([]byte, error) {
 	w.strs("replaces", "replaces", b.Replaces)
 	w.strs("replaced_by", "replacedBy", b.ReplacedBy)
 	w.buf = append(w.buf, '}')
-	return w.buf, w.err
 }
 
 // plainBill is a Bill without MarshalJSONPB, for jsonpb's own encoding.

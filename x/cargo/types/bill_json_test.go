@@ -4,6 +4,7 @@ import (
 	"testing"
 
 	"github.com/cosmos/gogoproto/jsonpb"
+	"github.com/cosmos/gogoproto/proto"
 	"github.com/stretchr/testify/require"
 
 	"github.com/cosmos/cosmos-sdk/codec"
@@ -37,6 +38,22 @@ func requireJSONPB(t testing.TB, b Bill) {
 	}
 }
 
+// requirePageJSONPB checks a page of bills against jsonpb's own encoding of
+// the page, under every option set and with and without pagination.
+func requirePageJSONPB(t testing.TB, bills ...Bill) {
+	t.Helper()
+	for _, p := range []*query.PageResponse{nil, {}, {NextKey: []byte{0, 0xff, 7}, Total: 3}} {
+		r := QueryBillsResponse{Bills: bills, Pagination: p}
+		for _, m := range marshalers() {
+			want, err := m.MarshalToString((*plainBillsResponse)(&r))
+			require.NoError(t, err)
+			got, err := m.MarshalToString(&r)
+			require.NoError(t, err)
+			require.Equalf(t, want, got, "options %+v, pagination %v", *m, p)
+		}
+	}
+}
+
 func TestBillJSONMatchesJSONPB(t *testing.T) {
 	full := Bill{
 		Id: "COS-ORDER1", Carrier: "trade1carrier", Type: BILL_TYPE_BOL, Mode: BILL_MODE_TO_ORDER,
@@ -51,6 +68,9 @@ func TestBillJSONMatchesJSONPB(t *testing.T) {
 	for _, b := range []Bill{{}, full, odd} {
 		requireJSONPB(t, b)
 	}
+	requirePageJSONPB(t)
+	requirePageJSONPB(t, full)
+	requirePageJSONPB(t, full, odd, Bill{})
 
 	// the SDK codec (CLI output, typed events) and a gateway-style page of bills
 	bz, err := codec.ProtoMarshalJSON(&full, nil)
@@ -83,5 +103,37 @@ func FuzzBillJSON(f *testing.F) {
 			b.ReplacedBy = []string{id, text}
 		}
 		requireJSONPB(t, b)
+		requirePageJSONPB(t, b, Bill{Id: text})
 	})
+}
+
+// BenchmarkBillsPageJSON encodes a REST page of 50 bills with the gateway's
+// options: jsonpb's reflection over the page (each bill still through Bill's
+// MarshalJSONPB) against the page's own MarshalJSONPB.
+func BenchmarkBillsPageJSON(b *testing.B) {
+	bill := Bill{
+		Id: "COS-0000123456", Carrier: "trade1qqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqq", Type: BILL_TYPE_BOL, Mode: BILL_MODE_TO_ORDER,
+		Holder: "trade1pppppppppppppppppppppppppppppppppppppp", Shipper: "trade1ssssssssssssssssssssssssssssssssssssss",
+		DocumentHash: "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08", Version: 1,
+		PortOfLoading: "CNSHA", PortOfDischarge: "HKHKG", IssueDate: "2026-05-03", Status: BILL_STATUS_ISSUED,
+		HomeZone: "hongkong-1", HistoryHead: "5e884898da28047151d0e56f8dc6292773603d0d6aabbdd62a11ef721d1542d8", HistoryLen: 1,
+	}
+	page := QueryBillsResponse{Pagination: &query.PageResponse{NextKey: []byte("trade1pppppppppppppppppppppppppppppppppppppp/COS-0000123457")}}
+	for i := 0; i < 50; i++ {
+		page.Bills = append(page.Bills, bill)
+	}
+	gateway := &jsonpb.Marshaler{OrigName: true, EmitDefaults: true}
+	for _, c := range []struct {
+		name string
+		msg  proto.Message
+	}{{"jsonpb", (*plainBillsResponse)(&page)}, {"own", &page}} {
+		b.Run(c.name, func(b *testing.B) {
+			b.ReportAllocs()
+			for i := 0; i < b.N; i++ {
+				if _, err := gateway.MarshalToString(c.msg); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
 }
