@@ -17,9 +17,7 @@ import (
 // jsonpb itself.
 func (b *Bill) MarshalJSONPB(m *jsonpb.Marshaler) ([]byte, error) {
 	if m.Indent != "" {
-		var buf bytes.Buffer
-		err := m.Marshal(&buf, (*plainBill)(b))
-		return buf.Bytes(), err
+		return jsonpbBytes(m, (*plainBill)(b))
 	}
 	w := jsonWriter{m: m, buf: make([]byte, 0, 1024)}
 	w.bill(b)
@@ -31,9 +29,7 @@ func (b *Bill) MarshalJSONPB(m *jsonpb.Marshaler) ([]byte, error) {
 // MarshalJSONPB writes it, the page's own fields as jsonpb would.
 func (r *QueryBillsResponse) MarshalJSONPB(m *jsonpb.Marshaler) ([]byte, error) {
 	if m.Indent != "" {
-		var buf bytes.Buffer
-		err := m.Marshal(&buf, (*plainBillsResponse)(r))
-		return buf.Bytes(), err
+		return jsonpbBytes(m, (*plainBillsResponse)(r))
 	}
 	w := jsonWriter{m: m, buf: make([]byte, 0, 256+len(r.Bills)*1024)}
 	w.buf = append(w.buf, '{')
@@ -44,12 +40,7 @@ func (r *QueryBillsResponse) MarshalJSONPB(m *jsonpb.Marshaler) ([]byte, error) 
 			if i > 0 {
 				w.buf = append(w.buf, ',')
 			}
-			inner := jsonWriter{m: m, buf: w.buf}
-			inner.bill(&r.Bills[i])
-			w.buf = inner.buf
-			if inner.err != nil && w.err == nil {
-				w.err = inner.err
-			}
+			w.bill(&r.Bills[i])
 		}
 		w.buf = append(w.buf, ']')
 	}
@@ -69,8 +60,10 @@ func (p *plainBillsResponse) Reset()         { *p = plainBillsResponse{} }
 func (p *plainBillsResponse) String() string { return (*QueryBillsResponse)(p).String() }
 func (*plainBillsResponse) ProtoMessage()    {}
 
-// bill appends b as one JSON object.
+// bill appends b as one JSON object (its fields have their own commas).
 func (w *jsonWriter) bill(b *Bill) {
+	outer := w.comma
+	w.comma = false
 	w.buf = append(w.buf, '{')
 	w.str("id", "id", b.Id)
 	w.str("carrier", "carrier", b.Carrier)
@@ -113,6 +106,7 @@ func (w *jsonWriter) bill(b *Bill) {
 	w.strs("replaces", "replaces", b.Replaces)
 	w.strs("replaced_by", "replacedBy", b.ReplacedBy)
 	w.buf = append(w.buf, '}')
+	w.comma = outer
 }
 
 // plainBill is a Bill without MarshalJSONPB, for jsonpb's own encoding.
@@ -233,9 +227,16 @@ func (w *jsonWriter) null(orig, camel string) {
 // msg writes a nested message with jsonpb (they are rare: liens, surrenders).
 func (w *jsonWriter) msg(orig, camel string, v proto.Message) {
 	w.name(orig, camel)
-	var buf bytes.Buffer
-	if err := w.m.Marshal(&buf, v); err != nil && w.err == nil {
+	bz, err := jsonpbBytes(w.m, v)
+	if err != nil && w.err == nil {
 		w.err = err
 	}
-	w.buf = append(w.buf, buf.Bytes()...)
+	w.buf = append(w.buf, bz...)
+}
+
+// jsonpbBytes is jsonpb's own encoding of v.
+func jsonpbBytes(m *jsonpb.Marshaler, v proto.Message) ([]byte, error) {
+	var buf bytes.Buffer
+	err := m.Marshal(&buf, v)
+	return buf.Bytes(), err
 }
