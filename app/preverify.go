@@ -65,7 +65,31 @@ func (app *App) PreverifyTx(txBytes []byte) {
 	}
 	app.VerifiedSignatures.add(keys)
 	app.VerifiedSignatures.preverified.Add(1)
+	app.prefetch(ctx, tx)
 }
+
+// prefetch reads from the last committed state the bill each message of a
+// verified transaction names (every bill message has a bill_id), so that the
+// block, which reads it again under the ABCI lock, finds it in IAVL's
+// fast-node cache rather than in goleveldb: with 120,000 bills a transfer's
+// bill was a goleveldb read, 40 % of the handler's time. It only reads — a
+// bill the block has changed meanwhile is read again there at its newer
+// version — and costs an admitted signer's transaction one read more, off the
+// lock.
+func (app *App) prefetch(ctx sdk.Context, tx sdk.Tx) {
+	for _, msg := range tx.GetMsgs() {
+		m, ok := msg.(interface{ GetBillId() string })
+		if !ok || m.GetBillId() == "" {
+			continue
+		}
+		if _, err := app.CargoKeeper.Bills.Get(ctx, m.GetBillId()); err == nil {
+			app.preverified.prefetched.Add(1)
+		}
+	}
+}
+
+// Prefetched returns how many bills PreverifyTx read ahead of their blocks.
+func (app *App) Prefetched() uint64 { return app.preverified.prefetched.Load() }
 
 // preverify verifies one signature against the committed account of signer
 // and returns its digest. The sequence is the one the signature claims (a
@@ -103,7 +127,8 @@ func (app *App) preverify(ctx sdk.Context, tx sdk.Tx, signer []byte, sig signing
 // transactions: its cache stores lock their reads, the versions below them
 // are immutable.
 type preverifyState struct {
-	committed atomic.Int64 // set by Commit
+	committed  atomic.Int64 // set by Commit
+	prefetched atomic.Uint64
 
 	mu     sync.Mutex
 	height int64

@@ -1,6 +1,7 @@
 package app_test
 
 import (
+	"fmt"
 	"testing"
 
 	abci "github.com/cometbft/cometbft/abci/types"
@@ -13,6 +14,7 @@ import (
 	"github.com/tradechain/tradechain/app"
 	"github.com/tradechain/tradechain/testutil"
 	ct "github.com/tradechain/tradechain/x/cargo/testutil"
+	cargotypes "github.com/tradechain/tradechain/x/cargo/types"
 )
 
 // TestPreverifyTx checks the verification done before CheckTx takes the ABCI
@@ -101,4 +103,39 @@ func TestPreverifyTx(t *testing.T) {
 	pres, err := plain.App.CheckTx(&abci.RequestCheckTx{Tx: ptx, Type: abci.CheckTxType_New})
 	require.NoError(t, err)
 	require.Zero(t, pres.Code, pres.Log)
+}
+
+// TestPrefetchBills checks that a verified transaction's bill is read ahead
+// from the last committed state, and only read: a bill message of an admitted
+// signer reads its bill once, a message naming no bill of the zone or no bill
+// at all reads nothing, an outsider's transaction reads nothing, and the
+// block then executes every one of them exactly as it would have.
+func TestPrefetchBills(t *testing.T) {
+	c := ct.NewChain(t)
+	carrier, exporter, importer, stranger := c.Accounts[ct.Carrier], c.Accounts[ct.Exporter], c.Accounts[ct.Importer], c.Accounts[ct.Stranger]
+	c.MustDeliver(carrier, &cargotypes.MsgIssueBill{Carrier: carrier.String(), TransportDocumentReference: "PF1", Type: cargotypes.BILL_TYPE_BOL,
+		Mode: cargotypes.BILL_MODE_STRAIGHT, IssueTo: exporter.String(), Consignee: importer.String(), DocumentHash: fmt.Sprintf("%064x", 0xf01), PortOfLoading: "CNSHA",
+		PortOfDischarge: "HKHKG", IssueDate: "2026-05-03"})
+	const id = "COS-PF1"
+	before := c.App.Prefetched()
+
+	transfer := c.SignTx(exporter, &cargotypes.MsgTransferBill{Holder: exporter.String(), BillId: id, To: importer.String()})
+	c.App.PreverifyTx(transfer)
+	require.Equal(t, before+1, c.App.Prefetched(), "the bill a verified transfer names is read ahead")
+
+	missing := c.SignTx(exporter, &cargotypes.MsgTransferBill{Holder: exporter.String(), BillId: "COS-NONE", To: importer.String()})
+	send := c.SignTx(exporter, banktypes.NewMsgSend(exporter.Address, importer.Address, sdk.NewCoins(sdk.NewInt64Coin(app.BondDenom, 1))))
+	outsider := c.SignTx(stranger, &cargotypes.MsgTransferBill{Holder: stranger.String(), BillId: id, To: importer.String()})
+	for _, tx := range [][]byte{missing, send, outsider} {
+		c.App.PreverifyTx(tx)
+	}
+	require.Equal(t, before+1, c.App.Prefetched(), "no bill of the zone, no bill named, or a signer the zone refuses: nothing read")
+
+	res := c.DeliverBlock(transfer, missing, send)
+	require.Zero(t, res.TxResults[0].Code, res.TxResults[0].Log)
+	require.Equal(t, cargotypes.ErrBillNotFound.ABCICode(), res.TxResults[1].Code, res.TxResults[1].Log)
+	require.Zero(t, res.TxResults[2].Code, res.TxResults[2].Log)
+	b, err := c.App.CargoKeeper.GetBill(c.Context(), id)
+	require.NoError(t, err)
+	require.Equal(t, importer.String(), b.Holder, "the block moved the bill the prefetch read at its committed version")
 }
