@@ -11,12 +11,15 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"maps"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 
 	dbm "github.com/cosmos/cosmos-db"
+	gogogrpc "github.com/cosmos/gogoproto/grpc"
 	"github.com/cosmos/gogoproto/proto"
 	"github.com/spf13/cast"
 
@@ -653,7 +656,22 @@ func (app *App) RegisterAPIRoutes(apiSvr *api.Server, apiConfig config.APIConfig
 	authtx.RegisterGRPCGatewayRoutes(clientCtx, apiSvr.GRPCGatewayRouter)
 	cmtservice.RegisterGRPCGatewayRoutes(clientCtx, apiSvr.GRPCGatewayRouter)
 	nodeservice.RegisterGRPCGatewayRoutes(clientCtx, apiSvr.GRPCGatewayRouter)
-	app.BasicModuleManager.RegisterGRPCGatewayRoutes(clientCtx, apiSvr.GRPCGatewayRouter)
+	// x/cargo and x/tradefinance serve REST over the query services in
+	// process (queryconn.go); the SDK's modules over the gRPC client.
+	var conn gogogrpc.ClientConn
+	for _, name := range slices.Sorted(maps.Keys(app.BasicModuleManager)) {
+		m := app.BasicModuleManager[name]
+		// the basic manager wraps core app modules; the module manager has
+		// them as they are
+		if g, ok := app.ModuleManager.Modules[name].(gatewayOverConn); ok {
+			if conn == nil {
+				conn = app.QueryConn()
+			}
+			g.RegisterGatewayRoutes(conn, apiSvr.GRPCGatewayRouter)
+			continue
+		}
+		m.RegisterGRPCGatewayRoutes(clientCtx, apiSvr.GRPCGatewayRouter)
+	}
 	// api.swagger = true: the Swagger UI under /swagger/ with tradechain's
 	// OpenAPI document (docs/openapi, generated from proto/).
 	if apiConfig.Swagger {

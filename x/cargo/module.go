@@ -8,6 +8,7 @@ import (
 	"encoding/json"
 	"fmt"
 
+	gogogrpc "github.com/cosmos/gogoproto/grpc"
 	gwruntime "github.com/grpc-ecosystem/grpc-gateway/runtime"
 	"github.com/spf13/cobra"
 
@@ -74,8 +75,14 @@ func (AppModule) RegisterLegacyAminoCodec(cdc *codec.LegacyAmino) {
 func (AppModule) RegisterInterfaces(r codectypes.InterfaceRegistry) { types.RegisterInterfaces(r) }
 
 // RegisterGRPCGatewayRoutes mounts the REST routes under /tradechain/cargo/v1/.
-func (AppModule) RegisterGRPCGatewayRoutes(clientCtx client.Context, mux *gwruntime.ServeMux) {
-	if err := types.RegisterQueryHandlerClient(context.Background(), mux, types.NewQueryClient(clientCtx)); err != nil {
+func (m AppModule) RegisterGRPCGatewayRoutes(clientCtx client.Context, mux *gwruntime.ServeMux) {
+	m.RegisterGatewayRoutes(clientCtx, mux)
+}
+
+// RegisterGatewayRoutes mounts the same routes over any client connection to
+// the query service (the app passes one that calls it in process).
+func (AppModule) RegisterGatewayRoutes(conn gogogrpc.ClientConn, mux *gwruntime.ServeMux) {
+	if err := types.RegisterQueryHandlerClient(context.Background(), mux, types.NewQueryClient(conn)); err != nil {
 		panic(err)
 	}
 }
