@@ -19,7 +19,6 @@ import (
 	"strings"
 
 	dbm "github.com/cosmos/cosmos-db"
-	gogogrpc "github.com/cosmos/gogoproto/grpc"
 	"github.com/cosmos/gogoproto/proto"
 	"github.com/spf13/cast"
 
@@ -658,19 +657,15 @@ func (app *App) RegisterAPIRoutes(apiSvr *api.Server, apiConfig config.APIConfig
 	nodeservice.RegisterGRPCGatewayRoutes(clientCtx, apiSvr.GRPCGatewayRouter)
 	// x/cargo and x/tradefinance serve REST over the query services in
 	// process (queryconn.go); the SDK's modules over the gRPC client.
-	var conn gogogrpc.ClientConn
+	conn := app.QueryConn()
 	for _, name := range slices.Sorted(maps.Keys(app.BasicModuleManager)) {
-		m := app.BasicModuleManager[name]
 		// the basic manager wraps core app modules; the module manager has
 		// them as they are
 		if g, ok := app.ModuleManager.Modules[name].(gatewayOverConn); ok {
-			if conn == nil {
-				conn = app.QueryConn()
-			}
 			g.RegisterGatewayRoutes(conn, apiSvr.GRPCGatewayRouter)
 			continue
 		}
-		m.RegisterGRPCGatewayRoutes(clientCtx, apiSvr.GRPCGatewayRouter)
+		app.BasicModuleManager[name].RegisterGRPCGatewayRoutes(clientCtx, apiSvr.GRPCGatewayRouter)
 	}
 	// api.swagger = true: the Swagger UI under /swagger/ with tradechain's
 	// OpenAPI document (docs/openapi, generated from proto/).
