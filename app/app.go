@@ -478,7 +478,7 @@ func New(
 		for name, key := range memKeys {
 			mounted[name] = key
 		}
-		app.queries = newQueryStore(rs, db, mounted)
+		app.queries = newQueryStore(rs, db, mounted, !cast.ToBool(appOpts.Get(server.FlagDisableIAVLFastNode)))
 		app.SetQueryMultiStore(app.queries)
 	}
 
