@@ -31,8 +31,9 @@ import (
 // before. Any other height, a commit under way, tracing or a state listener:
 // the SDK's path, unchanged.
 //
-// A point read of such a tree takes IAVL's fast index straight from the
-// database (fastReads), unless the node runs with iavl-disable-fastnode.
+// Point reads and iterators of such a tree take IAVL's fast index straight
+// from the database (fastReads), unless the node runs with
+// iavl-disable-fastnode.
 type queryStore struct {
 	*rootmulti.Store
 	db        dbm.DB
@@ -126,12 +127,12 @@ func (q *queryStore) reads(key storetypes.StoreKey, tree *iavl.Store, version in
 	if !q.fastReads {
 		return tree
 	}
-	store := dbm.NewPrefixDB(q.db, []byte(iavlStorePrefix+key.Name()+"/"))
-	format, err := store.Get([]byte(iavlStorageVersionKey))
+	prefix := iavlStorePrefix + key.Name() + "/"
+	format, err := q.db.Get([]byte(prefix + iavlStorageVersionKey))
 	if err != nil || string(format) < iavlFastStorageVersion {
 		return tree
 	}
-	return fastReads{Store: tree, db: q.db, index: []byte(iavlStorePrefix + key.Name() + "/" + iavlFastIndex), version: version, latest: &q.latest}
+	return fastReads{Store: tree, db: q.db, index: []byte(prefix + iavlFastIndex), version: version, latest: &q.latest}
 }
 
 // fastReads is a store's IAVL tree at a committed version whose point reads
@@ -170,7 +171,7 @@ func (s fastReads) Get(key []byte) []byte {
 		if node, err := fastnode.DeserializeNode(key, bz); err == nil && node.GetVersionLastUpdatedAt() <= s.version {
 			return node.GetValue()
 		}
-	case s.latest.Load() == s.version:
+	case s.stillLatest():
 		// No block has begun to commit since version (App.Commit calls
 		// committing before it writes), so the index read was of version's
 		// state, which has no such key.
@@ -178,6 +179,12 @@ func (s fastReads) Get(key []byte) []byte {
 	}
 	return s.Store.Get(key)
 }
+
+// stillLatest reports whether version is still the last committed height and
+// no block has begun to commit since: App.Commit calls committing before it
+// writes, so a database read made before this returns true read version's
+// state.
+func (s fastReads) stillLatest() bool { return s.latest.Load() == s.version }
 
 // indexKey is where key's fast-index entry is in the database.
 func (s fastReads) indexKey(key []byte) []byte {
@@ -210,7 +217,7 @@ func (s fastReads) ReverseIterator(start, end []byte) storetypes.Iterator {
 // it exists (App.Commit calls committing before it writes), that snapshot
 // is the state at version. Otherwise nil, and the tree iterates.
 func (s fastReads) indexIterator(start, end []byte, ascending bool) storetypes.Iterator {
-	if s.latest.Load() != s.version {
+	if !s.stillLatest() {
 		return nil
 	}
 	lo, hi := s.index, storetypes.PrefixEndBytes(s.index)
@@ -232,7 +239,7 @@ func (s fastReads) indexIterator(start, end []byte, ascending bool) storetypes.I
 	if err != nil {
 		return nil
 	}
-	if s.latest.Load() != s.version {
+	if !s.stillLatest() {
 		_ = it.Close()
 		return nil
 	}
