@@ -23,7 +23,9 @@ import (
 // workload builds the k-th transaction of a step for an account.
 type workload struct {
 	name string
-	gas  uint64
+	// gas is the most a transaction of it may ask: its simulation runs
+	// with it (step asks what the simulation used, adjusted).
+	gas uint64
 	// msg builds the message account i sends as its j-th of this kind.
 	msg func(n *node, accs []*loadgen.Account, i, j int) proto.Message
 }
@@ -125,13 +127,19 @@ func preloadBroadcast(n *node, tx []byte) {
 func preload(n *node, accs []*loadgen.Account, b *bills, perAccount, batch int) {
 	start := time.Now()
 	var txs [][]byte
+	var perMsg uint64 // gas asked per IssueBill: a full batch's simulation, adjusted
 	for i, a := range accs {
 		for j := b.issued[i]; j < perAccount; j += batch {
 			var msgs []proto.Message
 			for k := j; k < j+batch && k < perAccount; k++ {
 				msgs = append(msgs, issueMsg(n, a, i, billRef(k), a.Bech32(n.prefix)))
 			}
-			tx, err := loadgen.Sign(n.chainID, a, uint64(len(msgs))*250_000, sdk.NewCoins(), msgs...)
+			if perMsg == 0 {
+				gas, err := n.client.EstimateGas(context.Background(), n.chainID, a, uint64(len(msgs))*250_000, msgs...)
+				check(err)
+				perMsg = gas/uint64(len(msgs)) + 1
+			}
+			tx, err := loadgen.Sign(n.chainID, a, uint64(len(msgs))*perMsg, sdk.NewCoins(), msgs...)
 			check(err)
 			txs = append(txs, tx)
 		}
@@ -178,6 +186,9 @@ type result struct {
 	// (broadcasting and reading blocks; signing and encoding happen before).
 	GenCPU  float64 `json:"generator_cpu_cores"`
 	PeakRSS int64   `json:"peak_rss_bytes"`
+	// GasWanted is the gas each transaction of the step asked (its
+	// simulation's, adjusted); the block gas limit counts it.
+	GasWanted uint64 `json:"gas_wanted"`
 	// Bills is how many bills the load test had preloaded before this step
 	// (the issue workload's own bills come on top).
 	Bills int `json:"bills_in_state,omitempty"`
@@ -187,13 +198,22 @@ type result struct {
 // commits, and measures.
 func step(n *node, accs []*loadgen.Account, w workload, rate int, d, grace time.Duration) result {
 	total := int(float64(rate) * d.Seconds())
-	txs := make([][]byte, total)
+	msgs := make([]proto.Message, total)
 	perAcc := make([]int, len(accs))
-	for k := range txs {
+	for k := range msgs {
 		i := k % len(accs)
-		tx, err := loadgen.Sign(n.chainID, accs[i], w.gas, sdk.NewCoins(), w.msg(n, accs, i, perAcc[i]))
-		check(err)
+		msgs[k] = w.msg(n, accs, i, perAcc[i])
 		perAcc[i]++
+	}
+	// Each transaction asks the gas a client's --gas auto would: the first
+	// one's simulation times the adjustment (the zone's block gas limit
+	// counts what a transaction asks, not what it uses).
+	gas, err := n.client.EstimateGas(context.Background(), n.chainID, accs[0], w.gas, msgs[0])
+	check(err)
+	txs := make([][]byte, total)
+	for k := range txs {
+		tx, err := loadgen.Sign(n.chainID, accs[k%len(accs)], gas, sdk.NewCoins(), msgs[k])
+		check(err)
 		txs[k] = tx
 	}
 	hashes, bodies := make([]string, total), make([][]byte, total)
@@ -283,7 +303,8 @@ func step(n *node, accs []*loadgen.Account, w workload, rate int, d, grace time.
 	check(tr.FillResults(context.Background()))
 
 	r := result{Chain: n.name, Workload: w.name, Offered: rate, Seconds: d.Seconds(), Scheduled: total,
-		CPU: (cpu1 - cpu0).Seconds() / wall.Seconds(), GenCPU: (gen1 - gen0).Seconds() / wall.Seconds(), PeakRSS: peak}
+		CPU: (cpu1 - cpu0).Seconds() / wall.Seconds(), GenCPU: (gen1 - gen0).Seconds() / wall.Seconds(), PeakRSS: peak, GasWanted: gas}
+	var blockFailure sync.Once
 	lat := make([]float64, total)
 	var first, last time.Time
 	for k, h := range hashes {
@@ -301,6 +322,7 @@ func step(n *node, accs []*loadgen.Account, w workload, rate int, d, grace time.
 		case ok:
 			r.Failed++
 			lat[k] = math.Inf(1)
+			blockFailure.Do(func() { logf("first failure in a block at %d/s: code %d %s", rate, c.Code, c.Log) })
 		case checkFailed[k]:
 			r.Failed++
 			lat[k] = math.Inf(1)

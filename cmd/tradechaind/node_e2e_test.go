@@ -38,6 +38,21 @@ func TestSingleNodeCLIAndREST(t *testing.T) {
 	require.Equal(t, 200, n.REST("/cosmos/bank/v1beta1/balances/"+bob+"/by_denom?denom=utrade", &after))
 	require.Equal(t, "1000000424242", after.Balance.Amount)
 
+	// `init` gave the zone a block gas limit: x/consensus serves it, and
+	// CheckTx refuses a transaction that asks more gas than a block holds.
+	var cp struct {
+		Params struct {
+			Block struct {
+				MaxGas string `json:"max_gas"`
+			} `json:"block"`
+		} `json:"params"`
+	}
+	require.Equal(t, 200, n.REST("/cosmos/consensus/v1/params", &cp))
+	require.Equal(t, "600000000", cp.Params.Block.MaxGas)
+	out, _ := n.TryRun("tx", "bank", "send", alice, bob, "1utrade", "--from", "alice", "--chain-id", n.ChainID,
+		"--keyring-backend", "test", "--node", n.RPC, "--gas", "600000001", "-y", "--output", "json")
+	require.Contains(t, out, "tx gas limit 600000001 exceeds block max gas 600000000")
+
 	// gRPC and CometBFT RPC answer too (status over RPC, node info over REST→gRPC).
 	require.Greater(t, n.Height(), int64(2))
 	var info map[string]any

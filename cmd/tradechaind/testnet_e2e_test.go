@@ -41,6 +41,27 @@ func TestTestnetInitFiles(t *testing.T) {
 		require.Contains(t, string(toml), want)
 	}
 
+	// every node's genesis carries the zone's block gas limit (--block-max-gas)
+	for i := 0; i < 2; i++ {
+		var g struct {
+			Consensus struct {
+				Params struct {
+					Block struct {
+						MaxGas string `json:"max_gas"`
+					} `json:"block"`
+				} `json:"params"`
+			} `json:"consensus"`
+		}
+		bz, err := os.ReadFile(filepath.Join(out, fmt.Sprintf("node%d", i), "config", "genesis.json"))
+		require.NoError(t, err)
+		require.NoError(t, json.Unmarshal(bz, &g))
+		require.Equal(t, "600000000", g.Consensus.Params.Block.MaxGas)
+	}
+	bz, err = exec.Command(bin, "testnet", "init-files", "--validators", "1", "--chain-id", "hongkong-1",
+		"--output-dir", t.TempDir(), "--block-max-gas", "0").CombinedOutput()
+	require.Error(t, err)
+	require.Contains(t, string(bz), "--block-max-gas must be -1 (no limit) or a positive gas amount, got 0")
+
 	for i := 0; i < 2; i++ {
 		node := exec.Command(bin, "start", "--home", filepath.Join(out, fmt.Sprintf("node%d", i)))
 		logf, err := os.Create(filepath.Join(out, fmt.Sprintf("node%d.log", i)))

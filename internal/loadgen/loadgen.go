@@ -14,6 +14,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -218,6 +219,48 @@ func (c *Client) Height(ctx context.Context) int64 {
 // CheckTx code and log.
 func (c *Client) Broadcast(ctx context.Context, tx []byte) (uint32, string, error) {
 	return c.BroadcastBody(ctx, EncodeBroadcast(tx))
+}
+
+// Simulate runs tx on the node without committing it (the SDK's
+// "/app/simulate" query, what the CLI's --gas auto asks) and returns the gas
+// it used.
+func (c *Client) Simulate(ctx context.Context, tx []byte) (uint64, error) {
+	res, err := c.ABCIQuery(ctx, "/app/simulate", tx)
+	if err != nil {
+		return 0, err
+	}
+	if res.Response.Code != 0 {
+		return 0, fmt.Errorf("simulate: code %d: %s", res.Response.Code, res.Response.Log)
+	}
+	var sim struct {
+		GasInfo struct {
+			GasUsed string `json:"gas_used"`
+		} `json:"gas_info"`
+	}
+	if err := json.Unmarshal(res.Response.Value, &sim); err != nil {
+		return 0, fmt.Errorf("simulate: %w", err)
+	}
+	return strconv.ParseUint(sim.GasInfo.GasUsed, 10, 64)
+}
+
+// GasAdjustment is what the load test multiplies a simulation's gas by, as
+// a client's --gas-adjustment does: the gas a transaction asks for.
+const GasAdjustment = 1.3
+
+// EstimateGas is the gas a asks for to send msgs: it signs them with the
+// ceiling at a's sequence (which it then restores), simulates that, and
+// returns the gas used times GasAdjustment.
+func (c *Client) EstimateGas(ctx context.Context, chainID string, a *Account, ceiling uint64, msgs ...proto.Message) (uint64, error) {
+	tx, err := Sign(chainID, a, ceiling, sdk.NewCoins(), msgs...)
+	a.Sequence--
+	if err != nil {
+		return 0, err
+	}
+	used, err := c.Simulate(ctx, tx)
+	if err != nil {
+		return 0, err
+	}
+	return uint64(float64(used) * GasAdjustment), nil
 }
 
 // Account reads an account's number and sequence over ABCI query, so that it

@@ -175,7 +175,7 @@ func defaultAppConfig() *appConfig {
 func initRootCmd(rootCmd *cobra.Command, a *app.App) {
 	basics := a.BasicModuleManager
 	rootCmd.AddCommand(
-		genutilcli.InitCmd(basics, app.DefaultNodeHome),
+		withBlockMaxGas(genutilcli.InitCmd(basics, app.DefaultNodeHome)),
 		debug.Cmd(),
 		confixcmd.ConfigCommand(),
 		pruning.Cmd(newApp, app.DefaultNodeHome),

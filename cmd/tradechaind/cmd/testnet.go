@@ -9,6 +9,7 @@ import (
 	"time"
 
 	cmtcfg "github.com/cometbft/cometbft/config"
+	cmttypes "github.com/cometbft/cometbft/types"
 	cmttime "github.com/cometbft/cometbft/types/time"
 	"github.com/spf13/cobra"
 
@@ -93,6 +94,11 @@ mnemonic is in OUTPUT/node<i>/key_seed.json.`,
 			ip, _ := cmd.Flags().GetString(flagListenIP)
 			voting, _ := cmd.Flags().GetDuration(flagVotingPeriod)
 			snapshots, _ := cmd.Flags().GetUint64(flagSnapshotEvery)
+			maxGas, _ := cmd.Flags().GetInt64(FlagBlockMaxGas)
+			params, err := zoneConsensusParams(maxGas)
+			if err != nil {
+				return err
+			}
 			if voting < 0 {
 				return fmt.Errorf("--%s must not be negative", flagVotingPeriod)
 			}
@@ -108,6 +114,7 @@ mnemonic is in OUTPUT/node<i>/key_seed.json.`,
 			return initTestnetFiles(cmd, clientCtx, basics, testnetSpec{
 				validators: n, outputDir: out, chainID: chainID, basePort: basePort,
 				portStep: step, commitTimeout: commit, ip: ip, votingPeriod: voting, snapshotInterval: snapshots,
+				consensus: params,
 			})
 		},
 	}
@@ -119,6 +126,7 @@ mnemonic is in OUTPUT/node<i>/key_seed.json.`,
 	cmd.Flags().Duration(flagCommitTimeout, time.Second, "CometBFT timeout_commit")
 	cmd.Flags().String(flagListenIP, "127.0.0.1", "IP address every node listens on")
 	cmd.Flags().Uint64(flagSnapshotEvery, DefaultSnapshotInterval, "blocks between state-sync snapshots each node serves (0: none)")
+	addBlockMaxGasFlag(cmd)
 	cmd.Flags().Duration(flagVotingPeriod, 0, "governance voting and deposit period (expedited: half of it); 0 keeps x/gov's defaults")
 	return cmd
 }
@@ -134,6 +142,8 @@ type testnetSpec struct {
 	votingPeriod  time.Duration
 	// snapshotInterval: blocks between the state-sync snapshots each node takes.
 	snapshotInterval uint64
+	// consensus: the genesis consensus params (the block gas limit).
+	consensus *cmttypes.ConsensusParams
 }
 
 func (s testnetSpec) port(node, offset int) int { return s.basePort + node*s.portStep + offset }
@@ -274,6 +284,7 @@ func initTestnetFiles(cmd *cobra.Command, clientCtx client.Context, basics modul
 	}
 	genesis := genutiltypes.NewAppGenesisWithVersion(s.chainID, appStateJSON)
 	genesis.GenesisTime = cmttime.Now()
+	genesis.Consensus.Params = s.consensus
 
 	for i := 0; i < s.validators; i++ {
 		cmtCfg := cmtCfgs[i]
