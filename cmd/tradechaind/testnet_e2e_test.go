@@ -45,11 +45,7 @@ func TestTestnetInitFiles(t *testing.T) {
 	for i := 0; i < 2; i++ {
 		var g struct {
 			Consensus struct {
-				Params struct {
-					Block struct {
-						MaxGas string `json:"max_gas"`
-					} `json:"block"`
-				} `json:"params"`
+				Params consensusParams `json:"params"`
 			} `json:"consensus"`
 		}
 		bz, err := os.ReadFile(filepath.Join(out, fmt.Sprintf("node%d", i), "config", "genesis.json"))
