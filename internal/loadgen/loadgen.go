@@ -251,8 +251,9 @@ const GasAdjustment = 1.3
 // ceiling at a's sequence (which it then restores), simulates that, and
 // returns the gas used times GasAdjustment.
 func (c *Client) EstimateGas(ctx context.Context, chainID string, a *Account, ceiling uint64, msgs ...proto.Message) (uint64, error) {
+	seq := a.Sequence
 	tx, err := Sign(chainID, a, ceiling, sdk.NewCoins(), msgs...)
-	a.Sequence--
+	a.Sequence = seq
 	if err != nil {
 		return 0, err
 	}
