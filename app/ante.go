@@ -1,11 +1,13 @@
 package app
 
 import (
+	"bytes"
 	"errors"
 
 	errorsmod "cosmossdk.io/errors"
 
 	sdk "github.com/cosmos/cosmos-sdk/types"
+	"github.com/cosmos/cosmos-sdk/types/bech32"
 	sdkerrors "github.com/cosmos/cosmos-sdk/types/errors"
 	"github.com/cosmos/cosmos-sdk/x/auth/ante"
 
@@ -146,14 +148,22 @@ func (d AdmissionDecorator) admit(ctx sdk.Context, signer sdk.AccAddress) error 
 		"ask the zone authority to register it (tx cargo register-party ADDRESS CODE NAME JURISDICTION ROLE, RELAYER for a relayer account)", addr)
 }
 
-// StakingGateDecorator closes x/staking's own doors to the validator set: a
-// transaction carrying MsgCreateValidator, MsgDelegate, MsgUndelegate,
-// MsgBeginRedelegate or MsgCancelUnbondingDelegation — directly or inside an
-// authz MsgExec, at any depth — is refused in CheckTx and in the block, from
-// any signer. The zone authority changes the set with MsgSetValidatorPower
-// (x/cargo), which bounds the power changed per block. Genesis transactions
-// (height 0: the validators' gentxs) pass. MsgEditValidator (description,
-// commission) and slashing's MsgUnjail stay with the operators.
+// StakingGateDecorator closes x/staking's own doors into the validator set: a
+// transaction carrying MsgCreateValidator, MsgDelegate, MsgBeginRedelegate or
+// MsgCancelUnbondingDelegation, or an operator's MsgUndelegate from its own
+// validator — directly or inside an authz MsgExec, at any depth — is refused
+// in CheckTx and in the block, from any signer. The zone authority changes the
+// set with MsgSetValidatorPower (x/cargo), which bounds the power changed per
+// block; an operator's self-bond is the authority's to change. Genesis
+// transactions (height 0: the validators' gentxs) pass. MsgEditValidator
+// (description, commission) and slashing's MsgUnjail stay with the operators.
+//
+// One door stays open, and only outwards: a delegator's MsgUndelegate from a
+// validator it does not operate — stake delegated while staking was open
+// (release v1) is its own, and it gets it back after the unbonding period.
+// x/staking's message server bounds it as every change to the set is bounded
+// (delegatorExits, app/staking_exits.go). Cancelling an unbonding would bond
+// the stake again, and stays closed.
 type StakingGateDecorator struct{}
 
 // AnteHandle implements sdk.AnteDecorator.
@@ -184,11 +194,38 @@ func refuseStakingMsgs(msgs []sdk.Msg, depth int) error {
 			if err := refuseStakingMsgs(inner, depth+1); err != nil {
 				return err
 			}
-		case *stakingtypes.MsgCreateValidator, *stakingtypes.MsgDelegate, *stakingtypes.MsgUndelegate,
+		case *stakingtypes.MsgUndelegate:
+			if err := refuseSelfUnbond(m); err != nil {
+				return err
+			}
+		case *stakingtypes.MsgCreateValidator, *stakingtypes.MsgDelegate,
 			*stakingtypes.MsgBeginRedelegate, *stakingtypes.MsgCancelUnbondingDelegation:
 			return errorsmod.Wrapf(ErrStakingClosed, "%s is closed on this zone: validators are admitted, re-weighted and removed by the zone authority "+
-				"(tx cargo set-validator-power VALIDATOR-ADDRESS POWER, by governance or the cargo admin)", sdk.MsgTypeURL(msg))
+				"(tx cargo set-validator-power VALIDATOR-ADDRESS POWER, by governance or the cargo admin); "+
+				"a delegator may only undelegate stake it delegated to another account's validator (tx staking unbond)", sdk.MsgTypeURL(msg))
 		}
 	}
 	return nil
+}
+
+// refuseSelfUnbond refuses an operator's undelegation from its own validator:
+// its self-bond is the weight the zone authority gave it, changed only by
+// MsgSetValidatorPower within the per-block bound. The two addresses are
+// compared as bytes, whatever their prefixes; one that is not bech32 is
+// refused (fail closed).
+func refuseSelfUnbond(m *stakingtypes.MsgUndelegate) error {
+	_, del, err := bech32.DecodeAndConvert(m.DelegatorAddress)
+	if err != nil {
+		return errorsmod.Wrapf(sdkerrors.ErrInvalidAddress, "delegator_address %q: %v", m.DelegatorAddress, err)
+	}
+	_, val, err := bech32.DecodeAndConvert(m.ValidatorAddress)
+	if err != nil {
+		return errorsmod.Wrapf(sdkerrors.ErrInvalidAddress, "validator_address %q: %v", m.ValidatorAddress, err)
+	}
+	if !bytes.Equal(del, val) {
+		return nil
+	}
+	return errorsmod.Wrapf(ErrStakingClosed, "%s operates %s: a validator's self-bond is the zone authority's to change "+
+		"(tx cargo set-validator-power %s POWER, by governance or the cargo admin; power 0 removes it and unbonds every delegation to it)",
+		m.DelegatorAddress, m.ValidatorAddress, m.ValidatorAddress)
 }

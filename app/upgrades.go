@@ -25,7 +25,7 @@ type Upgrade struct {
 
 // Upgrades is the list of upgrades this binary knows how to apply. A new release
 // appends an entry here; nothing else in the app changes.
-var Upgrades = []Upgrade{V2}
+var Upgrades = []Upgrade{V2, V3}
 
 // V2 upgrades a zone from release v1.0.0 (the corridor with the registry,
 // holds and admission) to this release: the validator set under the zone
@@ -53,6 +53,27 @@ var V2 = Upgrade{
 		}
 		return nil
 	},
+}
+
+// V3 upgrades a zone from release v2 (main at commit 4545d6a) to this
+// release.
+//
+//   - Delegations made while staking was open (release v1, frozen by v2) can
+//     leave: a delegator undelegates from a validator it does not operate,
+//     and the authority's removal of a validator (MsgSetValidatorPower 0)
+//     unbonds every delegation to it. This is code, not state: nothing is
+//     rewritten.
+//   - Module migrations: RunMigrations runs each module whose consensus
+//     version this release raises (none so far).
+//
+// No store is added, renamed or deleted.
+var V3 = Upgrade{
+	Name: "v3",
+	// Nil: only the module migrations. A state rewrite this release needs
+	// (e.g. re-keying the corridor registry's bills and invoices) belongs in
+	// its module's Migrator, registered for the consensus version it raises,
+	// and is listed above.
+	Handler: nil,
 }
 
 // registerUpgradeHandlers installs a handler for every entry of Upgrades and,
