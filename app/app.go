@@ -316,8 +316,6 @@ func New(
 
 	app.StakingKeeper.SetHooks(stakingtypes.NewMultiStakingHooks(app.DistrKeeper.Hooks(), app.SlashingKeeper.Hooks()))
 
-	app.AuthzKeeper = authzkeeper.NewKeeper(runtime.NewKVStoreService(keys[authzkeeper.StoreKey]), appCodec, app.MsgServiceRouter(), app.AccountKeeper)
-
 	skipUpgradeHeights := map[int64]bool{}
 	for _, h := range cast.ToIntSlice(appOpts.Get(server.FlagUnsafeSkipUpgrades)) {
 		skipUpgradeHeights[int64(h)] = true
@@ -359,9 +357,18 @@ func New(
 		})
 	// x/tradefinance owns the invoice keys of the corridor registry.
 	app.CargoKeeper.SetInvoiceRegistryOwner(app.TradeFinanceKeeper)
+	// The funds of a party under a regulator's hold or deactivated do not
+	// move, whoever starts the send.
+	app.BankKeeper.AppendSendRestriction(app.CargoKeeper.SendRestriction)
 	// Deposit tokens may be held only by registered parties, module accounts
 	// and ICS-20 escrows.
 	app.BankKeeper.AppendSendRestriction(app.TradeFinanceKeeper.SendRestriction)
+
+	// Who may submit transactions (app/ante.go); authz executes a grant's
+	// messages only for signers the zone admits.
+	app.admission = AdmissionDecorator{Cargo: app.CargoKeeper, Staking: app.StakingKeeper, Codec: appCodec}
+	app.AuthzKeeper = authzkeeper.NewKeeper(runtime.NewKVStoreService(keys[authzkeeper.StoreKey]), appCodec,
+		AdmittedRouter{MessageRouter: app.MsgServiceRouter(), Admission: app.admission}, app.AccountKeeper)
 
 	// ICS-20 works only over the corridor's trusted connections, as the
 	// cargo and registry ports do: the corridor middleware wraps transfer
@@ -508,7 +515,6 @@ func New(
 	if sigCache > 0 {
 		app.VerifiedSignatures = NewVerifiedSignatures(sigCache)
 	}
-	app.admission = AdmissionDecorator{Cargo: app.CargoKeeper, Staking: app.StakingKeeper}
 	anteHandler, err := NewAnteHandler(HandlerOptions{
 		HandlerOptions: ante.HandlerOptions{
 			AccountKeeper:   app.AccountKeeper,

@@ -15,6 +15,9 @@ import (
 	"github.com/cosmos/cosmos-sdk/crypto/keys/secp256k1"
 	sdk "github.com/cosmos/cosmos-sdk/types"
 	"github.com/cosmos/cosmos-sdk/x/authz"
+	banktypes "github.com/cosmos/cosmos-sdk/x/bank/types"
+	distrtypes "github.com/cosmos/cosmos-sdk/x/distribution/types"
+	slashingtypes "github.com/cosmos/cosmos-sdk/x/slashing/types"
 	stakingtypes "github.com/cosmos/cosmos-sdk/x/staking/types"
 
 	"github.com/tradechain/tradechain/app"
@@ -249,4 +252,101 @@ func TestValidatorSetByAuthority(t *testing.T) {
 	require.NoError(t, err)
 	require.Equal(t, int64(4), last.Int64())
 	c.NextBlock()
+}
+
+// Only operators of validators in the active set are admitted for any
+// transaction. The operator of a validator that is jailed, or that the
+// authority removed (power 0: x/staking jails it, its self-delegation gone,
+// and unbonds it), is admitted only for what it needs to come back or leave —
+// slashing MsgUnjail, distribution MsgWithdrawValidatorCommission and
+// MsgWithdrawDelegatorReward — alone in its transaction: anything else (a
+// bank send, MsgEditValidator, an exit message bundled with a send, an authz
+// MsgExec) is refused at CheckTx and in the block with tradechain/3, naming
+// the validator's state. Unjailed, it is admitted for anything again.
+func TestOperatorsOutsideTheSet(t *testing.T) {
+	type setup struct {
+		c        *testutil.Chain
+		op       sdk.ValAddress
+		operator *testutil.Account
+	}
+	newSetup := func(t *testing.T) setup {
+		c := ct.NewChain(t, testutil.WithValidators(4))
+		admin, exporter := c.Accounts[ct.Admin], c.Accounts[ct.Exporter]
+		op, _, key, operator := newOperatorKey()
+		c.MustDeliver(admin, &cargotypes.MsgSetValidatorPower{Authority: admin.String(), ValidatorAddress: op.String(), Power: 1, ConsensusPubkey: key, Moniker: "v5"})
+		operator.Number = c.App.AccountKeeper.GetAccount(c.Context(), operator.Address).GetAccountNumber()
+		c.MustDeliver(exporter, banktypes.NewMsgSend(exporter.Address, operator.Address, sdk.NewCoins(sdk.NewInt64Coin(app.BondDenom, 1_000))))
+		return setup{c, op, operator}
+	}
+	msgs := func(s setup) (send, edit, unjail, commission, rewards sdk.Msg) {
+		return banktypes.NewMsgSend(s.operator.Address, s.c.Accounts[ct.Exporter].Address, sdk.NewCoins(sdk.NewInt64Coin(app.BondDenom, 1))),
+			&stakingtypes.MsgEditValidator{ValidatorAddress: s.op.String(), Description: stakingtypes.Description{Moniker: "v5 renamed", Details: "[do-not-modify]"}},
+			&slashingtypes.MsgUnjail{ValidatorAddr: s.op.String()},
+			&distrtypes.MsgWithdrawValidatorCommission{ValidatorAddress: s.op.String()},
+			&distrtypes.MsgWithdrawDelegatorReward{DelegatorAddress: s.operator.String(), ValidatorAddress: s.op.String()}
+	}
+	// admittedFor delivers msgs as the operator: past the ante handler at
+	// CheckTx and in the block (they may still fail in their module, e.g.
+	// nothing to withdraw).
+	admittedFor := func(t *testing.T, s setup, msgs ...sdk.Msg) *abci.ExecTxResult {
+		t.Helper()
+		tx := s.c.SignTx(s.operator, msgs...)
+		s.operator.Sequence--
+		check, err := s.c.App.CheckTx(&abci.RequestCheckTx{Tx: tx, Type: abci.CheckTxType_New})
+		require.NoError(t, err)
+		require.NotEqual(t, app.Codespace, check.Codespace, check.Log)
+		r := s.c.Deliver(s.operator, msgs...)
+		require.NotEqual(t, app.Codespace, r.Codespace, r.Log)
+		return r
+	}
+	refusedOutside := func(t *testing.T, s setup, state string) {
+		t.Helper()
+		send, edit, unjail, commission, rewards := msgs(s)
+		for _, m := range [][]sdk.Msg{{send}, {edit}, {unjail, send}, {commission, edit}} {
+			log := checkRefused(t, s.c, s.operator, app.ErrNotAdmitted.ABCICode(), app.Codespace, m...)
+			require.Contains(t, log, "not in the active set ("+state+")")
+			require.Contains(t, log, "MsgUnjail")
+		}
+		exec := authz.NewMsgExec(s.operator.Address, []sdk.Msg{rewards})
+		checkRefused(t, s.c, s.operator, app.ErrNotAdmitted.ABCICode(), app.Codespace, &exec)
+	}
+	validator := func(t *testing.T, s setup) stakingtypes.Validator {
+		v, err := s.c.App.StakingKeeper.GetValidator(s.c.Context(), s.op)
+		require.NoError(t, err)
+		return v
+	}
+
+	t.Run("jailed", func(t *testing.T) {
+		s := newSetup(t)
+		send, edit, unjail, commission, rewards := msgs(s)
+		// In the set: anything.
+		s.c.MustDeliver(s.operator, send)
+		s.c.MustDeliver(s.operator, edit)
+		// Jailed, as slashing jails a validator that misses blocks: out of
+		// the set at the end of the block.
+		consAddr, err := validator(t, s).GetConsAddr()
+		require.NoError(t, err)
+		require.NoError(t, s.c.App.StakingKeeper.Jail(s.c.Context(), consAddr))
+		s.c.NextBlock()
+		require.True(t, validator(t, s).IsJailed())
+		refusedOutside(t, s, "jailed, unbonding")
+		admittedFor(t, s, commission)
+		admittedFor(t, s, rewards)
+		require.Zero(t, admittedFor(t, s, unjail).Code, "unjail")
+		require.True(t, validator(t, s).IsBonded())
+		s.c.MustDeliver(s.operator, send)
+		s.c.MustDeliver(s.operator, edit)
+	})
+
+	t.Run("removed by the authority", func(t *testing.T) {
+		s := newSetup(t)
+		send, _, unjail, commission, _ := msgs(s)
+		s.c.MustDeliver(s.operator, send)
+		admin := s.c.Accounts[ct.Admin]
+		s.c.MustDeliver(admin, &cargotypes.MsgSetValidatorPower{Authority: admin.String(), ValidatorAddress: s.op.String(), Power: 0})
+		require.Equal(t, stakingtypes.Unbonding, validator(t, s).GetStatus())
+		refusedOutside(t, s, "jailed, unbonding")
+		admittedFor(t, s, commission)
+		require.NotZero(t, admittedFor(t, s, unjail).Code, "slashing refuses it: the operator's stake is gone")
+	})
 }
