@@ -358,6 +358,9 @@ func New(
 		})
 	// x/tradefinance owns the invoice keys of the corridor registry.
 	app.CargoKeeper.SetInvoiceRegistryOwner(app.TradeFinanceKeeper)
+	// Invoices and presentations rely on parties' document anchors: their
+	// anchors are not withdrawn under them.
+	app.CargoKeeper.AddAnchorUser(app.TradeFinanceKeeper)
 	// Deposit tokens may be held only by registered parties, module accounts
 	// and ICS-20 escrows.
 	app.BankKeeper.AppendSendRestriction(app.TradeFinanceKeeper.SendRestriction)
