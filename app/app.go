@@ -360,6 +360,9 @@ func New(
 	// The funds of a party under a regulator's hold or deactivated do not
 	// move, whoever starts the send.
 	app.BankKeeper.AppendSendRestriction(app.CargoKeeper.SendRestriction)
+	// Invoices and presentations rely on parties' document anchors: their
+	// anchors are not withdrawn under them.
+	app.CargoKeeper.AddAnchorUser(app.TradeFinanceKeeper)
 	// Deposit tokens may be held only by registered parties, module accounts
 	// and ICS-20 escrows.
 	app.BankKeeper.AppendSendRestriction(app.TradeFinanceKeeper.SendRestriction)

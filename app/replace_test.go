@@ -48,7 +48,7 @@ func TestSplitAndCombineBills(t *testing.T) {
 	// bill that carries it, and the registered invariants hold.
 	documentsBackOneBill := func(ids ...string) {
 		for _, id := range ids {
-			d, err := c.App.CargoKeeper.GetDocument(c.Context(), bill(id).DocumentHash)
+			d, err := c.App.CargoKeeper.Documents.Get(c.Context(), bill(id).DocumentHash)
 			require.NoError(t, err)
 			require.Equal(t, id, d.BillId)
 		}

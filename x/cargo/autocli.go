@@ -36,8 +36,12 @@ func (AppModule) AutoCLIOptions() *autocliv1.ModuleOptions {
 				{RpcMethod: "VoidBill", Use: "void-bill [bill-id] [reason]", Short: "Void a bill surrendered for amendment (carrier); reason: the DCSA code SWTP (switch to paper), COD (change of destination) or SWI (switch B/L)",
 					PositionalArgs: []*autocliv1.PositionalArgDescriptor{{ProtoField: "bill_id"}, {ProtoField: "reason"}}},
 				{RpcMethod: "RecordMilestone", Skip: true}, // hand-written: autocli cannot build Timestamp fields in v0.50
-				{RpcMethod: "AnchorDocument", Use: "anchor-document [hash] [doc-type]", Short: "Anchor a trade document's SHA-256 (--bill-id to link it to a bill)",
+				{RpcMethod: "AnchorDocument", Use: "anchor-document [hash] [doc-type]",
+					Short:          "Anchor a trade document's SHA-256 as yours (--bill-id to link it to a bill); doc-type COMMERCIAL_INVOICE, PACKING_LIST, CERTIFICATE_OF_ORIGIN, INSURANCE, INSPECTION or OTHER (a transport document is anchored by issue-bill)",
 					PositionalArgs: []*autocliv1.PositionalArgDescriptor{{ProtoField: "hash"}, {ProtoField: "doc_type"}}},
+				{RpcMethod: "WithdrawAnchor", Use: "withdraw-anchor [hash] [reason]",
+					Short:          "Withdraw your own anchor of a document, made in error; the reason stays in its history (not while an invoice or a presentation relies on it)",
+					PositionalArgs: []*autocliv1.PositionalArgDescriptor{{ProtoField: "hash"}, {ProtoField: "reason"}}},
 				{RpcMethod: "GrantConsent", Skip: true}, // hand-written: Timestamp field
 				{RpcMethod: "RevokeConsent", Use: "revoke-consent [consent-id]", Short: "Revoke a consent you granted",
 					PositionalArgs: []*autocliv1.PositionalArgDescriptor{{ProtoField: "consent_id"}}},

@@ -127,7 +127,7 @@ func TestCorridorPacketFromUntrustedChannel(t *testing.T) {
 	}
 	require.Truef(t, refused, "the refusal says why in an event: %v", res.Events)
 	require.Equal(t, before, r.hkState(), "nothing created, anchored or traced on hongkong")
-	_, err = tctestutil.App(r.hk).CargoKeeper.GetDocument(r.hk.GetContext(), hashOf("forged"))
+	_, err = tctestutil.App(r.hk).CargoKeeper.DocumentAnchors(r.hk.GetContext(), hashOf("forged"))
 	require.ErrorIs(t, err, types.ErrDocumentNotFound)
 
 	// The rogue's bill comes back to its sender on the error ack.

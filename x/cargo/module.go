@@ -29,7 +29,10 @@ import (
 // ConsensusVersion is the module's state version; bump it with a migration.
 //   - 2 (upgrade v2): TRANSFERRED_OUT tombstones name departed_holder and
 //     control_zone and have no holder (keeper.Migrator.Migrate1to2).
-const ConsensusVersion = 2
+//   - 3 (upgrade v3): documents holds only bills' transport documents; the
+//     parties' own anchors move to anchors, by (hash, anchorer)
+//     (keeper.Migrator.Migrate2to3).
+const ConsensusVersion = 3
 
 var (
 	_ module.AppModuleBasic      = AppModule{}
@@ -133,6 +136,9 @@ func (am AppModule) RegisterServices(cfg module.Configurator) {
 	types.RegisterMsgServer(cfg.MsgServer(), keeper.NewMsgServerImpl(am.keeper))
 	types.RegisterQueryServer(cfg.QueryServer(), keeper.NewQueryServerImpl(am.keeper))
 	if err := cfg.RegisterMigration(types.ModuleName, 1, keeper.NewMigrator(am.keeper).Migrate1to2); err != nil {
+		panic(err)
+	}
+	if err := cfg.RegisterMigration(types.ModuleName, 2, keeper.NewMigrator(am.keeper).Migrate2to3); err != nil {
 		panic(err)
 	}
 }

@@ -41,7 +41,8 @@ async function verify(file: File): Promise<Result> {
   );
   r.unreachable = found.flatMap((f) => ("down" in f && f.down ? [f.zone] : []));
   if (r.unreachable.length === ZONES.length) throw new Error("neither zone answered: nothing can be verified now");
-  r.anchors = found.flatMap((f) => ("doc" in f && f.doc ? [{ zone: f.zone, doc: f.doc }] : []));
+  // A hash whose every anchor was withdrawn comes back with an empty document: not anchored.
+  r.anchors = found.flatMap((f) => ("doc" in f && f.doc?.hash ? [{ zone: f.zone, doc: f.doc }] : []));
   const billId = r.anchors.find((a) => a.doc.bill_id)?.doc.bill_id;
   if (billId) r.bill = await loadBill(billId);
   return r;

@@ -214,17 +214,19 @@ func (k Keeper) moveControl(ctx context.Context, b *types.Bill, action, actor, t
 	})
 }
 
-// anchor stores a document hash once.
-func (k Keeper) anchor(ctx context.Context, hash, docType, billID, owner string) error {
+// anchorTransport anchors hash as the transport document of bill billID,
+// issued by carrier: one bill per document on this zone. Parties' own anchors
+// of the same hash (Anchors) neither block nor are replaced by it.
+func (k Keeper) anchorTransport(ctx context.Context, hash, billID, carrier string) error {
 	switch d, err := k.Documents.Get(ctx, hash); {
 	case err == nil:
-		return errorsmod.Wrapf(types.ErrDocumentExists, "%s was anchored by %s at height %d", hash, d.AnchoredBy, d.Height)
+		return errorsmod.Wrapf(types.ErrDocumentExists, "transport document %s already backs bill %s on this zone (anchored by %s at height %d)", hash, d.BillId, d.AnchoredBy, d.Height)
 	case !isNotFound(err):
 		return err
 	}
 	sdkCtx := sdk.UnwrapSDKContext(ctx)
 	return k.Documents.Set(ctx, hash, types.Document{
-		Hash: hash, DocType: docType, BillId: billID, AnchoredBy: owner,
+		Hash: hash, DocType: types.DocTypeTransportDocument, BillId: billID, AnchoredBy: carrier,
 		Height: sdkCtx.BlockHeight(), AnchoredAt: sdkCtx.BlockTime().UTC(),
 	})
 }
@@ -233,13 +235,4 @@ func (k Keeper) anchor(ctx context.Context, hash, docType, billID, owner string)
 func (k Keeper) textLimit(ctx context.Context) (int, error) {
 	p, err := k.Params.Get(ctx)
 	return int(p.MaxTextLength), err
-}
-
-// GetDocument returns an anchored document by hash.
-func (k Keeper) GetDocument(ctx context.Context, hash string) (types.Document, error) {
-	d, err := k.Documents.Get(ctx, hash)
-	if isNotFound(err) {
-		return d, errorsmod.Wrapf(types.ErrDocumentNotFound, "%s is not anchored on this zone", hash)
-	}
-	return d, err
 }

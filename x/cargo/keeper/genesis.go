@@ -55,6 +55,21 @@ func (k Keeper) InitGenesis(ctx context.Context, gs types.GenesisState) error {
 			return err
 		}
 	}
+	for _, d := range gs.Anchors {
+		if err := k.Anchors.Set(ctx, anchorPK(d.Hash, d.AnchoredBy), d); err != nil {
+			return err
+		}
+	}
+	for _, b := range gs.RejectedBills {
+		if err := k.RejectedBills.Set(ctx, b.Id, b); err != nil {
+			return err
+		}
+	}
+	for _, e := range gs.RejectedHistory {
+		if err := k.RejectedHistory.Set(ctx, collections.Join(e.BillId, e.Sequence), e); err != nil {
+			return err
+		}
+	}
 	for _, c := range gs.Consents {
 		if err := k.Consents.Set(ctx, c.Id, c); err != nil {
 			return err
@@ -135,6 +150,15 @@ func (k Keeper) ExportGenesis(ctx context.Context) (*types.GenesisState, error) 
 		return nil, err
 	}
 	if gs.Holds, err = values(ctx, k.Holds.Iterate); err != nil {
+		return nil, err
+	}
+	if gs.Anchors, err = values(ctx, k.Anchors.Iterate); err != nil {
+		return nil, err
+	}
+	if gs.RejectedBills, err = values(ctx, k.RejectedBills.Iterate); err != nil {
+		return nil, err
+	}
+	if gs.RejectedHistory, err = values(ctx, k.RejectedHistory.Iterate); err != nil {
 		return nil, err
 	}
 	return gs, nil

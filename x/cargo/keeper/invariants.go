@@ -45,6 +45,8 @@ func invariants(k Keeper) []struct {
 		{"bill-history", BillHistoryInvariant(k)},
 		{"corridor-registry", RegistryInvariant(k)},
 		{"hold-count", HoldCountInvariant(k)},
+		{"document-anchors", AnchorsInvariant(k)},
+		{"rejected-bills", RejectedBillsInvariant(k)},
 	}
 }
 

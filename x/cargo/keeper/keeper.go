@@ -74,8 +74,17 @@ type Keeper struct {
 	Milestones collections.Map[collections.Pair[string, uint64], types.Milestone]
 	// MilestoneCount of each bill, so the limit is checked without a scan.
 	MilestoneCount collections.Map[string, uint64]
-	// Documents by hash (lower-case hex SHA-256).
+	// Documents are the bills' transport documents by hash (lower-case hex
+	// SHA-256): one bill per document on this zone. Only issuing, amending
+	// or receiving a bill writes one.
 	Documents collections.Map[string, types.Document]
+	// Anchors are the parties' own document anchors by (hash, anchorer):
+	// one per party and hash, withdrawn ones kept with their history.
+	Anchors collections.Map[collections.Pair[string, string], types.Document]
+	// RejectedBills are REJECTED_DUPLICATE records that a bill arriving
+	// under the same id replaced, by id, and their history by (id, sequence).
+	RejectedBills   collections.Map[string, types.Bill]
+	RejectedHistory collections.Map[collections.Pair[string, uint64], types.HistoryEntry]
 	// Consents by id, indexed by granter and grantee.
 	Consents   *collections.IndexedMap[uint64, types.Consent, ConsentIndexes]
 	ConsentSeq collections.Sequence
@@ -102,6 +111,9 @@ type Keeper struct {
 	// owners of registry keys by kind (a pointer: x/tradefinance registers
 	// itself after this keeper has been copied into other keepers).
 	owners *registryOwners
+	// anchorUsers are the modules whose records rely on parties' anchors (a
+	// pointer, for the same reason as owners).
+	anchorUsers *anchorUsers
 
 	// IBC: the cargo port (ICS-721 over channel version ics721-1).
 	ics4        porttypes.ICS4Wrapper
@@ -171,6 +183,11 @@ func NewKeeper(cdc codec.BinaryCodec, storeService store.KVStoreService, address
 			collections.PairKeyCodec(collections.StringKey, collections.Uint64Key), codec.CollValue[types.Milestone](cdc)),
 		MilestoneCount: collections.NewMap(sb, types.MilestoneCountKey, "milestone_count", collections.StringKey, collections.Uint64Value),
 		Documents:      collections.NewMap(sb, types.DocumentsKey, "documents", collections.StringKey, codec.CollValue[types.Document](cdc)),
+		Anchors: collections.NewMap(sb, types.AnchorsKey, "anchors",
+			collections.PairKeyCodec(collections.StringKey, collections.StringKey), codec.CollValue[types.Document](cdc)),
+		RejectedBills: collections.NewMap(sb, types.RejectedBillsKey, "rejected_bills", collections.StringKey, codec.CollValue[types.Bill](cdc)),
+		RejectedHistory: collections.NewMap(sb, types.RejectedHistoryKey, "rejected_history",
+			collections.PairKeyCodec(collections.StringKey, collections.Uint64Key), codec.CollValue[types.HistoryEntry](cdc)),
 		Consents: collections.NewIndexedMap(sb, types.ConsentsKey, "consents", collections.Uint64Key, codec.CollValue[types.Consent](cdc),
 			ConsentIndexes{
 				Granter: NewMultiIndex(sb, types.ConsentsByGranterKey, "consents_by_granter", collections.StringKey, collections.Uint64Key,
@@ -188,6 +205,7 @@ func NewKeeper(cdc codec.BinaryCodec, storeService store.KVStoreService, address
 			collections.PairKeyCodec(collections.Int32Key, collections.StringKey), codec.CollValue[types.Hold](cdc)),
 		HoldCount:      collections.NewMap(sb, types.HoldCountKey, "hold_count", collections.Int32Key, collections.Uint64Value),
 		owners:         &registryOwners{},
+		anchorUsers:    &anchorUsers{},
 		registryScoped: ibc.RegistryScoped,
 		ics4:           ibc.ICS4Wrapper,
 		channels:       ibc.Channels,

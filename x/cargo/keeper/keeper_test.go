@@ -341,7 +341,7 @@ func TestMilestonesDocumentsConsents(t *testing.T) {
 	_, err = f.srv.AnchorDocument(f.ctx, &types.MsgAnchorDocument{Owner: f.addr(cargotestutil.Exporter), Hash: inv, DocType: "COMMERCIAL_INVOICE", BillId: id})
 	require.NoError(t, err)
 	f.expectFailure(func(ctx sdk.Context) error {
-		_, err := f.srv.AnchorDocument(ctx, &types.MsgAnchorDocument{Owner: f.addr(cargotestutil.Importer), Hash: inv, DocType: "COMMERCIAL_INVOICE"})
+		_, err := f.srv.AnchorDocument(ctx, &types.MsgAnchorDocument{Owner: f.addr(cargotestutil.Exporter), Hash: inv, DocType: "PACKING_LIST"})
 		return err
 	}, types.ErrDocumentExists)
 	f.expectFailure(func(ctx sdk.Context) error {

@@ -1,6 +1,8 @@
 package keeper
 
 import (
+	"slices"
+
 	"cosmossdk.io/collections"
 
 	sdk "github.com/cosmos/cosmos-sdk/types"
@@ -61,4 +63,83 @@ func (m Migrator) Migrate1to2(ctx sdk.Context) error {
 	}
 	ctx.Logger().Info("x/cargo migration 1→2: tombstones rewritten", "count", len(old))
 	return nil
+}
+
+// Migrate2to3 splits the document anchors. Version 2 kept one anchor per hash,
+// whoever made it, so any party could squat a hash — anchor the carrier's
+// transport document before the bill was issued or arrived, or another
+// party's invoice — and block it for ever. Version 3 keeps in Documents only
+// the bills' transport documents and every other anchor in Anchors under
+// (hash, anchorer). See MigrateAnchors. (A later 2→3 step of another change
+// calls MigrateAnchors beside its own.)
+func (m Migrator) Migrate2to3(ctx sdk.Context) error {
+	return m.MigrateAnchors(ctx)
+}
+
+// MigrateAnchors moves out of Documents every anchor that is not a bill's
+// transport document: one stays only if it is a TRANSPORT_DOCUMENT anchored by
+// the carrier of the bill it names, and that bill was issued, amended or
+// received with that hash (the current document, or one in its history).
+// Every other anchor — invoices and other documents, and a TRANSPORT_DOCUMENT
+// some party anchored with anchor-document — becomes its anchorer's own
+// anchor, with one ANCHOR event made from the record, withdrawable by that
+// party. Nothing else changes.
+func (m Migrator) MigrateAnchors(ctx sdk.Context) error {
+	it, err := m.k.Documents.Iterate(ctx, nil)
+	if err != nil {
+		return err
+	}
+	docs, err := it.Values()
+	if err != nil {
+		return err
+	}
+	moved := 0
+	for _, d := range docs {
+		isBills, err := m.k.isBillsAnchor(ctx, d)
+		if err != nil {
+			return err
+		}
+		if isBills {
+			continue
+		}
+		d.Withdrawn = false
+		d.History = []types.AnchorEvent{{Action: types.AnchorActionAnchor, DocType: d.DocType, BillId: d.BillId, Height: d.Height, Time: d.AnchoredAt}}
+		if err := m.k.Anchors.Set(ctx, anchorPK(d.Hash, d.AnchoredBy), d); err != nil {
+			return err
+		}
+		if err := m.k.Documents.Remove(ctx, d.Hash); err != nil {
+			return err
+		}
+		moved++
+	}
+	ctx.Logger().Info("x/cargo migration 2→3: parties' anchors moved out of the bills' documents", "moved", moved, "kept", len(docs)-moved)
+	return nil
+}
+
+// isBillsAnchor says whether a version-2 anchor is a bill's transport document.
+func (k Keeper) isBillsAnchor(ctx sdk.Context, d types.Document) (bool, error) {
+	if d.DocType != types.DocTypeTransportDocument || d.BillId == "" {
+		return false, nil
+	}
+	b, err := k.Bills.Get(ctx, d.BillId)
+	if isNotFound(err) {
+		return false, nil
+	} else if err != nil {
+		return false, err
+	}
+	if b.Carrier != d.AnchoredBy {
+		return false, nil
+	}
+	if b.DocumentHash == d.Hash {
+		return true, nil
+	}
+	it, err := k.History.Iterate(ctx, collections.NewPrefixedPairRange[string, uint64](b.Id))
+	if err != nil {
+		return false, err
+	}
+	entries, err := it.Values()
+	if err != nil {
+		return false, err
+	}
+	return slices.ContainsFunc(entries, func(e types.HistoryEntry) bool { return e.DocumentHash == d.Hash }), nil
 }

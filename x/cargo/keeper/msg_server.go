@@ -243,7 +243,7 @@ func (s msgServer) AmendBill(ctx context.Context, m *types.MsgAmendBill) (*types
 		}
 		b.Consignee = m.Consignee
 	}
-	if err := s.anchor(ctx, m.NewDocumentHash, "TRANSPORT_DOCUMENT", b.Id, m.Carrier); err != nil {
+	if err := s.anchorTransport(ctx, m.NewDocumentHash, b.Id, m.Carrier); err != nil {
 		return nil, err
 	}
 	old := b.DocumentHash
@@ -340,29 +340,6 @@ func (s msgServer) RecordMilestone(ctx context.Context, m *types.MsgRecordMilest
 		return nil, err
 	}
 	return &types.MsgRecordMilestoneResponse{Sequence: n}, nil
-}
-
-func (s msgServer) AnchorDocument(ctx context.Context, m *types.MsgAnchorDocument) (*types.MsgAnchorDocumentResponse, error) {
-	if err := validate(m); err != nil {
-		return nil, err
-	}
-	if _, err := s.ActiveParty(ctx, m.Owner); err != nil {
-		return nil, err
-	}
-	if m.BillId != "" {
-		if _, err := s.GetBill(ctx, m.BillId); err != nil {
-			return nil, err
-		}
-	}
-	if err := s.anchor(ctx, m.Hash, m.DocType, m.BillId, m.Owner); err != nil {
-		return nil, err
-	}
-	if err := typedevent.Emit(sdk.UnwrapSDKContext(ctx).EventManager(), &types.EventDocumentAnchored{
-		Hash: m.Hash, DocType: m.DocType, BillId: m.BillId, Owner: m.Owner,
-	}); err != nil {
-		return nil, err
-	}
-	return &types.MsgAnchorDocumentResponse{}, nil
 }
 
 func (s msgServer) GrantConsent(ctx context.Context, m *types.MsgGrantConsent) (*types.MsgGrantConsentResponse, error) {

@@ -157,13 +157,38 @@ func (q queryServer) Document(ctx context.Context, req *types.QueryDocumentReque
 	if err := types.ValidateHash("hash", req.Hash); err != nil {
 		return nil, status.Error(codes.InvalidArgument, err.Error())
 	}
-	d, err := q.Keeper.Documents.Get(ctx, req.Hash)
-	if isNotFound(err) {
+	d, anchors, found, err := q.documentView(ctx, req.Hash)
+	if err != nil {
+		return nil, err
+	}
+	if !found {
 		return nil, status.Errorf(codes.NotFound, "document %s is not anchored on this zone", req.Hash)
+	}
+	return &types.QueryDocumentResponse{Document: d, Anchors: anchors}, nil
+}
+
+func (q queryServer) RejectedBill(ctx context.Context, req *types.QueryRejectedBillRequest) (*types.QueryRejectedBillResponse, error) {
+	if req == nil {
+		return nil, status.Error(codes.InvalidArgument, "id is required")
+	}
+	if err := types.ValidateBillID(req.Id); err != nil {
+		return nil, status.Error(codes.InvalidArgument, err.Error())
+	}
+	b, err := q.Keeper.RejectedBills.Get(ctx, req.Id)
+	if isNotFound(err) {
+		return nil, status.Errorf(codes.NotFound, "no rejected record of bill %s was replaced on this zone", req.Id)
 	} else if err != nil {
 		return nil, err
 	}
-	return &types.QueryDocumentResponse{Document: d}, nil
+	it, err := q.Keeper.RejectedHistory.Iterate(ctx, collections.NewPrefixedPairRange[string, uint64](req.Id))
+	if err != nil {
+		return nil, err
+	}
+	history, err := it.Values()
+	if err != nil {
+		return nil, err
+	}
+	return &types.QueryRejectedBillResponse{Bill: b, History: history}, nil
 }
 
 func (q queryServer) Consents(ctx context.Context, req *types.QueryConsentsRequest) (*types.QueryConsentsResponse, error) {

@@ -110,6 +110,11 @@ func (k Keeper) OnRecvPacket(ctx sdk.Context, packet channeltypes.Packet, data t
 	}
 
 	b := rec.Bill()
+	// A rejected record under this id never blocks the bill that won its
+	// document: it is archived first, history and all.
+	if err := k.archiveRejected(ctx, rec.ID); err != nil {
+		return err
+	}
 	// The history the other zone carried: stored where this zone lacks it,
 	// equal where it has it (a bill coming home).
 	for _, e := range rec.History {
@@ -159,9 +164,56 @@ func (k Keeper) OnRecvPacket(ctx sdk.Context, packet channeltypes.Packet, data t
 	return typedevent.Emit(ctx.EventManager(), &types.EventBillTransferred{BillId: b.Id, From: data.Sender, To: data.Receiver, Action: ActionReceive})
 }
 
+// archiveRejected moves the REJECTED_DUPLICATE record of bill id, if this
+// zone has one, and its history out of the way of a bill arriving under that
+// id. Such a record lost its transport document to the other zone's bill in
+// the corridor registry (both zones issued it at once): it backs nothing — its
+// document anchor and registry key are gone — and the arriving bill may well
+// be the one that won. It stays queryable (RejectedBill) and the invariants
+// check it. The write is part of the arrival: an error acknowledgement
+// discards it with the rest.
+func (k Keeper) archiveRejected(ctx sdk.Context, id string) error {
+	old, err := k.Bills.Get(ctx, id)
+	if isNotFound(err) || (err == nil && old.Status != types.BILL_STATUS_REJECTED_DUPLICATE) {
+		return nil
+	} else if err != nil {
+		return err
+	}
+	if has, err := k.RejectedBills.Has(ctx, id); err != nil {
+		return err
+	} else if has { // an id is issued once per zone, so rejected once
+		return errorsmod.Wrapf(types.ErrBillLive, "bill %s is REJECTED_DUPLICATE here and a rejected record of it is already archived", id)
+	}
+	it, err := k.History.Iterate(ctx, collections.NewPrefixedPairRange[string, uint64](id))
+	if err != nil {
+		return err
+	}
+	entries, err := it.Values()
+	if err != nil {
+		return err
+	}
+	for _, e := range entries {
+		pk := collections.Join(e.BillId, e.Sequence)
+		if err := k.RejectedHistory.Set(ctx, pk, e); err != nil {
+			return err
+		}
+		if err := k.History.Remove(ctx, pk); err != nil {
+			return err
+		}
+	}
+	if err := k.Bills.Remove(ctx, id); err != nil {
+		return err
+	}
+	if err := k.RejectedBills.Set(ctx, id, old); err != nil {
+		return err
+	}
+	return typedevent.Emit(ctx.EventManager(), &types.EventRejectedBillArchived{BillId: id, DocumentHash: old.DocumentHash, HistoryLen: old.HistoryLen})
+}
+
 // anchorFor anchors the transport document of a bill arriving here, unless
-// it is already anchored for that same bill.
-func (k Keeper) anchorFor(ctx context.Context, hash, billID, owner string) error {
+// it is already anchored for that same bill. Only another bill's transport
+// document refuses it: parties' own anchors of the hash do not.
+func (k Keeper) anchorFor(ctx context.Context, hash, billID, carrier string) error {
 	d, err := k.Documents.Get(ctx, hash)
 	if err == nil {
 		if d.BillId != billID {
@@ -169,7 +221,7 @@ func (k Keeper) anchorFor(ctx context.Context, hash, billID, owner string) error
 		}
 		return nil
 	}
-	return k.anchor(ctx, hash, "TRANSPORT_DOCUMENT", billID, owner)
+	return k.anchorTransport(ctx, hash, billID, carrier)
 }
 
 // OnAcknowledgementPacket: success leaves a TRANSFERRED_OUT tombstone naming

@@ -31,7 +31,7 @@ func (k Keeper) issue(ctx context.Context, b types.Bill, detail, remark string) 
 	} else if has {
 		return b, errorsmod.Wrapf(types.ErrBillExists, "bill %s was already issued on this zone; use a new transportDocumentReference", b.Id)
 	}
-	if err := k.anchor(ctx, b.DocumentHash, "TRANSPORT_DOCUMENT", b.Id, b.Carrier); err != nil {
+	if err := k.anchorTransport(ctx, b.DocumentHash, b.Id, b.Carrier); err != nil {
 		return b, err
 	}
 	corridor, err := k.Reserve(ctx, types.KEY_KIND_TRANSPORT_DOCUMENT, b.DocumentHash, b.Id)

@@ -329,7 +329,8 @@ func WeightedOperations(simState module.SimulationState, k keeper.Keeper, keeper
 			if !ok {
 				return nil, owner, "no active party"
 			}
-			docType := types.DocTypes[r.Intn(len(types.DocTypes))]
+			partyTypes := types.PartyDocTypes()
+			docType := partyTypes[r.Intn(len(partyTypes))]
 			if r.Intn(2) == 0 {
 				docType = "COMMERCIAL_INVOICE" // what LCs and financings need
 			}

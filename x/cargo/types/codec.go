@@ -39,6 +39,7 @@ func RegisterLegacyAminoCodec(cdc *codec.LegacyAmino) {
 	legacy.RegisterAminoMsg(cdc, &MsgRejectEndorsement{}, "tradechain/cargo/MsgRejectEndorsement")
 	legacy.RegisterAminoMsg(cdc, &MsgSplitBill{}, "tradechain/cargo/MsgSplitBill")
 	legacy.RegisterAminoMsg(cdc, &MsgCombineBills{}, "tradechain/cargo/MsgCombineBills")
+	legacy.RegisterAminoMsg(cdc, &MsgWithdrawAnchor{}, "tradechain/cargo/MsgWithdrawAnchor")
 }
 
 // RegisterInterfaces registers every Msg as an sdk.Msg implementation.
@@ -50,7 +51,7 @@ func RegisterInterfaces(registry codectypes.InterfaceRegistry) {
 		&MsgRevokeConsent{}, &MsgRegisterParty{}, &MsgUpdateParty{}, &MsgUpdateParams{}, &MsgSendBill{},
 		&MsgSetCorridorLink{}, &MsgRemoveCorridorLink{}, &MsgSetRegistryChannel{}, &MsgRetryReservation{},
 		&MsgPlaceHold{}, &MsgLiftHold{}, &MsgSetValidatorPower{}, &MsgRejectTransfer{}, &MsgRejectEndorsement{},
-		&MsgSplitBill{}, &MsgCombineBills{},
+		&MsgSplitBill{}, &MsgCombineBills{}, &MsgWithdrawAnchor{},
 	)
 	msgservice.RegisterMsgServiceDesc(registry, &_Msg_serviceDesc)
 }

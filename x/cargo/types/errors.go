@@ -44,4 +44,6 @@ var (
 	ErrPowerChangeCap     = errorsmod.Register(ModuleName, 39, "too much voting power would change in one block")
 	ErrNoOffer            = errorsmod.Register(ModuleName, 40, "no transfer or endorsement to reject")
 	ErrNotCombinable      = errorsmod.Register(ModuleName, 41, "bills differ and cannot be combined")
+	ErrTransportDocument  = errorsmod.Register(ModuleName, 42, "a transport document is anchored by its carrier issuing the bill")
+	ErrAnchorInUse        = errorsmod.Register(ModuleName, 43, "the anchor is relied on and cannot be withdrawn now")
 )

@@ -28,7 +28,7 @@ func newMsgs() []validatable {
 		&types.MsgRevokeConsent{}, &types.MsgRegisterParty{}, &types.MsgUpdateParty{}, &types.MsgUpdateParams{},
 		&types.MsgSendBill{}, &types.MsgSetCorridorLink{}, &types.MsgRemoveCorridorLink{}, &types.MsgSetRegistryChannel{},
 		&types.MsgRetryReservation{}, &types.MsgPlaceHold{}, &types.MsgLiftHold{}, &types.MsgSetValidatorPower{}, &types.MsgRejectTransfer{}, &types.MsgRejectEndorsement{},
-		&types.MsgSplitBill{}, &types.MsgCombineBills{},
+		&types.MsgSplitBill{}, &types.MsgCombineBills{}, &types.MsgWithdrawAnchor{},
 	}
 }
 

@@ -68,13 +68,30 @@ func (gs GenesisState) Validate() error {
 	}
 	docs := map[string]bool{}
 	for _, d := range gs.Documents {
-		if err := ValidateHash("document hash", d.Hash); err != nil {
+		if err := d.ValidateTransportAnchor(); err != nil {
 			return errorsmod.Wrap(ErrInvalidGenesis, err.Error())
 		}
 		if docs[d.Hash] {
 			return errorsmod.Wrapf(ErrInvalidGenesis, "document %s listed twice", d.Hash)
 		}
+		if bills[d.BillId] == nil {
+			return errorsmod.Wrapf(ErrInvalidGenesis, "document %s is the transport document of unknown bill %s", d.Hash, d.BillId)
+		}
 		docs[d.Hash] = true
+	}
+	anchors := map[string]bool{}
+	for _, d := range gs.Anchors {
+		if err := d.ValidatePartyAnchor(); err != nil {
+			return errorsmod.Wrap(ErrInvalidGenesis, err.Error())
+		}
+		id := d.Hash + "/" + d.AnchoredBy
+		if anchors[id] {
+			return errorsmod.Wrapf(ErrInvalidGenesis, "anchor of %s by %s listed twice", d.Hash, d.AnchoredBy)
+		}
+		anchors[id] = true
+	}
+	if err := validateRejected(gs, bills); err != nil {
+		return err
 	}
 	ids := map[uint64]bool{}
 	for _, c := range gs.Consents {
@@ -113,6 +130,47 @@ func (gs GenesisState) Validate() error {
 			return errorsmod.Wrapf(ErrInvalidGenesis, "hold on %s listed twice", id)
 		}
 		held[id] = true
+	}
+	return nil
+}
+
+// validateRejected checks the archive of rejected records: each a well-formed
+// REJECTED_DUPLICATE bill listed once, whose id a live record of gs took, and
+// whose history chains to its head.
+func validateRejected(gs GenesisState, bills map[string]*Bill) error {
+	rejected := map[string]*Bill{}
+	for i := range gs.RejectedBills {
+		b := &gs.RejectedBills[i]
+		if err := b.Validate(); err != nil {
+			return errorsmod.Wrapf(ErrInvalidGenesis, "rejected bill %s: %v", b.Id, err)
+		}
+		if b.Status != BILL_STATUS_REJECTED_DUPLICATE || rejected[b.Id] != nil || bills[b.Id] == nil {
+			return errorsmod.Wrapf(ErrInvalidGenesis, "rejected bill %s: not REJECTED_DUPLICATE, listed twice, or no bill replaced it", b.Id)
+		}
+		rejected[b.Id] = b
+	}
+	verifiers := map[string]*HistoryVerifier{}
+	for _, e := range gs.RejectedHistory {
+		if rejected[e.BillId] == nil {
+			return errorsmod.Wrapf(ErrInvalidGenesis, "rejected history entry for unknown rejected bill %s", e.BillId)
+		}
+		v := verifiers[e.BillId]
+		if v == nil {
+			v = &HistoryVerifier{}
+			verifiers[e.BillId] = v
+		}
+		if err := v.Next(e); err != nil {
+			return errorsmod.Wrapf(ErrInvalidGenesis, "rejected bill: %v", err)
+		}
+	}
+	for _, b := range gs.RejectedBills {
+		v := verifiers[b.Id]
+		if v == nil {
+			v = &HistoryVerifier{}
+		}
+		if err := v.Finish(b); err != nil {
+			return errorsmod.Wrapf(ErrInvalidGenesis, "rejected bill: %v", err)
+		}
 	}
 	return nil
 }

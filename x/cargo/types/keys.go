@@ -44,4 +44,7 @@ var (
 	HoldsKey              = collections.NewPrefix(18)
 	HoldCountKey          = collections.NewPrefix(19)
 	BillsByStatusCountKey = collections.NewPrefix(20)
+	AnchorsKey            = collections.NewPrefix(21)
+	RejectedBillsKey      = collections.NewPrefix(22)
+	RejectedHistoryKey    = collections.NewPrefix(23)
 )

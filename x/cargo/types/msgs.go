@@ -29,6 +29,7 @@ var (
 	_ sdk.Msg = &MsgUpdateParams{}
 	_ sdk.Msg = &MsgSplitBill{}
 	_ sdk.Msg = &MsgCombineBills{}
+	_ sdk.Msg = &MsgWithdrawAnchor{}
 )
 
 // ValidateBasic performs the stateless checks of MsgIssueBill.
@@ -330,13 +331,27 @@ func (m *MsgAnchorDocument) ValidateBasic() error {
 	if err := ValidateHash("hash", m.Hash); err != nil {
 		return err
 	}
+	if m.DocType == DocTypeTransportDocument {
+		return errorsmod.Wrap(ErrTransportDocument, "a party does not anchor a transport document: its carrier anchors it by issuing the bill (issue-bill), and an amendment by amend-bill; anchor your own documents as one of "+strings.Join(PartyDocTypes(), ", "))
+	}
 	if !oneOf(m.DocType, DocTypes) {
-		return errorsmod.Wrapf(ErrInvalidField, "doc_type %q: want one of %v", truncate(m.DocType), DocTypes)
+		return errorsmod.Wrapf(ErrInvalidField, "doc_type %q: want one of %v", truncate(m.DocType), PartyDocTypes())
 	}
 	if m.BillId != "" {
 		return ValidateBillID(m.BillId)
 	}
 	return nil
+}
+
+// ValidateBasic performs the stateless checks of MsgWithdrawAnchor.
+func (m *MsgWithdrawAnchor) ValidateBasic() error {
+	if err := ValidateAddress("anchorer", m.Anchorer); err != nil {
+		return err
+	}
+	if err := ValidateHash("hash", m.Hash); err != nil {
+		return err
+	}
+	return ValidateText("reason", m.Reason, MaxTextLength)
 }
 
 // ValidateBasic performs the stateless checks of MsgGrantConsent.

@@ -42,8 +42,24 @@ var Classifiers = []string{"PLN", "EST", "ACT"}
 // AmendmentReasons are the DCSA surrender-for-amendment reason codes.
 var AmendmentReasons = []string{"SWTP", "COD", "SWI"}
 
-// DocTypes are the trade documents AnchorDocument accepts.
-var DocTypes = []string{"COMMERCIAL_INVOICE", "PACKING_LIST", "CERTIFICATE_OF_ORIGIN", "INSURANCE", "INSPECTION", "TRANSPORT_DOCUMENT", "OTHER"}
+// DocTypes are the types of anchored trade documents (what a letter of
+// credit may require). A party anchors any of them but TRANSPORT_DOCUMENT
+// (PartyDocTypes): a transport document is anchored by its bill.
+var DocTypes = []string{"COMMERCIAL_INVOICE", "PACKING_LIST", "CERTIFICATE_OF_ORIGIN", "INSURANCE", "INSPECTION", DocTypeTransportDocument, "OTHER"}
+
+// DocTypeTransportDocument is the type of a bill's own document anchor.
+const DocTypeTransportDocument = "TRANSPORT_DOCUMENT"
+
+// PartyDocTypes are the document types a party anchors (MsgAnchorDocument).
+func PartyDocTypes() []string {
+	out := make([]string, 0, len(DocTypes)-1)
+	for _, t := range DocTypes {
+		if t != DocTypeTransportDocument {
+			out = append(out, t)
+		}
+	}
+	return out
+}
 
 func oneOf(s string, set []string) bool {
 	for _, v := range set {

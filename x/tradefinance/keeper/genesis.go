@@ -9,7 +9,7 @@ import (
 )
 
 // InitGenesis loads a validated genesis state and rebuilds the deadline queue
-// from the pending presentations.
+// from the pending presentations and the index of presented documents.
 func (k Keeper) InitGenesis(ctx context.Context, gs types.GenesisState) error {
 	if err := k.Params.Set(ctx, gs.Params); err != nil {
 		return err
@@ -21,6 +21,9 @@ func (k Keeper) InitGenesis(ctx context.Context, gs types.GenesisState) error {
 	}
 	for _, p := range gs.Presentations {
 		if err := k.Presentations.Set(ctx, p.LcId, p); err != nil {
+			return err
+		}
+		if err := k.indexPresentedDocs(ctx, p); err != nil {
 			return err
 		}
 		if p.Status == types.PRESENTATION_STATUS_PENDING {

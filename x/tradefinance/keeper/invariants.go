@@ -41,6 +41,7 @@ func invariants(k Keeper) []struct {
 		{"liens", LienInvariant(k)},
 		{"financings", FinancingInvariant(k)},
 		{"invoice-registry", InvoiceRegistryInvariant(k)},
+		{"presented-docs", PresentedDocsInvariant(k)},
 	}
 }
 

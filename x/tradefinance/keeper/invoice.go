@@ -50,8 +50,10 @@ func (s msgServer) RegisterInvoice(ctx context.Context, m *types.MsgRegisterInvo
 	if err != nil {
 		return nil, errorsmod.Wrap(err, "buyer")
 	}
-	if _, err := s.cargo.GetDocument(ctx, m.DocumentHash); err != nil {
-		return nil, errorsmod.Wrap(err, "anchor the invoice document first")
+	// The invoice rests on the seller's own anchor of its document (another
+	// party's anchor of the hash neither stands in for it nor blocks it).
+	if _, err := s.cargo.PartyAnchor(ctx, m.DocumentHash, m.Seller); err != nil {
+		return nil, errorsmod.Wrap(err, "anchor the invoice document first, as the seller (anchor-document HASH COMMERCIAL_INVOICE)")
 	}
 	if m.BillId != "" {
 		if _, err := s.cargo.GetBill(ctx, m.BillId); err != nil {

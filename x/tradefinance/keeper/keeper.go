@@ -51,6 +51,12 @@ type Keeper struct {
 	InvoiceSeq   collections.Sequence
 	Financings   collections.Map[uint64, types.Financing]
 	FinancingSeq collections.Sequence
+
+	// PresentedDocs indexes presentations by the document hashes presented:
+	// (hash, lc id), written whenever a presentation opens (and rebuilt from
+	// the presentations at genesis). An entry of a later presentation that no
+	// longer lists the hash is stale and ignored.
+	PresentedDocs collections.KeySet[collections.Pair[string, uint64]]
 }
 
 // IBCHooks are the app's answers about ICS-20 that the deposit-token send
@@ -77,6 +83,7 @@ func NewKeeper(cdc codec.BinaryCodec, storeService store.KVStoreService, authori
 		LCSeq:         collections.NewSequence(sb, types.LCSeqKey, "lc_seq"),
 		Presentations: collections.NewMap(sb, types.PresentationsKey, "presentations", collections.Uint64Key, codec.CollValue[types.Presentation](cdc)),
 		Deadlines:     collections.NewKeySet(sb, types.DeadlinesKey, "deadlines", collections.PairKeyCodec(collections.Int64Key, collections.Uint64Key)),
+		PresentedDocs: collections.NewKeySet(sb, types.PresentedDocsKey, "presented_docs", collections.PairKeyCodec(collections.StringKey, collections.Uint64Key)),
 		Invoices: collections.NewIndexedMap(sb, types.InvoicesKey, "invoices", collections.Uint64Key, codec.CollValue[types.Invoice](cdc),
 			InvoiceIndexes{Fingerprint: indexes.NewUnique(sb, types.InvoiceFPKey, "invoice_by_fingerprint", collections.StringKey, collections.Uint64Key,
 				func(_ uint64, inv types.Invoice) (string, error) { return inv.Fingerprint, nil }),

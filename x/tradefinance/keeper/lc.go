@@ -244,13 +244,17 @@ func (s msgServer) PresentDocuments(ctx context.Context, m *types.MsgPresentDocu
 		return nil, errorsmod.Wrapf(types.ErrPresentationPeriod, "presentation was due within %d days of shipment, by %s",
 			lc.PresentationDays, last.Format(cargotypes.DateLayout))
 	}
+	// A document counts as every type it is anchored as, by anyone: what one
+	// party anchors never hides what another anchored.
 	have := map[string]bool{}
 	for _, h := range m.DocumentHashes {
-		d, err := s.cargo.GetDocument(ctx, h)
+		anchors, err := s.cargo.DocumentAnchors(ctx, h)
 		if err != nil {
 			return nil, err
 		}
-		have[d.DocType] = true
+		for _, d := range anchors {
+			have[d.DocType] = true
+		}
 	}
 	for _, req := range lc.RequiredDocuments {
 		if req != "TRANSPORT_DOCUMENT" && !have[req] {
@@ -281,6 +285,9 @@ func (k Keeper) open(ctx context.Context, lc types.LetterOfCredit, p types.Prese
 	p.PresentedAt, p.Deadline = now, params.ExaminationDeadline(now)
 	p.Status, p.Discrepancies = types.PRESENTATION_STATUS_PENDING, nil
 	if err := k.Presentations.Set(ctx, lc.Id, p); err != nil {
+		return time.Time{}, err
+	}
+	if err := k.indexPresentedDocs(ctx, p); err != nil {
 		return time.Time{}, err
 	}
 	if err := k.Deadlines.Set(ctx, collections.Join(p.Deadline.Unix(), lc.Id)); err != nil {

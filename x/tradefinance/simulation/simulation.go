@@ -9,6 +9,7 @@ import (
 	"math/rand"
 	"strings"
 
+	"cosmossdk.io/collections"
 	sdkmath "cosmossdk.io/math"
 
 	sdk "github.com/cosmos/cosmos-sdk/types"
@@ -248,9 +249,9 @@ func WeightedOperations(simState module.SimulationState, k keeper.Keeper, cargo 
 					return nil, "the beneficiary holds no bill on the credit's route"
 				}
 				m := &types.MsgPresentDocuments{Beneficiary: lc.Beneficiary, LcId: lc.Id, BillId: bill.Id}
-				_ = s.cargo.Documents.Walk(ctx, nil, func(h string, d cargotypes.Document) (bool, error) {
-					if d.DocType == "COMMERCIAL_INVOICE" && (d.BillId == "" || d.BillId == bill.Id) {
-						m.DocumentHashes = append(m.DocumentHashes, h)
+				_ = s.cargo.Anchors.Walk(ctx, nil, func(_ collections.Pair[string, string], d cargotypes.Document) (bool, error) {
+					if !d.Withdrawn && d.DocType == "COMMERCIAL_INVOICE" && (d.BillId == "" || d.BillId == bill.Id) {
+						m.DocumentHashes = append(m.DocumentHashes, d.Hash)
 						return true, nil
 					}
 					return false, nil
@@ -298,8 +299,8 @@ func WeightedOperations(simState module.SimulationState, k keeper.Keeper, cargo 
 		}),
 		op("register_invoice", WeightRegisterInvoice, func(r *rand.Rand, ctx sdk.Context, accs []simtypes.Account) (sdk.Msg, simtypes.Account, string) {
 			var docs []cargotypes.Document
-			_ = s.cargo.Documents.Walk(ctx, nil, func(_ string, d cargotypes.Document) (bool, error) {
-				if d.DocType == "COMMERCIAL_INVOICE" {
+			_ = s.cargo.Anchors.Walk(ctx, nil, func(_ collections.Pair[string, string], d cargotypes.Document) (bool, error) {
+				if !d.Withdrawn && d.DocType == "COMMERCIAL_INVOICE" {
 					docs = append(docs, d)
 				}
 				return false, nil

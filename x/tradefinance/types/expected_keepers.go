@@ -19,7 +19,11 @@ type CargoKeeper interface {
 	// deactivated; accounts that are not parties pass.
 	RequireNotStopped(ctx context.Context, addr string) error
 	GetBill(ctx context.Context, id string) (cargotypes.Bill, error)
-	GetDocument(ctx context.Context, hash string) (cargotypes.Document, error)
+	// DocumentAnchors are the anchors of a document hash in force (the bill's
+	// anchor of a transport document, the parties' own anchors).
+	DocumentAnchors(ctx context.Context, hash string) ([]cargotypes.Document, error)
+	// PartyAnchor is a party's own anchor of a document hash, if in force.
+	PartyAnchor(ctx context.Context, hash, party string) (cargotypes.Document, error)
 	PlaceLien(ctx context.Context, id, owner string, lien cargotypes.Lien) error
 	ReleaseLien(ctx context.Context, id, module, reference string) error
 	TransferUnderLien(ctx context.Context, id, module, reference, to string) error

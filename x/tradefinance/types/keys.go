@@ -23,6 +23,8 @@ var (
 	FinancingsKey    = collections.NewPrefix(8)
 	FinancingSeqKey  = collections.NewPrefix(9)
 	InvoiceDocKey    = collections.NewPrefix(10)
+	// PresentedDocsKey indexes presentations by the documents presented.
+	PresentedDocsKey = collections.NewPrefix(11)
 )
 
 // LienModule names this module in the liens it places on bills.

@@ -145,7 +145,11 @@ func VerifyDocumentCmd() *cobra.Command {
 		Short: "Hash a local document and say whether, by whom and for which bill it is anchored",
 		Long: `Computes the SHA-256 the chain uses for FILE — of the RFC 8785 canonical form
 for JSON (such as a DCSA transport document), of the raw bytes otherwise — and
-looks it up. Exits non-zero if the document is not anchored on this zone.`,
+looks it up. "document" is what it is anchored as: for a transport document,
+the bill its carrier issued; otherwise the earliest party anchor in force.
+"anchors" lists every party's own anchor of it, withdrawn ones with their
+history. Exits non-zero if the document is not anchored on this zone (never
+anchored, or every anchor withdrawn).`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			clientCtx, err := client.GetClientQueryContext(cmd)
@@ -167,7 +171,13 @@ looks it up. Exits non-zero if the document is not anchored on this zone.`,
 			if err != nil {
 				return err
 			}
-			return clientCtx.PrintProto(res)
+			if err := clientCtx.PrintProto(res); err != nil {
+				return err
+			}
+			if res.Document.Hash == "" {
+				return fmt.Errorf("NOT ANCHORED: %s (sha256 %s): every anchor of it on %s was withdrawn (see anchors)", args[0], hash, zoneName(cmd, clientCtx))
+			}
+			return nil
 		},
 	}
 	flags.AddQueryFlagsToCmd(cmd)

@@ -116,9 +116,13 @@ func queryCommands() []*cobra.Command {
 				}
 				return q.Milestones(cmd.Context(), &types.QueryMilestonesRequest{Id: a[0], Pagination: page})
 			}), "milestones"),
-		queryCmd("document [hash]", "Show an anchored document by its SHA-256", cobra.ExactArgs(1),
+		queryCmd("document [hash]", "Show what a document's SHA-256 is anchored as (a bill's transport document, else the earliest party anchor in force) and every party's anchor of it, withdrawn ones with their history", cobra.ExactArgs(1),
 			func(cmd *cobra.Command, q types.QueryClient, a []string) (proto.Message, error) {
 				return q.Document(cmd.Context(), &types.QueryDocumentRequest{Hash: a[0]})
+			}),
+		queryCmd("rejected-bill [id]", "Show the REJECTED_DUPLICATE record of a bill id that a bill arriving from the other zone replaced, with its history", cobra.ExactArgs(1),
+			func(cmd *cobra.Command, q types.QueryClient, a []string) (proto.Message, error) {
+				return q.RejectedBill(cmd.Context(), &types.QueryRejectedBillRequest{Id: a[0]})
 			}),
 		paged(consents, "consents"),
 		queryCmd("location [id]", "Say where control of a bill lives: LOCAL, IN_TRANSIT, TRANSFERRED_OUT (via which channel) or CLOSED", cobra.ExactArgs(1),
