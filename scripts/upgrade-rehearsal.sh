@@ -248,14 +248,30 @@ export_v2() {  # CHAIN HOME NAME [start flags]
 export_v2 $HK_CHAIN "${HK_HOMES[3]}" hk-node3
 export_v2 $SH_CHAIN "$(zone_home $SH_CHAIN)" $SH_CHAIN
 # Compared: x/cargo and x/tradefinance, and the deposit tokens' balances.
-# Fields v2 added are left out where empty; v1's TRANSFERRED_OUT tombstones
-# are rewritten as the migration does (holder → departed_holder, control_zone).
+# Fields v2 added are left out where empty (or false); v1's TRANSFERRED_OUT
+# tombstones are rewritten as the migration does (holder → departed_holder,
+# control_zone), and v1's document anchors are split as x/cargo's 2→3
+# migration does: a bill's transport document (TRANSPORT_DOCUMENT, anchored by
+# the carrier of the bill it names, one of that bill's hashes) stays in
+# documents; every other anchor becomes its anchorer's own, in anchors, with
+# one ANCHOR event.
 normalize() {  # FILE OTHER-ZONE MIGRATE(0|1)
   jq -S --arg other "$2" --argjson migrate "$3" '
-    def clean: walk(if type == "object" then with_entries(select(.value != null and .value != "" and .value != [] and .value != {})) else . end);
+    def clean: walk(if type == "object" then with_entries(select(.value != null and .value != "" and .value != [] and .value != {} and .value != false)) else . end);
+    def split_anchors:
+      (.bills // []) as $bills | (.history // []) as $history
+      | def billsown($d): $d.doc_type == "TRANSPORT_DOCUMENT" and ($d.bill_id // "") != ""
+          and any($bills[]; .id == $d.bill_id and .carrier == $d.anchored_by
+                  and (.document_hash == $d.hash or any($history[]; .bill_id == $d.bill_id and .document_hash == $d.hash)));
+        (.documents // []) as $docs
+      | .documents = [$docs[] | select(billsown(.))]
+      | .anchors = ((.anchors // []) + [$docs[] | select(billsown(.) | not)
+                    | . + {history: [{action: "ANCHOR", doc_type, bill_id, height, time: .anchored_at}]}]
+                   | sort_by(.hash, .anchored_by));
     .app_state
     | .cargo.bills |= map(if $migrate == 1 and .status == "BILL_STATUS_TRANSFERRED_OUT" and (.holder // "") != ""
                           then .departed_holder = .holder | .holder = "" | .control_zone = $other else . end)
+    | if $migrate == 1 then .cargo |= split_anchors else . end
     | {cargo, tradefinance, deposits: [.bank.balances[] | {address, coins: [.coins[] | select(.denom | startswith("td-") or startswith("ibc/"))]}
                                        | select(.coins | length > 0)]}
     | clean' "$1"
