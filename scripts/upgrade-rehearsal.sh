@@ -309,12 +309,26 @@ export_running $SH_CHAIN "$(zone_home $SH_CHAIN)" $SH_CHAIN
 # far (a store migration of v3 goes into the "v3" case, as v2's is in "v2").
 normalize() {  # FILE OTHER-ZONE REWRITE(none|v2|v3)
   jq -S --arg other "$2" --arg rewrite "$3" '
-    def clean: walk(if type == "object" then with_entries(select(.value != null and .value != "" and .value != [] and .value != {})) else . end);
+    def clean: walk(if type == "object" then with_entries(select(.value != null and .value != "" and .value != [] and .value != {} and .value != false)) else . end);
+    # x/cargo 2→3 splits the document anchors: the transport document of a bill
+    # (TRANSPORT_DOCUMENT, anchored by the carrier of the bill it names, one of
+    # one of the hashes of that bill) stays in documents; every other anchor becomes
+    # the anchoring party own, in anchors, with one ANCHOR event.
+    def split_anchors:
+      (.bills // []) as $bills | (.history // []) as $history
+      | def billsown($d): $d.doc_type == "TRANSPORT_DOCUMENT" and ($d.bill_id // "") != ""
+          and any($bills[]; .id == $d.bill_id and .carrier == $d.anchored_by
+                  and (.document_hash == $d.hash or any($history[]; .bill_id == $d.bill_id and .document_hash == $d.hash)));
+        (.documents // []) as $docs
+      | .documents = [$docs[] | select(billsown(.))]
+      | .anchors = ((.anchors // []) + [$docs[] | select(billsown(.) | not)
+                    | . + {history: [{action: "ANCHOR", doc_type, bill_id, height, time: .anchored_at}]}]
+                   | sort_by(.hash, .anchored_by));
     .app_state
     | if $rewrite == "v2" then
         .cargo.bills |= map(if .status == "BILL_STATUS_TRANSFERRED_OUT" and (.holder // "") != ""
                             then .departed_holder = .holder | .holder = "" | .control_zone = $other else . end)
-      elif $rewrite == "v3" then .
+      elif $rewrite == "v3" then .cargo |= split_anchors
       else . end
     | {cargo, tradefinance, deposits: [.bank.balances[] | {address, coins: [.coins[] | select(.denom | startswith("td-") or startswith("ibc/"))]}
                                        | select(.coins | length > 0)]}

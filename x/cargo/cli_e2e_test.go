@@ -67,6 +67,23 @@ func TestCLIEndToEnd(t *testing.T) {
 	require.NotContains(t, out, "Usage:")
 	require.Less(t, strings.Count(out, "\n"), 3, out)
 
+	// Another party's anchor of the bill's document is its own: anchored
+	// beside the carrier's issuance, withdrawn by it with a reason, and both
+	// shown by the document query (REST too) and verify-document.
+	res = n.Tx("carol", "cargo", "anchor-document", billDocumentHash(t, n, id), "OTHER")
+	require.EqualValues(t, 0, res["code"], res["raw_log"])
+	res = n.Tx("carol", "cargo", "withdraw-anchor", billDocumentHash(t, n, id), "anchored the wrong file")
+	require.EqualValues(t, 0, res["code"], res["raw_log"])
+	var docRes struct {
+		Document map[string]any   `json:"document"`
+		Anchors  []map[string]any `json:"anchors"`
+	}
+	require.Equal(t, 200, n.REST("/tradechain/cargo/v1/documents/"+billDocumentHash(t, n, id), &docRes))
+	require.Equal(t, carrier, docRes.Document["anchored_by"])
+	require.Len(t, docRes.Anchors, 1)
+	require.Equal(t, true, docRes.Anchors[0]["withdrawn"])
+	require.Contains(t, n.Run("q", "cargo", "verify-document", doc, "--node", n.RPC, "--output", "json"), "anchored the wrong file")
+
 	res = n.Tx("alice", "cargo", "record-milestone", id, "LOAD", "ACT", "CNSHA", "2026-05-03T06:00:00Z")
 	require.EqualValues(t, 0, res["code"], res["raw_log"])
 	res = n.Tx("bob", "cargo", "endorse-bill", id, importer)
@@ -205,4 +222,16 @@ func TestCLIEndToEnd(t *testing.T) {
 
 func party(addr, code, name, jurisdiction, role string) map[string]any {
 	return map[string]any{"address": addr, "code": code, "name": name, "jurisdiction": jurisdiction, "roles": []string{role}, "active": true}
+}
+
+// billDocumentHash is the document hash of bill id, read over REST.
+func billDocumentHash(t *testing.T, n *tctestutil.Node, id string) string {
+	t.Helper()
+	var b struct {
+		Bill map[string]any `json:"bill"`
+	}
+	require.Equal(t, 200, n.REST("/tradechain/cargo/v1/bills/"+id, &b))
+	h, _ := b.Bill["document_hash"].(string)
+	require.Len(t, h, 64)
+	return h
 }

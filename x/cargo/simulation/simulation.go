@@ -185,6 +185,7 @@ const (
 	WeightRejectOffer       = 6
 	WeightSplitBill         = 2
 	WeightCombineBills      = 2
+	WeightWithdrawAnchor    = 3
 )
 
 // WeightedOperations returns an operation for every x/cargo message a
@@ -344,6 +345,26 @@ func WeightedOperations(simState module.SimulationState, k keeper.Keeper, keeper
 				}
 			}
 			return m, owner, ""
+		}),
+		// A party withdraws one of its anchors (refused while an invoice or a
+		// presentation relies on it).
+		op("withdraw_anchor", WeightWithdrawAnchor, func(r *rand.Rand, ctx sdk.Context, accs []simtypes.Account) (sdk.Msg, simtypes.Account, string) {
+			var standing []types.Document
+			_ = k.Anchors.Walk(ctx, nil, func(_ collections.Pair[string, string], d types.Document) (bool, error) {
+				if !d.Withdrawn {
+					standing = append(standing, d)
+				}
+				return false, nil
+			})
+			d, ok := simops.Pick(r, standing)
+			if !ok {
+				return nil, simtypes.Account{}, "no anchor in force"
+			}
+			anchorer, ok := simops.Account(accs, d.AnchoredBy)
+			if !ok {
+				return nil, anchorer, "the anchorer is not a simulation account"
+			}
+			return &types.MsgWithdrawAnchor{Anchorer: d.AnchoredBy, Hash: d.Hash, Reason: "anchored in error"}, anchorer, ""
 		}),
 		op("grant_consent", WeightGrantConsent, func(r *rand.Rand, ctx sdk.Context, accs []simtypes.Account) (sdk.Msg, simtypes.Account, string) {
 			parties := s.partyAccounts(ctx, accs, types.ROLE_UNSPECIFIED)

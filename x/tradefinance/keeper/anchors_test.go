@@ -5,6 +5,8 @@ import (
 
 	"github.com/stretchr/testify/require"
 
+	"cosmossdk.io/collections"
+
 	sdk "github.com/cosmos/cosmos-sdk/types"
 
 	ct "github.com/tradechain/tradechain/x/cargo/testutil"
@@ -80,11 +82,36 @@ func TestPresentationReliesOnItsDocuments(t *testing.T) {
 
 	_, err = f.srv.WaiveDiscrepancies(f.ctx, &types.MsgWaiveDiscrepancies{Applicant: f.addr(ct.Importer), LcId: id})
 	require.NoError(t, err)
+	f.expectFailure(f.withdrawAnchor(ct.Exporter, inv), cargotypes.ErrAnchorInUse)
 	_, err = f.srv.ExamineDocuments(f.ctx, &types.MsgExamineDocuments{IssuingBank: f.addr(ct.Bank), LcId: id, Decision: types.DECISION_COMPLY})
 	require.NoError(t, err)
 	require.NoError(t, f.withdrawAnchor(ct.Importer, inv)(f.ctx), "settled: nothing relies on the anchors any more")
 	require.NoError(t, f.withdrawAnchor(ct.Exporter, inv)(f.ctx))
 	f.invariants()
+}
+
+// A presentation refused and replaced by another under the same credit no
+// longer holds the first one's documents.
+func TestRepresentationReleasesTheFirstDocuments(t *testing.T) {
+	f := newFixture(t)
+	bill := f.bill("B1", h1, "CNSHA", "HKHKG", "2026-05-03")
+	f.anchorAs(ct.Exporter, inv, "COMMERCIAL_INVOICE")
+	f.anchorAs(ct.Exporter, h2, "COMMERCIAL_INVOICE")
+	id := f.issueLC()
+	present := func(h string) {
+		_, err := f.srv.PresentDocuments(f.ctx, &types.MsgPresentDocuments{Beneficiary: f.addr(ct.Exporter), LcId: id, BillId: bill, DocumentHashes: []string{h}})
+		require.NoError(t, err)
+	}
+	present(inv)
+	_, err := f.srv.ExamineDocuments(f.ctx, &types.MsgExamineDocuments{IssuingBank: f.addr(ct.Bank), LcId: id, Decision: types.DECISION_REFUSE, Discrepancies: []string{"wrong invoice"}})
+	require.NoError(t, err)
+	present(h2) // the corrected invoice replaces the refused presentation
+	f.invariants()
+	require.NoError(t, f.withdrawAnchor(ct.Exporter, inv)(f.ctx), "the replaced presentation relies on nothing")
+	f.expectFailure(f.withdrawAnchor(ct.Exporter, h2), cargotypes.ErrAnchorInUse)
+	has, err := f.k.PresentedDocs.Has(f.ctx, collections.Join(inv, id))
+	require.NoError(t, err)
+	require.False(t, has, "the index follows the presentation")
 }
 
 // The v3 migration of x/tradefinance indexes the documents of the

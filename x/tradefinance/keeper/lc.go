@@ -284,6 +284,9 @@ func (k Keeper) open(ctx context.Context, lc types.LetterOfCredit, p types.Prese
 	now := sdk.UnwrapSDKContext(ctx).BlockTime().UTC()
 	p.PresentedAt, p.Deadline = now, params.ExaminationDeadline(now)
 	p.Status, p.Discrepancies = types.PRESENTATION_STATUS_PENDING, nil
+	if err := k.unindexPresentedDocs(ctx, lc.Id); err != nil {
+		return time.Time{}, err
+	}
 	if err := k.Presentations.Set(ctx, lc.Id, p); err != nil {
 		return time.Time{}, err
 	}
