@@ -312,7 +312,7 @@ normalize() {  # FILE OTHER-ZONE REWRITE(none|v2|v3)
     def clean: walk(if type == "object" then with_entries(select(.value != null and .value != "" and .value != [] and .value != {} and .value != false)) else . end);
     # x/cargo 2→3 splits the document anchors: the transport document of a bill
     # (TRANSPORT_DOCUMENT, anchored by the carrier of the bill it names, one of
-    # one of the hashes of that bill) stays in documents; every other anchor becomes
+    # the hashes of that bill) stays in documents; every other anchor becomes
     # the anchoring party own, in anchors, with one ANCHOR event.
     def split_anchors:
       (.bills // []) as $bills | (.history // []) as $history
