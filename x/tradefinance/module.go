@@ -27,8 +27,10 @@ import (
 	"github.com/tradechain/tradechain/x/tradefinance/types"
 )
 
-// ConsensusVersion is the module's state version.
-const ConsensusVersion = 1
+// ConsensusVersion is the module's state version; bump it with a migration.
+//   - 2 (upgrade v3): invoices are keyed by identity — seller, buyer and
+//     folded number, no amount — (keeper.Migrator.Migrate1to2).
+const ConsensusVersion = 2
 
 var (
 	_ module.AppModuleBasic      = AppModule{}
@@ -122,6 +124,9 @@ func (am AppModule) ExportGenesis(ctx sdk.Context, cdc codec.JSONCodec) json.Raw
 func (am AppModule) RegisterServices(cfg module.Configurator) {
 	types.RegisterMsgServer(cfg.MsgServer(), keeper.NewMsgServerImpl(am.keeper))
 	types.RegisterQueryServer(cfg.QueryServer(), keeper.NewQueryServerImpl(am.keeper))
+	if err := cfg.RegisterMigration(types.ModuleName, 1, keeper.NewMigrator(am.keeper).Migrate1to2); err != nil {
+		panic(err)
+	}
 }
 
 // RegisterInvariants registers the invariants with x/crisis.

@@ -464,7 +464,7 @@ func TestRegistryBadPackets(t *testing.T) {
 	}
 	c.coord.CreateChannels(other)
 	before := state()
-	good := cargotypes.ReservationPacket{Kind: "TRANSPORT_DOCUMENT", Key: key}.Bytes()
+	good := cargotypes.NewReservationPacket("SHPE-X1", []cargotypes.KeyRef{{Kind: cargotypes.KEY_KIND_TRANSPORT_DOCUMENT, Key: key}}).Bytes()
 	p := send(other.EndpointA, good)
 	require.NoError(t, other.EndpointB.UpdateClient())
 	res, err := other.EndpointB.RecvPacketWithResult(p)

@@ -44,4 +44,5 @@ var (
 	HoldsKey              = collections.NewPrefix(18)
 	HoldCountKey          = collections.NewPrefix(19)
 	BillsByStatusCountKey = collections.NewPrefix(20)
+	CollisionsKey         = collections.NewPrefix(21)
 )
