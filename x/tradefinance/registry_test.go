@@ -198,17 +198,21 @@ func (c *registryCorridor) checkInvariants() {
 }
 
 // corridorWide asserts I1 and I4 across both zones: at most one active bill
-// per transport document and at most one financeable invoice per corridor
-// fingerprint (a financing needs an OPEN invoice, so at most one active
-// financing), and returns the number of reservations still pending.
+// per transport document and per identity (carrier and reference, by
+// meaning), and at most one financeable invoice per corridor fingerprint (a
+// financing needs an OPEN invoice, so at most one active financing), and
+// returns the number of reservations still pending.
 func (c *registryCorridor) corridorWide() int {
 	bills, invoices, pending := map[string][]string{}, map[string][]string{}, 0
+	identities := map[string][]string{}
 	for z, chain := range c.zones {
 		a := tctestutil.App(chain)
 		ctx := chain.GetContext()
 		require.NoError(c.t, a.CargoKeeper.Bills.Walk(ctx, nil, func(id string, b cargotypes.Bill) (bool, error) {
 			if b.IsLive() || b.Status == cargotypes.BILL_STATUS_IN_TRANSIT {
 				bills[b.DocumentHash] = append(bills[b.DocumentHash], fmt.Sprintf("%s on %s (%s)", id, chain.ChainID, b.Status))
+				k := cargotypes.BillKeyOf(id)
+				identities[k] = append(identities[k], fmt.Sprintf("%s on %s (%s)", id, chain.ChainID, b.Status))
 			}
 			return false, nil
 		}))
@@ -228,6 +232,9 @@ func (c *registryCorridor) corridorWide() int {
 	}
 	for doc, live := range bills {
 		require.LessOrEqual(c.t, len(live), 1, "document %s backs several live bills: %v", doc, live)
+	}
+	for k, live := range identities {
+		require.LessOrEqual(c.t, len(live), 1, "identity %s backs several live bills: %v", k, live)
 	}
 	for fp, active := range invoices {
 		require.LessOrEqual(c.t, len(active), 1, "invoice %s is active on several zones: %v", fp, active)

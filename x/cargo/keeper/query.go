@@ -267,7 +267,7 @@ func (q queryServer) RegistryKey(ctx context.Context, req *types.QueryRegistryKe
 		return nil, err
 	}
 	res := &types.QueryRegistryKeyResponse{RegistryChannel: p.RegistryChannel, Keys: []types.RegistryKey{}}
-	for _, kind := range []types.KeyKind{types.KEY_KIND_TRANSPORT_DOCUMENT, types.KEY_KIND_INVOICE} {
+	for _, kind := range []types.KeyKind{types.KEY_KIND_TRANSPORT_DOCUMENT, types.KEY_KIND_INVOICE, types.KEY_KIND_BILL} {
 		r, found, err := q.GetRegistryKey(ctx, kind, req.Hash)
 		if err != nil {
 			return nil, err
