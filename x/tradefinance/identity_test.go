@@ -6,9 +6,12 @@ import (
 
 	"github.com/stretchr/testify/require"
 
+	"cosmossdk.io/collections"
+
 	sdk "github.com/cosmos/cosmos-sdk/types"
 
 	tctestutil "github.com/tradechain/tradechain/testutil"
+	cargokeeper "github.com/tradechain/tradechain/x/cargo/keeper"
 	cargotypes "github.com/tradechain/tradechain/x/cargo/types"
 	"github.com/tradechain/tradechain/x/tradefinance/types"
 )
@@ -175,6 +178,121 @@ func TestIdentityRefusesConfusableInvoiceNumber(t *testing.T) {
 	_, pkts, err = c.register(0, "INV-2026-0419", 800_000, "inv-doc-2")
 	require.NoError(t, err)
 	c.relayAll(pkts)
+	c.checkInvariants()
+	require.Zero(t, c.corridorWide())
+}
+
+// surrenderForAmendment has zone z's sender (holder and carrier) surrender
+// bill id for amendment and accept it.
+func (c *registryCorridor) surrenderForAmendment(z int, id string) {
+	carrier := c.zones[z].SenderAccount.GetAddress().String()
+	for _, m := range []sdk.Msg{
+		&cargotypes.MsgRequestSurrender{Holder: carrier, BillId: id, Purpose: cargotypes.SURRENDER_PURPOSE_AMENDMENT, Reason: "COD"},
+		&cargotypes.MsgAcceptSurrender{Carrier: carrier, BillId: id},
+	} {
+		_, err := c.zones[z].SendMsgs(m)
+		require.NoError(c.t, err)
+	}
+}
+
+func (c *registryCorridor) historyTail(z int, id string, n int) []string {
+	var out []string
+	b := c.bill(z, id)
+	for i := b.HistoryLen - uint64(n) + 1; i <= b.HistoryLen; i++ {
+		e, err := tctestutil.App(c.zones[z]).CargoKeeper.History.Get(c.zones[z].GetContext(), collections.Join(id, i))
+		require.NoError(c.t, err)
+		out = append(out, e.Action)
+	}
+	return out
+}
+
+// An amendment takes effect only once the other zone confirms its new
+// document hash: meanwhile the bill stays surrendered for amendment with its
+// old document (I6: the hash changes only by the amendment, at one version),
+// and nothing else is done with it; a timed-out amendment waits for the
+// carrier's retry; one that loses its hash to the other zone is dropped with
+// the reason and the bill stays surrendered (I1: the other zone's bill is the
+// only one with that document).
+func TestAmendmentWaitsForTheRegistry(t *testing.T) {
+	c := newRegistryCorridor(t)
+	hk := c.zones[0].ChainID
+	carrier := c.zones[1].SenderAccount.GetAddress().String()
+	id, pkts, err := c.issue(1, "PA1", "pa-doc-1")
+	require.NoError(t, err)
+	c.relayAll(pkts)
+	c.surrenderForAmendment(1, id)
+
+	res, err := c.zones[1].SendMsgs(&cargotypes.MsgAmendBill{Carrier: carrier, BillId: id, NewDocumentHash: docHash("pa-doc-2"), PortOfDischarge: "HKHKG"})
+	require.NoError(t, err)
+	pkts = c.packets(1, res.Events)
+	require.Len(t, pkts, 1, "one reservation: the new document")
+	b := c.bill(1, id)
+	require.Equal(t, cargotypes.BILL_STATUS_SURRENDERED_FOR_AMENDMENT, b.Status)
+	require.EqualValues(t, 1, b.Version)
+	require.Equal(t, docHash("pa-doc-1"), b.DocumentHash)
+	require.NotNil(t, b.PendingAmendment)
+	require.Equal(t, docHash("pa-doc-2"), b.PendingAmendment.NewDocumentHash)
+	require.Equal(t, cargotypes.RESERVATION_STATUS_PENDING, b.PendingAmendment.CorridorStatus)
+	for _, m := range []sdk.Msg{
+		&cargotypes.MsgAmendBill{Carrier: carrier, BillId: id, NewDocumentHash: docHash("pa-doc-9")},
+		&cargotypes.MsgVoidBill{Carrier: carrier, BillId: id, Reason: "SWTP"},
+		&cargotypes.MsgSplitBill{Carrier: carrier, BillId: id, Replacements: []cargotypes.BillReplacement{
+			{TransportDocumentReference: "PA1A", DocumentHash: docHash("pa-a")}, {TransportDocumentReference: "PA1B", DocumentHash: docHash("pa-b")}}},
+	} {
+		_, err := c.zones[1].SendMsgs(m)
+		tctestutil.RequireCode(t, err, cargotypes.ErrReservationState)
+	}
+	c.checkInvariants()
+
+	// Timed out: it waits; only the carrier retries, one packet.
+	c.expire(pkts[0])
+	require.Equal(t, cargotypes.RESERVATION_STATUS_TIMED_OUT, c.bill(1, id).PendingAmendment.CorridorStatus)
+	require.EqualValues(t, 1, c.bill(1, id).Version)
+	buyer := c.zones[1].SenderAccounts[1].SenderAccount.GetAddress().String()
+	_, err = cargokeeper.NewMsgServerImpl(tctestutil.App(c.zones[1]).CargoKeeper).RetryReservation(c.zones[1].GetContext(),
+		&cargotypes.MsgRetryReservation{Signer: buyer, Kind: cargotypes.KEY_KIND_TRANSPORT_DOCUMENT, Key: docHash("pa-doc-2")})
+	tctestutil.RequireCode(t, err, cargotypes.ErrWrongRole)
+	c.checkInvariants()
+	require.NoError(t, c.txRelayed(1, &cargotypes.MsgRetryReservation{Signer: carrier, Kind: cargotypes.KEY_KIND_TRANSPORT_DOCUMENT, Key: docHash("pa-doc-2")}))
+	b = c.bill(1, id)
+	require.Equal(t, cargotypes.BILL_STATUS_ISSUED, b.Status)
+	require.EqualValues(t, 2, b.Version)
+	require.Equal(t, docHash("pa-doc-2"), b.DocumentHash)
+	require.Equal(t, "HKHKG", b.PortOfDischarge)
+	require.Equal(t, carrier, b.Holder)
+	require.Nil(t, b.PendingAmendment)
+	require.Equal(t, []string{"AMEND_PENDING", "CORRIDOR_TIMEOUT", "CORRIDOR_RETRY", "AMEND"}, c.historyTail(1, id, 4))
+	c.checkInvariants()
+
+	// A race for one document: hongkong issues a bill for it while shanghai
+	// amends with it. The lower chain id wins; the amendment is dropped.
+	c.surrenderForAmendment(1, id)
+	race, hkPkts, err := c.issue(0, "RACE", "pa-doc-3")
+	require.NoError(t, err)
+	res, err = c.zones[1].SendMsgs(&cargotypes.MsgAmendBill{Carrier: carrier, BillId: id, NewDocumentHash: docHash("pa-doc-3")})
+	require.NoError(t, err)
+	shPkts := c.packets(1, res.Events)
+	ackHK := c.deliver(hkPkts[0]) // shanghai gives way
+	ackSH := c.deliver(shPkts[0]) // hongkong refuses
+	c.acknowledge(hkPkts[0], ackHK)
+	c.acknowledge(shPkts[0], ackSH)
+	require.Equal(t, cargotypes.BILL_STATUS_ISSUED, c.bill(0, race).Status)
+	b = c.bill(1, id)
+	require.Equal(t, cargotypes.BILL_STATUS_SURRENDERED_FOR_AMENDMENT, b.Status)
+	require.Nil(t, b.PendingAmendment)
+	require.EqualValues(t, 2, b.Version)
+	require.Equal(t, docHash("pa-doc-2"), b.DocumentHash)
+	last := lastHistory(t, c.zones[1], id)
+	require.Equal(t, "AMEND_REJECTED", last.Action)
+	require.Contains(t, last.Detail, "transport document already issued as a bill on "+hk+" (bill "+race+")")
+	_, err = tctestutil.App(c.zones[1]).CargoKeeper.GetDocument(c.zones[1].GetContext(), docHash("pa-doc-3"))
+	tctestutil.RequireCode(t, err, cargotypes.ErrDocumentNotFound)
+	c.checkInvariants()
+	require.Zero(t, c.corridorWide())
+
+	// The carrier amends with another document: it goes through.
+	require.NoError(t, c.txRelayed(1, &cargotypes.MsgAmendBill{Carrier: carrier, BillId: id, NewDocumentHash: docHash("pa-doc-4")}))
+	require.EqualValues(t, 3, c.bill(1, id).Version)
 	c.checkInvariants()
 	require.Zero(t, c.corridorWide())
 }
