@@ -250,12 +250,17 @@ export_v2 $SH_CHAIN "$(zone_home $SH_CHAIN)" $SH_CHAIN
 # Compared: x/cargo and x/tradefinance, and the deposit tokens' balances.
 # Fields v2 added are left out where empty; v1's TRANSFERRED_OUT tombstones
 # are rewritten as the migration does (holder → departed_holder, control_zone).
+# The registry is re-keyed by identity (x/cargo 2→3, x/tradefinance 1→2, run
+# by the same plan): BILL and INVOICE keys and invoice fingerprints are left
+# out here and checked against the CLI's offline computation below.
 normalize() {  # FILE OTHER-ZONE MIGRATE(0|1)
   jq -S --arg other "$2" --argjson migrate "$3" '
     def clean: walk(if type == "object" then with_entries(select(.value != null and .value != "" and .value != [] and .value != {})) else . end);
     .app_state
     | .cargo.bills |= map(if $migrate == 1 and .status == "BILL_STATUS_TRANSFERRED_OUT" and (.holder // "") != ""
                           then .departed_holder = .holder | .holder = "" | .control_zone = $other else . end)
+    | .cargo.registry_keys |= map(select(.kind != "KEY_KIND_BILL" and .kind != "KEY_KIND_INVOICE"))
+    | .tradefinance.invoices |= map(del(.fingerprint))
     | {cargo, tradefinance, deposits: [.bank.balances[] | {address, coins: [.coins[] | select(.denom | startswith("td-") or startswith("ibc/"))]}
                                        | select(.coins | length > 0)]}
     | clean' "$1"
@@ -268,6 +273,17 @@ for Z in $HK_CHAIN $SH_CHAIN; do
     head -40 "$UP/$Z-export.diff"; die "$Z: the state after the upgrade differs from v1's (full diff: $UP/$Z-export.diff)"
   fi
   jq -r --arg z $Z '"  [\($z)] identical: \(.cargo.bills | length) bills (\([.cargo.bills[] | select(.lien)] | length) liened, \([.cargo.bills[] | select(.status == "BILL_STATUS_TRANSFERRED_OUT")] | length) tombstones), \(.cargo.history | length) history entries, \(.tradefinance.letters_of_credit // [] | length) LCs, \(.tradefinance.financings // [] | length) financings, \(.tradefinance.invoices // [] | length) invoices, \(.deposits | length) deposit holders"' "$UP/$Z-v2.norm.json"
+done
+for Z in $HK_CHAIN $SH_CHAIN; do
+  # Every invoice is keyed by its identity (seller, buyer, number; no amount)
+  # as the CLI computes it offline, and v1's state had no duplicate by meaning.
+  while read -r id seller buyer fp number; do
+      want=$("$BIN" q tradefinance fingerprint "$(q $Z cargo party "$seller" | jq -r .party.lei)" "$(q $Z cargo party "$buyer" | jq -r .party.lei)" "$number")
+      [ "$fp" = "$want" ] || die "$Z: invoice $id was not re-keyed by identity ($fp, want $want)"
+      [ "$(q $Z cargo registry-key "$fp" | jq -r '.keys[0].reference')" = "$id" ] || die "$Z: no registry key $fp for invoice $id"
+    done < <(q $Z tradefinance invoices | jq -r '.invoices[] | "\(.id) \(.seller) \(.buyer) \(.fingerprint) \(.number)"')
+  [ "$(q $Z cargo registry-collisions | jq '.collisions | length')" = 0 ] || die "$Z: the upgrade found collisions: $(q $Z cargo registry-collisions)"
+  log "$Z: invoices re-keyed by identity, $(q $Z cargo registry-pending | jq '.keys | length') reservation(s) pending, no collision"
 done
 q $SH_CHAIN cargo bill $DEMO_BILL | jq -e --arg e "$EXPORTER" '.bill | .holder == "" and .departed_holder == $e and .control_zone == "hongkong-1"' >/dev/null \
   || die "$SH_CHAIN: the v1 tombstone of $DEMO_BILL was not migrated: $(q $SH_CHAIN cargo bill $DEMO_BILL | jq -c .bill)"

@@ -33,6 +33,7 @@ func TestFoldConfusables(t *testing.T) {
 		{"accents", "FACTURE-É1", "FACTURE-E1"},
 		{"an invisible filler (default-ignorable)", "INV-42", "INV\u3164-42"},
 		{"Roman numeral Ⅳ (NFKC)", "LOT-IV", "LOT-Ⅳ"},
+		{"the demo's look-alike (Cyrillic Р, Е, О)", "SHPE-2026-0418", "SH\u0420\u0415-2026-\u041e418"},
 	} {
 		require.Equal(t, identity.Fold(tc.a), identity.Fold(tc.b), "%s: %q and %q", tc.name, tc.a, tc.b)
 		require.NotEmpty(t, identity.Fold(tc.a), tc.name)

@@ -594,11 +594,12 @@ const (
 	ActionAmendRejected = "AMEND_REJECTED"
 )
 
-// issueKeys are the keys a new bill reserves: its identity and its document.
+// issueKeys are the keys a new bill reserves: its document and its identity
+// (in this order, so a refusal names the document when both are taken).
 func issueKeys(b types.Bill) []types.KeyRef {
 	return []types.KeyRef{
-		{Kind: types.KEY_KIND_BILL, Key: types.BillKeyOf(b.Id)},
 		{Kind: types.KEY_KIND_TRANSPORT_DOCUMENT, Key: b.DocumentHash},
+		{Kind: types.KEY_KIND_BILL, Key: types.BillKeyOf(b.Id)},
 	}
 }
 
