@@ -124,12 +124,16 @@ test-faults: build rly
 	$(GOTEST) -tags faults -timeout 20m -v -run 'TestFault' ./cmd/tradechaind/
 	./scripts/faults-ibc.sh
 
-# The v2 upgrade rehearsed on real processes: release v1.0.0 built from its
-# commit plays its own corridor demo under cosmovisor, hongkong-1 grows to four
-# validators, governance passes MsgSoftwareUpgrade on both zones, cosmovisor
-# switches every node to this build at the height, the exports before and
-# after are compared, and a bill and an ICS-20 transfer cross afterwards.
-# About 5 minutes (state in .upgrade/).
+# Two upgrades rehearsed on real processes, v1 → v2 → v3: releases v1.0.0 and
+# v2 (4545d6a) built from their commits; v1 plays its own corridor demo under
+# cosmovisor, hongkong-1 grows to four validators and two of them get
+# third-party delegations (v1's open staking); governance passes
+# MsgSoftwareUpgrade v2, then v3, on both zones and cosmovisor switches every
+# node at each height (v2, then this build); the exports before and after
+# each upgrade are compared; under v3 a delegator undelegates, an operator's
+# self-unbond is refused, the authority removes a delegated validator (it
+# leaves the set, every delegation unbonds), and a bill and an ICS-20 transfer
+# cross. About 12 minutes, 4 of them building v1 and v2 (state in .upgrade/).
 test-upgrade: build rly cosmovisor
 	./scripts/upgrade-rehearsal.sh
 

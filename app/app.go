@@ -26,6 +26,7 @@ import (
 	reflectionv1 "cosmossdk.io/api/cosmos/reflection/v1"
 	"cosmossdk.io/client/v2/autocli"
 	"cosmossdk.io/core/appmodule"
+	errorsmod "cosmossdk.io/errors"
 	"cosmossdk.io/log"
 	"cosmossdk.io/store/rootmulti"
 	storetypes "cosmossdk.io/store/types"
@@ -315,8 +316,6 @@ func New(
 
 	app.StakingKeeper.SetHooks(stakingtypes.NewMultiStakingHooks(app.DistrKeeper.Hooks(), app.SlashingKeeper.Hooks()))
 
-	app.AuthzKeeper = authzkeeper.NewKeeper(runtime.NewKVStoreService(keys[authzkeeper.StoreKey]), appCodec, app.MsgServiceRouter(), app.AccountKeeper)
-
 	skipUpgradeHeights := map[int64]bool{}
 	for _, h := range cast.ToIntSlice(appOpts.Get(server.FlagUnsafeSkipUpgrades)) {
 		skipUpgradeHeights[int64(h)] = true
@@ -340,7 +339,7 @@ func New(
 
 	app.TransferKeeper = ibctransferkeeper.NewKeeper(appCodec, keys[ibctransfertypes.StoreKey],
 		app.GetSubspace(ibctransfertypes.ModuleName),
-		app.IBCKeeper.ChannelKeeper, // ICS4 wrapper: no middleware
+		app.IBCKeeper.ChannelKeeper, // ICS4 wrapper: replaced by the corridor middleware below
 		app.IBCKeeper.ChannelKeeper, app.IBCKeeper.PortKeeper,
 		app.AccountKeeper, app.BankKeeper, scopedTransferKeeper, authority)
 
@@ -358,12 +357,28 @@ func New(
 		})
 	// x/tradefinance owns the invoice keys of the corridor registry.
 	app.CargoKeeper.SetInvoiceRegistryOwner(app.TradeFinanceKeeper)
+	// The funds of a party under a regulator's hold or deactivated do not
+	// move, whoever starts the send.
+	app.BankKeeper.AppendSendRestriction(app.CargoKeeper.SendRestriction)
 	// Deposit tokens may be held only by registered parties, module accounts
 	// and ICS-20 escrows.
 	app.BankKeeper.AppendSendRestriction(app.TradeFinanceKeeper.SendRestriction)
 
+	// Who may submit transactions (app/ante.go); authz executes a grant's
+	// messages only for signers the zone admits.
+	app.admission = AdmissionDecorator{Cargo: app.CargoKeeper, Staking: app.StakingKeeper, Codec: appCodec}
+	app.AuthzKeeper = authzkeeper.NewKeeper(runtime.NewKVStoreService(keys[authzkeeper.StoreKey]), appCodec,
+		AdmittedRouter{MessageRouter: app.MsgServiceRouter(), Admission: app.admission}, app.AccountKeeper)
+
+	// ICS-20 works only over the corridor's trusted connections, as the
+	// cargo and registry ports do: the corridor middleware wraps transfer
+	// (handshakes and received packets) and is the transfer keeper's
+	// ICS4Wrapper (sent packets), as ibc-go's middlewares are wired.
+	transferStack := cargo.NewCorridorMiddleware(transfer.NewIBCModule(app.TransferKeeper), app.IBCKeeper.ChannelKeeper, app.CargoKeeper)
+	app.TransferKeeper.WithICS4Wrapper(transferStack)
+
 	ibcRouter := porttypes.NewRouter()
-	ibcRouter.AddRoute(ibctransfertypes.ModuleName, transfer.NewIBCModule(app.TransferKeeper))
+	ibcRouter.AddRoute(ibctransfertypes.ModuleName, transferStack)
 	// The scope name given to ScopeToModule equals the router key ("cargo").
 	ibcRouter.AddRoute(cargotypes.ModuleName, cargo.NewIBCModule(app.CargoKeeper, scopedCargoKeeper))
 	// The corridor registry's port, scoped and routed as "registry".
@@ -385,7 +400,8 @@ func New(
 		gov.NewAppModule(appCodec, &app.GovKeeper, app.AccountKeeper, app.BankKeeper, app.GetSubspace(govtypes.ModuleName)),
 		slashing.NewAppModule(appCodec, app.SlashingKeeper, app.AccountKeeper, app.BankKeeper, app.StakingKeeper, app.GetSubspace(slashingtypes.ModuleName), app.interfaceRegistry),
 		distr.NewAppModule(appCodec, app.DistrKeeper, app.AccountKeeper, app.BankKeeper, app.StakingKeeper, app.GetSubspace(distrtypes.ModuleName)),
-		staking.NewAppModule(appCodec, app.StakingKeeper, app.AccountKeeper, app.BankKeeper, app.GetSubspace(stakingtypes.ModuleName)),
+		stakingModule{staking.NewAppModule(appCodec, app.StakingKeeper, app.AccountKeeper, app.BankKeeper, app.GetSubspace(stakingtypes.ModuleName)),
+			delegatorExits{staking: app.StakingKeeper, cargo: app.CargoKeeper, accCodec: app.AccountKeeper.AddressCodec(), valCodec: app.StakingKeeper.ValidatorAddressCodec()}},
 		upgrade.NewAppModule(app.UpgradeKeeper, app.AccountKeeper.AddressCodec()),
 		evidence.NewAppModule(app.EvidenceKeeper),
 		params.NewAppModule(app.ParamsKeeper),
@@ -499,7 +515,6 @@ func New(
 	if sigCache > 0 {
 		app.VerifiedSignatures = NewVerifiedSignatures(sigCache)
 	}
-	app.admission = AdmissionDecorator{Cargo: app.CargoKeeper, Staking: app.StakingKeeper}
 	anteHandler, err := NewAnteHandler(HandlerOptions{
 		HandlerOptions: ante.HandlerOptions{
 			AccountKeeper:   app.AccountKeeper,
@@ -693,17 +708,27 @@ func (app *App) RegisterNodeService(clientCtx client.Context, cfg config.Config)
 }
 
 // isTransferEscrow reports whether addr is the ICS-20 escrow account of one of
-// this zone's transfer channels (there are a handful; the scan is cheap and
-// runs only when a deposit token goes to a non-party).
-func (app *App) isTransferEscrow(ctx context.Context, addr sdk.AccAddress) bool {
-	found := false
-	app.IBCKeeper.ChannelKeeper.IterateChannels(sdk.UnwrapSDKContext(ctx), func(ch channeltypes.IdentifiedChannel) bool {
+// this zone's transfer channels and, if so, refuses it (err) unless that
+// channel's connection is on the corridor allowlist now: deposit tokens
+// escrow only on channels to the corridor's zones. (There are a handful of
+// channels; the scan is cheap and runs only when a deposit token goes to a
+// non-party.)
+func (app *App) isTransferEscrow(ctx context.Context, addr sdk.AccAddress) (bool, error) {
+	sdkCtx := sdk.UnwrapSDKContext(ctx)
+	var (
+		found bool
+		err   error
+	)
+	app.IBCKeeper.ChannelKeeper.IterateChannels(sdkCtx, func(ch channeltypes.IdentifiedChannel) bool {
 		if ch.PortId == ibctransfertypes.PortID && addr.Equals(ibctransfertypes.GetEscrowAddress(ch.PortId, ch.ChannelId)) {
 			found = true
+			if _, terr := app.CargoKeeper.TrustedHops(sdkCtx, ch.ConnectionHops); terr != nil {
+				err = errorsmod.Wrapf(terr, "%s is the escrow of %s channel %s", addr, ch.PortId, ch.ChannelId)
+			}
 		}
 		return found
 	})
-	return found
+	return found, err
 }
 
 // voucherBaseDenom returns the base denom of an ICS-20 voucher "ibc/HASH".

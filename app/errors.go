@@ -13,4 +13,10 @@ var (
 	// ErrStakingClosed: the validator set is the zone authority's; staking's
 	// own validator and delegation messages are refused.
 	ErrStakingClosed = errorsmod.Register(Codespace, 4, "the validator set is managed by the zone authority")
+	// ErrFeeGranterNotAdmitted: a fee allowance whose granter is not admitted
+	// (under a regulator's hold, deactivated, a validator outside the set) is
+	// not used.
+	ErrFeeGranterNotAdmitted = errorsmod.Register(Codespace, 5, "the fee granter is not admitted on this zone")
+	// ErrExecDepth: authz MsgExec nested deeper than the zone reads.
+	ErrExecDepth = errorsmod.Register(Codespace, 6, "authz MsgExec nested too deep")
 )

@@ -97,7 +97,7 @@ func (app *App) Prefetched() uint64 { return app.preverified.prefetched.Load() }
 // is the account's, or for an account's first transaction the one it carries
 // for that address.
 func (app *App) preverify(ctx sdk.Context, tx sdk.Tx, signer []byte, sig signing.SignatureV2) ([32]byte, bool) {
-	if app.admission.admit(ctx, signer) != nil {
+	if st, _ := app.admission.standing(ctx, signer); st == notAdmitted {
 		return [32]byte{}, false
 	}
 	acc := app.AccountKeeper.GetAccount(ctx, signer)

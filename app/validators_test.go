@@ -15,6 +15,9 @@ import (
 	"github.com/cosmos/cosmos-sdk/crypto/keys/secp256k1"
 	sdk "github.com/cosmos/cosmos-sdk/types"
 	"github.com/cosmos/cosmos-sdk/x/authz"
+	banktypes "github.com/cosmos/cosmos-sdk/x/bank/types"
+	distrtypes "github.com/cosmos/cosmos-sdk/x/distribution/types"
+	slashingtypes "github.com/cosmos/cosmos-sdk/x/slashing/types"
 	stakingtypes "github.com/cosmos/cosmos-sdk/x/staking/types"
 
 	"github.com/tradechain/tradechain/app"
@@ -89,12 +92,13 @@ func newOperatorKey() (sdk.ValAddress, ed25519.PubKey, string, *testutil.Account
 	return sdk.ValAddress(acc.Address), *pk, base64.StdEncoding.EncodeToString(pk.Key), acc
 }
 
-// x/staking's own doors are closed: no account — a registered party, the
-// cargo admin, an outsider — can create a validator, delegate, undelegate,
+// x/staking's own doors into the set are closed: no account — a registered
+// party, the cargo admin, an outsider — can create a validator, delegate,
 // redelegate or cancel an unbonding, directly or through authz MsgExec. Each
 // is refused at CheckTx and in the block with tradechain/4 (an outsider with
 // tradechain/3 first), and the validators, delegations, unbondings and the
-// stake supply are unchanged.
+// stake supply are unchanged. (The one way out, a delegator's undelegation
+// from a validator it does not operate: TestDelegatorExits.)
 func TestStakingClosed(t *testing.T) {
 	c := ct.NewChain(t, testutil.WithValidators(4), testutil.WithInvariantCheckPeriod(1))
 	exporter, importer, admin, stranger := c.Accounts[ct.Exporter], c.Accounts[ct.Importer], c.Accounts[ct.Admin], c.Accounts[ct.Stranger]
@@ -122,8 +126,8 @@ func TestStakingClosed(t *testing.T) {
 
 	delegate := &stakingtypes.MsgDelegate{DelegatorAddress: exporter.String(), ValidatorAddress: target, Amount: stake}
 	checkRefused(t, c, exporter, closed, app.Codespace, delegate)
-	// The genesis delegator (the admin account here) may not move its stake.
-	checkRefused(t, c, admin, closed, app.Codespace, &stakingtypes.MsgUndelegate{DelegatorAddress: admin.String(), ValidatorAddress: target, Amount: stake})
+	// The genesis delegator (the admin account here) may not move its stake
+	// to another validator, nor bond again what it unbonds.
 	checkRefused(t, c, admin, closed, app.Codespace, &stakingtypes.MsgBeginRedelegate{
 		DelegatorAddress: admin.String(), ValidatorSrcAddress: target, ValidatorDstAddress: vals[1].OperatorAddress, Amount: stake})
 	checkRefused(t, c, admin, closed, app.Codespace, &stakingtypes.MsgCancelUnbondingDelegation{
@@ -228,8 +232,8 @@ func TestValidatorSetByAuthority(t *testing.T) {
 	require.NoError(t, err)
 	require.Equal(t, int64(5), last.Int64())
 
-	// A genesis validator whose stake another account delegated cannot be
-	// re-weighted by unbonding someone else's stake.
+	// A genesis validator whose whole stake another account delegated is
+	// removed too: its delegator's stake unbonds.
 	vals, err := c.App.StakingKeeper.GetAllValidators(c.Context())
 	require.NoError(t, err)
 	var genesisVal sdk.ValAddress
@@ -240,6 +244,109 @@ func TestValidatorSetByAuthority(t *testing.T) {
 			break
 		}
 	}
-	require.Contains(t, blockRefused(t, c, admin, setRefused, cargotypes.ModuleName, setPower(genesisVal, 0, "", "")), "no stake of its operator")
+	c.MustDeliver(admin, setPower(genesisVal, 0, "", ""))
+	ubd, err := c.App.StakingKeeper.GetUnbondingDelegation(c.Context(), admin.Address, genesisVal)
+	require.NoError(t, err)
+	require.Len(t, ubd.Entries, 1)
+	last, err = c.App.StakingKeeper.GetLastTotalPower(c.Context())
+	require.NoError(t, err)
+	require.Equal(t, int64(4), last.Int64())
 	c.NextBlock()
+}
+
+// Only operators of validators in the active set are admitted for any
+// transaction. The operator of a validator that is jailed, or that the
+// authority removed (power 0: x/staking jails it, its self-delegation gone,
+// and unbonds it), is admitted only for what it needs to come back or leave —
+// slashing MsgUnjail, distribution MsgWithdrawValidatorCommission and
+// MsgWithdrawDelegatorReward — alone in its transaction: anything else (a
+// bank send, MsgEditValidator, an exit message bundled with a send, an authz
+// MsgExec) is refused at CheckTx and in the block with tradechain/3, naming
+// the validator's state. Unjailed, it is admitted for anything again.
+func TestOperatorsOutsideTheSet(t *testing.T) {
+	type setup struct {
+		c        *testutil.Chain
+		op       sdk.ValAddress
+		operator *testutil.Account
+	}
+	newSetup := func(t *testing.T) setup {
+		c := ct.NewChain(t, testutil.WithValidators(4))
+		admin, exporter := c.Accounts[ct.Admin], c.Accounts[ct.Exporter]
+		op, _, key, operator := newOperatorKey()
+		c.MustDeliver(admin, &cargotypes.MsgSetValidatorPower{Authority: admin.String(), ValidatorAddress: op.String(), Power: 1, ConsensusPubkey: key, Moniker: "v5"})
+		operator.Number = c.App.AccountKeeper.GetAccount(c.Context(), operator.Address).GetAccountNumber()
+		c.MustDeliver(exporter, banktypes.NewMsgSend(exporter.Address, operator.Address, sdk.NewCoins(sdk.NewInt64Coin(app.BondDenom, 1_000))))
+		return setup{c, op, operator}
+	}
+	msgs := func(s setup) (send, edit, unjail, commission, rewards sdk.Msg) {
+		return banktypes.NewMsgSend(s.operator.Address, s.c.Accounts[ct.Exporter].Address, sdk.NewCoins(sdk.NewInt64Coin(app.BondDenom, 1))),
+			&stakingtypes.MsgEditValidator{ValidatorAddress: s.op.String(), Description: stakingtypes.Description{Moniker: "v5 renamed", Details: "[do-not-modify]"}},
+			&slashingtypes.MsgUnjail{ValidatorAddr: s.op.String()},
+			&distrtypes.MsgWithdrawValidatorCommission{ValidatorAddress: s.op.String()},
+			&distrtypes.MsgWithdrawDelegatorReward{DelegatorAddress: s.operator.String(), ValidatorAddress: s.op.String()}
+	}
+	// admittedFor delivers msgs as the operator: past the ante handler at
+	// CheckTx and in the block (they may still fail in their module, e.g.
+	// nothing to withdraw).
+	admittedFor := func(t *testing.T, s setup, msgs ...sdk.Msg) *abci.ExecTxResult {
+		t.Helper()
+		tx := s.c.SignTx(s.operator, msgs...)
+		s.operator.Sequence--
+		check, err := s.c.App.CheckTx(&abci.RequestCheckTx{Tx: tx, Type: abci.CheckTxType_New})
+		require.NoError(t, err)
+		require.NotEqual(t, app.Codespace, check.Codespace, check.Log)
+		r := s.c.Deliver(s.operator, msgs...)
+		require.NotEqual(t, app.Codespace, r.Codespace, r.Log)
+		return r
+	}
+	refusedOutside := func(t *testing.T, s setup, state string) {
+		t.Helper()
+		send, edit, unjail, commission, rewards := msgs(s)
+		for _, m := range [][]sdk.Msg{{send}, {edit}, {unjail, send}, {commission, edit}} {
+			log := checkRefused(t, s.c, s.operator, app.ErrNotAdmitted.ABCICode(), app.Codespace, m...)
+			require.Contains(t, log, "not in the active set ("+state+")")
+			require.Contains(t, log, "MsgUnjail")
+		}
+		exec := authz.NewMsgExec(s.operator.Address, []sdk.Msg{rewards})
+		checkRefused(t, s.c, s.operator, app.ErrNotAdmitted.ABCICode(), app.Codespace, &exec)
+	}
+	validator := func(t *testing.T, s setup) stakingtypes.Validator {
+		v, err := s.c.App.StakingKeeper.GetValidator(s.c.Context(), s.op)
+		require.NoError(t, err)
+		return v
+	}
+
+	t.Run("jailed", func(t *testing.T) {
+		s := newSetup(t)
+		send, edit, unjail, commission, rewards := msgs(s)
+		// In the set: anything.
+		s.c.MustDeliver(s.operator, send)
+		s.c.MustDeliver(s.operator, edit)
+		// Jailed, as slashing jails a validator that misses blocks: out of
+		// the set at the end of the block.
+		consAddr, err := validator(t, s).GetConsAddr()
+		require.NoError(t, err)
+		require.NoError(t, s.c.App.StakingKeeper.Jail(s.c.Context(), consAddr))
+		s.c.NextBlock()
+		require.True(t, validator(t, s).IsJailed())
+		refusedOutside(t, s, "jailed, unbonding")
+		admittedFor(t, s, commission)
+		admittedFor(t, s, rewards)
+		require.Zero(t, admittedFor(t, s, unjail).Code, "unjail")
+		require.True(t, validator(t, s).IsBonded())
+		s.c.MustDeliver(s.operator, send)
+		s.c.MustDeliver(s.operator, edit)
+	})
+
+	t.Run("removed by the authority", func(t *testing.T) {
+		s := newSetup(t)
+		send, _, unjail, commission, _ := msgs(s)
+		s.c.MustDeliver(s.operator, send)
+		admin := s.c.Accounts[ct.Admin]
+		s.c.MustDeliver(admin, &cargotypes.MsgSetValidatorPower{Authority: admin.String(), ValidatorAddress: s.op.String(), Power: 0})
+		require.Equal(t, stakingtypes.Unbonding, validator(t, s).GetStatus())
+		refusedOutside(t, s, "jailed, unbonding")
+		admittedFor(t, s, commission)
+		require.NotZero(t, admittedFor(t, s, unjail).Code, "slashing refuses it: the operator's stake is gone")
+	})
 }

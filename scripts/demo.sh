@@ -18,7 +18,7 @@ transfer_channel() {  # CHAIN -> channel id of the transfer port on that zone
 HK_TRANSFER=$(transfer_channel "$HK_CHAIN")
 SH_TRANSFER=$(transfer_channel "$SH_CHAIN")
 
-step "both zones" "the corridor allowlist: each zone's cargo port trusts only the other zone's light client and connection"
+step "both zones" "the corridor allowlist: each zone's IBC ports (transfer, cargo, registry) trust only the other zone's light client and connection"
 for Z in $HK_CHAIN $SH_CHAIN; do
   OTHER=$([ $Z = $HK_CHAIN ] && echo $SH_CHAIN || echo $HK_CHAIN)
   curl -sf "$(zone_api $Z)/tradechain/cargo/v1/corridor" | jq -r --arg z $Z '.links[] | "  [\($z)] trusts \(.link.chain_id) via \(.link.client_id) / \(.link.connection_id): trusted=\(.trusted), cargo channels \(.cargo_channels | join(","))"'

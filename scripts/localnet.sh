@@ -45,15 +45,14 @@ setup_relayer() {
     log "$z: registering the relayer account $(addr "$z" relayer) (role RELAYER)"
     tx "$z" admin cargo register-party "$(addr "$z" relayer)" RLY "Corridor relayer" HK RELAYER >/dev/null
   done
-  log "relayer: creating light clients, connection and the ICS-20 channel (transfer <-> transfer)"
-  $R tx link hk-sh --src-port transfer --dst-port transfer --order unordered --version ics20-1 \
-     > "$LOCALNET/rly-link.log" 2>&1 || { tail -20 "$LOCALNET/rly-link.log"; die "rly tx link failed"; }
+  log "relayer: creating light clients and the connection"
+  $R tx connection hk-sh > "$LOCALNET/rly-link.log" 2>&1 || { tail -20 "$LOCALNET/rly-link.log"; die "rly tx connection failed"; }
   # The corridor allowlist: each zone's admin trusts the other zone over the
-  # light client and connection rly just created; the cargo port refuses a
-  # channel over any other connection.
+  # light client and connection rly just created; every port (transfer,
+  # cargo, registry) refuses a channel over any other connection.
   trust_counterparty "$HK_CHAIN" "$SH_CHAIN"
   trust_counterparty "$SH_CHAIN" "$HK_CHAIN"
-  for extra in ${EXTRA_CHANNELS-cargo:ics721-1 registry:tradechain-registry-1}; do   # PORT:VERSION, opened with rly tx channel
+  for extra in ${EXTRA_CHANNELS-transfer:ics20-1 cargo:ics721-1 registry:tradechain-registry-1}; do   # PORT:VERSION, opened with rly tx channel
     local port=${extra%%:*} version=${extra#*:}
     log "relayer: opening channel $port <-> $port ($version, unordered)"
     $R tx channel hk-sh --src-port "$port" --dst-port "$port" --order unordered --version "$version" \

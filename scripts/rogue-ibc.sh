@@ -1,12 +1,14 @@
 #!/usr/bin/env bash
-# A rogue chain must not be able to open a cargo channel to a zone (issue:
-# corridor allowlist). Starts the localnet (hongkong-1 and shanghai-1, linked),
-# then a third tradechaind chain that calls itself shanghai-1 (its own ports
-# and home), links it to hongkong-1 with the Go relayer, and tries to open a
-# cargo channel from each side. Passes only if hongkong-1 refuses both with
-# x/cargo's registered error ErrUntrustedChannel — visible in the relayer's log — and
-# has no cargo channel over the rogue connection; the real corridor keeps its
-# allowlist. Stops only the PIDs it started.
+# A rogue chain must not be able to open a cargo or an ICS-20 transfer channel
+# to a zone (issue: corridor allowlist; deposit tokens never leave the
+# corridor). Starts the localnet (hongkong-1 and shanghai-1, linked), then a
+# third tradechaind chain that calls itself shanghai-1 (its own ports and
+# home), links it to hongkong-1 with the Go relayer, and tries to open a cargo
+# channel and a transfer channel from each side. Passes only if hongkong-1
+# refuses all four with x/cargo's registered error ErrUntrustedChannel —
+# visible in the relayer's log — and has no cargo or transfer channel over the
+# rogue connection; the real corridor keeps its allowlist. Stops only the PIDs
+# it started.
 source "$(dirname "$0")/lib.sh"
 
 cleanup() { [ "${KEEP:-0}" = 1 ] || "$ROOT/scripts/localnet.sh" stop; }
@@ -49,6 +51,13 @@ grep -q "channel open init callback failed.*counterparty is not on the zone's co
   || { tail -20 "$LOG"; die "no refusal of ChanOpenInit in the relayer log"; }
 grep -o 'connection [a-z0-9-]* does not lead to a zone on this zone.s corridor allowlist' "$LOG" | head -1 | sed 's/^/  refused: /'
 
+step "rogue → $HK_CHAIN" "rly asks hongkong-1 to open an ICS-20 transfer channel to the rogue (ChanOpenInit)"
+LOG_TRANSFER="$LOCALNET/rly-rogue-transfer.log"
+$R tx channel hk-rogue --src-port transfer --dst-port transfer --order unordered --version ics20-1 --max-retries 1 > "$LOG_TRANSFER" 2>&1 || true
+grep -q "channel open init callback failed.*counterparty is not on the zone's corridor allowlist" "$LOG_TRANSFER" \
+  || { tail -20 "$LOG_TRANSFER"; die "no refusal of the transfer ChanOpenInit in the relayer log"; }
+grep -o 'connection [a-z0-9-]* does not lead to a zone on this zone.s corridor allowlist' "$LOG_TRANSFER" | head -1 | sed 's/^/  refused: /'
+
 step rogue "the rogue trusts hongkong-1 and opens from its side; hongkong-1 must refuse ChanOpenTry"
 ROGUE_SIDE_CONN="" ROGUE_SIDE_CLIENT=""
 for conn in $(rq ibc connection connections | jq -r '.connections[] | select(.state == "STATE_OPEN") | .id'); do
@@ -73,10 +82,19 @@ $R tx channel rogue-hk --src-port cargo --dst-port cargo --order unordered --ver
 grep -q "channel open try callback failed.*counterparty is not on the zone's corridor allowlist" "$LOG" \
   || { tail -20 "$LOG"; die "no refusal of ChanOpenTry in the relayer log"; }
 
-step check "$HK_CHAIN has no cargo channel to the rogue; the corridor is unchanged"
-n=$(q "$HK_CHAIN" ibc channel connections "$ROGUE_CONN" | jq '[.channels[] | select(.port_id == "cargo")] | length')
-[ "$n" = 0 ] || die "$HK_CHAIN has $n cargo channel(s) over the rogue connection $ROGUE_CONN"
+step rogue "the rogue opens an ICS-20 transfer channel from its side; hongkong-1 must refuse ChanOpenTry"
+$R tx channel rogue-hk --src-port transfer --dst-port transfer --order unordered --version ics20-1 --max-retries 1 >> "$LOG_TRANSFER" 2>&1 || true
+grep -q "channel open try callback failed.*counterparty is not on the zone's corridor allowlist" "$LOG_TRANSFER" \
+  || { tail -20 "$LOG_TRANSFER"; die "no refusal of the transfer ChanOpenTry in the relayer log"; }
+
+step check "$HK_CHAIN has no cargo or transfer channel to the rogue; the corridor is unchanged"
+for port in cargo transfer; do
+  n=$(q "$HK_CHAIN" ibc channel connections "$ROGUE_CONN" | jq --arg p $port '[.channels[] | select(.port_id == $p)] | length')
+  [ "$n" = 0 ] || die "$HK_CHAIN has $n $port channel(s) over the rogue connection $ROGUE_CONN"
+done
+n=$(rq ibc channel connections "$ROGUE_SIDE_CONN" | jq '[.channels[] | select(.port_id == "transfer" and .state == "STATE_OPEN")] | length')
+[ "$n" = 0 ] || die "the rogue has $n open transfer channel(s) to $HK_CHAIN"
 curl -sf "$(zone_api $HK_CHAIN)/tradechain/cargo/v1/corridor" | jq -r '.links[] | "  [hongkong-1] trusts \(.link.chain_id) via \(.link.client_id) / \(.link.connection_id), cargo channels \(.cargo_channels | join(","))"'
 [ "$(curl -sf "$(zone_api $HK_CHAIN)/tradechain/cargo/v1/corridor" | jq -r '[.links[] | select(.link.connection_id == "'"$ROGUE_CONN"'")] | length')" = 0 ] \
   || die "the rogue connection is on hongkong-1's allowlist"
-step rogue "refused at Init and at Try with x/cargo's ErrUntrustedChannel; relayer log: $LOG"
+step rogue "cargo and transfer refused at Init and at Try with x/cargo's ErrUntrustedChannel; relayer logs: $LOG, $LOG_TRANSFER"

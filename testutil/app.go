@@ -70,15 +70,21 @@ type Chain struct {
 type Option func(*setup)
 
 type setup struct {
-	accounts   int
-	validators int
-	genesis    []func(cdcApp *app.App, gs app.GenesisState)
-	appOpts    simtestutil.AppOptionsMap
+	accounts     int
+	validators   int
+	noFirstBlock bool
+	genesis      []func(cdcApp *app.App, gs app.GenesisState)
+	appOpts      simtestutil.AppOptionsMap
 }
 
 // WithValidators sets the number of genesis validators (default 1), each
 // with voting power 1.
 func WithValidators(n int) Option { return func(s *setup) { s.validators = n } }
+
+// WithoutFirstBlock leaves the chain as InitChain left it, before its first
+// block: the test delivers (or checks) what comes before block 1 and commits
+// it with NextBlock. Accounts' numbers are then left at 0.
+func WithoutFirstBlock() Option { return func(s *setup) { s.noFirstBlock = true } }
 
 // WithAccounts sets the number of funded accounts (default 4).
 func WithAccounts(n int) Option { return func(s *setup) { s.accounts = n } }
@@ -182,6 +188,9 @@ func NewChain(tb testing.TB, opts ...Option) *Chain {
 		AppStateBytes:   stateBytes,
 	})
 	require.NoError(tb, err)
+	if s.noFirstBlock {
+		return c
+	}
 	c.NextBlock()
 
 	for _, acc := range c.Accounts {

@@ -50,10 +50,16 @@ func (k Keeper) ActiveParty(ctx context.Context, addr string) (types.Party, erro
 	if err != nil {
 		return p, err
 	}
+	return p, k.requireNotStopped(ctx, p)
+}
+
+// requireNotStopped refuses a registered party that is deactivated or under
+// a regulator's hold.
+func (k Keeper) requireNotStopped(ctx context.Context, p types.Party) error {
 	if !p.Active {
-		return p, errorsmod.Wrapf(types.ErrPartyInactive, "%s (%s) is deactivated and can start no new action", p.Code, addr)
+		return errorsmod.Wrapf(types.ErrPartyInactive, "%s (%s) is deactivated and can start no new action", p.Code, p.Address)
 	}
-	return p, k.requireNotHeld(ctx, types.HOLD_SUBJECT_PARTY, addr)
+	return k.requireNotHeld(ctx, types.HOLD_SUBJECT_PARTY, p.Address)
 }
 
 // ActivePartyWithRole returns an active party holding one of roles.

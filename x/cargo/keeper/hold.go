@@ -14,10 +14,12 @@ import (
 
 // Regulator holds: a REGULATOR party stops a bill (no transfer, endorsement,
 // send, presentation, lien, financing or surrender: every move its holder or
-// carrier starts) or a party (no new action, and it receives no bill and no
-// deposit token), until a regulator lifts the hold. Moves under an existing
-// lien (an LC's settlement, a financing's release or default) are the
-// creditor's and are not stopped.
+// carrier starts) or a party (no new action, nor any its earlier authz grants
+// or fee allowances would let others start for it; no funds leave it
+// (SendRestriction); it receives no bill and no deposit token), until a
+// regulator lifts the hold. Moves under an existing lien (an LC's
+// settlement, a financing's release or default) are the creditor's and are
+// not stopped.
 
 // History actions of holds on bills.
 const (
@@ -105,6 +107,37 @@ func (k Keeper) requireNotHeld(ctx context.Context, kind types.HoldSubject, subj
 	what := map[types.HoldSubject]string{types.HOLD_SUBJECT_BILL: "bill", types.HOLD_SUBJECT_PARTY: "party"}[kind]
 	return errorsmod.Wrapf(types.ErrHeld, "%s %s is held by regulator %s since height %d (%s); only a regulator can lift it",
 		what, subject, h.PlacedBy, h.Height, h.Reason)
+}
+
+// RequireNotStopped refuses an account that is a registered party under a
+// regulator's hold or deactivated, with ErrHeld or ErrPartyInactive; any
+// other account (an active party, a module account, an escrow, a validator
+// operator that is not a party) passes. It is the rule for who may be the
+// source of funds or the signer of an action open to anyone.
+func (k Keeper) RequireNotStopped(ctx context.Context, addr string) error {
+	p, err := k.Parties.Get(ctx, addr)
+	if isNotFound(err) {
+		return nil
+	} else if err != nil {
+		return err
+	}
+	return k.requireNotStopped(ctx, p)
+}
+
+// SendRestriction stops the funds of a party under a regulator's hold or
+// deactivated: a bank send from it fails, in every denom (utrade and deposit
+// tokens alike) and whoever started it — its own transaction, an authz
+// grantee's MsgExec, an ICS-20 transfer, a fee deduction from its
+// allowance, or a module pulling funds on its behalf. Sends to it, and sends
+// from accounts that are not parties (module accounts, ICS-20 escrows:
+// settlements, refunds, unbondings, rewards), pass. x/staking's delegation
+// and unbonding moves do not go through send restrictions. Install it with
+// bankKeeper.AppendSendRestriction.
+func (k Keeper) SendRestriction(ctx context.Context, from, to sdk.AccAddress, _ sdk.Coins) (sdk.AccAddress, error) {
+	if err := k.RequireNotStopped(ctx, from.String()); err != nil {
+		return nil, errorsmod.Wrapf(err, "funds of %s cannot move", from)
+	}
+	return to, nil
 }
 
 func (s msgServer) PlaceHold(ctx context.Context, m *types.MsgPlaceHold) (*types.MsgPlaceHoldResponse, error) {

@@ -16,15 +16,22 @@ import (
 
 // The validator set of a zone is the zone authority's: it admits, re-weights
 // and removes validators with MsgSetValidatorPower, and the ante handler
-// refuses x/staking's create-validator, delegation, undelegation and
-// redelegation messages from anyone (directly or inside authz MsgExec). The
-// power is x/staking's: this message mints the stake for the operator and
-// bonds it through x/staking's own message server, or unbonds it, so
-// distribution, slashing, evidence and the validator updates sent to
-// CometBFT work exactly as on any SDK chain.
+// refuses x/staking's create-validator, delegation, redelegation and
+// cancel-unbonding messages from anyone, and an operator's undelegation of
+// its own self-bond (directly or inside authz MsgExec). The power is
+// x/staking's: this message mints the stake for the operator and bonds it
+// through x/staking's own message server, or unbonds it, so distribution,
+// slashing, evidence and the validator updates sent to CometBFT work exactly
+// as on any SDK chain.
+//
+// Stake other accounts delegated while staking was open (release v1) is
+// theirs: its delegators may undelegate it (bounded like every change to the
+// set: CheckPowerChange), a re-weight never touches it, and a removal unbonds
+// it with the operator's.
 
 // SetValidatorPower admits (power > 0, new operator), re-weights (power > 0)
-// or removes (power 0) a validator.
+// or removes (power 0) a validator. A removal unbonds every delegation to the
+// validator; a re-weight changes only its operator's self-bond.
 func (s msgServer) SetValidatorPower(ctx context.Context, m *types.MsgSetValidatorPower) (*types.MsgSetValidatorPowerResponse, error) {
 	if err := validate(m); err != nil {
 		return nil, err
@@ -75,15 +82,25 @@ func (s msgServer) SetValidatorPower(ctx context.Context, m *types.MsgSetValidat
 			}); err != nil {
 				return nil, errorsmod.Wrapf(err, "bonding more stake for %s", m.ValidatorAddress)
 			}
+		case m.Power == 0:
+			if err := s.unbondAll(ctx, valAddr, denom); err != nil {
+				return nil, err
+			}
 		case target.LT(val.Tokens):
+			// Re-weight down: from the operator's self-bond only.
 			amount := val.Tokens.Sub(target)
-			if m.Power == 0 {
-				// Remove: unbond the operator's whole delegation.
-				del, err := vs.Staking.GetDelegation(ctx, operator, valAddr)
-				if err != nil {
-					return nil, errorsmod.Wrapf(types.ErrValidatorSet, "%s has no stake of its operator to unbond: %v", m.ValidatorAddress, err)
-				}
-				amount = val.TokensFromShares(del.Shares).TruncateInt()
+			own := math.ZeroInt()
+			if del, err := vs.Staking.GetDelegation(ctx, operator, valAddr); err == nil {
+				own = val.TokensFromShares(del.Shares).TruncateInt()
+			} else if !errorsmod.IsOf(err, stakingtypes.ErrNoDelegation) {
+				return nil, err
+			}
+			if own.Sub(amount).LT(val.MinSelfDelegation) {
+				return nil, errorsmod.Wrapf(types.ErrValidatorSet,
+					"%s cannot go down to power %d: %s%s of its %s%s are delegated by other accounts and its operator's self-bond must keep "+
+						"its min_self_delegation (%s%s); the rest is unbonded only by its delegators (tx staking unbond) or by its removal "+
+						"(power 0, which unbonds every delegation to it)",
+					m.ValidatorAddress, m.Power, val.Tokens.Sub(own), denom, val.Tokens, denom, val.MinSelfDelegation, denom)
 			}
 			if _, err := vs.StakingMsgs.Undelegate(ctx, &stakingtypes.MsgUndelegate{
 				DelegatorAddress: operator.String(), ValidatorAddress: m.ValidatorAddress, Amount: sdk.NewCoin(denom, amount),
@@ -99,17 +116,11 @@ func (s msgServer) SetValidatorPower(ctx context.Context, m *types.MsgSetValidat
 		power = intendedPower(after, pr)
 	}
 	if power != m.Power {
-		return nil, errorsmod.Wrapf(types.ErrValidatorSet, "%s would have power %d, not %d: part of its stake is delegated by other accounts", m.ValidatorAddress, power, m.Power)
+		return nil, errorsmod.Wrapf(types.ErrValidatorSet, "%s would have power %d, not %d", m.ValidatorAddress, power, m.Power)
 	}
-	changed, last, err := s.blockPowerChange(ctx, pr)
+	changed, last, err := s.CheckPowerChange(ctx)
 	if err != nil {
 		return nil, err
-	}
-	// Genesis (no previous set) and the first block may set any power.
-	if last > 0 && changed*100 > last*types.MaxPowerChangePercent {
-		return nil, errorsmod.Wrapf(types.ErrPowerChangeCap,
-			"this change would move %d of the %d voting power of the last block in one block (%d %% at most, %d here): change it in steps over several blocks",
-			changed, last, types.MaxPowerChangePercent, last*types.MaxPowerChangePercent/100)
 	}
 	if err := typedevent.Emit(sdk.UnwrapSDKContext(ctx).EventManager(), &types.EventValidatorPowerSet{
 		ValidatorAddress: m.ValidatorAddress, Authority: m.Authority, PreviousPower: previous, Power: power,
@@ -118,6 +129,38 @@ func (s msgServer) SetValidatorPower(ctx context.Context, m *types.MsgSetValidat
 		return nil, err
 	}
 	return &types.MsgSetValidatorPowerResponse{PreviousPower: previous, Power: power}, nil
+}
+
+// unbondAll unbonds every delegation to a validator the authority removes —
+// its operator's and any other account's (staking was open in release v1) —
+// each through x/staking's message server, in the order of x/staking's
+// by-validator index: each delegator gets an ordinary unbonding entry, and its
+// tokens at the end of the unbonding period without a transaction of its own
+// (so a delegator that is no longer admitted gets them too). A delegation
+// worth less than 1 utrade stays (x/staking refuses an undelegation of 0); it
+// carries no power.
+func (s msgServer) unbondAll(ctx context.Context, valAddr sdk.ValAddress, denom string) error {
+	sk := s.validators.Staking
+	dels, err := sk.GetValidatorDelegations(ctx, valAddr)
+	if err != nil {
+		return err
+	}
+	for _, del := range dels {
+		val, err := sk.GetValidator(ctx, valAddr) // the exchange rate after the previous unbonding
+		if err != nil {
+			return err
+		}
+		amount := val.TokensFromShares(del.Shares).TruncateInt()
+		if !amount.IsPositive() {
+			continue
+		}
+		if _, err := s.validators.StakingMsgs.Undelegate(ctx, &stakingtypes.MsgUndelegate{
+			DelegatorAddress: del.DelegatorAddress, ValidatorAddress: del.ValidatorAddress, Amount: sdk.NewCoin(denom, amount),
+		}); err != nil {
+			return errorsmod.Wrapf(err, "removing %s: unbonding the %s%s %s delegated to it", del.ValidatorAddress, amount, denom, del.DelegatorAddress)
+		}
+	}
+	return nil
 }
 
 // admitValidator creates a validator for an operator the authority admits:
@@ -179,14 +222,38 @@ func intendedPower(v stakingtypes.Validator, pr math.Int) uint64 {
 	return uint64(max(v.PotentialConsensusPower(pr), 0))
 }
 
+// CheckPowerChange refuses (cargo/39) the state of a block whose validator
+// set, as this block's end will send it to CometBFT, moves more than
+// MaxPowerChangePercent of the last block's voting power; it returns the power
+// changed so far in this block and the last block's total. Every change to the
+// set the zone lets an account make is bounded by it: MsgSetValidatorPower,
+// and a delegator's undelegation of stake delegated while staking was open
+// (checked after x/staking's message server ran it; see app/staking_exits.go).
+// Genesis (no previous set) and the first block may set any power.
+func (k Keeper) CheckPowerChange(ctx context.Context) (changed, last uint64, err error) {
+	if k.validators.Staking == nil {
+		return 0, 0, errorsmod.Wrap(types.ErrValidatorSet, "this build has no validator-set keepers")
+	}
+	changed, last, err = k.blockPowerChange(ctx, k.validators.Staking.PowerReduction(ctx))
+	if err != nil {
+		return 0, 0, err
+	}
+	if last > 0 && changed*100 > last*types.MaxPowerChangePercent {
+		return 0, 0, errorsmod.Wrapf(types.ErrPowerChangeCap,
+			"this change would move %d of the %d voting power of the last block in one block (%d %% at most, %d here): change it in steps over several blocks",
+			changed, last, types.MaxPowerChangePercent, last*types.MaxPowerChangePercent/100)
+	}
+	return changed, last, nil
+}
+
 // blockPowerChange is the voting power this block has changed so far — the
 // sum over validators of |power in the set this block's end will send to
 // CometBFT − power in the last block's set| — and the last block's total
 // power. The coming set is chosen as x/staking's EndBlock chooses it: the
 // first MaxValidators of its power index (jailed validators are not in it),
 // stopping at a validator without power. Nothing is kept between messages.
-func (s msgServer) blockPowerChange(ctx context.Context, pr math.Int) (changed, last uint64, err error) {
-	sk := s.validators.Staking
+func (k Keeper) blockPowerChange(ctx context.Context, pr math.Int) (changed, last uint64, err error) {
+	sk := k.validators.Staking
 	total, err := sk.GetLastTotalPower(ctx)
 	if err != nil {
 		return 0, 0, err

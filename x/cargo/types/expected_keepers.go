@@ -53,6 +53,7 @@ type StakingKeeper interface {
 	ValidatorsPowerStoreIterator(ctx context.Context) (corestore.Iterator, error)
 	MaxValidators(ctx context.Context) (uint32, error)
 	GetDelegation(ctx context.Context, delAddr sdk.AccAddress, valAddr sdk.ValAddress) (stakingtypes.Delegation, error)
+	GetValidatorDelegations(ctx context.Context, valAddr sdk.ValAddress) ([]stakingtypes.Delegation, error)
 	BondDenom(ctx context.Context) (string, error)
 	PowerReduction(ctx context.Context) math.Int
 }

@@ -14,7 +14,8 @@ import (
 )
 
 // SendRestriction keeps deposit tokens (td-*) with registered active parties,
-// module accounts and ICS-20 escrow accounts. Install it with
+// module accounts and the ICS-20 escrow accounts of transfer channels to the
+// corridor's zones (trusted connections only). Install it with
 // bankKeeper.AppendSendRestriction; a send to anyone else fails.
 func (k Keeper) SendRestriction(ctx context.Context, _, to sdk.AccAddress, amt sdk.Coins) (sdk.AccAddress, error) {
 	restricted := false
@@ -35,8 +36,13 @@ func (k Keeper) SendRestriction(ctx context.Context, _, to sdk.AccAddress, amt s
 			return to, nil
 		}
 	}
-	if k.ibc.IsTransferEscrow != nil && k.ibc.IsTransferEscrow(ctx, to) {
-		return to, nil
+	if k.ibc.IsTransferEscrow != nil {
+		if escrow, err := k.ibc.IsTransferEscrow(ctx, to); escrow {
+			if err != nil {
+				return nil, errorsmod.Wrap(err, "deposit tokens leave the zone only over transfer channels to the corridor's zones")
+			}
+			return to, nil
+		}
 	}
 	return nil, errorsmod.Wrapf(types.ErrRecipientNotParty, "%s is not a registered active party of this zone", to)
 }

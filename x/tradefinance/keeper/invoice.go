@@ -244,15 +244,15 @@ func (s msgServer) AcceptFinancing(ctx context.Context, m *types.MsgAcceptFinanc
 	if err := m.ValidateBasic(); err != nil {
 		return nil, err
 	}
+	if _, err := s.cargo.ActiveParty(ctx, m.Seller); err != nil {
+		return nil, err
+	}
 	f, err := s.GetFinancing(ctx, m.FinancingId)
 	if err != nil {
 		return nil, err
 	}
 	if f.Seller != m.Seller {
 		return nil, errorsmod.Wrapf(types.ErrUnauthorized, "only the seller %s accepts financing %d", f.Seller, f.Id)
-	}
-	if _, err := s.cargo.ActiveParty(ctx, m.Seller); err != nil {
-		return nil, err
 	}
 	if err := requireFinancing(f, types.FINANCING_STATUS_OFFERED); err != nil {
 		return nil, err
@@ -292,6 +292,9 @@ func (s msgServer) AcceptFinancing(ctx context.Context, m *types.MsgAcceptFinanc
 
 func (s msgServer) Repay(ctx context.Context, m *types.MsgRepay) (*types.MsgRepayResponse, error) {
 	if err := m.ValidateBasic(); err != nil {
+		return nil, err
+	}
+	if _, err := s.cargo.ActiveParty(ctx, m.Payer); err != nil {
 		return nil, err
 	}
 	f, err := s.GetFinancing(ctx, m.FinancingId)
@@ -341,6 +344,9 @@ func (k Keeper) closeInvoice(ctx context.Context, id uint64, st types.InvoiceSta
 
 func (s msgServer) DeclareDefault(ctx context.Context, m *types.MsgDeclareDefault) (*types.MsgDeclareDefaultResponse, error) {
 	if err := m.ValidateBasic(); err != nil {
+		return nil, err
+	}
+	if _, err := s.cargo.ActiveParty(ctx, m.Bank); err != nil {
 		return nil, err
 	}
 	f, err := s.GetFinancing(ctx, m.FinancingId)

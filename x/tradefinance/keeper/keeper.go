@@ -56,8 +56,10 @@ type Keeper struct {
 // IBCHooks are the app's answers about ICS-20 that the deposit-token send
 // restriction needs.
 type IBCHooks struct {
-	// IsTransferEscrow reports whether an address is an ICS-20 escrow account.
-	IsTransferEscrow func(ctx context.Context, addr sdk.AccAddress) bool
+	// IsTransferEscrow reports whether an address is an ICS-20 escrow
+	// account; err (with escrow true) says why that channel may not hold
+	// deposit tokens: its connection is not on the corridor allowlist.
+	IsTransferEscrow func(ctx context.Context, addr sdk.AccAddress) (escrow bool, err error)
 	// BaseDenom returns the base denom of an ICS-20 voucher (ibc/HASH), if known.
 	BaseDenom func(ctx context.Context, denom string) (string, bool)
 }

@@ -109,6 +109,9 @@ func (s msgServer) AmendLC(ctx context.Context, m *types.MsgAmendLC) (*types.Msg
 	if err := m.ValidateBasic(); err != nil {
 		return nil, err
 	}
+	if _, err := s.cargo.ActiveParty(ctx, m.IssuingBank); err != nil {
+		return nil, err
+	}
 	lc, err := s.bankLC(ctx, m.IssuingBank, m.LcId)
 	if err != nil {
 		return nil, err
@@ -152,6 +155,9 @@ func (s msgServer) RespondAmendment(ctx context.Context, m *types.MsgRespondAmen
 	if err := m.ValidateBasic(); err != nil {
 		return nil, err
 	}
+	if _, err := s.cargo.ActiveParty(ctx, m.Beneficiary); err != nil {
+		return nil, err
+	}
 	lc, err := s.GetLC(ctx, m.LcId)
 	if err != nil {
 		return nil, err
@@ -192,6 +198,9 @@ func (s msgServer) RespondAmendment(ctx context.Context, m *types.MsgRespondAmen
 
 func (s msgServer) PresentDocuments(ctx context.Context, m *types.MsgPresentDocuments) (*types.MsgPresentDocumentsResponse, error) {
 	if err := m.ValidateBasic(); err != nil {
+		return nil, err
+	}
+	if _, err := s.cargo.ActiveParty(ctx, m.Beneficiary); err != nil {
 		return nil, err
 	}
 	lc, err := s.GetLC(ctx, m.LcId)
@@ -294,6 +303,9 @@ func (s msgServer) ExamineDocuments(ctx context.Context, m *types.MsgExamineDocu
 	if err := m.ValidateBasic(); err != nil {
 		return nil, err
 	}
+	if _, err := s.cargo.ActiveParty(ctx, m.IssuingBank); err != nil {
+		return nil, err
+	}
 	lc, err := s.bankLC(ctx, m.IssuingBank, m.LcId)
 	if err != nil {
 		return nil, err
@@ -333,6 +345,9 @@ func (s msgServer) WaiveDiscrepancies(ctx context.Context, m *types.MsgWaiveDisc
 	if err := m.ValidateBasic(); err != nil {
 		return nil, err
 	}
+	if _, err := s.cargo.ActiveParty(ctx, m.Applicant); err != nil {
+		return nil, err
+	}
 	lc, err := s.GetLC(ctx, m.LcId)
 	if err != nil {
 		return nil, err
@@ -359,6 +374,11 @@ func (s msgServer) WaiveDiscrepancies(ctx context.Context, m *types.MsgWaiveDisc
 
 func (s msgServer) SettlePresentation(ctx context.Context, m *types.MsgSettlePresentation) (*types.MsgSettlePresentationResponse, error) {
 	if err := m.ValidateBasic(); err != nil {
+		return nil, err
+	}
+	// Anyone may settle a presentation the deadline deemed complying, but not
+	// a party under a regulator's hold or deactivated.
+	if err := s.cargo.RequireNotStopped(ctx, m.Signer); err != nil {
 		return nil, err
 	}
 	lc, err := s.GetLC(ctx, m.LcId)
@@ -411,6 +431,9 @@ func (k Keeper) settle(ctx context.Context, lc types.LetterOfCredit, p types.Pre
 
 func (s msgServer) CloseLC(ctx context.Context, m *types.MsgCloseLC) (*types.MsgCloseLCResponse, error) {
 	if err := m.ValidateBasic(); err != nil {
+		return nil, err
+	}
+	if _, err := s.cargo.ActiveParty(ctx, m.IssuingBank); err != nil {
 		return nil, err
 	}
 	lc, err := s.bankLC(ctx, m.IssuingBank, m.LcId)

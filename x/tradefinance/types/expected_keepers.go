@@ -15,6 +15,9 @@ type CargoKeeper interface {
 	ActiveParty(ctx context.Context, addr string) (cargotypes.Party, error)
 	ActivePartyWithRole(ctx context.Context, addr string, roles ...cargotypes.Role) (cargotypes.Party, error)
 	GetParty(ctx context.Context, addr string) (cargotypes.Party, error)
+	// RequireNotStopped refuses a party under a regulator's hold or
+	// deactivated; accounts that are not parties pass.
+	RequireNotStopped(ctx context.Context, addr string) error
 	GetBill(ctx context.Context, id string) (cargotypes.Bill, error)
 	GetDocument(ctx context.Context, hash string) (cargotypes.Document, error)
 	PlaceLien(ctx context.Context, id, owner string, lien cargotypes.Lien) error
