@@ -63,16 +63,26 @@ var V2 = Upgrade{
 //     and the authority's removal of a validator (MsgSetValidatorPower 0)
 //     unbonds every delegation to it. This is code, not state: nothing is
 //     rewritten.
-//   - Module migrations: RunMigrations runs each module whose consensus
-//     version this release raises (none so far).
+//   - Duplicates are caught by meaning, not by bytes (issue 36, point 7):
+//     x/cargo's store 2 → 3 (keeper.Migrator.Migrate2to3): the corridor
+//     registry gains every bill's identity key (carrier code and folded
+//     transport document reference) and a key for every document hash a
+//     bill was amended with; reservations in flight in the format before v3
+//     are withdrawn (TIMED_OUT: the carrier or seller retries); the other
+//     zone's pre-v3 invoice fingerprints are dropped. x/tradefinance's store
+//     1 → 2 (keeper.Migrator.Migrate1to2): invoices are re-keyed by identity
+//     (seller, buyer, folded number; no amount). Identities two records of
+//     the zone shared are listed in x/cargo's Collisions (q cargo
+//     registry-collisions), never deleted. Both zones of the corridor should
+//     run v3 before reservations resume: a v3 zone refuses a pre-v3
+//     reservation and a pre-v3 zone refuses a v3 one (each sender withdraws
+//     it for a retry), so no record is confirmed across the two formats.
 //
 // No store is added, renamed or deleted.
 var V3 = Upgrade{
 	Name: "v3",
-	// Nil: only the module migrations. A state rewrite this release needs
-	// (e.g. re-keying the corridor registry's bills and invoices) belongs in
-	// its module's Migrator, registered for the consensus version it raises,
-	// and is listed above.
+	// Nil: only the module migrations (RunMigrations runs each module whose
+	// consensus version this release raises, listed above).
 	Handler: nil,
 }
 

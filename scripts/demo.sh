@@ -157,13 +157,21 @@ err=$(tx_expect_fail $HK_CHAIN carrier cargo issue-bill --document "$DOC" --issu
 log "refused: $err"
 case "$err" in *"transport document already issued as a bill on $SH_CHAIN"*) ;; *) die "the second bill was not refused by the corridor registry";; esac
 
+step "$HK_CHAIN" "the carrier issues the same transport document reference again, with one byte of the document changed"
+DOC_EDITED="$LOCALNET/ebl-shanghai-hongkong-edited.json"
+jq '.declaredValue = 1250001' "$DOC" > "$DOC_EDITED"   # the same bill of lading, declared value +1
+log "$(jq -r .transportDocumentReference "$DOC_EDITED"): declared value $(jq -r .declaredValue "$DOC") → $(jq -r .declaredValue "$DOC_EDITED"), so another document hash"
+err=$(tx_expect_fail $HK_CHAIN carrier cargo issue-bill --document "$DOC_EDITED" --issue-to "$EXPORTER" --endorsee "$EXPORTER")
+log "refused (bill with changed bytes): $err"
+case "$err" in *"transport document reference already issued as a bill on $SH_CHAIN (bill $BILL)"*) ;; *) die "the bill with changed bytes was not refused by its identity";; esac
+
 step "$HK_CHAIN" "the exporter anchors its commercial invoice on the zone where it will present"
 INVOICE_HASH=$(printf 'Commercial invoice SHPE-2026-0418: 320 cartons PCB assemblies, HKD 1,250,000, CIF Hong Kong\n' | sha256sum | cut -c1-64)
 tx $HK_CHAIN exporter cargo anchor-document "$INVOICE_HASH" COMMERCIAL_INVOICE >/dev/null
 
 step "$HK_CHAIN" "the exporter registers the invoice for receivable financing; the corridor registry confirms it"
-FINGERPRINT=$("$BIN" q tradefinance fingerprint $LEI_SHPE $LEI_KBCT SHPE-2026-0418 "1250000$HKD" 2>&1)
-log "corridor fingerprint (computed offline from the LEIs, number, amount, currency): $FINGERPRINT"
+FINGERPRINT=$("$BIN" q tradefinance fingerprint $LEI_SHPE $LEI_KBCT SHPE-2026-0418 2>&1)
+log "corridor fingerprint (computed offline from the seller's and buyer's LEIs and the number; never the amount): $FINGERPRINT"
 tx $HK_CHAIN exporter tradefinance register-invoice "$IMPORTER" SHPE-2026-0418 "1250000$HKD" "$(date -u -d '+90 days' +%F)" "$INVOICE_HASH" >/dev/null
 INV=$(q $HK_CHAIN tradefinance invoice-by-fingerprint "$FINGERPRINT" | jq -r .invoice.id)
 [ -n "$INV" ] && [ "$INV" != null ] || die "no invoice with the fingerprint the CLI computed"
@@ -175,6 +183,18 @@ tx $SH_CHAIN exporter cargo anchor-document "$INVOICE_HASH" COMMERCIAL_INVOICE >
 err=$(tx_expect_fail $SH_CHAIN exporter tradefinance register-invoice "$IMPORTER" "shpe 2026.0418" "1250000$HKD" "$(date -u -d '+90 days' +%F)" "$INVOICE_HASH")
 log "refused: $err"
 case "$err" in *"invoice already registered on $HK_CHAIN"*) ;; *) die "the duplicate invoice was not refused by the corridor registry";; esac
+
+step "$SH_CHAIN" "the exporter registers the same invoice number with another amount"
+err=$(tx_expect_fail $SH_CHAIN exporter tradefinance register-invoice "$IMPORTER" SHPE-2026-0418 "1350000$HKD" "$(date -u -d '+90 days' +%F)" "$INVOICE_HASH")
+log "refused (invoice with another amount): $err"
+case "$err" in *"invoice already registered on $HK_CHAIN (invoice $INV)"*) ;; *) die "the invoice with another amount was not refused naming invoice $INV";; esac
+
+step "$SH_CHAIN" "the exporter registers the invoice number spelled with Cyrillic look-alike letters"
+LOOKALIKE=$(printf 'SH\u0420\u0415-2026-\u041e418')   # Cyrillic Р, Е and О for P, E and 0
+log "number $LOOKALIKE (UTF-8 $(printf %s "$LOOKALIKE" | od -An -tx1 | tr -d ' \n'); SHPE-2026-0418 is $(printf %s SHPE-2026-0418 | od -An -tx1 | tr -d ' \n'))"
+err=$(tx_expect_fail $SH_CHAIN exporter tradefinance register-invoice "$IMPORTER" "$LOOKALIKE" "1250000$HKD" "$(date -u -d '+90 days' +%F)" "$INVOICE_HASH")
+log "refused (confusable invoice number): $err"
+case "$err" in *"invoice already registered on $HK_CHAIN (invoice $INV)"*) ;; *) die "the look-alike invoice number was not refused";; esac
 
 step "$SH_CHAIN → $HK_CHAIN" "the exporter sends the eBL to Hong Kong over the cargo channel ($SH_CARGO)"
 tx $SH_CHAIN exporter cargo send-bill "$BILL" "$SH_CARGO" "$EXPORTER" >/dev/null

@@ -305,8 +305,10 @@ export_running $SH_CHAIN "$(zone_home $SH_CHAIN)" $SH_CHAIN
 # Compared: x/cargo and x/tradefinance, and the deposit tokens' balances.
 # Fields a later release added are left out where empty. REWRITE is what an
 # upgrade's migrations did to the records: v2 rewrote v1's TRANSFERRED_OUT
-# tombstones (holder → departed_holder, control_zone); v3 rewrites nothing so
-# far (a store migration of v3 goes into the "v3" case, as v2's is in "v2").
+# tombstones (holder → departed_holder, control_zone); v3 re-keyed the corridor
+# registry by identity (x/cargo 2→3, x/tradefinance 1→2): BILL and INVOICE
+# keys and invoice fingerprints are left out on both sides ("v3", "v3-after")
+# and checked against the CLI's offline computation below.
 normalize() {  # FILE OTHER-ZONE REWRITE(none|v2|v3)
   jq -S --arg other "$2" --arg rewrite "$3" '
     def clean: walk(if type == "object" then with_entries(select(.value != null and .value != "" and .value != [] and .value != {} and .value != false)) else . end);
@@ -328,7 +330,11 @@ normalize() {  # FILE OTHER-ZONE REWRITE(none|v2|v3)
     | if $rewrite == "v2" then
         .cargo.bills |= map(if .status == "BILL_STATUS_TRANSFERRED_OUT" and (.holder // "") != ""
                             then .departed_holder = .holder | .holder = "" | .control_zone = $other else . end)
-      elif $rewrite == "v3" then .cargo |= split_anchors
+      else . end
+    | if $rewrite == "v3" then .cargo |= split_anchors else . end
+    | if $rewrite == "v3" or $rewrite == "v3-after" then
+        .cargo.registry_keys |= map(select(.kind != "KEY_KIND_BILL" and .kind != "KEY_KIND_INVOICE"))
+        | .tradefinance.invoices |= map(del(.fingerprint))
       else . end
     | {cargo, tradefinance, deposits: [.bank.balances[] | {address, coins: [.coins[] | select(.denom | startswith("td-") or startswith("ibc/"))]}
                                        | select(.coins | length > 0)]}
@@ -337,7 +343,7 @@ normalize() {  # FILE OTHER-ZONE REWRITE(none|v2|v3)
 compare() {  # ZONE BEFORE AFTER REWRITE LABEL
   local Z=$1 other; other=$([ "$1" = $HK_CHAIN ] && echo $SH_CHAIN || echo $HK_CHAIN)
   normalize "$2" "$other" "$4" > "$2.norm"
-  normalize "$3" "$other" none > "$3.norm"
+  normalize "$3" "$other" "$([ "$4" = v3 ] && echo v3-after || echo none)" > "$3.norm"
   if ! diff -u "$2.norm" "$3.norm" > "$UP/$Z-$5.diff"; then
     head -40 "$UP/$Z-$5.diff"; die "$Z: the state after $5 differs from the state before (full diff: $UP/$Z-$5.diff)"
   fi
@@ -346,6 +352,17 @@ compare() {  # ZONE BEFORE AFTER REWRITE LABEL
 for Z in $HK_CHAIN $SH_CHAIN; do
   compare $Z "$UP/$Z-before-v2.json" "$UP/$Z-before-v3.json" v2 "v1→v2"
   compare $Z "$UP/$Z-before-v3.json" "$UP/$Z-v3.json" v3 "v2→v3"
+done
+for Z in $HK_CHAIN $SH_CHAIN; do
+  # v3 keyed every invoice by its identity (seller, buyer, number; no amount)
+  # as the CLI computes it offline; v1's state had no duplicate by meaning.
+  while read -r id seller buyer fp number; do
+    want=$("$BIN" q tradefinance fingerprint "$(q $Z cargo party "$seller" | jq -r .party.lei)" "$(q $Z cargo party "$buyer" | jq -r .party.lei)" "$number")
+    [ "$fp" = "$want" ] || die "$Z: invoice $id was not re-keyed by identity ($fp, want $want)"
+    [ "$(q $Z cargo registry-key "$fp" | jq -r '.keys[0].reference')" = "$id" ] || die "$Z: no registry key $fp for invoice $id"
+  done < <(q $Z tradefinance invoices | jq -r '.invoices[] | "\(.id) \(.seller) \(.buyer) \(.fingerprint) \(.number)"')
+  [ "$(q $Z cargo registry-collisions | jq '.collisions | length')" = 0 ] || die "$Z: the v3 upgrade found collisions: $(q $Z cargo registry-collisions)"
+  log "$Z: v3 re-keyed $(q $Z tradefinance invoices | jq '.invoices | length') invoice(s) by identity; $(q $Z cargo registry-pending | jq '.keys | length') reservation(s) pending; no collision"
 done
 
 step "$HK_CHAIN" "v3: v1's delegators get their stake back; operators' self-bonds stay the authority's"

@@ -97,6 +97,7 @@ export function when(t: string | undefined): string {
 const actionWords: Record<string, string> = {
   ISSUE: "Issued", TRANSFER: "Transferred", ENDORSE: "Endorsed", BLANK_ENDORSE: "Blank-endorsed", SURRENDER_FOR_DELIVERY: "Surrender for delivery requested",
   SURRENDER_FOR_AMENDMENT: "Surrender for amendment requested", SACC: "Surrender accepted", SREJ: "Surrender rejected", AMEND: "Amended", VOID: "Voided",
+  AMEND_PENDING: "Amendment waiting for the corridor registry", AMEND_REJECTED: "Amendment refused: its document backs a bill elsewhere",
   LIEN: "Lien placed", LIEN_RELEASE: "Lien released", LIEN_TRANSFER: "Title moved under the lien (delivery against payment)", SEND: "Sent to the other zone", RECEIVE: "Received from the other zone", RETURN_REFUSED: "Returned: refused by the other zone",
   RETURN_TIMEOUT: "Returned: the crossing timed out", CORRIDOR_CONFIRMED: "Confirmed by the corridor registry", CORRIDOR_RETRY: "Corridor registry asked again",
   CORRIDOR_TIMEOUT: "Corridor registry did not answer in time", HOLD: "Held by a regulator", HOLD_LIFTED: "Regulator's hold lifted", RETURN: "Returned", SPLIT: "Split", COMBINE: "Combined", REJECT_TRANSFER: "Transfer rejected", REJECT_ENDORSEMENT: "Endorsement rejected",

@@ -30,7 +30,10 @@ import (
 //   - 2 (upgrade v2): TRANSFERRED_OUT tombstones name departed_holder and
 //     control_zone and have no holder (keeper.Migrator.Migrate1to2).
 //   - 3 (upgrade v3): documents holds only bills' transport documents; the
-//     parties' own anchors move to anchors, by (hash, anchorer)
+//     parties' own anchors move to anchors, by (hash, anchorer); the corridor
+//     registry keys bills by identity (carrier and folded transport document
+//     reference) and every amended document hash; reservations in flight in
+//     the old format are withdrawn; shared identities are listed
 //     (keeper.Migrator.Migrate2to3).
 const ConsensusVersion = 3
 
@@ -135,10 +138,11 @@ func (am AppModule) ExportGenesis(ctx sdk.Context, cdc codec.JSONCodec) json.Raw
 func (am AppModule) RegisterServices(cfg module.Configurator) {
 	types.RegisterMsgServer(cfg.MsgServer(), keeper.NewMsgServerImpl(am.keeper))
 	types.RegisterQueryServer(cfg.QueryServer(), keeper.NewQueryServerImpl(am.keeper))
-	if err := cfg.RegisterMigration(types.ModuleName, 1, keeper.NewMigrator(am.keeper).Migrate1to2); err != nil {
+	m := keeper.NewMigrator(am.keeper)
+	if err := cfg.RegisterMigration(types.ModuleName, 1, m.Migrate1to2); err != nil {
 		panic(err)
 	}
-	if err := cfg.RegisterMigration(types.ModuleName, 2, keeper.NewMigrator(am.keeper).Migrate2to3); err != nil {
+	if err := cfg.RegisterMigration(types.ModuleName, 2, m.Migrate2to3); err != nil {
 		panic(err)
 	}
 }

@@ -28,8 +28,9 @@ import (
 )
 
 // ConsensusVersion is the module's state version; bump it with a migration.
-//   - 2 (upgrade v3): presentations are indexed by the documents presented
-//     (keeper.Migrator.Migrate1to2).
+//   - 2 (upgrade v3): presentations are indexed by the documents presented;
+//     invoices are keyed by identity — seller, buyer and folded number, no
+//     amount — (keeper.Migrator.Migrate1to2).
 const ConsensusVersion = 2
 
 var (

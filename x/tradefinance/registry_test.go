@@ -198,17 +198,21 @@ func (c *registryCorridor) checkInvariants() {
 }
 
 // corridorWide asserts I1 and I4 across both zones: at most one active bill
-// per transport document and at most one financeable invoice per corridor
-// fingerprint (a financing needs an OPEN invoice, so at most one active
-// financing), and returns the number of reservations still pending.
+// per transport document and per identity (carrier and reference, by
+// meaning), and at most one financeable invoice per corridor fingerprint (a
+// financing needs an OPEN invoice, so at most one active financing), and
+// returns the number of reservations still pending.
 func (c *registryCorridor) corridorWide() int {
-	bills, invoices, pending := map[string][]string{}, map[string][]string{}, 0
+	bills, invoices, pending := map[string][]string{}, map[string][]string{}, map[string]bool{}
+	identities := map[string][]string{}
 	for z, chain := range c.zones {
 		a := tctestutil.App(chain)
 		ctx := chain.GetContext()
 		require.NoError(c.t, a.CargoKeeper.Bills.Walk(ctx, nil, func(id string, b cargotypes.Bill) (bool, error) {
 			if b.IsLive() || b.Status == cargotypes.BILL_STATUS_IN_TRANSIT {
 				bills[b.DocumentHash] = append(bills[b.DocumentHash], fmt.Sprintf("%s on %s (%s)", id, chain.ChainID, b.Status))
+				k := cargotypes.BillKeyOf(id)
+				identities[k] = append(identities[k], fmt.Sprintf("%s on %s (%s)", id, chain.ChainID, b.Status))
 			}
 			return false, nil
 		}))
@@ -220,7 +224,7 @@ func (c *registryCorridor) corridorWide() int {
 		}))
 		require.NoError(c.t, a.CargoKeeper.RegistryKeys.Walk(ctx, nil, func(_ collections.Pair[int32, string], r cargotypes.RegistryKey) (bool, error) {
 			if r.Status == cargotypes.RESERVATION_STATUS_PENDING {
-				pending++
+				pending[fmt.Sprintf("%s/%s/%d", chain.ChainID, r.Channel, r.Sequence)] = true // one packet reserves all keys of a record
 			}
 			require.NotEqual(c.t, cargotypes.RESERVATION_STATUS_LOCAL, r.Status, "zone %d holds a key LOCAL though its registry channel is set", z)
 			return false, nil
@@ -229,10 +233,13 @@ func (c *registryCorridor) corridorWide() int {
 	for doc, live := range bills {
 		require.LessOrEqual(c.t, len(live), 1, "document %s backs several live bills: %v", doc, live)
 	}
+	for k, live := range identities {
+		require.LessOrEqual(c.t, len(live), 1, "identity %s backs several live bills: %v", k, live)
+	}
 	for fp, active := range invoices {
 		require.LessOrEqual(c.t, len(active), 1, "invoice %s is active on several zones: %v", fp, active)
 	}
-	return pending
+	return len(pending)
 }
 
 // The corridor story's refusals: a document issued as a bill on one zone is
@@ -464,7 +471,7 @@ func TestRegistryBadPackets(t *testing.T) {
 	}
 	c.coord.CreateChannels(other)
 	before := state()
-	good := cargotypes.ReservationPacket{Kind: "TRANSPORT_DOCUMENT", Key: key}.Bytes()
+	good := cargotypes.NewReservationPacket("SHPE-X1", []cargotypes.KeyRef{{Kind: cargotypes.KEY_KIND_TRANSPORT_DOCUMENT, Key: key}}).Bytes()
 	p := send(other.EndpointA, good)
 	require.NoError(t, other.EndpointB.UpdateClient())
 	res, err := other.EndpointB.RecvPacketWithResult(p)

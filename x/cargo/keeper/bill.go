@@ -165,7 +165,7 @@ func (k Keeper) record(ctx context.Context, b *types.Bill, action, actor, from, 
 func (k Keeper) recordRemark(ctx context.Context, b *types.Bill, action, actor, from, to, detail, remark string) error {
 	switch action {
 	case ActionTransfer, ActionEndorse, ActionHold, ActionHoldLifted,
-		ActionCorridorConfirmed, ActionCorridorRejected, ActionCorridorTimeout, ActionCorridorRetry:
+		ActionCorridorConfirmed, ActionCorridorRejected, ActionCorridorTimeout, ActionCorridorRetry, ActionAmendRejected:
 	default:
 		b.Offer = nil
 	}

@@ -96,6 +96,11 @@ func (k Keeper) InitGenesis(ctx context.Context, gs types.GenesisState) error {
 	if err := k.countHolds(ctx); err != nil {
 		return err
 	}
+	for _, c := range gs.Collisions {
+		if err := k.Collisions.Set(ctx, collisionPK(c), c); err != nil {
+			return err
+		}
+	}
 	sdkCtx := sdk.UnwrapSDKContext(ctx)
 	if err := bindPort(sdkCtx, k.ports, k.scoped, types.PortID); err != nil {
 		return err
@@ -159,6 +164,9 @@ func (k Keeper) ExportGenesis(ctx context.Context) (*types.GenesisState, error) 
 		return nil, err
 	}
 	if gs.RejectedHistory, err = values(ctx, k.RejectedHistory.Iterate); err != nil {
+		return nil, err
+	}
+	if gs.Collisions, err = values(ctx, k.Collisions.Iterate); err != nil {
 		return nil, err
 	}
 	return gs, nil

@@ -231,13 +231,21 @@ func report(route string, problems []string, err error) (string, bool) {
 	return sdk.FormatInvariant(types.ModuleName, route, msg), len(problems) > 0
 }
 
-// RegistryInvariant: the corridor registry and the bills agree. A transport
-// document key held or reserved here names a bill of this zone issued for
-// that document whose corridor status is the key's; a bill issued here under the
-// registry (corridor status set) is active only when its key is CONFIRMED or
-// LOCAL, inert (PENDING) while its key is PENDING or TIMED_OUT, and a
-// REJECTED_DUPLICATE bill holds no key; every key record is well formed, and
-// the open-reservation index lists exactly the PENDING and TIMED_OUT ones.
+// RegistryInvariant: the corridor registry and the bills agree.
+//   - Every key record is well formed, and the open-reservation index lists
+//     exactly the PENDING and TIMED_OUT ones.
+//   - A BILL key held or reserved here names the bill of this zone whose id
+//     it is the identity of, with the bill's corridor status; it is open
+//     exactly while the bill is PENDING.
+//   - A TRANSPORT_DOCUMENT key held or reserved here names a bill of this
+//     zone the document is anchored for; it is open exactly while the bill
+//     waits for it — a PENDING bill for its document, a pending amendment for
+//     its new document —, with the corridor status of that wait.
+//   - A bill issued here under the registry (corridor status set) that is
+//     not REJECTED_DUPLICATE holds its identity key (unless the v3 upgrade
+//     listed it as a collision) and its document's key (held here for the
+//     hash it was issued with; held somewhere for an amended one), and a
+//     pending amendment's key; a REJECTED_DUPLICATE bill holds no key.
 func RegistryInvariant(k Keeper) sdk.Invariant {
 	return func(ctx sdk.Context) (string, bool) {
 		var problems []string
@@ -249,17 +257,36 @@ func RegistryInvariant(k Keeper) sdk.Invariant {
 			if has, err := k.RegistryOpen.Has(ctx, collections.Join(int32(r.Status), pk)); err != nil || has != isOpen(r.Status) {
 				bad("key %s (%s): open-reservation index says %v", r.Key, r.Status, has)
 			}
-			if r.Kind != types.KEY_KIND_TRANSPORT_DOCUMENT || r.Status == types.RESERVATION_STATUS_HELD_REMOTE {
+			if r.Status == types.RESERVATION_STATUS_HELD_REMOTE || r.Kind == types.KEY_KIND_INVOICE {
 				return false, nil
 			}
 			b, err := k.Bills.Get(ctx, r.Reference)
-			switch {
-			case err != nil:
-				bad("document key %s names bill %s, which does not exist", r.Key, r.Reference)
-			case (b.Version == 1 && b.DocumentHash != r.Key) || b.CorridorStatus != r.Status:
-				bad("document key %s (%s) and bill %s (document %s, corridor %s) disagree", r.Key, r.Status, b.Id, b.DocumentHash, b.CorridorStatus)
-			case (r.Status == types.RESERVATION_STATUS_PENDING || r.Status == types.RESERVATION_STATUS_TIMED_OUT) != (b.Status == types.BILL_STATUS_PENDING):
-				bad("bill %s is %s while its document key is %s", b.Id, b.Status, r.Status)
+			if err != nil {
+				bad("%s key %s names bill %s, which does not exist", types.KeyKindName(r.Kind), r.Key, r.Reference)
+				return false, nil
+			}
+			switch r.Kind {
+			case types.KEY_KIND_BILL:
+				switch {
+				case r.Key != types.BillKeyOf(b.Id):
+					bad("bill key %s names bill %s, whose identity is %s", r.Key, b.Id, types.BillKeyOf(b.Id))
+				case b.CorridorStatus != types.RESERVATION_STATUS_UNSPECIFIED && b.CorridorStatus != r.Status:
+					bad("bill key %s (%s) and bill %s (corridor %s) disagree", r.Key, r.Status, b.Id, b.CorridorStatus)
+				case isOpen(r.Status) != (b.Status == types.BILL_STATUS_PENDING):
+					bad("bill %s is %s while its identity key is %s", b.Id, b.Status, r.Status)
+				}
+			case types.KEY_KIND_TRANSPORT_DOCUMENT:
+				issue := b.Status == types.BILL_STATUS_PENDING && r.Key == b.DocumentHash
+				pa := b.PendingAmendment
+				amend := pa != nil && r.Key == pa.NewDocumentHash
+				switch d, err := k.Documents.Get(ctx, r.Key); {
+				case err != nil || d.BillId != b.Id:
+					bad("document key %s names bill %s, for which it is not anchored", r.Key, b.Id)
+				case isOpen(r.Status) != (issue || amend):
+					bad("document key %s is %s while bill %s (%s, pending amendment %v) waits for it: %v", r.Key, r.Status, b.Id, b.Status, pa != nil, issue || amend)
+				case issue && b.CorridorStatus != r.Status, amend && pa.CorridorStatus != r.Status:
+					bad("document key %s (%s) and the wait of bill %s disagree", r.Key, r.Status, b.Id)
+				}
 			}
 			return false, nil
 		})
@@ -275,22 +302,61 @@ func RegistryInvariant(k Keeper) sdk.Invariant {
 		if err == nil {
 			err = k.Bills.Walk(ctx, nil, func(id string, b types.Bill) (bool, error) {
 				// Only bills issued here carry a corridor status (a bill that
-				// arrived from its home zone is covered by that zone's key).
-				// The key is the hash the bill was issued with (version 1); an
-				// amendment's new hash is anchored on this zone only.
-				if b.CorridorStatus == types.RESERVATION_STATUS_UNSPECIFIED || b.Version != 1 {
+				// arrived from its home zone is covered by that zone's keys).
+				if b.CorridorStatus == types.RESERVATION_STATUS_UNSPECIFIED {
 					return false, nil
 				}
-				r, found, err := k.GetRegistryKey(ctx, types.KEY_KIND_TRANSPORT_DOCUMENT, b.DocumentHash)
+				held := func(kind types.KeyKind, key string) (types.RegistryKey, bool, error) {
+					r, found, err := k.GetRegistryKey(ctx, kind, key)
+					return r, found && r.Status != types.RESERVATION_STATUS_HELD_REMOTE && r.Reference == id, err
+				}
+				identity, hasIdentity, err := held(types.KEY_KIND_BILL, types.BillKeyOf(id))
+				if err != nil {
+					return true, err
+				}
+				doc, hasDoc, err := held(types.KEY_KIND_TRANSPORT_DOCUMENT, b.DocumentHash)
 				if err != nil {
 					return true, err
 				}
 				if b.Status == types.BILL_STATUS_REJECTED_DUPLICATE {
-					if found && r.Reference == id {
-						bad("rejected bill %s still holds its document key", id)
+					if hasIdentity || hasDoc {
+						bad("rejected bill %s still holds its identity or document key (%v, %v)", id, identity.Status, doc.Status)
 					}
-				} else if !found || r.Reference != id {
+					return false, nil
+				}
+				if !hasIdentity {
+					listed, err := k.Collisions.Has(ctx, collections.Join3(int32(types.KEY_KIND_BILL), types.BillKeyOf(id), sdk.UnwrapSDKContext(ctx).ChainID()+"/"+id))
+					if err != nil {
+						return true, err
+					}
+					if !listed {
+						bad("bill %s (%s) holds no key for its identity %s", id, b.Status, types.BillKeyOf(id))
+					}
+				}
+				switch {
+				case b.Version == 1 && !hasDoc:
 					bad("bill %s (%s) holds no key for its document %s", id, b.Status, b.DocumentHash)
+				case b.Version > 1:
+					if _, found, err := k.GetRegistryKey(ctx, types.KEY_KIND_TRANSPORT_DOCUMENT, b.DocumentHash); err != nil {
+						return true, err
+					} else if !found {
+						bad("amended bill %s: no zone holds its document %s", id, b.DocumentHash)
+					}
+				}
+				if pa := b.PendingAmendment; pa != nil {
+					if r, ok, err := held(types.KEY_KIND_TRANSPORT_DOCUMENT, pa.NewDocumentHash); err != nil {
+						return true, err
+					} else if !ok || !isOpen(r.Status) {
+						bad("bill %s: its pending amendment's document %s has no open reservation here", id, pa.NewDocumentHash)
+					}
+				}
+				return false, nil
+			})
+		}
+		if err == nil {
+			err = k.Collisions.Walk(ctx, nil, func(_ collections.Triple[int32, string, string], c types.IdentityCollision) (bool, error) {
+				if err := c.Validate(); err != nil {
+					bad("collision: %v", err)
 				}
 				return false, nil
 			})

@@ -97,6 +97,10 @@ type Keeper struct {
 	// TIMED_OUT — by (status, kind, key). Held keys are not indexed: an
 	// IssueBill writes one registry entry, not two.
 	RegistryOpen collections.KeySet[collections.Pair[int32, collections.Pair[int32, string]]]
+	// Collisions are the identities two records of this zone shared when the
+	// v3 upgrade re-keyed the registry by meaning: (key kind, key, the other
+	// record's zone/reference) -> collision. Listed, never deleted.
+	Collisions collections.Map[collections.Triple[int32, string, string], types.IdentityCollision]
 
 	// Holds by (subject kind, bill id or party address).
 	Holds collections.Map[collections.Pair[int32, string], types.Hold]
@@ -201,6 +205,8 @@ func NewKeeper(cdc codec.BinaryCodec, storeService store.KVStoreService, address
 			collections.PairKeyCodec(collections.Int32Key, collections.StringKey), codec.CollValue[types.RegistryKey](cdc)),
 		RegistryOpen: collections.NewKeySet(sb, types.RegistryOpenKey, "registry_open",
 			collections.PairKeyCodec(collections.Int32Key, collections.PairKeyCodec(collections.Int32Key, collections.StringKey))),
+		Collisions: collections.NewMap(sb, types.CollisionsKey, "collisions",
+			collections.TripleKeyCodec(collections.Int32Key, collections.StringKey, collections.StringKey), codec.CollValue[types.IdentityCollision](cdc)),
 		Holds: collections.NewMap(sb, types.HoldsKey, "holds",
 			collections.PairKeyCodec(collections.Int32Key, collections.StringKey), codec.CollValue[types.Hold](cdc)),
 		HoldCount:      collections.NewMap(sb, types.HoldCountKey, "hold_count", collections.Int32Key, collections.Uint64Value),

@@ -1,9 +1,12 @@
 package keeper
 
 import (
+	"context"
+	"fmt"
 	"slices"
 
 	"cosmossdk.io/collections"
+	errorsmod "cosmossdk.io/errors"
 
 	sdk "github.com/cosmos/cosmos-sdk/types"
 
@@ -65,15 +68,234 @@ func (m Migrator) Migrate1to2(ctx sdk.Context) error {
 	return nil
 }
 
-// Migrate2to3 splits the document anchors. Version 2 kept one anchor per hash,
-// whoever made it, so any party could squat a hash — anchor the carrier's
-// transport document before the bill was issued or arrived, or another
-// party's invoice — and block it for ever. Version 3 keeps in Documents only
-// the bills' transport documents and every other anchor in Anchors under
-// (hash, anchorer). See MigrateAnchors. (A later 2→3 step of another change
-// calls MigrateAnchors beside its own.)
+// Migrate2to3 (upgrade v3) splits the document anchors (MigrateAnchors: any
+// party could squat a hash in version 2; version 3 keeps the bills' transport
+// documents in Documents and every other anchor under (hash, anchorer)), then
+// re-keys the corridor registry by meaning:
+//
+//  1. Reservations still in flight left in the format before v3, with one
+//     key and no record id: they are withdrawn (TIMED_OUT, retryable), so
+//     their record is confirmed only by a v3 reservation of every key it
+//     needs. A late answer to the old packet changes nothing.
+//  2. INVOICE keys held by the other zone are its pre-v3 fingerprints
+//     (amount included): no v3 key can equal one, and the zone that holds
+//     each invoice re-keys its own record (x/tradefinance migration 1→2), so
+//     they are dropped.
+//  3. Every bill gains its identity key (BILL: carrier code and folded
+//     transport document reference): a bill issued here holds it with its
+//     corridor status; a bill that arrived from its home zone records it as
+//     held there. Every document hash a bill was amended with (its AMEND
+//     history entries) becomes a TRANSPORT_DOCUMENT key of the zone that
+//     amended it.
+//
+// Where two records of this zone turn out to share an identity — two bills
+// with one carrier and reference, a hash both amended here and held for
+// another bill — the first (in key order) keeps it and the collision is
+// listed in Collisions (query registry-collisions); nothing is deleted and
+// no record changes status. The other zone's records are that zone's
+// migration's: a collision across zones is found when either zone next
+// reserves the identity (the other refuses it).
 func (m Migrator) Migrate2to3(ctx sdk.Context) error {
-	return m.MigrateAnchors(ctx)
+	if err := m.MigrateAnchors(ctx); err != nil {
+		return err
+	}
+	withdrawn, err := m.k.withdrawLegacyReservations(ctx)
+	if err != nil {
+		return err
+	}
+	dropped, err := m.k.dropRemoteKeys(ctx, types.KEY_KIND_INVOICE)
+	if err != nil {
+		return err
+	}
+	keyed, collisions, err := m.k.keyBillsByIdentity(ctx)
+	if err != nil {
+		return err
+	}
+	ctx.Logger().Info("x/cargo migration 2→3: registry re-keyed by identity",
+		"withdrawn", withdrawn, "stale_invoice_keys_dropped", dropped, "bill_keys", keyed, "collisions", collisions)
+	return nil
+}
+
+// withdrawLegacyReservations withdraws every PENDING reservation (v2
+// packets in flight) and tells each record once.
+func (k Keeper) withdrawLegacyReservations(ctx sdk.Context) (int, error) {
+	it, err := k.RegistryOpen.Iterate(ctx, collections.NewPrefixedPairRange[int32, collections.Pair[int32, string]](int32(types.RESERVATION_STATUS_PENDING)))
+	if err != nil {
+		return 0, err
+	}
+	pks, err := it.Keys()
+	if err != nil {
+		return 0, err
+	}
+	const reason = "withdrawn by the v3 upgrade: the reservation left in the format before v3; retry it to reserve every identity of the record at once"
+	for _, e := range pks {
+		r, err := k.RegistryKeys.Get(ctx, e.K2())
+		if err != nil {
+			return 0, err
+		}
+		owner, err := k.registryOwner(r.Kind)
+		if err != nil {
+			return 0, err
+		}
+		if err := k.withdraw(ctx, []types.RegistryKey{r}, owner, reason); err != nil {
+			return 0, err
+		}
+	}
+	return len(pks), nil
+}
+
+// dropRemoteKeys removes the keys of kind held by the other zone.
+func (k Keeper) dropRemoteKeys(ctx sdk.Context, kind types.KeyKind) (int, error) {
+	it, err := k.RegistryKeys.Iterate(ctx, collections.NewPrefixedPairRange[int32, string](int32(kind)))
+	if err != nil {
+		return 0, err
+	}
+	all, err := it.Values()
+	if err != nil {
+		return 0, err
+	}
+	n := 0
+	for _, r := range all {
+		if r.Status != types.RESERVATION_STATUS_HELD_REMOTE {
+			continue
+		}
+		if err := k.releaseKey(ctx, r); err != nil {
+			return 0, err
+		}
+		n++
+	}
+	return n, nil
+}
+
+// keyBillsByIdentity gives every bill its identity key and every amended
+// document hash its key (Migrate2to3, step 3).
+func (k Keeper) keyBillsByIdentity(ctx sdk.Context) (keyed, collisions int, err error) {
+	bills, err := values(ctx, k.Bills.Iterate)
+	if err != nil {
+		return 0, 0, err
+	}
+	self := ctx.ChainID()
+	claim := func(b types.Bill, r types.RegistryKey, detail func(held types.RegistryKey) string) error {
+		held, found, err := k.GetRegistryKey(ctx, r.Kind, r.Key)
+		if err != nil {
+			return err
+		}
+		if !found {
+			keyed++
+			return k.setRegistryKey(ctx, types.RESERVATION_STATUS_UNSPECIFIED, r)
+		}
+		if held.Reference == b.Id {
+			return nil // already this bill's
+		}
+		collisions++
+		return k.RecordCollision(ctx, types.IdentityCollision{
+			Kind: r.Kind, Key: r.Key, HolderZone: held.HolderZone, HolderReference: held.Reference,
+			OtherZone: r.HolderZone, OtherReference: b.Id, Detail: detail(held),
+		})
+	}
+	for _, b := range bills {
+		if b.Status == types.BILL_STATUS_REJECTED_DUPLICATE {
+			continue // it holds nothing: its identity is the other zone's bill's
+		}
+		r := types.RegistryKey{Kind: types.KEY_KIND_BILL, Key: types.BillKeyOf(b.Id), Reference: b.Id}
+		switch {
+		case b.HomeZone != self && b.HomeZone != "":
+			r.Status, r.HolderZone = types.RESERVATION_STATUS_HELD_REMOTE, b.HomeZone
+		case b.CorridorStatus != types.RESERVATION_STATUS_UNSPECIFIED:
+			r.Status, r.HolderZone = b.CorridorStatus, self
+		default:
+			r.Status, r.HolderZone = types.RESERVATION_STATUS_LOCAL, self // issued before the registry
+		}
+		if err := claim(b, r, func(held types.RegistryKey) string {
+			return fmt.Sprintf("bill %s (%s, issued on %s) has the carrier and transport document reference of bill %s on %s, read by meaning",
+				b.Id, b.Status, orUnknown(b.HomeZone), held.Reference, held.HolderZone)
+		}); err != nil {
+			return 0, 0, err
+		}
+		if b.Version == 1 {
+			continue
+		}
+		amended, err := k.amendedHashes(ctx, b)
+		if err != nil {
+			return 0, 0, err
+		}
+		for _, a := range amended {
+			d := types.RegistryKey{Kind: types.KEY_KIND_TRANSPORT_DOCUMENT, Key: a.hash, Reference: b.Id, HolderZone: a.zone}
+			switch {
+			case a.zone != self:
+				d.Status = types.RESERVATION_STATUS_HELD_REMOTE
+			case r.HolderZone == self && r.Status != types.RESERVATION_STATUS_LOCAL:
+				d.Status = r.Status // the bill's own corridor status
+			default:
+				d.Status = types.RESERVATION_STATUS_LOCAL
+			}
+			if err := claim(b, d, func(held types.RegistryKey) string {
+				return fmt.Sprintf("bill %s was amended on %s with transport document %s, which backs bill %s on %s",
+					b.Id, a.zone, a.hash, orUnknown(held.Reference), held.HolderZone)
+			}); err != nil {
+				return 0, 0, err
+			}
+		}
+	}
+	return keyed, collisions, nil
+}
+
+type amendedHash struct{ hash, zone string }
+
+// amendedHashes are the document hashes b was amended with, from its AMEND
+// history entries, and the zones that amended it; the bill's current hash is
+// one of them, counted as its home zone's when the entry is not kept here.
+func (k Keeper) amendedHashes(ctx sdk.Context, b types.Bill) ([]amendedHash, error) {
+	var out []amendedHash
+	current := false
+	err := k.History.Walk(ctx, collections.NewPrefixedPairRange[string, uint64](b.Id), func(_ collections.Pair[string, uint64], e types.HistoryEntry) (bool, error) {
+		if e.Action == ActionAmend {
+			out = append(out, amendedHash{hash: e.DocumentHash, zone: e.ChainId})
+			current = current || e.DocumentHash == b.DocumentHash
+		}
+		return false, nil
+	})
+	if err == nil && !current && b.HomeZone != "" {
+		out = append(out, amendedHash{hash: b.DocumentHash, zone: b.HomeZone})
+	}
+	return out, err
+}
+
+// collisionPK is where a collision is stored: (kind, key, the other record).
+func collisionPK(c types.IdentityCollision) collections.Triple[int32, string, string] {
+	return collections.Join3(int32(c.Kind), c.Key, c.OtherZone+"/"+c.OtherReference)
+}
+
+// RecordCollision lists an identity two records share (the v3 upgrade).
+func (k Keeper) RecordCollision(ctx context.Context, c types.IdentityCollision) error {
+	c.Height = sdk.UnwrapSDKContext(ctx).BlockHeight()
+	if err := c.Validate(); err != nil {
+		return err
+	}
+	return k.Collisions.Set(ctx, collisionPK(c), c)
+}
+
+// RekeyRegistryKey moves this zone's record of key from to key to, status,
+// record and packet unchanged (the x/tradefinance v3 migration re-keys
+// invoices by identity). It fails if to is already known here.
+func (k Keeper) RekeyRegistryKey(ctx context.Context, kind types.KeyKind, from, to string) error {
+	r, found, err := k.GetRegistryKey(ctx, kind, from)
+	if err != nil {
+		return err
+	}
+	if !found || r.Status == types.RESERVATION_STATUS_HELD_REMOTE {
+		return errorsmod.Wrapf(types.ErrKeyNotFound, "no %s key %s held on this zone", types.KeyKindName(kind), from)
+	}
+	if held, found, err := k.GetRegistryKey(ctx, kind, to); err != nil {
+		return err
+	} else if found {
+		return takenError(sdk.UnwrapSDKContext(ctx), held)
+	}
+	if err := k.releaseKey(ctx, r); err != nil {
+		return err
+	}
+	r.Key = to
+	return k.putRegistryKey(ctx, types.RESERVATION_STATUS_UNSPECIFIED, r)
 }
 
 // MigrateAnchors moves out of Documents every anchor that is not a bill's

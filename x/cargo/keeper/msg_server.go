@@ -211,6 +211,11 @@ func (s msgServer) RejectSurrender(ctx context.Context, m *types.MsgRejectSurren
 	return &types.MsgRejectSurrenderResponse{}, nil
 }
 
+// AmendBill reissues a bill surrendered for amendment with a new document.
+// The new hash is reserved corridor-wide first: with a registry channel the
+// amendment waits (Bill.pending_amendment; the bill stays surrendered and its
+// document unchanged) until the other zone confirms it; without one it takes
+// effect at once.
 func (s msgServer) AmendBill(ctx context.Context, m *types.MsgAmendBill) (*types.MsgAmendBillResponse, error) {
 	if err := validate(m); err != nil {
 		return nil, err
@@ -219,50 +224,98 @@ func (s msgServer) AmendBill(ctx context.Context, m *types.MsgAmendBill) (*types
 	if err != nil {
 		return nil, err
 	}
+	if err := requireNoPendingAmendment(b); err != nil {
+		return nil, err
+	}
 	if m.NewDocumentHash == b.DocumentHash {
 		return nil, errorsmod.Wrap(types.ErrInvalidField, "new_document_hash equals the current hash: an amendment changes the document")
 	}
-	if m.PortOfLoading != "" {
-		b.PortOfLoading = m.PortOfLoading
+	pa := types.PendingAmendment{
+		NewDocumentHash: m.NewDocumentHash, PortOfLoading: m.PortOfLoading, PortOfDischarge: m.PortOfDischarge,
+		ShippedOnBoardDate: m.ShippedOnBoardDate, Consignee: m.Consignee, Remark: m.Remark,
 	}
-	if m.PortOfDischarge != "" {
-		b.PortOfDischarge = m.PortOfDischarge
-	}
-	if b.PortOfLoading == b.PortOfDischarge {
+	amended := amendedBill(b, pa)
+	if amended.PortOfLoading == amended.PortOfDischarge {
 		return nil, errorsmod.Wrap(types.ErrInvalidField, "port_of_loading and port_of_discharge would be the same")
 	}
-	if m.ShippedOnBoardDate != "" {
-		if m.ShippedOnBoardDate > b.IssueDate {
-			return nil, errorsmod.Wrapf(types.ErrInvalidDate, "shipped_on_board_date %s is after the issue date %s", m.ShippedOnBoardDate, b.IssueDate)
-		}
-		b.ShippedOnBoardDate = m.ShippedOnBoardDate
+	if m.ShippedOnBoardDate != "" && m.ShippedOnBoardDate > b.IssueDate {
+		return nil, errorsmod.Wrapf(types.ErrInvalidDate, "shipped_on_board_date %s is after the issue date %s", m.ShippedOnBoardDate, b.IssueDate)
 	}
 	if m.Consignee != "" {
 		if _, err := s.ActiveParty(ctx, m.Consignee); err != nil {
 			return nil, errorsmod.Wrap(err, "consignee")
 		}
-		b.Consignee = m.Consignee
 	}
 	if err := s.anchorTransport(ctx, m.NewDocumentHash, b.Id, m.Carrier); err != nil {
 		return nil, err
 	}
+	corridor, err := s.Reserve(ctx, b.Id, types.KeyRef{Kind: types.KEY_KIND_TRANSPORT_DOCUMENT, Key: m.NewDocumentHash})
+	if err != nil {
+		return nil, errorsmod.Wrap(err, "new_document_hash")
+	}
+	if corridor == types.RESERVATION_STATUS_LOCAL {
+		if err := s.applyAmendment(ctx, b, pa); err != nil {
+			return nil, err
+		}
+		return &types.MsgAmendBillResponse{Version: b.Version + 1, CorridorStatus: corridor}, nil
+	}
+	pa.CorridorStatus = corridor
+	b.PendingAmendment = &pa
+	if err := s.recordRemark(ctx, &b, ActionAmendPending, m.Carrier, b.Carrier, b.Carrier, m.NewDocumentHash, m.Remark); err != nil {
+		return nil, err
+	}
+	return &types.MsgAmendBillResponse{Version: b.Version, CorridorStatus: corridor}, nil
+}
+
+// amendedBill is b with amendment pa's changes (document, route, date,
+// consignee), not yet reissued.
+func amendedBill(b types.Bill, pa types.PendingAmendment) types.Bill {
+	b.DocumentHash = pa.NewDocumentHash
+	if pa.PortOfLoading != "" {
+		b.PortOfLoading = pa.PortOfLoading
+	}
+	if pa.PortOfDischarge != "" {
+		b.PortOfDischarge = pa.PortOfDischarge
+	}
+	if pa.ShippedOnBoardDate != "" {
+		b.ShippedOnBoardDate = pa.ShippedOnBoardDate
+	}
+	if pa.Consignee != "" {
+		b.Consignee = pa.Consignee
+	}
+	return b
+}
+
+// applyAmendment reissues b with amendment pa, whose new document hash the
+// corridor registry holds for b: version + 1, ISSUED, control back to the
+// holder who surrendered it, an AMEND entry naming the old hash (I6: the
+// hash changes only here).
+func (k Keeper) applyAmendment(ctx context.Context, b types.Bill, pa types.PendingAmendment) error {
 	old := b.DocumentHash
-	b.DocumentHash = m.NewDocumentHash
+	b = amendedBill(b, pa)
+	b.PendingAmendment = nil
 	b.Version++
 	b.Status = types.BILL_STATUS_ISSUED
 	// The reissued bill goes back to the holder who surrendered it.
 	to := b.Surrender.RequestedBy
 	b.Surrender = nil
 	b.Holder = to
-	if err := s.recordRemark(ctx, &b, ActionAmend, m.Carrier, b.Carrier, to, old, m.Remark); err != nil {
-		return nil, err
+	if err := k.recordRemark(ctx, &b, ActionAmend, b.Carrier, b.Carrier, to, old, pa.Remark); err != nil {
+		return err
 	}
-	if err := typedevent.Emit(sdk.UnwrapSDKContext(ctx).EventManager(), &types.EventBillAmended{
+	return typedevent.Emit(sdk.UnwrapSDKContext(ctx).EventManager(), &types.EventBillAmended{
 		BillId: b.Id, Version: b.Version, OldDocumentHash: old, NewDocumentHash: b.DocumentHash,
-	}); err != nil {
-		return nil, err
+	})
+}
+
+// requireNoPendingAmendment refuses to act on a bill whose amendment waits
+// for the corridor registry.
+func requireNoPendingAmendment(b types.Bill) error {
+	if pa := b.PendingAmendment; pa != nil {
+		return errorsmod.Wrapf(types.ErrReservationState, "bill %s has an amendment to document %s waiting for the corridor registry (%s): wait for the answer, or retry it if it timed out (retry-reservation document %s)",
+			b.Id, pa.NewDocumentHash, pa.CorridorStatus, pa.NewDocumentHash)
 	}
-	return &types.MsgAmendBillResponse{Version: b.Version}, nil
+	return nil
 }
 
 func (s msgServer) VoidBill(ctx context.Context, m *types.MsgVoidBill) (*types.MsgVoidBillResponse, error) {
@@ -274,6 +327,9 @@ func (s msgServer) VoidBill(ctx context.Context, m *types.MsgVoidBill) (*types.M
 	}
 	b, err := s.carrierBill(ctx, m.Carrier, m.BillId, types.BILL_STATUS_SURRENDERED_FOR_AMENDMENT)
 	if err != nil {
+		return nil, err
+	}
+	if err := requireNoPendingAmendment(b); err != nil {
 		return nil, err
 	}
 	b.Status = types.BILL_STATUS_VOIDED

@@ -292,7 +292,7 @@ func (q queryServer) RegistryKey(ctx context.Context, req *types.QueryRegistryKe
 		return nil, err
 	}
 	res := &types.QueryRegistryKeyResponse{RegistryChannel: p.RegistryChannel, Keys: []types.RegistryKey{}}
-	for _, kind := range []types.KeyKind{types.KEY_KIND_TRANSPORT_DOCUMENT, types.KEY_KIND_INVOICE} {
+	for _, kind := range []types.KeyKind{types.KEY_KIND_TRANSPORT_DOCUMENT, types.KEY_KIND_INVOICE, types.KEY_KIND_BILL} {
 		r, found, err := q.GetRegistryKey(ctx, kind, req.Hash)
 		if err != nil {
 			return nil, err
@@ -328,6 +328,22 @@ func (q queryServer) RegistryPending(ctx context.Context, req *types.QueryRegist
 		return nil, status.Error(codes.InvalidArgument, err.Error())
 	}
 	return &types.QueryRegistryPendingResponse{Keys: keys, Pagination: page}, nil
+}
+
+// RegistryCollisions lists what the v3 upgrade found: identities two records
+// of this zone shared.
+func (q queryServer) RegistryCollisions(ctx context.Context, req *types.QueryRegistryCollisionsRequest) (*types.QueryRegistryCollisionsResponse, error) {
+	if req == nil {
+		req = &types.QueryRegistryCollisionsRequest{}
+	}
+	cs, page, err := query.CollectionPaginate(ctx, q.Keeper.Collisions, req.Pagination,
+		func(_ collections.Triple[int32, string, string], c types.IdentityCollision) (types.IdentityCollision, error) {
+			return c, nil
+		})
+	if err != nil {
+		return nil, status.Error(codes.InvalidArgument, err.Error())
+	}
+	return &types.QueryRegistryCollisionsResponse{Collisions: cs, Pagination: page}, nil
 }
 
 func (q queryServer) Holds(ctx context.Context, req *types.QueryHoldsRequest) (*types.QueryHoldsResponse, error) {

@@ -19,32 +19,41 @@ import (
 )
 
 // The corridor registry protocol, between this zone (Z) and the zone at the
-// other end of the registry channel (O):
+// other end of the registry channel (O). A record — a new bill, a bill's
+// amendment, an invoice — reserves all its keys at once: a new bill its
+// identity (BILL: carrier code and folded transport document reference) and
+// its document hash (TRANSPORT_DOCUMENT), an amendment its new document
+// hash, an invoice its identity (INVOICE: seller, buyer, folded number).
 //
-//  1. Z uses a key (IssueBill: the transport document hash; RegisterInvoice:
-//     the invoice's corridor fingerprint). If Z's registry already knows the
-//     key — held by O, or used here — the transaction fails at once. If no
-//     registry channel is configured the key is held LOCAL and the record is
-//     active. Otherwise Z records the key PENDING, the record stays PENDING
-//     (inert), and Z sends {kind, key} to O.
-//  2. O receives it. Key unknown to O: O records it HELD_REMOTE by Z and acks
-//     success. Key held by O (CONFIRMED or LOCAL): error ack. Key PENDING on
-//     O too (both zones reserved concurrently): the zone with the lower chain
-//     id wins — if O's is lower O refuses; otherwise O gives up its own
-//     reservation (its record becomes REJECTED_DUPLICATE), records the key
-//     HELD_REMOTE by Z and acks success. Key TIMED_OUT on O (withdrawn): O
-//     gives it up the same way.
-//  3. Z gets the ack: success → CONFIRMED, the record becomes active; a
-//     duplicate refusal → the record is REJECTED_DUPLICATE with O's reason and
-//     the key is HELD_REMOTE by O; any other refusal (say O has no registry
-//     channel) → withdrawn like a timeout. A timeout proves O never received
-//     the packet, so withdrawing on Z withdraws on both sides: TIMED_OUT, and
-//     the record's owner may retry.
+//  1. Z uses the keys. If Z's registry already knows any of them — held by
+//     O, or used here — the transaction fails at once, naming where and by
+//     what record. If no registry channel is configured every key is held
+//     LOCAL and the record is active. Otherwise Z records every key PENDING
+//     under one packet, the record stays inert, and Z sends {reference,
+//     keys} to O in that one packet.
+//  2. O receives it and answers for all its keys together. Any key held by
+//     O (CONFIRMED or LOCAL), held for a third zone, or PENDING on O with O
+//     the zone with the lower chain id (both zones reserved it at once): O
+//     refuses the packet (error acknowledgement naming the key's zone and
+//     record; nothing is written). Otherwise every key is free for Z: each
+//     of O's own reservations of one of them that is still open (PENDING
+//     and losing the tie-break, or TIMED_OUT, i.e. withdrawn) gives way —
+//     its record becomes REJECTED_DUPLICATE and O lets go of that record's
+//     other keys —, O records every key HELD_REMOTE by Z (with Z's record
+//     id) and acks success.
+//  3. Z gets the ack: success → every key CONFIRMED, the record becomes
+//     active; a duplicate refusal → the record is REJECTED_DUPLICATE with O's
+//     reason and Z lets go of its keys (O knows whose they are); any other
+//     refusal (say O has no registry channel, or runs a release before v3)
+//     → withdrawn like a timeout. A timeout proves O never received the
+//     packet, so withdrawing on Z withdraws on both sides: every key
+//     TIMED_OUT, and the record's owner may retry (one packet, all keys).
 //
 // Exactly one zone can win a key: O acks Z's reservation only when O has no
-// live reservation of its own, and a record that gave the key up never
-// becomes active (an answer to a packet that is no longer the key's pending
-// packet changes nothing).
+// live reservation of any of its keys, a record is active only when all its
+// keys are confirmed, and a record that gave way never becomes active (an
+// answer to a packet that is no longer its keys' pending packet changes
+// nothing).
 
 // registryOwners are the modules using keys, by kind.
 type registryOwners struct {
@@ -56,7 +65,7 @@ func (k Keeper) SetInvoiceRegistryOwner(o types.RegistryOwner) { k.owners.invoic
 
 func (k Keeper) registryOwner(kind types.KeyKind) (types.RegistryOwner, error) {
 	switch kind {
-	case types.KEY_KIND_TRANSPORT_DOCUMENT:
+	case types.KEY_KIND_TRANSPORT_DOCUMENT, types.KEY_KIND_BILL:
 		return billOwner{k}, nil
 	case types.KEY_KIND_INVOICE:
 		if k.owners.invoice != nil {
@@ -119,46 +128,59 @@ func (k Keeper) reindexRegistryKey(ctx context.Context, pk collections.Pair[int3
 }
 
 // takenError is the refusal of a key this zone's registry already knows.
-func takenError(r types.RegistryKey) error {
-	if r.Status == types.RESERVATION_STATUS_HELD_REMOTE {
-		return errorsmod.Wrapf(types.ErrKeyTaken, "%s (key %s)", types.TakenReason(r.Kind, types.RESERVATION_STATUS_CONFIRMED, r.HolderZone), r.Key)
+func takenError(ctx sdk.Context, r types.RegistryKey) error {
+	status, zone := r.Status, r.HolderZone
+	if status == types.RESERVATION_STATUS_HELD_REMOTE {
+		status = types.RESERVATION_STATUS_CONFIRMED
+	} else {
+		zone = ctx.ChainID()
 	}
-	return errorsmod.Wrapf(types.ErrKeyTaken, "key %s is already used on this zone by %s (%s)", r.Key, r.Reference, r.Status)
+	return errorsmod.Wrapf(types.ErrKeyTaken, "%s (%s key %s)", types.TakenReason(r.Kind, status, zone, r.Reference), types.KeyKindName(r.Kind), r.Key)
 }
 
-// Reserve claims key for the local record reference. It returns LOCAL (no
-// registry channel: held here, the record is active) or PENDING (the
-// reservation is on its way; the record stays inert until the answer).
-func (k Keeper) Reserve(ctx context.Context, kind types.KeyKind, key, reference string) (types.ReservationStatus, error) {
+// Reserve claims keys, all or none, for the local record reference. It
+// returns LOCAL (no registry channel: held here, the record is active) or
+// PENDING (one reservation packet with every key is on its way; the record
+// stays inert until the answer).
+func (k Keeper) Reserve(ctx context.Context, reference string, keys ...types.KeyRef) (types.ReservationStatus, error) {
 	sdkCtx := sdk.UnwrapSDKContext(ctx)
-	if err := types.ValidateKeyKind(kind); err != nil {
+	if err := types.ValidateKeyRefs(keys); err != nil {
 		return 0, err
 	}
-	if err := types.ValidateHash("registry key", key); err != nil {
+	if err := types.ValidateReservationReference(reference); err != nil {
 		return 0, err
 	}
-	switch r, found, err := k.GetRegistryKey(ctx, kind, key); {
-	case err != nil:
-		return 0, err
-	case found:
-		return 0, takenError(r)
+	records := make([]types.RegistryKey, 0, len(keys))
+	for _, key := range keys {
+		switch r, found, err := k.GetRegistryKey(ctx, key.Kind, key.Key); {
+		case err != nil:
+			return 0, err
+		case found:
+			return 0, takenError(sdkCtx, r)
+		}
+		records = append(records, types.RegistryKey{Kind: key.Kind, Key: key.Key, HolderZone: sdkCtx.ChainID(), Reference: reference})
 	}
 	p, err := k.Params.Get(ctx)
 	if err != nil {
 		return 0, err
 	}
-	r := types.RegistryKey{Kind: kind, Key: key, HolderZone: sdkCtx.ChainID(), Reference: reference}
 	if p.RegistryChannel == "" {
-		r.Status = types.RESERVATION_STATUS_LOCAL
-		return r.Status, k.setRegistryKey(sdkCtx, types.RESERVATION_STATUS_UNSPECIFIED, r)
+		for _, r := range records {
+			r.Status = types.RESERVATION_STATUS_LOCAL
+			if err := k.setRegistryKey(sdkCtx, types.RESERVATION_STATUS_UNSPECIFIED, r); err != nil {
+				return 0, err
+			}
+		}
+		return types.RESERVATION_STATUS_LOCAL, nil
 	}
-	_, err = k.sendReservation(sdkCtx, p, r)
+	_, err = k.sendReservation(sdkCtx, p, reference, records)
 	return types.RESERVATION_STATUS_PENDING, err
 }
 
-// sendReservation sends r (a new key, or a TIMED_OUT one) over the registry
-// channel, records it PENDING and returns the packet sequence.
-func (k Keeper) sendReservation(ctx sdk.Context, p types.Params, r types.RegistryKey) (uint64, error) {
+// sendReservation sends records — every key of one record, new or TIMED_OUT
+// — in one packet over the registry channel, records them PENDING under it
+// and returns the packet sequence.
+func (k Keeper) sendReservation(ctx sdk.Context, p types.Params, reference string, records []types.RegistryKey) (uint64, error) {
 	if p.RegistryChannel == "" {
 		return 0, errorsmod.Wrap(types.ErrRegistryChannel, "no registry channel is configured on this zone (set-registry-channel)")
 	}
@@ -170,23 +192,46 @@ func (k Keeper) sendReservation(ctx sdk.Context, p types.Params, r types.Registr
 		return 0, errorsmod.Wrapf(types.ErrRegistryChannel, "the registry port does not own channel %s", p.RegistryChannel)
 	}
 	timeout := uint64(ctx.BlockTime().UnixNano()) + p.RegistryTimeout()*1_000_000_000
-	data := types.ReservationPacket{Kind: types.KeyKindName(r.Kind), Key: r.Key}
+	data := types.NewReservationPacket(reference, keyRefs(records))
 	seq, err := k.ics4.SendPacket(ctx, chanCap, types.RegistryPortID, p.RegistryChannel, clienttypes.ZeroHeight(), timeout, data.Bytes())
 	if err != nil {
 		return 0, err
 	}
-	was := r.Status
-	r.Status, r.HolderZone, r.Channel, r.Sequence = types.RESERVATION_STATUS_PENDING, ctx.ChainID(), p.RegistryChannel, seq
-	if err := k.setRegistryKey(ctx, was, r); err != nil {
-		return 0, err
+	for _, r := range records {
+		was := r.Status
+		r.Status, r.HolderZone, r.Channel, r.Sequence = types.RESERVATION_STATUS_PENDING, ctx.ChainID(), p.RegistryChannel, seq
+		if err := k.setRegistryKey(ctx, was, r); err != nil {
+			return 0, err
+		}
+		if err := typedevent.Emit(ctx.EventManager(), &types.EventReservationSent{
+			Kind: r.Kind, Key: r.Key, Reference: r.Reference, Channel: r.Channel, Sequence: seq,
+		}); err != nil {
+			return 0, err
+		}
 	}
-	return seq, typedevent.Emit(ctx.EventManager(), &types.EventReservationSent{
-		Kind: r.Kind, Key: r.Key, Reference: r.Reference, Channel: r.Channel, Sequence: seq,
-	})
+	return seq, nil
 }
 
-// OnRecvReservation answers the other zone's reservation: nil to acknowledge
-// success, or the refusal.
+func keyRefs(records []types.RegistryKey) []types.KeyRef {
+	out := make([]types.KeyRef, len(records))
+	for i, r := range records {
+		out[i] = types.KeyRef{Kind: r.Kind, Key: r.Key}
+	}
+	return out
+}
+
+// releaseKey forgets this zone's record of a key (its record no longer
+// reserves it).
+func (k Keeper) releaseKey(ctx context.Context, r types.RegistryKey) error {
+	pk := registryPK(r.Kind, r.Key)
+	if err := k.reindexRegistryKey(ctx, pk, r.Status, types.RESERVATION_STATUS_UNSPECIFIED); err != nil {
+		return err
+	}
+	return k.RegistryKeys.Remove(ctx, pk)
+}
+
+// OnRecvReservation answers the other zone's reservation, for all its keys
+// together: nil to acknowledge success, or the refusal.
 func (k Keeper) OnRecvReservation(ctx sdk.Context, packet channeltypes.Packet) error {
 	p, err := k.Params.Get(ctx)
 	if err != nil {
@@ -199,51 +244,113 @@ func (k Keeper) OnRecvReservation(ctx sdk.Context, packet channeltypes.Packet) e
 	if err != nil {
 		return err
 	}
-	data, kind, err := types.DecodeReservationPacket(packet.Data)
+	data, keys, err := types.DecodeReservationPacket(packet.Data)
 	if err != nil {
 		return err
+	}
+	if data.Legacy {
+		// A reservation of the protocol before v3 reserves one key without
+		// the record's other identities (and invoices under their old
+		// fingerprint): nothing is recorded; the sender withdraws it and
+		// retries once it runs v3 too.
+		return errorsmod.Wrap(types.ErrInvalidReservation, "a reservation of the registry protocol before v3 (one key, no record id): upgrade that zone to v3, then retry the reservation there")
 	}
 	from, self := link.ChainId, ctx.ChainID()
-	r, found, err := k.GetRegistryKey(ctx, kind, data.Key)
-	if err != nil {
-		return err
-	}
-	if found {
-		switch r.Status {
-		case types.RESERVATION_STATUS_HELD_REMOTE:
-			if r.HolderZone == from {
-				return nil // already recorded as the sender's
-			}
-			return errorsmod.Wrap(types.ErrKeyTaken, types.TakenReason(kind, types.RESERVATION_STATUS_CONFIRMED, r.HolderZone))
-		case types.RESERVATION_STATUS_CONFIRMED, types.RESERVATION_STATUS_LOCAL:
-			return errorsmod.Wrap(types.ErrKeyTaken, types.TakenReason(kind, types.RESERVATION_STATUS_CONFIRMED, self))
-		case types.RESERVATION_STATUS_PENDING:
-			if self < from {
-				return errorsmod.Wrapf(types.ErrKeyTaken, "%s (both zones reserved it at once: the zone with the lower chain id, %s, keeps it)",
-					types.TakenReason(kind, types.RESERVATION_STATUS_PENDING, self), self)
-			}
-		}
-		// This zone's reservation is pending and loses the tie-break, or was
-		// withdrawn: it gives the key up.
-		owner, err := k.registryOwner(kind)
+	// Every key must be free for the sender before anything is written.
+	var givingWay []types.RegistryKey
+	for _, key := range keys {
+		r, found, err := k.GetRegistryKey(ctx, key.Kind, key.Key)
 		if err != nil {
 			return err
 		}
-		reason := types.TakenReason(kind, types.RESERVATION_STATUS_CONFIRMED, from)
-		if r.Status == types.RESERVATION_STATUS_PENDING {
-			reason += fmt.Sprintf(" (both zones reserved it at once: the zone with the lower chain id, %s, keeps it)", from)
+		if !found {
+			continue
 		}
-		if err := owner.OnReservation(ctx, r.Reference, types.RESERVATION_STATUS_REJECTED_DUPLICATE, reason); err != nil {
-			return err
+		switch r.Status {
+		case types.RESERVATION_STATUS_HELD_REMOTE:
+			if r.HolderZone == from {
+				continue // already recorded as the sender's
+			}
+			return errorsmod.Wrap(types.ErrKeyTaken, types.TakenReason(key.Kind, types.RESERVATION_STATUS_CONFIRMED, r.HolderZone, r.Reference))
+		case types.RESERVATION_STATUS_CONFIRMED, types.RESERVATION_STATUS_LOCAL:
+			return errorsmod.Wrap(types.ErrKeyTaken, types.TakenReason(key.Kind, types.RESERVATION_STATUS_CONFIRMED, self, r.Reference))
+		case types.RESERVATION_STATUS_PENDING:
+			if self < from {
+				return errorsmod.Wrapf(types.ErrKeyTaken, "%s (both zones reserved it at once: the zone with the lower chain id, %s, keeps it)",
+					types.TakenReason(key.Kind, types.RESERVATION_STATUS_PENDING, self, r.Reference), self)
+			}
 		}
-		if err := typedevent.Emit(ctx.EventManager(), &types.EventReservationRejected{Kind: kind, Key: data.Key, Reference: r.Reference, Reason: reason}); err != nil {
+		// This zone's reservation is pending and loses the tie-break, or was
+		// withdrawn: it gives way.
+		givingWay = append(givingWay, r)
+	}
+	incoming := make(map[types.KeyRef]bool, len(keys))
+	for _, key := range keys {
+		incoming[key] = true
+	}
+	gaveWay := map[string]bool{}
+	for _, r := range givingWay {
+		record := types.KeyKindName(types.KeyOwnerGroup(r.Kind)) + "/" + r.Reference
+		if gaveWay[record] {
+			continue
+		}
+		gaveWay[record] = true
+		if err := k.giveWay(ctx, r, from, data.Reference, incoming); err != nil {
 			return err
 		}
 	}
-	if err := k.setRegistryKey(ctx, r.Status, types.RegistryKey{Kind: kind, Key: data.Key, Status: types.RESERVATION_STATUS_HELD_REMOTE, HolderZone: from}); err != nil {
+	for _, key := range keys {
+		was := types.RESERVATION_STATUS_UNSPECIFIED
+		if r, found, err := k.GetRegistryKey(ctx, key.Kind, key.Key); err != nil {
+			return err
+		} else if found {
+			was = r.Status
+		}
+		if err := k.setRegistryKey(ctx, was, types.RegistryKey{Kind: key.Kind, Key: key.Key, Status: types.RESERVATION_STATUS_HELD_REMOTE, HolderZone: from, Reference: data.Reference}); err != nil {
+			return err
+		}
+		if err := typedevent.Emit(ctx.EventManager(), &types.EventKeyRecorded{Kind: key.Kind, Key: key.Key, HolderZone: from}); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// giveWay rejects this zone's open reservation r (PENDING and losing the
+// tie-break, or withdrawn) in favour of the other zone's record theirs on
+// zone from: the local record becomes REJECTED_DUPLICATE and its keys that
+// the other zone does not take (incoming) are let go.
+func (k Keeper) giveWay(ctx sdk.Context, r types.RegistryKey, from, theirs string, incoming map[types.KeyRef]bool) error {
+	owner, err := k.registryOwner(r.Kind)
+	if err != nil {
 		return err
 	}
-	return typedevent.Emit(ctx.EventManager(), &types.EventKeyRecorded{Kind: kind, Key: data.Key, HolderZone: from})
+	siblings, err := owner.ReservedKeys(ctx, r.Reference)
+	if err != nil {
+		return err
+	}
+	for _, s := range siblings {
+		if incoming[s] {
+			continue // recorded as the other zone's next
+		}
+		sr, found, err := k.GetRegistryKey(ctx, s.Kind, s.Key)
+		if err != nil {
+			return err
+		}
+		if found && isOpen(sr.Status) && sr.Reference == r.Reference {
+			if err := k.releaseKey(ctx, sr); err != nil {
+				return err
+			}
+		}
+	}
+	reason := types.TakenReason(r.Kind, types.RESERVATION_STATUS_CONFIRMED, from, theirs)
+	if r.Status == types.RESERVATION_STATUS_PENDING {
+		reason += fmt.Sprintf(" (both zones reserved it at once: the zone with the lower chain id, %s, keeps it)", from)
+	}
+	if err := owner.OnReservation(ctx, r.Reference, types.RESERVATION_STATUS_REJECTED_DUPLICATE, reason); err != nil {
+		return err
+	}
+	return typedevent.Emit(ctx.EventManager(), &types.EventReservationRejected{Kind: r.Kind, Key: r.Key, Reference: r.Reference, Reason: reason})
 }
 
 // duplicatePrefix starts the error acknowledgement of a key held or reserved
@@ -258,8 +365,8 @@ func refusalPrefix(err error) string {
 // RefusalAcknowledgement is the error acknowledgement of a refused
 // reservation or cargo packet. A refusal with a registered x/cargo error carries its code and
 // message ("cargo/31: transport document already issued as a bill on
-// shanghai-1: …") — those messages are built from state only, so every
-// validator writes the same bytes; any other error gets IBC's standard
+// shanghai-1 (bill COS-…): …") — those messages are built from state only, so
+// every validator writes the same bytes; any other error gets IBC's standard
 // deterministic acknowledgement (code only).
 func RefusalAcknowledgement(err error) channeltypes.Acknowledgement {
 	codespace, _, _ := errorsmod.ABCIInfo(err, false)
@@ -271,86 +378,113 @@ func RefusalAcknowledgement(err error) channeltypes.Acknowledgement {
 
 // OnReservationAck settles this zone's reservation with the other zone's answer.
 func (k Keeper) OnReservationAck(ctx sdk.Context, packet channeltypes.Packet, ack channeltypes.Acknowledgement) error {
-	r, owner, ok, err := k.pendingFor(ctx, packet)
+	records, owner, ok, err := k.pendingFor(ctx, packet)
 	if err != nil || !ok {
 		return err
 	}
+	reference := records[0].Reference
 	if ack.Success() {
-		r.Status = types.RESERVATION_STATUS_CONFIRMED
-		if err := k.setRegistryKey(ctx, types.RESERVATION_STATUS_PENDING, r); err != nil {
+		for _, r := range records {
+			r.Status = types.RESERVATION_STATUS_CONFIRMED
+			if err := k.setRegistryKey(ctx, types.RESERVATION_STATUS_PENDING, r); err != nil {
+				return err
+			}
+		}
+		if err := owner.OnReservation(ctx, reference, types.RESERVATION_STATUS_CONFIRMED, ""); err != nil {
 			return err
 		}
-		if err := owner.OnReservation(ctx, r.Reference, types.RESERVATION_STATUS_CONFIRMED, ""); err != nil {
-			return err
+		for _, r := range records {
+			if err := typedevent.Emit(ctx.EventManager(), &types.EventReservationConfirmed{Kind: r.Kind, Key: r.Key, Reference: r.Reference}); err != nil {
+				return err
+			}
 		}
-		return typedevent.Emit(ctx.EventManager(), &types.EventReservationConfirmed{Kind: r.Kind, Key: r.Key, Reference: r.Reference})
+		return nil
 	}
 	reason := ack.GetError()
 	if dup, isDup := strings.CutPrefix(reason, duplicatePrefix); isDup {
-		// The other zone holds or reserved the key: remember it as theirs.
-		holder := ""
-		if link, err := k.TrustedChannel(ctx, types.RegistryPortID, packet.SourceChannel); err == nil {
-			holder = link.ChainId
-		}
-		if holder == "" {
-			pk := registryPK(r.Kind, r.Key)
-			if err = k.reindexRegistryKey(ctx, pk, r.Status, types.RESERVATION_STATUS_UNSPECIFIED); err == nil {
-				err = k.RegistryKeys.Remove(ctx, pk)
+		// The other zone holds or reserved one of the keys: the record is
+		// refused and lets go of them all (the other zone knows whose the
+		// taken ones are, and refuses them again if asked).
+		for _, r := range records {
+			if err := k.releaseKey(ctx, r); err != nil {
+				return err
 			}
-		} else {
-			err = k.setRegistryKey(ctx, r.Status, types.RegistryKey{Kind: r.Kind, Key: r.Key, Status: types.RESERVATION_STATUS_HELD_REMOTE, HolderZone: holder})
 		}
-		if err != nil {
+		if err := owner.OnReservation(ctx, reference, types.RESERVATION_STATUS_REJECTED_DUPLICATE, dup); err != nil {
 			return err
 		}
-		if err := owner.OnReservation(ctx, r.Reference, types.RESERVATION_STATUS_REJECTED_DUPLICATE, dup); err != nil {
-			return err
+		for _, r := range records {
+			if err := typedevent.Emit(ctx.EventManager(), &types.EventReservationRejected{Kind: r.Kind, Key: r.Key, Reference: r.Reference, Reason: dup}); err != nil {
+				return err
+			}
 		}
-		return typedevent.Emit(ctx.EventManager(), &types.EventReservationRejected{Kind: r.Kind, Key: r.Key, Reference: r.Reference, Reason: dup})
+		return nil
 	}
 	// Refused for another reason (the other zone's registry is not set up,
-	// its corridor link changed...): nothing was recorded there; withdraw.
-	return k.withdraw(ctx, r, owner, "refused by the other zone: "+reason)
+	// its corridor link changed, it runs a release before v3...): nothing
+	// was recorded there; withdraw.
+	return k.withdraw(ctx, records, owner, "refused by the other zone: "+reason)
 }
 
 // OnReservationTimeout withdraws a reservation the other zone never received.
 func (k Keeper) OnReservationTimeout(ctx sdk.Context, packet channeltypes.Packet) error {
-	r, owner, ok, err := k.pendingFor(ctx, packet)
+	records, owner, ok, err := k.pendingFor(ctx, packet)
 	if err != nil || !ok {
 		return err
 	}
-	return k.withdraw(ctx, r, owner, "the reservation timed out before the other zone received it")
+	return k.withdraw(ctx, records, owner, "the reservation timed out before the other zone received it")
 }
 
-func (k Keeper) withdraw(ctx sdk.Context, r types.RegistryKey, owner types.RegistryOwner, reason string) error {
-	r.Status, r.Channel, r.Sequence = types.RESERVATION_STATUS_TIMED_OUT, "", 0
-	if err := k.setRegistryKey(ctx, types.RESERVATION_STATUS_PENDING, r); err != nil {
+// withdraw marks a reservation's keys TIMED_OUT (retryable) and tells their record.
+func (k Keeper) withdraw(ctx sdk.Context, records []types.RegistryKey, owner types.RegistryOwner, reason string) error {
+	for _, r := range records {
+		was := r.Status
+		r.Status, r.Channel, r.Sequence = types.RESERVATION_STATUS_TIMED_OUT, "", 0
+		if err := k.setRegistryKey(ctx, was, r); err != nil {
+			return err
+		}
+	}
+	if err := owner.OnReservation(ctx, records[0].Reference, types.RESERVATION_STATUS_TIMED_OUT, reason); err != nil {
 		return err
 	}
-	if err := owner.OnReservation(ctx, r.Reference, types.RESERVATION_STATUS_TIMED_OUT, reason); err != nil {
-		return err
+	for _, r := range records {
+		if err := typedevent.Emit(ctx.EventManager(), &types.EventReservationTimedOut{Kind: r.Kind, Key: r.Key, Reference: r.Reference, Reason: reason}); err != nil {
+			return err
+		}
 	}
-	return typedevent.Emit(ctx.EventManager(), &types.EventReservationTimedOut{Kind: r.Kind, Key: r.Key, Reference: r.Reference, Reason: reason})
+	return nil
 }
 
-// pendingFor returns the pending reservation a packet this zone sent is
-// the answer for; ok is false when the key has moved on (this zone gave it
-// up to the other zone's reservation), and the answer then changes nothing.
-func (k Keeper) pendingFor(ctx sdk.Context, packet channeltypes.Packet) (types.RegistryKey, types.RegistryOwner, bool, error) {
-	data, kind, err := types.DecodeReservationPacket(packet.Data)
+// pendingFor returns the keys still pending under a packet this zone sent
+// (all keys of one record); ok is false when they have moved on (the record
+// gave way to the other zone's, or the v3 upgrade withdrew it), and the
+// answer then changes nothing.
+func (k Keeper) pendingFor(ctx sdk.Context, packet channeltypes.Packet) ([]types.RegistryKey, types.RegistryOwner, bool, error) {
+	_, keys, err := types.DecodeReservationPacket(packet.Data)
 	if err != nil {
-		return types.RegistryKey{}, nil, false, err // this zone sent it, so it decodes
+		// This zone sent it, so it decodes; if not, there is nothing to settle.
+		k.Logger(ctx).Error("cannot decode a reservation this zone sent", "sequence", packet.Sequence, "err", err)
+		return nil, nil, false, nil
 	}
-	r, found, err := k.GetRegistryKey(ctx, kind, data.Key)
-	if err != nil || !found || r.Status != types.RESERVATION_STATUS_PENDING ||
-		r.Channel != packet.SourceChannel || r.Sequence != packet.Sequence {
-		return r, nil, false, err
+	var records []types.RegistryKey
+	for _, key := range keys {
+		r, found, err := k.GetRegistryKey(ctx, key.Kind, key.Key)
+		if err != nil {
+			return nil, nil, false, err
+		}
+		if found && r.Status == types.RESERVATION_STATUS_PENDING && r.Channel == packet.SourceChannel && r.Sequence == packet.Sequence {
+			records = append(records, r)
+		}
 	}
-	owner, err := k.registryOwner(kind)
-	return r, owner, err == nil, err
+	if len(records) == 0 {
+		return nil, nil, false, nil
+	}
+	owner, err := k.registryOwner(records[0].Kind)
+	return records, owner, err == nil, err
 }
 
-// RetryReservation sends a withdrawn reservation again.
+// RetryReservation sends a withdrawn reservation again: every key its
+// record waits for, in one packet.
 func (s msgServer) RetryReservation(ctx context.Context, m *types.MsgRetryReservation) (*types.MsgRetryReservationResponse, error) {
 	if err := validate(m); err != nil {
 		return nil, err
@@ -372,12 +506,31 @@ func (s msgServer) RetryReservation(ctx context.Context, m *types.MsgRetryReserv
 	if err := owner.AuthorizeRetry(ctx, m.Signer, r.Reference); err != nil {
 		return nil, err
 	}
+	keys, err := owner.ReservedKeys(ctx, r.Reference)
+	if err != nil {
+		return nil, err
+	}
+	records := make([]types.RegistryKey, 0, len(keys))
+	for _, key := range keys {
+		kr, found, err := s.GetRegistryKey(ctx, key.Kind, key.Key)
+		if err != nil {
+			return nil, err
+		}
+		if !found || kr.Status != types.RESERVATION_STATUS_TIMED_OUT || kr.Reference != r.Reference {
+			if !found {
+				kr.Status = types.RESERVATION_STATUS_UNSPECIFIED
+			}
+			return nil, errorsmod.Wrapf(types.ErrReservationState, "%s reserves %s too, which is %s here (reference %q), not its TIMED_OUT key: see `q cargo registry-collisions`",
+				r.Reference, key, kr.Status, kr.Reference)
+		}
+		records = append(records, kr)
+	}
 	sdkCtx := sdk.UnwrapSDKContext(ctx)
 	p, err := s.Params.Get(ctx)
 	if err != nil {
 		return nil, err
 	}
-	seq, err := s.sendReservation(sdkCtx, p, r)
+	seq, err := s.sendReservation(sdkCtx, p, r.Reference, records)
 	if err != nil {
 		return nil, err
 	}
@@ -422,8 +575,9 @@ func (s msgServer) SetRegistryChannel(ctx context.Context, m *types.MsgSetRegist
 	return &types.MsgSetRegistryChannelResponse{}, typedevent.Emit(sdkCtx.EventManager(), &types.EventRegistryChannelSet{Channel: m.Channel})
 }
 
-// billOwner applies the registry's answers to bills (key: the transport
-// document hash; reference: the bill id).
+// billOwner applies the registry's answers to bills (keys: a new bill's
+// identity and document hash, an amendment's new document hash; reference:
+// the bill id).
 type billOwner struct{ k Keeper }
 
 // History actions of the corridor registry.
@@ -432,12 +586,44 @@ const (
 	ActionCorridorRejected  = "REJECTED_DUPLICATE"
 	ActionCorridorTimeout   = "CORRIDOR_TIMEOUT"
 	ActionCorridorRetry     = "CORRIDOR_RETRY"
+	// ActionAmendPending: an amendment waits for the registry to reserve its
+	// new document hash (detail: the new hash).
+	ActionAmendPending = "AMEND_PENDING"
+	// ActionAmendRejected: the registry refused an amendment's new document
+	// hash (detail: why); the bill stays surrendered for amendment.
+	ActionAmendRejected = "AMEND_REJECTED"
 )
+
+// issueKeys are the keys a new bill reserves: its document and its identity
+// (in this order, so a refusal names the document when both are taken).
+func issueKeys(b types.Bill) []types.KeyRef {
+	return []types.KeyRef{
+		{Kind: types.KEY_KIND_TRANSPORT_DOCUMENT, Key: b.DocumentHash},
+		{Kind: types.KEY_KIND_BILL, Key: types.BillKeyOf(b.Id)},
+	}
+}
+
+func (o billOwner) ReservedKeys(ctx context.Context, billID string) ([]types.KeyRef, error) {
+	b, err := o.k.GetBill(ctx, billID)
+	if err != nil {
+		return nil, err
+	}
+	switch {
+	case b.PendingAmendment != nil:
+		return []types.KeyRef{{Kind: types.KEY_KIND_TRANSPORT_DOCUMENT, Key: b.PendingAmendment.NewDocumentHash}}, nil
+	case b.Status == types.BILL_STATUS_PENDING:
+		return issueKeys(b), nil
+	}
+	return nil, errorsmod.Wrapf(types.ErrReservationState, "bill %s is %s and waits for no reservation", billID, b.Status)
+}
 
 func (o billOwner) OnReservation(ctx context.Context, billID string, status types.ReservationStatus, reason string) error {
 	b, err := o.k.GetBill(ctx, billID)
 	if err != nil {
 		return err
+	}
+	if b.PendingAmendment != nil {
+		return o.onAmendmentReservation(ctx, b, status, reason)
 	}
 	if b.Status != types.BILL_STATUS_PENDING {
 		return errorsmod.Wrapf(types.ErrWrongStatus, "bill %s is %s, not PENDING: the registry's answer (%s) does not apply", billID, b.Status, status)
@@ -450,10 +636,8 @@ func (o billOwner) OnReservation(ctx context.Context, billID string, status type
 		// A rejected bill backs nothing: its document is the other zone's
 		// bill's, and that bill may travel here.
 		action, b.Status = ActionCorridorRejected, types.BILL_STATUS_REJECTED_DUPLICATE
-		if d, err := o.k.Documents.Get(ctx, b.DocumentHash); err == nil && d.BillId == b.Id {
-			if err := o.k.Documents.Remove(ctx, b.DocumentHash); err != nil {
-				return err
-			}
+		if err := o.unanchor(ctx, b.DocumentHash, b.Id); err != nil {
+			return err
 		}
 	case types.RESERVATION_STATUS_TIMED_OUT:
 		action = ActionCorridorTimeout
@@ -466,7 +650,49 @@ func (o billOwner) OnReservation(ctx context.Context, billID string, status type
 	return o.k.record(ctx, &b, action, b.Carrier, b.Holder, b.Holder, reason)
 }
 
+// unanchor removes the anchor of hash if it was made for bill id.
+func (o billOwner) unanchor(ctx context.Context, hash, id string) error {
+	if d, err := o.k.Documents.Get(ctx, hash); err == nil && d.BillId == id {
+		return o.k.Documents.Remove(ctx, hash)
+	}
+	return nil
+}
+
+// onAmendmentReservation applies the registry's answer to b's pending
+// amendment: confirmed, it takes effect; refused, it is dropped and the bill
+// stays surrendered for amendment (the carrier amends with another document
+// or voids); withdrawn or retried, it waits.
+func (o billOwner) onAmendmentReservation(ctx context.Context, b types.Bill, status types.ReservationStatus, reason string) error {
+	pa := *b.PendingAmendment
+	switch status {
+	case types.RESERVATION_STATUS_CONFIRMED:
+		return o.k.applyAmendment(ctx, b, pa)
+	case types.RESERVATION_STATUS_REJECTED_DUPLICATE:
+		if err := o.unanchor(ctx, pa.NewDocumentHash, b.Id); err != nil {
+			return err
+		}
+		b.PendingAmendment = nil
+		return o.k.record(ctx, &b, ActionAmendRejected, b.Carrier, b.Carrier, b.Carrier, reason)
+	case types.RESERVATION_STATUS_TIMED_OUT, types.RESERVATION_STATUS_PENDING:
+		action := ActionCorridorTimeout
+		if status == types.RESERVATION_STATUS_PENDING {
+			action = ActionCorridorRetry
+		}
+		b.PendingAmendment.CorridorStatus = status
+		return o.k.record(ctx, &b, action, b.Carrier, b.Carrier, b.Carrier, reason)
+	}
+	return errorsmod.Wrapf(types.ErrReservationState, "no amendment transition for %s", status)
+}
+
 func (o billOwner) AuthorizeRetry(ctx context.Context, signer, billID string) error {
-	_, err := o.k.carrierBill(ctx, signer, billID, types.BILL_STATUS_PENDING)
+	b, err := o.k.GetBill(ctx, billID)
+	if err != nil {
+		return err
+	}
+	if b.PendingAmendment != nil {
+		_, err = o.k.carrierBill(ctx, signer, billID, types.BILL_STATUS_SURRENDERED_FOR_AMENDMENT)
+		return err
+	}
+	_, err = o.k.carrierBill(ctx, signer, billID, types.BILL_STATUS_PENDING)
 	return err
 }

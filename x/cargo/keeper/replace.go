@@ -21,10 +21,12 @@ const (
 
 // issue creates bill b — filled in by the caller with its parties, document
 // and route — as a new title on this zone: the id must be new, the transport
-// document is anchored for it (one bill per document on this zone) and
-// reserved in the corridor registry (one in the corridor; PENDING until the
-// other zone confirms when a registry channel is set), and the ISSUE entry
-// starts its history. detail names the bills it replaces, if any.
+// document is anchored for it (one bill per document on this zone), its
+// identity (carrier and transport document reference, by meaning) and its
+// document hash are reserved in the corridor registry in one reservation
+// (one bill in the corridor; PENDING until the other zone confirms both when
+// a registry channel is set), and the ISSUE entry starts its history. detail
+// names the bills it replaces, if any.
 func (k Keeper) issue(ctx context.Context, b types.Bill, detail, remark string) (types.Bill, error) {
 	if has, err := k.Bills.Has(ctx, b.Id); err != nil {
 		return b, err
@@ -34,7 +36,7 @@ func (k Keeper) issue(ctx context.Context, b types.Bill, detail, remark string) 
 	if err := k.anchorTransport(ctx, b.DocumentHash, b.Id, b.Carrier); err != nil {
 		return b, err
 	}
-	corridor, err := k.Reserve(ctx, types.KEY_KIND_TRANSPORT_DOCUMENT, b.DocumentHash, b.Id)
+	corridor, err := k.Reserve(ctx, b.Id, issueKeys(b)...)
 	if err != nil {
 		return b, err
 	}
@@ -64,6 +66,9 @@ func (k Keeper) replaceable(ctx context.Context, carrier string, ids []string) (
 	for _, id := range ids {
 		b, err := k.billOfCarrier(ctx, carrier, id, types.BILL_STATUS_SURRENDERED_FOR_AMENDMENT)
 		if err != nil {
+			return nil, party, err
+		}
+		if err := requireNoPendingAmendment(b); err != nil {
 			return nil, party, err
 		}
 		olds = append(olds, b)

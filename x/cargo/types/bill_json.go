@@ -105,6 +105,11 @@ func (w *jsonWriter) bill(b *Bill) {
 	}
 	w.strs("replaces", "replaces", b.Replaces)
 	w.strs("replaced_by", "replacedBy", b.ReplacedBy)
+	if b.PendingAmendment != nil {
+		w.msg("pending_amendment", "pendingAmendment", b.PendingAmendment)
+	} else {
+		w.null("pending_amendment", "pendingAmendment")
+	}
 	w.buf = append(w.buf, '}')
 	w.comma = outer
 }

@@ -63,6 +63,7 @@ func TestBillJSONMatchesJSONPB(t *testing.T) {
 		HomeZone: "shanghai-1", Trace: "cargo/channel-0/ebl", HistoryHead: "ff", HistoryLen: 18446744073709551615,
 		Surrender: &Surrender{Purpose: 1, Reason: "amend", RequestedBy: "trade1holder"}, TransferredVia: "channel-0",
 		Offer: &Offer{Action: "ENDORSE", From: "trade1from"}, Replaces: []string{"COS-A", "COS-B"}, ReplacedBy: []string{"COS-C"},
+		PendingAmendment: &PendingAmendment{NewDocumentHash: "ab", Consignee: "trade1c", CorridorStatus: RESERVATION_STATUS_TIMED_OUT},
 	}
 	odd := Bill{Id: "<script>&\u2028\"\\\x00\xff", Type: 99, Status: -1, Trace: "日本", Replaces: []string{"<&>\u2028", ""}}
 	for _, b := range []Bill{{}, full, odd} {

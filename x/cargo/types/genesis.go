@@ -131,6 +131,17 @@ func (gs GenesisState) Validate() error {
 		}
 		held[id] = true
 	}
+	collided := map[string]bool{}
+	for _, c := range gs.Collisions {
+		if err := c.Validate(); err != nil {
+			return errorsmod.Wrap(ErrInvalidGenesis, err.Error())
+		}
+		id := c.Kind.String() + "/" + c.Key + "/" + c.OtherZone + "/" + c.OtherReference
+		if collided[id] {
+			return errorsmod.Wrapf(ErrInvalidGenesis, "collision %s listed twice", id)
+		}
+		collided[id] = true
+	}
 	return nil
 }
 

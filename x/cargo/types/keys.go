@@ -47,4 +47,5 @@ var (
 	AnchorsKey            = collections.NewPrefix(21)
 	RejectedBillsKey      = collections.NewPrefix(22)
 	RejectedHistoryKey    = collections.NewPrefix(23)
+	CollisionsKey         = collections.NewPrefix(24)
 )

@@ -1,6 +1,7 @@
 package types_test
 
 import (
+	"reflect"
 	"testing"
 
 	"github.com/stretchr/testify/require"
@@ -35,27 +36,38 @@ func FuzzDecodePacketData(f *testing.F) {
 }
 
 // Any bytes offered to the registry port decode or are refused without a
-// panic; an accepted reservation names a known kind and a 64-hex key, and its
-// wire form decodes to the same reservation.
+// panic; an accepted reservation names a record and 1 to MaxReservationKeys
+// known kinds with 64-hex keys, and its wire form decodes to the same
+// reservation (a packet of the format before v3 decodes as legacy).
 func FuzzDecodeReservationPacket(f *testing.F) {
 	key := "9b74c9897bac770ffc029102a200c5de6b8a4d7c2a6d8f4e9f0a1b2c3d4e5f60"
 	f.Add([]byte(`{"kind":"TRANSPORT_DOCUMENT","key":"` + key + `"}`))
 	f.Add([]byte(`{"kind":"INVOICE","key":"` + key + `"}`))
 	f.Add([]byte(`{"kind":"INVOICE","key":"` + key + `","x":1}`))
 	f.Add([]byte(`{"kind":"INVOICE","key":"` + key + `"} {}`))
+	f.Add([]byte(`{"reference":"COS-ABC1","keys":[{"kind":"BILL","key":"` + key + `"},{"kind":"TRANSPORT_DOCUMENT","key":"` + key + `"}]}`))
+	f.Add([]byte(`{"reference":"7","keys":[{"kind":"INVOICE","key":"` + key + `"}]}`))
 	f.Fuzz(func(t *testing.T, data []byte) {
-		p, kind, err := types.DecodeReservationPacket(data)
+		p, keys, err := types.DecodeReservationPacket(data)
 		if err != nil {
 			return
 		}
-		if kind != types.KEY_KIND_TRANSPORT_DOCUMENT && kind != types.KEY_KIND_INVOICE {
-			t.Fatalf("accepted kind %v", kind)
+		if len(keys) == 0 || len(keys) > types.MaxReservationKeys {
+			t.Fatalf("accepted %d keys", len(keys))
 		}
-		if types.ValidateHash("key", p.Key) != nil {
-			t.Fatalf("accepted key %q", p.Key)
+		for _, k := range keys {
+			if types.ValidateKeyKind(k.Kind) != nil || types.ValidateHash("key", k.Key) != nil {
+				t.Fatalf("accepted key %v", k)
+			}
 		}
-		again, kind2, err := types.DecodeReservationPacket(p.Bytes())
-		if err != nil || again != p || kind2 != kind {
+		if p.Legacy {
+			if len(keys) != 1 || p.Reference != "" {
+				t.Fatalf("a legacy reservation has one key and no reference: %+v", p)
+			}
+			return
+		}
+		again, keys2, err := types.DecodeReservationPacket(p.Bytes())
+		if err != nil || !reflect.DeepEqual(again, p) || !reflect.DeepEqual(keys2, keys) {
 			t.Fatalf("re-encoded reservation %q does not decode the same: %v", p.Bytes(), err)
 		}
 	})

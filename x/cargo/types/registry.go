@@ -3,37 +3,88 @@ package types
 import (
 	"bytes"
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
+	"regexp"
 	"strings"
 
 	errorsmod "cosmossdk.io/errors"
+
+	"github.com/tradechain/tradechain/internal/identity"
 )
 
-// The corridor registry: before a transport document backs a bill, or an
-// invoice is registered for financing, the zone reserves the document's hash
-// or the invoice's corridor fingerprint on the other zone over the registry
-// channel. Only the kind and the 64-hex key cross; the answer is an
-// acknowledgement. See keeper/registry.go for the protocol.
+// The corridor registry: before a bill or an invoice becomes active, the zone
+// reserves its identity in the whole corridor over the registry channel: a
+// bill's carrier code and folded transport document reference (BILL) and the
+// hash of its transport document (TRANSPORT_DOCUMENT) — and, later, every
+// hash it is amended with —, an invoice's seller, buyer and folded number
+// (INVOICE). One packet carries every key of one record, and the other zone
+// accepts or refuses them together; the answer is an acknowledgement. Only
+// the kinds, the 64-hex keys and the id of the reserving record (a bill id or
+// an invoice id, so a refusal can name it) cross. See keeper/registry.go for
+// the protocol.
 
 const (
 	// DefaultRegistryTimeoutSeconds bounds a reservation's flight by default.
 	DefaultRegistryTimeoutSeconds = 600
 	// MaxRegistryTimeoutSeconds is the largest reservation timeout (7 days).
 	MaxRegistryTimeoutSeconds = 7 * 24 * 3600
+	// MaxReservationKeys bounds the keys of one reservation (a new bill has two).
+	MaxReservationKeys = 4
 	// MaxReservationPacketSize bounds what the registry port decodes.
-	MaxReservationPacketSize = 256
+	MaxReservationPacketSize = 1024
+	// maxReservationReference bounds the record id a reservation names.
+	maxReservationReference = 64
 )
 
-// ReservationPacket is the registry port's packet data: a key and its kind,
-// nothing else. JSON: {"kind":"TRANSPORT_DOCUMENT","key":"<64 hex>"}.
+var reReservationReference = regexp.MustCompile(`^[A-Za-z0-9._~-]{1,64}$`)
+
+// KeyRef names one registry key.
+type KeyRef struct {
+	Kind KeyKind
+	Key  string
+}
+
+func (r KeyRef) String() string { return KeyKindName(r.Kind) + "/" + r.Key }
+
+// ReservationPacket is the registry port's packet data: the id of the record
+// that reserves, and its keys. JSON, fields in this order:
+//
+//	{"reference":"COS-COSU6385270140","keys":[{"kind":"BILL","key":"<64 hex>"},{"kind":"TRANSPORT_DOCUMENT","key":"<64 hex>"}]}
 type ReservationPacket struct {
+	Reference string           `json:"reference"`
+	Keys      []ReservationKey `json:"keys"`
+	// Legacy is set on a packet decoded from the format before v3 (one key,
+	// no reference): {"kind":"…","key":"…"}. Never encoded.
+	Legacy bool `json:"-"`
+}
+
+// ReservationKey is one key of a reservation packet.
+type ReservationKey struct {
 	Kind string `json:"kind"`
 	Key  string `json:"key"`
 }
 
-// KeyKindName is the packet name of a key kind ("TRANSPORT_DOCUMENT", "INVOICE").
+// legacyReservationPacket is the registry packet of releases before v3.
+type legacyReservationPacket struct {
+	Kind string `json:"kind"`
+	Key  string `json:"key"`
+}
+
+// NewReservationPacket is the packet reserving keys for reference.
+func NewReservationPacket(reference string, keys []KeyRef) ReservationPacket {
+	p := ReservationPacket{Reference: reference}
+	for _, k := range keys {
+		p.Keys = append(p.Keys, ReservationKey{Kind: KeyKindName(k.Kind), Key: k.Key})
+	}
+	return p
+}
+
+// KeyKindName is the packet name of a key kind ("TRANSPORT_DOCUMENT", "INVOICE", "BILL").
 func KeyKindName(k KeyKind) string { return strings.TrimPrefix(k.String(), "KEY_KIND_") }
 
 // ParseKeyKind reads a key kind by its packet name or its enum name, any case.
@@ -44,59 +95,147 @@ func ParseKeyKind(s string) (KeyKind, error) {
 		return KEY_KIND_TRANSPORT_DOCUMENT, nil
 	case "INVOICE", "KEY_KIND_INVOICE":
 		return KEY_KIND_INVOICE, nil
+	case "BILL", "KEY_KIND_BILL":
+		return KEY_KIND_BILL, nil
 	}
-	return KEY_KIND_UNSPECIFIED, errorsmod.Wrapf(ErrInvalidReservation, "key kind %q: want TRANSPORT_DOCUMENT or INVOICE", truncate(s))
+	return KEY_KIND_UNSPECIFIED, errorsmod.Wrapf(ErrInvalidReservation, "key kind %q: want BILL, TRANSPORT_DOCUMENT or INVOICE", truncate(s))
 }
 
 // ValidateKeyKind checks that k is a kind the registry knows.
 func ValidateKeyKind(k KeyKind) error {
-	if k != KEY_KIND_TRANSPORT_DOCUMENT && k != KEY_KIND_INVOICE {
-		return errorsmod.Wrapf(ErrInvalidReservation, "key kind %s: want KEY_KIND_TRANSPORT_DOCUMENT or KEY_KIND_INVOICE", k)
+	if k != KEY_KIND_TRANSPORT_DOCUMENT && k != KEY_KIND_INVOICE && k != KEY_KIND_BILL {
+		return errorsmod.Wrapf(ErrInvalidReservation, "key kind %s: want KEY_KIND_BILL, KEY_KIND_TRANSPORT_DOCUMENT or KEY_KIND_INVOICE", k)
 	}
 	return nil
 }
 
-// Validate checks a reservation packet.
-func (p ReservationPacket) Validate() (KeyKind, error) {
-	var kind KeyKind
-	switch p.Kind {
-	case KeyKindName(KEY_KIND_TRANSPORT_DOCUMENT):
-		kind = KEY_KIND_TRANSPORT_DOCUMENT
-	case KeyKindName(KEY_KIND_INVOICE):
-		kind = KEY_KIND_INVOICE
-	default:
-		return kind, errorsmod.Wrapf(ErrInvalidReservation, "unknown key kind %q", truncate(p.Kind))
+// KeyOwnerGroup is which module's records use keys of kind k: bills (BILL,
+// TRANSPORT_DOCUMENT) or invoices (INVOICE). One reservation's keys are of
+// one group.
+func KeyOwnerGroup(k KeyKind) KeyKind {
+	if k == KEY_KIND_BILL {
+		return KEY_KIND_TRANSPORT_DOCUMENT
 	}
-	if err := ValidateHash("key", p.Key); err != nil {
-		return kind, errorsmod.Wrap(ErrInvalidReservation, err.Error())
+	return k
+}
+
+// ValidateReservationReference checks the record id a reservation names.
+func ValidateReservationReference(ref string) error {
+	if !reReservationReference.MatchString(ref) {
+		return errorsmod.Wrapf(ErrInvalidReservation, "reference %q: want 1-%d characters from A-Z a-z 0-9 . _ ~ -", truncate(ref), maxReservationReference)
 	}
-	return kind, nil
+	return nil
+}
+
+// ValidateKeyRefs checks the keys of one reservation: 1 to
+// MaxReservationKeys well-formed keys of known kinds, of one owner group,
+// none twice.
+func ValidateKeyRefs(keys []KeyRef) error {
+	if len(keys) == 0 || len(keys) > MaxReservationKeys {
+		return errorsmod.Wrapf(ErrInvalidReservation, "%d keys; a reservation has 1 to %d", len(keys), MaxReservationKeys)
+	}
+	for i, k := range keys {
+		if err := ValidateKeyKind(k.Kind); err != nil {
+			return err
+		}
+		if err := ValidateHash("key", k.Key); err != nil {
+			return errorsmod.Wrap(ErrInvalidReservation, err.Error())
+		}
+		if KeyOwnerGroup(k.Kind) != KeyOwnerGroup(keys[0].Kind) {
+			return errorsmod.Wrapf(ErrInvalidReservation, "keys %s and %s belong to records of different modules", keys[0], k)
+		}
+		for _, o := range keys[:i] {
+			if o == k {
+				return errorsmod.Wrapf(ErrInvalidReservation, "key %s listed twice", k)
+			}
+		}
+	}
+	return nil
+}
+
+func parsePacketKind(s string) (KeyKind, error) {
+	for _, k := range []KeyKind{KEY_KIND_TRANSPORT_DOCUMENT, KEY_KIND_INVOICE, KEY_KIND_BILL} {
+		if s == KeyKindName(k) {
+			return k, nil
+		}
+	}
+	return 0, errorsmod.Wrapf(ErrInvalidReservation, "unknown key kind %q", truncate(s))
+}
+
+// Validate checks a reservation packet and returns its keys.
+func (p ReservationPacket) Validate() ([]KeyRef, error) {
+	if !p.Legacy {
+		if err := ValidateReservationReference(p.Reference); err != nil {
+			return nil, err
+		}
+	}
+	keys := make([]KeyRef, 0, len(p.Keys))
+	for _, k := range p.Keys {
+		kind, err := parsePacketKind(k.Kind)
+		if err != nil {
+			return nil, err
+		}
+		keys = append(keys, KeyRef{Kind: kind, Key: k.Key})
+	}
+	return keys, ValidateKeyRefs(keys)
 }
 
 // Bytes is the packet's wire form (fields in a fixed order).
 func (p ReservationPacket) Bytes() []byte {
-	bz, _ := json.Marshal(p) // two strings always marshal
+	bz, _ := json.Marshal(p) // strings only: always marshals
 	return bz
 }
 
 // DecodeReservationPacket reads a reservation strictly: bounded size, no
-// unknown or missing field, nothing after the object, a known kind and a
-// well-formed key.
-func DecodeReservationPacket(bz []byte) (ReservationPacket, KeyKind, error) {
+// unknown or missing field, nothing after the object, known kinds,
+// well-formed keys. A packet in the format before v3 decodes with Legacy
+// set (the zone still answers its own packets of that format).
+func DecodeReservationPacket(bz []byte) (ReservationPacket, []KeyRef, error) {
 	var p ReservationPacket
 	if len(bz) > MaxReservationPacketSize {
-		return p, 0, errorsmod.Wrapf(ErrInvalidReservation, "%d bytes; the limit is %d", len(bz), MaxReservationPacketSize)
+		return p, nil, errorsmod.Wrapf(ErrInvalidReservation, "%d bytes; the limit is %d", len(bz), MaxReservationPacketSize)
 	}
+	if err := decodeStrict(bz, &p); err != nil {
+		var old legacyReservationPacket
+		if decodeStrict(bz, &old) != nil || old.Kind == "" {
+			return p, nil, errorsmod.Wrapf(ErrInvalidReservation, "not a reservation: %v", err)
+		}
+		p = ReservationPacket{Keys: []ReservationKey{{Kind: old.Kind, Key: old.Key}}, Legacy: true}
+	}
+	keys, err := p.Validate()
+	return p, keys, err
+}
+
+func decodeStrict(bz []byte, v any) error {
 	dec := json.NewDecoder(bytes.NewReader(bz))
 	dec.DisallowUnknownFields()
-	if err := dec.Decode(&p); err != nil {
-		return p, 0, errorsmod.Wrapf(ErrInvalidReservation, "not a reservation: %v", err)
+	if err := dec.Decode(v); err != nil {
+		return err
 	}
 	if _, err := dec.Token(); err != io.EOF {
-		return p, 0, errorsmod.Wrap(ErrInvalidReservation, "data after the reservation object")
+		return errors.New("data after the reservation object")
 	}
-	kind, err := p.Validate()
-	return p, kind, err
+	return nil
+}
+
+// BillKey is a bill's corridor identity (KEY_KIND_BILL): the hex SHA-256 of
+//
+//	"tradechain-bill-v1|" + carrier code + "|" + identity.Fold(transport document reference)
+//
+// The carrier code is the carrier's party code, the SCAC/SMDG code both zones
+// register it under and the bill id starts with; the reference is folded as
+// invoice numbers are (case, separators, look-alike characters and padding
+// zeros do not matter), so "COS-ABC.001" and "COS-abc1" are one bill.
+func BillKey(carrierCode, reference string) string {
+	sum := sha256.Sum256([]byte("tradechain-bill-v1|" + carrierCode + "|" + identity.Fold(reference)))
+	return hex.EncodeToString(sum[:])
+}
+
+// BillKeyOf is the BillKey of a bill id (<carrier code>-<reference>; the
+// code has no dash).
+func BillKeyOf(billID string) string {
+	code, ref, _ := strings.Cut(billID, "-")
+	return BillKey(code, ref)
 }
 
 // RegistryOwner is the module that uses keys of one kind (x/cargo for
@@ -110,18 +249,47 @@ type RegistryOwner interface {
 	OnReservation(ctx context.Context, reference string, status ReservationStatus, reason string) error
 	// AuthorizeRetry checks that signer may retry the record's reservation.
 	AuthorizeRetry(ctx context.Context, signer, reference string) error
+	// ReservedKeys are the keys the record waits for while its reservation
+	// is open (PENDING or TIMED_OUT): what a retry sends again, and what the
+	// zone lets go when the record gives way to the other zone's.
+	ReservedKeys(ctx context.Context, reference string) ([]KeyRef, error)
 }
 
-// TakenReason says, for a user, where a key is held or reserved.
-func TakenReason(kind KeyKind, status ReservationStatus, zone string) string {
+// TakenReason says, for a user, where a key is held or reserved and by what
+// record there (reference, when known).
+func TakenReason(kind KeyKind, status ReservationStatus, zone, reference string) string {
 	what := map[KeyKind][2]string{
 		KEY_KIND_TRANSPORT_DOCUMENT: {"transport document already issued as a bill on %s", "transport document reserved by a pending bill on %s"},
+		KEY_KIND_BILL:               {"transport document reference already issued as a bill on %s", "transport document reference reserved by a pending bill on %s"},
 		KEY_KIND_INVOICE:            {"invoice already registered on %s", "invoice reserved by a pending registration on %s"},
 	}[kind]
+	i := 0
 	if status == RESERVATION_STATUS_PENDING || status == RESERVATION_STATUS_TIMED_OUT {
-		return fmt.Sprintf(what[1], zone)
+		i = 1
 	}
-	return fmt.Sprintf(what[0], zone)
+	msg := fmt.Sprintf(what[i], zone)
+	switch {
+	case reference == "":
+	case kind == KEY_KIND_INVOICE:
+		msg += " (invoice " + reference + ")"
+	default:
+		msg += " (bill " + reference + ")"
+	}
+	return msg
+}
+
+// Validate checks a collision record (genesis).
+func (c IdentityCollision) Validate() error {
+	if err := ValidateKeyKind(c.Kind); err != nil {
+		return err
+	}
+	if err := ValidateHash("collision key", c.Key); err != nil {
+		return err
+	}
+	if c.HolderZone == "" || c.OtherZone == "" || c.OtherReference == "" {
+		return errorsmod.Wrapf(ErrInvalidGenesis, "collision on %s names no zone or record", c.Key)
+	}
+	return nil
 }
 
 // Validate checks a registry key record (genesis).
@@ -138,7 +306,9 @@ func (r RegistryKey) Validate() error {
 	switch r.Status {
 	case RESERVATION_STATUS_HELD_REMOTE:
 		if r.Reference != "" {
-			return errorsmod.Wrapf(ErrInvalidGenesis, "registry key %s is held by %s but names a local record", r.Key, r.HolderZone)
+			if err := ValidateReservationReference(r.Reference); err != nil {
+				return errorsmod.Wrapf(ErrInvalidGenesis, "registry key %s held by %s: %v", r.Key, r.HolderZone, err)
+			}
 		}
 	case RESERVATION_STATUS_PENDING:
 		if r.Channel == "" || r.Sequence == 0 || r.Reference == "" {

@@ -10,6 +10,8 @@ import (
 	errorsmod "cosmossdk.io/errors"
 
 	sdk "github.com/cosmos/cosmos-sdk/types"
+
+	"github.com/tradechain/tradechain/internal/identity"
 )
 
 // Hard bounds on field sizes, enforced statelessly. Params may tighten text
@@ -147,10 +149,14 @@ func ValidatePartyCode(code string) error {
 	return nil
 }
 
-// ValidateReference checks a DCSA transportDocumentReference usable in a bill id.
+// ValidateReference checks a DCSA transportDocumentReference usable in a bill
+// id, with a letter or digit that identifies it (BillKey reads it by meaning).
 func ValidateReference(ref string) error {
 	if !reReference.MatchString(ref) {
 		return errorsmod.Wrapf(ErrInvalidField, "transport document reference %q: want 1-%d characters from A-Z a-z 0-9 . _ ~", truncate(ref), MaxReferenceLength)
+	}
+	if identity.Fold(ref) == "" {
+		return errorsmod.Wrapf(ErrInvalidField, "transport document reference %q has no letter or digit that identifies it", truncate(ref))
 	}
 	return nil
 }

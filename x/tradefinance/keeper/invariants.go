@@ -156,7 +156,7 @@ func InvoiceRegistryInvariant(k Keeper) sdk.Invariant {
 			pending := inv.Status == types.INVOICE_STATUS_PENDING
 			switch {
 			case inv.Status == types.INVOICE_STATUS_REJECTED_DUPLICATE:
-				if found && r.Reference == invoiceRef(id) {
+				if found && r.Status != cargotypes.RESERVATION_STATUS_HELD_REMOTE && r.Reference == invoiceRef(id) {
 					problems = append(problems, fmt.Sprintf("rejected invoice %d still holds its fingerprint key", id))
 				}
 			case !found || r.Reference != invoiceRef(id) || r.Status != inv.CorridorStatus:

@@ -68,9 +68,11 @@ func (s msgServer) RegisterInvoice(ctx context.Context, m *types.MsgRegisterInvo
 			return nil, errorsmod.Wrapf(types.ErrNoLEI, "the %s %s (%s) has no LEI; the zone authority adds it with update-party", p.role, p.party.Code, p.party.Address)
 		}
 	}
-	fp := types.Fingerprint(seller.Lei, buyer.Lei, m.Number, m.Amount)
+	// An invoice is its seller, buyer and number, read by meaning — never
+	// its amount: the same invoice again, with any amount, is refused.
+	fp := types.Fingerprint(seller.Lei, buyer.Lei, m.Number)
 	if id, err := s.Invoices.Indexes.Fingerprint.MatchExact(ctx, fp); err == nil {
-		return nil, errorsmod.Wrapf(types.ErrInvoiceExists, "this invoice (fingerprint %s) is already registered as invoice %d", fp, id)
+		return nil, s.invoiceExists(ctx, id, fp)
 	} else if !isNotFound(err) {
 		return nil, err
 	}
@@ -86,9 +88,9 @@ func (s msgServer) RegisterInvoice(ctx context.Context, m *types.MsgRegisterInvo
 	// The corridor registry: one invoice is registered once in the whole
 	// corridor. With a registry channel the invoice waits (PENDING) for the
 	// other zone's confirmation and cannot be financed until then.
-	corridor, err := s.cargo.Reserve(ctx, cargotypes.KEY_KIND_INVOICE, fp, invoiceRef(id))
+	corridor, err := s.cargo.Reserve(ctx, invoiceRef(id), cargotypes.KeyRef{Kind: cargotypes.KEY_KIND_INVOICE, Key: fp})
 	if err != nil {
-		return nil, errorsmod.Wrapf(err, "invoice fingerprint %s", fp)
+		return nil, errorsmod.Wrapf(err, "invoice %q from %s to %s (fingerprint %s)", m.Number, seller.Code, buyer.Code, fp)
 	}
 	st := types.INVOICE_STATUS_OPEN
 	if corridor == cargotypes.RESERVATION_STATUS_PENDING {
@@ -107,6 +109,21 @@ func (s msgServer) RegisterInvoice(ctx context.Context, m *types.MsgRegisterInvo
 }
 
 func invoiceRef(id uint64) string { return strconv.FormatUint(id, 10) }
+
+// invoiceExists is the refusal of an invoice this zone already registered
+// (as invoice id): it names that invoice, its zone, number and amount.
+func (k Keeper) invoiceExists(ctx context.Context, id uint64, fp string) error {
+	first, err := k.GetInvoice(ctx, id)
+	if err != nil {
+		return err
+	}
+	where := sdk.UnwrapSDKContext(ctx).ChainID()
+	if first.Status == types.INVOICE_STATUS_REJECTED_DUPLICATE {
+		where += " (rejected there as a duplicate of the other zone's: it is registered on the other zone)"
+	}
+	return errorsmod.Wrapf(types.ErrInvoiceExists, "this invoice is already registered as invoice %d on %s (number %q, amount %s): an invoice is its seller, buyer and number, whatever its amount (fingerprint %s)",
+		first.Id, where, first.Number, first.Amount, fp)
+}
 
 func appendInvoiceHistory(ctx context.Context, inv *types.Invoice, action, detail string) {
 	sdkCtx := sdk.UnwrapSDKContext(ctx)
@@ -151,6 +168,15 @@ func (k Keeper) OnReservation(ctx context.Context, ref string, status cargotypes
 		return err
 	}
 	return emit(ctx, &types.EventInvoiceCorridorStatus{InvoiceId: inv.Id, Status: inv.Status, CorridorStatus: status, Reason: reason})
+}
+
+// ReservedKeys: an invoice reserves its fingerprint (cargotypes.RegistryOwner).
+func (k Keeper) ReservedKeys(ctx context.Context, ref string) ([]cargotypes.KeyRef, error) {
+	inv, err := k.invoiceByRef(ctx, ref)
+	if err != nil {
+		return nil, err
+	}
+	return []cargotypes.KeyRef{{Kind: cargotypes.KEY_KIND_INVOICE, Key: inv.Fingerprint}}, nil
 }
 
 // AuthorizeRetry lets the invoice's seller retry its reservation.

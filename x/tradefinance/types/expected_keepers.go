@@ -27,9 +27,12 @@ type CargoKeeper interface {
 	PlaceLien(ctx context.Context, id, owner string, lien cargotypes.Lien) error
 	ReleaseLien(ctx context.Context, id, module, reference string) error
 	TransferUnderLien(ctx context.Context, id, module, reference, to string) error
-	// Reserve claims a key in the corridor registry for a local record.
-	Reserve(ctx context.Context, kind cargotypes.KeyKind, key, reference string) (cargotypes.ReservationStatus, error)
+	// Reserve claims keys in the corridor registry for a local record.
+	Reserve(ctx context.Context, reference string, keys ...cargotypes.KeyRef) (cargotypes.ReservationStatus, error)
 	GetRegistryKey(ctx context.Context, kind cargotypes.KeyKind, key string) (cargotypes.RegistryKey, bool, error)
+	// RekeyRegistryKey and RecordCollision serve the v3 migration.
+	RekeyRegistryKey(ctx context.Context, kind cargotypes.KeyKind, from, to string) error
+	RecordCollision(ctx context.Context, c cargotypes.IdentityCollision) error
 }
 
 // BankKeeper is what x/tradefinance needs from x/bank.

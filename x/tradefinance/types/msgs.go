@@ -3,15 +3,10 @@ package types
 import (
 	"crypto/sha256"
 	"encoding/hex"
-	"strings"
-	"unicode"
-
-	"golang.org/x/text/unicode/norm"
 
 	errorsmod "cosmossdk.io/errors"
 
-	sdk "github.com/cosmos/cosmos-sdk/types"
-
+	"github.com/tradechain/tradechain/internal/identity"
 	cargotypes "github.com/tradechain/tradechain/x/cargo/types"
 )
 
@@ -241,52 +236,27 @@ func (m *MsgUpdateParams) ValidateBasic() error {
 // Fingerprint is an invoice's corridor identity, the same on every zone:
 // hex SHA-256 of
 //
-//	"tradechain-invoice-v1|" + seller LEI + "|" + buyer LEI + "|" +
-//	NormalizeInvoiceNumber(number) + "|" + amount (integer, base units) + "|" + currency
+//	"tradechain-invoice-v2|" + seller LEI + "|" + buyer LEI + "|" + NormalizeInvoiceNumber(number)
 //
-// where the LEIs are ISO 17442 (upper case, checksum valid) and currency is
-// the ISO 4217 code of the deposit token (td-hkbk-hkd → HKD), so the same
-// invoice financed in two banks' tokens of one currency is one invoice. The
-// number is normalised so that a respelling — case, separators, leading
-// zeros — gives the same fingerprint.
-func Fingerprint(sellerLEI, buyerLEI, number string, amount sdk.Coin) string {
-	_, ccy, _ := ParseDepositDenom(amount.Denom)
-	sum := sha256.Sum256([]byte("tradechain-invoice-v1|" + sellerLEI + "|" + buyerLEI + "|" + NormalizeInvoiceNumber(number) + "|" + amount.Amount.String() + "|" + ccy))
+// where the LEIs are ISO 17442 (upper case, checksum valid). An invoice is
+// its seller, its buyer and its number: neither its amount nor its currency
+// is part of it, so the same invoice registered again with another amount is
+// the same invoice (refused), and the number is read by meaning
+// (NormalizeInvoiceNumber). Releases before v3 hashed "tradechain-invoice-v1|"
+// with the amount and currency; the v3 upgrade re-keyed every invoice.
+func Fingerprint(sellerLEI, buyerLEI, number string) string {
+	sum := sha256.Sum256([]byte("tradechain-invoice-v2|" + sellerLEI + "|" + buyerLEI + "|" + NormalizeInvoiceNumber(number)))
 	return hex.EncodeToString(sum[:])
 }
 
 // NormalizeInvoiceNumber is the form of an invoice number that fingerprints
-// compare: Unicode compatibility-normalised (NFKC: full-width and other
-// look-alike forms become their plain letters and digits), upper case, every
-// character that is not a letter or a digit removed (spaces, dashes, dots,
-// slashes, underscores ...), then the leading zeros of every run of digits
-// left removed (a run of zeros only becomes one 0). So "inv-2026-001",
-// "INV 2026/001" and "ＩＮＶ．２０２６．００１" are all "INV2026001", and
-// "INV-0042", "inv 42" are both "INV42".
-func NormalizeInvoiceNumber(number string) string {
-	var b strings.Builder
-	inDigits, zeros := false, false
-	for _, r := range norm.NFKC.String(number) {
-		switch {
-		case unicode.IsDigit(r):
-			if !inDigits {
-				inDigits, zeros = true, true
-			}
-			if zeros && r == '0' {
-				continue
-			}
-			zeros = false
-			b.WriteRune(r)
-		case unicode.IsLetter(r):
-			if inDigits && zeros {
-				b.WriteByte('0')
-			}
-			inDigits, zeros = false, false
-			b.WriteRune(unicode.ToUpper(r))
-		}
-	}
-	if inDigits && zeros {
-		b.WriteByte('0')
-	}
-	return b.String()
-}
+// compare, identity.Fold: compatibility forms (NFKC: full-width and the
+// like) become plain, case does not matter, only letters and digits count
+// (spaces, dashes, dots, slashes, '#' ... do not), look-alike characters of
+// other scripts are one character (the UTS #39 confusable skeleton: Cyrillic
+// "А" is Latin "A", Greek "Ο" and the digit "0" are "O", "1" and "I" are one),
+// accents do not count, and zeros that pad a number are dropped. So
+// "inv-2026-001", "INV 2026/001", "ＩＮＶ．２０２６．００１" and
+// "ІNV-2О26-ОО1" (Cyrillic І and О) are one number, and "INV-0042" is
+// "inv 42". The result is for comparing only ("INV-2026-001" → "1NV2026001").
+func NormalizeInvoiceNumber(number string) string { return identity.Fold(number) }

@@ -932,6 +932,8 @@ type QueryClient interface {
 	Invoice(ctx context.Context, in *QueryInvoiceRequest, opts ...grpc.CallOption) (*QueryInvoiceResponse, error)
 	// Invoices lists invoices, optionally only those where party is the seller or the buyer.
 	Invoices(ctx context.Context, in *QueryInvoicesRequest, opts ...grpc.CallOption) (*QueryInvoicesResponse, error)
+	// InvoiceByFingerprint finds an invoice by its identity (seller, buyer and
+	// number; see `q tradefinance fingerprint`).
 	InvoiceByFingerprint(ctx context.Context, in *QueryInvoiceByFingerprintRequest, opts ...grpc.CallOption) (*QueryInvoiceResponse, error)
 	Financing(ctx context.Context, in *QueryFinancingRequest, opts ...grpc.CallOption) (*QueryFinancingResponse, error)
 	Financings(ctx context.Context, in *QueryFinancingsRequest, opts ...grpc.CallOption) (*QueryFinancingsResponse, error)
@@ -1035,6 +1037,8 @@ type QueryServer interface {
 	Invoice(context.Context, *QueryInvoiceRequest) (*QueryInvoiceResponse, error)
 	// Invoices lists invoices, optionally only those where party is the seller or the buyer.
 	Invoices(context.Context, *QueryInvoicesRequest) (*QueryInvoicesResponse, error)
+	// InvoiceByFingerprint finds an invoice by its identity (seller, buyer and
+	// number; see `q tradefinance fingerprint`).
 	InvoiceByFingerprint(context.Context, *QueryInvoiceByFingerprintRequest) (*QueryInvoiceResponse, error)
 	Financing(context.Context, *QueryFinancingRequest) (*QueryFinancingResponse, error)
 	Financings(context.Context, *QueryFinancingsRequest) (*QueryFinancingsResponse, error)

@@ -1061,7 +1061,8 @@ func (m *MsgCloseLCResponse) XXX_DiscardUnknown() {
 
 var xxx_messageInfo_MsgCloseLCResponse proto.InternalMessageInfo
 
-// MsgRegisterInvoice registers a receivable; its fingerprint must be new.
+// MsgRegisterInvoice registers a receivable; its fingerprint (seller, buyer
+// and number by meaning, never the amount) must be new in the corridor.
 type MsgRegisterInvoice struct {
 	Seller       string     `protobuf:"bytes,1,opt,name=seller,proto3" json:"seller,omitempty"`
 	Buyer        string     `protobuf:"bytes,2,opt,name=buyer,proto3" json:"buyer,omitempty"`

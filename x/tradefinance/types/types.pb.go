@@ -650,7 +650,8 @@ func (m *InvoiceHistoryEntry) GetTime() time.Time {
 	return time.Time{}
 }
 
-// Invoice is a receivable registered by its seller. Its fingerprint is unique.
+// Invoice is a receivable registered by its seller. Its fingerprint — its
+// identity: seller, buyer and number — is unique in the corridor.
 type Invoice struct {
 	Id           uint64     `protobuf:"varint,1,opt,name=id,proto3" json:"id,omitempty"`
 	Seller       string     `protobuf:"bytes,2,opt,name=seller,proto3" json:"seller,omitempty"`
@@ -660,9 +661,13 @@ type Invoice struct {
 	DueDate      string     `protobuf:"bytes,6,opt,name=due_date,json=dueDate,proto3" json:"due_date,omitempty"`
 	DocumentHash string     `protobuf:"bytes,7,opt,name=document_hash,json=documentHash,proto3" json:"document_hash,omitempty"`
 	BillId       string     `protobuf:"bytes,8,opt,name=bill_id,json=billId,proto3" json:"bill_id,omitempty"`
-	// fingerprint is the corridor fingerprint: hex SHA-256 over the seller's
-	// and buyer's LEIs, the normalised number, the amount and the currency
-	// (see types.Fingerprint); both zones compute the same one.
+	// fingerprint is the corridor fingerprint, the invoice's identity: hex
+	// SHA-256 over the seller's and buyer's LEIs and the number read by
+	// meaning (case, separators, padding zeros and look-alike characters
+	// folded), never the amount or currency (see types.Fingerprint); both
+	// zones compute the same one. An invoice whose identity another invoice of
+	// this zone already held when v3 re-keyed the registry keeps its pre-v3
+	// fingerprint (listed by q cargo registry-collisions).
 	Fingerprint string        `protobuf:"bytes,9,opt,name=fingerprint,proto3" json:"fingerprint,omitempty"`
 	Status      InvoiceStatus `protobuf:"varint,10,opt,name=status,proto3,enum=tradechain.tradefinance.v1.InvoiceStatus" json:"status,omitempty"`
 	// active_financing is the id of the one ACTIVE financing, 0 if none.

@@ -520,12 +520,14 @@ chain id is chain-id and that connection-id is over that client
 // RetryReservationCmd sends a timed-out corridor registry reservation again.
 func RetryReservationCmd() *cobra.Command {
 	cmd := &cobra.Command{
-		Use:   "retry-reservation [document|invoice] [key]",
+		Use:   "retry-reservation [bill|document|invoice] [key]",
 		Short: "Send a timed-out corridor registry reservation again (the bill's carrier or the invoice's seller)",
-		Long: `A bill or invoice whose reservation timed out stays PENDING (corridor status
-TIMED_OUT) and never becomes active by itself. This sends the reservation again
-over the registry channel. The key is the bill's document_hash or the invoice's
-fingerprint (tradechaind q cargo registry-pending --timed-out lists them).`,
+		Long: `A bill, an amendment or an invoice whose reservation timed out stays PENDING
+(corridor status TIMED_OUT) and never becomes active by itself. This sends the
+reservation again over the registry channel, every key of the record in one packet
+(a new bill: its identity and its document; an amendment: its new document). The
+key is any of them: the bill's document_hash, the amendment's new document hash or
+the invoice's fingerprint (tradechaind q cargo registry-pending --timed-out lists them).`,
 		Example: "tradechaind tx cargo retry-reservation document 3f5e...c2 --from carrier",
 		Args:    cobra.ExactArgs(2),
 		RunE: func(cmd *cobra.Command, args []string) error {

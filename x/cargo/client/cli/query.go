@@ -137,11 +137,19 @@ func queryCommands() []*cobra.Command {
 			func(cmd *cobra.Command, q types.QueryClient, _ []string) (proto.Message, error) {
 				return q.Corridor(cmd.Context(), &types.QueryCorridorRequest{})
 			}),
-		queryCmd("registry-key [hash]", "Say which zone holds a corridor registry key (a transport document hash or an invoice fingerprint), its status and since when", cobra.ExactArgs(1),
+		queryCmd("registry-key [hash]", "Say which zone holds a corridor registry key (a bill's identity, a transport document hash or an invoice fingerprint), by what record, its status and since when", cobra.ExactArgs(1),
 			func(cmd *cobra.Command, q types.QueryClient, a []string) (proto.Message, error) {
 				return q.RegistryKey(cmd.Context(), &types.QueryRegistryKeyRequest{Hash: a[0]})
 			}),
 		registryPending(),
+		paged(queryCmd("registry-collisions", "List the identities two records of this zone shared when the v3 upgrade re-keyed the registry by meaning (two bills with one carrier and reference, two invoices with one seller, buyer and number); listed, never deleted", cobra.NoArgs,
+			func(cmd *cobra.Command, q types.QueryClient, _ []string) (proto.Message, error) {
+				page, err := client.ReadPageRequest(cmd.Flags())
+				if err != nil {
+					return nil, err
+				}
+				return q.RegistryCollisions(cmd.Context(), &types.QueryRegistryCollisionsRequest{Pagination: page})
+			}), "registry-collisions"),
 		paged(queryCmd("holds", "List the regulators' holds in force on this zone", cobra.NoArgs,
 			func(cmd *cobra.Command, q types.QueryClient, _ []string) (proto.Message, error) {
 				page, err := client.ReadPageRequest(cmd.Flags())

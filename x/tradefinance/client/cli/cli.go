@@ -317,7 +317,7 @@ func QueryCmd() *cobra.Command {
 		byID("invoice", "Show an invoice", func(cmd *cobra.Command, q types.QueryClient, v uint64) (proto.Message, error) {
 			return q.Invoice(cmd.Context(), &types.QueryInvoiceRequest{Id: v})
 		}),
-		queryCmd("invoice-by-fingerprint [fingerprint]", "Find an invoice by its fingerprint", cobra.ExactArgs(1),
+		queryCmd("invoice-by-fingerprint [fingerprint]", "Find an invoice by its fingerprint: its identity, seller + buyer + number by meaning, never its amount (see fingerprint)", cobra.ExactArgs(1),
 			func(cmd *cobra.Command, q types.QueryClient, a []string) (proto.Message, error) {
 				return q.InvoiceByFingerprint(cmd.Context(), &types.QueryInvoiceByFingerprintRequest{Fingerprint: a[0]})
 			}),
@@ -339,32 +339,27 @@ func QueryCmd() *cobra.Command {
 // either zone (invoice-by-fingerprint, q cargo registry-key) before it lends.
 func fingerprintCmd() *cobra.Command {
 	return &cobra.Command{
-		Use:   "fingerprint [seller-lei] [buyer-lei] [number] [amount]",
-		Short: "Compute an invoice's corridor fingerprint from its fields (offline)",
-		Long: `Prints hex SHA-256 of "tradechain-invoice-v1|" + seller LEI + "|" + buyer LEI + "|" +
-normalised number + "|" + amount + "|" + currency — the key both zones reserve in the
-corridor registry. The number is normalised (case, spaces, dashes, dots and leading
-zeros do not matter); the amount is a deposit-token coin such as 800000td-hkbk-hkd,
-whose currency (HKD) is what counts, not the bank.`,
-		Example: "tradechaind q tradefinance fingerprint 5493001KJTIIGC8Y1R12 529900T8BM49AURSDO55 INV-2026-0418 800000td-hkbk-hkd",
-		Args:    cobra.ExactArgs(4),
+		Use:   "fingerprint [seller-lei] [buyer-lei] [number]",
+		Short: "Compute an invoice's corridor fingerprint (its identity) from its seller, buyer and number (offline)",
+		Long: `Prints hex SHA-256 of "tradechain-invoice-v2|" + seller LEI + "|" + buyer LEI + "|" +
+normalised number — the key both zones reserve in the corridor registry. An invoice is its
+seller, buyer and number: its amount and currency are not part of it, so the same invoice
+registered again with another amount is refused. The number is read by meaning: case,
+spaces, dashes, dots and other separators, accents, zeros that pad a number, full-width
+forms and look-alike letters of other scripts (Unicode UTS #39 confusables: Cyrillic А is
+Latin A, Greek Ο and the digit 0 are O, 1 and I are one) do not matter.`,
+		Example: "tradechaind q tradefinance fingerprint 5493001KJTIIGC8Y1R12 529900T8BM49AURSDO55 INV-2026-0418",
+		Args:    cobra.ExactArgs(3),
 		RunE: func(cmd *cobra.Command, a []string) error {
 			for i, lei := range a[:2] {
 				if err := cargotypes.ValidateLEI([]string{"seller-lei", "buyer-lei"}[i], lei); err != nil {
 					return err
 				}
 			}
-			amt, err := sdk.ParseCoinNormalized(a[3])
-			if err != nil {
-				return err
-			}
-			if err := types.ValidateDepositCoin("amount", amt); err != nil {
-				return err
-			}
 			if types.NormalizeInvoiceNumber(a[2]) == "" {
-				return fmt.Errorf("invoice number %q has no letter or digit", a[2])
+				return fmt.Errorf("invoice number %q has no letter or digit that identifies it", a[2])
 			}
-			cmd.Println(types.Fingerprint(a[0], a[1], a[2], amt))
+			cmd.Println(types.Fingerprint(a[0], a[1], a[2]))
 			return nil
 		},
 	}
