@@ -353,7 +353,7 @@ func New(
 		})
 	app.TradeFinanceKeeper = tradefinancekeeper.NewKeeper(appCodec, runtime.NewKVStoreService(keys[tradefinancetypes.StoreKey]),
 		authority, app.CargoKeeper, app.BankKeeper, app.AccountKeeper, tradefinancekeeper.IBCHooks{
-			IsTransferEscrow: app.isTransferEscrow, BaseDenom: app.voucherBaseDenom,
+			IsTransferEscrow: app.isTransferEscrow, BaseDenom: app.voucherBaseDenom, ICS20Payer: app.ics20Payer,
 		})
 	// x/tradefinance owns the invoice keys of the corridor registry.
 	app.CargoKeeper.SetInvoiceRegistryOwner(app.TradeFinanceKeeper)
@@ -732,6 +732,21 @@ func (app *App) isTransferEscrow(ctx context.Context, addr sdk.AccAddress) (bool
 		return found
 	})
 	return found, err
+}
+
+// ics20Payer reports whether addr is an account ICS-20 pays out of — the
+// transfer module's or a transfer channel's escrow, trusted or not now (a
+// refund never fails) — and whether ctx is a refund: the corridor
+// middleware marks the settlement (acknowledgement or timeout) of a packet
+// this zone sent. Anything else ICS-20 pays out of those accounts is a
+// received packet's delivery.
+func (app *App) ics20Payer(ctx context.Context, addr sdk.AccAddress) (ics20, refund bool) {
+	refund = cargotypes.IsSentPacketSettlement(ctx)
+	if addr.Equals(app.AccountKeeper.GetModuleAddress(ibctransfertypes.ModuleName)) {
+		return true, refund
+	}
+	escrow, _ := app.isTransferEscrow(ctx, addr)
+	return escrow, refund
 }
 
 // voucherBaseDenom returns the base denom of an ICS-20 voucher "ibc/HASH".

@@ -36,7 +36,11 @@ var (
 //
 // Acknowledgements and timeouts of packets already in flight pass through
 // unchecked: they settle what this zone sent (ICS-20 refunds the sender on an
-// error acknowledgement or a timeout), and a refund must never fail.
+// error acknowledgement or a timeout), and a refund must never fail. The
+// middleware marks their context (types.WithSentPacketSettlement) so that
+// the zone's send restrictions tell such a refund from a received packet's
+// delivery, which uses the same accounts (the channel's escrow, the
+// transfer module's minted vouchers).
 //
 // Wire it as ibc-go's middlewares are wired: route the port to
 // NewCorridorMiddleware(app, channelKeeper, cargoKeeper) and give the
@@ -119,15 +123,16 @@ func (im CorridorMiddleware) OnRecvPacket(ctx sdk.Context, packet channeltypes.P
 }
 
 // OnAcknowledgementPacket settles a packet this zone sent, trusted or not
-// now: the application's refund on an error acknowledgement must not fail.
+// now, in a context marked as such: the application's refund on an error
+// acknowledgement must not fail.
 func (im CorridorMiddleware) OnAcknowledgementPacket(ctx sdk.Context, packet channeltypes.Packet, acknowledgement []byte, relayer sdk.AccAddress) error {
-	return im.app.OnAcknowledgementPacket(ctx, packet, acknowledgement, relayer)
+	return im.app.OnAcknowledgementPacket(types.WithSentPacketSettlement(ctx), packet, acknowledgement, relayer)
 }
 
-// OnTimeoutPacket settles a packet this zone sent, trusted or not now: the
-// application's refund must not fail.
+// OnTimeoutPacket settles a packet this zone sent, trusted or not now, in a
+// context marked as such: the application's refund must not fail.
 func (im CorridorMiddleware) OnTimeoutPacket(ctx sdk.Context, packet channeltypes.Packet, relayer sdk.AccAddress) error {
-	return im.app.OnTimeoutPacket(ctx, packet, relayer)
+	return im.app.OnTimeoutPacket(types.WithSentPacketSettlement(ctx), packet, relayer)
 }
 
 // OnChanUpgradeInit refuses an upgrade that would move the channel onto a

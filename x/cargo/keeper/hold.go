@@ -16,10 +16,17 @@ import (
 // send, presentation, lien, financing or surrender: every move its holder or
 // carrier starts) or a party (no new action, nor any its earlier authz grants
 // or fee allowances would let others start for it; no funds leave it
-// (SendRestriction); it receives no bill and no deposit token), until a
-// regulator lifts the hold. Moves under an existing lien (an LC's
-// settlement, a financing's release or default) are the creditor's and are
-// not stopped.
+// (SendRestriction); it receives no bill, and no deposit token as a payment
+// from another account), until a regulator lifts the hold. Moves under an
+// existing lien (an LC's settlement, a financing's release or default) are
+// the creditor's and are not stopped.
+//
+// Money the zone owes a held party still reaches it, and stays frozen
+// there: deposit tokens paid out of a module account (an LC's settlement to
+// its beneficiary, escrow freed back to its issuing bank) or refunded by
+// ICS-20 for a transfer it sent before the hold (an error acknowledgement or
+// a timeout, which must never fail). x/tradefinance's deposit-token send
+// restriction draws that line; a deactivated party is treated the same.
 
 // History actions of holds on bills.
 const (
@@ -130,8 +137,10 @@ func (k Keeper) RequireNotStopped(ctx context.Context, addr string) error {
 // grantee's MsgExec, an ICS-20 transfer, a fee deduction from its
 // allowance, or a module pulling funds on its behalf. Sends to it, and sends
 // from accounts that are not parties (module accounts, ICS-20 escrows:
-// settlements, refunds, unbondings, rewards), pass. x/staking's delegation
-// and unbonding moves do not go through send restrictions. Install it with
+// settlements, refunds, unbondings, rewards), pass here (which deposit
+// tokens may reach it is x/tradefinance's restriction: only what the zone
+// owes it); what arrives stays frozen. x/staking's delegation and unbonding
+// moves do not go through send restrictions. Install it with
 // bankKeeper.AppendSendRestriction.
 func (k Keeper) SendRestriction(ctx context.Context, from, to sdk.AccAddress, _ sdk.Coins) (sdk.AccAddress, error) {
 	if err := k.RequireNotStopped(ctx, from.String()); err != nil {

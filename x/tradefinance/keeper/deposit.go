@@ -13,11 +13,35 @@ import (
 	"github.com/tradechain/tradechain/x/tradefinance/types"
 )
 
-// SendRestriction keeps deposit tokens (td-*) with registered active parties,
-// module accounts and the ICS-20 escrow accounts of transfer channels to the
-// corridor's zones (trusted connections only). Install it with
-// bankKeeper.AppendSendRestriction; a send to anyone else fails.
-func (k Keeper) SendRestriction(ctx context.Context, _, to sdk.AccAddress, amt sdk.Coins) (sdk.AccAddress, error) {
+// SendRestriction keeps deposit tokens (td-*, and their ICS-20 vouchers)
+// with the corridor's registered parties; install it with
+// bankKeeper.AppendSendRestriction. Deposit tokens go
+//
+//   - to an active party, from anyone;
+//   - to a party under a regulator's hold or deactivated, only as money the
+//     zone owes it (zoneOwes), which is the party's own under a credit or
+//     a transfer begun before it was stopped (MsgIssueLC and MsgTransfer
+//     refuse a stopped party):
+//     a module account's payout — an LC's settlement to its beneficiary
+//     (the issuing bank's examination, MsgSettlePresentation, the
+//     EndBlocker's deemed settlement), the escrow an accepted decrease
+//     frees back to the issuing bank (MsgCloseLC's refund goes to the bank
+//     that signs it, so an active one) — and ICS-20's refund of a transfer
+//     the party sent (error acknowledgement or timeout: from the channel's
+//     escrow, or the voucher minted back), which must never fail (I5).
+//     The money arrives frozen: x/cargo's send restriction lets nothing
+//     leave a held or deactivated party.
+//     A payment from anyone else is refused and the payer keeps its money:
+//     a bank send, MsgRepay to a held or deactivated financing bank (the
+//     repayment stays outstanding), a packet received from an account of
+//     the other zone (the error acknowledgement refunds its sender there).
+//     A financing's advance comes from the bank's own account to the seller
+//     who signs MsgAcceptFinancing, so to an active party;
+//   - to a module account, or to the ICS-20 escrow of a transfer channel to
+//     the corridor's zones (trusted connections only);
+//
+// and to no one else.
+func (k Keeper) SendRestriction(ctx context.Context, from, to sdk.AccAddress, amt sdk.Coins) (sdk.AccAddress, error) {
 	restricted := false
 	for _, c := range amt {
 		if k.isDeposit(ctx, c.Denom) {
@@ -28,13 +52,22 @@ func (k Keeper) SendRestriction(ctx context.Context, _, to sdk.AccAddress, amt s
 	if !restricted {
 		return to, nil
 	}
-	if _, err := k.cargo.ActiveParty(ctx, to.String()); err == nil {
+	_, err := k.cargo.ActiveParty(ctx, to.String())
+	switch {
+	case err == nil:
 		return to, nil
-	}
-	if acc := k.accounts.GetAccount(ctx, to); acc != nil {
-		if _, ok := acc.(sdk.ModuleAccountI); ok {
+	case errorsmod.IsOf(err, cargotypes.ErrHeld, cargotypes.ErrPartyInactive):
+		// A registered party, held or deactivated (err says which).
+		if k.zoneOwes(ctx, from) {
 			return to, nil
 		}
+		return nil, errorsmod.Wrapf(types.ErrRecipientNotParty, "%v; a held or deactivated party receives deposit tokens only as money "+
+			"the zone owes it (an LC's settlement, an escrow's refund, an ICS-20 refund of what it sent), not as a payment from %s", err, from)
+	case !errorsmod.IsOf(err, cargotypes.ErrPartyNotFound):
+		return nil, err
+	}
+	if k.isModuleAccount(ctx, to) {
+		return to, nil
 	}
 	if k.ibc.IsTransferEscrow != nil {
 		if escrow, err := k.ibc.IsTransferEscrow(ctx, to); escrow {
@@ -45,6 +78,25 @@ func (k Keeper) SendRestriction(ctx context.Context, _, to sdk.AccAddress, amt s
 		}
 	}
 	return nil, errorsmod.Wrapf(types.ErrRecipientNotParty, "%s is not a registered active party of this zone", to)
+}
+
+// zoneOwes reports whether a send from `from` is the zone paying a party
+// what it owes it: ICS-20 refunding what the party sent, or a payout of any
+// other module account. ICS-20's accounts (the transfer module, the
+// channels' escrows) otherwise deliver received packets: payments from the
+// other zone's accounts, which the zone does not owe.
+func (k Keeper) zoneOwes(ctx context.Context, from sdk.AccAddress) bool {
+	if k.ibc.ICS20Payer != nil {
+		if ics20, refund := k.ibc.ICS20Payer(ctx, from); ics20 {
+			return refund
+		}
+	}
+	return k.isModuleAccount(ctx, from)
+}
+
+func (k Keeper) isModuleAccount(ctx context.Context, addr sdk.AccAddress) bool {
+	_, ok := k.accounts.GetAccount(ctx, addr).(sdk.ModuleAccountI)
+	return ok
 }
 
 // isDeposit reports whether denom is a deposit token or the ICS-20 voucher of

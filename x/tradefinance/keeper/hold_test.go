@@ -3,6 +3,7 @@ package keeper_test
 import (
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/require"
 
@@ -157,4 +158,113 @@ func TestEveryFinanceActionChecksItsActor(t *testing.T) {
 			})
 		}
 	}
+}
+
+// frozen asserts that party i's deposit tokens cannot move: the bank
+// refuses a send from it with want (nil: the send goes through).
+func (f *fixture) frozen(i int, want *errorsmod.Error) {
+	f.t.Helper()
+	ctx, _ := f.ctx.CacheContext()
+	err := f.chain.App.BankKeeper.SendCoins(ctx, f.chain.Accounts[i].Address, f.chain.Accounts[ct.Terminal].Address, sdk.NewCoins(f.coin(1)))
+	if want == nil {
+		require.NoError(f.t, err)
+		return
+	}
+	require.ErrorIs(f.t, err, want)
+	require.ErrorContains(f.t, err, "cannot move")
+}
+
+// What x/tradefinance owes a party reaches it even while a regulator's hold
+// or a deactivation stops it, and stays there frozen until the hold is
+// lifted (the party reactivated): an LC's settlement to its beneficiary —
+// by the issuing bank's examination and by the EndBlocker's deemed
+// settlement — and the escrow an accepted decrease frees back to the
+// issuing bank. A party's own payment to a stopped party — a repayment to
+// the financing bank — is refused (tradefinance/22, saying why), and the
+// debt stays outstanding.
+func TestStoppedPartyIsPaidWhatItIsOwed(t *testing.T) {
+	f := newFixture(t)
+	f.anchor(inv, "COMMERCIAL_INVOICE")
+	present := func(id uint64, billID string) {
+		_, err := f.srv.PresentDocuments(f.ctx, &types.MsgPresentDocuments{Beneficiary: f.addr(ct.Exporter), LcId: id, BillId: billID, DocumentHashes: []string{inv}})
+		require.NoError(t, err)
+	}
+	settled := func(id uint64, billID string) {
+		lc, err := f.k.GetLC(f.ctx, id)
+		require.NoError(t, err)
+		require.Equal(t, types.LC_STATUS_SETTLED, lc.Status)
+		b, err := f.chain.App.CargoKeeper.GetBill(f.ctx, billID)
+		require.NoError(t, err)
+		require.Equal(t, f.addr(ct.Importer), b.Holder)
+	}
+
+	// The issuing bank finds the documents complying after the beneficiary
+	// was put under a hold: the beneficiary is paid, the importer gets the bill.
+	b1 := f.bill("B1", h1, "CNSHA", "HKHKG", "2026-05-03")
+	id := f.issueLC()
+	present(id, b1)
+	f.hold(ct.Exporter, true)
+	_, err := f.srv.ExamineDocuments(f.ctx, &types.MsgExamineDocuments{IssuingBank: f.addr(ct.Bank), LcId: id, Decision: types.DECISION_COMPLY})
+	require.NoError(t, err, "the settlement to the held beneficiary failed")
+	settled(id, b1)
+	require.Equal(t, int64(1_000_000), f.balance(ct.Exporter).Int64())
+	f.frozen(ct.Exporter, cargotypes.ErrHeld)
+	f.hold(ct.Exporter, false)
+	f.frozen(ct.Exporter, nil)
+	f.invariants()
+
+	// An accepted decrease frees escrow back to an issuing bank held since
+	// it proposed the amendment.
+	id = f.issueLC()
+	_, err = f.srv.AmendLC(f.ctx, &types.MsgAmendLC{IssuingBank: f.addr(ct.Bank), LcId: id, Amendment: types.Amendment{Amount: f.coin(600_000)}})
+	require.NoError(t, err)
+	f.hold(ct.Bank, true)
+	before := f.balance(ct.Bank)
+	_, err = f.srv.RespondAmendment(f.ctx, &types.MsgRespondAmendment{Beneficiary: f.addr(ct.Exporter), LcId: id, Accept: true})
+	require.NoError(t, err, "the refund of the decrease to the held bank failed")
+	require.Equal(t, before.AddRaw(400_000), f.balance(ct.Bank))
+	f.frozen(ct.Bank, cargotypes.ErrHeld)
+	f.hold(ct.Bank, false)
+	f.invariants()
+
+	// The examination period ends without a decision while the beneficiary
+	// is deactivated: the EndBlocker's deemed settlement pays it.
+	b2 := f.bill("B2", h2, "CNSHA", "HKHKG", "2026-05-03")
+	present(id, b2)
+	f.setActive(ct.Exporter, false)
+	p, err := f.k.Presentations.Get(f.ctx, id)
+	require.NoError(t, err)
+	f.ctx = f.ctx.WithBlockTime(p.Deadline.Add(time.Hour))
+	require.NoError(t, f.k.EndBlocker(f.ctx))
+	settled(id, b2)
+	require.Equal(t, int64(1_600_000), f.balance(ct.Exporter).Int64(), "the deemed settlement did not pay the deactivated beneficiary")
+	f.frozen(ct.Exporter, cargotypes.ErrPartyInactive)
+	f.setActive(ct.Exporter, true)
+	f.invariants()
+
+	// A repayment is the payer's own money, not the zone's debt: to a held
+	// bank it is refused and the financing stays outstanding.
+	res, err := f.srv.RegisterInvoice(f.ctx, &types.MsgRegisterInvoice{Seller: f.addr(ct.Exporter), Buyer: f.addr(ct.Importer), Number: "INV-77",
+		Amount: f.coin(50_000), DueDate: "2026-08-01", DocumentHash: inv})
+	require.NoError(t, err)
+	offer, err := f.srv.OfferFinancing(f.ctx, &types.MsgOfferFinancing{Bank: f.addr(ct.Bank), InvoiceId: res.InvoiceId, Advance: f.coin(40_000), Repayment: f.coin(41_000), Maturity: "2026-08-05"})
+	require.NoError(t, err)
+	_, err = f.srv.AcceptFinancing(f.ctx, &types.MsgAcceptFinancing{Seller: f.addr(ct.Exporter), FinancingId: offer.FinancingId})
+	require.NoError(t, err)
+	require.NoError(t, f.chain.App.BankKeeper.SendCoins(f.ctx, f.chain.Accounts[ct.Bank].Address, f.chain.Accounts[ct.Importer].Address, sdk.NewCoins(f.coin(41_000))))
+	f.hold(ct.Bank, true)
+	// (x/bank debits before it applies send restrictions; the failing tx is
+	// reverted as a whole, as the cache here is discarded.)
+	cache, _ := f.ctx.CacheContext()
+	_, err = f.srv.Repay(cache, &types.MsgRepay{Payer: f.addr(ct.Importer), FinancingId: offer.FinancingId, Amount: f.coin(41_000)})
+	require.ErrorIs(t, err, types.ErrRecipientNotParty)
+	require.ErrorContains(t, err, "sanctions screening hit")
+	require.ErrorContains(t, err, "receives deposit tokens only as money the zone owes it")
+	fin, err := f.k.GetFinancing(f.ctx, offer.FinancingId)
+	require.NoError(t, err)
+	require.Equal(t, types.FINANCING_STATUS_ACTIVE, fin.Status)
+	f.hold(ct.Bank, false)
+	_, err = f.srv.Repay(f.ctx, &types.MsgRepay{Payer: f.addr(ct.Importer), FinancingId: offer.FinancingId, Amount: f.coin(41_000)})
+	require.NoError(t, err)
+	f.invariants()
 }

@@ -68,6 +68,14 @@ type IBCHooks struct {
 	IsTransferEscrow func(ctx context.Context, addr sdk.AccAddress) (escrow bool, err error)
 	// BaseDenom returns the base denom of an ICS-20 voucher (ibc/HASH), if known.
 	BaseDenom func(ctx context.Context, denom string) (string, bool)
+	// ICS20Payer reports whether addr is one of the accounts ICS-20 pays
+	// out of — the transfer module's (vouchers it mints) or a transfer
+	// channel's escrow, trusted or not — and, if so, whether ctx is a
+	// refund: the settlement (error acknowledgement or timeout) of a packet
+	// this zone sent, which pays the packet's sender back. ICS-20 pays out
+	// of the same accounts when it delivers a received packet: a payment
+	// from an account on the other zone.
+	ICS20Payer func(ctx context.Context, addr sdk.AccAddress) (ics20, refund bool)
 }
 
 // NewKeeper builds the keeper; authority is the x/gov account.
