@@ -56,12 +56,12 @@ demo: build rly web
 	./scripts/demo.sh
 
 # The corridor web app (web/, TypeScript + Preact + CosmJS, packages pinned
-# in web/package-lock.json): installed with npm ci, its message encoders
-# generated from proto/ (ts-proto), its hashing checked against the chain's
-# own vectors (vitest), type-checked and bundled into web/dist. make
+# in web/package-lock.json): installed with npm ci, its hashing checked
+# against the chain's own vectors (vitest), type-checked and bundled into
+# web/dist. Its message encoders (web/src/gen, ts-proto) are generated from
+# proto/ by make proto-gen and committed, so this needs no protoc. make
 # localnet and make demo serve it on http://127.0.0.1:5173/.
 web: web/node_modules/.installed
-	./scripts/protocgen.sh ts
 	cd web && npm run --silent test && npm run --silent build
 
 web/node_modules/.installed: web/package-lock.json web/package.json
@@ -142,13 +142,17 @@ FUZZTIME ?= 30s
 fuzz:
 	FUZZTIME=$(FUZZTIME) GO=$(GO) ./scripts/fuzz.sh
 
-proto-gen:
+# Go code, the OpenAPI document and the web app's TypeScript encoders, all
+# committed.
+proto-gen: web/node_modules/.installed
 	./scripts/protocgen.sh
+	./scripts/protocgen.sh ts
 
 # Fails when the committed generated code differs from what proto-gen makes.
+PROTO_GENERATED := '*.pb.go' '*.pb.gw.go' docs/openapi/tradechain.swagger.json web/src/gen
 proto-check: proto-gen
-	@if [ -n "$$(git status --porcelain -- '*.pb.go' '*.pb.gw.go' docs/openapi/tradechain.swagger.json)" ]; then \
-	  git status --porcelain -- '*.pb.go' '*.pb.gw.go' docs/openapi/tradechain.swagger.json; \
+	@if [ -n "$$(git status --porcelain -- $(PROTO_GENERATED))" ]; then \
+	  git status --porcelain -- $(PROTO_GENERATED); \
 	  echo "generated protobuf code is stale: run 'make proto-gen' and commit the result"; exit 1; \
 	fi
 	@echo "proto-check: generated code is up to date"
