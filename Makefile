@@ -9,7 +9,7 @@ LDFLAGS   := -X github.com/cosmos/cosmos-sdk/version.Name=tradechain \
 GOTEST    := $(GO) test -count=1
 
 .PHONY: all build install rly cosmovisor test-upgrade demo e2e web test-web localnet localnet-stop test test-sim test-faults test-rogue bench bench-ibc fuzz loadtest simd \
-        proto-gen proto-check lint clean
+        proto-gen proto-check docs-gen lint clean
 
 all: build
 
@@ -156,6 +156,12 @@ proto-check: proto-gen
 	  echo "generated protobuf code is stale: run 'make proto-gen' and commit the result"; exit 1; \
 	fi
 	@echo "proto-check: generated code is up to date"
+
+# The CLI reference in docs/cli, one page per tradechaind command, rendered
+# from the command tree (internal/clidoc). make test fails when it is stale
+# (TestCLIReference); the OpenAPI document is proto-gen's.
+docs-gen:
+	$(GOTEST) ./cmd/tradechaind/cmd -run '^TestCLIReference$$' -update-cli-docs
 
 lint:
 	$(GO) vet ./...
