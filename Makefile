@@ -157,11 +157,14 @@ proto-check: proto-gen
 	fi
 	@echo "proto-check: generated code is up to date"
 
-# The CLI reference in docs/cli, one page per tradechaind command, rendered
-# from the command tree (internal/clidoc). make test fails when it is stale
-# (TestCLIReference); the OpenAPI document is proto-gen's.
+# The reference generated from the code: docs/cli, one page per tradechaind
+# command, rendered from the command tree (internal/clidoc), and the tables of
+# registered errors in docs/cargo.md, docs/tradefinance.md and
+# docs/who-can-do-what.md. make test fails when either is stale
+# (TestCLIReference, TestErrorTables); the OpenAPI document is proto-gen's.
 docs-gen:
 	$(GOTEST) ./cmd/tradechaind/cmd -run '^TestCLIReference$$' -update-cli-docs
+	$(GOTEST) ./internal/docscheck -run '^TestErrorTables$$' -update-docs
 
 lint:
 	$(GO) vet ./...
