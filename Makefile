@@ -1,4 +1,4 @@
-# tradechain — see README.md. Everything here runs on loopback.
+# tradechain — see README.md and docs/. Everything here runs on loopback.
 SHELL     := /bin/bash
 GO        ?= go
 BINDIR    := $(CURDIR)/bin
@@ -40,8 +40,8 @@ $(BINDIR)/simd: tools/simd/go.mod tools/simd/go.sum
 	@mkdir -p $(BINDIR)
 	cd tools/simd && $(GO) build -o $(BINDIR)/simd github.com/cosmos/ibc-go/v8/testing/simapp/simd
 
-# Sustained load on a single-validator zone, beside simd (see README,
-# "Load and scale"). LOADFLAGS passes options, e.g. LOADFLAGS='-rates 500,1000'.
+# Sustained load on a single-validator zone, beside simd (see
+# docs/performance.md). LOADFLAGS passes options, e.g. LOADFLAGS='-rates 500,1000'.
 LOADFLAGS ?=
 loadtest: build simd
 	$(GO) run ./cmd/loadtest $(LOADFLAGS)
