@@ -29,8 +29,7 @@ func (b Broken) String() string {
 }
 
 var (
-	fence      = regexp.MustCompile("^\\s*(```|~~~)")
-	inlineCode = regexp.MustCompile("`+[^`]*`+")
+	fence = regexp.MustCompile("^\\s*(```|~~~)")
 	// [text](target "title") and ![alt](target); text may hold one level of brackets.
 	mdLink = regexp.MustCompile(`\]\(\s*<?([^)\s>]+)>?(?:\s+"[^"]*")?\s*\)`)
 	// [label]: target
@@ -61,6 +60,7 @@ func scan(path string) ([]link, map[string]bool, error) {
 	anchors := map[string]bool{}
 	seen := map[string]int{}
 	inFence, fenceLine := false, 0
+	span := 0 // the backtick run of a code span still open from an earlier line
 	sc := bufio.NewScanner(f)
 	sc.Buffer(make([]byte, 1<<20), 1<<20)
 	for n := 1; sc.Scan(); n++ {
@@ -72,7 +72,11 @@ func scan(path string) ([]link, map[string]bool, error) {
 		if inFence {
 			continue
 		}
-		text := inlineCode.ReplaceAllString(line, "")
+		if strings.TrimSpace(line) == "" {
+			span = 0 // a code span ends with its paragraph
+		}
+		var text string
+		text, span = outsideCode(line, span)
 		for _, m := range mdLink.FindAllStringSubmatch(text, -1) {
 			links = append(links, link{n, m[1]})
 		}
@@ -99,6 +103,35 @@ func scan(path string) ([]link, map[string]bool, error) {
 		links = append(links, link{fenceLine, ""})
 	}
 	return links, anchors, sc.Err()
+}
+
+// outsideCode returns the parts of a line outside code spans, given the
+// length of the backtick run of a span left open by the lines before (0 for
+// none), and the run still open at the line's end. Spans may cross lines.
+func outsideCode(line string, open int) (string, int) {
+	var b strings.Builder
+	for i := 0; i < len(line); {
+		if line[i] != '`' {
+			if open == 0 {
+				b.WriteByte(line[i])
+			}
+			i++
+			continue
+		}
+		j := i
+		for j < len(line) && line[j] == '`' {
+			j++
+		}
+		switch run := j - i; {
+		case open == 0:
+			open = run
+		case run == open:
+			open = 0
+		}
+		b.WriteByte(' ')
+		i = j
+	}
+	return b.String(), open
 }
 
 var linkText = regexp.MustCompile(`!?\[([^\]]*)\]\([^)]*\)`)

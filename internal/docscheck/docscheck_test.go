@@ -58,8 +58,10 @@ func TestCheckFindsBrokenLinks(t *testing.T) {
 		"[self](#nowhere) [out](../x.md)", // 10
 		"[ref]: docs/gone.md",             // 11
 		`<img src="img/q.png">`,           // 12
-		"```sh",                           // 13
-		"[hidden](nowhere.md)",            // 14
+		"a `code span over",               // 13
+		"two lines` [bad](gone2.md) `x`",  // 14
+		"```sh",                           // 15
+		"[hidden](nowhere.md)",            // 16
 	}, "\n")+"\n")
 	broken, err := Check(root, []string{readme})
 	require.NoError(t, err)
@@ -74,6 +76,7 @@ func TestCheckFindsBrokenLinks(t *testing.T) {
 		`README.md:10: link "../x.md": points outside the repository`,
 		`README.md:11: link "docs/gone.md": no such file`,
 		`README.md:12: link "img/q.png": no such file`,
-		"README.md:13: link \"```\": code fence never closed",
+		`README.md:14: link "gone2.md": no such file`,
+		"README.md:15: link \"```\": code fence never closed",
 	}, got)
 }
