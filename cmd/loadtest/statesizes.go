@@ -204,19 +204,20 @@ func reportSizes(results []result) {
 		}
 	}
 	sort.Ints(sizes)
-	cell := func(rs []result) (string, float64) {
+	cell := func(rs []result) (string, float64, int) {
 		kn, ok := knee(rs)
 		var peak, hwm int64
 		for _, r := range rs {
 			peak, hwm = max(peak, r.PeakRSS), max(hwm, r.HWM)
 		}
 		if !ok {
-			return fmt.Sprintf("none ≤ 2 s | – | %d / %d MiB", peak>>20, hwm>>20), 0
+			return fmt.Sprintf("none ≤ 2 s | – | %d / %d MiB", peak>>20, hwm>>20), 0, 0
 		}
-		return fmt.Sprintf("%d offered: %.0f/s (p95 %s) | %.2f | %d / %d MiB", kn.Offered, kn.TPS, secs(kn.P95), kn.CPU, peak>>20, hwm>>20), kn.TPS
+		return fmt.Sprintf("%d offered: %.0f/s (p95 %s) | %.2f | %d / %d MiB", kn.Offered, kn.TPS, secs(kn.P95), kn.CPU, peak>>20, hwm>>20), kn.TPS, kn.Offered
 	}
 	fmt.Println("\nState size comparison: committed tx/s at the highest offered rate with p95 ≤ 2 s from the scheduled time;")
-	fmt.Println("node CPU (cores) at that rate; peak RSS over the sweep / the node's VmHWM since start (preload included).")
+	fmt.Println("node CPU (cores) at that rate; peak RSS over the sweep / the node's VmHWM since start (preload included);")
+	fmt.Println("ratio: tradechaind's committed tx/s at its knee over simd's (the offered knees' ratio in brackets).")
 	fmt.Println("\n| records | pair | tradechaind | knee | CPU | RSS | simd | knee | CPU | RSS | ratio |")
 	fmt.Println("|---:|---|---|---|---:|---:|---|---|---:|---:|---:|")
 	for _, size := range sizes {
@@ -225,11 +226,11 @@ func reportSizes(results []result) {
 			if len(t) == 0 && len(s) == 0 {
 				continue
 			}
-			tc, tr := cell(t)
-			scell, sr := cell(s)
+			tc, tr, to := cell(t)
+			scell, sr, so := cell(s)
 			ratio := "–"
 			if sr > 0 {
-				ratio = fmt.Sprintf("%.2f×", tr/sr)
+				ratio = fmt.Sprintf("%.2f× (%.2f×)", tr/sr, float64(to)/float64(so))
 			}
 			tname, sname := p.trade, p.simd
 			if len(t) > 0 {
