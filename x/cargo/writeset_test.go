@@ -86,3 +86,35 @@ func TestIssueBillWriteSet(t *testing.T) {
 	}, w.keys)
 	require.Equal(t, 3, w.hashPlaced)
 }
+
+// TestTransferBillWriteSet pins what one TransferBill writes to the cargo
+// store: the bill, its history entry, and the holder index's old entry out
+// and new entry in — nothing else (the carrier and status indexes and the
+// status counts stay as they were).
+func TestTransferBillWriteSet(t *testing.T) {
+	c, signers := cargotestutil.NewChainWithSigners(t, 2)
+	res := c.DeliverBlock(c.SignTx(signers[0], issueMsg(signers[0], signers[0], "WS2", 8, types.BILL_MODE_BLANK)))
+	require.Equal(t, uint32(0), res.TxResults[0].Code, res.TxResults[0].Log)
+	key := c.App.GetKey(types.StoreKey)
+	c.App.CommitMultiStore().AddListeners([]storetypes.StoreKey{key})
+	c.App.CommitMultiStore().PopStateCache()
+
+	res = c.DeliverBlock(c.SignTx(signers[0], &types.MsgTransferBill{Holder: signers[0].String(), BillId: "B000-WS2", To: signers[1].String()}))
+	require.Equal(t, uint32(0), res.TxResults[0].Code, res.TxResults[0].Log)
+
+	sets, deletes := map[string]int{}, map[string]int{}
+	for _, kv := range c.App.CommitMultiStore().PopStateCache() {
+		if kv.StoreKey != types.StoreKey {
+			continue
+		}
+		name := cargoCollections[kv.Key[0]].name
+		if kv.Delete {
+			deletes[name]++
+		} else {
+			sets[name]++
+		}
+	}
+	t.Logf("one TransferBill writes to the cargo store: sets %v, deletes %v", sets, deletes)
+	require.Equal(t, map[string]int{"bills": 1, "history": 1, "bills_by_holder": 1}, sets)
+	require.Equal(t, map[string]int{"bills_by_holder": 1}, deletes)
+}
