@@ -56,8 +56,8 @@ type Sent struct {
 
 // CarrierMode answers surrender requests automatically when set.
 type CarrierMode struct {
-	Surrender string `json:"surrender"`      // "", SURR or SREJ
-	URL       string `json:"url,omitempty"`  // platform base URL for the answers
+	Surrender string `json:"surrender"`     // "", SURR or SREJ
+	URL       string `json:"url,omitempty"` // platform base URL for the answers
 	Comments  string `json:"comments,omitempty"`
 }
 

@@ -744,9 +744,9 @@ func (p *Platform) finishTransfer(w http.ResponseWriter, r *http.Request) {
 // TransferRequest asks this platform to send a bill it holds.
 type TransferRequest struct {
 	Checksum            string   `json:"checksum"`
-	Actions             []string `json:"actions,omitempty"` // default ["TRANSFER"]
-	Recipient           Party    `json:"recipient"`         // partyName, eblPlatform, identifyingCodes
-	URL                 string   `json:"url,omitempty"`     // receiving platform's base URL (default: peers[].url)
+	Actions             []string `json:"actions,omitempty"`  // default ["TRANSFER"]
+	Recipient           Party    `json:"recipient"`          // partyName, eblPlatform, identifyingCodes
+	URL                 string   `json:"url,omitempty"`      // receiving platform's base URL (default: peers[].url)
 	Platform            string   `json:"platform,omitempty"` // code of the platform at url, whose keys sign the answer (default: recipient.eblPlatform)
 	Comments            string   `json:"comments,omitempty"`
 	SupportingDocuments []struct {
