@@ -515,3 +515,18 @@ func TestJWS(t *testing.T) {
 		}
 	}
 }
+
+func TestDocumentBodyForms(t *testing.T) {
+	want := []byte("%PDF-1.7 x")
+	quoted, _ := json.Marshal(want)
+	bare := strings.Trim(string(quoted), `"`)
+	for _, body := range []string{string(quoted), bare, " " + bare + "\n"} {
+		got, err := decodeDocumentBody([]byte(body))
+		if err != nil || !bytes.Equal(got, want) {
+			t.Fatalf("%q: %q %v", body, got, err)
+		}
+	}
+	if _, err := decodeDocumentBody([]byte(`{"not":"base64"}`)); err == nil {
+		t.Fatal("an object is not a document")
+	}
+}

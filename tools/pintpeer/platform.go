@@ -5,6 +5,7 @@ package main
 
 import (
 	"context"
+	"encoding/base64"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -122,6 +123,9 @@ type Mode struct {
 	At     string `json:"at,omitempty"`    // start (default), document, finish
 	Count  int    `json:"count,omitempty"` // how many answers to fault; 0 = until reset
 	Reason string `json:"reason,omitempty"`
+	// Malformed makes the next start answer 201 with an EnvelopeTransferStartedResponse
+	// that lacks its required envelopeReference (to prove a validating proxy checks responses).
+	Malformed bool `json:"malformed,omitempty"`
 }
 
 // IssuanceRecord is an issuance request received from a carrier.
@@ -543,6 +547,14 @@ func (p *Platform) startTransfer(w http.ResponseWriter, r *http.Request) {
 	in := &Inbound{Reference: newRef(40), LastChecksum: lastSum, Envelope: json.RawMessage(body), State: "ACTIVE", ReceivedAt: nowMillis()}
 	p.st.Inbound[in.Reference] = in
 
+	if p.st.Mode.Malformed {
+		p.st.Mode.Malformed = false
+		in.State = "REJECTED"
+		p.save()
+		writeJSON(w, http.StatusCreated, map[string]any{"transportDocumentChecksum": strings.Repeat("0", 64),
+			"lastEnvelopeTransferChainEntrySignedContentChecksum": lastSum, "missingAdditionalDocumentChecksums": []string{strings.Repeat("0", 64)}})
+		return
+	}
 	if m, ok := p.consumeMode("start"); ok {
 		in.State = "REJECTED"
 		if m.Answer == RECE || m.Answer == DUPE {
@@ -659,8 +671,8 @@ func (p *Platform) additionalDocument(w http.ResponseWriter, r *http.Request) {
 		p.answer(w, in, "document", FinishedResponse{LastEnvelopeTransferChainEntrySignedContentChecksum: in.LastChecksum, ResponseCode: m.Answer, Reason: firstNonEmpty(m.Reason, "fault injected by control/mode")})
 		return
 	}
-	var content []byte
-	if err := json.Unmarshal(body, &content); err != nil { // a JSON string, base64
+	content, err := decodeDocumentBody(body)
+	if err != nil {
 		writeError(w, r, http.StatusBadRequest, errCodeBadRequest, "invalidDocument", "the body must be a JSON string with the base64 document: "+err.Error())
 		return
 	}
@@ -1334,6 +1346,9 @@ func (p *Platform) setMode(w http.ResponseWriter, r *http.Request) {
 		writeError(w, r, 400, errCodeBadRequest, "invalidRequest", "at is start, document or finish")
 		return
 	}
+	if m.Answer != "" && httpStatusFor[m.Answer] == 0 {
+		log.Printf("pintpeer %s: mode answers %q, which is not a PINT response code", p.cfg.Code, m.Answer)
+	}
 	p.mu.Lock()
 	p.st.Mode = m
 	p.save()
@@ -1400,4 +1415,24 @@ func (p *Platform) listIssuances(w http.ResponseWriter, r *http.Request) {
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].ReceivedAt < out[j].ReceivedAt })
 	writeJSON(w, 200, out)
+}
+
+// decodeDocumentBody reads an additional document: PINT's body is a JSON
+// string holding base64. A bare base64 body (no quotes) is accepted too: a
+// validating proxy such as Prism forwards a JSON-string body without its quotes.
+func decodeDocumentBody(body []byte) ([]byte, error) {
+	t := strings.TrimSpace(string(body))
+	if strings.HasPrefix(t, `"`) {
+		var s string
+		if err := json.Unmarshal([]byte(t), &s); err != nil {
+			return nil, err
+		}
+		t = s
+	}
+	for _, enc := range []*base64.Encoding{base64.StdEncoding, base64.RawStdEncoding, base64.URLEncoding, base64.RawURLEncoding} {
+		if b, err := enc.DecodeString(t); err == nil {
+			return b, nil
+		}
+	}
+	return nil, errors.New("not base64")
 }
