@@ -530,3 +530,42 @@ func TestDocumentBodyForms(t *testing.T) {
 		t.Fatal("an object is not a document")
 	}
 }
+
+// An envelope transfer started before a restart finishes after it: nothing
+// the receiver acknowledged is lost, and the bill is not doubled.
+func TestTransferSurvivesReceiverRestart(t *testing.T) {
+	w := newWorld(t)
+	sum := w.issue("TDR-RESTART-2")
+	env := captureEnvelope(t, w, sum)
+	ctx := context.Background()
+	st, body, _ := doJSON(ctx, http.DefaultClient, "POST", w.bS.URL+"/v3/envelopes", env)
+	var started StartedResponse
+	if st != http.StatusCreated || json.Unmarshal(body, &started) != nil {
+		t.Fatalf("start: %d %s", st, body)
+	}
+	doc := started.MissingAdditionalDocumentChecksums[0]
+	content, _ := w.a.blobs.get(doc)
+	if st, body, _ := doJSON(ctx, http.DefaultClient, "PUT", w.bS.URL+"/v3/envelopes/"+started.EnvelopeReference+"/additional-documents/"+doc, mustJSON(t, content)); st != 204 {
+		t.Fatalf("document: %d %s", st, body)
+	}
+	w.bS.Close() // B goes down between the document and the finish
+
+	b2, err := NewPlatform(w.cfgB)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s2 := httptest.NewServer(b2.Handler())
+	defer s2.Close()
+	st, body, _ = doJSON(ctx, http.DefaultClient, "PUT", s2.URL+"/v3/envelopes/"+started.EnvelopeReference+"/finish-transfer", nil)
+	if f := signedCode(t, w, body); st != 200 || f.ResponseCode != RECE || len(f.ReceivedAdditionalDocumentChecksums) != 1 {
+		t.Fatalf("finish after restart: %d %+v", st, f)
+	}
+	// The sender, not knowing, starts again after the restart: DUPE, one bill.
+	st, body, _ = doJSON(ctx, http.DefaultClient, "POST", s2.URL+"/v3/envelopes", env)
+	if f := signedCode(t, w, body); st != 200 || f.ResponseCode != DUPE {
+		t.Fatalf("restart of the transfer: %d %+v", st, f)
+	}
+	if n := len(b2.st.Bills); n != 1 || b2.st.Bills[sum].Status != "HELD" {
+		t.Fatalf("bills after restart: %d", n)
+	}
+}

@@ -153,8 +153,8 @@ type platformState struct {
 type Platform struct {
 	cfg      PlatformConfig
 	signer   *Signer
-	peers    map[string]*keySource
-	carriers map[string]*keySource
+	peers    map[string][]*keySource // a code may have several key sets (e.g. one platform code, two gateways)
+	carriers map[string][]*keySource
 	store    fileStore
 	blobs    blobStore
 	client   *http.Client
@@ -188,14 +188,14 @@ func NewPlatform(cfg PlatformConfig) (*Platform, error) {
 	if err != nil {
 		return nil, err
 	}
-	p := &Platform{cfg: cfg, signer: signer, peers: map[string]*keySource{}, carriers: map[string]*keySource{},
+	p := &Platform{cfg: cfg, signer: signer, peers: map[string][]*keySource{}, carriers: map[string][]*keySource{},
 		store: fileStore{filepath.Join(cfg.Dir, "state.json")}, blobs: blobStore{filepath.Join(cfg.Dir, "docs")},
 		client: &http.Client{Timeout: 30 * time.Second}}
 	for _, peer := range cfg.Peers {
-		p.peers[peer.Code] = newKeySource(peer.JWKS)
+		p.peers[peer.Code] = append(p.peers[peer.Code], newKeySource(peer.JWKS))
 	}
 	for _, c := range cfg.Carriers {
-		p.carriers[c.CarrierCode] = newKeySource(c.JWKS)
+		p.carriers[c.CarrierCode] = append(p.carriers[c.CarrierCode], newKeySource(c.JWKS))
 	}
 	if err := p.store.load(&p.st); err != nil {
 		return nil, fmt.Errorf("state: %w", err)
@@ -227,7 +227,7 @@ func (p *Platform) verifyPlatform(ctx context.Context, code, compact string) ([]
 		payload, _, err := Verify(compact, p.signer.JWKS())
 		return payload, err
 	}
-	return verifyFrom(ctx, p.peers[code], compact)
+	return verifyAny(ctx, p.peers[code], compact)
 }
 
 func (p *Platform) localParty(q Party) *Party {
@@ -408,7 +408,7 @@ func (p *Platform) validate(ctx context.Context, env EblEnvelope) (*checked, *ve
 	if first.IssuanceManifestSignedContent == "" {
 		return nil, benv("the first chain entry has no issuanceManifestSignedContent")
 	}
-	imPayload, err := verifyFrom(ctx, p.carriers[td.CarrierCode], first.IssuanceManifestSignedContent)
+	imPayload, err := verifyAny(ctx, p.carriers[td.CarrierCode], first.IssuanceManifestSignedContent)
 	if err != nil {
 		return nil, bsig("issuanceManifestSignedContent (carrier %q): %v", td.CarrierCode, err)
 	}
@@ -1128,7 +1128,7 @@ func (p *Platform) issue(ctx context.Context, req *IssuanceRequest, tdr, subRef 
 		resp.IssuanceResponseCode, resp.Reason = code, clip(reason, 255)
 		return resp
 	}
-	payload, err := verifyFrom(ctx, p.carriers[carrier.CarrierCode], req.IssuanceManifestSignedContent)
+	payload, err := verifyAny(ctx, p.carriers[carrier.CarrierCode], req.IssuanceManifestSignedContent)
 	if err != nil {
 		return fail("BREQ", "issuanceManifestSignedContent: "+err.Error())
 	}
