@@ -3,16 +3,13 @@
 # well-formed PINT / Issuance / Surrender traffic between the stand-in carrier
 # and two stand-in platforms (bin/pintpeer) passes through it, and malformed
 # requests and responses are stopped by it (the upstream never sees a rejected
-# request). Real processes on loopback; takes the shared network lock itself.
+# request). Real processes on loopback ports: on a shared machine run it under
+# the network lock, like every test that binds ports:
 #
-#   make test-dcsa-proxy        (builds bin/pintpeer, npm ci for Prism)
+#   flock /tmp/tradechain-net.lock make test-dcsa-proxy   (builds bin/pintpeer, npm ci for Prism)
 #
-# Ports: PINTPEER_PORT_BASE (default 17400) .. +12.
+# Ports: PINTPEER_PORT_BASE (default 17400) .. +12. KEEP=1 keeps the work directory.
 set -euo pipefail
-if [ -z "${TRADECHAIN_NET_LOCKED:-}" ]; then
-  export TRADECHAIN_NET_LOCKED=1
-  exec flock /tmp/tradechain-net.lock "$0" "$@"
-fi
 here="$(cd "$(dirname "$0")" && pwd)"
 root="$(cd "$here/../.." && pwd)"
 PP=${PINTPEER:-$root/bin/pintpeer}

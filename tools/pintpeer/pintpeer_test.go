@@ -282,7 +282,7 @@ func TestForcedAnswers(t *testing.T) {
 func TestReplayIsDupe(t *testing.T) {
 	w := newWorld(t)
 	sum := w.issue("TDR-DUPE-1")
-	out, err := w.a.Transfer(context.Background(), TransferRequest{Checksum: sum, Recipient: onPlatform(bob, "BOLE")})
+	out, err := w.a.Transfer(context.Background(), TransferRequest{Reference: "TDR-DUPE-1", Recipient: onPlatform(bob, "BOLE")})
 	if err != nil || out.Outcome != RECE {
 		t.Fatalf("%v %+v", err, out)
 	}
@@ -310,6 +310,11 @@ func TestReplayIsDupe(t *testing.T) {
 	}
 	if b := w.bill(w.b, sum); b.Status != "HELD" || len(b.Chain) != 2 {
 		t.Fatalf("a replay must not change the bill: %+v", b)
+	}
+	st, body, _ = doJSON(context.Background(), http.DefaultClient, "GET", w.bS.URL+"/control/bills?transportDocumentReference=TDR-DUPE-1", nil)
+	var bills []Bill
+	if st != 200 || json.Unmarshal(body, &bills) != nil || len(bills) != 1 || bills[0].Checksum != sum {
+		t.Fatalf("bills by reference: %d %s", st, body)
 	}
 }
 

@@ -755,18 +755,20 @@ func (p *Platform) finishTransfer(w http.ResponseWriter, r *http.Request) {
 
 // TransferRequest asks this platform to send a bill it holds.
 type TransferRequest struct {
-	Checksum            string   `json:"checksum"`
-	Actions             []string `json:"actions,omitempty"`  // default ["TRANSFER"]
-	Recipient           Party    `json:"recipient"`          // partyName, eblPlatform, identifyingCodes
-	URL                 string   `json:"url,omitempty"`      // receiving platform's base URL (default: peers[].url)
-	Platform            string   `json:"platform,omitempty"` // code of the platform at url, whose keys sign the answer (default: recipient.eblPlatform)
+	Checksum            string   `json:"checksum"`                             // the bill's document checksum, or:
+	Reference           string   `json:"transportDocumentReference,omitempty"` // the bill's transport document reference
+	Actions             []string `json:"actions,omitempty"`                    // default ["TRANSFER"]
+	Recipient           Party    `json:"recipient"`                            // partyName, eblPlatform, identifyingCodes
+	URL                 string   `json:"url,omitempty"`                        // receiving platform's base URL (default: peers[].url)
+	Platform            string   `json:"platform,omitempty"`                   // code of the platform at url, whose keys sign the answer (default: recipient.eblPlatform)
 	Comments            string   `json:"comments,omitempty"`
 	SupportingDocuments []struct {
 		Name      string `json:"name"`
 		MediaType string `json:"mediaType"`
 		Content   []byte `json:"content"` // base64
 	} `json:"supportingDocuments,omitempty"`
-	Tamper string `json:"tamper,omitempty"` // "", "unknown-key" (BSIG expected), "document" (BENV expected)
+	Tamper  string `json:"tamper,omitempty"`  // "", "unknown-key" (BSIG expected), "document" (BENV expected)
+	Retries int    `json:"retries,omitempty"` // attempts without a signed answer before giving up (default: the config's)
 }
 
 func (p *Platform) controlTransfer(w http.ResponseWriter, r *http.Request) {
@@ -813,10 +815,13 @@ func (p *Platform) Transfer(ctx context.Context, req TransferRequest) (*Outbound
 		return nil, fmt.Errorf("no URL for platform %q (give url, or configure peers[].url)", req.Platform)
 	}
 	p.mu.Lock()
+	if req.Checksum == "" {
+		req.Checksum = p.checksumOf(req.Reference)
+	}
 	b := p.st.Bills[req.Checksum]
 	if b == nil {
 		p.mu.Unlock()
-		return nil, fmt.Errorf("no bill with checksum %s here", req.Checksum)
+		return nil, fmt.Errorf("no bill with checksum %q / reference %q here", req.Checksum, req.Reference)
 	}
 	if b.Status != "HELD" {
 		p.mu.Unlock()
@@ -883,7 +888,7 @@ func (p *Platform) Transfer(ctx context.Context, req TransferRequest) (*Outbound
 	p.save()
 	p.mu.Unlock()
 
-	p.send(ctx, out)
+	p.send(ctx, out, req.Retries)
 
 	p.mu.Lock()
 	defer p.mu.Unlock()
@@ -905,14 +910,17 @@ func (p *Platform) Transfer(ctx context.Context, req TransferRequest) (*Outbound
 
 // send runs one envelope transfer to the end (start, documents, finish),
 // retrying unsigned failures; out's State ends ACCEPTED, REJECTED or UNDECIDED.
-func (p *Platform) send(ctx context.Context, out *Outbound) {
-	for attempt := 0; attempt < p.cfg.Retries; attempt++ {
+func (p *Platform) send(ctx context.Context, out *Outbound, retries int) {
+	if retries <= 0 {
+		retries = p.cfg.Retries
+	}
+	for attempt := 0; attempt < retries; attempt++ {
 		if attempt > 0 {
 			select {
 			case <-ctx.Done():
 				out.State = "UNDECIDED"
 				return
-			case <-time.After(time.Duration(200*(1<<attempt)) * time.Millisecond):
+			case <-time.After(backoff(attempt)):
 			}
 		}
 		if p.sendOnce(ctx, out) {
@@ -1019,8 +1027,9 @@ func (p *Platform) sendOnce(ctx context.Context, out *Outbound) bool {
 // controlReplay resends a previously sent envelope, byte for byte.
 func (p *Platform) controlReplay(w http.ResponseWriter, r *http.Request) {
 	var req struct {
-		ID  string `json:"id"`
-		URL string `json:"url,omitempty"`
+		ID      string `json:"id"`
+		URL     string `json:"url,omitempty"`
+		Retries int    `json:"retries,omitempty"`
 	}
 	body, _ := readBody(r, 64<<10)
 	if err := decodeStrict(body, &req); err != nil {
@@ -1045,7 +1054,7 @@ func (p *Platform) controlReplay(w http.ResponseWriter, r *http.Request) {
 	b := p.st.Bills[orig.Checksum]
 	p.save()
 	p.mu.Unlock()
-	p.send(r.Context(), out)
+	p.send(r.Context(), out, req.Retries)
 	p.mu.Lock()
 	// A replay of a transfer that never got its answer settles the bill now.
 	if b != nil && b.Status == "SENDING" && orig.State == "UNDECIDED" {
@@ -1199,7 +1208,7 @@ func (p *Platform) deliverIssuanceResponse(carrier *CarrierConfig, rec *Issuance
 	body, _ := json.Marshal(rec.Response)
 	for attempt := 0; attempt < p.cfg.Retries; attempt++ {
 		if attempt > 0 {
-			time.Sleep(time.Duration(200*(1<<attempt)) * time.Millisecond)
+			time.Sleep(backoff(attempt))
 		}
 		st, _, err := doJSON(context.Background(), p.client, http.MethodPost, strings.TrimRight(carrier.URL, "/")+"/v3/ebl-issuance-responses", body)
 		if err == nil && st == http.StatusNoContent {
@@ -1218,7 +1227,8 @@ func (p *Platform) deliverIssuanceResponse(carrier *CarrierConfig, rec *Issuance
 func (p *Platform) controlSurrender(w http.ResponseWriter, r *http.Request) {
 	var req struct {
 		Checksum   string `json:"checksum"`
-		Code       string `json:"surrenderRequestCode"` // SREQ (default) or AREQ
+		Reference  string `json:"transportDocumentReference,omitempty"` // instead of checksum
+		Code       string `json:"surrenderRequestCode"`                 // SREQ (default) or AREQ
 		ReasonCode string `json:"reasonCode,omitempty"`
 		Comments   string `json:"comments,omitempty"`
 	}
@@ -1235,6 +1245,9 @@ func (p *Platform) controlSurrender(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	p.mu.Lock()
+	if req.Checksum == "" {
+		req.Checksum = p.checksumOf(req.Reference)
+	}
 	b := p.st.Bills[req.Checksum]
 	if b == nil || b.Status != "HELD" {
 		p.mu.Unlock()
@@ -1356,12 +1369,27 @@ func (p *Platform) setMode(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, 200, m)
 }
 
+// checksumOf finds a live bill by transport document reference (the latest
+// one when a reference was reused). Called with p.mu held.
+func (p *Platform) checksumOf(ref string) string {
+	best, at := "", ""
+	for sum, b := range p.st.Bills {
+		if ref != "" && b.Reference == ref && b.UpdatedAt >= at {
+			best, at = sum, b.UpdatedAt
+		}
+	}
+	return best
+}
+
 func (p *Platform) listBills(w http.ResponseWriter, r *http.Request) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
+	ref := r.URL.Query().Get("transportDocumentReference")
 	out := make([]*Bill, 0, len(p.st.Bills))
 	for _, b := range p.st.Bills {
-		out = append(out, b)
+		if ref == "" || b.Reference == ref {
+			out = append(out, b)
+		}
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].Checksum < out[j].Checksum })
 	writeJSON(w, 200, out)
@@ -1435,4 +1463,10 @@ func decodeDocumentBody(body []byte) ([]byte, error) {
 		}
 	}
 	return nil, errors.New("not base64")
+}
+
+// backoff is the pause before retry number attempt (400 ms doubling, at most 5 s).
+func backoff(attempt int) time.Duration {
+	d := time.Duration(200*(1<<min(attempt, 5))) * time.Millisecond
+	return min(d, 5*time.Second)
 }
