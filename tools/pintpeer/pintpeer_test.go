@@ -483,6 +483,17 @@ func TestIssuanceManifestChecked(t *testing.T) {
 			return false
 		})
 	}
+	// The carrier fixes the request and sends it again under the same reference: issued.
+	sent, err := w.carrier.Issue(context.Background(), IssueRequest{URL: w.aS.URL, TransportDocumentReference: "TDR-TAMPER-CHE", IssueTo: issueTo})
+	if err != nil || sent.Status != http.StatusNoContent {
+		t.Fatalf("revised request: %v %+v", err, sent)
+	}
+	waitFor(t, func() bool {
+		w.a.mu.Lock()
+		defer w.a.mu.Unlock()
+		b := w.a.st.Bills[sent.Checksum]
+		return b != nil && b.Status == "HELD"
+	})
 }
 
 func TestJWS(t *testing.T) {

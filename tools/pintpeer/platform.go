@@ -1112,7 +1112,9 @@ func (p *Platform) issuanceRequest(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	p.mu.Lock()
-	if _, dup := p.st.Issuances[td.TDR]; dup {
+	// A request the platform refused (BREQ/REFU) may be revised and sent again;
+	// one that was issued, or is being handled, is never accepted twice.
+	if prev, dup := p.st.Issuances[td.TDR]; dup && (prev.Response == nil || prev.Response.IssuanceResponseCode == "ISSU") {
 		p.mu.Unlock()
 		writeError(w, r, http.StatusConflict, errCodeConflict, "duplicateIssuance", "transport document "+td.TDR+" was already submitted for issuance")
 		return
