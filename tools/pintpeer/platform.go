@@ -918,7 +918,7 @@ func (p *Platform) send(ctx context.Context, out *Outbound, retries int) {
 		if attempt > 0 {
 			select {
 			case <-ctx.Done():
-				out.State = "UNDECIDED"
+				p.setState(out, "UNDECIDED")
 				return
 			case <-time.After(backoff(attempt)):
 			}
@@ -927,7 +927,14 @@ func (p *Platform) send(ctx context.Context, out *Outbound, retries int) {
 			return
 		}
 	}
-	out.State = "UNDECIDED"
+	p.setState(out, "UNDECIDED")
+}
+
+func (p *Platform) setState(out *Outbound, state string) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	out.State = state
+	p.save()
 }
 
 // record adds an attempt; a signed answer is verified against the receiving
