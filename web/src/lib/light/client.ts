@@ -6,11 +6,11 @@
 // hash of a header it verified. It asks the zone's own CometBFT RPC —
 // abci_query with prove=true, commit, validators — and believes none of it
 // until the signatures and proofs check.
-import { LightError, equal, formatTime, fromBase64, fromHex, timeMs, toHex } from "./encoding";
-import { verifyStoreProof, parseProofOps, type ProofOp } from "./proof";
-import { CARGO_STORE } from "./keys";
-import { headerHash, parseSignedHeader, parseValidators, validatorSetHash, type LightBlock, type SignedHeader, type ValidatorSet } from "./types";
-import { NewValSetCantBeTrusted, verify, verifyCommitLight, type Options, type Tally } from "./verifier";
+import { LightError, equal, formatTime, fromBase64, fromHex, timeMs, toHex } from "./encoding.js";
+import { verifyStoreProof, parseProofOps, type ProofOp } from "./proof.js";
+import { CARGO_STORE } from "./keys.js";
+import { headerHash, parseSignedHeader, parseValidators, validatorSetHash, type LightBlock, type SignedHeader, type ValidatorSet } from "./types.js";
+import { NewValSetCantBeTrusted, verify, verifyCommitLight, type Options, type Tally } from "./verifier.js";
 
 export interface TrustRoot {
   chainId: string;

@@ -3,12 +3,12 @@
 // validators before the page may call it anchored or name a holder.
 import { Bill as BillProto, Document as DocumentProto, billStatusToJSON } from "../../gen/tradechain/cargo/v1/types.js";
 import type { Zone } from "../api";
-import { LightError, formatTime, fromHex, toHex } from "./encoding";
-import { anchorStoreKey, billStoreKey, documentStoreKey } from "./keys";
-import { LightClient, parseTrustRoot, type Proven, type TrustRoot } from "./client";
+import { LightError, formatTime, fromHex, toHex } from "./encoding.js";
+import { anchorStoreKey, billStoreKey, documentStoreKey } from "./keys.js";
+import { LightClient, parseTrustRoot, type Proven, type TrustRoot } from "./client.js";
 
-export { LightError } from "./encoding";
-export type { Proven, TrustRoot } from "./client";
+export { LightError } from "./encoding.js";
+export type { Proven, TrustRoot } from "./client.js";
 
 const PIN_KEY = (chainId: string) => `tradechain.trust-root.${chainId}`;
 const FLOOR_KEY = (chainId: string) => `tradechain.light.verified-height.${chainId}`;

@@ -5,7 +5,7 @@
 // byte (x/cargo/types/keys.go) then cosmossdk.io/collections' key encoding.
 // test/light.test.ts checks each against testdata/store_keys.json, written by
 // the Go test TestStoreKeyVectors.
-import { LightError, concat } from "./encoding";
+import { LightError, concat } from "./encoding.js";
 
 export const CARGO_STORE = "cargo";
 

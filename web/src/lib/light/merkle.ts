@@ -1,7 +1,7 @@
 // CometBFT's simple merkle tree (crypto/merkle.HashFromByteSlices, RFC 6962
 // with 0x00 leaf and 0x01 inner prefixes): the hash of a header's fields and
 // of a validator set.
-import { concat, sha256 } from "./encoding";
+import { concat, sha256 } from "./encoding.js";
 
 const LEAF = Uint8Array.of(0);
 const INNER = Uint8Array.of(1);

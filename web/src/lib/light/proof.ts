@@ -4,7 +4,7 @@
 // the SDK's store/rootmulti proof runtime does, from the key this app
 // computed up to an app hash the light client verified.
 import { calculateExistenceRoot, iavlSpec, ics23, tendermintSpec, verifyExistence, verifyNonExistence } from "@confio/ics23";
-import { LightError, equal, fromBase64, toHex } from "./encoding";
+import { LightError, equal, fromBase64, toHex } from "./encoding.js";
 
 export interface ProofOp {
   type: string;

@@ -18,8 +18,8 @@ import {
   writeMessage,
   writeString,
   type Time,
-} from "./encoding";
-import { hashFromByteSlices } from "./merkle";
+} from "./encoding.js";
+import { hashFromByteSlices } from "./merkle.js";
 
 export interface PartSetHeader {
   total: number;

@@ -5,7 +5,7 @@
 // address, no double votes), and the adjacent / non-adjacent (skipping)
 // verification with the trusting period and the clock drift.
 import { ed25519 } from "@noble/curves/ed25519.js";
-import { LightError, equal, formatTime, timeAfter, timeMs, toHex, type Time } from "./encoding";
+import { LightError, equal, formatTime, timeAfter, timeMs, toHex, type Time } from "./encoding.js";
 import {
   FLAG_ABSENT,
   FLAG_COMMIT,
@@ -16,7 +16,7 @@ import {
   type SignedHeader,
   type Validator,
   type ValidatorSet,
-} from "./types";
+} from "./types.js";
 
 /** The block protocol version of CometBFT v0.38 (version.BlockProtocol). */
 export const BLOCK_PROTOCOL = 11n;
