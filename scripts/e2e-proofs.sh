@@ -39,7 +39,7 @@ npx tsc --outDir e2e/.build --rootDir src --module es2022 --target es2022 --modu
 step browser "web/e2e/proofs.test.mjs in Chromium, hongkong-1 behind the lying proxy"
 PROOF_BILL="$BILL" PROOF_DOC_FILE="$DOC" PROOF_DOC_HASH="$DOC_HASH" FORGED_DOC_FILE="$FORGED" \
   EXPORTER_ADDR="$EXPORTER" IMPORTER_ADDR="$IMPORTER" \
-  HK_REST="http://127.0.0.1:$HK_API" HK_RPC="http://127.0.0.1:$HK_RPC" SH_REST="http://127.0.0.1:$SH_API" SH_RPC="http://127.0.0.1:$SH_RPC" \
+  PROOF_HK_REST="http://127.0.0.1:$HK_API" PROOF_HK_RPC="http://127.0.0.1:$HK_RPC" PROOF_SH_REST="http://127.0.0.1:$SH_API" PROOF_SH_RPC="http://127.0.0.1:$SH_RPC" \
   PROXY_WEB_PORT=$((WEB_PORT + 100)) CHROMIUM="$CHROMIUM" \
   TRANSFER_CMD="source '$ROOT/scripts/lib.sh' && tx $HK_CHAIN exporter cargo transfer-bill $BILL $IMPORTER >/dev/null && echo '$BILL transferred to the importer'" \
   node --test --test-reporter=spec e2e/proofs.test.mjs

@@ -78,7 +78,13 @@ export class LyingProxy {
     const mode = this.mode;
     this.log.push(`${mode} ${kind} ${url}`);
 
-    if ((mode === "replay-all" || (mode === "replay-query" && (slot?.startsWith("abci") || slot?.startsWith("rest")))) && slot && this.recorded.has(slot)) {
+    if (mode === "replay-all" && slot === "commit") {
+      // The genuine header that committed the recorded answer's state: the whole old answer, consistent.
+      const old = this.recorded.get(`abci ${this.billKeyHex}`);
+      const h = BigInt(JSON.parse(old.body).result.response.height) + 1n;
+      return this.forward(kind, `/commit?height=${h}`);
+    }
+    if ((mode === "replay-all" || mode === "replay-query") && (slot?.startsWith("abci") || slot?.startsWith("rest")) && this.recorded.has(slot)) {
       return this.recorded.get(slot);
     }
     if (mode === "forge-document") {

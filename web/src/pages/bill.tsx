@@ -27,7 +27,8 @@ export function BillSummary({ b }: { b: BillAcross }) {
         {proved ? <Badge value={proved.status} /> : <span class="badge bad">not proved</span>}
       </h2>
       <ProofStatus check={b.proof} what={`bill ${b.id} on ${zone.id}`} />
-      <dl class="grid">
+      {proved ? null : <p class="unproven small">The details below are the zone's unproved answer: do not rely on them.</p>}
+      <dl class={proved ? "grid" : "grid unproven-details"}>
         <Field label="Live record on">
           <strong data-testid="live-zone">{zone.id}</strong> <span class="muted">({zone.city})</span>
         </Field>

@@ -8,6 +8,7 @@ import { CanonicalError, documentHash, type DocumentHash } from "../lib/canonica
 import { proveDocument, trustRoot, warm, type Checked, type ProvenDocument } from "../lib/light";
 import { looksLikeBundle, verifyBundle, type BundleResult } from "../lib/light/bundle";
 import { BillHistory, BillSummary } from "./bill";
+import { TrustRoots } from "./trust";
 
 interface Result {
   file: string;
@@ -25,6 +26,8 @@ interface Result {
   bundle?: { ok: true; r: BundleResult } | { ok: false; why: string };
   /** ms the proofs added after the REST answers were in (document, then bill) */
   proofMs?: number;
+  /** ms from the file to the result */
+  totalMs?: number;
 }
 
 /** A proof bundle (docs/trust-model.md), checked here with no network but this app's trust root. */
@@ -40,6 +43,7 @@ async function checkBundle(b: Record<string, unknown>): Promise<Result["bundle"]
 async function verify(file: File): Promise<Result> {
   const bytes = new Uint8Array(await file.arrayBuffer());
   const r: Result = { file: file.name, size: bytes.length };
+  const started = performance.now();
   if (bytes.length < 4_000_000 && bytes[0] === 0x7b) {
     let parsed: unknown;
     try {
@@ -94,6 +98,7 @@ async function verify(file: File): Promise<Result> {
     r.bill = await loadBill(billId);
     if (r.bill) r.proofMs += r.bill.proofMs;
   }
+  r.totalMs = performance.now() - started;
   return r;
 }
 
@@ -139,6 +144,7 @@ export function VerifyPage() {
       {busy ? <Loading what="the document's record from both zones" /> : null}
       {error ? <ErrorBox>Could not verify: {error}</ErrorBox> : null}
       {result ? <VerifyResult r={result} /> : null}
+      <TrustRoots />
     </div>
   );
 }
@@ -251,7 +257,7 @@ function VerifyResult({ r }: { r: Result }) {
   }
   return (
     <div>
-      <div class="verdict ok" data-testid="verdict" data-state="anchored" data-proof-ms={Math.round(r.proofMs ?? 0)}>
+      <div class="verdict ok" data-testid="verdict" data-state="anchored" data-proof-ms={Math.round(r.proofMs ?? 0)} data-total-ms={Math.round(r.totalMs ?? 0)}>
         <h2>✓ ANCHORED</h2>
         {r.anchors.map(({ zone, doc }) => (
           <p key={zone}>

@@ -179,6 +179,7 @@ export class LightClient {
     let trusted = this.trusted.get(below[0])!;
     // verifySkipping: a queue of headers still to verify, the target last.
     const pending: LightBlock[] = [target];
+    let cantTrust: LightError | undefined;
     for (let depth = 0; pending.length; depth++) {
       if (depth > 64) throw new LightError("bisection did not converge");
       const next = pending[pending.length - 1];
@@ -191,7 +192,12 @@ export class LightClient {
         trusted = next;
         pending.pop();
       } catch (e) {
-        if (!(e instanceof NewValSetCantBeTrusted)) throw e;
+        if (!(e instanceof NewValSetCantBeTrusted)) {
+          // Say first why bisection began: the trusted validators did not sign the target.
+          if (cantTrust && e instanceof LightError) throw new LightError(`${cantTrust.message}; bisecting through verified headers, ${e.message}`);
+          throw e;
+        }
+        if (next === target) cantTrust ??= e;
         // The trusted set cannot vouch for `next`: verify a header halfway first.
         const pivot = from + (to - from) / 2n;
         if (pivot === from || pivot === to) throw e;
