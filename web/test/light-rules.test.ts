@@ -8,7 +8,7 @@ import { ed25519 } from "@noble/curves/ed25519.js";
 import { describe, expect, it } from "vitest";
 import { LightClient } from "../src/lib/light/client";
 import { sha256, toHex, type Time } from "../src/lib/light/encoding";
-import { FLAG_ABSENT, FLAG_COMMIT, commitVoteSignBytes, headerHash, validatorSetHash, type LightBlock, type ValidatorSet } from "../src/lib/light/types";
+import { FLAG_ABSENT, FLAG_COMMIT, commitVoteSignBytes, headerHash, validatorSetHash, type Commit, type LightBlock, type ValidatorSet } from "../src/lib/light/types";
 import { NewValSetCantBeTrusted, OldHeaderExpired, verify, verifyAdjacent, verifyNonAdjacent } from "../src/lib/light/verifier";
 
 const CHAIN = "hongkong-1";
@@ -47,7 +47,7 @@ function block(h: number, ms: number, vals: ReturnType<typeof valSet>, next: Val
     proposerAddress: vals.validators[0].address,
   };
   const blockId = { hash: headerHash(header), parts: { total: 1, hash: sha256(Uint8Array.of(h, 5)) } };
-  const commit = {
+  const commit: Commit = {
     height: BigInt(h),
     round: 0,
     blockId,

@@ -2,7 +2,7 @@
 // none), its location, its history merged and re-verified, its milestones.
 import { all, get, maybe, ZONES, type Bill, type Location, type Milestone, type Zone } from "./api";
 import { verifyHistory, type ChainCheck, type HistoryEntryJSON } from "./history";
-import { proveBill, warm, type Checked, type ProvenBill } from "./light";
+import { prefetchBill, proveBill, warm, type Checked, type ProvenBill } from "./light";
 
 export interface ZoneView {
   zone: Zone;
@@ -27,8 +27,12 @@ export interface BillAcross {
 
 export async function loadBill(id: string): Promise<BillAcross | null> {
   const path = `/tradechain/cargo/v1/bills/${encodeURIComponent(id)}`;
-  // The light clients verify each zone's newest header while REST answers.
-  ZONES.forEach(warm);
+  // The light clients verify each zone's newest header and prove the bill's
+  // record there while REST answers; the live zone's proof is checked below.
+  ZONES.forEach((z) => {
+    warm(z);
+    prefetchBill(z, id);
+  });
   const zones = await Promise.all(
     ZONES.map(async (zone): Promise<ZoneView & { history: HistoryEntryJSON[]; milestones: Milestone[] }> => {
       try {

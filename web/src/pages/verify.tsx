@@ -5,7 +5,7 @@ import { Addr, ErrorBox, Loading, ProofStatus, Short, link } from "../components
 import { get, maybe, ZONES, type DocumentRecord } from "../lib/api";
 import { loadBill, type BillAcross } from "../lib/bill";
 import { CanonicalError, documentHash, type DocumentHash } from "../lib/canonical";
-import { proveDocument, trustRoot, warm, type Checked, type ProvenDocument } from "../lib/light";
+import { prefetchDocument, proveDocument, trustRoot, warm, type Checked, type ProvenDocument } from "../lib/light";
 import { looksLikeBundle, verifyBundle, type BundleResult } from "../lib/light/bundle";
 import { BillHistory, BillSummary } from "./bill";
 import { TrustRoots } from "./trust";
@@ -66,8 +66,11 @@ async function verify(file: File): Promise<Result> {
     throw e;
   }
   // Each zone's light client starts verifying the zone's newest header now.
-  ZONES.forEach(warm);
   const hash = r.digest.hash;
+  ZONES.forEach((z) => {
+    warm(z);
+    prefetchDocument(z, hash);
+  });
   let restDone = 0;
   const found = await Promise.all(
     ZONES.map(async (z) => {

@@ -70,12 +70,24 @@ export interface ClientOptions {
   now?: () => number;
   /** a height below which an answer about the present is a rollback (highest seen) */
   floor?: { get(chainId: string): bigint; set(chainId: string, h: bigint): void };
+  /** where the newest verified light block is kept between pages (per trust root) */
+  store?: {
+    load(root: TrustRoot): { signedHeader: unknown; validators: unknown[] } | undefined;
+    save(root: TrustRoot, b: { signedHeader: unknown; validators: unknown[] }): void;
+    clear(root: TrustRoot): void;
+  };
 }
 
 export class LightClient {
   private trusted = new Map<bigint, LightBlock>();
+  /** the RPC's JSON of each verified validator set, by hash (for bundles and reuse) */
+  private rawValidators = new Map<string, unknown[]>();
   private rootChecked?: Promise<void>;
-  private latest?: { at: number; p: Promise<VerifiedHeader> };
+  private latest?: {
+    at: number;
+    head: Promise<{ sh: SignedHeader; raw: unknown }>;
+    p: Promise<VerifiedHeader & { raw: { signedHeader: unknown; validators: unknown[] } }>;
+  };
   private readonly fetchFn: Fetch;
   private readonly now: () => number;
 
@@ -105,10 +117,11 @@ export class LightClient {
 
   /** The signed header and validator set at a height (latest when undefined), unverified. */
   async fetchLightBlock(height?: bigint): Promise<{ block: LightBlock; raw: { signedHeader: unknown; validators: unknown[] } }> {
-    const c = await this.call("commit", height ? { height: String(height) } : {});
+    // At a known height the header and the validators are asked side by side.
+    const [c, early] = await Promise.all([this.call("commit", height ? { height: String(height) } : {}), height ? this.fetchValidators(height) : undefined]);
     const signedHeader = c.signed_header;
     const sh = parseSignedHeader(signedHeader);
-    const validators = await this.fetchValidators(sh.header.height);
+    const validators = early ?? (await this.fetchValidators(sh.header.height));
     return { block: { signedHeader: sh, validatorSet: parseValidators(validators) }, raw: { signedHeader, validators } };
   }
 
@@ -131,13 +144,30 @@ export class LightClient {
   /** Fetches the trust root's header and checks it is the one trusted (CometBFT's TrustOptions). */
   checkRoot(): Promise<void> {
     this.rootChecked ??= (async () => {
-      const { block } = await this.fetchLightBlock(this.root.height);
-      this.acceptRoot(block);
+      // A header this browser verified from the same root before (CometBFT's light store).
+      const saved = this.opts.store?.load(this.root);
+      if (saved) {
+        try {
+          const sh = parseSignedHeader(saved.signedHeader);
+          this.acceptStored({ signedHeader: sh, validatorSet: parseValidators(saved.validators) });
+          this.rawValidators.set(toHex(sh.header.validatorsHash), saved.validators);
+          return;
+        } catch {
+          this.opts.store?.clear(this.root);
+        }
+      }
+      await this.fetchRoot();
     })().catch((e) => {
       this.rootChecked = undefined;
       throw e;
     });
     return this.rootChecked;
+  }
+
+  private async fetchRoot() {
+    const { block, raw } = await this.fetchLightBlock(this.root.height);
+    this.acceptRoot(block);
+    this.rawValidators.set(toHex(block.signedHeader.header.validatorsHash), raw.validators);
   }
 
   /** Accepts the trust root's light block: its hash is the trusted one, its own validators signed it. */
@@ -162,6 +192,17 @@ export class LightClient {
     this.trusted.set(h.height, block);
   }
 
+  /** A light block this browser verified before, kept in its storage: trusted while within the trusting period. */
+  private acceptStored(block: LightBlock) {
+    const h = block.signedHeader.header;
+    if (h.chainId !== this.root.chainId || h.height <= this.root.height) throw new LightError("the stored header is not of this zone's chain");
+    if (!equal(h.validatorsHash, validatorSetHash(block.validatorSet)) || !equal(block.signedHeader.commit.blockId.hash, headerHash(h))) {
+      throw new LightError("the stored header is inconsistent");
+    }
+    if (timeMs(h.time) + this.root.trustingPeriodMs <= this.now()) throw new LightError("the stored header is older than the trusting period");
+    this.trusted.set(h.height, block);
+  }
+
   /** Verifies a light block from the newest trusted one below it, bisecting as CometBFT's light client does. */
   async verifyLightBlock(target: LightBlock, fetchPivot: (h: bigint) => Promise<LightBlock> = async (h) => (await this.fetchLightBlock(h)).block): Promise<Step[]> {
     await this.checkRoot();
@@ -174,7 +215,11 @@ export class LightClient {
       }
       return steps;
     }
-    const below = [...this.trusted.keys()].filter((h) => h < th).sort((a, b) => (a < b ? 1 : -1));
+    let below = [...this.trusted.keys()].filter((h) => h < th).sort((a, b) => (a < b ? 1 : -1));
+    if (!below.length && !this.trusted.has(this.root.height) && th > this.root.height) {
+      await this.fetchRoot();
+      below = [this.root.height];
+    }
     if (!below.length) throw new LightError(`height ${th} is below the trust root ${this.root.height}: pin an older root to check it`);
     let trusted = this.trusted.get(below[0])!;
     // verifySkipping: a queue of headers still to verify, the target last.
@@ -207,20 +252,43 @@ export class LightClient {
     return steps;
   }
 
-  /** The newest header, verified; shared by the queries of the same moment. */
-  latestVerified(): Promise<VerifiedHeader> {
+  /** The newest signed header, not yet verified; shared by the queries of the same moment. */
+  private latestHead(): NonNullable<LightClient["latest"]> {
     const t = this.now();
-    if (this.latest && t - this.latest.at < 1500) return this.latest.p;
-    const p = (async () => {
-      const { block, raw } = await this.fetchLightBlock();
-      const steps = await this.verifyLightBlock(block);
-      return { block, steps, raw } as VerifiedHeader & { raw: typeof raw };
-    })();
-    this.latest = { at: t, p };
-    p.catch(() => {
-      if (this.latest?.p === p) this.latest = undefined;
+    if (this.latest && t - this.latest.at < 1500) return this.latest;
+    this.checkRoot().catch(() => undefined); // side by side with the newest header
+    const head = this.call("commit", {}).then((c) => ({ sh: parseSignedHeader(c.signed_header), raw: c.signed_header }));
+    const p = head.then(async ({ sh, raw }) => {
+      // A set already verified whose hash the new header names is that header's set: no need to fetch it.
+      const known = [...this.trusted.values()].find((b) => equal(b.signedHeader.header.validatorsHash, sh.header.validatorsHash));
+      const validators = known ? this.rawValidators.get(toHex(sh.header.validatorsHash)) : undefined;
+      if (!validators) {
+        const v = await this.fetchValidators(sh.header.height);
+        return this.finishLatest(sh, raw, v);
+      }
+      return this.finishLatest(sh, raw, validators);
     });
-    return p;
+    const entry = { at: t, head, p };
+    this.latest = entry;
+    p.catch(() => {
+      if (this.latest === entry) this.latest = undefined;
+    });
+    return entry;
+  }
+
+  private async finishLatest(sh: SignedHeader, raw: unknown, validators: unknown[]) {
+    {
+      const block = { signedHeader: sh, validatorSet: parseValidators(validators) };
+      const steps = await this.verifyLightBlock(block);
+      this.rawValidators.set(toHex(sh.header.validatorsHash), validators);
+      this.opts.store?.save(this.root, { signedHeader: raw, validators });
+      return { block, steps, raw: { signedHeader: raw, validators } };
+    }
+  }
+
+  /** The newest header, verified from the trust root. */
+  async latestVerified(): Promise<VerifiedHeader & { raw: { signedHeader: unknown; validators: unknown[] } }> {
+    return this.latestHead().p;
   }
 
   /**
@@ -230,8 +298,11 @@ export class LightClient {
   async prove(key: Uint8Array): Promise<Proven> {
     const t0 = performance.now();
     const floor = this.opts.floor?.get(this.root.chainId) ?? 0n;
-    const latest = (await this.latestVerified()) as VerifiedHeader & { raw: { signedHeader: unknown; validators: unknown[] } };
-    const sh = latest.block.signedHeader;
+    // The newest header first; its verification and the query then run side by side.
+    const entry = this.latestHead();
+    const verified = entry.p;
+    verified.catch(() => undefined);
+    const { sh } = await entry.head;
     const n = sh.header.height;
     if (n < floor) {
       throw new LightError(
@@ -245,7 +316,10 @@ export class LightClient {
       );
     }
     const height = n - 1n;
-    const r = await this.call("abci_query", { path: JSON.stringify(`/store/${CARGO_STORE}/key`), data: "0x" + toHex(key), height: String(height), prove: "true" });
+    const [latest, r] = await Promise.all([
+      verified,
+      this.call("abci_query", { path: JSON.stringify(`/store/${CARGO_STORE}/key`), data: "0x" + toHex(key), height: String(height), prove: "true" }),
+    ]);
     const resp = (r.response ?? {}) as Record<string, unknown>;
     if (Number(resp.code ?? 0) !== 0) throw new LightError(`${this.root.chainId} refused the query: ${String(resp.log ?? resp.code)}`);
     if (String(resp.height) !== String(height)) {

@@ -6,6 +6,7 @@ import type { Zone } from "../api";
 import { LightError, formatTime, fromHex, toHex } from "./encoding.js";
 import { anchorStoreKey, billStoreKey, documentStoreKey } from "./keys.js";
 import { LightClient, parseTrustRoot, type Proven, type TrustRoot } from "./client.js";
+import { warmUpSignatures } from "./verifier.js";
 
 export { LightError } from "./encoding.js";
 export type { Proven, TrustRoot } from "./client.js";
@@ -29,6 +30,29 @@ const floor = {
   },
   set(chainId: string, h: bigint) {
     if (h > floor.get(chainId)) storage()?.setItem(FLOOR_KEY(chainId), String(h));
+  },
+};
+
+/** The newest light block verified per zone and trust root (CometBFT's light store, in localStorage). */
+const STORE_KEY = (r: TrustRoot) => `tradechain.light.block.${r.chainId}.${r.height}.${toHex(r.hash)}`;
+const store = {
+  load(r: TrustRoot) {
+    const v = storage()?.getItem(STORE_KEY(r));
+    try {
+      return v ? (JSON.parse(v) as { signedHeader: unknown; validators: unknown[] }) : undefined;
+    } catch {
+      return undefined;
+    }
+  },
+  save(r: TrustRoot, b: { signedHeader: unknown; validators: unknown[] }) {
+    try {
+      storage()?.setItem(STORE_KEY(r), JSON.stringify(b));
+    } catch {
+      // storage full or refused: the next page starts from the root again
+    }
+  },
+  clear(r: TrustRoot) {
+    storage()?.removeItem(STORE_KEY(r));
   },
 };
 
@@ -68,15 +92,21 @@ const clients = new Map<string, Promise<LightClient>>();
 
 export function lightClient(z: Zone): Promise<LightClient> {
   if (!clients.has(z.id)) {
-    const p = trustRoot(z.id).then((root) => new LightClient(z.rpc, root, { floor }));
+    const p = trustRoot(z.id).then((root) => new LightClient(z.rpc, root, { floor, store }));
     p.catch(() => clients.delete(z.id));
     clients.set(z.id, p);
   }
   return clients.get(z.id)!;
 }
 
+let warmedUp = false;
+
 /** Starts verifying a zone's newest header now, so the proofs asked later find it done. */
 export function warm(z: Zone) {
+  if (!warmedUp) {
+    warmedUp = true;
+    warmUpSignatures();
+  }
   lightClient(z)
     .then((c) => c.latestVerified())
     .catch(() => undefined);
@@ -84,9 +114,28 @@ export function warm(z: Zone) {
 
 export type Checked<T> = { ok: true; value: T; proof: Proven } | { ok: false; why: string; proof?: Proven };
 
-async function proveKey(z: Zone, key: Uint8Array): Promise<Proven> {
-  const c = await lightClient(z);
-  return c.prove(key);
+// Proofs asked for in the same moment share one query: a page starts them
+// early (prefetch, beside its REST calls) and checks them when it needs them.
+const inflight = new Map<string, { at: number; p: Promise<Proven> }>();
+
+function proveKey(z: Zone, key: Uint8Array): Promise<Proven> {
+  const k = `${z.id}/${toHex(key)}`;
+  const hit = inflight.get(k);
+  if (hit && performance.now() - hit.at < 1500) return hit.p;
+  const p = lightClient(z).then((c) => c.prove(key));
+  inflight.set(k, { at: performance.now(), p });
+  p.catch(() => undefined);
+  return p;
+}
+
+/** Starts proving a document's record on a zone now (the page checks it later). */
+export function prefetchDocument(z: Zone, hash: string) {
+  proveKey(z, documentStoreKey(hash)).catch(() => undefined);
+}
+
+/** Starts proving a bill's record on a zone now. */
+export function prefetchBill(z: Zone, id: string) {
+  proveKey(z, billStoreKey(id)).catch(() => undefined);
 }
 
 function why(e: unknown): string {
