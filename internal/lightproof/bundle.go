@@ -274,3 +274,12 @@ func mustJSON(v any) json.RawMessage {
 	}
 	return bz
 }
+
+// HeaderHash is the hash of a signed header in RPC JSON form.
+func HeaderHash(signedHeaderJSON json.RawMessage) ([]byte, error) {
+	var sh cmttypes.SignedHeader
+	if err := cmtjson.Unmarshal(signedHeaderJSON, &sh); err != nil || sh.Header == nil {
+		return nil, types.ErrProofBundle.Wrapf("signed header: %v", err)
+	}
+	return sh.Hash(), nil
+}
