@@ -64,7 +64,10 @@ export function verifyStoreProof(ops: ProofOp[], storeName: string, key: Uint8Ar
     }
   } catch (e) {
     if (e instanceof LightError) throw e;
-    throw new LightError(`the IAVL proof does not hold: ${(e as Error).message}`);
+    const m = (e as Error).message;
+    throw new LightError(
+      /Arrays differ|Bytes? /.test(m) ? "the IAVL proof does not hold: the record sent is not the record the proof commits to (it was changed)" : `the IAVL proof does not hold: ${m}`,
+    );
   }
 
   const m = decode(simple);

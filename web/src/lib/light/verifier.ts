@@ -162,7 +162,6 @@ export function validateSignedHeader(sh: SignedHeader, chainId: string) {
   if (h.version.block !== BLOCK_PROTOCOL) throw new LightError(`header has block protocol ${h.version.block}, not ${BLOCK_PROTOCOL}`);
   if (h.chainId !== chainId) throw new LightError(`header belongs to chain ${JSON.stringify(h.chainId)}, not ${chainId}`);
   if (h.height <= 0n) throw new LightError(`header has height ${h.height}`);
-  if (h.height > 1n && h.lastBlockId.hash.length !== 32) throw new LightError("header has no last block id");
   for (const [k, b] of [
     ["validators_hash", h.validatorsHash],
     ["next_validators_hash", h.nextValidatorsHash],
