@@ -30,6 +30,14 @@ FORGED="$LOCALNET/ebl-proofs-forged.json"
 jq '.transports.portOfDischarge.UNLocationCode = "CNNGB"' "$DOC" > "$FORGED"
 log "$BILL issued to the exporter; its document $DOC_HASH"
 
+step "$HK_CHAIN" "a proof bundle of $BILL from the CLI, linked to the web app's trust root"
+TRUST_ROOT="$LOCALNET/trust-root-$HK_CHAIN.json"
+jq --arg c "$HK_CHAIN" '.zones[$c] | {chain_id: $c, height, hash}' "$ROOT/web/dist/trust-roots.json" > "$TRUST_ROOT"
+BUNDLE="$LOCALNET/bundle-$BILL.json"
+q $HK_CHAIN cargo prove-bill "$BILL" --trust-root "$TRUST_ROOT" --output-file "$BUNDLE" >/dev/null
+"$BIN" verify-bundle "$BUNDLE" --trust-root "$TRUST_ROOT" >/dev/null || die "the CLI does not verify its own bundle"
+log "bundle: $(wc -c < "$BUNDLE") bytes, verified by tradechaind verify-bundle"
+
 step browser "the light client's encoders compiled for the proxy (web/e2e/.build)"
 cd "$ROOT/web"
 rm -rf e2e/.build
@@ -37,7 +45,7 @@ npx tsc --outDir e2e/.build --rootDir src --module es2022 --target es2022 --modu
   src/lib/light/types.ts src/lib/light/keys.ts
 
 step browser "web/e2e/proofs.test.mjs in Chromium, hongkong-1 behind the lying proxy"
-PROOF_BILL="$BILL" PROOF_DOC_FILE="$DOC" PROOF_DOC_HASH="$DOC_HASH" FORGED_DOC_FILE="$FORGED" \
+PROOF_BILL="$BILL" PROOF_BUNDLE="$BUNDLE" PROOF_DOC_FILE="$DOC" PROOF_DOC_HASH="$DOC_HASH" FORGED_DOC_FILE="$FORGED" \
   EXPORTER_ADDR="$EXPORTER" IMPORTER_ADDR="$IMPORTER" \
   PROOF_HK_REST="http://127.0.0.1:$HK_API" PROOF_HK_RPC="http://127.0.0.1:$HK_RPC" PROOF_SH_REST="http://127.0.0.1:$SH_API" PROOF_SH_RPC="http://127.0.0.1:$SH_RPC" \
   PROXY_WEB_PORT=$((WEB_PORT + 100)) CHROMIUM="$CHROMIUM" \

@@ -20,7 +20,7 @@ const b64 = (b) => Buffer.from(b).toString("base64");
 const unb64 = (s) => new Uint8Array(Buffer.from(s ?? "", "base64"));
 
 export class LyingProxy {
-  /** mode: pass | forge-document | change-holder | replay-query | replay-all | foreign-validators */
+  /** mode: pass | down | forge-document | change-holder | replay-query | replay-all | foreign-validators */
   mode = "pass";
   record = false;
   recorded = new Map();
@@ -78,6 +78,7 @@ export class LyingProxy {
     const mode = this.mode;
     this.log.push(`${mode} ${kind} ${url}`);
 
+    if (mode === "down") return { status: 503, body: JSON.stringify({ error: { message: "the zone is unreachable" } }) };
     if (mode === "replay-all" && slot === "commit") {
       // The genuine header that committed the recorded answer's state: the whole old answer, consistent.
       const old = this.recorded.get(`abci ${this.billKeyHex}`);

@@ -9,7 +9,7 @@
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { spawn, execFileSync } from "node:child_process";
-import { mkdirSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { chromium } from "playwright-core";
 import { LyingProxy } from "./lying-proxy.mjs";
 
@@ -172,5 +172,27 @@ test("(d) the proxy serves a header signed by a validator set that is not the zo
   await failed(/validators/);
   assert.ok(proxy.forged, "the proxy served its forged header");
   await shot("proof-lie-d-foreign-validators");
+  proxy.mode = "pass";
+});
+
+test("a proof bundle from the CLI verifies offline on the verify page; a tampered one fails", async () => {
+  proxy.mode = "down"; // hongkong-1 unreachable: the bundle needs no zone
+  const bundle = JSON.parse(readFileSync(env("PROOF_BUNDLE"), "utf8"));
+  const dir = `${ART}../.bundles/`;
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(`${dir}bill.json`, JSON.stringify(bundle));
+  await verifyFile(`${dir}bill.json`);
+  const verdict = page.getByTestId("verdict");
+  assert.equal(await verdict.getAttribute("data-state"), "bundle-proved");
+  assert.equal(await page.getByTestId("bundle-holder").textContent(), EXPORTER);
+  assert.match(await page.getByTestId("proof").textContent(), /proved against hongkong-1's validators at height \d+: 1 of 1 signatures/);
+  await shot("proof-bundle-offline");
+
+  const record = Buffer.from(bundle.record, "base64").toString("latin1").replaceAll(EXPORTER, IMPORTER);
+  writeFileSync(`${dir}bill-tampered.json`, JSON.stringify({ ...bundle, record: Buffer.from(record, "latin1").toString("base64") }));
+  await verifyFile(`${dir}bill-tampered.json`);
+  assert.equal(await page.getByTestId("verdict").getAttribute("data-state"), "proof-failed");
+  await failed(/record/);
+  await shot("proof-bundle-tampered");
   proxy.mode = "pass";
 });

@@ -168,7 +168,7 @@ function BundleVerdict({ r, b }: { r: Result; b: NonNullable<Result["bundle"]> }
   }
   const x = b.r;
   const proved = `proved against ${x.chainId}'s validators at height ${x.height}: ${x.own.signed} of ${x.own.of} signatures`;
-  const subject = Object.entries(x.subject).map(([k, v]) => `${k} ${v}`).join(", ");
+  const subject = Object.entries(x.subject).map(([k, v]) => (k === "bill_id" || k === "hash" || k === "consent_id" ? v : `${k.replace(/_/g, " ")} ${v}`)).join(", ");
   const green = x.present && !(x.kind === "document" && x.summary.withdrawn === "true");
   return (
     <div class={`verdict ${green ? "ok" : "bad"}`} data-testid="verdict" data-state={green ? "bundle-proved" : "bundle-absent"}>
