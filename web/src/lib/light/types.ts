@@ -8,6 +8,7 @@ import {
   LightError,
   WireType,
   delimited,
+  equal,
   fromBase64,
   fromHex,
   message,
@@ -169,7 +170,7 @@ export function parseValidators(v: unknown): ValidatorSet {
       const pubKey = fromBase64(pk.value as string, `validators[${i}].pub_key`);
       if (pubKey.length !== 32) throw new LightError(`validators[${i}].pub_key has ${pubKey.length} bytes, not 32`);
       const address = pubKeyAddress(pubKey);
-      if (o.address !== undefined && fromHex(String(o.address)).toString() !== address.toString()) {
+      if (o.address !== undefined && o.address !== "" && !equal(fromHex(String(o.address), `validators[${i}].address`), address)) {
         throw new LightError(`validators[${i}].address is not the address of its key`);
       }
       const power = int(o.voting_power, `validators[${i}].voting_power`);
