@@ -37,6 +37,7 @@ import (
 	genutilcli "github.com/cosmos/cosmos-sdk/x/genutil/client/cli"
 
 	"github.com/tradechain/tradechain/app"
+	cargocli "github.com/tradechain/tradechain/x/cargo/client/cli"
 )
 
 // NewRootCmd creates the tradechaind root command.
@@ -205,6 +206,7 @@ func initRootCmd(rootCmd *cobra.Command, a *app.App) {
 		queryCommand(),
 		txCommand(),
 		keys.Commands(),
+		cargocli.VerifyBundleCmd(),
 	)
 }
 

@@ -47,3 +47,13 @@ var (
 	ErrTransportDocument  = errorsmod.Register(ModuleName, 42, "a transport document is anchored by its carrier issuing the bill")
 	ErrAnchorInUse        = errorsmod.Register(ModuleName, 43, "the anchor is relied on and cannot be withdrawn now")
 )
+
+// Light-client proof refusals (tradechaind verify-bundle, internal/lightproof):
+// codes 75–79.
+var (
+	ErrProofBundle   = errorsmod.Register(ModuleName, 75, "malformed proof bundle")
+	ErrProofFailed   = errorsmod.Register(ModuleName, 76, "proof failed")
+	ErrUntrustedRoot = errorsmod.Register(ModuleName, 77, "header not linked to the trust root")
+	ErrStaleProof    = errorsmod.Register(ModuleName, 78, "proof is older than the freshness asked for")
+	ErrNoTrustRoot   = errorsmod.Register(ModuleName, 79, "no usable trust root")
+)
