@@ -207,6 +207,11 @@ func (s msgServer) ImportBill(ctx context.Context, m *types.MsgImportBill) (*typ
 	if err != nil {
 		return nil, err
 	}
+	for _, port := range []struct{ field, code string }{{"portOfLoading", doc.PortOfLoading}, {"portOfDischarge", doc.PortOfDischarge}} {
+		if err := types.ValidateLocode(port.field, port.code); err != nil {
+			return nil, errorsmod.Wrap(types.ErrPintEnvelope, err.Error())
+		}
+	}
 	id := types.BillID(carrier.Code, doc.Reference)
 	if err := types.ValidateBillID(id); err != nil {
 		return nil, errorsmod.Wrap(types.ErrPintEnvelope, err.Error())
@@ -253,11 +258,17 @@ func (s msgServer) ImportBill(ctx context.Context, m *types.MsgImportBill) (*typ
 		if err != nil {
 			return nil, err
 		}
+		issueDate := doc.IssueDate
+		if issueDate == "" {
+			// A document without its issueDate: the date of the chain's
+			// ISSUE transaction, as the carrier's platform signed it.
+			issueDate = issuedOn(env, sdkCtx)
+		}
 		b, err = s.register(ctx, types.Bill{
 			Id: id, Carrier: carrier.Address, Type: billType, Mode: mode,
 			Holder: recipient.Address, Endorsee: endorsee, DocumentHash: env.TransportDocumentChecksum,
 			PortOfLoading: doc.PortOfLoading, PortOfDischarge: doc.PortOfDischarge,
-			IssueDate: doc.IssueDate, ShippedOnBoardDate: doc.ShippedOnBoardDate, ImportedFrom: m.SendingPlatform,
+			IssueDate: issueDate, ShippedOnBoardDate: doc.ShippedOnBoardDate, ImportedFrom: m.SendingPlatform,
 		}, types.ActionImported, m.Platform, detail, "", record)
 		if err != nil {
 			return nil, disputed(err)
@@ -294,6 +305,17 @@ func (s msgServer) ImportBill(ctx context.Context, m *types.MsgImportBill) (*typ
 		return nil, err
 	}
 	return &types.MsgImportBillResponse{BillId: b.Id, Status: b.Status, LastEntryChecksum: env.LastEntryChecksum}, nil
+}
+
+// issuedOn is the date (YYYY-MM-DD) of the envelope's ISSUE transaction, or
+// of the block when it does not carry a valid one.
+func issuedOn(env *pint.Envelope, ctx sdk.Context) string {
+	if at := env.Entries[0].Transactions[0].ActionDateTime; len(at) >= 10 {
+		if _, err := types.ParseDate("issue_date", at[:10]); err == nil {
+			return at[:10]
+		}
+	}
+	return ctx.BlockTime().UTC().Format(types.DateLayout)
 }
 
 func billTypeOf(code string) (types.BillType, error) {
