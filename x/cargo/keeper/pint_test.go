@@ -155,11 +155,20 @@ func TestImportBillRefusals(t *testing.T) {
 		edit func(m *types.MsgImportBill)
 		want *errorsmod.Error
 	}{
-		{"forged signature", func(m *types.MsgImportBill) { m.TransferChain = forgedLast; m.EnvelopeManifest = mustManifest(f, f.wave, forgedLast) }, types.ErrPintSignature},
+		{"forged signature", func(m *types.MsgImportBill) {
+			m.TransferChain = forgedLast
+			m.EnvelopeManifest = mustManifest(f, f.wave, forgedLast)
+		}, types.ErrPintSignature},
 		{"manifest by another platform", func(m *types.MsgImportBill) { m.EnvelopeManifest = mustManifest(f, f.carx, good) }, types.ErrPintSignature},
 		{"untrusted sending platform", func(m *types.MsgImportBill) { m.SendingPlatform = "BOLE" }, types.ErrPintSignature},
-		{"wrong sending platform", func(m *types.MsgImportBill) { m.SendingPlatform = "CARX"; m.EnvelopeManifest = mustManifest(f, f.carx, good) }, types.ErrPintEnvelope},
-		{"broken link", func(m *types.MsgImportBill) { m.TransferChain = relinked; m.EnvelopeManifest = mustManifest(f, f.wave, relinked) }, types.ErrPintEnvelope},
+		{"wrong sending platform", func(m *types.MsgImportBill) {
+			m.SendingPlatform = "CARX"
+			m.EnvelopeManifest = mustManifest(f, f.carx, good)
+		}, types.ErrPintEnvelope},
+		{"broken link", func(m *types.MsgImportBill) {
+			m.TransferChain = relinked
+			m.EnvelopeManifest = mustManifest(f, f.wave, relinked)
+		}, types.ErrPintEnvelope},
 		{"another document", func(m *types.MsgImportBill) { m.TransportDocument = []byte(`{"transportDocumentReference":"X"}`) }, types.ErrPintEnvelope},
 		{"recipient not named", func(m *types.MsgImportBill) { m.Recipient = f.addr(cargotestutil.Bank) }, types.ErrPintRecipient},
 		{"non-platform signer", func(m *types.MsgImportBill) { m.Platform = f.addr(cargotestutil.Bank) }, types.ErrWrongRole},
@@ -177,7 +186,10 @@ func TestImportBillRefusals(t *testing.T) {
 	// An untrusted platform once trusted: removed, its envelopes refused.
 	_, err = f.srv.RemoveEblPlatform(f.ctx, &types.MsgRemoveEblPlatform{Authority: f.addr(cargotestutil.Admin), Code: "WAVE"})
 	require.NoError(t, err)
-	f.expectFailure(func(ctx sdk.Context) error { _, err := f.srv.ImportBill(ctx, f.importMsg(good, cargotestutil.Importer)); return err }, types.ErrPintSignature)
+	f.expectFailure(func(ctx sdk.Context) error {
+		_, err := f.srv.ImportBill(ctx, f.importMsg(good, cargotestutil.Importer))
+		return err
+	}, types.ErrPintSignature)
 	_, err = f.srv.SetEblPlatform(f.ctx, &types.MsgSetEblPlatform{Authority: f.addr(cargotestutil.Admin),
 		Platform: types.EblPlatform{Code: "WAVE", Name: "Wave", Jwks: f.wave.JWKS}})
 	require.NoError(t, err)
@@ -185,7 +197,10 @@ func TestImportBillRefusals(t *testing.T) {
 	// A held gateway cannot act.
 	_, err = f.srv.PlaceHold(f.ctx, &types.MsgPlaceHold{Regulator: f.addr(cargotestutil.Customs), SubjectKind: types.HOLD_SUBJECT_PARTY, Subject: f.gateway, Reason: "audit"})
 	require.NoError(t, err)
-	f.expectFailure(func(ctx sdk.Context) error { _, err := f.srv.ImportBill(ctx, f.importMsg(good, cargotestutil.Importer)); return err }, types.ErrHeld)
+	f.expectFailure(func(ctx sdk.Context) error {
+		_, err := f.srv.ImportBill(ctx, f.importMsg(good, cargotestutil.Importer))
+		return err
+	}, types.ErrHeld)
 	_, err = f.srv.LiftHold(f.ctx, &types.MsgLiftHold{Regulator: f.addr(cargotestutil.Customs), SubjectKind: types.HOLD_SUBJECT_PARTY, Subject: f.gateway, Reason: "cleared"})
 	require.NoError(t, err)
 
@@ -195,7 +210,10 @@ func TestImportBillRefusals(t *testing.T) {
 		Type: types.BILL_TYPE_BOL, Mode: types.BILL_MODE_TO_ORDER, IssueTo: f.addr(cargotestutil.Exporter), DocumentHash: f.hash,
 		PortOfLoading: "CNSHA", PortOfDischarge: "HKHKG", IssueDate: "2026-05-03"})
 	require.NoError(t, err)
-	f.expectFailure(func(ctx sdk.Context) error { _, err := f.srv.ImportBill(ctx, f.importMsg(good, cargotestutil.Importer)); return err }, types.ErrPintDispute)
+	f.expectFailure(func(ctx sdk.Context) error {
+		_, err := f.srv.ImportBill(ctx, f.importMsg(good, cargotestutil.Importer))
+		return err
+	}, types.ErrPintDispute)
 	f.invariants()
 }
 
@@ -349,7 +367,10 @@ func TestExportAndReimport(t *testing.T) {
 	f.expectFailure(func(ctx sdk.Context) error { _, err := f.srv.ImportBill(ctx, m); return err }, types.ErrPintDispute)
 	diverted, err := f.wave.Append(chain, f.doc, "", pinttest.Tx(pint.ActionTransfer, waveParty, ptr(f.party(cargotestutil.Bank))))
 	require.NoError(t, err)
-	f.expectFailure(func(ctx sdk.Context) error { _, err := f.srv.ImportBill(ctx, f.importMsg(diverted, cargotestutil.Bank)); return err }, types.ErrPintDispute)
+	f.expectFailure(func(ctx sdk.Context) error {
+		_, err := f.srv.ImportBill(ctx, f.importMsg(diverted, cargotestutil.Bank))
+		return err
+	}, types.ErrPintDispute)
 
 	// It comes back: WAVE transfers it to the bank on this corridor.
 	back, err := f.wave.Append(sent, f.doc, "", pinttest.Tx(pint.ActionTransfer, waveParty, ptr(f.party(cargotestutil.Bank))))
