@@ -123,7 +123,7 @@ func TestImportGuardedByCorridorRegistry(t *testing.T) {
 	shCarrier := c.sh.SenderAccount.GetAddress().String()
 	issueOnSh := func(ref, hash string) *abci.ExecTxResult {
 		res, err := c.sh.SendMsgs(&types.MsgIssueBill{Carrier: shCarrier, TransportDocumentReference: ref, Type: types.BILL_TYPE_BOL,
-			Mode: types.BILL_MODE_TO_ORDER, IssueTo: shCarrier, DocumentHash: hash, PortOfLoading: "CNSHA", PortOfDischarge: "HKHKG", IssueDate: "2026-05-03"})
+			Mode: types.BILL_MODE_TO_ORDER, IssueTo: shCarrier, DocumentHash: hash, PortOfLoading: "CNSHA", PortOfDischarge: "HKHKG", IssueDate: "2020-01-01"})
 		require.NoError(t, err)
 		return res
 	}

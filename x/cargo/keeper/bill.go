@@ -99,6 +99,10 @@ func (k Keeper) holderBill(ctx context.Context, signer, id string) (types.Bill, 
 		return b, errorsmod.Wrapf(types.ErrWrongStatus, "bill %s is TRANSFERRED_OUT: control lives on %s (over %s), where its holder acts on it",
 			id, orUnknown(b.ControlZone), b.TransferredVia)
 	}
+	if b.Status == types.BILL_STATUS_EXPORTED && b.Export != nil {
+		return b, errorsmod.Wrapf(types.ErrWrongStatus, "bill %s is EXPORTED: control lives on the eBL platform %s (accepted %s), where its holder acts on it",
+			id, b.Export.Platform, b.Export.ResponseCode)
+	}
 	if b.Holder != signer {
 		return b, errorsmod.Wrapf(types.ErrNotHolder, "bill %s is held by %s", id, b.Holder)
 	}

@@ -1300,8 +1300,10 @@ func (m *QueryBillLocationRequest) GetId() string {
 
 type QueryBillLocationResponse struct {
 	// location: LOCAL (controllable here), IN_TRANSIT (frozen, packet in flight),
-	// TRANSFERRED_OUT (control lives on control_zone, over channel), or CLOSED
-	// (surrendered or voided here).
+	// TRANSFERRED_OUT (control lives on control_zone, over channel), EXPORTING
+	// (frozen, a DCSA PINT export in flight), EXPORTED (control lives on another
+	// eBL platform: the bill's export names it), or CLOSED (surrendered or
+	// voided here).
 	Location string `protobuf:"bytes,1,opt,name=location,proto3" json:"location,omitempty"`
 	Channel  string `protobuf:"bytes,2,opt,name=channel,proto3" json:"channel,omitempty"`
 	Trace    string `protobuf:"bytes,3,opt,name=trace,proto3" json:"trace,omitempty"`

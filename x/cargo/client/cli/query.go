@@ -125,7 +125,7 @@ func queryCommands() []*cobra.Command {
 				return q.RejectedBill(cmd.Context(), &types.QueryRejectedBillRequest{Id: a[0]})
 			}),
 		paged(consents, "consents"),
-		queryCmd("location [id]", "Say where control of a bill lives: LOCAL, IN_TRANSIT, TRANSFERRED_OUT (via which channel) or CLOSED", cobra.ExactArgs(1),
+		queryCmd("location [id]", "Say where control of a bill lives: LOCAL, IN_TRANSIT, TRANSFERRED_OUT (via which channel), EXPORTING, EXPORTED (to another eBL platform) or CLOSED", cobra.ExactArgs(1),
 			func(cmd *cobra.Command, q types.QueryClient, a []string) (proto.Message, error) {
 				return q.BillLocation(cmd.Context(), &types.QueryBillLocationRequest{Id: a[0]})
 			}),
