@@ -401,4 +401,17 @@ func TestExportAndReimport(t *testing.T) {
 	gs, err := f.k.ExportGenesis(f.ctx)
 	require.NoError(t, err)
 	require.NoError(t, gs.Validate())
+	require.Len(t, gs.PintEnvelopes, 2)
+
+	// Genesis round trip of the platforms and envelopes: the same state, and
+	// the envelope still refuses a replay.
+	g := newFixture(t)
+	require.NoError(t, g.k.InitGenesis(g.ctx, *gs))
+	again, err := g.k.ExportGenesis(g.ctx)
+	require.NoError(t, err)
+	require.Equal(t, gs, again)
+	msg, broken := keeper.AllInvariants(g.k)(g.ctx)
+	require.False(t, broken, msg)
+	_, err = keeper.NewMsgServerImpl(g.k).ImportBill(g.ctx, f.importMsg(back, cargotestutil.Bank))
+	require.ErrorIs(t, err, types.ErrPintDuplicate)
 }

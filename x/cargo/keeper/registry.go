@@ -699,6 +699,13 @@ func (o billOwner) AuthorizeRetry(ctx context.Context, signer, billID string) er
 		_, err = o.k.carrierBill(ctx, signer, billID, types.BILL_STATUS_SURRENDERED_FOR_AMENDMENT)
 		return err
 	}
+	if b.ImportedFrom != "" && b.Status == types.BILL_STATUS_PENDING {
+		// A bill imported over PINT waits for the registry on behalf of the
+		// envelope: the zone's gateway (a PLATFORM party) may retry it too.
+		if _, perr := o.k.ActivePartyWithRole(ctx, signer, types.ROLE_PLATFORM); perr == nil {
+			return o.k.requireNotHeld(ctx, types.HOLD_SUBJECT_BILL, billID)
+		}
+	}
 	_, err = o.k.carrierBill(ctx, signer, billID, types.BILL_STATUS_PENDING)
 	return err
 }

@@ -2365,7 +2365,9 @@ var xxx_messageInfo_MsgSetRegistryChannelResponse proto.InternalMessageInfo
 
 // MsgRetryReservation sends a timed-out reservation again, with every key of
 // its record in one packet (any one of them names it). The signer is the
-// bill's carrier (bill, transport document) or the invoice's seller (invoice).
+// bill's carrier (bill, transport document) — or, for a bill imported over
+// DCSA PINT, the zone's gateway (a PLATFORM party) — or the invoice's seller
+// (invoice).
 type MsgRetryReservation struct {
 	Signer string  `protobuf:"bytes,1,opt,name=signer,proto3" json:"signer,omitempty"`
 	Kind   KeyKind `protobuf:"varint,2,opt,name=kind,proto3,enum=tradechain.cargo.v1.KeyKind" json:"kind,omitempty"`
