@@ -428,7 +428,7 @@ func RegisterPartyCmd(update bool) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:     use + " [address] [code] [name] [jurisdiction] [roles]",
 		Short:   short,
-		Long:    short + ".\nroles is a comma-separated list of CARRIER, BANK, TRADER, CUSTOMS, TERMINAL, INSURER, REGULATOR, RELAYER.",
+		Long:    short + ".\nroles is a comma-separated list of CARRIER, BANK, TRADER, CUSTOMS, TERMINAL, INSURER, REGULATOR, RELAYER, PLATFORM (a DCSA gateway).",
 		Example: "tradechaind tx cargo " + use + ` trade1... COS "COSCO Shipping Lines" CN CARRIER --from admin`,
 		Args:    cobra.ExactArgs(5),
 		RunE: func(cmd *cobra.Command, args []string) error {
