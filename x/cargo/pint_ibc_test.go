@@ -9,6 +9,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	channeltypes "github.com/cosmos/ibc-go/v8/modules/core/04-channel/types"
+	host "github.com/cosmos/ibc-go/v8/modules/core/24-host"
 	ibctesting "github.com/cosmos/ibc-go/v8/testing"
 
 	tctestutil "github.com/tradechain/tradechain/testutil"
@@ -26,6 +27,7 @@ type pintCorridor struct {
 	*corridor
 	carx, wave *pinttest.Platform
 	recipient  string
+	lastChain  []string // the transfer chain importMsg built last
 }
 
 func newPintCorridor(t *testing.T) *pintCorridor {
@@ -79,6 +81,7 @@ func (c *pintCorridor) importMsg(doc []byte) *types.MsgImportBill {
 	require.NoError(t, err)
 	manifest, err := c.wave.Manifest(doc, chain)
 	require.NoError(t, err)
+	c.lastChain = chain
 	return &types.MsgImportBill{Platform: c.hk.SenderAccount.GetAddress().String(), SendingPlatform: "WAVE",
 		TransportDocument: doc, EnvelopeManifest: manifest, TransferChain: chain, Recipient: c.recipient}
 }
@@ -141,7 +144,20 @@ func TestImportGuardedByCorridorRegistry(t *testing.T) {
 	packets := registryPackets(t, res)
 	require.Len(t, packets, 1)
 	require.Equal(t, types.BILL_STATUS_PENDING, c.bill(c.hk, "COS-COSU0000000001").Status)
-	require.NoError(t, reg.RelayPacket(packets[0]))
+	// Relay by hand to see the acknowledgement's events on hongkong: the
+	// gateway learns the outcome from EventImportSettled.
+	p := packets[0]
+	require.NoError(t, reg.EndpointB.UpdateClient())
+	recv, err := reg.EndpointB.RecvPacketWithResult(p)
+	require.NoError(t, err)
+	ack, err := ibctesting.ParseAckFromEvents(recv.Events)
+	require.NoError(t, err)
+	proof, proofHeight := reg.EndpointB.QueryProof(host.PacketAcknowledgementKey(p.GetDestPort(), p.GetDestChannel(), p.GetSequence()))
+	acked, err := c.hk.SendMsgs(channeltypes.NewMsgAcknowledgement(p, ack, proof, proofHeight, c.hk.SenderAccount.GetAddress().String()))
+	require.NoError(t, err)
+	require.Equal(t, `"BILL_STATUS_REJECTED_DUPLICATE"`, eventAttr(acked.Events, "tradechain.cargo.v1.EventImportSettled", "status"))
+	require.Equal(t, `"`+pint.Checksum(c.lastChain[len(c.lastChain)-1])+`"`, eventAttr(acked.Events, "tradechain.cargo.v1.EventImportSettled", "last_entry_checksum"))
+	require.Equal(t, `"WAVE"`, eventAttr(acked.Events, "tradechain.cargo.v1.EventImportSettled", "platform"))
 	b := c.bill(c.hk, "COS-COSU0000000001")
 	require.Equal(t, types.BILL_STATUS_REJECTED_DUPLICATE, b.Status)
 	_, err = tctestutil.App(c.hk).CargoKeeper.Documents.Get(c.hk.GetContext(), hash1)
