@@ -4,6 +4,7 @@ import (
 	"os"
 	"strings"
 	"testing"
+	"time"
 
 	abci "github.com/cometbft/cometbft/abci/types"
 	"github.com/stretchr/testify/require"
@@ -39,11 +40,14 @@ func newPintCorridor(t *testing.T) *pintCorridor {
 	require.NoError(t, err)
 	k := tctestutil.App(c.hk).CargoKeeper
 	ctx := c.hk.GetContext()
+	// The sender account (which ibctesting signs with) becomes the gateway
+	// only; the carrier COS is another account.
 	gw := c.hk.SenderAccount.GetAddress().String()
-	p, err := k.GetParty(ctx, gw)
-	require.NoError(t, err)
-	p.Roles = append(p.Roles, types.ROLE_PLATFORM)
-	require.NoError(t, k.Parties.Set(ctx, gw, p))
+	require.NoError(t, k.Parties.Set(ctx, gw, types.Party{Address: gw, Code: "GWHK", Name: "Hong Kong gateway",
+		Jurisdiction: "HK", Roles: []types.Role{types.ROLE_PLATFORM}, Active: true}))
+	carrier := c.hk.SenderAccounts[2].SenderAccount.GetAddress().String()
+	require.NoError(t, k.Parties.Set(ctx, carrier, types.Party{Address: carrier, Code: "COS", Name: "COSCO",
+		Jurisdiction: "CN", Roles: []types.Role{types.ROLE_CARRIER}, Active: true}))
 	c.recipient = c.hk.SenderAccounts[1].SenderAccount.GetAddress().String()
 	require.NoError(t, k.Parties.Set(ctx, c.recipient, types.Party{Address: c.recipient, Code: "KBCT", Name: "Importer",
 		Jurisdiction: "HK", Roles: []types.Role{types.ROLE_TRADER}, Active: true}))
@@ -187,5 +191,31 @@ func TestImportGuardedByCorridorRegistry(t *testing.T) {
 	require.Equal(t, types.BILL_STATUS_ISSUED, b.Status)
 	require.Equal(t, c.recipient, b.Holder)
 	require.Equal(t, types.RESERVATION_STATUS_CONFIRMED, b.CorridorStatus)
+	c.invariants()
+
+	// Document 4: the reservation times out (the bill waits, PENDING /
+	// TIMED_OUT); the gateway — not the carrier — retries it, and the
+	// registry confirms.
+	doc4, hash4 := document(t, "COSU0000000004")
+	res, err = c.hk.SendMsgs(c.importMsg(doc4))
+	require.NoError(t, err)
+	packets = registryPackets(t, res)
+	require.Len(t, packets, 1)
+	p = packets[0]
+	if now := uint64(c.sh.CurrentHeader.Time.UnixNano()); now <= p.TimeoutTimestamp {
+		c.coord.IncrementTimeBy(time.Duration(p.TimeoutTimestamp-now) + time.Second)
+	}
+	c.coord.CommitBlock(c.sh)
+	require.NoError(t, reg.EndpointA.UpdateClient())
+	require.NoError(t, reg.EndpointA.TimeoutPacket(p))
+	b = c.bill(c.hk, "COS-COSU0000000004")
+	require.Equal(t, types.BILL_STATUS_PENDING, b.Status)
+	require.Equal(t, types.RESERVATION_STATUS_TIMED_OUT, b.CorridorStatus)
+	res, err = c.hk.SendMsgs(&types.MsgRetryReservation{Signer: c.hk.SenderAccount.GetAddress().String(), Kind: types.KEY_KIND_TRANSPORT_DOCUMENT, Key: hash4})
+	require.NoError(t, err)
+	packets = registryPackets(t, res)
+	require.Len(t, packets, 1)
+	require.NoError(t, reg.RelayPacket(packets[0]))
+	require.Equal(t, types.BILL_STATUS_ISSUED, c.bill(c.hk, "COS-COSU0000000004").Status)
 	c.invariants()
 }
