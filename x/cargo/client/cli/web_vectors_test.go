@@ -92,7 +92,7 @@ func TestWebVectors(t *testing.T) {
 			Detail: "PINT envelope from WAVE: 3 transfer chain entries, last TRANSFER by Globeteam", Height: 15, Time: t0.Add(200 * time.Second), ChainId: "hongkong-1",
 			Pint: &types.PintRecord{Platform: "WAVE", TransportDocumentChecksum: "acf2198c3077672aea4baa114d513957b86c0379f70395ffaeaadfe8a8f5dc9d",
 				LastEntryChecksum: "d56a93a7e9f86a2d895df818e0440bdca6ffe03246e2fee14131f2e66c84c75a",
-				EntryChecksums: []string{"583c29ab3e47f2d80899993200d3fbadb9f8a367f3a39f715935c46d7a283006", "20a0257b313ae08417e07f6555c4ec829a512c083f3ead16b41158018a22abe9", "d56a93a7e9f86a2d895df818e0440bdca6ffe03246e2fee14131f2e66c84c75a"}}},
+				EntryChecksums:    []string{"583c29ab3e47f2d80899993200d3fbadb9f8a367f3a39f715935c46d7a283006", "20a0257b313ae08417e07f6555c4ec829a512c083f3ead16b41158018a22abe9", "d56a93a7e9f86a2d895df818e0440bdca6ffe03246e2fee14131f2e66c84c75a"}}},
 	}
 	head := types.GenesisHead
 	var history []json.RawMessage
