@@ -23,8 +23,9 @@ const (
 	// MaxTransferChainEntries bounds the transfer chain of an imported envelope.
 	MaxTransferChainEntries = 64
 	// MaxEnvelopeBytes bounds what one MsgImportBill carries: transport
-	// document, manifest and transfer chain together.
-	MaxEnvelopeBytes = 1 << 20
+	// document, manifest and transfer chain together — below CometBFT's
+	// default mempool max_tx_bytes (1 MiB), with room for the rest of the tx.
+	MaxEnvelopeBytes = 900 << 10
 	// MaxRecipientCodes bounds the identifying codes of an export's recipient.
 	MaxRecipientCodes = 10
 	// MaxPartyNameLength is DCSA's partyName maxLength.
