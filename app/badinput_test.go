@@ -149,6 +149,21 @@ func TestBadInputMatrix(t *testing.T) {
 		{"combination with a bad reference", ct.Carrier, &cargotypes.MsgCombineBills{Carrier: addr(ct.Carrier), BillIds: []string{"COS-ORDER1", "COS-X"},
 			Replacement: cargotypes.BillReplacement{TransportDocumentReference: "has space", DocumentHash: hash(33)}}, cargotypes.ErrInvalidField},
 		{"void with free text for the reason code", ct.Carrier, &cargotypes.MsgVoidBill{Carrier: addr(ct.Carrier), BillId: "COS-ORDER1", Reason: "switched to paper"}, cargotypes.ErrInvalidField},
+		// DCSA PINT (issue 37)
+		{"envelope landed by a non-platform party", ct.Exporter, &cargotypes.MsgImportBill{Platform: addr(ct.Exporter), SendingPlatform: "WAVE",
+			TransportDocument: []byte(`{}`), EnvelopeManifest: "a.b.c", TransferChain: []string{"a.b.c"}, Recipient: addr(ct.Importer)}, cargotypes.ErrWrongRole},
+		{"envelope without a transfer chain", ct.Exporter, &cargotypes.MsgImportBill{Platform: addr(ct.Exporter), SendingPlatform: "WAVE",
+			TransportDocument: []byte(`{}`), EnvelopeManifest: "a.b.c", Recipient: addr(ct.Importer)}, cargotypes.ErrPintEnvelope},
+		{"export to an untrusted platform", ct.Exporter, &cargotypes.MsgExportBill{Holder: addr(ct.Exporter), BillId: "COS-ORDER1", Platform: "BOLE",
+			RecipientName: "Globeteam", RecipientCodes: []cargotypes.IdentifyingCode{{CodeListProvider: "BOLE", PartyCode: "g1"}}}, cargotypes.ErrPlatformNotTrusted},
+		{"export with a platform code too long", ct.Exporter, &cargotypes.MsgExportBill{Holder: addr(ct.Exporter), BillId: "COS-ORDER1", Platform: "BOLERO",
+			RecipientName: "Globeteam", RecipientCodes: []cargotypes.IdentifyingCode{{CodeListProvider: "BOLE", PartyCode: "g1"}}}, cargotypes.ErrPintPlatformCode},
+		{"conclusion of an export never made", ct.Exporter, &cargotypes.MsgConcludeExport{Platform: addr(ct.Exporter), BillId: "COS-ORDER1",
+			SignedResponse: "a.b.c", LastEntryChecksum: hash(40)}, cargotypes.ErrWrongRole},
+		{"platform trusted with a shared secret", ct.Admin, &cargotypes.MsgSetEblPlatform{Authority: addr(ct.Admin), Platform: cargotypes.EblPlatform{
+			Code: "WAVE", Name: "Wave", Jwks: `{"keys":[{"kty":"oct","k":"c2VjcmV0"}]}`}}, cargotypes.ErrInvalidJWKS},
+		{"platform trusted by a party", ct.Exporter, &cargotypes.MsgSetEblPlatform{Authority: addr(ct.Exporter), Platform: cargotypes.EblPlatform{
+			Code: "WAVE", Name: "Wave", Jwks: `{"keys":[{"kty":"OKP","crv":"Ed25519","x":"11qYAYKxCrfVS_7TyWQHOg7hcvPapiMlrwIaaPcHURo"}]}`}}, cargotypes.ErrUnauthorized},
 		// the validator set
 		{"validator set change by a party", ct.Exporter, &cargotypes.MsgSetValidatorPower{Authority: addr(ct.Exporter),
 			ValidatorAddress: sdk.ValAddress(acc(ct.Exporter).Address).String(), Power: 1}, cargotypes.ErrUnauthorized},

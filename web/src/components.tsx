@@ -72,6 +72,7 @@ const tone: Record<string, string> = {
   ISSUED: "ok", OPEN: "ok", ACTIVE: "ok", COMPLYING: "ok", CONFIRMED: "ok", LOCAL: "ok", SETTLED: "done", REPAID: "done",
   SURRENDERED_FOR_DELIVERY: "done", CLOSED: "done", FINANCED: "warn", PRESENTED: "warn", PENDING: "warn", IN_TRANSIT: "warn",
   PENDING_SURRENDER_FOR_DELIVERY: "warn", PENDING_SURRENDER_FOR_AMENDMENT: "warn", SURRENDERED_FOR_AMENDMENT: "warn", OFFERED: "warn",
+  EXPORTING: "warn", EXPORTED: "muted",
   TRANSFERRED_OUT: "muted", VOIDED: "bad", REFUSED: "bad", DEFAULTED: "bad", REJECTED_DUPLICATE: "bad",
 };
 

@@ -99,6 +99,10 @@ func (k Keeper) holderBill(ctx context.Context, signer, id string) (types.Bill, 
 		return b, errorsmod.Wrapf(types.ErrWrongStatus, "bill %s is TRANSFERRED_OUT: control lives on %s (over %s), where its holder acts on it",
 			id, orUnknown(b.ControlZone), b.TransferredVia)
 	}
+	if b.Status == types.BILL_STATUS_EXPORTED && b.Export != nil {
+		return b, errorsmod.Wrapf(types.ErrWrongStatus, "bill %s is EXPORTED: control lives on the eBL platform %s (accepted %s), where its holder acts on it",
+			id, b.Export.Platform, b.Export.ResponseCode)
+	}
 	if b.Holder != signer {
 		return b, errorsmod.Wrapf(types.ErrNotHolder, "bill %s is held by %s", id, b.Holder)
 	}
@@ -163,6 +167,11 @@ func (k Keeper) record(ctx context.Context, b *types.Bill, action, actor, from, 
 // on the bill — except a regulator's hold and the corridor registry's
 // answers, which are nobody's choice — means the new holder accepted it.
 func (k Keeper) recordRemark(ctx context.Context, b *types.Bill, action, actor, from, to, detail, remark string) error {
+	return k.recordEntry(ctx, b, action, actor, from, to, detail, remark, nil)
+}
+
+// recordEntry is recordRemark with the PINT transfer the entry records, if any.
+func (k Keeper) recordEntry(ctx context.Context, b *types.Bill, action, actor, from, to, detail, remark string, pintRecord *types.PintRecord) error {
 	switch action {
 	case ActionTransfer, ActionEndorse, ActionHold, ActionHoldLifted,
 		ActionCorridorConfirmed, ActionCorridorRejected, ActionCorridorTimeout, ActionCorridorRetry, ActionAmendRejected:
@@ -184,6 +193,7 @@ func (k Keeper) recordRemark(ctx context.Context, b *types.Bill, action, actor, 
 		ChainId:      sdkCtx.ChainID(),
 		PrevHead:     b.HistoryHead,
 		Remark:       remark,
+		Pint:         pintRecord,
 	}
 	e.Head = types.ChainHead(e.PrevHead, e)
 	if err := k.History.Set(ctx, collections.Join(b.Id, e.Sequence), e); err != nil {

@@ -47,6 +47,7 @@ func invariants(k Keeper) []struct {
 		{"hold-count", HoldCountInvariant(k)},
 		{"document-anchors", AnchorsInvariant(k)},
 		{"rejected-bills", RejectedBillsInvariant(k)},
+		{"pint-envelopes", PintEnvelopesInvariant(k)},
 	}
 }
 
@@ -95,9 +96,62 @@ func BillRecordsInvariant(k Keeper) sdk.Invariant {
 				problems = append(problems, fmt.Sprintf("bill %s is %s and carries lien %s", id, b.Status, b.Lien.Reference))
 			}
 			problems = append(problems, replacementProblems(ctx, k, b)...)
+			problems = append(problems, exportProblems(b)...)
 			return false, nil
 		})
 		return report("bill-records", problems, err)
+	}
+}
+
+// exportProblems checks a bill's PINT export against its status: an
+// EXPORTING bill has an export in progress (no answer yet) and is still held
+// by the holder who exported it; an EXPORTED tombstone has no holder, names
+// the holder who exported it and keeps the receiving platform's signed
+// acceptance (RECE or DUPE); any other bill has no export in progress.
+func exportProblems(b types.Bill) []string {
+	var problems []string
+	e := b.Export
+	switch b.Status {
+	case types.BILL_STATUS_EXPORTING:
+		if e == nil || e.ResponseCode != "" || e.RequestedBy != b.Holder || b.Holder == "" {
+			problems = append(problems, fmt.Sprintf("bill %s is EXPORTING without an open export by its holder", b.Id))
+		}
+	case types.BILL_STATUS_EXPORTED:
+		if e == nil || (e.ResponseCode != "RECE" && e.ResponseCode != "DUPE") || e.SignedResponse == "" || b.Holder != "" || b.DepartedHolder != e.RequestedBy {
+			problems = append(problems, fmt.Sprintf("bill %s is EXPORTED without a signed acceptance, or still has a holder", b.Id))
+		}
+	default:
+		if e != nil && e.ResponseCode == "" {
+			problems = append(problems, fmt.Sprintf("bill %s is %s with an export in progress", b.Id, b.Status))
+		}
+	}
+	return problems
+}
+
+// PintEnvelopesInvariant: every imported envelope is well formed, listed
+// under its bill at its IMPORTED history entry, and every listing has its
+// envelope.
+func PintEnvelopesInvariant(k Keeper) sdk.Invariant {
+	return func(ctx sdk.Context) (string, bool) {
+		var problems []string
+		err := k.PintEnvelopes.Walk(ctx, nil, func(sum string, e types.PintEnvelope) (bool, error) {
+			if err := e.Validate(); err != nil || e.LastEntryChecksum != sum {
+				problems = append(problems, fmt.Sprintf("envelope %s: stored under another checksum or malformed: %v", sum, err))
+			}
+			if has, err := k.PintEnvelopesByBill.Has(ctx, collections.Join3(e.BillId, e.Sequence, sum)); err != nil || !has {
+				problems = append(problems, fmt.Sprintf("envelope %s is not listed under bill %s", sum, e.BillId))
+			}
+			return false, nil
+		})
+		if err == nil {
+			err = k.PintEnvelopesByBill.Walk(ctx, nil, func(key collections.Triple[string, uint64, string]) (bool, error) {
+				if e, err := k.PintEnvelopes.Get(ctx, key.K3()); err != nil || e.BillId != key.K1() || e.Sequence != key.K2() {
+					problems = append(problems, fmt.Sprintf("bill %s lists envelope %s, which is not its", key.K1(), key.K3()))
+				}
+				return false, nil
+			})
+		}
+		return report("pint-envelopes", problems, err)
 	}
 }
 

@@ -240,6 +240,10 @@ func (q queryServer) BillLocation(ctx context.Context, req *types.QueryBillLocat
 		loc = "IN_TRANSIT"
 	case types.BILL_STATUS_TRANSFERRED_OUT:
 		loc = "TRANSFERRED_OUT"
+	case types.BILL_STATUS_EXPORTING:
+		loc = "EXPORTING"
+	case types.BILL_STATUS_EXPORTED:
+		loc = "EXPORTED"
 	case types.BILL_STATUS_SURRENDERED_FOR_DELIVERY, types.BILL_STATUS_VOIDED:
 		loc = "CLOSED"
 	}

@@ -647,7 +647,13 @@ func (o billOwner) OnReservation(ctx context.Context, billID string, status type
 		return errorsmod.Wrapf(types.ErrReservationState, "no bill transition for %s", status)
 	}
 	b.CorridorStatus = status
-	return o.k.record(ctx, &b, action, b.Carrier, b.Holder, b.Holder, reason)
+	if err := o.k.record(ctx, &b, action, b.Carrier, b.Holder, b.Holder, reason); err != nil {
+		return err
+	}
+	if b.Status == types.BILL_STATUS_PENDING {
+		return nil
+	}
+	return o.k.emitImportSettled(ctx, b, reason)
 }
 
 // unanchor removes the anchor of hash if it was made for bill id.
@@ -692,6 +698,13 @@ func (o billOwner) AuthorizeRetry(ctx context.Context, signer, billID string) er
 	if b.PendingAmendment != nil {
 		_, err = o.k.carrierBill(ctx, signer, billID, types.BILL_STATUS_SURRENDERED_FOR_AMENDMENT)
 		return err
+	}
+	if b.ImportedFrom != "" && b.Status == types.BILL_STATUS_PENDING {
+		// A bill imported over PINT waits for the registry on behalf of the
+		// envelope: the zone's gateway (a PLATFORM party) may retry it too.
+		if _, perr := o.k.ActivePartyWithRole(ctx, signer, types.ROLE_PLATFORM); perr == nil {
+			return o.k.requireNotHeld(ctx, types.HOLD_SUBJECT_BILL, billID)
+		}
 	}
 	_, err = o.k.carrierBill(ctx, signer, billID, types.BILL_STATUS_PENDING)
 	return err

@@ -42,6 +42,7 @@ func TxCmd() *cobra.Command {
 	cmd.AddCommand(RetryReservationCmd())
 	cmd.AddCommand(HoldCmds()...)
 	cmd.AddCommand(SplitBillCmd(), CombineBillsCmd())
+	cmd.AddCommand(SetEblPlatformCmd(), ImportBillCmd(), ExportBillCmd())
 	return cmd
 }
 
@@ -428,7 +429,7 @@ func RegisterPartyCmd(update bool) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:     use + " [address] [code] [name] [jurisdiction] [roles]",
 		Short:   short,
-		Long:    short + ".\nroles is a comma-separated list of CARRIER, BANK, TRADER, CUSTOMS, TERMINAL, INSURER, REGULATOR, RELAYER.",
+		Long:    short + ".\nroles is a comma-separated list of CARRIER, BANK, TRADER, CUSTOMS, TERMINAL, INSURER, REGULATOR, RELAYER, PLATFORM (a DCSA gateway).",
 		Example: "tradechaind tx cargo " + use + ` trade1... COS "COSCO Shipping Lines" CN CARRIER --from admin`,
 		Args:    cobra.ExactArgs(5),
 		RunE: func(cmd *cobra.Command, args []string) error {

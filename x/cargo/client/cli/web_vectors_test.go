@@ -82,6 +82,17 @@ func TestWebVectors(t *testing.T) {
 			Height: 20, Time: t0.Add(41 * time.Second), ChainId: "shanghai-1", Remark: "via the corridor — 经香港"},
 		{BillId: "COS-WEB1", Sequence: 3, Action: "ENDORSE", Actor: "trade1x5gjt2w78pewkch6v4572749u5al52r3fs7phx", From: "trade1x5gjt2w78pewkch6v4572749u5al52r3fs7phx",
 			To: "trade1hcn2mh55gmmh38rj6smp7n8ufuyf8dr9s68jdn", Height: 7, Time: t0.Add(90*time.Second + 5), ChainId: "hongkong-1"},
+		// A DCSA PINT export and the bill's return: entries with a pint record.
+		{BillId: "COS-WEB1", Sequence: 4, Action: types.ActionExport, Actor: "trade1hcn2mh55gmmh38rj6smp7n8ufuyf8dr9s68jdn", From: "trade1hcn2mh55gmmh38rj6smp7n8ufuyf8dr9s68jdn",
+			Detail: "to Globeteam on WAVE", Height: 9, Time: t0.Add(120 * time.Second), ChainId: "hongkong-1", Pint: &types.PintRecord{Platform: "WAVE"}},
+		{BillId: "COS-WEB1", Sequence: 5, Action: types.ActionExportAccepted, Actor: "trade1x5gjt2w78pewkch6v4572749u5al52r3fs7phx", From: "trade1hcn2mh55gmmh38rj6smp7n8ufuyf8dr9s68jdn",
+			Detail: "accepted by WAVE", Height: 11, Time: t0.Add(130 * time.Second), ChainId: "hongkong-1",
+			Pint: &types.PintRecord{Platform: "WAVE", LastEntryChecksum: "20a0257b313ae08417e07f6555c4ec829a512c083f3ead16b41158018a22abe9", ResponseCode: "RECE"}},
+		{BillId: "COS-WEB1", Sequence: 6, Action: types.ActionImported, Actor: "trade1x5gjt2w78pewkch6v4572749u5al52r3fs7phx", To: "trade1hcn2mh55gmmh38rj6smp7n8ufuyf8dr9s68jdn",
+			Detail: "PINT envelope from WAVE: 3 transfer chain entries, last TRANSFER by Globeteam", Height: 15, Time: t0.Add(200 * time.Second), ChainId: "hongkong-1",
+			Pint: &types.PintRecord{Platform: "WAVE", TransportDocumentChecksum: "acf2198c3077672aea4baa114d513957b86c0379f70395ffaeaadfe8a8f5dc9d",
+				LastEntryChecksum: "d56a93a7e9f86a2d895df818e0440bdca6ffe03246e2fee14131f2e66c84c75a",
+				EntryChecksums:    []string{"583c29ab3e47f2d80899993200d3fbadb9f8a367f3a39f715935c46d7a283006", "20a0257b313ae08417e07f6555c4ec829a512c083f3ead16b41158018a22abe9", "d56a93a7e9f86a2d895df818e0440bdca6ffe03246e2fee14131f2e66c84c75a"}}},
 	}
 	head := types.GenesisHead
 	var history []json.RawMessage
