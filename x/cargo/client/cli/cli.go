@@ -350,7 +350,7 @@ func RecordMilestoneCmd() *cobra.Command {
 func GrantConsentCmd() *cobra.Command {
 	cmd := &cobra.Command{
 		Use:     "grant-consent [grantee] [scope] [purpose] [expires-at]",
-		Short:   "Let a party (typically a bank) rely on your trade data for a purpose until a time (scope: a bill id or *)",
+		Short:   "Let a party (typically a bank) see your trade data through the zone's gateway for a purpose until a time (scope: a bill id, doc:<sha256> or * for all; revoke-consent ends it from the next block)",
 		Example: `tradechaind tx cargo grant-consent trade1... COS-COSU6385270140 "LC examination" 2026-06-30T00:00:00Z --from exporter`,
 		Args:    cobra.ExactArgs(4),
 		RunE: func(cmd *cobra.Command, args []string) error {
