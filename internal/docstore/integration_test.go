@@ -129,7 +129,9 @@ type zone struct {
 // newZone starts a zone with the exporter's invoice and packing list
 // anchored and a bill whose transport document the exporter holds, and a
 // document store over backend in front of it.
-func newZone(t *testing.T, backend Backend) *zone {
+func newZone(t *testing.T, backend Backend) *zone { return newZoneWith(t, backend, t.TempDir()) }
+
+func newZoneWith(t *testing.T, backend Backend, keyDir string) *zone {
 	c := cargotestutil.NewChain(t)
 	a := &appChain{c: c, q: keeper.NewQueryServerImpl(c.App.CargoKeeper), platform: c.Accounts[cargotestutil.Stranger]}
 	admin := c.Accounts[cargotestutil.Admin]
@@ -148,7 +150,7 @@ func newZone(t *testing.T, backend Backend) *zone {
 	c.MustDeliver(exporter,
 		&cargotypes.MsgAnchorDocument{Owner: exporter.String(), Hash: mustHash(t, invoicePDF), DocType: "COMMERCIAL_INVOICE", BillId: bill},
 		&cargotypes.MsgAnchorDocument{Owner: exporter.String(), Hash: mustHash(t, packingJSON), DocType: "PACKING_LIST", BillId: bill})
-	kr, err := OpenKeyring(t.TempDir())
+	kr, err := OpenKeyring(keyDir)
 	require.NoError(t, err)
 	ctx, cancel := context.WithCancel(context.Background())
 	chain := NewNodeChain(ctx, c.ChainID, a.platform.String(), appQuery{a: a}, a)
