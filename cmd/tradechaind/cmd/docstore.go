@@ -2,6 +2,7 @@ package cmd
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -33,7 +34,7 @@ func docstoreCmd() *cobra.Command {
 		Use:   "docstore",
 		Short: "The zone's consent-gated document store: owners upload anchored documents, grantees of a live consent read them, every read recorded on chain",
 	}
-	cmd.AddCommand(docstoreStartCmd(), docstoreRotateKeyCmd(), docstoreRekeyCmd(), docstoreUploadCmd(), docstoreFetchCmd())
+	cmd.AddCommand(docstoreStartCmd(), docstoreRotateKeyCmd(), docstoreRekeyCmd(), docstoreUploadCmd(), docstoreFetchCmd(), docstoreSignChallengeCmd(), docstoreHashCmd())
 	return cmd
 }
 
@@ -291,4 +292,56 @@ func docstoreFetchCmd() *cobra.Command {
 	cmd.Flags().Uint64(flagDSConsent, 0, "the consent you read under (q cargo consents --grantee YOU)")
 	cmd.Flags().StringP(flagDSOutput, "o", "", "write the document here (default stdout)")
 	return cmd
+}
+
+func docstoreSignChallengeCmd() *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   "sign-challenge",
+		Short: "Fetch a challenge from the store and print the signed auth headers as JSON (good for one request; for scripts and curl)",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			s, err := signerFromCmd(cmd)
+			if err != nil {
+				return err
+			}
+			url, _ := cmd.Flags().GetString(flagDSURL)
+			h, err := (docstore.Client{Base: url}).Auth(s)
+			if err != nil {
+				return err
+			}
+			out := map[string]string{}
+			for k := range h {
+				out[k] = h.Get(k)
+			}
+			bz, err := json.Marshal(out)
+			if err != nil {
+				return err
+			}
+			fmt.Fprintln(cmd.OutOrStdout(), string(bz))
+			return nil
+		},
+	}
+	flags.AddTxFlagsToCmd(cmd)
+	cmd.Flags().String(flagDSURL, "http://127.0.0.1:8490", "the store's base URL")
+	return cmd
+}
+
+func docstoreHashCmd() *cobra.Command {
+	return &cobra.Command{
+		Use:   "hash [file]",
+		Short: "Print the hash the chain anchors a document by (SHA-256 of RFC 8785 canonical JSON for JSON, of the raw bytes otherwise)",
+		Args:  cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			bz, err := os.ReadFile(args[0])
+			if err != nil {
+				return err
+			}
+			h, err := docstore.DocumentHash(bz)
+			if err != nil {
+				return err
+			}
+			fmt.Fprintln(cmd.OutOrStdout(), h)
+			return nil
+		},
+	}
 }

@@ -140,7 +140,10 @@ func TestTrackRecord(t *testing.T) {
 	f := newFixture(t)
 	exporter, importer := f.addr(cargotestutil.Exporter), f.addr(cargotestutil.Importer)
 	b1 := f.issue(nil)
-	b2 := f.issue(func(m *types.MsgIssueBill) { m.TransportDocumentReference = "COSU0000000002"; m.DocumentHash = hashN(1) })
+	b2 := f.issue(func(m *types.MsgIssueBill) {
+		m.TransportDocumentReference = "COSU0000000002"
+		m.DocumentHash = hashN(1)
+	})
 	_, err := f.srv.EndorseBill(f.ctx, &types.MsgEndorseBill{Holder: exporter, BillId: b1, Endorsee: importer})
 	require.NoError(t, err)
 	carrier := f.addr(cargotestutil.Carrier)
@@ -150,7 +153,10 @@ func TestTrackRecord(t *testing.T) {
 	require.NoError(t, err)
 	_, err = f.srv.VoidBill(f.ctx, &types.MsgVoidBill{Carrier: carrier, BillId: b2, Reason: "SWI"})
 	require.NoError(t, err)
-	b3 := f.issue(func(m *types.MsgIssueBill) { m.TransportDocumentReference = "COSU0000000003"; m.DocumentHash = hashN(5) })
+	b3 := f.issue(func(m *types.MsgIssueBill) {
+		m.TransportDocumentReference = "COSU0000000003"
+		m.DocumentHash = hashN(5)
+	})
 	_, err = f.srv.RequestSurrender(f.ctx, &types.MsgRequestSurrender{Holder: exporter, BillId: b3, Purpose: types.SURRENDER_PURPOSE_DELIVERY})
 	require.NoError(t, err)
 	_, err = f.srv.AcceptSurrender(f.ctx, &types.MsgAcceptSurrender{Carrier: carrier, BillId: b3})

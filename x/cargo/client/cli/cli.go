@@ -427,7 +427,7 @@ func RegisterPartyCmd(update bool) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:     use + " [address] [code] [name] [jurisdiction] [roles]",
 		Short:   short,
-		Long:    short + ".\nroles is a comma-separated list of CARRIER, BANK, TRADER, CUSTOMS, TERMINAL, INSURER, REGULATOR, RELAYER.",
+		Long:    short + ".\nroles is a comma-separated list of CARRIER, BANK, TRADER, CUSTOMS, TERMINAL, INSURER, REGULATOR, RELAYER, PLATFORM (a zone gateway: PINT, document access records).",
 		Example: "tradechaind tx cargo " + use + ` trade1... COS "COSCO Shipping Lines" CN CARRIER --from admin`,
 		Args:    cobra.ExactArgs(5),
 		RunE: func(cmd *cobra.Command, args []string) error {
@@ -440,7 +440,7 @@ func RegisterPartyCmd(update bool) *cobra.Command {
 			for _, r := range strings.Split(args[4], ",") {
 				role, ok := types.Role_value["ROLE_"+strings.ToUpper(strings.TrimSpace(r))]
 				if !ok || role == 0 {
-					return fmt.Errorf("unknown role %q: want CARRIER, BANK, TRADER, CUSTOMS, TERMINAL, INSURER or REGULATOR", r)
+					return fmt.Errorf("unknown role %q: want CARRIER, BANK, TRADER, CUSTOMS, TERMINAL, INSURER, REGULATOR, RELAYER or PLATFORM", r)
 				}
 				party.Roles = append(party.Roles, types.Role(role))
 			}
