@@ -82,7 +82,10 @@ finance_leg() {
   step "both zones" "the bank checks the exporter's corridor track record"
   for Z in $SH_CHAIN $HK_CHAIN; do
     q $Z cargo track-record "$EXPORTER" | jq -r --arg z $Z '.figures[] | select(.count != "0" and .count != 0) | "  [\($z)] \(.name): \(.count) (\(.ids | join(", ")))"'
+    q $Z tradefinance track-record "$EXPORTER" | jq -r --arg z $Z '.figures[] | select(.count != "0" and .count != 0) | "  [\($z)] \(.name): \(.count) (\(.ids | join(", ")))"'
   done
+  [ "$(q $HK_CHAIN tradefinance track-record "$EXPORTER" | jq -r '.figures[] | select(.name == "presentations_complying") | .count')" -ge 1 ] \
+    || die "the exporter's complying presentation is not on its track record on $HK_CHAIN"
   [ "$(q $SH_CHAIN cargo track-record "$EXPORTER" | jq -r '.figures[] | select(.name == "bills_shipped") | .ids | index("'"$BILL"'") != null')" = true ] \
     || die "the bill the exporter shipped is not on its track record on $SH_CHAIN"
 
