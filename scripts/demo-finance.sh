@@ -69,9 +69,9 @@ finance_leg() {
   q $HK_CHAIN cargo consents --granter "$EXPORTER" | jq -r '.consents[] | "  consent \(.id): \(.scope) to \(.grantee[0:16])… for \"\(.purpose)\" until \(.expires_at) revoked=\(.revoked // false)"'
 
   step "$HK_CHAIN" "the bank signs a challenge with its chain key (ADR-036) and reads the three documents; each read is on chain before the bytes leave"
-  ds $HK_CHAIN hkbank fetch "$INVOICE_HASH" --consent "$C_INV" --url "$HK_DS" -o "$LOCALNET/bank-invoice.txt"
-  ds $HK_CHAIN hkbank fetch "$PACKING_HASH" --consent "$C_BILL" --url "$HK_DS" -o "$LOCALNET/bank-packing.json"
-  ds $HK_CHAIN hkbank fetch "$TD_HASH" --consent "$C_BILL" --url "$HK_DS" -o "$LOCALNET/bank-td.json"
+  ds $HK_CHAIN hkbank fetch "$INVOICE_HASH" --consent "$C_INV" --url "$HK_DS" --out "$LOCALNET/bank-invoice.txt"
+  ds $HK_CHAIN hkbank fetch "$PACKING_HASH" --consent "$C_BILL" --url "$HK_DS" --out "$LOCALNET/bank-packing.json"
+  ds $HK_CHAIN hkbank fetch "$TD_HASH" --consent "$C_BILL" --url "$HK_DS" --out "$LOCALNET/bank-td.json"
   cmp -s "$invoice" "$LOCALNET/bank-invoice.txt" || die "the bank did not get the exporter's invoice"
   err=$(ds $HK_CHAIN hkbank fetch "$PACKING_HASH" --consent "$C_INV" --url "$HK_DS" 2>&1) && die "a consent to the invoice released the packing list"
   log "a consent to one document releases that document only: $err"

@@ -64,7 +64,7 @@ rm -f "$WORK/big"
 
 step "$HK_CHAIN" "100 parallel reads (1,000 run in go test ./internal/docstore -run TestThousandParallelDownloads): all served, all on the access log"
 before=$(q $HK_CHAIN cargo access-records "$EXPORTER" --count-total | jq -r .pagination.total)
-seq 1 100 | xargs -P 50 -I{} sh -c '"$0" docstore fetch "$1" --consent "$2" --url "$3" --from hkbank --keyring-backend test --home "$4" --chain-id "$5" -o /dev/null 2>/dev/null || echo FAIL' \
+seq 1 100 | xargs -P 50 -I{} sh -c '"$0" docstore fetch "$1" --consent "$2" --url "$3" --from hkbank --keyring-backend test --home "$4" --chain-id "$5" --out /dev/null 2>/dev/null || echo FAIL' \
   "$BIN" "$H" "$CID" "$HK_DS" "$(zone_home $HK_CHAIN)" $HK_CHAIN > "$WORK/par"
 ! grep -q FAIL "$WORK/par" || die "$(grep -c FAIL "$WORK/par") of 100 parallel reads failed"
 after=$(q $HK_CHAIN cargo access-records "$EXPORTER" --count-total | jq -r .pagination.total)

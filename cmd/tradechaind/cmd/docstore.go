@@ -47,7 +47,7 @@ const (
 	flagDSMaxSize     = "max-size"
 	flagDSURL         = "url"
 	flagDSConsent     = "consent"
-	flagDSOutput      = "output"
+	flagDSOutput      = "out"
 	flagDSKeyringBack = "keyring-backend"
 )
 
@@ -290,7 +290,7 @@ func docstoreFetchCmd() *cobra.Command {
 	flags.AddTxFlagsToCmd(cmd)
 	cmd.Flags().String(flagDSURL, "http://127.0.0.1:8490", "the store's base URL")
 	cmd.Flags().Uint64(flagDSConsent, 0, "the consent you read under (q cargo consents --grantee YOU)")
-	cmd.Flags().StringP(flagDSOutput, "o", "", "write the document here (default stdout)")
+	cmd.Flags().String(flagDSOutput, "", "write the document to this file (default stdout)")
 	return cmd
 }
 
