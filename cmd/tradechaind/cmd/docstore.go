@@ -143,6 +143,7 @@ func docstoreStartCmd() *cobra.Command {
 		},
 	}
 	flags.AddQueryFlagsToCmd(cmd)
+	cmd.Flags().String(flags.FlagChainID, "", "the zone's chain id (bound into every challenge)")
 	addBackendFlags(cmd)
 	cmd.Flags().String(flagDSListen, "127.0.0.1:8490", "address to serve the API on (loopback unless a TLS proxy is in front)")
 	cmd.Flags().String(flagDSKeyName, "gateway", "keyring key of the zone's ROLE_PLATFORM account, which records accesses")
