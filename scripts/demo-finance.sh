@@ -24,7 +24,7 @@ start_docstore() {
   "$BIN" keys show $key $KR --home "$home" >/dev/null 2>&1 || "$BIN" keys add $key $KR --home "$home" >/dev/null 2>&1
   local ds; ds=$("$BIN" keys show $key -a $KR --home "$home")
   if ! q "$c" cargo party "$ds" >/dev/null 2>&1; then
-    tx "$c" admin cargo register-party "$ds" "DS${c:0:2}" "Document store of $c" "$([ "$c" = "$HK_CHAIN" ] && echo HK || echo CN)" PLATFORM >/dev/null
+    tx "$c" admin cargo register-party "$ds" "$([ "$c" = "$HK_CHAIN" ] && echo DSHK || echo DSSH)" "Document store of $c" "$([ "$c" = "$HK_CHAIN" ] && echo HK || echo CN)" PLATFORM >/dev/null
     tx "$c" admin bank send "$(addr "$c" admin)" "$ds" 10000000utrade >/dev/null
   fi
   "$BIN" docstore start --home "$home" --chain-id "$c" --node "$(zone_rpc "$c")" --key-name $key \
