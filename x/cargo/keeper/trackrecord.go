@@ -152,8 +152,8 @@ func (k Keeper) TrackRecord(ctx context.Context, party string) ([]types.TrackFig
 				if h.To == party || h.From == party {
 					surrRefused.add(ref)
 				}
-			case ActionSurrenderForDelivery:
-				if h.Actor == party || h.From == party {
+			case ActionSurrenderForDelivery: // counted once the carrier accepted it
+				if (h.Actor == party || h.From == party) && b.Status == types.BILL_STATUS_SURRENDERED_FOR_DELIVERY {
 					surrendered.add(b.Id)
 				}
 			}
