@@ -37,7 +37,7 @@ func NewTxClient(clientCtx client.Context, keyName, gasPrices string) (*TxClient
 		return nil, err
 	}
 	clientCtx = clientCtx.WithFromName(keyName).WithFromAddress(addr).WithFrom(keyName).WithBroadcastMode("sync").WithSkipConfirmation(true)
-	txf := clienttx.Factory{}.WithChainID(clientCtx.ChainID).WithKeybase(clientCtx.Keyring).WithTxConfig(clientCtx.TxConfig).
+	txf := clienttx.Factory{}.WithChainID(clientCtx.ChainID).WithKeybase(clientCtx.Keyring).WithFromName(keyName).WithTxConfig(clientCtx.TxConfig).
 		WithAccountRetriever(clientCtx.AccountRetriever).WithGasAdjustment(1.5).WithSimulateAndExecute(true).WithGasPrices(gasPrices)
 	return &TxClient{ctx: clientCtx, txf: txf, keyName: keyName, addr: addr}, nil
 }
