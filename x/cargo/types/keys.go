@@ -72,8 +72,3 @@ func AccessRecordStoreKey(id uint64) []byte {
 	return k
 }
 
-// ConsentStoreKey is the full KV key of consent id inside the cargo store.
-func ConsentStoreKey(id uint64) []byte {
-	k, _ := collections.EncodeKeyWithPrefix(ConsentsKey, collections.Uint64Key, id)
-	return k
-}
