@@ -1,4 +1,4 @@
-# tradechain — see README.md. Everything here runs on loopback.
+# tradechain — see README.md and docs/. Everything here runs on loopback.
 SHELL     := /bin/bash
 GO        ?= go
 BINDIR    := $(CURDIR)/bin
@@ -9,7 +9,7 @@ LDFLAGS   := -X github.com/cosmos/cosmos-sdk/version.Name=tradechain \
 GOTEST    := $(GO) test -count=1
 
 .PHONY: all build install rly cosmovisor test-upgrade demo e2e web test-web localnet localnet-stop test test-sim test-faults test-rogue bench bench-ibc fuzz loadtest simd \
-        proto-gen proto-check lint clean
+        proto-gen proto-check docs-gen lint clean
 
 all: build
 
@@ -40,11 +40,33 @@ $(BINDIR)/simd: tools/simd/go.mod tools/simd/go.sum
 	@mkdir -p $(BINDIR)
 	cd tools/simd && $(GO) build -o $(BINDIR)/simd github.com/cosmos/ibc-go/v8/testing/simapp/simd
 
-# Sustained load on a single-validator zone, beside simd (see README,
-# "Load and scale"). LOADFLAGS passes options, e.g. LOADFLAGS='-rates 500,1000'.
+# Sustained load on a single-validator zone, beside simd (see
+# docs/performance.md). LOADFLAGS passes options, e.g. LOADFLAGS='-rates 500,1000'.
 LOADFLAGS ?=
 loadtest: build simd
 	$(GO) run ./cmd/loadtest $(LOADFLAGS)
+
+# The independent stand-in eBL platform and carrier (tools/pintpeer, written
+# from the DCSA specifications alone) for the DCSA end-to-end tests.
+.PHONY: pintpeer dcsa-proxy test-dcsa-proxy
+pintpeer:
+	@mkdir -p $(BINDIR)
+	$(GO) build -o $(BINDIR)/pintpeer ./tools/pintpeer
+
+# The DCSA-validating proxy: Stoplight Prism pinned in
+# tools/dcsa-proxy/package-lock.json (npm ci); start one with
+# tools/dcsa-proxy/run.sh SPEC UPSTREAM PORT.
+dcsa-proxy: tools/dcsa-proxy/node_modules/.installed
+tools/dcsa-proxy/node_modules/.installed: tools/dcsa-proxy/package-lock.json tools/dcsa-proxy/package.json
+	@command -v npm >/dev/null || { echo "npm not found: apt-get install -y nodejs npm" >&2; exit 1; }
+	cd tools/dcsa-proxy && npm ci --no-audit --no-fund
+	@touch $@
+
+# Proves the proxy rejects malformed DCSA traffic and passes well-formed
+# traffic between two pintpeer platforms and the carrier (binds loopback
+# ports: flock /tmp/tradechain-net.lock make test-dcsa-proxy). About 1 minute.
+test-dcsa-proxy: pintpeer dcsa-proxy
+	./tools/dcsa-proxy/test.sh
 
 localnet: build rly web
 	./scripts/localnet.sh start
@@ -56,12 +78,12 @@ demo: build rly web
 	./scripts/demo.sh
 
 # The corridor web app (web/, TypeScript + Preact + CosmJS, packages pinned
-# in web/package-lock.json): installed with npm ci, its message encoders
-# generated from proto/ (ts-proto), its hashing checked against the chain's
-# own vectors (vitest), type-checked and bundled into web/dist. make
+# in web/package-lock.json): installed with npm ci, its hashing checked
+# against the chain's own vectors (vitest), type-checked and bundled into
+# web/dist. Its message encoders (web/src/gen, ts-proto) are generated from
+# proto/ by make proto-gen and committed, so this needs no protoc. make
 # localnet and make demo serve it on http://127.0.0.1:5173/.
 web: web/node_modules/.installed
-	./scripts/protocgen.sh ts
 	cd web && npm run --silent test && npm run --silent build
 
 web/node_modules/.installed: web/package-lock.json web/package.json
@@ -142,16 +164,29 @@ FUZZTIME ?= 30s
 fuzz:
 	FUZZTIME=$(FUZZTIME) GO=$(GO) ./scripts/fuzz.sh
 
-proto-gen:
+# Go code, the OpenAPI document and the web app's TypeScript encoders, all
+# committed.
+proto-gen: web/node_modules/.installed
 	./scripts/protocgen.sh
+	./scripts/protocgen.sh ts
 
 # Fails when the committed generated code differs from what proto-gen makes.
+PROTO_GENERATED := '*.pb.go' '*.pb.gw.go' docs/openapi/tradechain.swagger.json web/src/gen
 proto-check: proto-gen
-	@if [ -n "$$(git status --porcelain -- '*.pb.go' '*.pb.gw.go' docs/openapi/tradechain.swagger.json)" ]; then \
-	  git status --porcelain -- '*.pb.go' '*.pb.gw.go' docs/openapi/tradechain.swagger.json; \
+	@if [ -n "$$(git status --porcelain -- $(PROTO_GENERATED))" ]; then \
+	  git status --porcelain -- $(PROTO_GENERATED); \
 	  echo "generated protobuf code is stale: run 'make proto-gen' and commit the result"; exit 1; \
 	fi
 	@echo "proto-check: generated code is up to date"
+
+# The reference generated from the code: docs/cli, one page per tradechaind
+# command, rendered from the command tree (internal/clidoc), and the tables of
+# registered errors in docs/cargo.md, docs/tradefinance.md and
+# docs/who-can-do-what.md. make test fails when either is stale
+# (TestCLIReference, TestErrorTables); the OpenAPI document is proto-gen's.
+docs-gen:
+	$(GOTEST) ./cmd/tradechaind/cmd -run '^TestCLIReference$$' -update-cli-docs
+	$(GOTEST) ./internal/docscheck -run '^TestErrorTables$$' -update-docs
 
 lint:
 	$(GO) vet ./...

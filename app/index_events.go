@@ -35,8 +35,8 @@ var tradeKeys = map[string]bool{
 // DefaultIndexEvents is tradechaind's default `index-events` (app.toml): the
 // attributes the CometBFT kv tx indexer indexes. The SDK's default (empty)
 // indexes every attribute of every event, and goleveldb compaction of that
-// index becomes the largest single CPU cost of a busy node (README, "Load and
-// scale"). Lookups by tx hash and height are always indexed.
+// index becomes the largest single CPU cost of a busy node (docs/performance.md).
+// Lookups by tx hash and height are always indexed.
 func DefaultIndexEvents() []string {
 	out := append([]string{}, baseIndexEvents...)
 	for _, e := range packetEvents {

@@ -28,7 +28,7 @@ import (
 // not encoded into protobuf, framed into HTTP/2, sent over loopback and
 // decoded again, on two more goroutines, before the gateway writes them as
 // JSON. In a profile of REST pages of bills that was a fifth of the node's CPU
-// (README, "Load and scale").
+// (docs/performance.md).
 //
 // The request is copied through its protobuf encoding, as the server's copy
 // is its own; the response is the handler's own message, copied into the

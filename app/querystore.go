@@ -25,7 +25,7 @@ import (
 // hashing the last commit info, then loads the root of every store's tree at
 // that height — a goleveldb read for each of the zone's stores. Serving pages
 // of bills at 300,000 bills that was 13 % of the node's CPU, 0.3 ms a query,
-// about what a whole point query costs otherwise (README, "Load and scale").
+// about what a whole point query costs otherwise (docs/performance.md).
 // The trees of a committed version never change; every query still gets
 // its own cache branch over them, so what one query writes no other sees, as
 // before. Any other height, a commit under way, tracing or a state listener:
@@ -143,8 +143,8 @@ func (q *queryStore) reads(key storetypes.StoreKey, tree *iavl.Store, version in
 // across the database read of a cache miss, and takes it again to learn the
 // latest version before each iterator; so every read of a store runs one at
 // a time. A page of 50 bills is 51 such reads, and at a million bills
-// the pages' p99 was queries waiting for each other there (README, "Load and
-// scale"). The database reads concurrently.
+// the pages' p99 was queries waiting for each other there (docs/performance.md).
+// The database reads concurrently.
 //
 // An entry is what IAVL itself answers from the index: the key's value as of
 // the version written in the entry, live until a later version changes it.

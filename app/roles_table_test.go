@@ -20,16 +20,16 @@ import (
 	ct "github.com/tradechain/tradechain/x/cargo/testutil"
 )
 
-// TestRolesTable keeps the README's "Who can do what" table true: it has one
+// TestRolesTable keeps the roles table of docs/who-can-do-what.md true: it has one
 // row per Msg type of the tradechain modules that the app registers, no
 // other rows, and each row's signer field is the message's
 // cosmos.msg.v1.signer option.
 func TestRolesTable(t *testing.T) {
-	readme, err := os.ReadFile("../README.md")
+	page, err := os.ReadFile("../docs/who-can-do-what.md")
 	require.NoError(t, err)
-	text := string(readme)
+	text := string(page)
 	start, end := strings.Index(text, "<!-- roles-table:start -->"), strings.Index(text, "<!-- roles-table:end -->")
-	require.True(t, start >= 0 && end > start, "README has no roles table between its markers")
+	require.True(t, start >= 0 && end > start, "docs/who-can-do-what.md has no roles table between its markers")
 	row := regexp.MustCompile("(?m)^\\| `([a-z0-9.]+\\.Msg[A-Za-z]+)` \\| `([a-z_]+)` \\| ([^|]+) \\|$")
 	table := map[string]string{}
 	for _, m := range row.FindAllStringSubmatch(text[start:end], -1) {
@@ -50,12 +50,12 @@ func TestRolesTable(t *testing.T) {
 	require.NotEmpty(t, msgs)
 	for _, name := range msgs {
 		field, ok := table[name]
-		require.True(t, ok, "README's roles table has no row for %s", name)
+		require.True(t, ok, "docs/who-can-do-what.md's roles table has no row for %s", name)
 		desc, err := gogoproto.HybridResolver.FindDescriptorByName(protoreflect.FullName(name))
 		require.NoError(t, err)
 		signers, _ := proto.GetExtension(desc.(protoreflect.MessageDescriptor).Options(), msgv1.E_Signer).([]string)
 		require.Equal(t, signers, []string{field}, "%s is signed by %v, the table says %s", name, signers, field)
 		delete(table, name)
 	}
-	require.Empty(t, table, "README's roles table lists messages the app does not register")
+	require.Empty(t, table, "docs/who-can-do-what.md's roles table lists messages the app does not register")
 }

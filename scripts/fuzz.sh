@@ -14,6 +14,7 @@ targets=(
   "./x/cargo/types/ FuzzMsgValidateBasic" "./x/tradefinance/types/ FuzzMsgValidateBasic"
   "./x/cargo/types/ FuzzDecodePacketData" "./x/cargo/types/ FuzzBillJSON"
   "./x/cargo/types/ FuzzDecodeReservationPacket" "./x/cargo/ FuzzOnRecvPacket"
+  "./internal/lightproof/ FuzzParseBundle" "./internal/lightproof/ FuzzJoinQRParts"
 )
 for t in "${targets[@]}"; do
   read -r pkg name <<<"$t"

@@ -126,6 +126,7 @@ record_pid() { echo "$2 $1" >> "$LOCALNET/pids"; }
 # the nodes, so localnet-stop stops it too.
 start_web() {
   [ -f "$ROOT/web/dist/index.html" ] || { log "web app not built (make web): not serving it"; return 0; }
+  write_trust_roots "$ROOT/web/dist/trust-roots.json"
   # One simple command in the background, so $! is the server itself.
   HK_REST_URL="http://127.0.0.1:$HK_API" HK_RPC_URL="http://127.0.0.1:$HK_RPC" \
     SH_REST_URL="http://127.0.0.1:$SH_API" SH_RPC_URL="http://127.0.0.1:$SH_RPC" WEB_PORT=$WEB_PORT \
@@ -137,6 +138,29 @@ start_web() {
   done
   curl -sf "http://127.0.0.1:$WEB_PORT/" >/dev/null || die "the web app did not start (see $LOCALNET/web.log)"
   log "web app: http://127.0.0.1:$WEB_PORT/  (verify a document, browse bills, LCs and parties, sign with Keplr or a localnet key)"
+}
+
+# write_trust_roots FILE : the light clients' trust roots for this localnet —
+# each zone's first block (height and header hash), read from the zone's own
+# node as the corridor starts, before anything stands between it and a
+# browser; the web app ships the file beside its code (docs/trust-model.md).
+# Blocks come every second here, so an answer about the present older than
+# a minute is refused as a possible replay.
+write_trust_roots() {
+  local file=$1 c rpc hash zones="{}"
+  for c in "$HK_CHAIN" "$SH_CHAIN"; do
+    rpc=$([ "$c" = "$HK_CHAIN" ] && echo "$HK_RPC" || echo "$SH_RPC")
+    hash=""
+    for _ in $(seq 1 60); do
+      hash=$(curl -sf "http://127.0.0.1:$rpc/block?height=1" | jq -r '.result.block_id.hash // empty') && [ -n "$hash" ] && break
+      sleep 0.5
+    done
+    [ -n "$hash" ] || die "$c's first block hash could not be read for the web app's trust root"
+    zones=$(jq --arg c "$c" --arg h "$hash" '.[$c] = {height: "1", hash: $h, trusting_period_s: 1209600, max_age_s: 60,
+      source: "this localnet'"'"'s first block, read from the zone'"'"'s own node when the corridor started"}' <<<"$zones")
+  done
+  jq -n --argjson z "$zones" '{comment: "written by scripts/lib.sh write_trust_roots for this localnet", zones: $z}' > "$file"
+  log "web app trust roots: $(jq -c '.zones | map_values(.hash[0:12])' "$file")"
 }
 
 # stop_recorded : stop exactly the processes recorded in $LOCALNET/pids.

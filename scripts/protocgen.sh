@@ -1,6 +1,9 @@
 #!/usr/bin/env bash
-# Regenerate all Go code from proto/ offline: protoc from apt, plugins from the
-# pinned tool module tools/proto, include paths from the Go module cache.
+# Regenerate code from proto/ offline: protoc from apt, plugins from the pinned
+# tool module tools/proto (Go) and web/'s pinned packages (TypeScript), include
+# paths from the Go module cache. `protocgen.sh` writes the Go code and the
+# OpenAPI document, `protocgen.sh ts` the web app's TypeScript; make proto-gen
+# runs both. Everything generated is committed, so building never needs protoc.
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 cd "$ROOT"
@@ -25,7 +28,9 @@ trap 'rm -rf "$OUT"' EXIT
 
 # `protocgen.sh ts`: the web app's TypeScript encoders of the messages it
 # signs and of the history entries it re-hashes (ts-proto from web/'s pinned
-# packages), written to web/src/gen. Generated at build time, not committed.
+# packages), written to web/src/gen and committed like the Go code (make web
+# and make demo never run protoc; make proto-check fails when it is stale).
+# No version stamp in the files: they must not change with the protoc release.
 if [ "${1:-}" = ts ]; then
   PLUGIN="$ROOT/web/node_modules/.bin/protoc-gen-ts_proto"
   [ -x "$PLUGIN" ] || { echo "ts-proto not installed: run npm ci in web/" >&2; exit 1; }
@@ -33,7 +38,7 @@ if [ "${1:-}" = ts ]; then
     -I proto -I "$SDK/proto" -I "$COSMOS_PROTO/proto" -I "$GOGO" -I /usr/include \
     --plugin=protoc-gen-ts_proto="$PLUGIN" \
     --ts_proto_out="$OUT" \
-    --ts_proto_opt=esModuleInterop=true,forceLong=bigint,outputServices=false,useDate=false,importSuffix=.js \
+    --ts_proto_opt=esModuleInterop=true,forceLong=bigint,outputServices=false,useDate=false,importSuffix=.js,annotateFilesWithVersion=false \
     proto/tradechain/cargo/v1/tx.proto proto/tradechain/cargo/v1/types.proto \
     proto/tradechain/tradefinance/v1/tx.proto proto/tradechain/tradefinance/v1/types.proto
   rm -rf "$ROOT/web/src/gen" && mkdir -p "$ROOT/web/src/gen" && cp -r "$OUT/." "$ROOT/web/src/gen/"

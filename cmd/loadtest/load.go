@@ -144,15 +144,25 @@ func preload(n *node, accs []*loadgen.Account, b *bills, perAccount, batch int) 
 			txs = append(txs, tx)
 		}
 	}
-	// Send in waves that fit the mempool and wait for each wave.
+	sendWaves(n, txs, batch, "bills")
+	for i := range accs {
+		b.issued[i] = perAccount
+	}
+	logf("preloaded %d bills in %d txs in %s", perAccount*len(accs), len(txs), time.Since(start).Round(time.Second))
+}
+
+// sendWaves submits pre-signed preload transactions of perTx records each
+// in waves that fit the mempool, waiting for each wave to commit, and logs
+// the rate each minute (it falls as the state grows).
+func sendWaves(n *node, txs [][]byte, perTx int, what string) {
 	tr := loadgen.NewTracker(n.client, n.client.Height(context.Background()))
 	const wave = 400
 	lastLog, lastDone := time.Now(), 0
 	for w := 0; w < len(txs); w += wave {
 		end := min(w+wave, len(txs))
 		if time.Since(lastLog) >= time.Minute { // the rate as the state grows
-			logf("preload: %d of %d txs, %.0f bills/s over the last %s", w, len(txs),
-				float64((w-lastDone)*batch)/time.Since(lastLog).Seconds(), time.Since(lastLog).Round(time.Second))
+			logf("preload: %d of %d txs, %.0f %s/s over the last %s", w, len(txs),
+				float64((w-lastDone)*perTx)/time.Since(lastLog).Seconds(), what, time.Since(lastLog).Round(time.Second))
 			lastLog, lastDone = time.Now(), w
 		}
 		var hashes []string
@@ -162,10 +172,6 @@ func preload(n *node, accs []*loadgen.Account, b *bills, perAccount, batch int) 
 		}
 		check(tr.WaitAll(context.Background(), hashes, 5*time.Minute))
 	}
-	for i := range accs {
-		b.issued[i] = perAccount
-	}
-	logf("preloaded %d bills in %d txs in %s", perAccount*len(accs), len(txs), time.Since(start).Round(time.Second))
 }
 
 // result is one step of a sweep.
@@ -192,6 +198,14 @@ type result struct {
 	// Bills is how many bills the load test had preloaded before this step
 	// (the issue workload's own bills come on top).
 	Bills int `json:"bills_in_state,omitempty"`
+	// HWM is the node's VmHWM after the step: its peak RSS since it
+	// started, the preload's included.
+	HWM int64 `json:"node_hwm_bytes,omitempty"`
+	// StateSize and Pair place a step of a state-size comparison
+	// (-state-sizes): the records preloaded, and the pair of workloads
+	// compared.
+	StateSize int    `json:"state_records,omitempty"`
+	Pair      string `json:"pair,omitempty"`
 }
 
 // step offers rate tx/s of a workload for d, then waits up to grace for

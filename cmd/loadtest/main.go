@@ -14,6 +14,7 @@
 //
 //	go run ./cmd/loadtest                       # the sweep (= make loadtest)
 //	go run ./cmd/loadtest -scale 100000          # state-scale run (queries)
+//	go run ./cmd/loadtest -state-sizes 120000,1000000   # against simd at N bills / N accounts
 //	go run ./cmd/loadtest -soak 10m -soak-rate 320 -soak-workload issue
 //	go run ./cmd/loadtest -profile transfer -profile-rate 450   # CPU + allocations
 package main
@@ -57,6 +58,7 @@ func main() {
 		stateBillsF = flag.Int("state-bills", 0, "sweep: preload this many bills (spread over the accounts) before the first rate of each tradechaind workload, to measure at that state size")
 		scaleWork   = flag.String("scale-workloads", "", "state-scale run: after the queries, sweep these tradechaind workloads at -rates on the same node (e.g. 'issue,transfer')")
 		appSet      = flag.String("tradechaind-app", "", "app.toml overrides for tradechaind, e.g. 'iavl-disable-fastnode=true,index-events=[]'")
+		sizesFlag   = flag.String("state-sizes", "", "state-size comparison with simd: at each size N (e.g. '120000,1000000'), tradechaind with N bills and simd with N accounts, each preloaded 100 records a tx; TransferBill vs a send between existing accounts, IssueBill vs a send to a new account, at -rates")
 	)
 	flag.Parse()
 	work := *dir
@@ -88,6 +90,19 @@ func main() {
 
 	stateBills = *stateBillsF
 	switch {
+	case *sizesFlag != "":
+		if *simd == "" {
+			fatalf("-state-sizes compares with simd: give -simd")
+		}
+		var sizes []int
+		for _, s := range splitList(*sizesFlag) {
+			v, err := strconv.Atoi(strings.TrimSpace(s))
+			check(err)
+			sizes = append(sizes, v)
+		}
+		sc := chain{name: "simd", bin: abs(*simd), prefix: "cosmos", denom: "stake"}
+		stateSizes(tc, sc, work, accounts, sizes, rates, *duration, *grace, *commit, *out)
+		return
 	case *scale > 0:
 		stateScale(tc, work, accounts, *scale, *commit, *profQuery, scaleSweep{
 			workloads: splitList(*scaleWork), rates: rates, d: *duration, grace: *grace, out: *out})
@@ -181,6 +196,7 @@ func sweepRates(c chain, n *node, accounts []*loadgen.Account, name string, w wo
 		if c.cargo {
 			r.Bills = sum(b.issued)
 		}
+		_, _, r.HWM = procStat(n.cmd.Process.Pid)
 		out = append(out, r)
 		logf("%-11s %-16s offered %5d/s: committed %7.1f/s p50 %s p95 %s failed %d dropped %d cpu %.2f (generator %.2f) rss %d MiB (settled %s)",
 			c.name, w.name, rate, r.TPS, secs(r.P50), secs(r.P95), r.Failed, r.Dropped, r.CPU, r.GenCPU, r.PeakRSS>>20, waited.Round(time.Second))

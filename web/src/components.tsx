@@ -4,6 +4,7 @@ import { useEffect, useState } from "preact/hooks";
 import type { ComponentChildren } from "preact";
 import { partyAnywhere, words, ZONES, type Milestone, type Party, type Zone } from "./lib/api";
 import type { ChainCheck } from "./lib/history";
+import { describe, type Checked } from "./lib/light";
 
 export function link(...parts: string[]): string {
   return "#/" + parts.map(encodeURIComponent).join("/");
@@ -176,5 +177,31 @@ export function Milestones({ items }: { items: (Milestone & { zone: string })[] 
         ))}
       </tbody>
     </table>
+  );
+}
+
+/**
+ * What the light client checked: green only for a proof that verified
+ * ("proved against hongkong-1's validators at height H: 1 of 1 signatures"),
+ * a red "proof failed: why" otherwise.
+ */
+export function ProofStatus({ check, what }: { check: Checked<unknown>; what?: string }) {
+  if (!check.ok) {
+    return (
+      <div class="proof bad" data-testid="proof" data-state="failed" role="alert">
+        <strong>✗ proof failed{what ? ` (${what})` : ""}:</strong> {check.why}
+      </div>
+    );
+  }
+  const d = describe(check.proof);
+  return (
+    <div class="proof ok" data-testid="proof" data-state="proved" data-height={String(check.proof.height)} data-ms={Math.round(check.proof.ms)}>
+      <strong>✓ {d.line}</strong>
+      {what ? <span class="muted"> ({what})</span> : null}
+      <details>
+        <summary class="muted small">what was checked</summary>
+        <p class="small muted">{d.detail}</p>
+      </details>
+    </div>
   );
 }

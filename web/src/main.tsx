@@ -7,6 +7,7 @@ import { BillPage } from "./pages/bill";
 import { BillsPage, LCPage, LCsPage, PartyPage } from "./pages/browse";
 import { VerifyPage } from "./pages/verify";
 import { TrackRecordPage } from "./pages/track";
+import { warm } from "./lib/light";
 import { WalletPanel } from "./pages/act";
 
 function useRoute(): string[] {
@@ -22,6 +23,10 @@ function useRoute(): string[] {
   }, []);
   return r;
 }
+
+// Each zone's light client starts from its trust root as the app opens, so a
+// verification later only checks the newest header and the proof.
+ZONES.forEach(warm);
 
 /** Each zone's latest block, refreshed: the header shows the corridor is live. */
 function ZoneStatus() {

@@ -74,7 +74,7 @@ func addAppDBFlags(cmd *cobra.Command) {
 // key it changed, at keys spread over the whole state, so each 4 MiB flush
 // is merged with every level-1 table of the state, and the reads of every
 // transaction trigger more merges: at 320 IssueBill/s goleveldb compacted
-// 94 times in 3 minutes and the zone fell behind (README, "Load and scale").
+// 94 times in 3 minutes and the zone fell behind (docs/performance.md).
 // A larger memtable merges the same bytes in fewer, larger passes, and reads
 // no longer trigger compactions. Its 8 MiB block cache, too, is outgrown
 // by the time a zone holds 100,000 bills: each IAVL node read below the node

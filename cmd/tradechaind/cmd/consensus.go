@@ -19,7 +19,7 @@ const FlagBlockMaxGas = "block-max-gas"
 // transaction that fits its 21 MB: 15,000 IssueBills in one block of the
 // load test's preload, whose IAVL changes, events and results the node holds
 // in memory until the block commits — the node's peak RSS went past 2 GiB
-// there (README, "Load and scale"). 600,000,000 gas is about 5,700
+// there (docs/performance.md). 600,000,000 gas is about 5,700
 // TransferBills, or 7,000 IssueBills in batches of 100, at the gas their
 // simulation gives times 1.3. Half of it bounded memory better but cost
 // transfers their throughput near saturation: a block that cannot take the

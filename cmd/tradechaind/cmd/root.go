@@ -37,6 +37,7 @@ import (
 	genutilcli "github.com/cosmos/cosmos-sdk/x/genutil/client/cli"
 
 	"github.com/tradechain/tradechain/app"
+	cargocli "github.com/tradechain/tradechain/x/cargo/client/cli"
 )
 
 // NewRootCmd creates the tradechaind root command.
@@ -158,11 +159,11 @@ func defaultAppConfig() *appConfig {
 	// the Go GC spends its time marking. Reads go to the fast-node index, not
 	// the tree, so 50k nodes (SDK default 781,250) — the hot upper levels —
 	// serve writes as well: a third less RSS and less GC at the same
-	// throughput and query latency (README, "Load and scale").
+	// throughput and query latency (docs/performance.md).
 	srvCfg.IAVLCacheSize = 50_000
 	// State sync: every node serves a snapshot every 1,000 blocks (about 17
 	// minutes at 1 s blocks) and keeps the latest two, so a new node joins a
-	// zone in minutes instead of replaying it from genesis (README, "Operating a zone").
+	// zone in minutes instead of replaying it from genesis (docs/operating.md).
 	srvCfg.StateSync.SnapshotInterval = DefaultSnapshotInterval
 	srvCfg.StateSync.SnapshotKeepRecent = DefaultSnapshotKeepRecent
 	// Telemetry: the SDK's metrics and the zone's trade metrics (app/metrics.go)
@@ -206,6 +207,7 @@ func initRootCmd(rootCmd *cobra.Command, a *app.App) {
 		txCommand(),
 		keys.Commands(),
 		docstoreCmd(),
+		cargocli.VerifyBundleCmd(),
 	)
 }
 

@@ -1,6 +1,6 @@
 // The bill page, and the bill summary the verify page shows.
 import { useEffect, useState } from "preact/hooks";
-import { Addr, Badge, ErrorBox, Field, Loading, Milestones, Short, Timeline, link, useLoad, when } from "../components";
+import { Addr, Badge, ErrorBox, Field, Loading, Milestones, ProofStatus, Short, Timeline, link, useLoad, when } from "../components";
 import { words, type Zone } from "../lib/api";
 import { loadBill, type BillAcross } from "../lib/bill";
 import { BillActions, Outcome } from "./act";
@@ -18,19 +18,30 @@ export function BillSummary({ b }: { b: BillAcross }) {
   const live = b.live!;
   const bill = live.bill!;
   const zone: Zone = live.zone;
+  // Holder and status are shown only as the zone's validators signed them.
+  const proved = b.proof.ok ? b.proof.value : null;
   return (
     <div class="card" data-testid="bill-summary">
       <h2>
-        Bill of lading <a href={link("bill", b.id)}>{b.id}</a> <Badge value={bill.status} />
+        Bill of lading <a href={link("bill", b.id)}>{b.id}</a>{" "}
+        {proved ? <Badge value={proved.status} /> : <span class="badge bad">not proved</span>}
       </h2>
-      <dl class="grid">
+      <ProofStatus check={b.proof} what={`bill ${b.id} on ${zone.id}`} />
+      {proved ? null : <p class="unproven small">The details below are the zone's unproved answer: do not rely on them.</p>}
+      <dl class={proved ? "grid" : "grid unproven-details"}>
         <Field label="Live record on">
           <strong data-testid="live-zone">{zone.id}</strong> <span class="muted">({zone.city})</span>
         </Field>
         <Field label="Holder">
-          <span data-testid="holder">
-            <Addr address={bill.holder || live.location?.holder || ""} zone={zone} />
-          </span>
+          {proved ? (
+            <span data-testid="holder" data-address={proved.holder}>
+              {proved.holder ? <Addr address={proved.holder} zone={zone} /> : <span class="muted">none on {zone.id} ({words(proved.status)})</span>}
+            </span>
+          ) : (
+            <span class="unproven" data-testid="holder-unproven">
+              not shown: the record could not be proved
+            </span>
+          )}
         </Field>
         <Field label="Version">{bill.version}</Field>
         <Field label="Type / mode">
@@ -165,7 +176,10 @@ export function BillPage({ id }: { id: string }) {
       {/* A bill that moved to the other zone gets fresh forms for that zone. */}
       <BillActions key={data.live!.zone.id} b={data} onDone={reload} onResult={(r, title) => setLast({ r, title })} />
       <BillHistory b={data} />
-      <p class="muted small">Read at {when(new Date().toISOString())} from both zones' REST APIs.</p>
+      <p class="muted small">
+        Read at {when(new Date().toISOString())} from both zones' REST APIs; the holder, status, version and history head are proved against{" "}
+        {data.live!.zone.id}'s validators by this browser's light client.
+      </p>
     </div>
   );
 }

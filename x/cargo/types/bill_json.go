@@ -11,7 +11,7 @@ import (
 
 // MarshalJSONPB writes a bill as gogoproto's jsonpb would, field by field,
 // without jsonpb's per-field reflection and tag parsing — which made up most
-// of the CPU of a REST page of bills (README, "Load and scale"). The output is
+// of the CPU of a REST page of bills (docs/performance.md). The output is
 // byte-for-byte jsonpb's for every option the REST gateway and the CLI use
 // (TestBillJSONMatchesJSONPB, FuzzBillJSON); an indented encoding is left to
 // jsonpb itself.

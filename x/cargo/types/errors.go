@@ -55,3 +55,13 @@ var (
 	ErrInvalidScope   = errorsmod.Register(ModuleName, 64, "invalid consent scope: want a bill id, doc:<64 lower-case hex SHA-256> or *")
 	ErrAccessNotFound = errorsmod.Register(ModuleName, 65, "access record not found")
 )
+
+// Light-client proof refusals (tradechaind verify-bundle, internal/lightproof):
+// codes 75–79.
+var (
+	ErrProofBundle   = errorsmod.Register(ModuleName, 75, "malformed proof bundle")
+	ErrProofFailed   = errorsmod.Register(ModuleName, 76, "proof failed")
+	ErrUntrustedRoot = errorsmod.Register(ModuleName, 77, "header not linked to the trust root")
+	ErrStaleProof    = errorsmod.Register(ModuleName, 78, "proof is older than the freshness asked for")
+	ErrNoTrustRoot   = errorsmod.Register(ModuleName, 79, "no usable trust root")
+)

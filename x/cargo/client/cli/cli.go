@@ -56,6 +56,7 @@ func QueryCmd() *cobra.Command {
 	}
 	cmd.AddCommand(VerifyDocumentCmd())
 	cmd.AddCommand(queryCommands()...)
+	cmd.AddCommand(ProveCmds()...)
 	return cmd
 }
 

@@ -1,0 +1,245 @@
+package main
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/binary"
+	"encoding/json"
+	"fmt"
+	"os"
+	"sort"
+	"time"
+
+	"github.com/cosmos/gogoproto/proto"
+
+	sdk "github.com/cosmos/cosmos-sdk/types"
+	"github.com/cosmos/cosmos-sdk/types/bech32"
+	banktypes "github.com/cosmos/cosmos-sdk/x/bank/types"
+
+	"github.com/tradechain/tradechain/internal/loadgen"
+)
+
+// The state-size comparison (-state-sizes): at each state size N, each chain
+// on a fresh zone with the same node settings is first brought to N records
+// the same way — tradechaind N bills (IssueBill, 100 per transaction),
+// simd N accounts (bank MsgMultiSend, one input and 100 new accounts per
+// transaction), both in waves of 400 transactions —, then swept at the same
+// rates in two pairs:
+//
+//   - the record a chain moves: tradechaind TransferBill of a preloaded bill
+//     against simd MsgSend to one of the N preloaded accounts (a random one,
+//     so the recipient's balance is read and written wherever the tree holds
+//     it, as a transferred bill is);
+//   - the record a chain adds: tradechaind IssueBill (a new bill, a new
+//     document hash) against simd MsgSend to a new account (the account and
+//     its balance are created, at hash-placed addresses).
+//
+// The moving pair runs first on each node: the adding pair grows the state.
+
+// pairs are the compared workloads: a tradechaind workload and its simd
+// counterpart.
+var pairs = []struct{ name, trade, simd string }{
+	{"move a record", "transfer", "send-existing"},
+	{"add a record", "issue", "send-new"},
+}
+
+// recipients is the book of simd's preloaded accounts and of the new ones a
+// step sends to.
+type recipients struct {
+	preloaded int // accounts created by the preload: preloadAddr(0..preloaded-1)
+	fresh     int // new-account sends built so far (each to its own address)
+}
+
+// derivedAddr is a deterministic address no key signs for (20 bytes of a
+// SHA-256): preloaded and new recipients of simd.
+func derivedAddr(prefix, kind string, k int) string {
+	var buf [8]byte
+	binary.BigEndian.PutUint64(buf[:], uint64(k))
+	h := sha256.Sum256(append([]byte("tradechain-loadtest-"+kind+"/"), buf[:]...))
+	s, err := bech32.ConvertAndEncode(prefix, h[:20])
+	check(err)
+	return s
+}
+
+// existingSendWorkload: account i sends 1 unit to a preloaded account picked
+// at random (deterministically: the same run, the same recipients).
+func existingSendWorkload(r *recipients, step *int) workload {
+	return workload{name: "bank MsgSend to an existing account", gas: 200_000, msg: func(n *node, accs []*loadgen.Account, i, j int) proto.Message {
+		if r.preloaded == 0 {
+			fatalf("send-existing needs preloaded accounts (-state-sizes)")
+		}
+		var buf [24]byte
+		binary.BigEndian.PutUint64(buf[0:], uint64(*step))
+		binary.BigEndian.PutUint64(buf[8:], uint64(i))
+		binary.BigEndian.PutUint64(buf[16:], uint64(j))
+		h := sha256.Sum256(buf[:])
+		k := int(binary.BigEndian.Uint64(h[:8]) % uint64(r.preloaded))
+		return &banktypes.MsgSend{FromAddress: accs[i].Bech32(n.prefix), ToAddress: derivedAddr(n.prefix, "pre", k),
+			Amount: sdk.NewCoins(sdk.NewInt64Coin(n.denom, 1))}
+	}}
+}
+
+// newSendWorkload: account i sends 1 unit to an address never used before.
+func newSendWorkload(r *recipients) workload {
+	return workload{name: "bank MsgSend to a new account", gas: 200_000, msg: func(n *node, accs []*loadgen.Account, i, _ int) proto.Message {
+		r.fresh++
+		return &banktypes.MsgSend{FromAddress: accs[i].Bech32(n.prefix), ToAddress: derivedAddr(n.prefix, "new", r.fresh),
+			Amount: sdk.NewCoins(sdk.NewInt64Coin(n.denom, 1))}
+	}}
+}
+
+// preloadAccounts creates total accounts on simd with MsgMultiSends of batch
+// outputs each, spread over the signers, sent as the bill preload is.
+func preloadAccounts(n *node, accs []*loadgen.Account, r *recipients, total, batch int) {
+	start := time.Now()
+	var txs [][]byte
+	var gas uint64
+	for k, t := r.preloaded, 0; k < total; k, t = k+batch, t+1 {
+		a := accs[t%len(accs)]
+		end := min(k+batch, total)
+		in := sdk.NewCoins(sdk.NewInt64Coin(n.denom, int64(end-k)))
+		m := &banktypes.MsgMultiSend{Inputs: []banktypes.Input{{Address: a.Bech32(n.prefix), Coins: in}}}
+		for o := k; o < end; o++ {
+			m.Outputs = append(m.Outputs, banktypes.Output{Address: derivedAddr(n.prefix, "pre", o), Coins: sdk.NewCoins(sdk.NewInt64Coin(n.denom, 1))})
+		}
+		if gas == 0 { // a full batch's simulation, adjusted, for every tx
+			g, err := n.client.EstimateGas(context.Background(), n.chainID, a, uint64(batch)*200_000, m)
+			check(err)
+			gas = g
+		}
+		tx, err := loadgen.Sign(n.chainID, a, gas, sdk.NewCoins(), m)
+		check(err)
+		txs = append(txs, tx)
+	}
+	sendWaves(n, txs, batch, "accounts")
+	r.preloaded = total
+	logf("preloaded %d accounts in %d txs in %s", total, len(txs), time.Since(start).Round(time.Second))
+}
+
+// stateSizes runs the comparison at each state size and prints one table.
+func stateSizes(tc, sc chain, work string, accounts []*loadgen.Account, sizes, rates []int, d, grace, commit time.Duration, out string) {
+	var results []result
+	for _, size := range sizes {
+		// simd
+		n := setupNode(sc, work, accounts, commit)
+		n.start()
+		r := &recipients{}
+		preloadAccounts(n, accounts, r, size, 100)
+		stepN := 0
+		for _, p := range pairs {
+			w := newSimdWorkload(p.simd, r, &stepN)
+			results = append(results, tagged(sweepRates(sc, n, accounts, p.simd, w, nil, &stepN, rates, d, grace), size, p.name)...)
+		}
+		n.stop()
+		// tradechaind
+		n = setupNode(tc, work, accounts, commit)
+		n.start()
+		b := &bills{next: make([]int, len(accounts)), issued: make([]int, len(accounts))}
+		preload(n, accounts, b, (size+len(accounts)-1)/len(accounts), 100)
+		stepN = 0
+		for _, p := range pairs {
+			w := newWorkload(n, accounts, p.trade, b, &stepN, 20)
+			results = append(results, tagged(sweepRates(tc, n, accounts, p.trade, w, b, &stepN, rates, d, grace), size, p.name)...)
+		}
+		n.stop()
+		bz, err := json.MarshalIndent(results, "", "  ")
+		check(err)
+		check(os.WriteFile(out, bz, 0o644)) // after each size: a long run keeps what it measured
+	}
+	report(results)
+	reportSizes(results)
+	logf("results in %s; node homes in %s", out, work)
+}
+
+func newSimdWorkload(name string, r *recipients, step *int) workload {
+	switch name {
+	case "send-existing":
+		return existingSendWorkload(r, step)
+	case "send-new":
+		return newSendWorkload(r)
+	}
+	fatalf("unknown simd workload %q", name)
+	return workload{}
+}
+
+func tagged(rs []result, size int, pair string) []result {
+	for i := range rs {
+		rs[i].StateSize, rs[i].Pair = size, pair
+	}
+	return rs
+}
+
+// knee is a sweep's highest offered rate with p95 ≤ 2 s (its step), or
+// nothing.
+func knee(rs []result) (result, bool) {
+	var best result
+	ok := false
+	for _, r := range rs {
+		if r.P95 <= 2 && (!ok || r.Offered > best.Offered) {
+			best, ok = r, true
+		}
+	}
+	return best, ok
+}
+
+// reportSizes prints the comparison: per state size and pair, each chain's
+// knee (committed tx/s there, node CPU there), its peak RSS over the sweep
+// and the node's high-water mark since it started (the preload's included),
+// and the ratio of the knees' committed rates.
+func reportSizes(results []result) {
+	type key struct {
+		size  int
+		pair  string
+		chain string
+	}
+	groups := map[key][]result{}
+	var sizes []int
+	seen := map[int]bool{}
+	for _, r := range results {
+		k := key{r.StateSize, r.Pair, r.Chain}
+		groups[k] = append(groups[k], r)
+		if !seen[r.StateSize] {
+			seen[r.StateSize] = true
+			sizes = append(sizes, r.StateSize)
+		}
+	}
+	sort.Ints(sizes)
+	cell := func(rs []result) (string, float64, int) {
+		kn, ok := knee(rs)
+		var peak, hwm int64
+		for _, r := range rs {
+			peak, hwm = max(peak, r.PeakRSS), max(hwm, r.HWM)
+		}
+		if !ok {
+			return fmt.Sprintf("none ≤ 2 s | – | %d / %d MiB", peak>>20, hwm>>20), 0, 0
+		}
+		return fmt.Sprintf("%d offered: %.0f/s (p95 %s) | %.2f | %d / %d MiB", kn.Offered, kn.TPS, secs(kn.P95), kn.CPU, peak>>20, hwm>>20), kn.TPS, kn.Offered
+	}
+	fmt.Println("\nState size comparison: committed tx/s at the highest offered rate with p95 ≤ 2 s from the scheduled time;")
+	fmt.Println("node CPU (cores) at that rate; peak RSS over the sweep / the node's VmHWM since start (preload included);")
+	fmt.Println("ratio: tradechaind's committed tx/s at its knee over simd's (the offered knees' ratio in brackets).")
+	fmt.Println("\n| records | pair | tradechaind | knee | CPU | RSS | simd | knee | CPU | RSS | ratio |")
+	fmt.Println("|---:|---|---|---|---:|---:|---|---|---:|---:|---:|")
+	for _, size := range sizes {
+		for _, p := range pairs {
+			t, s := groups[key{size, p.name, "tradechaind"}], groups[key{size, p.name, "simd"}]
+			if len(t) == 0 && len(s) == 0 {
+				continue
+			}
+			tc, tr, to := cell(t)
+			scell, sr, so := cell(s)
+			ratio := "–"
+			if sr > 0 {
+				ratio = fmt.Sprintf("%.2f× (%.2f×)", tr/sr, float64(to)/float64(so))
+			}
+			tname, sname := p.trade, p.simd
+			if len(t) > 0 {
+				tname = t[0].Workload
+			}
+			if len(s) > 0 {
+				sname = s[0].Workload
+			}
+			fmt.Printf("| %d | %s | %s | %s | %s | %s | %s |\n", size, p.name, tname, tc, sname, scell, ratio)
+		}
+	}
+}

@@ -1,0 +1,71 @@
+// The keys of x/cargo's provable records inside the zone's "cargo" store,
+// computed here from the subject asked about — never taken from the server.
+// A mirror of x/cargo/types/store_keys.go (DocumentStoreKey, AnchorStoreKey,
+// BillStoreKey, RegistryStoreKey, ConsentStoreKey): the collection's prefix
+// byte (x/cargo/types/keys.go) then cosmossdk.io/collections' key encoding.
+// test/light.test.ts checks each against testdata/store_keys.json, written by
+// the Go test TestStoreKeyVectors.
+import { LightError, concat } from "./encoding.js";
+
+export const CARGO_STORE = "cargo";
+
+const BILLS = 3;
+const DOCUMENTS = 9;
+const CONSENTS = 10;
+const REGISTRY_KEYS = 16;
+const ANCHORS = 21;
+
+const utf8 = (s: string) => new TextEncoder().encode(s);
+
+/** collections.StringKey in a terminal position: the bytes as they are. */
+const stringKey = (s: string) => utf8(s);
+
+/** collections.StringKey before another key part: the bytes then 0x00 (no 0x00 inside). */
+function stringKeyNonTerminal(s: string): Uint8Array {
+  if (s.includes("\u0000")) throw new LightError("a key part may not contain a NUL character");
+  return concat(utf8(s), Uint8Array.of(0));
+}
+
+/** collections.Int32Key: big-endian with the sign bit flipped. */
+function int32Key(n: number): Uint8Array {
+  if (!Number.isInteger(n) || n < -(2 ** 31) || n >= 2 ** 31) throw new LightError(`${n} is not an int32`);
+  const b = new Uint8Array(4);
+  new DataView(b.buffer).setUint32(0, n >>> 0);
+  b[0] ^= 0x80;
+  return b;
+}
+
+/** collections.Uint64Key: big-endian. */
+function uint64Key(n: bigint): Uint8Array {
+  if (n < 0n || n >= 1n << 64n) throw new LightError(`${n} is not a uint64`);
+  const b = new Uint8Array(8);
+  new DataView(b.buffer).setBigUint64(0, n);
+  return b;
+}
+
+const prefixed = (p: number, ...parts: Uint8Array[]) => concat(Uint8Array.of(p), ...parts);
+
+/** Documents[hash]: a bill's transport document on this zone. */
+export function documentStoreKey(hash: string): Uint8Array {
+  return prefixed(DOCUMENTS, stringKey(hash));
+}
+
+/** Anchors[(hash, anchorer)]: a party's own anchor of a document. */
+export function anchorStoreKey(hash: string, anchorer: string): Uint8Array {
+  return prefixed(ANCHORS, stringKeyNonTerminal(hash), stringKey(anchorer));
+}
+
+/** Bills[id] */
+export function billStoreKey(id: string): Uint8Array {
+  return prefixed(BILLS, stringKey(id));
+}
+
+/** RegistryKeys[(kind, key)] */
+export function registryStoreKey(kind: number, key: string): Uint8Array {
+  return prefixed(REGISTRY_KEYS, int32Key(kind), stringKey(key));
+}
+
+/** Consents[id] */
+export function consentStoreKey(id: bigint): Uint8Array {
+  return prefixed(CONSENTS, uint64Key(id));
+}

@@ -1,0 +1,74 @@
+package types
+
+import (
+	"fmt"
+
+	"cosmossdk.io/collections"
+	collcodec "cosmossdk.io/collections/codec"
+)
+
+// Store keys of the records a verifier proves. A light client (the CLI's
+// verify-bundle, the web app) never takes the key of a proof from the server:
+// it computes the key of the subject it asked about with these functions and
+// checks the proof is for that key. Each returns the full key inside the
+// cargo KV store (the multistore's "cargo" substore) exactly as the keeper's
+// collections encode it: the collection's prefix, then the key codec's
+// encoding. keeper_test's TestStoreKeysMatchKeeper checks each against the
+// keeper's own collections, and testdata/store_keys.json (written by
+// TestStoreKeyVectors) carries vectors for the web app's TypeScript mirror.
+//
+// Whoever changes one of these collections' prefix or key codec changes the
+// codec below in the same commit; the keeper test fails otherwise.
+
+// Key codecs of the provable collections, as the keeper declares them.
+var (
+	// DocumentsKeyCodec encodes Documents keys: the document's lower-case hex SHA-256.
+	DocumentsKeyCodec collcodec.KeyCodec[string] = collections.StringKey
+	// AnchorsKeyCodec encodes Anchors keys: (hash, anchorer bech32).
+	AnchorsKeyCodec = collections.PairKeyCodec(collections.StringKey, collections.StringKey)
+	// BillsKeyCodec encodes Bills keys: the bill id.
+	BillsKeyCodec collcodec.KeyCodec[string] = collections.StringKey
+	// RegistryKeysKeyCodec encodes RegistryKeys keys: (key kind, key).
+	RegistryKeysKeyCodec = collections.PairKeyCodec(collections.Int32Key, collections.StringKey)
+	// ConsentsKeyCodec encodes Consents keys: the consent id.
+	ConsentsKeyCodec collcodec.KeyCodec[uint64] = collections.Uint64Key
+)
+
+func storeKey[K any](prefix collections.Prefix, kc collcodec.KeyCodec[K], key K) []byte {
+	b, err := collections.EncodeKeyWithPrefix(prefix.Bytes(), kc, key)
+	if err != nil {
+		// The codecs above encode any string or integer: an error here is a
+		// programming error (a codec changed), not bad input.
+		panic(fmt.Sprintf("cargo store key: %v", err))
+	}
+	return b
+}
+
+// DocumentStoreKey is the key of a bill's transport document anchor
+// (Documents[hash]): present when a bill on this zone was issued on the
+// document, absent (provably) otherwise.
+func DocumentStoreKey(hash string) []byte {
+	return storeKey(DocumentsKey, DocumentsKeyCodec, hash)
+}
+
+// AnchorStoreKey is the key of a party's own anchor of a document
+// (Anchors[(hash, anchorer)]).
+func AnchorStoreKey(hash, anchorer string) []byte {
+	return storeKey(AnchorsKey, AnchorsKeyCodec, collections.Join(hash, anchorer))
+}
+
+// BillStoreKey is the key of a bill (Bills[id]).
+func BillStoreKey(id string) []byte {
+	return storeKey(BillsKey, BillsKeyCodec, id)
+}
+
+// RegistryStoreKey is the key of this zone's record of a corridor registry
+// key (RegistryKeys[(kind, key)]).
+func RegistryStoreKey(kind KeyKind, key string) []byte {
+	return storeKey(RegistryKeysKey, RegistryKeysKeyCodec, collections.Join(int32(kind), key))
+}
+
+// ConsentStoreKey is the key of a consent (Consents[id]).
+func ConsentStoreKey(id uint64) []byte {
+	return storeKey(ConsentsKey, ConsentsKeyCodec, id)
+}

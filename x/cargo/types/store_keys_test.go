@@ -1,0 +1,114 @@
+package types_test
+
+import (
+	"bytes"
+	"encoding/base64"
+	"encoding/hex"
+	"encoding/json"
+	"flag"
+	"os"
+	"strconv"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/tradechain/tradechain/x/cargo/types"
+)
+
+var updateVectors = flag.Bool("update", false, "rewrite testdata/store_keys.json (or set UPDATE_VECTORS=1)")
+
+const storeKeyVectorsFile = "testdata/store_keys.json"
+
+// StoreKeyVector is one entry of testdata/store_keys.json. The subject fields
+// used depend on Kind; KeyHex and KeyBase64 are the full key in the cargo
+// store, from the exported types.*StoreKey functions.
+type StoreKeyVector struct {
+	Kind     string `json:"kind"` // document | anchor | bill | registry | consent
+	Hash     string `json:"hash,omitempty"`
+	Anchorer string `json:"anchorer,omitempty"`
+	BillID   string `json:"bill_id,omitempty"`
+	// KeyKind is the registry key kind's enum name; KeyKindValue its number.
+	KeyKind      string `json:"key_kind,omitempty"`
+	KeyKindValue int32  `json:"key_kind_value,omitempty"`
+	Key          string `json:"key,omitempty"`
+	// ConsentID is a decimal string (a uint64 does not fit a JSON number).
+	ConsentID string `json:"consent_id,omitempty"`
+	KeyHex    string `json:"key_hex"`
+	KeyBase64 string `json:"key_base64"`
+}
+
+// StoreKeyVectors is the file's content.
+type StoreKeyVectors struct {
+	Comment string           `json:"comment"`
+	Store   string           `json:"store"`
+	Vectors []StoreKeyVector `json:"vectors"`
+}
+
+func storeKeyVectors() StoreKeyVectors {
+	const (
+		h1 = "8f14e45fceea167a5a36dedd4bea2543b2c5d3f8e8a1b7c9d0e1f2a3b4c5d6e7"
+		h2 = "0000000000000000000000000000000000000000000000000000000000000000"
+		a1 = "cosmos1qyqszqgpqyqszqgpqyqszqgpqyqszqgpjnp7du"
+		a2 = "tc1w3jhxapqwdjhxapqwdjhxapqwdjhxapqwdjhxapqwdjhxapqxyz"
+	)
+	var out []StoreKeyVector
+	add := func(v StoreKeyVector, key []byte) {
+		v.KeyHex, v.KeyBase64 = hex.EncodeToString(key), base64.StdEncoding.EncodeToString(key)
+		out = append(out, v)
+	}
+	for _, h := range []string{h1, h2} {
+		add(StoreKeyVector{Kind: "document", Hash: h}, types.DocumentStoreKey(h))
+	}
+	for _, p := range [][2]string{{h1, a1}, {h2, a2}} {
+		add(StoreKeyVector{Kind: "anchor", Hash: p[0], Anchorer: p[1]}, types.AnchorStoreKey(p[0], p[1]))
+	}
+	for _, id := range []string{"COSU-6385270140", "MSC-D8931B95625E4B339F2A", "HLCU-A"} {
+		add(StoreKeyVector{Kind: "bill", BillID: id}, types.BillStoreKey(id))
+	}
+	for _, r := range []struct {
+		kind types.KeyKind
+		key  string
+	}{
+		{types.KEY_KIND_TRANSPORT_DOCUMENT, h1},
+		{types.KEY_KIND_INVOICE, h2},
+		{types.KEY_KIND_BILL, types.BillKey("COSU", "6385270140")},
+	} {
+		add(StoreKeyVector{Kind: "registry", KeyKind: r.kind.String(), KeyKindValue: int32(r.kind), Key: r.key}, types.RegistryStoreKey(r.kind, r.key))
+	}
+	for _, id := range []uint64{0, 1, 255, 256, 1<<63 + 5, ^uint64(0)} {
+		add(StoreKeyVector{Kind: "consent", ConsentID: strconv.FormatUint(id, 10)}, types.ConsentStoreKey(id))
+	}
+	return StoreKeyVectors{
+		Comment: "Keys in x/cargo's KV store (substore \"cargo\" of the multistore) of the records a light client proves; " +
+			"written by `UPDATE_VECTORS=1 go test ./x/cargo/types -run TestStoreKeyVectors` from types.*StoreKey. Do not edit by hand.",
+		Store:   types.StoreKey,
+		Vectors: out,
+	}
+}
+
+// TestStoreKeyVectors checks testdata/store_keys.json is what the store key
+// functions compute today (the web app's TypeScript mirror tests against the
+// file), and rewrites it with -update or UPDATE_VECTORS=1.
+func TestStoreKeyVectors(t *testing.T) {
+	want, err := json.MarshalIndent(storeKeyVectors(), "", "  ")
+	require.NoError(t, err)
+	want = append(want, '\n')
+	if *updateVectors || os.Getenv("UPDATE_VECTORS") == "1" {
+		require.NoError(t, os.WriteFile(storeKeyVectorsFile, want, 0o644))
+	}
+	got, err := os.ReadFile(storeKeyVectorsFile)
+	require.NoError(t, err, "run UPDATE_VECTORS=1 go test ./x/cargo/types -run TestStoreKeyVectors")
+	require.True(t, bytes.Equal(want, got), "%s is stale: run UPDATE_VECTORS=1 go test ./x/cargo/types -run TestStoreKeyVectors and commit it", storeKeyVectorsFile)
+}
+
+// TestStoreKeyLayout pins the encoding itself, independent of the codecs: a
+// one-byte collection prefix; a string key last in the key is its raw bytes,
+// a string first in a pair is followed by a 0x00 terminator; integers are
+// big-endian (int32 with its sign bit flipped).
+func TestStoreKeyLayout(t *testing.T) {
+	require.Equal(t, append([]byte{3}, "COSU-1"...), types.BillStoreKey("COSU-1"))
+	require.Equal(t, append([]byte{9}, "ab"...), types.DocumentStoreKey("ab"))
+	require.Equal(t, append(append([]byte{21}, "ab\x00"...), "tc1x"...), types.AnchorStoreKey("ab", "tc1x"))
+	require.Equal(t, append([]byte{16, 0x80, 0, 0, 3}, "k"...), types.RegistryStoreKey(types.KEY_KIND_BILL, "k"))
+	require.Equal(t, []byte{10, 0, 0, 0, 0, 0, 0, 1, 2}, types.ConsentStoreKey(258))
+}

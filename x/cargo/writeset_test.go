@@ -1,0 +1,120 @@
+package cargo_test
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+
+	storetypes "cosmossdk.io/store/types"
+
+	"github.com/tradechain/tradechain/x/cargo/types"
+
+	cargotestutil "github.com/tradechain/tradechain/x/cargo/testutil"
+)
+
+// cargoCollections names x/cargo's store prefixes; hashPlaced marks those
+// whose keys sit where a hash puts them (a document hash, a registry key),
+// so that every new one lands at a random place in the IAVL tree — a path no
+// other insert shares — where the others cluster by bill id or sequence.
+var cargoCollections = map[byte]struct {
+	name       string
+	hashPlaced bool
+}{
+	types.ParamsKey[0]: {"params", false}, types.PartiesKey[0]: {"parties", false}, types.PartiesByCodeKey[0]: {"parties_by_code", false},
+	types.BillsKey[0]: {"bills", false}, types.BillsByHolderKey[0]: {"bills_by_holder", false}, types.BillsByCarrierKey[0]: {"bills_by_carrier", false},
+	types.BillsByStatusKey[0]: {"bills_by_status", false}, types.BillsByStatusCountKey[0]: {"bills_by_status_count", false},
+	types.HistoryKey[0]: {"history", false}, types.DocumentsKey[0]: {"documents", true}, types.RegistryKeysKey[0]: {"registry_keys", true},
+	types.RegistryOpenKey[0]: {"registry_open", true}, types.AnchorsKey[0]: {"anchors", true}, types.HoldCountKey[0]: {"hold_count", false},
+}
+
+// writeSet is what one block wrote to the cargo store, by collection.
+type writeSet struct {
+	keys, bytes map[string]int
+	hashPlaced  int
+}
+
+func (w writeSet) String() string {
+	var names []string
+	for n := range w.keys {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	var b strings.Builder
+	for _, n := range names {
+		fmt.Fprintf(&b, "  %-22s %d keys, %d bytes (key+value)\n", n, w.keys[n], w.bytes[n])
+	}
+	fmt.Fprintf(&b, "  hash-placed keys: %d", w.hashPlaced)
+	return b.String()
+}
+
+// TestIssueBillWriteSet pins what one IssueBill writes to the cargo store
+// (on a zone without a registry channel, as the load test runs it): a new
+// write per issuance, and above all a new hash-placed one, shows up here.
+// Today an issuance places three keys by hash — its document's anchor, the
+// registry's record of the document and the registry's record of the bill's
+// identity (carrier code and folded reference, hashed) — and everything else
+// by bill id.
+func TestIssueBillWriteSet(t *testing.T) {
+	c, signers := cargotestutil.NewChainWithSigners(t, 2)
+	key := c.App.GetKey(types.StoreKey)
+	c.App.CommitMultiStore().AddListeners([]storetypes.StoreKey{key})
+	c.App.CommitMultiStore().PopStateCache() // nothing before this block counts
+
+	res := c.DeliverBlock(c.SignTx(signers[0], issueMsg(signers[0], signers[1], "WS1", 7, types.BILL_MODE_BLANK)))
+	require.Equal(t, uint32(0), res.TxResults[0].Code, res.TxResults[0].Log)
+
+	w := writeSet{keys: map[string]int{}, bytes: map[string]int{}}
+	for _, kv := range c.App.CommitMultiStore().PopStateCache() {
+		if kv.StoreKey != types.StoreKey || kv.Delete {
+			continue
+		}
+		coll, ok := cargoCollections[kv.Key[0]]
+		require.True(t, ok, "an issuance wrote under an unnamed prefix %d", kv.Key[0])
+		w.keys[coll.name]++
+		w.bytes[coll.name] += len(kv.Key) + len(kv.Value)
+		if coll.hashPlaced {
+			w.hashPlaced++
+		}
+	}
+	t.Logf("one IssueBill writes to the cargo store:\n%s", w)
+	require.Equal(t, map[string]int{
+		"bills": 1, "bills_by_holder": 1, "bills_by_carrier": 1, "bills_by_status": 1, "bills_by_status_count": 1,
+		"history": 1, "documents": 1, "registry_keys": 2,
+	}, w.keys)
+	require.Equal(t, 3, w.hashPlaced)
+}
+
+// TestTransferBillWriteSet pins what one TransferBill writes to the cargo
+// store: the bill, its history entry, and the holder index's old entry out
+// and new entry in — nothing else (the carrier and status indexes and the
+// status counts stay as they were).
+func TestTransferBillWriteSet(t *testing.T) {
+	c, signers := cargotestutil.NewChainWithSigners(t, 2)
+	res := c.DeliverBlock(c.SignTx(signers[0], issueMsg(signers[0], signers[0], "WS2", 8, types.BILL_MODE_BLANK)))
+	require.Equal(t, uint32(0), res.TxResults[0].Code, res.TxResults[0].Log)
+	key := c.App.GetKey(types.StoreKey)
+	c.App.CommitMultiStore().AddListeners([]storetypes.StoreKey{key})
+	c.App.CommitMultiStore().PopStateCache()
+
+	res = c.DeliverBlock(c.SignTx(signers[0], &types.MsgTransferBill{Holder: signers[0].String(), BillId: "B000-WS2", To: signers[1].String()}))
+	require.Equal(t, uint32(0), res.TxResults[0].Code, res.TxResults[0].Log)
+
+	sets, deletes := map[string]int{}, map[string]int{}
+	for _, kv := range c.App.CommitMultiStore().PopStateCache() {
+		if kv.StoreKey != types.StoreKey {
+			continue
+		}
+		name := cargoCollections[kv.Key[0]].name
+		if kv.Delete {
+			deletes[name]++
+		} else {
+			sets[name]++
+		}
+	}
+	t.Logf("one TransferBill writes to the cargo store: sets %v, deletes %v", sets, deletes)
+	require.Equal(t, map[string]int{"bills": 1, "history": 1, "bills_by_holder": 1}, sets)
+	require.Equal(t, map[string]int{"bills_by_holder": 1}, deletes)
+}
