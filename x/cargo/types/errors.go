@@ -53,7 +53,6 @@ var (
 	ErrConsentScope   = errorsmod.Register(ModuleName, 62, "the document is outside the consent's scope: ask the owner for a consent naming it (doc:<hash>, its bill id, or *)")
 	ErrNotOwnersData  = errorsmod.Register(ModuleName, 63, "the document is not the granter's data: anchor it first (anchor-document) or name a bill the granter is party to")
 	ErrInvalidScope   = errorsmod.Register(ModuleName, 64, "invalid consent scope: want a bill id, doc:<64 lower-case hex SHA-256> or *")
-	ErrAccessNotFound = errorsmod.Register(ModuleName, 65, "access record not found")
 )
 
 // Light-client proof refusals (tradechaind verify-bundle, internal/lightproof):
