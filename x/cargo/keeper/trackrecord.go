@@ -10,10 +10,10 @@ import (
 	"github.com/tradechain/tradechain/x/cargo/types"
 )
 
-// PartyBillsIndex indexes every bill a party was ever the shipper or a
-// holder of, by (party, bill id). It only adds: a bill that moves on stays
-// in its past holders' track records. A reference already present is not
-// written again, so a transfer costs one read for the party already listed.
+// PartyBillsIndex indexes the bills each party shipped, by (shipper, bill
+// id): written when a bill is issued or arrives, never on a transfer (a
+// transfer writes the bill, its history entry and the holder index only —
+// TestTransferBillWriteSet).
 type PartyBillsIndex struct {
 	collections.KeySet[collections.Pair[string, string]]
 }
@@ -24,24 +24,17 @@ func NewPartyBillsIndex(sb *collections.SchemaBuilder) *PartyBillsIndex {
 		collections.PairKeyCodec(collections.StringKey, collections.StringKey))}
 }
 
-func (i *PartyBillsIndex) add(ctx context.Context, party, id string) error {
-	if party == "" {
+// Reference implements collections.Index.
+func (i *PartyBillsIndex) Reference(ctx context.Context, id string, b types.Bill, lazyOld func() (types.Bill, error)) error {
+	if b.Shipper == "" {
 		return nil
 	}
-	k := collections.Join(party, id)
-	has, err := i.Has(ctx, k)
-	if err != nil || has {
+	if old, err := lazyOld(); err == nil && old.Shipper == b.Shipper {
+		return nil
+	} else if err != nil && !isNotFound(err) {
 		return err
 	}
-	return i.Set(ctx, k)
-}
-
-// Reference implements collections.Index.
-func (i *PartyBillsIndex) Reference(ctx context.Context, id string, b types.Bill, _ func() (types.Bill, error)) error {
-	if err := i.add(ctx, b.Shipper, id); err != nil {
-		return err
-	}
-	return i.add(ctx, b.Holder, id)
+	return i.Set(ctx, collections.Join(b.Shipper, id))
 }
 
 // Unreference implements collections.Index: the index is a record of the
@@ -50,40 +43,18 @@ func (i *PartyBillsIndex) Unreference(context.Context, string, func() (types.Bil
 	return nil
 }
 
-// backfillPartyBills indexes the bills stored before the index existed: their
-// shipper, holder and every party a transfer or endorsement named in their
-// history (v3 upgrade).
+// backfillPartyBills indexes the shipper of every bill stored before the
+// index existed (v3 upgrade).
 func (k Keeper) backfillPartyBills(ctx context.Context) (int, error) {
-	it, err := k.Bills.Iterate(ctx, nil)
-	if err != nil {
-		return 0, err
-	}
-	bills, err := it.Values()
-	if err != nil {
-		return 0, err
-	}
-	for _, b := range bills {
-		if err := k.Bills.Indexes.Parties.Reference(ctx, b.Id, b, nil); err != nil {
-			return 0, err
+	n := 0
+	err := k.Bills.Walk(ctx, nil, func(id string, b types.Bill) (bool, error) {
+		n++
+		if b.Shipper == "" {
+			return false, nil
 		}
-		hit, err := k.History.Iterate(ctx, collections.NewPrefixedPairRange[string, uint64](b.Id))
-		if err != nil {
-			return 0, err
-		}
-		hs, err := hit.Values()
-		if err != nil {
-			return 0, err
-		}
-		for _, h := range hs {
-			switch h.Action {
-			case ActionIssue, ActionTransfer, ActionEndorse, ActionBlankEndorse:
-				if err := k.Bills.Indexes.Parties.add(ctx, h.To, b.Id); err != nil {
-					return 0, err
-				}
-			}
-		}
-	}
-	return len(bills), nil
+		return false, k.Bills.Indexes.Parties.Set(ctx, collections.Join(b.Shipper, id))
+	})
+	return n, err
 }
 
 // figure collects the records one track-record figure counts.
@@ -95,8 +66,10 @@ type figure struct {
 func (f *figure) add(id string) { f.ids = append(f.ids, id) }
 
 // TrackRecord computes party's track record on this zone from the bills it
-// shipped or held (PartyBills), the bills it carries (BillsByCarrier), their
-// history and milestones. Nothing scans all bills.
+// shipped (PartyBills) or holds now (BillsByHolder), the bills it carries
+// (BillsByCarrier), their history and milestones. Nothing scans all bills.
+// A bill the party received and passed on without shipping it is not found
+// (indexing every holder would cost every transfer a write).
 func (k Keeper) TrackRecord(ctx context.Context, party string) ([]types.TrackFigure, error) {
 	var (
 		shipped     = figure{name: "bills_shipped"}
@@ -111,16 +84,24 @@ func (k Keeper) TrackRecord(ctx context.Context, party string) ([]types.TrackFig
 		onTime      = figure{name: "milestones_on_time"}
 		late        = figure{name: "milestones_late"}
 	)
-	it, err := k.Bills.Indexes.Parties.Iterate(ctx, collections.NewPrefixedPairRange[string, string](party))
-	if err != nil {
-		return nil, err
+	var ids []string
+	for _, idx := range []interface {
+		Iterate(context.Context, collections.Ranger[collections.Pair[string, string]]) (collections.KeySetIterator[collections.Pair[string, string]], error)
+	}{&k.Bills.Indexes.Parties.KeySet, k.Bills.Indexes.Holder} {
+		it, err := idx.Iterate(ctx, collections.NewPrefixedPairRange[string, string](party))
+		if err != nil {
+			return nil, err
+		}
+		keys, err := it.Keys()
+		if err != nil {
+			return nil, err
+		}
+		for _, key := range keys {
+			ids = append(ids, key.K2())
+		}
 	}
-	keys, err := it.Keys()
-	if err != nil {
-		return nil, err
-	}
-	for _, key := range keys {
-		b, err := k.Bills.Get(ctx, key.K2())
+	for _, id := range dedupSorted(ids) {
+		b, err := k.Bills.Get(ctx, id)
 		if isNotFound(err) {
 			continue
 		} else if err != nil {

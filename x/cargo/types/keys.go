@@ -71,4 +71,3 @@ func AccessRecordStoreKey(id uint64) []byte {
 	k, _ := collections.EncodeKeyWithPrefix(AccessRecordsKey, collections.Uint64Key, id)
 	return k
 }
-
