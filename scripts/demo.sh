@@ -259,6 +259,11 @@ step "check" "final state"
 [ "$(balance $SH_CHAIN "$EXPORTER" "$HKD_VOUCHER")" = 1250000 ] || die "the exporter is not paid on $SH_CHAIN"
 log "bill surrendered on $HK_CHAIN; $SH_CHAIN keeps a tombstone; exporter paid on $SH_CHAIN in $HKD_VOUCHER"
 
+# --- finance leg: data shared by consent (issue 39; scripts/demo-finance.sh) ---
+source "$ROOT/scripts/demo-finance.sh"
+finance_leg
+# --- end of the finance leg ---
+
 step demo "all checks passed in $(( $(date +%s) - start ))s"
 if [ "${KEEP:-0}" = 1 ]; then
   "$ROOT/scripts/localnet.sh" try

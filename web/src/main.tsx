@@ -6,6 +6,7 @@ import { link } from "./components";
 import { BillPage } from "./pages/bill";
 import { BillsPage, LCPage, LCsPage, PartyPage } from "./pages/browse";
 import { VerifyPage } from "./pages/verify";
+import { TrackRecordPage } from "./pages/track";
 import { warm } from "./lib/light";
 import { WalletPanel } from "./pages/act";
 
@@ -71,6 +72,8 @@ function Page({ route }: { route: string[] }) {
       return <LCPage zoneId={a} id={b} />;
     case "wallet":
       return <WalletPanel />;
+    case "sme":
+      return <TrackRecordPage address={a} />;
     default:
       return <p>Nothing here. Start from <a href="#/">Verify</a>.</p>;
   }

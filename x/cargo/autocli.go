@@ -43,6 +43,9 @@ func (AppModule) AutoCLIOptions() *autocliv1.ModuleOptions {
 					Short:          "Withdraw your own anchor of a document, made in error; the reason stays in its history (not while an invoice or a presentation relies on it)",
 					PositionalArgs: []*autocliv1.PositionalArgDescriptor{{ProtoField: "hash"}, {ProtoField: "reason"}}},
 				{RpcMethod: "GrantConsent", Skip: true}, // hand-written: Timestamp field
+				{RpcMethod: "RecordAccess", Use: "record-access [consent-id] [grantee] [document-hash]",
+					Short:          "Record that this zone's gateway (ROLE_PLATFORM) releases a document to a consent's grantee; refused unless the consent is live and covers it",
+					PositionalArgs: []*autocliv1.PositionalArgDescriptor{{ProtoField: "consent_id"}, {ProtoField: "grantee"}, {ProtoField: "document_hash"}}},
 				{RpcMethod: "RevokeConsent", Use: "revoke-consent [consent-id]", Short: "Revoke a consent you granted",
 					PositionalArgs: []*autocliv1.PositionalArgDescriptor{{ProtoField: "consent_id"}}},
 				{RpcMethod: "RegisterParty", Skip: true},      // hand-written: party fields as arguments

@@ -28,6 +28,7 @@ var cargoCollections = map[byte]struct {
 	types.BillsByStatusKey[0]: {"bills_by_status", false}, types.BillsByStatusCountKey[0]: {"bills_by_status_count", false},
 	types.HistoryKey[0]: {"history", false}, types.DocumentsKey[0]: {"documents", true}, types.RegistryKeysKey[0]: {"registry_keys", true},
 	types.RegistryOpenKey[0]: {"registry_open", true}, types.AnchorsKey[0]: {"anchors", true}, types.HoldCountKey[0]: {"hold_count", false},
+	types.PartyBillsKey[0]: {"party_bills", false},
 }
 
 // writeSet is what one block wrote to the cargo store, by collection.
@@ -83,6 +84,7 @@ func TestIssueBillWriteSet(t *testing.T) {
 	require.Equal(t, map[string]int{
 		"bills": 1, "bills_by_holder": 1, "bills_by_carrier": 1, "bills_by_status": 1, "bills_by_status_count": 1,
 		"history": 1, "documents": 1, "registry_keys": 2,
+		"party_bills": 1, // the shipper's track record (issue 39); a transfer writes none
 	}, w.keys)
 	require.Equal(t, 3, w.hashPlaced)
 }

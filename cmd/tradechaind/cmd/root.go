@@ -206,6 +206,7 @@ func initRootCmd(rootCmd *cobra.Command, a *app.App) {
 		queryCommand(),
 		txCommand(),
 		keys.Commands(),
+		docstoreCmd(),
 		cargocli.VerifyBundleCmd(),
 	)
 }

@@ -152,7 +152,7 @@ export function PartyPage({ address }: { address: string }) {
         {named ? named.name : "Unregistered address"} {named ? <span class="code">{named.code}</span> : null}
       </h1>
       <p class="muted">
-        <code>{address}</code>
+        <code>{address}</code> · <a href={link("sme", address)}>track record (to the grantee of its consent)</a>
       </p>
       {data.records.map(({ zone, party, bills, lcs, financings, invoices, deposits }) => (
         <div class="card" key={zone.id}>

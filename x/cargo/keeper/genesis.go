@@ -96,6 +96,17 @@ func (k Keeper) InitGenesis(ctx context.Context, gs types.GenesisState) error {
 	if err := k.countHolds(ctx); err != nil {
 		return err
 	}
+	for _, r := range gs.AccessRecords {
+		if err := k.AccessRecords.Set(ctx, r.Id, r); err != nil {
+			return err
+		}
+		if err := k.AccessByOwner.Set(ctx, collections.Join(r.Owner, r.Id)); err != nil {
+			return err
+		}
+	}
+	if err := k.AccessSeq.Set(ctx, gs.AccessSeq); err != nil {
+		return err
+	}
 	for _, c := range gs.Collisions {
 		if err := k.Collisions.Set(ctx, collisionPK(c), c); err != nil {
 			return err
@@ -186,6 +197,12 @@ func (k Keeper) ExportGenesis(ctx context.Context) (*types.GenesisState, error) 
 		return nil, err
 	}
 	if gs.PintEnvelopes, err = values(ctx, k.PintEnvelopes.Iterate); err != nil {
+		return nil, err
+	}
+	if gs.AccessRecords, err = values(ctx, k.AccessRecords.Iterate); err != nil {
+		return nil, err
+	}
+	if gs.AccessSeq, err = k.AccessSeq.Peek(ctx); err != nil {
 		return nil, err
 	}
 	return gs, nil

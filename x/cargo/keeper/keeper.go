@@ -27,11 +27,14 @@ type BillIndexes struct {
 	Carrier *MultiIndex[string, string, types.Bill]
 	// Status also counts the bills of each status (Count), for the metrics.
 	Status *MultiIndex[int32, string, types.Bill]
+	// Parties: every bill a party was ever the shipper or a holder of
+	// (append-only), for the track record.
+	Parties *PartyBillsIndex
 }
 
 // IndexesList implements collections.Indexes.
 func (i BillIndexes) IndexesList() []collections.Index[string, types.Bill] {
-	return []collections.Index[string, types.Bill]{i.Holder, i.Carrier, i.Status}
+	return []collections.Index[string, types.Bill]{i.Holder, i.Carrier, i.Status, i.Parties}
 }
 
 // PartyIndexes are the secondary indexes of parties.
@@ -88,6 +91,11 @@ type Keeper struct {
 	// Consents by id, indexed by granter and grantee.
 	Consents   *collections.IndexedMap[uint64, types.Consent, ConsentIndexes]
 	ConsentSeq collections.Sequence
+	// AccessRecords: the gateway's releases of documents under consents, by
+	// id, listed per owner by AccessByOwner (owner, id).
+	AccessRecords collections.Map[uint64, types.AccessRecord]
+	AccessByOwner collections.KeySet[collections.Pair[string, uint64]]
+	AccessSeq     collections.Sequence
 	// ClassTraces known to this zone ("ebl", "cargo/channel-0/ebl", ...).
 	ClassTraces collections.KeySet[string]
 	// RegistryKeys is the corridor registry as this zone knows it:
@@ -189,6 +197,7 @@ func NewKeeper(cdc codec.BinaryCodec, storeService store.KVStoreService, address
 					func(_ string, b types.Bill) string { return b.Carrier }),
 				Status: NewCountedMultiIndex(sb, types.BillsByStatusKey, types.BillsByStatusCountKey, "bills_by_status", collections.Int32Key, collections.StringKey,
 					func(_ string, b types.Bill) int32 { return int32(b.Status) }),
+				Parties: NewPartyBillsIndex(sb),
 			}),
 		History: collections.NewMap(sb, types.HistoryKey, "history",
 			collections.PairKeyCodec(collections.StringKey, collections.Uint64Key), codec.CollValue[types.HistoryEntry](cdc)),
@@ -208,7 +217,12 @@ func NewKeeper(cdc codec.BinaryCodec, storeService store.KVStoreService, address
 				Grantee: NewMultiIndex(sb, types.ConsentsByGranteeKey, "consents_by_grantee", collections.StringKey, collections.Uint64Key,
 					func(_ uint64, c types.Consent) string { return c.Grantee }),
 			}),
-		ConsentSeq:  collections.NewSequence(sb, types.ConsentSeqKey, "consent_seq"),
+		ConsentSeq: collections.NewSequence(sb, types.ConsentSeqKey, "consent_seq"),
+		AccessRecords: collections.NewMap(sb, types.AccessRecordsKey, "access_records", collections.Uint64Key,
+			codec.CollValue[types.AccessRecord](cdc)),
+		AccessByOwner: collections.NewKeySet(sb, types.AccessByOwnerKey, "access_by_owner",
+			collections.PairKeyCodec(collections.StringKey, collections.Uint64Key)),
+		AccessSeq:   collections.NewSequence(sb, types.AccessSeqKey, "access_seq"),
 		ClassTraces: collections.NewKeySet(sb, types.ClassTracesKey, "class_traces", collections.StringKey),
 		RegistryKeys: collections.NewMap(sb, types.RegistryKeysKey, "registry_keys",
 			collections.PairKeyCodec(collections.Int32Key, collections.StringKey), codec.CollValue[types.RegistryKey](cdc)),

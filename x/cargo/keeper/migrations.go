@@ -111,6 +111,11 @@ func (m Migrator) Migrate2to3(ctx sdk.Context) error {
 	if err != nil {
 		return err
 	}
+	indexed, err := m.k.backfillPartyBills(ctx)
+	if err != nil {
+		return err
+	}
+	ctx.Logger().Info("x/cargo migration 2→3: track-record index", "bills", indexed)
 	ctx.Logger().Info("x/cargo migration 2→3: registry re-keyed by identity",
 		"withdrawn", withdrawn, "stale_invoice_keys_dropped", dropped, "bill_keys", keyed, "collisions", collisions)
 	return nil

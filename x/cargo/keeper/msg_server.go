@@ -417,10 +417,8 @@ func (s msgServer) GrantConsent(ctx context.Context, m *types.MsgGrantConsent) (
 		return nil, errorsmod.Wrapf(types.ErrConsentExpired, "expires_at %s is not after the block time %s",
 			m.ExpiresAt.UTC().Format(time.RFC3339), sdkCtx.BlockTime().UTC().Format(time.RFC3339))
 	}
-	if m.Scope != "*" {
-		if _, err := s.GetBill(ctx, m.Scope); err != nil {
-			return nil, errorsmod.Wrap(err, "scope")
-		}
+	if err := s.checkGrantScope(ctx, m.Granter, m.Scope); err != nil {
+		return nil, err
 	}
 	id, err := s.ConsentSeq.Next(ctx)
 	if err != nil {

@@ -433,3 +433,61 @@ func (q queryServer) EndorsementChain(ctx context.Context, req *types.QueryEndor
 	}
 	return res, nil
 }
+
+func (q queryServer) ConsentCovers(ctx context.Context, req *types.QueryConsentCoversRequest) (*types.QueryConsentCoversResponse, error) {
+	if req == nil || req.Id == 0 {
+		return nil, status.Error(codes.InvalidArgument, "give the consent id")
+	}
+	if err := types.ValidateHash("hash", req.Hash); err != nil {
+		return nil, status.Error(codes.InvalidArgument, err.Error())
+	}
+	if err := types.ValidateAddress("grantee", req.Grantee); err != nil {
+		return nil, status.Error(codes.InvalidArgument, err.Error())
+	}
+	c, d, err := q.Keeper.ConsentCovers(ctx, req.Id, req.Grantee, req.Hash)
+	res := &types.QueryConsentCoversResponse{Covered: err == nil}
+	if c.Id != 0 {
+		res.Consent = &c
+	}
+	if d.Hash != "" {
+		res.OwnerAnchor = &d
+	}
+	if err != nil {
+		if types.ErrConsentNotFound.Is(err) || types.ErrConsentNotLive.Is(err) || types.ErrConsentGrantee.Is(err) ||
+			types.ErrConsentScope.Is(err) || types.ErrNotOwnersData.Is(err) || types.ErrBillNotFound.Is(err) {
+			res.Reason = err.Error()
+			return res, nil
+		}
+		return nil, err
+	}
+	return res, nil
+}
+
+func (q queryServer) AccessRecords(ctx context.Context, req *types.QueryAccessRecordsRequest) (*types.QueryAccessRecordsResponse, error) {
+	if req == nil || req.Owner == "" {
+		return nil, status.Error(codes.InvalidArgument, "give the owner")
+	}
+	rs, page, err := query.CollectionPaginate(ctx, q.Keeper.AccessByOwner, req.Pagination,
+		func(key collections.Pair[string, uint64], _ collections.NoValue) (types.AccessRecord, error) {
+			return q.Keeper.AccessRecords.Get(ctx, key.K2())
+		},
+		query.WithCollectionPaginationPairPrefix[string, uint64](req.Owner))
+	if err != nil {
+		return nil, status.Error(codes.InvalidArgument, err.Error())
+	}
+	return &types.QueryAccessRecordsResponse{Records: rs, Pagination: page}, nil
+}
+
+func (q queryServer) TrackRecord(ctx context.Context, req *types.QueryTrackRecordRequest) (*types.QueryTrackRecordResponse, error) {
+	if req == nil {
+		return nil, status.Error(codes.InvalidArgument, "give the party")
+	}
+	if err := types.ValidateAddress("party", req.Party); err != nil {
+		return nil, status.Error(codes.InvalidArgument, err.Error())
+	}
+	figs, err := q.Keeper.TrackRecord(ctx, req.Party)
+	if err != nil {
+		return nil, err
+	}
+	return &types.QueryTrackRecordResponse{Party: req.Party, Height: sdk.UnwrapSDKContext(ctx).BlockHeight(), Figures: figs}, nil
+}

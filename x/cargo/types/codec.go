@@ -24,6 +24,7 @@ func RegisterLegacyAminoCodec(cdc *codec.LegacyAmino) {
 	legacy.RegisterAminoMsg(cdc, &MsgAnchorDocument{}, "tradechain/cargo/MsgAnchorDocument")
 	legacy.RegisterAminoMsg(cdc, &MsgGrantConsent{}, "tradechain/cargo/MsgGrantConsent")
 	legacy.RegisterAminoMsg(cdc, &MsgRevokeConsent{}, "tradechain/cargo/MsgRevokeConsent")
+	legacy.RegisterAminoMsg(cdc, &MsgRecordAccess{}, "tradechain/cargo/MsgRecordAccess")
 	legacy.RegisterAminoMsg(cdc, &MsgRegisterParty{}, "tradechain/cargo/MsgRegisterParty")
 	legacy.RegisterAminoMsg(cdc, &MsgUpdateParty{}, "tradechain/cargo/MsgUpdateParty")
 	legacy.RegisterAminoMsg(cdc, &MsgUpdateParams{}, "tradechain/cargo/MsgUpdateParams")
@@ -53,7 +54,7 @@ func RegisterInterfaces(registry codectypes.InterfaceRegistry) {
 		&MsgIssueBill{}, &MsgTransferBill{}, &MsgEndorseBill{}, &MsgBlankEndorseBill{},
 		&MsgRequestSurrender{}, &MsgAcceptSurrender{}, &MsgRejectSurrender{}, &MsgAmendBill{},
 		&MsgVoidBill{}, &MsgRecordMilestone{}, &MsgAnchorDocument{}, &MsgGrantConsent{},
-		&MsgRevokeConsent{}, &MsgRegisterParty{}, &MsgUpdateParty{}, &MsgUpdateParams{}, &MsgSendBill{},
+		&MsgRevokeConsent{}, &MsgRecordAccess{}, &MsgRegisterParty{}, &MsgUpdateParty{}, &MsgUpdateParams{}, &MsgSendBill{},
 		&MsgSetCorridorLink{}, &MsgRemoveCorridorLink{}, &MsgSetRegistryChannel{}, &MsgRetryReservation{},
 		&MsgPlaceHold{}, &MsgLiftHold{}, &MsgSetValidatorPower{}, &MsgRejectTransfer{}, &MsgRejectEndorsement{},
 		&MsgSplitBill{}, &MsgCombineBills{}, &MsgWithdrawAnchor{},

@@ -60,6 +60,12 @@ var (
 	ErrExportConcluded    = errorsmod.Register(ModuleName, 53, "the PINT export was already concluded: an export is concluded exactly once")
 	ErrPintResponse       = errorsmod.Register(ModuleName, 54, "signed PINT answer refused: conclude with the receiving platform's EnvelopeTransferFinishedResponse JWS, signed with a key of its on-chain JWKS, for the envelope's last entry checksum, with a final code (RECE, DUPE, BSIG, BENV or DISE)")
 	ErrPintPlatformCode   = errorsmod.Register(ModuleName, 55, "invalid eBL platform code: 1-4 characters without spaces (DCSA eblPlatform); this corridor's own code is set in params (pint_platform_code)")
+	// Consent-gated data sharing (codes 60–69).
+	ErrConsentNotLive = errorsmod.Register(ModuleName, 60, "consent is revoked or expired: ask the owner for a new consent")
+	ErrConsentGrantee = errorsmod.Register(ModuleName, 61, "the consent was granted to another party")
+	ErrConsentScope   = errorsmod.Register(ModuleName, 62, "the document is outside the consent's scope: ask the owner for a consent naming it (doc:<hash>, its bill id, or *)")
+	ErrNotOwnersData  = errorsmod.Register(ModuleName, 63, "the document is not the granter's data: anchor it first (anchor-document) or name a bill the granter is party to")
+	ErrInvalidScope   = errorsmod.Register(ModuleName, 64, "invalid consent scope: want a bill id, doc:<64 lower-case hex SHA-256> or *")
 )
 
 // Light-client proof refusals (tradechaind verify-bundle, internal/lightproof):

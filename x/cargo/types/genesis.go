@@ -109,6 +109,22 @@ func (gs GenesisState) Validate() error {
 	if gs.NextConsentId == 0 {
 		return errorsmod.Wrap(ErrInvalidGenesis, "next_consent_id must be at least 1")
 	}
+	accessIDs := map[uint64]bool{}
+	for _, r := range gs.AccessRecords {
+		if r.Id == 0 || r.Id > gs.AccessSeq || accessIDs[r.Id] {
+			return errorsmod.Wrapf(ErrInvalidGenesis, "access record id %d is zero, repeated or above access_seq %d", r.Id, gs.AccessSeq)
+		}
+		accessIDs[r.Id] = true
+		if err := ValidateAddress("owner", r.Owner); err != nil {
+			return errorsmod.Wrap(ErrInvalidGenesis, err.Error())
+		}
+		if err := ValidateAddress("grantee", r.Grantee); err != nil {
+			return errorsmod.Wrap(ErrInvalidGenesis, err.Error())
+		}
+		if err := ValidateHash("document_hash", r.DocumentHash); err != nil {
+			return errorsmod.Wrap(ErrInvalidGenesis, err.Error())
+		}
+	}
 	keys := map[string]bool{}
 	for _, r := range gs.RegistryKeys {
 		if err := r.Validate(); err != nil {

@@ -52,4 +52,26 @@ var (
 	EblPlatformsKey        = collections.NewPrefix(25)
 	PintEnvelopesKey       = collections.NewPrefix(26)
 	PintEnvelopesByBillKey = collections.NewPrefix(27)
+
+	// Consent-gated data sharing (30–34).
+	AccessRecordsKey = collections.NewPrefix(30)
+	AccessByOwnerKey = collections.NewPrefix(31)
+	AccessSeqKey     = collections.NewPrefix(32)
+	// PartyBillsKey: (party, bill id) for every bill a party was ever the
+	// shipper or a holder of; append-only, for the track record.
+	PartyBillsKey = collections.NewPrefix(33)
 )
+
+// ConsentScopeAll is the scope of a consent to all of the granter's trade data.
+const ConsentScopeAll = "*"
+
+// ConsentScopeDocPrefix starts the scope of a consent to one document:
+// "doc:<64 lower-case hex SHA-256>".
+const ConsentScopeDocPrefix = "doc:"
+
+// AccessRecordStoreKey is the full KV key of access record id inside the
+// cargo store (for proofs of an access record).
+func AccessRecordStoreKey(id uint64) []byte {
+	k, _ := collections.EncodeKeyWithPrefix(AccessRecordsKey, collections.Uint64Key, id)
+	return k
+}

@@ -365,10 +365,11 @@ func (m *MsgGrantConsent) ValidateBasic() error {
 	if m.Granter == m.Grantee {
 		return errorsmod.Wrap(ErrInvalidField, "a party cannot grant consent to itself")
 	}
-	if m.Scope != "*" {
-		if err := ValidateBillID(m.Scope); err != nil {
-			return errorsmod.Wrap(err, "scope must be a bill id or *")
-		}
+	if err := ValidateConsentScope(m.Scope); err != nil {
+		return err
+	}
+	if strings.TrimSpace(m.Purpose) == "" {
+		return errorsmod.Wrap(ErrInvalidField, "purpose is required: say what the grantee may use the data for (e.g. \"invoice financing\")")
 	}
 	if err := ValidateText("purpose", m.Purpose, MaxTextLength); err != nil {
 		return err
@@ -463,4 +464,38 @@ func (m *MsgRejectEndorsement) ValidateBasic() error {
 		return err
 	}
 	return validateHolderAndBill(m.Holder, m.BillId)
+}
+
+// ValidateConsentScope checks a consent scope: "*", "doc:<hash>" or a bill id.
+func ValidateConsentScope(scope string) error {
+	switch {
+	case scope == ConsentScopeAll:
+		return nil
+	case strings.HasPrefix(scope, ConsentScopeDocPrefix):
+		if err := ValidateHash("scope", strings.TrimPrefix(scope, ConsentScopeDocPrefix)); err != nil {
+			return errorsmod.Wrapf(ErrInvalidScope, "%q: %v", scope, err)
+		}
+		return nil
+	default:
+		if err := ValidateBillID(scope); err != nil {
+			return errorsmod.Wrapf(ErrInvalidScope, "%q is neither *, doc:<hash> nor a bill id: %v", scope, err)
+		}
+		return nil
+	}
+}
+
+var _ sdk.Msg = &MsgRecordAccess{}
+
+// ValidateBasic performs the stateless checks of MsgRecordAccess.
+func (m *MsgRecordAccess) ValidateBasic() error {
+	if err := ValidateAddress("platform", m.Platform); err != nil {
+		return err
+	}
+	if err := ValidateAddress("grantee", m.Grantee); err != nil {
+		return err
+	}
+	if m.ConsentId == 0 {
+		return errorsmod.Wrap(ErrInvalidField, "consent_id is required")
+	}
+	return ValidateHash("document_hash", m.DocumentHash)
 }

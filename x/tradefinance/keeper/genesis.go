@@ -50,7 +50,7 @@ func (k Keeper) InitGenesis(ctx context.Context, gs types.GenesisState) error {
 			return err
 		}
 	}
-	return nil
+	return k.indexAllParties(ctx)
 }
 
 // ExportGenesis exports the module state in key order.

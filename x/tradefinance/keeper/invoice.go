@@ -3,6 +3,7 @@ package keeper
 import (
 	"context"
 	"strconv"
+	"strings"
 
 	errorsmod "cosmossdk.io/errors"
 	"cosmossdk.io/math"
@@ -102,6 +103,9 @@ func (s msgServer) RegisterInvoice(ctx context.Context, m *types.MsgRegisterInvo
 	}
 	appendInvoiceHistory(ctx, &inv, "REGISTER", corridor.String())
 	if err := s.Invoices.Set(ctx, id, inv); err != nil {
+		return nil, err
+	}
+	if err := s.indexParty(ctx, inv.Seller, types.PartyRecordInvoice, id); err != nil {
 		return nil, err
 	}
 	return &types.MsgRegisterInvoiceResponse{InvoiceId: id, Fingerprint: fp, Status: st},
@@ -239,6 +243,9 @@ func (s msgServer) OfferFinancing(ctx context.Context, m *types.MsgOfferFinancin
 	if err := s.Financings.Set(ctx, id, f); err != nil {
 		return nil, err
 	}
+	if err := s.indexParty(ctx, f.Seller, types.PartyRecordFinancing, id); err != nil {
+		return nil, err
+	}
 	return &types.MsgOfferFinancingResponse{FinancingId: id}, emit(ctx, &types.EventFinancingOffered{FinancingId: id, InvoiceId: inv.Id, Bank: m.Bank})
 }
 
@@ -340,6 +347,9 @@ func (k Keeper) closeInvoice(ctx context.Context, id uint64, st types.InvoiceSta
 	if err != nil {
 		return err
 	}
+	// The closing financing and the block time go in the invoice's history:
+	// the track record compares it with the financing's maturity.
+	appendInvoiceHistory(ctx, &inv, strings.TrimPrefix(st.String(), "INVOICE_STATUS_"), financingRef(inv.ActiveFinancing))
 	inv.Status, inv.ActiveFinancing = st, 0
 	return k.Invoices.Set(ctx, id, inv)
 }

@@ -57,6 +57,8 @@ type Keeper struct {
 	// the presentations at genesis). An entry of a later presentation that no
 	// longer lists the hash is stale and ignored.
 	PresentedDocs collections.KeySet[collections.Pair[string, uint64]]
+	// PartyRecords: (party, kind, id) for the track record (types.PartyRecord*).
+	PartyRecords collections.KeySet[collections.Triple[string, int32, uint64]]
 }
 
 // IBCHooks are the app's answers about ICS-20 that the deposit-token send
@@ -92,6 +94,8 @@ func NewKeeper(cdc codec.BinaryCodec, storeService store.KVStoreService, authori
 		Presentations: collections.NewMap(sb, types.PresentationsKey, "presentations", collections.Uint64Key, codec.CollValue[types.Presentation](cdc)),
 		Deadlines:     collections.NewKeySet(sb, types.DeadlinesKey, "deadlines", collections.PairKeyCodec(collections.Int64Key, collections.Uint64Key)),
 		PresentedDocs: collections.NewKeySet(sb, types.PresentedDocsKey, "presented_docs", collections.PairKeyCodec(collections.StringKey, collections.Uint64Key)),
+		PartyRecords: collections.NewKeySet(sb, types.PartyRecordsKey, "party_records",
+			collections.TripleKeyCodec(collections.StringKey, collections.Int32Key, collections.Uint64Key)),
 		Invoices: collections.NewIndexedMap(sb, types.InvoicesKey, "invoices", collections.Uint64Key, codec.CollValue[types.Invoice](cdc),
 			InvoiceIndexes{Fingerprint: indexes.NewUnique(sb, types.InvoiceFPKey, "invoice_by_fingerprint", collections.StringKey, collections.Uint64Key,
 				func(_ uint64, inv types.Invoice) (string, error) { return inv.Fingerprint, nil }),

@@ -1,6 +1,7 @@
 package keeper_test
 
 import (
+	"fmt"
 	"testing"
 	"time"
 
@@ -430,6 +431,33 @@ func TestInvoiceFinancing(t *testing.T) {
 	require.Equal(t, bank, b.Holder)
 	require.Nil(t, b.Lien)
 	f.invariants()
+
+	// The seller's track record counts each of these records (issue 39).
+	tr, err := keeper.NewQueryServerImpl(f.k).TrackRecord(f.ctx, &types.QueryTrackRecordRequest{Party: seller})
+	require.NoError(t, err)
+	got := map[string][]string{}
+	for _, fg := range tr.Figures {
+		require.Equal(t, uint64(len(fg.Ids)), fg.Count)
+		got[fg.Name] = fg.Ids
+	}
+	require.Equal(t, []string{fmt.Sprintf("invoice/%d", invID), fmt.Sprintf("invoice/%d", res2.InvoiceId)}, got["invoices_registered"])
+	require.Equal(t, got["invoices_registered"], got["invoices_financed"])
+	require.Equal(t, []string{fmt.Sprintf("financing/%d", f1)}, got["financings_repaid_on_time"])
+	require.Equal(t, []string{fmt.Sprintf("financing/%d", f3)}, got["financings_defaulted"])
+	require.Empty(t, got["financings_repaid_late"])
+	buyerTR, err := keeper.NewQueryServerImpl(f.k).TrackRecord(f.ctx, &types.QueryTrackRecordRequest{Party: buyer})
+	require.NoError(t, err)
+	for _, fg := range buyerTR.Figures {
+		require.Zero(t, fg.Count, "the buyer sold nothing: %s", fg.Name)
+	}
+	// The index is rebuilt from genesis.
+	gs, err := f.k.ExportGenesis(f.ctx)
+	require.NoError(t, err)
+	require.NoError(t, f.k.PartyRecords.Clear(f.ctx, nil))
+	require.NoError(t, f.k.InitGenesis(f.ctx, *gs))
+	tr2, err := keeper.NewQueryServerImpl(f.k).TrackRecord(f.ctx, &types.QueryTrackRecordRequest{Party: seller})
+	require.NoError(t, err)
+	require.Equal(t, tr.Figures, tr2.Figures)
 }
 
 func collectionsJoin(t int64, id uint64) collections.Pair[int64, uint64] {

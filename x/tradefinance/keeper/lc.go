@@ -100,6 +100,9 @@ func (s msgServer) IssueLC(ctx context.Context, m *types.MsgIssueLC) (*types.Msg
 	if err := s.LCs.Set(ctx, id, lc); err != nil {
 		return nil, err
 	}
+	if err := s.indexParty(ctx, lc.Beneficiary, types.PartyRecordLC, id); err != nil {
+		return nil, err
+	}
 	return &types.MsgIssueLCResponse{LcId: id}, emit(ctx, &types.EventLCIssued{
 		LcId: id, IssuingBank: m.IssuingBank, Applicant: m.Applicant, Beneficiary: m.Beneficiary, Amount: m.Amount.String(), Expiry: m.Expiry,
 	})

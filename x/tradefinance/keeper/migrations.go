@@ -33,6 +33,9 @@ func (m Migrator) Migrate1to2(ctx sdk.Context) error {
 	if err := m.IndexPresentedDocs(ctx); err != nil {
 		return err
 	}
+	if err := m.k.indexAllParties(ctx); err != nil { // the track record's index
+		return err
+	}
 	invoices, err := m.k.Invoices.Iterate(ctx, nil)
 	if err != nil {
 		return err

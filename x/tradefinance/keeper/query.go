@@ -126,3 +126,17 @@ func (q queryServer) Params(ctx context.Context, _ *types.QueryParamsRequest) (*
 	}
 	return &types.QueryParamsResponse{Params: p}, nil
 }
+
+func (q queryServer) TrackRecord(ctx context.Context, req *types.QueryTrackRecordRequest) (*types.QueryTrackRecordResponse, error) {
+	if req == nil {
+		return nil, status.Error(codes.InvalidArgument, "give the party")
+	}
+	if _, err := sdk.AccAddressFromBech32(req.Party); err != nil {
+		return nil, status.Errorf(codes.InvalidArgument, "party %q is not an account address: %v", req.Party, err)
+	}
+	figs, err := q.Keeper.TrackRecord(ctx, req.Party)
+	if err != nil {
+		return nil, err
+	}
+	return &types.QueryTrackRecordResponse{Party: req.Party, Height: sdk.UnwrapSDKContext(ctx).BlockHeight(), Figures: figs}, nil
+}

@@ -25,7 +25,17 @@ var (
 	InvoiceDocKey    = collections.NewPrefix(10)
 	// PresentedDocsKey indexes presentations by the documents presented.
 	PresentedDocsKey = collections.NewPrefix(11)
+	// PartyRecordsKey: (party, kind, id) of the LCs a party is beneficiary of,
+	// the invoices it sold and the financings of them, for its track record.
+	PartyRecordsKey = collections.NewPrefix(12)
 )
 
 // LienModule names this module in the liens it places on bills.
 const LienModule = ModuleName
+
+// Kinds of PartyRecords entries.
+const (
+	PartyRecordLC        int32 = 1 // the party is the LC's beneficiary
+	PartyRecordInvoice   int32 = 2 // the party is the invoice's seller
+	PartyRecordFinancing int32 = 3 // the party is the financed seller
+)

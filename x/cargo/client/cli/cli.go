@@ -352,7 +352,7 @@ func RecordMilestoneCmd() *cobra.Command {
 func GrantConsentCmd() *cobra.Command {
 	cmd := &cobra.Command{
 		Use:     "grant-consent [grantee] [scope] [purpose] [expires-at]",
-		Short:   "Let a party (typically a bank) rely on your trade data for a purpose until a time (scope: a bill id or *)",
+		Short:   "Let a party (typically a bank) see your trade data through the zone's gateway for a purpose until a time (scope: a bill id, doc:<sha256> or * for all; revoke-consent ends it from the next block)",
 		Example: `tradechaind tx cargo grant-consent trade1... COS-COSU6385270140 "LC examination" 2026-06-30T00:00:00Z --from exporter`,
 		Args:    cobra.ExactArgs(4),
 		RunE: func(cmd *cobra.Command, args []string) error {
@@ -429,7 +429,7 @@ func RegisterPartyCmd(update bool) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:     use + " [address] [code] [name] [jurisdiction] [roles]",
 		Short:   short,
-		Long:    short + ".\nroles is a comma-separated list of CARRIER, BANK, TRADER, CUSTOMS, TERMINAL, INSURER, REGULATOR, RELAYER, PLATFORM (a DCSA gateway).",
+		Long:    short + ".\nroles is a comma-separated list of CARRIER, BANK, TRADER, CUSTOMS, TERMINAL, INSURER, REGULATOR, RELAYER, PLATFORM (a zone gateway: DCSA issuance, surrender and PINT, document access records).",
 		Example: "tradechaind tx cargo " + use + ` trade1... COS "COSCO Shipping Lines" CN CARRIER --from admin`,
 		Args:    cobra.ExactArgs(5),
 		RunE: func(cmd *cobra.Command, args []string) error {
@@ -442,7 +442,7 @@ func RegisterPartyCmd(update bool) *cobra.Command {
 			for _, r := range strings.Split(args[4], ",") {
 				role, ok := types.Role_value["ROLE_"+strings.ToUpper(strings.TrimSpace(r))]
 				if !ok || role == 0 {
-					return fmt.Errorf("unknown role %q: want CARRIER, BANK, TRADER, CUSTOMS, TERMINAL, INSURER or REGULATOR", r)
+					return fmt.Errorf("unknown role %q: want CARRIER, BANK, TRADER, CUSTOMS, TERMINAL, INSURER, REGULATOR, RELAYER or PLATFORM", r)
 				}
 				party.Roles = append(party.Roles, types.Role(role))
 			}

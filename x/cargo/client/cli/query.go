@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"strconv"
 	"strings"
 
 	"github.com/cosmos/gogoproto/proto"
@@ -125,6 +126,26 @@ func queryCommands() []*cobra.Command {
 				return q.RejectedBill(cmd.Context(), &types.QueryRejectedBillRequest{Id: a[0]})
 			}),
 		paged(consents, "consents"),
+		paged(queryCmd("access-records [owner]", "List the releases of an owner's documents under consents: who saw which document, when, under which consent (--reverse for newest first)", cobra.ExactArgs(1),
+			func(cmd *cobra.Command, q types.QueryClient, a []string) (proto.Message, error) {
+				page, err := client.ReadPageRequest(cmd.Flags())
+				if err != nil {
+					return nil, err
+				}
+				return q.AccessRecords(cmd.Context(), &types.QueryAccessRecordsRequest{Owner: a[0], Pagination: page})
+			}), "access-records"),
+		queryCmd("consent-covers [consent-id] [hash] [grantee]", "Say whether a consent is live now, was granted to grantee and covers a document (and why not)", cobra.ExactArgs(3),
+			func(cmd *cobra.Command, q types.QueryClient, a []string) (proto.Message, error) {
+				id, err := strconv.ParseUint(a[0], 10, 64)
+				if err != nil {
+					return nil, types.ErrInvalidField.Wrapf("consent id %q: %v", a[0], err)
+				}
+				return q.ConsentCovers(cmd.Context(), &types.QueryConsentCoversRequest{Id: id, Hash: a[1], Grantee: a[2]})
+			}),
+		queryCmd("track-record [party]", "Show a party's track record on this zone: bills shipped, held, surrendered, voided, rejections, milestones on time or late, each figure with the records it counts", cobra.ExactArgs(1),
+			func(cmd *cobra.Command, q types.QueryClient, a []string) (proto.Message, error) {
+				return q.TrackRecord(cmd.Context(), &types.QueryTrackRecordRequest{Party: a[0]})
+			}),
 		queryCmd("location [id]", "Say where control of a bill lives: LOCAL, IN_TRANSIT, TRANSFERRED_OUT (via which channel), EXPORTING, EXPORTED (to another eBL platform) or CLOSED", cobra.ExactArgs(1),
 			func(cmd *cobra.Command, q types.QueryClient, a []string) (proto.Message, error) {
 				return q.BillLocation(cmd.Context(), &types.QueryBillLocationRequest{Id: a[0]})

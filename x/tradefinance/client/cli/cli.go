@@ -317,6 +317,10 @@ func QueryCmd() *cobra.Command {
 		byID("invoice", "Show an invoice", func(cmd *cobra.Command, q types.QueryClient, v uint64) (proto.Message, error) {
 			return q.Invoice(cmd.Context(), &types.QueryInvoiceRequest{Id: v})
 		}),
+		queryCmd("track-record [party]", "Show a party's trade-finance track record on this zone: LCs as beneficiary and their presentations, invoices registered and financed, financings repaid on time, late or defaulted, each with its records", cobra.ExactArgs(1),
+			func(cmd *cobra.Command, q types.QueryClient, a []string) (proto.Message, error) {
+				return q.TrackRecord(cmd.Context(), &types.QueryTrackRecordRequest{Party: a[0]})
+			}),
 		queryCmd("invoice-by-fingerprint [fingerprint]", "Find an invoice by its fingerprint: its identity, seller + buyer + number by meaning, never its amount (see fingerprint)", cobra.ExactArgs(1),
 			func(cmd *cobra.Command, q types.QueryClient, a []string) (proto.Message, error) {
 				return q.InvoiceByFingerprint(cmd.Context(), &types.QueryInvoiceByFingerprintRequest{Fingerprint: a[0]})

@@ -15,9 +15,11 @@ import {
   billTypeFromJSON,
   billTypeToJSON,
   CorridorLink,
+  EblPlatform,
   HoldSubject,
   holdSubjectFromJSON,
   holdSubjectToJSON,
+  IdentifyingCode,
   KeyKind,
   keyKindFromJSON,
   keyKindToJSON,
@@ -346,7 +348,9 @@ export interface MsgSetRegistryChannelResponse {
 /**
  * MsgRetryReservation sends a timed-out reservation again, with every key of
  * its record in one packet (any one of them names it). The signer is the
- * bill's carrier (bill, transport document) or the invoice's seller (invoice).
+ * bill's carrier (bill, transport document) — or, for a bill imported over
+ * DCSA PINT, the zone's gateway (a PLATFORM party) — or the invoice's seller
+ * (invoice).
  */
 export interface MsgRetryReservation {
   signer: string;
@@ -504,6 +508,138 @@ export interface MsgCombineBills {
 export interface MsgCombineBillsResponse {
   billId: string;
   status: BillStatus;
+}
+
+/**
+ * MsgSetEblPlatform adds a trusted eBL platform for DCSA PINT, or replaces
+ * the one with that code (authority or params.admin). The JWKS must parse
+ * and hold only allowed keys (EC P-256/P-384, RSA ≥ 2048 bits, Ed25519).
+ */
+export interface MsgSetEblPlatform {
+  authority: string;
+  /** platform: code, name, endpoint and jwks (added_* are set by the chain). */
+  platform: EblPlatform | undefined;
+}
+
+export interface MsgSetEblPlatformResponse {
+}
+
+/**
+ * MsgRemoveEblPlatform stops trusting an eBL platform (authority or
+ * params.admin): its envelopes no longer import and its answers no longer
+ * conclude exports (an export to it in progress can be concluded only after
+ * it is trusted again).
+ */
+export interface MsgRemoveEblPlatform {
+  authority: string;
+  code: string;
+}
+
+export interface MsgRemoveEblPlatformResponse {
+}
+
+/**
+ * MsgImportBill lands a bill that arrived over DCSA PINT from a trusted eBL
+ * platform (signer: an active PLATFORM party, the zone's gateway). The chain
+ * re-verifies the envelope itself against the platforms' on-chain JWKS:
+ * the manifest and every transfer chain entry signature, the checksums and
+ * links, the transport document checksum and that the last transaction's
+ * recipient is `recipient` on this corridor's platform code. The document
+ * is then reserved in the corridor registry like an IssueBill: the bill is
+ * PENDING until the registry confirms (then ISSUED, held by the recipient)
+ * or REJECTED_DUPLICATE when the document backs a bill elsewhere.
+ */
+export interface MsgImportBill {
+  platform: string;
+  /**
+   * sending_platform is the code of the trusted eBL platform that sent the
+   * envelope (it signed the manifest and the last transfer chain entry).
+   */
+  sendingPlatform: string;
+  /** transport_document is the DCSA transport document JSON, as received. */
+  transportDocument: Uint8Array;
+  /** envelope_manifest is the EnvelopeManifestSignedContent (JWS compact). */
+  envelopeManifest: string;
+  /** transfer_chain is the envelopeTransferChain, verbatim, oldest first. */
+  transferChain: string[];
+  /** recipient is the party of this zone the last transaction names. */
+  recipient: string;
+}
+
+export interface MsgImportBillResponse {
+  billId: string;
+  /** status is ISSUED, or PENDING while the corridor registry confirms. */
+  status: BillStatus;
+  /** last_entry_checksum identifies the envelope (PINT DUPE detection). */
+  lastEntryChecksum: string;
+}
+
+/**
+ * MsgExportBill asks the zone's gateway to send the bill over DCSA PINT to a
+ * party on a trusted eBL platform (signer: the holder). The bill must be
+ * ISSUED with no lien, hold or pending amendment; it becomes EXPORTING and is
+ * locked until MsgConcludeExport.
+ */
+export interface MsgExportBill {
+  holder: string;
+  billId: string;
+  /** platform is the receiving eBL platform's code. */
+  platform: string;
+  /** recipient_name is the recipient's partyName (≤ 70 characters). */
+  recipientName: string;
+  /** recipient_codes are the recipient's identifyingCodes (1..10). */
+  recipientCodes: IdentifyingCode[];
+  /** remark: an optional note kept in the history entry and the event (≤ 120 bytes of UTF-8 text). */
+  remark: string;
+}
+
+export interface MsgExportBillResponse {
+}
+
+/**
+ * MsgConcludeExport records the receiving platform's signed answer to an
+ * export (signer: an active PLATFORM party). The answer is verified on chain
+ * against that platform's JWKS. RECE or DUPE: the bill becomes an EXPORTED
+ * tombstone keeping the answer; any other code: the bill goes back to the
+ * holder who exported it (ISSUED), with the code and reason in its history.
+ * Exactly once: a concluded export cannot be concluded again.
+ */
+export interface MsgConcludeExport {
+  platform: string;
+  billId: string;
+  /**
+   * signed_response is the EnvelopeTransferFinishedResponseSignedContent
+   * (JWS compact) the receiving platform answered, verbatim.
+   */
+  signedResponse: string;
+  /**
+   * last_entry_checksum is the checksum of the last transfer chain entry the
+   * gateway sent (the answer must name it).
+   */
+  lastEntryChecksum: string;
+}
+
+export interface MsgConcludeExportResponse {
+  status: BillStatus;
+  responseCode: string;
+}
+
+/**
+ * MsgRecordAccess: a zone's gateway (ROLE_PLATFORM) records that it is about
+ * to release document_hash to grantee under consent_id. Refused unless the
+ * consent is live at this block (not revoked, not expired), its grantee is
+ * grantee and the document is within its scope; the gateway releases the
+ * bytes only after this transaction is in a block.
+ */
+export interface MsgRecordAccess {
+  platform: string;
+  consentId: bigint;
+  grantee: string;
+  documentHash: string;
+}
+
+export interface MsgRecordAccessResponse {
+  id: bigint;
 }
 
 function createBaseMsgIssueBill(): MsgIssueBill {
@@ -5983,6 +6119,1217 @@ export const MsgCombineBillsResponse: MessageFns<MsgCombineBillsResponse> = {
     return message;
   },
 };
+
+function createBaseMsgSetEblPlatform(): MsgSetEblPlatform {
+  return { authority: "", platform: undefined };
+}
+
+export const MsgSetEblPlatform: MessageFns<MsgSetEblPlatform> = {
+  encode(message: MsgSetEblPlatform, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.authority !== "") {
+      writer.uint32(10).string(message.authority);
+    }
+    if (message.platform !== undefined) {
+      EblPlatform.encode(message.platform, writer.uint32(18).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): MsgSetEblPlatform {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseMsgSetEblPlatform();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.authority = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.platform = EblPlatform.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): MsgSetEblPlatform {
+    return {
+      authority: isSet(object.authority) ? globalThis.String(object.authority) : "",
+      platform: isSet(object.platform) ? EblPlatform.fromJSON(object.platform) : undefined,
+    };
+  },
+
+  toJSON(message: MsgSetEblPlatform): unknown {
+    const obj: any = {};
+    if (message.authority !== "") {
+      obj.authority = message.authority;
+    }
+    if (message.platform !== undefined) {
+      obj.platform = EblPlatform.toJSON(message.platform);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<MsgSetEblPlatform>, I>>(base?: I): MsgSetEblPlatform {
+    return MsgSetEblPlatform.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<MsgSetEblPlatform>, I>>(object: I): MsgSetEblPlatform {
+    const message = createBaseMsgSetEblPlatform();
+    message.authority = object.authority ?? "";
+    message.platform = (object.platform !== undefined && object.platform !== null)
+      ? EblPlatform.fromPartial(object.platform)
+      : undefined;
+    return message;
+  },
+};
+
+function createBaseMsgSetEblPlatformResponse(): MsgSetEblPlatformResponse {
+  return {};
+}
+
+export const MsgSetEblPlatformResponse: MessageFns<MsgSetEblPlatformResponse> = {
+  encode(_: MsgSetEblPlatformResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): MsgSetEblPlatformResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseMsgSetEblPlatformResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(_: any): MsgSetEblPlatformResponse {
+    return {};
+  },
+
+  toJSON(_: MsgSetEblPlatformResponse): unknown {
+    const obj: any = {};
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<MsgSetEblPlatformResponse>, I>>(base?: I): MsgSetEblPlatformResponse {
+    return MsgSetEblPlatformResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<MsgSetEblPlatformResponse>, I>>(_: I): MsgSetEblPlatformResponse {
+    const message = createBaseMsgSetEblPlatformResponse();
+    return message;
+  },
+};
+
+function createBaseMsgRemoveEblPlatform(): MsgRemoveEblPlatform {
+  return { authority: "", code: "" };
+}
+
+export const MsgRemoveEblPlatform: MessageFns<MsgRemoveEblPlatform> = {
+  encode(message: MsgRemoveEblPlatform, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.authority !== "") {
+      writer.uint32(10).string(message.authority);
+    }
+    if (message.code !== "") {
+      writer.uint32(18).string(message.code);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): MsgRemoveEblPlatform {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseMsgRemoveEblPlatform();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.authority = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.code = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): MsgRemoveEblPlatform {
+    return {
+      authority: isSet(object.authority) ? globalThis.String(object.authority) : "",
+      code: isSet(object.code) ? globalThis.String(object.code) : "",
+    };
+  },
+
+  toJSON(message: MsgRemoveEblPlatform): unknown {
+    const obj: any = {};
+    if (message.authority !== "") {
+      obj.authority = message.authority;
+    }
+    if (message.code !== "") {
+      obj.code = message.code;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<MsgRemoveEblPlatform>, I>>(base?: I): MsgRemoveEblPlatform {
+    return MsgRemoveEblPlatform.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<MsgRemoveEblPlatform>, I>>(object: I): MsgRemoveEblPlatform {
+    const message = createBaseMsgRemoveEblPlatform();
+    message.authority = object.authority ?? "";
+    message.code = object.code ?? "";
+    return message;
+  },
+};
+
+function createBaseMsgRemoveEblPlatformResponse(): MsgRemoveEblPlatformResponse {
+  return {};
+}
+
+export const MsgRemoveEblPlatformResponse: MessageFns<MsgRemoveEblPlatformResponse> = {
+  encode(_: MsgRemoveEblPlatformResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): MsgRemoveEblPlatformResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseMsgRemoveEblPlatformResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(_: any): MsgRemoveEblPlatformResponse {
+    return {};
+  },
+
+  toJSON(_: MsgRemoveEblPlatformResponse): unknown {
+    const obj: any = {};
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<MsgRemoveEblPlatformResponse>, I>>(base?: I): MsgRemoveEblPlatformResponse {
+    return MsgRemoveEblPlatformResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<MsgRemoveEblPlatformResponse>, I>>(_: I): MsgRemoveEblPlatformResponse {
+    const message = createBaseMsgRemoveEblPlatformResponse();
+    return message;
+  },
+};
+
+function createBaseMsgImportBill(): MsgImportBill {
+  return {
+    platform: "",
+    sendingPlatform: "",
+    transportDocument: new Uint8Array(0),
+    envelopeManifest: "",
+    transferChain: [],
+    recipient: "",
+  };
+}
+
+export const MsgImportBill: MessageFns<MsgImportBill> = {
+  encode(message: MsgImportBill, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.platform !== "") {
+      writer.uint32(10).string(message.platform);
+    }
+    if (message.sendingPlatform !== "") {
+      writer.uint32(18).string(message.sendingPlatform);
+    }
+    if (message.transportDocument.length !== 0) {
+      writer.uint32(26).bytes(message.transportDocument);
+    }
+    if (message.envelopeManifest !== "") {
+      writer.uint32(34).string(message.envelopeManifest);
+    }
+    for (const v of message.transferChain) {
+      writer.uint32(42).string(v!);
+    }
+    if (message.recipient !== "") {
+      writer.uint32(50).string(message.recipient);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): MsgImportBill {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseMsgImportBill();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.platform = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.sendingPlatform = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.transportDocument = reader.bytes();
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.envelopeManifest = reader.string();
+            continue;
+          }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.transferChain.push(reader.string());
+            continue;
+          }
+          case 6: {
+            if (tag !== 50) {
+              break;
+            }
+
+            message.recipient = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): MsgImportBill {
+    return {
+      platform: isSet(object.platform) ? globalThis.String(object.platform) : "",
+      sendingPlatform: isSet(object.sendingPlatform)
+        ? globalThis.String(object.sendingPlatform)
+        : isSet(object.sending_platform)
+        ? globalThis.String(object.sending_platform)
+        : "",
+      transportDocument: isSet(object.transportDocument)
+        ? bytesFromBase64(object.transportDocument)
+        : isSet(object.transport_document)
+        ? bytesFromBase64(object.transport_document)
+        : new Uint8Array(0),
+      envelopeManifest: isSet(object.envelopeManifest)
+        ? globalThis.String(object.envelopeManifest)
+        : isSet(object.envelope_manifest)
+        ? globalThis.String(object.envelope_manifest)
+        : "",
+      transferChain: globalThis.Array.isArray(object?.transferChain)
+        ? object.transferChain.map((e: any) => globalThis.String(e))
+        : globalThis.Array.isArray(object?.transfer_chain)
+        ? object.transfer_chain.map((e: any) => globalThis.String(e))
+        : [],
+      recipient: isSet(object.recipient) ? globalThis.String(object.recipient) : "",
+    };
+  },
+
+  toJSON(message: MsgImportBill): unknown {
+    const obj: any = {};
+    if (message.platform !== "") {
+      obj.platform = message.platform;
+    }
+    if (message.sendingPlatform !== "") {
+      obj.sendingPlatform = message.sendingPlatform;
+    }
+    if (message.transportDocument.length !== 0) {
+      obj.transportDocument = base64FromBytes(message.transportDocument);
+    }
+    if (message.envelopeManifest !== "") {
+      obj.envelopeManifest = message.envelopeManifest;
+    }
+    if (message.transferChain?.length) {
+      obj.transferChain = message.transferChain;
+    }
+    if (message.recipient !== "") {
+      obj.recipient = message.recipient;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<MsgImportBill>, I>>(base?: I): MsgImportBill {
+    return MsgImportBill.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<MsgImportBill>, I>>(object: I): MsgImportBill {
+    const message = createBaseMsgImportBill();
+    message.platform = object.platform ?? "";
+    message.sendingPlatform = object.sendingPlatform ?? "";
+    message.transportDocument = object.transportDocument ?? new Uint8Array(0);
+    message.envelopeManifest = object.envelopeManifest ?? "";
+    message.transferChain = object.transferChain?.map((e) => e) || [];
+    message.recipient = object.recipient ?? "";
+    return message;
+  },
+};
+
+function createBaseMsgImportBillResponse(): MsgImportBillResponse {
+  return { billId: "", status: 0, lastEntryChecksum: "" };
+}
+
+export const MsgImportBillResponse: MessageFns<MsgImportBillResponse> = {
+  encode(message: MsgImportBillResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.billId !== "") {
+      writer.uint32(10).string(message.billId);
+    }
+    if (message.status !== 0) {
+      writer.uint32(16).int32(message.status);
+    }
+    if (message.lastEntryChecksum !== "") {
+      writer.uint32(26).string(message.lastEntryChecksum);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): MsgImportBillResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseMsgImportBillResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.billId = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 16) {
+              break;
+            }
+
+            message.status = reader.int32() as any;
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.lastEntryChecksum = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): MsgImportBillResponse {
+    return {
+      billId: isSet(object.billId)
+        ? globalThis.String(object.billId)
+        : isSet(object.bill_id)
+        ? globalThis.String(object.bill_id)
+        : "",
+      status: isSet(object.status) ? billStatusFromJSON(object.status) : 0,
+      lastEntryChecksum: isSet(object.lastEntryChecksum)
+        ? globalThis.String(object.lastEntryChecksum)
+        : isSet(object.last_entry_checksum)
+        ? globalThis.String(object.last_entry_checksum)
+        : "",
+    };
+  },
+
+  toJSON(message: MsgImportBillResponse): unknown {
+    const obj: any = {};
+    if (message.billId !== "") {
+      obj.billId = message.billId;
+    }
+    if (message.status !== 0) {
+      obj.status = billStatusToJSON(message.status);
+    }
+    if (message.lastEntryChecksum !== "") {
+      obj.lastEntryChecksum = message.lastEntryChecksum;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<MsgImportBillResponse>, I>>(base?: I): MsgImportBillResponse {
+    return MsgImportBillResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<MsgImportBillResponse>, I>>(object: I): MsgImportBillResponse {
+    const message = createBaseMsgImportBillResponse();
+    message.billId = object.billId ?? "";
+    message.status = object.status ?? 0;
+    message.lastEntryChecksum = object.lastEntryChecksum ?? "";
+    return message;
+  },
+};
+
+function createBaseMsgExportBill(): MsgExportBill {
+  return { holder: "", billId: "", platform: "", recipientName: "", recipientCodes: [], remark: "" };
+}
+
+export const MsgExportBill: MessageFns<MsgExportBill> = {
+  encode(message: MsgExportBill, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.holder !== "") {
+      writer.uint32(10).string(message.holder);
+    }
+    if (message.billId !== "") {
+      writer.uint32(18).string(message.billId);
+    }
+    if (message.platform !== "") {
+      writer.uint32(26).string(message.platform);
+    }
+    if (message.recipientName !== "") {
+      writer.uint32(34).string(message.recipientName);
+    }
+    for (const v of message.recipientCodes) {
+      IdentifyingCode.encode(v!, writer.uint32(42).fork()).join();
+    }
+    if (message.remark !== "") {
+      writer.uint32(50).string(message.remark);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): MsgExportBill {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseMsgExportBill();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.holder = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.billId = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.platform = reader.string();
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.recipientName = reader.string();
+            continue;
+          }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.recipientCodes.push(IdentifyingCode.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 6: {
+            if (tag !== 50) {
+              break;
+            }
+
+            message.remark = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): MsgExportBill {
+    return {
+      holder: isSet(object.holder) ? globalThis.String(object.holder) : "",
+      billId: isSet(object.billId)
+        ? globalThis.String(object.billId)
+        : isSet(object.bill_id)
+        ? globalThis.String(object.bill_id)
+        : "",
+      platform: isSet(object.platform) ? globalThis.String(object.platform) : "",
+      recipientName: isSet(object.recipientName)
+        ? globalThis.String(object.recipientName)
+        : isSet(object.recipient_name)
+        ? globalThis.String(object.recipient_name)
+        : "",
+      recipientCodes: globalThis.Array.isArray(object?.recipientCodes)
+        ? object.recipientCodes.map((e: any) => IdentifyingCode.fromJSON(e))
+        : globalThis.Array.isArray(object?.recipient_codes)
+        ? object.recipient_codes.map((e: any) => IdentifyingCode.fromJSON(e))
+        : [],
+      remark: isSet(object.remark) ? globalThis.String(object.remark) : "",
+    };
+  },
+
+  toJSON(message: MsgExportBill): unknown {
+    const obj: any = {};
+    if (message.holder !== "") {
+      obj.holder = message.holder;
+    }
+    if (message.billId !== "") {
+      obj.billId = message.billId;
+    }
+    if (message.platform !== "") {
+      obj.platform = message.platform;
+    }
+    if (message.recipientName !== "") {
+      obj.recipientName = message.recipientName;
+    }
+    if (message.recipientCodes?.length) {
+      obj.recipientCodes = message.recipientCodes.map((e) => IdentifyingCode.toJSON(e));
+    }
+    if (message.remark !== "") {
+      obj.remark = message.remark;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<MsgExportBill>, I>>(base?: I): MsgExportBill {
+    return MsgExportBill.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<MsgExportBill>, I>>(object: I): MsgExportBill {
+    const message = createBaseMsgExportBill();
+    message.holder = object.holder ?? "";
+    message.billId = object.billId ?? "";
+    message.platform = object.platform ?? "";
+    message.recipientName = object.recipientName ?? "";
+    message.recipientCodes = object.recipientCodes?.map((e) => IdentifyingCode.fromPartial(e)) || [];
+    message.remark = object.remark ?? "";
+    return message;
+  },
+};
+
+function createBaseMsgExportBillResponse(): MsgExportBillResponse {
+  return {};
+}
+
+export const MsgExportBillResponse: MessageFns<MsgExportBillResponse> = {
+  encode(_: MsgExportBillResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): MsgExportBillResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseMsgExportBillResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(_: any): MsgExportBillResponse {
+    return {};
+  },
+
+  toJSON(_: MsgExportBillResponse): unknown {
+    const obj: any = {};
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<MsgExportBillResponse>, I>>(base?: I): MsgExportBillResponse {
+    return MsgExportBillResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<MsgExportBillResponse>, I>>(_: I): MsgExportBillResponse {
+    const message = createBaseMsgExportBillResponse();
+    return message;
+  },
+};
+
+function createBaseMsgConcludeExport(): MsgConcludeExport {
+  return { platform: "", billId: "", signedResponse: "", lastEntryChecksum: "" };
+}
+
+export const MsgConcludeExport: MessageFns<MsgConcludeExport> = {
+  encode(message: MsgConcludeExport, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.platform !== "") {
+      writer.uint32(10).string(message.platform);
+    }
+    if (message.billId !== "") {
+      writer.uint32(18).string(message.billId);
+    }
+    if (message.signedResponse !== "") {
+      writer.uint32(26).string(message.signedResponse);
+    }
+    if (message.lastEntryChecksum !== "") {
+      writer.uint32(34).string(message.lastEntryChecksum);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): MsgConcludeExport {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseMsgConcludeExport();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.platform = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.billId = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.signedResponse = reader.string();
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.lastEntryChecksum = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): MsgConcludeExport {
+    return {
+      platform: isSet(object.platform) ? globalThis.String(object.platform) : "",
+      billId: isSet(object.billId)
+        ? globalThis.String(object.billId)
+        : isSet(object.bill_id)
+        ? globalThis.String(object.bill_id)
+        : "",
+      signedResponse: isSet(object.signedResponse)
+        ? globalThis.String(object.signedResponse)
+        : isSet(object.signed_response)
+        ? globalThis.String(object.signed_response)
+        : "",
+      lastEntryChecksum: isSet(object.lastEntryChecksum)
+        ? globalThis.String(object.lastEntryChecksum)
+        : isSet(object.last_entry_checksum)
+        ? globalThis.String(object.last_entry_checksum)
+        : "",
+    };
+  },
+
+  toJSON(message: MsgConcludeExport): unknown {
+    const obj: any = {};
+    if (message.platform !== "") {
+      obj.platform = message.platform;
+    }
+    if (message.billId !== "") {
+      obj.billId = message.billId;
+    }
+    if (message.signedResponse !== "") {
+      obj.signedResponse = message.signedResponse;
+    }
+    if (message.lastEntryChecksum !== "") {
+      obj.lastEntryChecksum = message.lastEntryChecksum;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<MsgConcludeExport>, I>>(base?: I): MsgConcludeExport {
+    return MsgConcludeExport.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<MsgConcludeExport>, I>>(object: I): MsgConcludeExport {
+    const message = createBaseMsgConcludeExport();
+    message.platform = object.platform ?? "";
+    message.billId = object.billId ?? "";
+    message.signedResponse = object.signedResponse ?? "";
+    message.lastEntryChecksum = object.lastEntryChecksum ?? "";
+    return message;
+  },
+};
+
+function createBaseMsgConcludeExportResponse(): MsgConcludeExportResponse {
+  return { status: 0, responseCode: "" };
+}
+
+export const MsgConcludeExportResponse: MessageFns<MsgConcludeExportResponse> = {
+  encode(message: MsgConcludeExportResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.status !== 0) {
+      writer.uint32(8).int32(message.status);
+    }
+    if (message.responseCode !== "") {
+      writer.uint32(18).string(message.responseCode);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): MsgConcludeExportResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseMsgConcludeExportResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 8) {
+              break;
+            }
+
+            message.status = reader.int32() as any;
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.responseCode = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): MsgConcludeExportResponse {
+    return {
+      status: isSet(object.status) ? billStatusFromJSON(object.status) : 0,
+      responseCode: isSet(object.responseCode)
+        ? globalThis.String(object.responseCode)
+        : isSet(object.response_code)
+        ? globalThis.String(object.response_code)
+        : "",
+    };
+  },
+
+  toJSON(message: MsgConcludeExportResponse): unknown {
+    const obj: any = {};
+    if (message.status !== 0) {
+      obj.status = billStatusToJSON(message.status);
+    }
+    if (message.responseCode !== "") {
+      obj.responseCode = message.responseCode;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<MsgConcludeExportResponse>, I>>(base?: I): MsgConcludeExportResponse {
+    return MsgConcludeExportResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<MsgConcludeExportResponse>, I>>(object: I): MsgConcludeExportResponse {
+    const message = createBaseMsgConcludeExportResponse();
+    message.status = object.status ?? 0;
+    message.responseCode = object.responseCode ?? "";
+    return message;
+  },
+};
+
+function createBaseMsgRecordAccess(): MsgRecordAccess {
+  return { platform: "", consentId: 0n, grantee: "", documentHash: "" };
+}
+
+export const MsgRecordAccess: MessageFns<MsgRecordAccess> = {
+  encode(message: MsgRecordAccess, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.platform !== "") {
+      writer.uint32(10).string(message.platform);
+    }
+    if (message.consentId !== 0n) {
+      if (BigInt.asUintN(64, message.consentId) !== message.consentId) {
+        throw new globalThis.Error("value provided for field message.consentId of type uint64 too large");
+      }
+      writer.uint32(16).uint64(message.consentId);
+    }
+    if (message.grantee !== "") {
+      writer.uint32(26).string(message.grantee);
+    }
+    if (message.documentHash !== "") {
+      writer.uint32(34).string(message.documentHash);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): MsgRecordAccess {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseMsgRecordAccess();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.platform = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 16) {
+              break;
+            }
+
+            message.consentId = reader.uint64() as bigint;
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.grantee = reader.string();
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.documentHash = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): MsgRecordAccess {
+    return {
+      platform: isSet(object.platform) ? globalThis.String(object.platform) : "",
+      consentId: isSet(object.consentId)
+        ? BigInt(object.consentId)
+        : isSet(object.consent_id)
+        ? BigInt(object.consent_id)
+        : 0n,
+      grantee: isSet(object.grantee) ? globalThis.String(object.grantee) : "",
+      documentHash: isSet(object.documentHash)
+        ? globalThis.String(object.documentHash)
+        : isSet(object.document_hash)
+        ? globalThis.String(object.document_hash)
+        : "",
+    };
+  },
+
+  toJSON(message: MsgRecordAccess): unknown {
+    const obj: any = {};
+    if (message.platform !== "") {
+      obj.platform = message.platform;
+    }
+    if (message.consentId !== 0n) {
+      obj.consentId = message.consentId.toString();
+    }
+    if (message.grantee !== "") {
+      obj.grantee = message.grantee;
+    }
+    if (message.documentHash !== "") {
+      obj.documentHash = message.documentHash;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<MsgRecordAccess>, I>>(base?: I): MsgRecordAccess {
+    return MsgRecordAccess.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<MsgRecordAccess>, I>>(object: I): MsgRecordAccess {
+    const message = createBaseMsgRecordAccess();
+    message.platform = object.platform ?? "";
+    message.consentId = (object.consentId !== undefined && object.consentId !== null) ? BigInt(object.consentId) : 0n;
+    message.grantee = object.grantee ?? "";
+    message.documentHash = object.documentHash ?? "";
+    return message;
+  },
+};
+
+function createBaseMsgRecordAccessResponse(): MsgRecordAccessResponse {
+  return { id: 0n };
+}
+
+export const MsgRecordAccessResponse: MessageFns<MsgRecordAccessResponse> = {
+  encode(message: MsgRecordAccessResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.id !== 0n) {
+      if (BigInt.asUintN(64, message.id) !== message.id) {
+        throw new globalThis.Error("value provided for field message.id of type uint64 too large");
+      }
+      writer.uint32(8).uint64(message.id);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): MsgRecordAccessResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseMsgRecordAccessResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 8) {
+              break;
+            }
+
+            message.id = reader.uint64() as bigint;
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): MsgRecordAccessResponse {
+    return { id: isSet(object.id) ? BigInt(object.id) : 0n };
+  },
+
+  toJSON(message: MsgRecordAccessResponse): unknown {
+    const obj: any = {};
+    if (message.id !== 0n) {
+      obj.id = message.id.toString();
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<MsgRecordAccessResponse>, I>>(base?: I): MsgRecordAccessResponse {
+    return MsgRecordAccessResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<MsgRecordAccessResponse>, I>>(object: I): MsgRecordAccessResponse {
+    const message = createBaseMsgRecordAccessResponse();
+    message.id = (object.id !== undefined && object.id !== null) ? BigInt(object.id) : 0n;
+    return message;
+  },
+};
+
+function bytesFromBase64(b64: string): Uint8Array {
+  if ((globalThis as any).Buffer) {
+    return Uint8Array.from((globalThis as any).Buffer.from(b64, "base64"));
+  } else {
+    const bin = globalThis.atob(b64);
+    const arr = new Uint8Array(bin.length);
+    for (let i = 0; i < bin.length; ++i) {
+      arr[i] = bin.charCodeAt(i);
+    }
+    return arr;
+  }
+}
+
+function base64FromBytes(arr: Uint8Array): string {
+  if ((globalThis as any).Buffer) {
+    return (globalThis as any).Buffer.from(arr).toString("base64");
+  } else {
+    const bin: string[] = [];
+    arr.forEach((byte) => {
+      bin.push(globalThis.String.fromCharCode(byte));
+    });
+    return globalThis.btoa(bin.join(""));
+  }
+}
 
 type Builtin = Date | Function | Uint8Array | string | number | boolean | bigint | undefined;
 

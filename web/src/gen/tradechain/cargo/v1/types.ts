@@ -24,6 +24,11 @@ export enum Role {
    * (it carries packets between the zones) and nothing else.
    */
   ROLE_RELAYER = 8,
+  /**
+   * ROLE_PLATFORM - PLATFORM: the account of a zone's DCSA gateway: it may import and
+   * export bills over DCSA PINT and record document accesses.
+   */
+  ROLE_PLATFORM = 9,
   UNRECOGNIZED = -1,
 }
 
@@ -56,6 +61,9 @@ export function roleFromJSON(object: any): Role {
     case 8:
     case "ROLE_RELAYER":
       return Role.ROLE_RELAYER;
+    case 9:
+    case "ROLE_PLATFORM":
+      return Role.ROLE_PLATFORM;
     case -1:
     case "UNRECOGNIZED":
     default:
@@ -83,6 +91,8 @@ export function roleToJSON(object: Role): string {
       return "ROLE_REGULATOR";
     case Role.ROLE_RELAYER:
       return "ROLE_RELAYER";
+    case Role.ROLE_PLATFORM:
+      return "ROLE_PLATFORM";
     case Role.UNRECOGNIZED:
     default:
       return "UNRECOGNIZED";
@@ -204,6 +214,19 @@ export enum BillStatus {
    * transport document already backs a bill on the other zone. Dead record.
    */
   BILL_STATUS_REJECTED_DUPLICATE = 10,
+  /**
+   * BILL_STATUS_EXPORTING - EXPORTING: the holder asked to export the bill over DCSA PINT to a
+   * trusted eBL platform; locked (like IN_TRANSIT) until the zone's gateway
+   * concludes the export with the receiving platform's signed answer.
+   */
+  BILL_STATUS_EXPORTING = 11,
+  /**
+   * BILL_STATUS_EXPORTED - EXPORTED: tombstone of a bill another eBL platform accepted over PINT
+   * (RECE or DUPE); it keeps that platform's signed answer. Its document
+   * stays reserved in the corridor registry by this bill, so only a PINT
+   * import of this same bill brings it back (and continues its history).
+   */
+  BILL_STATUS_EXPORTED = 12,
   UNRECOGNIZED = -1,
 }
 
@@ -242,6 +265,12 @@ export function billStatusFromJSON(object: any): BillStatus {
     case 10:
     case "BILL_STATUS_REJECTED_DUPLICATE":
       return BillStatus.BILL_STATUS_REJECTED_DUPLICATE;
+    case 11:
+    case "BILL_STATUS_EXPORTING":
+      return BillStatus.BILL_STATUS_EXPORTING;
+    case 12:
+    case "BILL_STATUS_EXPORTED":
+      return BillStatus.BILL_STATUS_EXPORTED;
     case -1:
     case "UNRECOGNIZED":
     default:
@@ -273,6 +302,10 @@ export function billStatusToJSON(object: BillStatus): string {
       return "BILL_STATUS_PENDING";
     case BillStatus.BILL_STATUS_REJECTED_DUPLICATE:
       return "BILL_STATUS_REJECTED_DUPLICATE";
+    case BillStatus.BILL_STATUS_EXPORTING:
+      return "BILL_STATUS_EXPORTING";
+    case BillStatus.BILL_STATUS_EXPORTED:
+      return "BILL_STATUS_EXPORTED";
     case BillStatus.UNRECOGNIZED:
     default:
       return "UNRECOGNIZED";
@@ -610,7 +643,128 @@ export interface Bill {
    * reserve its new document hash (the bill stays SURRENDERED_FOR_AMENDMENT
    * and its document unchanged until the registry confirms it).
    */
-  pendingAmendment: PendingAmendment | undefined;
+  pendingAmendment:
+    | PendingAmendment
+    | undefined;
+  /**
+   * export is the PINT export of the bill: in progress (EXPORTING), concluded
+   * (EXPORTED, with the receiving platform's signed answer), or the last one
+   * refused (the bill back to its holder, ISSUED).
+   */
+  export:
+    | BillExport
+    | undefined;
+  /**
+   * imported_from is the code of the eBL platform the bill last arrived from
+   * over PINT (empty for a bill born on the corridor and never imported).
+   */
+  importedFrom: string;
+}
+
+/**
+ * IdentifyingCode is a DCSA party identifying code (PINT IdentifyingCode):
+ * codeListProvider (e.g. W3C, GLEIF, an eBL platform code), partyCode and
+ * optionally codeListName (e.g. DID, LEI).
+ */
+export interface IdentifyingCode {
+  codeListProvider: string;
+  partyCode: string;
+  codeListName: string;
+}
+
+/** BillExport is a PINT export of a bill to another eBL platform. */
+export interface BillExport {
+  /** platform is the receiving eBL platform's code (a trusted EblPlatform). */
+  platform: string;
+  /**
+   * recipient_name and recipient_codes name the recipient on that platform
+   * (the PINT transaction's RecipientParty).
+   */
+  recipientName: string;
+  recipientCodes: IdentifyingCode[];
+  /**
+   * requested_by is the holder who exported the bill; it gets the bill back
+   * if the receiving platform refuses it.
+   */
+  requestedBy: string;
+  requestedHeight: bigint;
+  requestedAt:
+    | Timestamp
+    | undefined;
+  /**
+   * response_code is the receiving platform's signed PINT responseCode once
+   * concluded (RECE, DUPE, BSIG, BENV, DISE, ...); empty while in progress.
+   */
+  responseCode: string;
+  responseReason: string;
+  /**
+   * signed_response is the receiving platform's
+   * EnvelopeTransferFinishedResponseSignedContent (JWS compact), verbatim.
+   */
+  signedResponse: string;
+  /**
+   * last_entry_checksum is the lastEnvelopeTransferChainEntrySignedContentChecksum
+   * the signed answer acknowledges.
+   */
+  lastEntryChecksum: string;
+  concludedHeight: bigint;
+  concludedBy: string;
+}
+
+/**
+ * EblPlatform is an eBL platform this zone trusts for DCSA PINT: envelopes
+ * it signs may import bills, and its signed answers conclude exports. Set by
+ * the zone authority (governance or params.admin), like the corridor links.
+ */
+export interface EblPlatform {
+  /** code is the platform's DCSA eblPlatform code (e.g. WAVE, CARX, BOLE). */
+  code: string;
+  name: string;
+  /** endpoint is the base URL of the platform's PINT API (for the gateway). */
+  endpoint: string;
+  /**
+   * jwks is the platform's public keys, a JSON Web Key Set (RFC 7517);
+   * only EC P-256/P-384, RSA ≥ 2048 bits and Ed25519 keys are accepted.
+   */
+  jwks: string;
+  addedHeight: bigint;
+  addedAt: Timestamp | undefined;
+}
+
+/**
+ * PintEnvelope is a PINT envelope a bill was imported with, verbatim, so
+ * anyone can re-verify the signatures and the chain links.
+ */
+export interface PintEnvelope {
+  billId: string;
+  /** sequence is the bill's history sequence of the IMPORTED entry. */
+  sequence: bigint;
+  /** platform: the sending eBL platform's code. */
+  platform: string;
+  /** envelope_manifest is the EnvelopeManifestSignedContent (JWS compact). */
+  envelopeManifest: string;
+  /**
+   * transfer_chain is envelopeTransferChain: the EnvelopeTransferChainEntrySignedContent
+   * JWS compact strings, oldest first.
+   */
+  transferChain: string[];
+  /** transport_document_checksum is the DCSA checksum (x/cargo/dcsa.Hash). */
+  transportDocumentChecksum: string;
+  /**
+   * last_entry_checksum is the SHA-256 of the last transfer chain entry's
+   * JWS: the envelope's identity in PINT (DUPE detection).
+   */
+  lastEntryChecksum: string;
+  /** entry_checksums are the SHA-256 of every transfer chain entry, in order. */
+  entryChecksums: string[];
+  /**
+   * issuance_manifest_verified: the carrier's issuance manifest signature was
+   * checked against a trusted platform's key (false when its key is not known
+   * to this zone; its documentChecksum is always checked).
+   */
+  issuanceManifestVerified: boolean;
+  importedBy: string;
+  height: bigint;
 }
 
 /**
@@ -674,6 +828,26 @@ export interface HistoryEntry {
   prevHead: string;
   /** remark: the actor's optional note (≤ 120 bytes). */
   remark: string;
+  /**
+   * pint: for an IMPORTED entry, the PINT envelope the bill arrived with;
+   * for EXPORT_ACCEPTED / EXPORT_REFUSED, the receiving platform and its
+   * answer.
+   */
+  pint: PintRecord | undefined;
+}
+
+/** PintRecord is what a history entry records of a PINT transfer. */
+export interface PintRecord {
+  /** platform: the sending (import) or receiving (export) eBL platform code. */
+  platform: string;
+  transportDocumentChecksum: string;
+  /** last_entry_checksum: lastEnvelopeTransferChainEntrySignedContentChecksum. */
+  lastEntryChecksum: string;
+  /** entry_checksums: every transfer chain entry's checksum, oldest first (import). */
+  entryChecksums: string[];
+  /** response_code and reason of the receiving platform's answer (export). */
+  responseCode: string;
+  reason: string;
 }
 
 /** Milestone is a DCSA track-and-trace event recorded against a bill. */
@@ -740,7 +914,12 @@ export interface Consent {
   id: bigint;
   granter: string;
   grantee: string;
-  /** scope: a bill id, or "*" for all of the granter's trade data. */
+  /**
+   * scope: a bill id (that bill's transport document and the documents the
+   * granter anchored for it), "doc:<sha256 hex>" (one document the granter
+   * anchored, or the transport document of a bill the granter is party to),
+   * or "*" for all of the granter's trade data.
+   */
   scope: string;
   purpose: string;
   grantedAt: Timestamp | undefined;
@@ -777,6 +956,13 @@ export interface Params {
    * flight before it times out and can be retried.
    */
   registryTimeoutSeconds: bigint;
+  /**
+   * pint_platform_code is this corridor's own eBL platform code in DCSA PINT
+   * (the eblPlatform an envelope's recipient must name to land here); DCSA's
+   * list has no code for the corridor yet, so it is configurable. Empty
+   * means DefaultPintPlatformCode.
+   */
+  pintPlatformCode: string;
 }
 
 /**
@@ -848,6 +1034,38 @@ export interface Hold {
   placedBy: string;
   height: bigint;
   placedAt: Timestamp | undefined;
+}
+
+/**
+ * AccessRecord: a zone's gateway released a document to a consent's grantee.
+ * The gateway records it before it releases the bytes (it releases them only
+ * once this record is in a block), so the owner's list is complete.
+ */
+export interface AccessRecord {
+  id: bigint;
+  consentId: bigint;
+  /** owner is the consent's granter: whose data was seen. */
+  owner: string;
+  /** grantee is who saw it (the consent's grantee, authenticated by the gateway). */
+  grantee: string;
+  documentHash: string;
+  /** purpose of the consent at the time of access. */
+  purpose: string;
+  /** platform is the gateway account (ROLE_PLATFORM) that released it. */
+  platform: string;
+  height: bigint;
+  accessedAt: Timestamp | undefined;
+}
+
+/**
+ * TrackFigure is one figure of a party's track record with the records it
+ * counts (bill ids, or "bill_id/sequence" for milestones, or "lc/N",
+ * "invoice/N", "financing/N" on x/tradefinance).
+ */
+export interface TrackFigure {
+  name: string;
+  count: bigint;
+  ids: string[];
 }
 
 function createBaseParty(): Party {
@@ -1266,6 +1484,8 @@ function createBaseBill(): Bill {
     replaces: [],
     replacedBy: [],
     pendingAmendment: undefined,
+    export: undefined,
+    importedFrom: "",
   };
 }
 
@@ -1363,6 +1583,12 @@ export const Bill: MessageFns<Bill> = {
     }
     if (message.pendingAmendment !== undefined) {
       PendingAmendment.encode(message.pendingAmendment, writer.uint32(234).fork()).join();
+    }
+    if (message.export !== undefined) {
+      BillExport.encode(message.export, writer.uint32(242).fork()).join();
+    }
+    if (message.importedFrom !== "") {
+      writer.uint32(250).string(message.importedFrom);
     }
     return writer;
   },
@@ -1612,6 +1838,22 @@ export const Bill: MessageFns<Bill> = {
             message.pendingAmendment = PendingAmendment.decode(reader, reader.uint32());
             continue;
           }
+          case 30: {
+            if (tag !== 242) {
+              break;
+            }
+
+            message.export = BillExport.decode(reader, reader.uint32());
+            continue;
+          }
+          case 31: {
+            if (tag !== 250) {
+              break;
+            }
+
+            message.importedFrom = reader.string();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -1713,6 +1955,12 @@ export const Bill: MessageFns<Bill> = {
         : isSet(object.pending_amendment)
         ? PendingAmendment.fromJSON(object.pending_amendment)
         : undefined,
+      export: isSet(object.export) ? BillExport.fromJSON(object.export) : undefined,
+      importedFrom: isSet(object.importedFrom)
+        ? globalThis.String(object.importedFrom)
+        : isSet(object.imported_from)
+        ? globalThis.String(object.imported_from)
+        : "",
     };
   },
 
@@ -1805,6 +2053,12 @@ export const Bill: MessageFns<Bill> = {
     if (message.pendingAmendment !== undefined) {
       obj.pendingAmendment = PendingAmendment.toJSON(message.pendingAmendment);
     }
+    if (message.export !== undefined) {
+      obj.export = BillExport.toJSON(message.export);
+    }
+    if (message.importedFrom !== "") {
+      obj.importedFrom = message.importedFrom;
+    }
     return obj;
   },
 
@@ -1848,6 +2102,880 @@ export const Bill: MessageFns<Bill> = {
     message.pendingAmendment = (object.pendingAmendment !== undefined && object.pendingAmendment !== null)
       ? PendingAmendment.fromPartial(object.pendingAmendment)
       : undefined;
+    message.export = (object.export !== undefined && object.export !== null)
+      ? BillExport.fromPartial(object.export)
+      : undefined;
+    message.importedFrom = object.importedFrom ?? "";
+    return message;
+  },
+};
+
+function createBaseIdentifyingCode(): IdentifyingCode {
+  return { codeListProvider: "", partyCode: "", codeListName: "" };
+}
+
+export const IdentifyingCode: MessageFns<IdentifyingCode> = {
+  encode(message: IdentifyingCode, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.codeListProvider !== "") {
+      writer.uint32(10).string(message.codeListProvider);
+    }
+    if (message.partyCode !== "") {
+      writer.uint32(18).string(message.partyCode);
+    }
+    if (message.codeListName !== "") {
+      writer.uint32(26).string(message.codeListName);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): IdentifyingCode {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseIdentifyingCode();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.codeListProvider = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.partyCode = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.codeListName = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): IdentifyingCode {
+    return {
+      codeListProvider: isSet(object.codeListProvider)
+        ? globalThis.String(object.codeListProvider)
+        : isSet(object.code_list_provider)
+        ? globalThis.String(object.code_list_provider)
+        : "",
+      partyCode: isSet(object.partyCode)
+        ? globalThis.String(object.partyCode)
+        : isSet(object.party_code)
+        ? globalThis.String(object.party_code)
+        : "",
+      codeListName: isSet(object.codeListName)
+        ? globalThis.String(object.codeListName)
+        : isSet(object.code_list_name)
+        ? globalThis.String(object.code_list_name)
+        : "",
+    };
+  },
+
+  toJSON(message: IdentifyingCode): unknown {
+    const obj: any = {};
+    if (message.codeListProvider !== "") {
+      obj.codeListProvider = message.codeListProvider;
+    }
+    if (message.partyCode !== "") {
+      obj.partyCode = message.partyCode;
+    }
+    if (message.codeListName !== "") {
+      obj.codeListName = message.codeListName;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<IdentifyingCode>, I>>(base?: I): IdentifyingCode {
+    return IdentifyingCode.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<IdentifyingCode>, I>>(object: I): IdentifyingCode {
+    const message = createBaseIdentifyingCode();
+    message.codeListProvider = object.codeListProvider ?? "";
+    message.partyCode = object.partyCode ?? "";
+    message.codeListName = object.codeListName ?? "";
+    return message;
+  },
+};
+
+function createBaseBillExport(): BillExport {
+  return {
+    platform: "",
+    recipientName: "",
+    recipientCodes: [],
+    requestedBy: "",
+    requestedHeight: 0n,
+    requestedAt: undefined,
+    responseCode: "",
+    responseReason: "",
+    signedResponse: "",
+    lastEntryChecksum: "",
+    concludedHeight: 0n,
+    concludedBy: "",
+  };
+}
+
+export const BillExport: MessageFns<BillExport> = {
+  encode(message: BillExport, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.platform !== "") {
+      writer.uint32(10).string(message.platform);
+    }
+    if (message.recipientName !== "") {
+      writer.uint32(18).string(message.recipientName);
+    }
+    for (const v of message.recipientCodes) {
+      IdentifyingCode.encode(v!, writer.uint32(26).fork()).join();
+    }
+    if (message.requestedBy !== "") {
+      writer.uint32(34).string(message.requestedBy);
+    }
+    if (message.requestedHeight !== 0n) {
+      if (BigInt.asIntN(64, message.requestedHeight) !== message.requestedHeight) {
+        throw new globalThis.Error("value provided for field message.requestedHeight of type int64 too large");
+      }
+      writer.uint32(40).int64(message.requestedHeight);
+    }
+    if (message.requestedAt !== undefined) {
+      Timestamp.encode(message.requestedAt, writer.uint32(50).fork()).join();
+    }
+    if (message.responseCode !== "") {
+      writer.uint32(58).string(message.responseCode);
+    }
+    if (message.responseReason !== "") {
+      writer.uint32(66).string(message.responseReason);
+    }
+    if (message.signedResponse !== "") {
+      writer.uint32(74).string(message.signedResponse);
+    }
+    if (message.lastEntryChecksum !== "") {
+      writer.uint32(82).string(message.lastEntryChecksum);
+    }
+    if (message.concludedHeight !== 0n) {
+      if (BigInt.asIntN(64, message.concludedHeight) !== message.concludedHeight) {
+        throw new globalThis.Error("value provided for field message.concludedHeight of type int64 too large");
+      }
+      writer.uint32(88).int64(message.concludedHeight);
+    }
+    if (message.concludedBy !== "") {
+      writer.uint32(98).string(message.concludedBy);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): BillExport {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseBillExport();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.platform = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.recipientName = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.recipientCodes.push(IdentifyingCode.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.requestedBy = reader.string();
+            continue;
+          }
+          case 5: {
+            if (tag !== 40) {
+              break;
+            }
+
+            message.requestedHeight = reader.int64() as bigint;
+            continue;
+          }
+          case 6: {
+            if (tag !== 50) {
+              break;
+            }
+
+            message.requestedAt = Timestamp.decode(reader, reader.uint32());
+            continue;
+          }
+          case 7: {
+            if (tag !== 58) {
+              break;
+            }
+
+            message.responseCode = reader.string();
+            continue;
+          }
+          case 8: {
+            if (tag !== 66) {
+              break;
+            }
+
+            message.responseReason = reader.string();
+            continue;
+          }
+          case 9: {
+            if (tag !== 74) {
+              break;
+            }
+
+            message.signedResponse = reader.string();
+            continue;
+          }
+          case 10: {
+            if (tag !== 82) {
+              break;
+            }
+
+            message.lastEntryChecksum = reader.string();
+            continue;
+          }
+          case 11: {
+            if (tag !== 88) {
+              break;
+            }
+
+            message.concludedHeight = reader.int64() as bigint;
+            continue;
+          }
+          case 12: {
+            if (tag !== 98) {
+              break;
+            }
+
+            message.concludedBy = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): BillExport {
+    return {
+      platform: isSet(object.platform) ? globalThis.String(object.platform) : "",
+      recipientName: isSet(object.recipientName)
+        ? globalThis.String(object.recipientName)
+        : isSet(object.recipient_name)
+        ? globalThis.String(object.recipient_name)
+        : "",
+      recipientCodes: globalThis.Array.isArray(object?.recipientCodes)
+        ? object.recipientCodes.map((e: any) => IdentifyingCode.fromJSON(e))
+        : globalThis.Array.isArray(object?.recipient_codes)
+        ? object.recipient_codes.map((e: any) => IdentifyingCode.fromJSON(e))
+        : [],
+      requestedBy: isSet(object.requestedBy)
+        ? globalThis.String(object.requestedBy)
+        : isSet(object.requested_by)
+        ? globalThis.String(object.requested_by)
+        : "",
+      requestedHeight: isSet(object.requestedHeight)
+        ? BigInt(object.requestedHeight)
+        : isSet(object.requested_height)
+        ? BigInt(object.requested_height)
+        : 0n,
+      requestedAt: isSet(object.requestedAt)
+        ? fromJsonTimestamp(object.requestedAt)
+        : isSet(object.requested_at)
+        ? fromJsonTimestamp(object.requested_at)
+        : undefined,
+      responseCode: isSet(object.responseCode)
+        ? globalThis.String(object.responseCode)
+        : isSet(object.response_code)
+        ? globalThis.String(object.response_code)
+        : "",
+      responseReason: isSet(object.responseReason)
+        ? globalThis.String(object.responseReason)
+        : isSet(object.response_reason)
+        ? globalThis.String(object.response_reason)
+        : "",
+      signedResponse: isSet(object.signedResponse)
+        ? globalThis.String(object.signedResponse)
+        : isSet(object.signed_response)
+        ? globalThis.String(object.signed_response)
+        : "",
+      lastEntryChecksum: isSet(object.lastEntryChecksum)
+        ? globalThis.String(object.lastEntryChecksum)
+        : isSet(object.last_entry_checksum)
+        ? globalThis.String(object.last_entry_checksum)
+        : "",
+      concludedHeight: isSet(object.concludedHeight)
+        ? BigInt(object.concludedHeight)
+        : isSet(object.concluded_height)
+        ? BigInt(object.concluded_height)
+        : 0n,
+      concludedBy: isSet(object.concludedBy)
+        ? globalThis.String(object.concludedBy)
+        : isSet(object.concluded_by)
+        ? globalThis.String(object.concluded_by)
+        : "",
+    };
+  },
+
+  toJSON(message: BillExport): unknown {
+    const obj: any = {};
+    if (message.platform !== "") {
+      obj.platform = message.platform;
+    }
+    if (message.recipientName !== "") {
+      obj.recipientName = message.recipientName;
+    }
+    if (message.recipientCodes?.length) {
+      obj.recipientCodes = message.recipientCodes.map((e) => IdentifyingCode.toJSON(e));
+    }
+    if (message.requestedBy !== "") {
+      obj.requestedBy = message.requestedBy;
+    }
+    if (message.requestedHeight !== 0n) {
+      obj.requestedHeight = message.requestedHeight.toString();
+    }
+    if (message.requestedAt !== undefined) {
+      obj.requestedAt = fromTimestamp(message.requestedAt).toISOString();
+    }
+    if (message.responseCode !== "") {
+      obj.responseCode = message.responseCode;
+    }
+    if (message.responseReason !== "") {
+      obj.responseReason = message.responseReason;
+    }
+    if (message.signedResponse !== "") {
+      obj.signedResponse = message.signedResponse;
+    }
+    if (message.lastEntryChecksum !== "") {
+      obj.lastEntryChecksum = message.lastEntryChecksum;
+    }
+    if (message.concludedHeight !== 0n) {
+      obj.concludedHeight = message.concludedHeight.toString();
+    }
+    if (message.concludedBy !== "") {
+      obj.concludedBy = message.concludedBy;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<BillExport>, I>>(base?: I): BillExport {
+    return BillExport.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<BillExport>, I>>(object: I): BillExport {
+    const message = createBaseBillExport();
+    message.platform = object.platform ?? "";
+    message.recipientName = object.recipientName ?? "";
+    message.recipientCodes = object.recipientCodes?.map((e) => IdentifyingCode.fromPartial(e)) || [];
+    message.requestedBy = object.requestedBy ?? "";
+    message.requestedHeight = (object.requestedHeight !== undefined && object.requestedHeight !== null)
+      ? BigInt(object.requestedHeight)
+      : 0n;
+    message.requestedAt = (object.requestedAt !== undefined && object.requestedAt !== null)
+      ? Timestamp.fromPartial(object.requestedAt)
+      : undefined;
+    message.responseCode = object.responseCode ?? "";
+    message.responseReason = object.responseReason ?? "";
+    message.signedResponse = object.signedResponse ?? "";
+    message.lastEntryChecksum = object.lastEntryChecksum ?? "";
+    message.concludedHeight = (object.concludedHeight !== undefined && object.concludedHeight !== null)
+      ? BigInt(object.concludedHeight)
+      : 0n;
+    message.concludedBy = object.concludedBy ?? "";
+    return message;
+  },
+};
+
+function createBaseEblPlatform(): EblPlatform {
+  return { code: "", name: "", endpoint: "", jwks: "", addedHeight: 0n, addedAt: undefined };
+}
+
+export const EblPlatform: MessageFns<EblPlatform> = {
+  encode(message: EblPlatform, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.code !== "") {
+      writer.uint32(10).string(message.code);
+    }
+    if (message.name !== "") {
+      writer.uint32(18).string(message.name);
+    }
+    if (message.endpoint !== "") {
+      writer.uint32(26).string(message.endpoint);
+    }
+    if (message.jwks !== "") {
+      writer.uint32(34).string(message.jwks);
+    }
+    if (message.addedHeight !== 0n) {
+      if (BigInt.asIntN(64, message.addedHeight) !== message.addedHeight) {
+        throw new globalThis.Error("value provided for field message.addedHeight of type int64 too large");
+      }
+      writer.uint32(40).int64(message.addedHeight);
+    }
+    if (message.addedAt !== undefined) {
+      Timestamp.encode(message.addedAt, writer.uint32(50).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): EblPlatform {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseEblPlatform();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.code = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.name = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.endpoint = reader.string();
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.jwks = reader.string();
+            continue;
+          }
+          case 5: {
+            if (tag !== 40) {
+              break;
+            }
+
+            message.addedHeight = reader.int64() as bigint;
+            continue;
+          }
+          case 6: {
+            if (tag !== 50) {
+              break;
+            }
+
+            message.addedAt = Timestamp.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): EblPlatform {
+    return {
+      code: isSet(object.code) ? globalThis.String(object.code) : "",
+      name: isSet(object.name) ? globalThis.String(object.name) : "",
+      endpoint: isSet(object.endpoint) ? globalThis.String(object.endpoint) : "",
+      jwks: isSet(object.jwks) ? globalThis.String(object.jwks) : "",
+      addedHeight: isSet(object.addedHeight)
+        ? BigInt(object.addedHeight)
+        : isSet(object.added_height)
+        ? BigInt(object.added_height)
+        : 0n,
+      addedAt: isSet(object.addedAt)
+        ? fromJsonTimestamp(object.addedAt)
+        : isSet(object.added_at)
+        ? fromJsonTimestamp(object.added_at)
+        : undefined,
+    };
+  },
+
+  toJSON(message: EblPlatform): unknown {
+    const obj: any = {};
+    if (message.code !== "") {
+      obj.code = message.code;
+    }
+    if (message.name !== "") {
+      obj.name = message.name;
+    }
+    if (message.endpoint !== "") {
+      obj.endpoint = message.endpoint;
+    }
+    if (message.jwks !== "") {
+      obj.jwks = message.jwks;
+    }
+    if (message.addedHeight !== 0n) {
+      obj.addedHeight = message.addedHeight.toString();
+    }
+    if (message.addedAt !== undefined) {
+      obj.addedAt = fromTimestamp(message.addedAt).toISOString();
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<EblPlatform>, I>>(base?: I): EblPlatform {
+    return EblPlatform.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<EblPlatform>, I>>(object: I): EblPlatform {
+    const message = createBaseEblPlatform();
+    message.code = object.code ?? "";
+    message.name = object.name ?? "";
+    message.endpoint = object.endpoint ?? "";
+    message.jwks = object.jwks ?? "";
+    message.addedHeight = (object.addedHeight !== undefined && object.addedHeight !== null)
+      ? BigInt(object.addedHeight)
+      : 0n;
+    message.addedAt = (object.addedAt !== undefined && object.addedAt !== null)
+      ? Timestamp.fromPartial(object.addedAt)
+      : undefined;
+    return message;
+  },
+};
+
+function createBasePintEnvelope(): PintEnvelope {
+  return {
+    billId: "",
+    sequence: 0n,
+    platform: "",
+    envelopeManifest: "",
+    transferChain: [],
+    transportDocumentChecksum: "",
+    lastEntryChecksum: "",
+    entryChecksums: [],
+    issuanceManifestVerified: false,
+    importedBy: "",
+    height: 0n,
+  };
+}
+
+export const PintEnvelope: MessageFns<PintEnvelope> = {
+  encode(message: PintEnvelope, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.billId !== "") {
+      writer.uint32(10).string(message.billId);
+    }
+    if (message.sequence !== 0n) {
+      if (BigInt.asUintN(64, message.sequence) !== message.sequence) {
+        throw new globalThis.Error("value provided for field message.sequence of type uint64 too large");
+      }
+      writer.uint32(16).uint64(message.sequence);
+    }
+    if (message.platform !== "") {
+      writer.uint32(26).string(message.platform);
+    }
+    if (message.envelopeManifest !== "") {
+      writer.uint32(34).string(message.envelopeManifest);
+    }
+    for (const v of message.transferChain) {
+      writer.uint32(42).string(v!);
+    }
+    if (message.transportDocumentChecksum !== "") {
+      writer.uint32(50).string(message.transportDocumentChecksum);
+    }
+    if (message.lastEntryChecksum !== "") {
+      writer.uint32(58).string(message.lastEntryChecksum);
+    }
+    for (const v of message.entryChecksums) {
+      writer.uint32(66).string(v!);
+    }
+    if (message.issuanceManifestVerified !== false) {
+      writer.uint32(72).bool(message.issuanceManifestVerified);
+    }
+    if (message.importedBy !== "") {
+      writer.uint32(82).string(message.importedBy);
+    }
+    if (message.height !== 0n) {
+      if (BigInt.asIntN(64, message.height) !== message.height) {
+        throw new globalThis.Error("value provided for field message.height of type int64 too large");
+      }
+      writer.uint32(88).int64(message.height);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): PintEnvelope {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBasePintEnvelope();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.billId = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 16) {
+              break;
+            }
+
+            message.sequence = reader.uint64() as bigint;
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.platform = reader.string();
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.envelopeManifest = reader.string();
+            continue;
+          }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.transferChain.push(reader.string());
+            continue;
+          }
+          case 6: {
+            if (tag !== 50) {
+              break;
+            }
+
+            message.transportDocumentChecksum = reader.string();
+            continue;
+          }
+          case 7: {
+            if (tag !== 58) {
+              break;
+            }
+
+            message.lastEntryChecksum = reader.string();
+            continue;
+          }
+          case 8: {
+            if (tag !== 66) {
+              break;
+            }
+
+            message.entryChecksums.push(reader.string());
+            continue;
+          }
+          case 9: {
+            if (tag !== 72) {
+              break;
+            }
+
+            message.issuanceManifestVerified = reader.bool();
+            continue;
+          }
+          case 10: {
+            if (tag !== 82) {
+              break;
+            }
+
+            message.importedBy = reader.string();
+            continue;
+          }
+          case 11: {
+            if (tag !== 88) {
+              break;
+            }
+
+            message.height = reader.int64() as bigint;
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): PintEnvelope {
+    return {
+      billId: isSet(object.billId)
+        ? globalThis.String(object.billId)
+        : isSet(object.bill_id)
+        ? globalThis.String(object.bill_id)
+        : "",
+      sequence: isSet(object.sequence) ? BigInt(object.sequence) : 0n,
+      platform: isSet(object.platform) ? globalThis.String(object.platform) : "",
+      envelopeManifest: isSet(object.envelopeManifest)
+        ? globalThis.String(object.envelopeManifest)
+        : isSet(object.envelope_manifest)
+        ? globalThis.String(object.envelope_manifest)
+        : "",
+      transferChain: globalThis.Array.isArray(object?.transferChain)
+        ? object.transferChain.map((e: any) => globalThis.String(e))
+        : globalThis.Array.isArray(object?.transfer_chain)
+        ? object.transfer_chain.map((e: any) => globalThis.String(e))
+        : [],
+      transportDocumentChecksum: isSet(object.transportDocumentChecksum)
+        ? globalThis.String(object.transportDocumentChecksum)
+        : isSet(object.transport_document_checksum)
+        ? globalThis.String(object.transport_document_checksum)
+        : "",
+      lastEntryChecksum: isSet(object.lastEntryChecksum)
+        ? globalThis.String(object.lastEntryChecksum)
+        : isSet(object.last_entry_checksum)
+        ? globalThis.String(object.last_entry_checksum)
+        : "",
+      entryChecksums: globalThis.Array.isArray(object?.entryChecksums)
+        ? object.entryChecksums.map((e: any) => globalThis.String(e))
+        : globalThis.Array.isArray(object?.entry_checksums)
+        ? object.entry_checksums.map((e: any) => globalThis.String(e))
+        : [],
+      issuanceManifestVerified: isSet(object.issuanceManifestVerified)
+        ? globalThis.Boolean(object.issuanceManifestVerified)
+        : isSet(object.issuance_manifest_verified)
+        ? globalThis.Boolean(object.issuance_manifest_verified)
+        : false,
+      importedBy: isSet(object.importedBy)
+        ? globalThis.String(object.importedBy)
+        : isSet(object.imported_by)
+        ? globalThis.String(object.imported_by)
+        : "",
+      height: isSet(object.height) ? BigInt(object.height) : 0n,
+    };
+  },
+
+  toJSON(message: PintEnvelope): unknown {
+    const obj: any = {};
+    if (message.billId !== "") {
+      obj.billId = message.billId;
+    }
+    if (message.sequence !== 0n) {
+      obj.sequence = message.sequence.toString();
+    }
+    if (message.platform !== "") {
+      obj.platform = message.platform;
+    }
+    if (message.envelopeManifest !== "") {
+      obj.envelopeManifest = message.envelopeManifest;
+    }
+    if (message.transferChain?.length) {
+      obj.transferChain = message.transferChain;
+    }
+    if (message.transportDocumentChecksum !== "") {
+      obj.transportDocumentChecksum = message.transportDocumentChecksum;
+    }
+    if (message.lastEntryChecksum !== "") {
+      obj.lastEntryChecksum = message.lastEntryChecksum;
+    }
+    if (message.entryChecksums?.length) {
+      obj.entryChecksums = message.entryChecksums;
+    }
+    if (message.issuanceManifestVerified !== false) {
+      obj.issuanceManifestVerified = message.issuanceManifestVerified;
+    }
+    if (message.importedBy !== "") {
+      obj.importedBy = message.importedBy;
+    }
+    if (message.height !== 0n) {
+      obj.height = message.height.toString();
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<PintEnvelope>, I>>(base?: I): PintEnvelope {
+    return PintEnvelope.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<PintEnvelope>, I>>(object: I): PintEnvelope {
+    const message = createBasePintEnvelope();
+    message.billId = object.billId ?? "";
+    message.sequence = (object.sequence !== undefined && object.sequence !== null) ? BigInt(object.sequence) : 0n;
+    message.platform = object.platform ?? "";
+    message.envelopeManifest = object.envelopeManifest ?? "";
+    message.transferChain = object.transferChain?.map((e) => e) || [];
+    message.transportDocumentChecksum = object.transportDocumentChecksum ?? "";
+    message.lastEntryChecksum = object.lastEntryChecksum ?? "";
+    message.entryChecksums = object.entryChecksums?.map((e) => e) || [];
+    message.issuanceManifestVerified = object.issuanceManifestVerified ?? false;
+    message.importedBy = object.importedBy ?? "";
+    message.height = (object.height !== undefined && object.height !== null) ? BigInt(object.height) : 0n;
     return message;
   },
 };
@@ -2166,6 +3294,7 @@ function createBaseHistoryEntry(): HistoryEntry {
     head: "",
     prevHead: "",
     remark: "",
+    pint: undefined,
   };
 }
 
@@ -2218,6 +3347,9 @@ export const HistoryEntry: MessageFns<HistoryEntry> = {
     }
     if (message.remark !== "") {
       writer.uint32(114).string(message.remark);
+    }
+    if (message.pint !== undefined) {
+      PintRecord.encode(message.pint, writer.uint32(122).fork()).join();
     }
     return writer;
   },
@@ -2347,6 +3479,14 @@ export const HistoryEntry: MessageFns<HistoryEntry> = {
             message.remark = reader.string();
             continue;
           }
+          case 15: {
+            if (tag !== 122) {
+              break;
+            }
+
+            message.pint = PintRecord.decode(reader, reader.uint32());
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -2391,6 +3531,7 @@ export const HistoryEntry: MessageFns<HistoryEntry> = {
         ? globalThis.String(object.prev_head)
         : "",
       remark: isSet(object.remark) ? globalThis.String(object.remark) : "",
+      pint: isSet(object.pint) ? PintRecord.fromJSON(object.pint) : undefined,
     };
   },
 
@@ -2438,6 +3579,9 @@ export const HistoryEntry: MessageFns<HistoryEntry> = {
     if (message.remark !== "") {
       obj.remark = message.remark;
     }
+    if (message.pint !== undefined) {
+      obj.pint = PintRecord.toJSON(message.pint);
+    }
     return obj;
   },
 
@@ -2460,6 +3604,181 @@ export const HistoryEntry: MessageFns<HistoryEntry> = {
     message.head = object.head ?? "";
     message.prevHead = object.prevHead ?? "";
     message.remark = object.remark ?? "";
+    message.pint = (object.pint !== undefined && object.pint !== null)
+      ? PintRecord.fromPartial(object.pint)
+      : undefined;
+    return message;
+  },
+};
+
+function createBasePintRecord(): PintRecord {
+  return {
+    platform: "",
+    transportDocumentChecksum: "",
+    lastEntryChecksum: "",
+    entryChecksums: [],
+    responseCode: "",
+    reason: "",
+  };
+}
+
+export const PintRecord: MessageFns<PintRecord> = {
+  encode(message: PintRecord, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.platform !== "") {
+      writer.uint32(10).string(message.platform);
+    }
+    if (message.transportDocumentChecksum !== "") {
+      writer.uint32(18).string(message.transportDocumentChecksum);
+    }
+    if (message.lastEntryChecksum !== "") {
+      writer.uint32(26).string(message.lastEntryChecksum);
+    }
+    for (const v of message.entryChecksums) {
+      writer.uint32(34).string(v!);
+    }
+    if (message.responseCode !== "") {
+      writer.uint32(42).string(message.responseCode);
+    }
+    if (message.reason !== "") {
+      writer.uint32(50).string(message.reason);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): PintRecord {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBasePintRecord();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.platform = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.transportDocumentChecksum = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.lastEntryChecksum = reader.string();
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.entryChecksums.push(reader.string());
+            continue;
+          }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.responseCode = reader.string();
+            continue;
+          }
+          case 6: {
+            if (tag !== 50) {
+              break;
+            }
+
+            message.reason = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): PintRecord {
+    return {
+      platform: isSet(object.platform) ? globalThis.String(object.platform) : "",
+      transportDocumentChecksum: isSet(object.transportDocumentChecksum)
+        ? globalThis.String(object.transportDocumentChecksum)
+        : isSet(object.transport_document_checksum)
+        ? globalThis.String(object.transport_document_checksum)
+        : "",
+      lastEntryChecksum: isSet(object.lastEntryChecksum)
+        ? globalThis.String(object.lastEntryChecksum)
+        : isSet(object.last_entry_checksum)
+        ? globalThis.String(object.last_entry_checksum)
+        : "",
+      entryChecksums: globalThis.Array.isArray(object?.entryChecksums)
+        ? object.entryChecksums.map((e: any) => globalThis.String(e))
+        : globalThis.Array.isArray(object?.entry_checksums)
+        ? object.entry_checksums.map((e: any) => globalThis.String(e))
+        : [],
+      responseCode: isSet(object.responseCode)
+        ? globalThis.String(object.responseCode)
+        : isSet(object.response_code)
+        ? globalThis.String(object.response_code)
+        : "",
+      reason: isSet(object.reason) ? globalThis.String(object.reason) : "",
+    };
+  },
+
+  toJSON(message: PintRecord): unknown {
+    const obj: any = {};
+    if (message.platform !== "") {
+      obj.platform = message.platform;
+    }
+    if (message.transportDocumentChecksum !== "") {
+      obj.transportDocumentChecksum = message.transportDocumentChecksum;
+    }
+    if (message.lastEntryChecksum !== "") {
+      obj.lastEntryChecksum = message.lastEntryChecksum;
+    }
+    if (message.entryChecksums?.length) {
+      obj.entryChecksums = message.entryChecksums;
+    }
+    if (message.responseCode !== "") {
+      obj.responseCode = message.responseCode;
+    }
+    if (message.reason !== "") {
+      obj.reason = message.reason;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<PintRecord>, I>>(base?: I): PintRecord {
+    return PintRecord.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<PintRecord>, I>>(object: I): PintRecord {
+    const message = createBasePintRecord();
+    message.platform = object.platform ?? "";
+    message.transportDocumentChecksum = object.transportDocumentChecksum ?? "";
+    message.lastEntryChecksum = object.lastEntryChecksum ?? "";
+    message.entryChecksums = object.entryChecksums?.map((e) => e) || [];
+    message.responseCode = object.responseCode ?? "";
+    message.reason = object.reason ?? "";
     return message;
   },
 };
@@ -3264,6 +4583,7 @@ function createBaseParams(): Params {
     corridor: [],
     registryChannel: "",
     registryTimeoutSeconds: 0n,
+    pintPlatformCode: "",
   };
 }
 
@@ -3289,6 +4609,9 @@ export const Params: MessageFns<Params> = {
         throw new globalThis.Error("value provided for field message.registryTimeoutSeconds of type uint64 too large");
       }
       writer.uint32(48).uint64(message.registryTimeoutSeconds);
+    }
+    if (message.pintPlatformCode !== "") {
+      writer.uint32(58).string(message.pintPlatformCode);
     }
     return writer;
   },
@@ -3354,6 +4677,14 @@ export const Params: MessageFns<Params> = {
             message.registryTimeoutSeconds = reader.uint64() as bigint;
             continue;
           }
+          case 7: {
+            if (tag !== 58) {
+              break;
+            }
+
+            message.pintPlatformCode = reader.string();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -3392,6 +4723,11 @@ export const Params: MessageFns<Params> = {
         : isSet(object.registry_timeout_seconds)
         ? BigInt(object.registry_timeout_seconds)
         : 0n,
+      pintPlatformCode: isSet(object.pintPlatformCode)
+        ? globalThis.String(object.pintPlatformCode)
+        : isSet(object.pint_platform_code)
+        ? globalThis.String(object.pint_platform_code)
+        : "",
     };
   },
 
@@ -3415,6 +4751,9 @@ export const Params: MessageFns<Params> = {
     if (message.registryTimeoutSeconds !== 0n) {
       obj.registryTimeoutSeconds = message.registryTimeoutSeconds.toString();
     }
+    if (message.pintPlatformCode !== "") {
+      obj.pintPlatformCode = message.pintPlatformCode;
+    }
     return obj;
   },
 
@@ -3432,6 +4771,7 @@ export const Params: MessageFns<Params> = {
       (object.registryTimeoutSeconds !== undefined && object.registryTimeoutSeconds !== null)
         ? BigInt(object.registryTimeoutSeconds)
         : 0n;
+    message.pintPlatformCode = object.pintPlatformCode ?? "";
     return message;
   },
 };
@@ -4145,6 +5485,340 @@ export const Hold: MessageFns<Hold> = {
     message.placedAt = (object.placedAt !== undefined && object.placedAt !== null)
       ? Timestamp.fromPartial(object.placedAt)
       : undefined;
+    return message;
+  },
+};
+
+function createBaseAccessRecord(): AccessRecord {
+  return {
+    id: 0n,
+    consentId: 0n,
+    owner: "",
+    grantee: "",
+    documentHash: "",
+    purpose: "",
+    platform: "",
+    height: 0n,
+    accessedAt: undefined,
+  };
+}
+
+export const AccessRecord: MessageFns<AccessRecord> = {
+  encode(message: AccessRecord, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.id !== 0n) {
+      if (BigInt.asUintN(64, message.id) !== message.id) {
+        throw new globalThis.Error("value provided for field message.id of type uint64 too large");
+      }
+      writer.uint32(8).uint64(message.id);
+    }
+    if (message.consentId !== 0n) {
+      if (BigInt.asUintN(64, message.consentId) !== message.consentId) {
+        throw new globalThis.Error("value provided for field message.consentId of type uint64 too large");
+      }
+      writer.uint32(16).uint64(message.consentId);
+    }
+    if (message.owner !== "") {
+      writer.uint32(26).string(message.owner);
+    }
+    if (message.grantee !== "") {
+      writer.uint32(34).string(message.grantee);
+    }
+    if (message.documentHash !== "") {
+      writer.uint32(42).string(message.documentHash);
+    }
+    if (message.purpose !== "") {
+      writer.uint32(50).string(message.purpose);
+    }
+    if (message.platform !== "") {
+      writer.uint32(58).string(message.platform);
+    }
+    if (message.height !== 0n) {
+      if (BigInt.asIntN(64, message.height) !== message.height) {
+        throw new globalThis.Error("value provided for field message.height of type int64 too large");
+      }
+      writer.uint32(64).int64(message.height);
+    }
+    if (message.accessedAt !== undefined) {
+      Timestamp.encode(message.accessedAt, writer.uint32(74).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): AccessRecord {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseAccessRecord();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 8) {
+              break;
+            }
+
+            message.id = reader.uint64() as bigint;
+            continue;
+          }
+          case 2: {
+            if (tag !== 16) {
+              break;
+            }
+
+            message.consentId = reader.uint64() as bigint;
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.owner = reader.string();
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.grantee = reader.string();
+            continue;
+          }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.documentHash = reader.string();
+            continue;
+          }
+          case 6: {
+            if (tag !== 50) {
+              break;
+            }
+
+            message.purpose = reader.string();
+            continue;
+          }
+          case 7: {
+            if (tag !== 58) {
+              break;
+            }
+
+            message.platform = reader.string();
+            continue;
+          }
+          case 8: {
+            if (tag !== 64) {
+              break;
+            }
+
+            message.height = reader.int64() as bigint;
+            continue;
+          }
+          case 9: {
+            if (tag !== 74) {
+              break;
+            }
+
+            message.accessedAt = Timestamp.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): AccessRecord {
+    return {
+      id: isSet(object.id) ? BigInt(object.id) : 0n,
+      consentId: isSet(object.consentId)
+        ? BigInt(object.consentId)
+        : isSet(object.consent_id)
+        ? BigInt(object.consent_id)
+        : 0n,
+      owner: isSet(object.owner) ? globalThis.String(object.owner) : "",
+      grantee: isSet(object.grantee) ? globalThis.String(object.grantee) : "",
+      documentHash: isSet(object.documentHash)
+        ? globalThis.String(object.documentHash)
+        : isSet(object.document_hash)
+        ? globalThis.String(object.document_hash)
+        : "",
+      purpose: isSet(object.purpose) ? globalThis.String(object.purpose) : "",
+      platform: isSet(object.platform) ? globalThis.String(object.platform) : "",
+      height: isSet(object.height) ? BigInt(object.height) : 0n,
+      accessedAt: isSet(object.accessedAt)
+        ? fromJsonTimestamp(object.accessedAt)
+        : isSet(object.accessed_at)
+        ? fromJsonTimestamp(object.accessed_at)
+        : undefined,
+    };
+  },
+
+  toJSON(message: AccessRecord): unknown {
+    const obj: any = {};
+    if (message.id !== 0n) {
+      obj.id = message.id.toString();
+    }
+    if (message.consentId !== 0n) {
+      obj.consentId = message.consentId.toString();
+    }
+    if (message.owner !== "") {
+      obj.owner = message.owner;
+    }
+    if (message.grantee !== "") {
+      obj.grantee = message.grantee;
+    }
+    if (message.documentHash !== "") {
+      obj.documentHash = message.documentHash;
+    }
+    if (message.purpose !== "") {
+      obj.purpose = message.purpose;
+    }
+    if (message.platform !== "") {
+      obj.platform = message.platform;
+    }
+    if (message.height !== 0n) {
+      obj.height = message.height.toString();
+    }
+    if (message.accessedAt !== undefined) {
+      obj.accessedAt = fromTimestamp(message.accessedAt).toISOString();
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<AccessRecord>, I>>(base?: I): AccessRecord {
+    return AccessRecord.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<AccessRecord>, I>>(object: I): AccessRecord {
+    const message = createBaseAccessRecord();
+    message.id = (object.id !== undefined && object.id !== null) ? BigInt(object.id) : 0n;
+    message.consentId = (object.consentId !== undefined && object.consentId !== null) ? BigInt(object.consentId) : 0n;
+    message.owner = object.owner ?? "";
+    message.grantee = object.grantee ?? "";
+    message.documentHash = object.documentHash ?? "";
+    message.purpose = object.purpose ?? "";
+    message.platform = object.platform ?? "";
+    message.height = (object.height !== undefined && object.height !== null) ? BigInt(object.height) : 0n;
+    message.accessedAt = (object.accessedAt !== undefined && object.accessedAt !== null)
+      ? Timestamp.fromPartial(object.accessedAt)
+      : undefined;
+    return message;
+  },
+};
+
+function createBaseTrackFigure(): TrackFigure {
+  return { name: "", count: 0n, ids: [] };
+}
+
+export const TrackFigure: MessageFns<TrackFigure> = {
+  encode(message: TrackFigure, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.name !== "") {
+      writer.uint32(10).string(message.name);
+    }
+    if (message.count !== 0n) {
+      if (BigInt.asUintN(64, message.count) !== message.count) {
+        throw new globalThis.Error("value provided for field message.count of type uint64 too large");
+      }
+      writer.uint32(16).uint64(message.count);
+    }
+    for (const v of message.ids) {
+      writer.uint32(26).string(v!);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): TrackFigure {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseTrackFigure();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.name = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 16) {
+              break;
+            }
+
+            message.count = reader.uint64() as bigint;
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.ids.push(reader.string());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): TrackFigure {
+    return {
+      name: isSet(object.name) ? globalThis.String(object.name) : "",
+      count: isSet(object.count) ? BigInt(object.count) : 0n,
+      ids: globalThis.Array.isArray(object?.ids) ? object.ids.map((e: any) => globalThis.String(e)) : [],
+    };
+  },
+
+  toJSON(message: TrackFigure): unknown {
+    const obj: any = {};
+    if (message.name !== "") {
+      obj.name = message.name;
+    }
+    if (message.count !== 0n) {
+      obj.count = message.count.toString();
+    }
+    if (message.ids?.length) {
+      obj.ids = message.ids;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<TrackFigure>, I>>(base?: I): TrackFigure {
+    return TrackFigure.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<TrackFigure>, I>>(object: I): TrackFigure {
+    const message = createBaseTrackFigure();
+    message.name = object.name ?? "";
+    message.count = (object.count !== undefined && object.count !== null) ? BigInt(object.count) : 0n;
+    message.ids = object.ids?.map((e) => e) || [];
     return message;
   },
 };

@@ -1,0 +1,225 @@
+package keeper
+
+import (
+	"context"
+	"fmt"
+	"sort"
+
+	"cosmossdk.io/collections"
+
+	"github.com/tradechain/tradechain/x/cargo/types"
+)
+
+// PartyBillsIndex indexes the bills each party shipped, by (shipper, bill
+// id): written when a bill is issued or arrives, never on a transfer (a
+// transfer writes the bill, its history entry and the holder index only —
+// TestTransferBillWriteSet).
+type PartyBillsIndex struct {
+	collections.KeySet[collections.Pair[string, string]]
+}
+
+// NewPartyBillsIndex builds the index under types.PartyBillsKey.
+func NewPartyBillsIndex(sb *collections.SchemaBuilder) *PartyBillsIndex {
+	return &PartyBillsIndex{collections.NewKeySet(sb, types.PartyBillsKey, "party_bills",
+		collections.PairKeyCodec(collections.StringKey, collections.StringKey))}
+}
+
+// Reference implements collections.Index.
+func (i *PartyBillsIndex) Reference(ctx context.Context, id string, b types.Bill, lazyOld func() (types.Bill, error)) error {
+	if b.Shipper == "" {
+		return nil
+	}
+	if old, err := lazyOld(); err == nil && old.Shipper == b.Shipper {
+		return nil
+	} else if err != nil && !isNotFound(err) {
+		return err
+	}
+	return i.Set(ctx, collections.Join(b.Shipper, id))
+}
+
+// Unreference implements collections.Index: the index is a record of the
+// past and keeps its entries.
+func (i *PartyBillsIndex) Unreference(context.Context, string, func() (types.Bill, error)) error {
+	return nil
+}
+
+// backfillPartyBills indexes the shipper of every bill stored before the
+// index existed (v3 upgrade).
+func (k Keeper) backfillPartyBills(ctx context.Context) (int, error) {
+	n := 0
+	err := k.Bills.Walk(ctx, nil, func(id string, b types.Bill) (bool, error) {
+		n++
+		if b.Shipper == "" {
+			return false, nil
+		}
+		return false, k.Bills.Indexes.Parties.Set(ctx, collections.Join(b.Shipper, id))
+	})
+	return n, err
+}
+
+// figure collects the records one track-record figure counts.
+type figure struct {
+	name string
+	ids  []string
+}
+
+func (f *figure) add(id string) { f.ids = append(f.ids, id) }
+
+// TrackRecord computes party's track record on this zone from the bills it
+// shipped (PartyBills) or holds now (BillsByHolder), the bills it carries
+// (BillsByCarrier), their history and milestones. Nothing scans all bills.
+// A bill the party received and passed on without shipping it is not found
+// (indexing every holder would cost every transfer a write).
+func (k Keeper) TrackRecord(ctx context.Context, party string) ([]types.TrackFigure, error) {
+	var (
+		shipped     = figure{name: "bills_shipped"}
+		held        = figure{name: "bills_held"}
+		holdingNow  = figure{name: "bills_holding_now"}
+		surrendered = figure{name: "bills_surrendered_for_delivery"}
+		voided      = figure{name: "bills_voided"}
+		rejectedBy  = figure{name: "transfers_rejected_by_party"}
+		rejectedOf  = figure{name: "transfers_of_party_rejected"}
+		surrRefused = figure{name: "surrenders_refused"}
+		carried     = figure{name: "bills_issued_as_carrier"}
+		onTime      = figure{name: "milestones_on_time"}
+		late        = figure{name: "milestones_late"}
+	)
+	var ids []string
+	for _, idx := range []interface {
+		Iterate(context.Context, collections.Ranger[collections.Pair[string, string]]) (collections.KeySetIterator[collections.Pair[string, string]], error)
+	}{&k.Bills.Indexes.Parties.KeySet, k.Bills.Indexes.Holder} {
+		it, err := idx.Iterate(ctx, collections.NewPrefixedPairRange[string, string](party))
+		if err != nil {
+			return nil, err
+		}
+		keys, err := it.Keys()
+		if err != nil {
+			return nil, err
+		}
+		for _, key := range keys {
+			ids = append(ids, key.K2())
+		}
+	}
+	for _, id := range dedupSorted(ids) {
+		b, err := k.Bills.Get(ctx, id)
+		if isNotFound(err) {
+			continue
+		} else if err != nil {
+			return nil, err
+		}
+		hit, err := k.History.Iterate(ctx, collections.NewPrefixedPairRange[string, uint64](b.Id))
+		if err != nil {
+			return nil, err
+		}
+		hs, err := hit.Values()
+		if err != nil {
+			return nil, err
+		}
+		wasHolder := b.Holder == party
+		for _, h := range hs {
+			ref := fmt.Sprintf("%s/%d", b.Id, h.Sequence)
+			switch h.Action {
+			case ActionIssue, ActionTransfer, ActionEndorse, ActionBlankEndorse:
+				if h.To == party || h.From == party {
+					wasHolder = true
+				}
+			case ActionRejectTransfer, ActionRejectEndorsement:
+				if h.Actor == party {
+					rejectedBy.add(ref)
+				} else if h.To == party || h.From == party {
+					rejectedOf.add(ref)
+				}
+			case ActionSurrenderRejected:
+				if h.To == party || h.From == party {
+					surrRefused.add(ref)
+				}
+			case ActionSurrenderForDelivery: // counted once the carrier accepted it
+				if (h.Actor == party || h.From == party) && b.Status == types.BILL_STATUS_SURRENDERED_FOR_DELIVERY {
+					surrendered.add(b.Id)
+				}
+			}
+		}
+		if b.Shipper == party {
+			shipped.add(b.Id)
+			if b.Status == types.BILL_STATUS_VOIDED {
+				voided.add(b.Id)
+			}
+			if err := k.milestonesOnTime(ctx, b.Id, &onTime, &late); err != nil {
+				return nil, err
+			}
+		}
+		if wasHolder {
+			held.add(b.Id)
+		}
+		if b.Holder == party {
+			holdingNow.add(b.Id)
+		}
+	}
+	cit, err := k.Bills.Indexes.Carrier.Iterate(ctx, collections.NewPrefixedPairRange[string, string](party))
+	if err != nil {
+		return nil, err
+	}
+	ckeys, err := cit.Keys()
+	if err != nil {
+		return nil, err
+	}
+	for _, key := range ckeys {
+		carried.add(key.K2())
+	}
+	out := []types.TrackFigure{}
+	for _, f := range []*figure{&shipped, &held, &holdingNow, &surrendered, &voided, &rejectedBy, &rejectedOf, &surrRefused, &carried, &onTime, &late} {
+		ids := dedupSorted(f.ids)
+		out = append(out, types.TrackFigure{Name: f.name, Count: uint64(len(ids)), Ids: ids})
+	}
+	return out, nil
+}
+
+// milestonesOnTime compares each actual (ACT) milestone of a bill with the
+// planned (PLN) one of the same event code and location, if the carrier
+// recorded a plan: on time when the actual event is not after the plan.
+func (k Keeper) milestonesOnTime(ctx context.Context, billID string, onTime, late *figure) error {
+	it, err := k.Milestones.Iterate(ctx, collections.NewPrefixedPairRange[string, uint64](billID))
+	if err != nil {
+		return err
+	}
+	ms, err := it.Values()
+	if err != nil {
+		return err
+	}
+	planned := map[string]types.Milestone{}
+	for _, m := range ms {
+		if m.Classifier == "PLN" {
+			planned[m.EventCode+"@"+m.Location] = m // the latest plan counts
+		}
+	}
+	for _, m := range ms {
+		if m.Classifier != "ACT" {
+			continue
+		}
+		p, ok := planned[m.EventCode+"@"+m.Location]
+		if !ok {
+			continue
+		}
+		ref := fmt.Sprintf("%s/%d", billID, m.Sequence)
+		if m.EventTime.After(p.EventTime) {
+			late.add(ref)
+		} else {
+			onTime.add(ref)
+		}
+	}
+	return nil
+}
+
+func dedupSorted(ids []string) []string {
+	sort.Strings(ids)
+	out := ids[:0]
+	for i, id := range ids {
+		if i == 0 || id != ids[i-1] {
+			out = append(out, id)
+		}
+	}
+	if out == nil {
+		return []string{}
+	}
+	return out
+}
