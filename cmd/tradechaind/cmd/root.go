@@ -205,6 +205,7 @@ func initRootCmd(rootCmd *cobra.Command, a *app.App) {
 		queryCommand(),
 		txCommand(),
 		keys.Commands(),
+		gatewayCmd(),
 	)
 }
 
