@@ -65,7 +65,9 @@ type recorder struct {
 	status int
 }
 
-func newRecorder() *recorder { return &recorder{bodies: map[string][][]byte{}, status: http.StatusNoContent} }
+func newRecorder() *recorder {
+	return &recorder{bodies: map[string][][]byte{}, status: http.StatusNoContent}
+}
 
 func (rc *recorder) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	b, _ := io.ReadAll(r.Body)
