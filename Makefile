@@ -46,6 +46,28 @@ LOADFLAGS ?=
 loadtest: build simd
 	$(GO) run ./cmd/loadtest $(LOADFLAGS)
 
+# The independent stand-in eBL platform and carrier (tools/pintpeer, written
+# from the DCSA specifications alone) for the DCSA end-to-end tests.
+.PHONY: pintpeer dcsa-proxy test-dcsa-proxy
+pintpeer:
+	@mkdir -p $(BINDIR)
+	$(GO) build -o $(BINDIR)/pintpeer ./tools/pintpeer
+
+# The DCSA-validating proxy: Stoplight Prism pinned in
+# tools/dcsa-proxy/package-lock.json (npm ci); start one with
+# tools/dcsa-proxy/run.sh SPEC UPSTREAM PORT.
+dcsa-proxy: tools/dcsa-proxy/node_modules/.installed
+tools/dcsa-proxy/node_modules/.installed: tools/dcsa-proxy/package-lock.json tools/dcsa-proxy/package.json
+	@command -v npm >/dev/null || { echo "npm not found: apt-get install -y nodejs npm" >&2; exit 1; }
+	cd tools/dcsa-proxy && npm ci --no-audit --no-fund
+	@touch $@
+
+# Proves the proxy rejects malformed DCSA traffic and passes well-formed
+# traffic between two pintpeer platforms and the carrier (binds loopback
+# ports: run under flock /tmp/tradechain-net.lock).
+test-dcsa-proxy: pintpeer dcsa-proxy
+	./tools/dcsa-proxy/test.sh
+
 localnet: build rly web
 	./scripts/localnet.sh start
 
