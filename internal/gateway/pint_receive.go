@@ -249,8 +249,10 @@ func (g *Gateway) handleStartEnvelope(w http.ResponseWriter, r *http.Request) {
 	g.startedOrFinish(w, r, &rec)
 }
 
-// disputed says whether the document is live somewhere in the corridor
-// other than as a bill this zone exported (which may come back): DISE.
+// disputed says whether the document backs a bill of this zone that is
+// live (or surrendered, voided): DISE before anything is recorded. A bill
+// this zone exported may come back; a document another zone holds is
+// settled by the corridor registry when the import reserves it.
 func (g *Gateway) disputed(ctx context.Context, hash string) (string, bool, error) {
 	res, err := g.chain.RegistryKey(ctx, hash)
 	if err != nil {
@@ -260,10 +262,10 @@ func (g *Gateway) disputed(ctx context.Context, hash string) (string, bool, erro
 		if k.Kind != cargotypes.KEY_KIND_TRANSPORT_DOCUMENT {
 			continue
 		}
-		if k.HolderZone != "" && k.HolderZone != g.chain.ChainID() {
-			return fmt.Sprintf("the transport document backs a bill live on zone %s", k.HolderZone), true, nil
-		}
-		if k.Reference == "" {
+		// A key another zone holds is for the corridor registry to judge:
+		// the import reserves it (a bill that zone exported may land here);
+		// a refusal comes back as REJECTED_DUPLICATE and is answered DISE.
+		if k.Reference == "" || (k.HolderZone != "" && k.HolderZone != g.chain.ChainID()) {
 			continue
 		}
 		bill, err := g.chain.Bill(ctx, k.Reference)

@@ -147,16 +147,22 @@ func TestPINTReceiveRefusals(t *testing.T) {
 	require.Equal(t, http.StatusUnprocessableEntity, st)
 	require.Equal(t, pint.BENV, f.signed(body, pe.last).ResponseCode)
 
-	// The document is live on the other zone: DISE (409), never a bill.
+	// The document backs a bill live on this zone: DISE (409) at once.
 	pe = f.peerEnvelope(lei, f.peer, nil)
+	hash := mustHash(t, pe.env.TransportDocument)
 	f.chain.mu.Lock()
-	f.chain.registry[pe.env.EnvelopeManifestSignedContent[:0]+mustHash(t, pe.env.TransportDocument)] = []cargotypes.RegistryKey{{Kind: cargotypes.KEY_KIND_TRANSPORT_DOCUMENT, Status: cargotypes.RESERVATION_STATUS_HELD_REMOTE, HolderZone: "hongkong-1"}}
+	f.chain.bills["COS-LIVE"] = &cargotypes.Bill{Id: "COS-LIVE", DocumentHash: hash, Status: cargotypes.BILL_STATUS_ISSUED, Holder: bankAddr}
+	f.chain.registry[hash] = []cargotypes.RegistryKey{{Kind: cargotypes.KEY_KIND_TRANSPORT_DOCUMENT, Status: cargotypes.RESERVATION_STATUS_CONFIRMED, HolderZone: zoneID, Reference: "COS-LIVE"}}
 	f.chain.mu.Unlock()
 	st, body = f.do(http.MethodPost, "/v3/envelopes", pe.env)
 	require.Equal(t, http.StatusConflict, st)
 	r = f.signed(body, pe.last)
 	require.Equal(t, pint.DISE, r.ResponseCode)
-	require.Contains(t, r.Reason, "hongkong-1")
+	require.Contains(t, r.Reason, "COS-LIVE")
+	f.chain.mu.Lock()
+	delete(f.chain.bills, "COS-LIVE")
+	delete(f.chain.registry, hash)
+	f.chain.mu.Unlock()
 
 	// Malformed and oversized bodies: the DCSA error object.
 	st, body = f.do(http.MethodPost, "/v3/envelopes", []byte(`{"transportDocument":`))
@@ -334,4 +340,29 @@ func TestSurrenderThroughCarrier(t *testing.T) {
 	st, body = f.do(http.MethodPost, "/v3/ebl-surrender-responses", SurrenderRequestAnswer{SurrenderRequestReference: sr.SurrenderRequestReference, Action: "SREJ", Comments: "late"})
 	require.Equal(t, http.StatusConflict, st)
 	decodeError(t, body)
+}
+
+// TestPINTReceiveDisputedByRegistry: the document is held by the other zone;
+// the import reserves it and the corridor registry refuses: DISE.
+func TestPINTReceiveDisputedByRegistry(t *testing.T) {
+	f := newFixture(t)
+	f.chain.autoConfirm = false
+	pe := f.peerEnvelope(lei, f.peer, nil)
+	hash := mustHash(t, pe.env.TransportDocument)
+	f.chain.mu.Lock()
+	f.chain.registry[hash] = []cargotypes.RegistryKey{{Kind: cargotypes.KEY_KIND_TRANSPORT_DOCUMENT, Status: cargotypes.RESERVATION_STATUS_HELD_REMOTE, HolderZone: "hongkong-1"}}
+	f.chain.mu.Unlock()
+	go func() {
+		eventually(t, "the import", func() bool { return len(f.chain.messages()) == 1 })
+		f.chain.mu.Lock()
+		for _, b := range f.chain.bills {
+			b.Status = cargotypes.BILL_STATUS_REJECTED_DUPLICATE
+		}
+		f.chain.mu.Unlock()
+	}()
+	st, body := f.do(http.MethodPost, "/v3/envelopes", pe.env)
+	require.Equal(t, http.StatusConflict, st, string(body))
+	r := f.signed(body, pe.last)
+	require.Equal(t, pint.DISE, r.ResponseCode)
+	require.Contains(t, r.Reason, "hongkong-1")
 }
