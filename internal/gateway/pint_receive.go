@@ -96,6 +96,16 @@ func (g *Gateway) answer(w http.ResponseWriter, r *http.Request, lastChecksum st
 func (g *Gateway) platformKeys(ctx context.Context) pint.KeysFunc {
 	return func(code string) (*pint.KeySet, error) {
 		p, err := g.chain.EblPlatform(ctx, code)
+		if errors.Is(err, ErrNotFound) && code == g.cfg.PlatformCode {
+			// Entries this gateway signed (a bill it exported, coming
+			// back): its own keys. The zone should also record its own
+			// code on chain, so MsgImportBill verifies them there too.
+			raw, err := g.key.JWKS()
+			if err != nil {
+				return nil, err
+			}
+			return pint.ParseJWKS(raw)
+		}
 		if errors.Is(err, ErrNotFound) {
 			return nil, fmt.Errorf("platform %s is not trusted by zone %s", code, g.chain.ChainID())
 		}

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strings"
 	"sync"
+	"time"
 
 	abci "github.com/cometbft/cometbft/abci/types"
 	sdk "github.com/cosmos/cosmos-sdk/types"
@@ -235,7 +236,7 @@ func (c *testChain) apply(m sdk.Msg) error {
 			return refuse("bill %s already exists", id)
 		}
 		c.bills[id] = &cargotypes.Bill{Id: id, Carrier: v.Carrier, Holder: v.IssueTo, Type: v.Type, Mode: v.Mode, DocumentHash: v.DocumentHash, Version: 1, Status: status, HomeZone: c.chainID}
-		c.history[id] = append(c.history[id], cargotypes.EndorsementChainEntry{Sequence: 1, ActionCode: "ISSUE", Action: "ISSUE", Actor: v.Carrier, Recipient: v.IssueTo, Zone: c.chainID, DocumentHash: v.DocumentHash, Head: "h1"})
+		c.history[id] = append(c.history[id], cargotypes.EndorsementChainEntry{Sequence: 1, ActionCode: "ISSUE", Action: "ISSUE", Actor: v.Carrier, Recipient: v.IssueTo, Zone: c.chainID, DocumentHash: v.DocumentHash, Head: "h1", ActionDateTime: time.Now().UTC()})
 		c.registry[v.DocumentHash] = []cargotypes.RegistryKey{{Kind: cargotypes.KEY_KIND_TRANSPORT_DOCUMENT, Key: v.DocumentHash, Status: cargotypes.RESERVATION_STATUS_CONFIRMED, HolderZone: c.chainID, Reference: id}}
 	case *cargotypes.MsgImportBill:
 		if v.Platform != c.addr {
