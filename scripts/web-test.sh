@@ -44,6 +44,8 @@ WEB_URL="http://127.0.0.1:$WEB_PORT" DOC_FILE="$DOC" DOC_HASH="$DOC_HASH" DEMO_B
   CHROMIUM="$CHROMIUM" \
   node --test --test-reporter=spec e2e/corridor.test.mjs
 
+"$ROOT/scripts/e2e-dcsa.sh"   # DCSA gateways: fault cases (the demo started the gateways, pintpeer and the proxies)
+
 step "$SH_CHAIN" "stopped: the app answers from hongkong-1 and says what it could not ask"
 SH_PID=$(awk -v n="$SH_CHAIN" '$2 == n {print $1}' "$LOCALNET/pids" | tail -1)
 kill "$SH_PID"

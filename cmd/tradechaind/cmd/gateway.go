@@ -108,7 +108,7 @@ Carriers are added with --carrier CODE,ISSUANCE_RESPONSE_URL,SURRENDER_REQUEST_U
 				return err
 			}
 			cmd.PrintErrf("wrote %s (signing key %s, kid %s)\n", path, resolved.SigningKey, key.Public.Kid)
-			cmd.Println(string(jwks))
+			fmt.Fprintln(cmd.OutOrStdout(), string(jwks))
 			return nil
 		},
 	}
@@ -136,7 +136,7 @@ func gatewayJWKSCmd() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			cmd.Println(string(jwks))
+			fmt.Fprintln(cmd.OutOrStdout(), string(jwks))
 			return nil
 		},
 	}
