@@ -31,6 +31,8 @@ type Chain interface {
 	Address() string
 	ChainID() string
 	Bill(ctx context.Context, id string) (*cargotypes.Bill, error)
+	// BillsByStatus lists the zone's bills in a status (all pages).
+	BillsByStatus(ctx context.Context, status cargotypes.BillStatus) ([]cargotypes.Bill, error)
 	Party(ctx context.Context, address string) (*cargotypes.Party, error)
 	PartyByCode(ctx context.Context, code string) (*cargotypes.Party, error)
 	PartyByLEI(ctx context.Context, lei string) (*cargotypes.Party, error)
@@ -144,6 +146,22 @@ func (c *CosmosChain) Bill(ctx context.Context, id string) (*cargotypes.Bill, er
 		return nil, err
 	}
 	return &res.Bill, nil
+}
+
+func (c *CosmosChain) BillsByStatus(ctx context.Context, status cargotypes.BillStatus) ([]cargotypes.Bill, error) {
+	var out []cargotypes.Bill
+	var key []byte
+	for {
+		res, err := c.q.Bills(ctx, &cargotypes.QueryBillsRequest{Status: status, Pagination: &query.PageRequest{Key: key, Limit: 200}})
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, res.Bills...)
+		if res.Pagination == nil || len(res.Pagination.NextKey) == 0 {
+			return out, nil
+		}
+		key = res.Pagination.NextKey
+	}
 }
 
 func (c *CosmosChain) Party(ctx context.Context, address string) (*cargotypes.Party, error) {

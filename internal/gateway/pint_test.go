@@ -1,6 +1,7 @@
 package gateway
 
 import (
+	"context"
 	"encoding/json"
 	"net/http"
 	"net/http/httptest"
@@ -270,7 +271,7 @@ func exportFixture(t *testing.T, code pint.ResponseCode) (*fixture, *peerPlatfor
 func TestPINTExportAccepted(t *testing.T) {
 	f, peer := exportFixture(t, pint.RECE)
 	eventually(t, "the conclusion", func() bool {
-		b, _ := f.chain.Bill(t.Context(), "COS-COSU6385270140")
+		b, _ := f.chain.Bill(context.Background(), "COS-COSU6385270140")
 		return b.Status == cargotypes.BILL_STATUS_EXPORTED
 	})
 	peer.mu.Lock()
@@ -289,7 +290,7 @@ func TestPINTExportAccepted(t *testing.T) {
 	require.True(t, v.IssuanceManifestVerified)
 	require.Equal(t, pint.ActionIssue, v.Entries[0].Transactions[0].ActionCode)
 	require.Equal(t, "C7", v.Recipient.IdentifyingCodes[0].PartyCode)
-	b, _ := f.chain.Bill(t.Context(), "COS-COSU6385270140")
+	b, _ := f.chain.Bill(context.Background(), "COS-COSU6385270140")
 	require.Equal(t, "RECE", b.Export.ResponseCode)
 	require.Equal(t, v.LastEntryChecksum, b.Export.LastEntryChecksum)
 }
@@ -297,10 +298,10 @@ func TestPINTExportAccepted(t *testing.T) {
 func TestPINTExportRefusedGoesBack(t *testing.T) {
 	f, _ := exportFixture(t, pint.BENV)
 	eventually(t, "the bill back with its holder", func() bool {
-		b, _ := f.chain.Bill(t.Context(), "COS-COSU6385270140")
+		b, _ := f.chain.Bill(context.Background(), "COS-COSU6385270140")
 		return b.Status == cargotypes.BILL_STATUS_ISSUED && b.Export != nil
 	})
-	b, _ := f.chain.Bill(t.Context(), "COS-COSU6385270140")
+	b, _ := f.chain.Bill(context.Background(), "COS-COSU6385270140")
 	require.Equal(t, "BENV", b.Export.ResponseCode)
 }
 
@@ -329,7 +330,7 @@ func TestSurrenderThroughCarrier(t *testing.T) {
 	st, _ = f.do(http.MethodPost, "/v3/ebl-surrender-responses", SurrenderRequestAnswer{SurrenderRequestReference: sr.SurrenderRequestReference, Action: "SURR"})
 	require.Equal(t, http.StatusNoContent, st)
 	eventually(t, "the acceptance", func() bool {
-		b, _ := f.chain.Bill(t.Context(), "COS-COSU6385270140")
+		b, _ := f.chain.Bill(context.Background(), "COS-COSU6385270140")
 		return b.Status == cargotypes.BILL_STATUS_SURRENDERED_FOR_DELIVERY
 	})
 	msgs := f.chain.messages()
@@ -365,4 +366,35 @@ func TestPINTReceiveDisputedByRegistry(t *testing.T) {
 	r := f.signed(body, pe.last)
 	require.Equal(t, pint.DISE, r.ResponseCode)
 	require.Contains(t, r.Reason, "hongkong-1")
+}
+
+// TestExportPickedUpAfterRestart: an export requested while the gateway was
+// down (its event never seen) is found on the zone at start and completed.
+func TestExportPickedUpAfterRestart(t *testing.T) {
+	f := newFixture(t)
+	peer := &peerPlatform{key: f.peer, code: pint.RECE}
+	srv := httptest.NewServer(peer)
+	t.Cleanup(srv.Close)
+	f.chain.mu.Lock()
+	f.chain.platforms[peerCode] = cargotypes.EblPlatform{Code: peerCode, Endpoint: srv.URL, Jwks: string(jwksOf(t, f.peer))}
+	f.chain.mu.Unlock()
+	st, _ := f.do(http.MethodPut, "/v3/ebl-issuance-requests", f.issuanceRequest(readDocument(t), f.carrier))
+	require.Equal(t, http.StatusNoContent, st)
+	eventually(t, "ISSU", func() bool { return len(f.issuanceResponses()) == 1 })
+	key := f.gw.key
+	f.stop()
+	f.chain.mu.Lock()
+	b := f.chain.bills["COS-COSU6385270140"]
+	b.Status, b.HistoryLen = cargotypes.BILL_STATUS_EXPORTING, 2
+	b.Export = &cargotypes.BillExport{Platform: peerCode, RecipientName: "Consignee on WAVE", RequestedBy: shipperAddr,
+		RecipientCodes: []cargotypes.IdentifyingCode{{CodeListProvider: peerCode, PartyCode: "C7"}}}
+	f.chain.mu.Unlock()
+	f.start(key)
+	eventually(t, "the export", func() bool {
+		b, _ := f.chain.Bill(context.Background(), "COS-COSU6385270140")
+		return b.Status == cargotypes.BILL_STATUS_EXPORTED
+	})
+	peer.mu.Lock()
+	require.Len(t, peer.received, 1)
+	peer.mu.Unlock()
 }

@@ -305,7 +305,9 @@ func (g *Gateway) runSurrenderAnswer(ctx context.Context, j *job) error {
 		} else {
 			rec.State, rec.Error = surFailed, te.Log
 			g.log.Error("the zone refused the carrier's surrender answer", "reference", rec.Reference, "bill", rec.BillID, "err", te.Log)
-			return g.store.Update(func(b *Batch) error { b.Put(key, rec); b.Delete(pSurByBill + rec.BillID); return nil })
+			// The index stays: the bill is still pending, and the carrier's
+			// answer is recorded; the operator resolves it (docs).
+			return g.store.Update(func(b *Batch) error { b.Put(key, rec); return nil })
 		}
 	}
 	if txErr != nil {

@@ -62,6 +62,18 @@ func (c *testChain) Bill(_ context.Context, id string) (*cargotypes.Bill, error)
 	return &cp, nil
 }
 
+func (c *testChain) BillsByStatus(_ context.Context, st cargotypes.BillStatus) ([]cargotypes.Bill, error) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	var out []cargotypes.Bill
+	for _, b := range c.bills {
+		if b.Status == st {
+			out = append(out, *b)
+		}
+	}
+	return out, nil
+}
+
 func (c *testChain) find(match func(cargotypes.Party) bool) (*cargotypes.Party, error) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
