@@ -72,6 +72,15 @@ func (AppModule) AutoCLIOptions() *autocliv1.ModuleOptions {
 						"consensus_pubkey": {Usage: "a new validator's ed25519 consensus key, base64 (the \"key\" printed by tradechaind comet show-validator on its node)"},
 						"moniker":          {Usage: "a new validator's name"},
 					}},
+				{RpcMethod: "SetEblPlatform", Skip: true}, // hand-written: the JWKS from a file
+				{RpcMethod: "ImportBill", Skip: true},     // hand-written: the envelope from a file
+				{RpcMethod: "ExportBill", Skip: true},     // hand-written: repeated identifying codes
+				{RpcMethod: "RemoveEblPlatform", Use: "remove-ebl-platform [code]",
+					Short:          "Stop trusting an eBL platform for DCSA PINT (governance authority or the cargo admin)",
+					PositionalArgs: []*autocliv1.PositionalArgDescriptor{{ProtoField: "code"}}},
+				{RpcMethod: "ConcludeExport", Use: "conclude-export [bill-id] [last-entry-checksum] [signed-response]",
+					Short:          "Record the receiving platform's signed PINT answer to a bill's export (the zone's gateway, a PLATFORM party): RECE/DUPE make it EXPORTED, BSIG/BENV/DISE give it back to its holder",
+					PositionalArgs: []*autocliv1.PositionalArgDescriptor{{ProtoField: "bill_id"}, {ProtoField: "last_entry_checksum"}, {ProtoField: "signed_response"}}},
 				{RpcMethod: "SendBill", Use: "send-bill [bill-id] [channel] [receiver]",
 					Short:          "Send a bill you hold to the other zone over the cargo channel (--timeout-timestamp in Unix ns; default 10 minutes)",
 					PositionalArgs: []*autocliv1.PositionalArgDescriptor{{ProtoField: "bill_id"}, {ProtoField: "channel"}, {ProtoField: "receiver"}},

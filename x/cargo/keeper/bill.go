@@ -163,6 +163,11 @@ func (k Keeper) record(ctx context.Context, b *types.Bill, action, actor, from, 
 // on the bill — except a regulator's hold and the corridor registry's
 // answers, which are nobody's choice — means the new holder accepted it.
 func (k Keeper) recordRemark(ctx context.Context, b *types.Bill, action, actor, from, to, detail, remark string) error {
+	return k.recordEntry(ctx, b, action, actor, from, to, detail, remark, nil)
+}
+
+// recordEntry is recordRemark with the PINT transfer the entry records, if any.
+func (k Keeper) recordEntry(ctx context.Context, b *types.Bill, action, actor, from, to, detail, remark string, pintRecord *types.PintRecord) error {
 	switch action {
 	case ActionTransfer, ActionEndorse, ActionHold, ActionHoldLifted,
 		ActionCorridorConfirmed, ActionCorridorRejected, ActionCorridorTimeout, ActionCorridorRetry, ActionAmendRejected:
@@ -184,6 +189,7 @@ func (k Keeper) recordRemark(ctx context.Context, b *types.Bill, action, actor, 
 		ChainId:      sdkCtx.ChainID(),
 		PrevHead:     b.HistoryHead,
 		Remark:       remark,
+		Pint:         pintRecord,
 	}
 	e.Head = types.ChainHead(e.PrevHead, e)
 	if err := k.History.Set(ctx, collections.Join(b.Id, e.Sequence), e); err != nil {

@@ -101,6 +101,19 @@ func (k Keeper) InitGenesis(ctx context.Context, gs types.GenesisState) error {
 			return err
 		}
 	}
+	for _, p := range gs.EblPlatforms {
+		if err := k.EblPlatforms.Set(ctx, p.Code, p); err != nil {
+			return err
+		}
+	}
+	for _, e := range gs.PintEnvelopes {
+		if err := k.PintEnvelopes.Set(ctx, e.LastEntryChecksum, e); err != nil {
+			return err
+		}
+		if err := k.PintEnvelopesByBill.Set(ctx, collections.Join3(e.BillId, e.Sequence, e.LastEntryChecksum)); err != nil {
+			return err
+		}
+	}
 	sdkCtx := sdk.UnwrapSDKContext(ctx)
 	if err := bindPort(sdkCtx, k.ports, k.scoped, types.PortID); err != nil {
 		return err
@@ -167,6 +180,12 @@ func (k Keeper) ExportGenesis(ctx context.Context) (*types.GenesisState, error) 
 		return nil, err
 	}
 	if gs.Collisions, err = values(ctx, k.Collisions.Iterate); err != nil {
+		return nil, err
+	}
+	if gs.EblPlatforms, err = values(ctx, k.EblPlatforms.Iterate); err != nil {
+		return nil, err
+	}
+	if gs.PintEnvelopes, err = values(ctx, k.PintEnvelopes.Iterate); err != nil {
 		return nil, err
 	}
 	return gs, nil

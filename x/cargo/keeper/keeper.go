@@ -112,6 +112,15 @@ type Keeper struct {
 	// it reads every level of the database).
 	HoldCount collections.Map[int32, uint64]
 
+	// DCSA PINT. EblPlatforms are the trusted eBL platforms by code.
+	EblPlatforms collections.Map[string, types.EblPlatform]
+	// PintEnvelopes are the envelopes bills were imported with, verbatim, by
+	// their last transfer chain entry checksum (the envelope's PINT identity);
+	// PintEnvelopesByBill lists them per bill: (bill id, history sequence,
+	// checksum).
+	PintEnvelopes       collections.Map[string, types.PintEnvelope]
+	PintEnvelopesByBill collections.KeySet[collections.Triple[string, uint64, string]]
+
 	// owners of registry keys by kind (a pointer: x/tradefinance registers
 	// itself after this keeper has been copied into other keepers).
 	owners *registryOwners
@@ -209,7 +218,11 @@ func NewKeeper(cdc codec.BinaryCodec, storeService store.KVStoreService, address
 			collections.TripleKeyCodec(collections.Int32Key, collections.StringKey, collections.StringKey), codec.CollValue[types.IdentityCollision](cdc)),
 		Holds: collections.NewMap(sb, types.HoldsKey, "holds",
 			collections.PairKeyCodec(collections.Int32Key, collections.StringKey), codec.CollValue[types.Hold](cdc)),
-		HoldCount:      collections.NewMap(sb, types.HoldCountKey, "hold_count", collections.Int32Key, collections.Uint64Value),
+		HoldCount:     collections.NewMap(sb, types.HoldCountKey, "hold_count", collections.Int32Key, collections.Uint64Value),
+		EblPlatforms:  collections.NewMap(sb, types.EblPlatformsKey, "ebl_platforms", collections.StringKey, codec.CollValue[types.EblPlatform](cdc)),
+		PintEnvelopes: collections.NewMap(sb, types.PintEnvelopesKey, "pint_envelopes", collections.StringKey, codec.CollValue[types.PintEnvelope](cdc)),
+		PintEnvelopesByBill: collections.NewKeySet(sb, types.PintEnvelopesByBillKey, "pint_envelopes_by_bill",
+			collections.TripleKeyCodec(collections.StringKey, collections.Uint64Key, collections.StringKey)),
 		owners:         &registryOwners{},
 		anchorUsers:    &anchorUsers{},
 		registryScoped: ibc.RegistryScoped,

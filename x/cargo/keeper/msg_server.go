@@ -155,6 +155,7 @@ func (s msgServer) RequestSurrender(ctx context.Context, m *types.MsgRequestSurr
 	}
 	if err := typedevent.Emit(sdk.UnwrapSDKContext(ctx).EventManager(), &types.EventSurrenderRequested{
 		BillId: b.Id, Holder: m.Holder, Purpose: m.Purpose, Reason: m.Reason,
+		Carrier: b.Carrier, DocumentHash: b.DocumentHash, HistoryHead: b.HistoryHead, HistoryLen: b.HistoryLen,
 	}); err != nil {
 		return nil, err
 	}

@@ -647,7 +647,13 @@ func (o billOwner) OnReservation(ctx context.Context, billID string, status type
 		return errorsmod.Wrapf(types.ErrReservationState, "no bill transition for %s", status)
 	}
 	b.CorridorStatus = status
-	return o.k.record(ctx, &b, action, b.Carrier, b.Holder, b.Holder, reason)
+	if err := o.k.record(ctx, &b, action, b.Carrier, b.Holder, b.Holder, reason); err != nil {
+		return err
+	}
+	if b.Status == types.BILL_STATUS_PENDING {
+		return nil
+	}
+	return o.k.emitImportSettled(ctx, b, reason)
 }
 
 // unanchor removes the anchor of hash if it was made for bill id.

@@ -28,6 +28,21 @@ const (
 // a registry channel is set), and the ISSUE entry starts its history. detail
 // names the bills it replaces, if any.
 func (k Keeper) issue(ctx context.Context, b types.Bill, detail, remark string) (types.Bill, error) {
+	b, err := k.register(ctx, b, ActionIssue, b.Carrier, detail, remark, nil)
+	if err != nil {
+		return b, err
+	}
+	return b, typedevent.Emit(sdk.UnwrapSDKContext(ctx).EventManager(), &types.EventBillIssued{
+		BillId: b.Id, Carrier: b.Carrier, Holder: b.Holder, Type: b.Type, Mode: b.Mode, DocumentHash: b.DocumentHash,
+	})
+}
+
+// register creates bill b on this zone — its document anchored here, its
+// document and identity reserved in the corridor registry (PENDING until the
+// other zone confirms, or held locally without a registry channel) — and
+// records its first history entry: ISSUE by its carrier, or IMPORTED by the
+// zone's gateway for a bill arriving over DCSA PINT.
+func (k Keeper) register(ctx context.Context, b types.Bill, action, actor, detail, remark string, pintRecord *types.PintRecord) (types.Bill, error) {
 	if has, err := k.Bills.Has(ctx, b.Id); err != nil {
 		return b, err
 	} else if has {
@@ -46,12 +61,7 @@ func (k Keeper) issue(ctx context.Context, b types.Bill, detail, remark string) 
 	}
 	sdkCtx := sdk.UnwrapSDKContext(ctx)
 	b.Version, b.HomeZone, b.Trace, b.HistoryHead, b.HistoryLen = 1, sdkCtx.ChainID(), types.ClassID, types.GenesisHead, 0
-	if err := k.recordRemark(ctx, &b, ActionIssue, b.Carrier, "", b.Holder, detail, remark); err != nil {
-		return b, err
-	}
-	return b, typedevent.Emit(sdkCtx.EventManager(), &types.EventBillIssued{
-		BillId: b.Id, Carrier: b.Carrier, Holder: b.Holder, Type: b.Type, Mode: b.Mode, DocumentHash: b.DocumentHash,
-	})
+	return b, k.recordEntry(ctx, &b, action, actor, "", b.Holder, detail, remark, pintRecord)
 }
 
 // replaceable loads the bills a split or combination replaces: each issued by

@@ -110,6 +110,12 @@ func (w *jsonWriter) bill(b *Bill) {
 	} else {
 		w.null("pending_amendment", "pendingAmendment")
 	}
+	if b.Export != nil {
+		w.msg("export", "export", b.Export)
+	} else {
+		w.null("export", "export")
+	}
+	w.str("imported_from", "importedFrom", b.ImportedFrom)
 	w.buf = append(w.buf, '}')
 	w.comma = outer
 }

@@ -64,6 +64,9 @@ func TestBillJSONMatchesJSONPB(t *testing.T) {
 		Surrender: &Surrender{Purpose: 1, Reason: "amend", RequestedBy: "trade1holder"}, TransferredVia: "channel-0",
 		Offer: &Offer{Action: "ENDORSE", From: "trade1from"}, Replaces: []string{"COS-A", "COS-B"}, ReplacedBy: []string{"COS-C"},
 		PendingAmendment: &PendingAmendment{NewDocumentHash: "ab", Consignee: "trade1c", CorridorStatus: RESERVATION_STATUS_TIMED_OUT},
+		Export: &BillExport{Platform: "WAVE", RecipientName: "Globe <&>", RecipientCodes: []IdentifyingCode{{CodeListProvider: "WAVE", PartyCode: "g-1"}},
+			RequestedBy: "trade1holder", RequestedHeight: 7, ResponseCode: "RECE", SignedResponse: "a.b.c"},
+		ImportedFrom: "CARX",
 	}
 	odd := Bill{Id: "<script>&\u2028\"\\\x00\xff", Type: 99, Status: -1, Trace: "日本", Replaces: []string{"<&>\u2028", ""}}
 	for _, b := range []Bill{{}, full, odd} {

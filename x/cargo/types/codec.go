@@ -40,6 +40,11 @@ func RegisterLegacyAminoCodec(cdc *codec.LegacyAmino) {
 	legacy.RegisterAminoMsg(cdc, &MsgSplitBill{}, "tradechain/cargo/MsgSplitBill")
 	legacy.RegisterAminoMsg(cdc, &MsgCombineBills{}, "tradechain/cargo/MsgCombineBills")
 	legacy.RegisterAminoMsg(cdc, &MsgWithdrawAnchor{}, "tradechain/cargo/MsgWithdrawAnchor")
+	legacy.RegisterAminoMsg(cdc, &MsgSetEblPlatform{}, "tradechain/cargo/MsgSetEblPlatform")
+	legacy.RegisterAminoMsg(cdc, &MsgRemoveEblPlatform{}, "tradechain/cargo/MsgRemoveEblPlatform")
+	legacy.RegisterAminoMsg(cdc, &MsgImportBill{}, "tradechain/cargo/MsgImportBill")
+	legacy.RegisterAminoMsg(cdc, &MsgExportBill{}, "tradechain/cargo/MsgExportBill")
+	legacy.RegisterAminoMsg(cdc, &MsgConcludeExport{}, "tradechain/cargo/MsgConcludeExport")
 }
 
 // RegisterInterfaces registers every Msg as an sdk.Msg implementation.
@@ -52,6 +57,7 @@ func RegisterInterfaces(registry codectypes.InterfaceRegistry) {
 		&MsgSetCorridorLink{}, &MsgRemoveCorridorLink{}, &MsgSetRegistryChannel{}, &MsgRetryReservation{},
 		&MsgPlaceHold{}, &MsgLiftHold{}, &MsgSetValidatorPower{}, &MsgRejectTransfer{}, &MsgRejectEndorsement{},
 		&MsgSplitBill{}, &MsgCombineBills{}, &MsgWithdrawAnchor{},
+		&MsgSetEblPlatform{}, &MsgRemoveEblPlatform{}, &MsgImportBill{}, &MsgExportBill{}, &MsgConcludeExport{},
 	)
 	msgservice.RegisterMsgServiceDesc(registry, &_Msg_serviceDesc)
 }

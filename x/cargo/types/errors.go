@@ -46,4 +46,18 @@ var (
 	ErrNotCombinable      = errorsmod.Register(ModuleName, 41, "bills differ and cannot be combined")
 	ErrTransportDocument  = errorsmod.Register(ModuleName, 42, "a transport document is anchored by its carrier issuing the bill")
 	ErrAnchorInUse        = errorsmod.Register(ModuleName, 43, "the anchor is relied on and cannot be withdrawn now")
+
+	// DCSA PINT (issue 37): 44–59.
+	ErrPlatformNotTrusted = errorsmod.Register(ModuleName, 44, "eBL platform not trusted by this zone: the zone authority adds it with set-ebl-platform (code, endpoint, JWKS)")
+	ErrInvalidJWKS        = errorsmod.Register(ModuleName, 45, "invalid JWKS: publish a JSON Web Key Set of public signing keys (EC P-256/P-384, RSA 2048-8192 bits or Ed25519), each with its own kid")
+	ErrPintSignature      = errorsmod.Register(ModuleName, 46, "PINT signature refused (BSIG): sign the manifest and every transfer chain entry with ES256/ES384/PS256/RS256/EdDSA and a key in the signing platform's on-chain JWKS, over exactly what is sent")
+	ErrPintEnvelope       = errorsmod.Register(ModuleName, 47, "PINT envelope refused (BENV): send the transport document with the manifest and transfer chain that sign its checksum, linked entry to entry, ending with the sending platform's entry")
+	ErrPintRecipient      = errorsmod.Register(ModuleName, 48, "the envelope's last transaction does not name this recipient: name the party on this corridor's platform code with an identifying code (codeListProvider = the platform code, partyCode = the party's address or party code)")
+	ErrPintDispute        = errorsmod.Register(ModuleName, 49, "PINT envelope disputed (DISE): the transport document or bill is already live in the corridor, or the envelope does not continue the bill's own transfer chain")
+	ErrPintDuplicate      = errorsmod.Register(ModuleName, 50, "PINT envelope already imported (DUPE): query pint-envelope with its last entry checksum for the bill it landed")
+	ErrPintCarrier        = errorsmod.Register(ModuleName, 51, "the transport document's carrier is not a carrier party of this zone: the zone admin registers the carrier (its DCSA carrierCode as party code) first")
+	ErrNotExporting       = errorsmod.Register(ModuleName, 52, "the bill has no PINT export in progress: the holder exports it with export-bill first")
+	ErrExportConcluded    = errorsmod.Register(ModuleName, 53, "the PINT export was already concluded: an export is concluded exactly once")
+	ErrPintResponse       = errorsmod.Register(ModuleName, 54, "signed PINT answer refused: conclude with the receiving platform's EnvelopeTransferFinishedResponse JWS, signed with a key of its on-chain JWKS, for the envelope's last entry checksum, with a final code (RECE, DUPE, BSIG, BENV or DISE)")
+	ErrPintPlatformCode   = errorsmod.Register(ModuleName, 55, "invalid eBL platform code: 1-4 characters without spaces (DCSA eblPlatform); this corridor's own code is set in params (pint_platform_code)")
 )

@@ -356,11 +356,21 @@ func (m *EventBillBlankEndorsed) GetHolder() string {
 	return ""
 }
 
+// EventSurrenderRequested: a holder surrendered a bill to its carrier. A
+// zone's DCSA gateway forwards it to the carrier's Surrender API
+// (POST /v3/ebl-surrender-requests) with the endorsement chain, the bill's
+// history (query endorsement-chain / bill-history at history_len).
 type EventSurrenderRequested struct {
 	BillId  string           `protobuf:"bytes,1,opt,name=bill_id,json=billId,proto3" json:"bill_id,omitempty"`
 	Holder  string           `protobuf:"bytes,2,opt,name=holder,proto3" json:"holder,omitempty"`
 	Purpose SurrenderPurpose `protobuf:"varint,3,opt,name=purpose,proto3,enum=tradechain.cargo.v1.SurrenderPurpose" json:"purpose,omitempty"`
 	Reason  string           `protobuf:"bytes,4,opt,name=reason,proto3" json:"reason,omitempty"`
+	// carrier: the issuing carrier's address (its authz grantee answers).
+	Carrier      string `protobuf:"bytes,5,opt,name=carrier,proto3" json:"carrier,omitempty"`
+	DocumentHash string `protobuf:"bytes,6,opt,name=document_hash,json=documentHash,proto3" json:"document_hash,omitempty"`
+	// history_head and history_len: the endorsement chain up to the request.
+	HistoryHead string `protobuf:"bytes,7,opt,name=history_head,json=historyHead,proto3" json:"history_head,omitempty"`
+	HistoryLen  uint64 `protobuf:"varint,8,opt,name=history_len,json=historyLen,proto3" json:"history_len,omitempty"`
 }
 
 func (m *EventSurrenderRequested) Reset()         { *m = EventSurrenderRequested{} }
@@ -422,6 +432,34 @@ func (m *EventSurrenderRequested) GetReason() string {
 		return m.Reason
 	}
 	return ""
+}
+
+func (m *EventSurrenderRequested) GetCarrier() string {
+	if m != nil {
+		return m.Carrier
+	}
+	return ""
+}
+
+func (m *EventSurrenderRequested) GetDocumentHash() string {
+	if m != nil {
+		return m.DocumentHash
+	}
+	return ""
+}
+
+func (m *EventSurrenderRequested) GetHistoryHead() string {
+	if m != nil {
+		return m.HistoryHead
+	}
+	return ""
+}
+
+func (m *EventSurrenderRequested) GetHistoryLen() uint64 {
+	if m != nil {
+		return m.HistoryLen
+	}
+	return 0
 }
 
 type EventSurrenderAccepted struct {
@@ -2396,6 +2434,487 @@ func (m *EventCorridorPacketRefused) GetReason() string {
 	return ""
 }
 
+// EventEblPlatformSet: the zone authority trusts (or updated) an eBL platform.
+type EventEblPlatformSet struct {
+	Code     string `protobuf:"bytes,1,opt,name=code,proto3" json:"code,omitempty"`
+	Name     string `protobuf:"bytes,2,opt,name=name,proto3" json:"name,omitempty"`
+	Endpoint string `protobuf:"bytes,3,opt,name=endpoint,proto3" json:"endpoint,omitempty"`
+	// key_ids: the kid of every key in its JWKS.
+	KeyIds []string `protobuf:"bytes,4,rep,name=key_ids,json=keyIds,proto3" json:"key_ids,omitempty"`
+}
+
+func (m *EventEblPlatformSet) Reset()         { *m = EventEblPlatformSet{} }
+func (m *EventEblPlatformSet) String() string { return proto.CompactTextString(m) }
+func (*EventEblPlatformSet) ProtoMessage()    {}
+func (*EventEblPlatformSet) Descriptor() ([]byte, []int) {
+	return fileDescriptor_b85b18471e9829b9, []int{36}
+}
+func (m *EventEblPlatformSet) XXX_Unmarshal(b []byte) error {
+	return m.Unmarshal(b)
+}
+func (m *EventEblPlatformSet) XXX_Marshal(b []byte, deterministic bool) ([]byte, error) {
+	if deterministic {
+		return xxx_messageInfo_EventEblPlatformSet.Marshal(b, m, deterministic)
+	} else {
+		b = b[:cap(b)]
+		n, err := m.MarshalToSizedBuffer(b)
+		if err != nil {
+			return nil, err
+		}
+		return b[:n], nil
+	}
+}
+func (m *EventEblPlatformSet) XXX_Merge(src proto.Message) {
+	xxx_messageInfo_EventEblPlatformSet.Merge(m, src)
+}
+func (m *EventEblPlatformSet) XXX_Size() int {
+	return m.Size()
+}
+func (m *EventEblPlatformSet) XXX_DiscardUnknown() {
+	xxx_messageInfo_EventEblPlatformSet.DiscardUnknown(m)
+}
+
+var xxx_messageInfo_EventEblPlatformSet proto.InternalMessageInfo
+
+func (m *EventEblPlatformSet) GetCode() string {
+	if m != nil {
+		return m.Code
+	}
+	return ""
+}
+
+func (m *EventEblPlatformSet) GetName() string {
+	if m != nil {
+		return m.Name
+	}
+	return ""
+}
+
+func (m *EventEblPlatformSet) GetEndpoint() string {
+	if m != nil {
+		return m.Endpoint
+	}
+	return ""
+}
+
+func (m *EventEblPlatformSet) GetKeyIds() []string {
+	if m != nil {
+		return m.KeyIds
+	}
+	return nil
+}
+
+// EventEblPlatformRemoved: the zone no longer trusts an eBL platform.
+type EventEblPlatformRemoved struct {
+	Code string `protobuf:"bytes,1,opt,name=code,proto3" json:"code,omitempty"`
+}
+
+func (m *EventEblPlatformRemoved) Reset()         { *m = EventEblPlatformRemoved{} }
+func (m *EventEblPlatformRemoved) String() string { return proto.CompactTextString(m) }
+func (*EventEblPlatformRemoved) ProtoMessage()    {}
+func (*EventEblPlatformRemoved) Descriptor() ([]byte, []int) {
+	return fileDescriptor_b85b18471e9829b9, []int{37}
+}
+func (m *EventEblPlatformRemoved) XXX_Unmarshal(b []byte) error {
+	return m.Unmarshal(b)
+}
+func (m *EventEblPlatformRemoved) XXX_Marshal(b []byte, deterministic bool) ([]byte, error) {
+	if deterministic {
+		return xxx_messageInfo_EventEblPlatformRemoved.Marshal(b, m, deterministic)
+	} else {
+		b = b[:cap(b)]
+		n, err := m.MarshalToSizedBuffer(b)
+		if err != nil {
+			return nil, err
+		}
+		return b[:n], nil
+	}
+}
+func (m *EventEblPlatformRemoved) XXX_Merge(src proto.Message) {
+	xxx_messageInfo_EventEblPlatformRemoved.Merge(m, src)
+}
+func (m *EventEblPlatformRemoved) XXX_Size() int {
+	return m.Size()
+}
+func (m *EventEblPlatformRemoved) XXX_DiscardUnknown() {
+	xxx_messageInfo_EventEblPlatformRemoved.DiscardUnknown(m)
+}
+
+var xxx_messageInfo_EventEblPlatformRemoved proto.InternalMessageInfo
+
+func (m *EventEblPlatformRemoved) GetCode() string {
+	if m != nil {
+		return m.Code
+	}
+	return ""
+}
+
+// EventBillImported: a PINT envelope was verified on chain and landed a bill
+// (status PENDING until the corridor registry confirms, or ISSUED). A bill
+// that was exported from this zone continues under its own id.
+type EventBillImported struct {
+	BillId string `protobuf:"bytes,1,opt,name=bill_id,json=billId,proto3" json:"bill_id,omitempty"`
+	// platform: the sending eBL platform's code.
+	Platform     string     `protobuf:"bytes,2,opt,name=platform,proto3" json:"platform,omitempty"`
+	Recipient    string     `protobuf:"bytes,3,opt,name=recipient,proto3" json:"recipient,omitempty"`
+	Status       BillStatus `protobuf:"varint,4,opt,name=status,proto3,enum=tradechain.cargo.v1.BillStatus" json:"status,omitempty"`
+	DocumentHash string     `protobuf:"bytes,5,opt,name=document_hash,json=documentHash,proto3" json:"document_hash,omitempty"`
+	// last_entry_checksum: the envelope's lastEnvelopeTransferChainEntrySignedContentChecksum.
+	LastEntryChecksum string `protobuf:"bytes,6,opt,name=last_entry_checksum,json=lastEntryChecksum,proto3" json:"last_entry_checksum,omitempty"`
+	// returning: the bill was exported from this zone before and came back.
+	Returning bool `protobuf:"varint,7,opt,name=returning,proto3" json:"returning,omitempty"`
+}
+
+func (m *EventBillImported) Reset()         { *m = EventBillImported{} }
+func (m *EventBillImported) String() string { return proto.CompactTextString(m) }
+func (*EventBillImported) ProtoMessage()    {}
+func (*EventBillImported) Descriptor() ([]byte, []int) {
+	return fileDescriptor_b85b18471e9829b9, []int{38}
+}
+func (m *EventBillImported) XXX_Unmarshal(b []byte) error {
+	return m.Unmarshal(b)
+}
+func (m *EventBillImported) XXX_Marshal(b []byte, deterministic bool) ([]byte, error) {
+	if deterministic {
+		return xxx_messageInfo_EventBillImported.Marshal(b, m, deterministic)
+	} else {
+		b = b[:cap(b)]
+		n, err := m.MarshalToSizedBuffer(b)
+		if err != nil {
+			return nil, err
+		}
+		return b[:n], nil
+	}
+}
+func (m *EventBillImported) XXX_Merge(src proto.Message) {
+	xxx_messageInfo_EventBillImported.Merge(m, src)
+}
+func (m *EventBillImported) XXX_Size() int {
+	return m.Size()
+}
+func (m *EventBillImported) XXX_DiscardUnknown() {
+	xxx_messageInfo_EventBillImported.DiscardUnknown(m)
+}
+
+var xxx_messageInfo_EventBillImported proto.InternalMessageInfo
+
+func (m *EventBillImported) GetBillId() string {
+	if m != nil {
+		return m.BillId
+	}
+	return ""
+}
+
+func (m *EventBillImported) GetPlatform() string {
+	if m != nil {
+		return m.Platform
+	}
+	return ""
+}
+
+func (m *EventBillImported) GetRecipient() string {
+	if m != nil {
+		return m.Recipient
+	}
+	return ""
+}
+
+func (m *EventBillImported) GetStatus() BillStatus {
+	if m != nil {
+		return m.Status
+	}
+	return BILL_STATUS_UNSPECIFIED
+}
+
+func (m *EventBillImported) GetDocumentHash() string {
+	if m != nil {
+		return m.DocumentHash
+	}
+	return ""
+}
+
+func (m *EventBillImported) GetLastEntryChecksum() string {
+	if m != nil {
+		return m.LastEntryChecksum
+	}
+	return ""
+}
+
+func (m *EventBillImported) GetReturning() bool {
+	if m != nil {
+		return m.Returning
+	}
+	return false
+}
+
+// EventImportSettled: the corridor registry answered for an imported bill:
+// status ISSUED (the gateway answers RECE) or REJECTED_DUPLICATE (DISE),
+// with the registry's reason.
+type EventImportSettled struct {
+	BillId            string     `protobuf:"bytes,1,opt,name=bill_id,json=billId,proto3" json:"bill_id,omitempty"`
+	Status            BillStatus `protobuf:"varint,2,opt,name=status,proto3,enum=tradechain.cargo.v1.BillStatus" json:"status,omitempty"`
+	LastEntryChecksum string     `protobuf:"bytes,3,opt,name=last_entry_checksum,json=lastEntryChecksum,proto3" json:"last_entry_checksum,omitempty"`
+	Reason            string     `protobuf:"bytes,4,opt,name=reason,proto3" json:"reason,omitempty"`
+	Platform          string     `protobuf:"bytes,5,opt,name=platform,proto3" json:"platform,omitempty"`
+}
+
+func (m *EventImportSettled) Reset()         { *m = EventImportSettled{} }
+func (m *EventImportSettled) String() string { return proto.CompactTextString(m) }
+func (*EventImportSettled) ProtoMessage()    {}
+func (*EventImportSettled) Descriptor() ([]byte, []int) {
+	return fileDescriptor_b85b18471e9829b9, []int{39}
+}
+func (m *EventImportSettled) XXX_Unmarshal(b []byte) error {
+	return m.Unmarshal(b)
+}
+func (m *EventImportSettled) XXX_Marshal(b []byte, deterministic bool) ([]byte, error) {
+	if deterministic {
+		return xxx_messageInfo_EventImportSettled.Marshal(b, m, deterministic)
+	} else {
+		b = b[:cap(b)]
+		n, err := m.MarshalToSizedBuffer(b)
+		if err != nil {
+			return nil, err
+		}
+		return b[:n], nil
+	}
+}
+func (m *EventImportSettled) XXX_Merge(src proto.Message) {
+	xxx_messageInfo_EventImportSettled.Merge(m, src)
+}
+func (m *EventImportSettled) XXX_Size() int {
+	return m.Size()
+}
+func (m *EventImportSettled) XXX_DiscardUnknown() {
+	xxx_messageInfo_EventImportSettled.DiscardUnknown(m)
+}
+
+var xxx_messageInfo_EventImportSettled proto.InternalMessageInfo
+
+func (m *EventImportSettled) GetBillId() string {
+	if m != nil {
+		return m.BillId
+	}
+	return ""
+}
+
+func (m *EventImportSettled) GetStatus() BillStatus {
+	if m != nil {
+		return m.Status
+	}
+	return BILL_STATUS_UNSPECIFIED
+}
+
+func (m *EventImportSettled) GetLastEntryChecksum() string {
+	if m != nil {
+		return m.LastEntryChecksum
+	}
+	return ""
+}
+
+func (m *EventImportSettled) GetReason() string {
+	if m != nil {
+		return m.Reason
+	}
+	return ""
+}
+
+func (m *EventImportSettled) GetPlatform() string {
+	if m != nil {
+		return m.Platform
+	}
+	return ""
+}
+
+// EventBillExportRequested: a holder asked to export a bill over PINT; the
+// zone's gateway builds, signs and sends the envelope, then concludes.
+type EventBillExportRequested struct {
+	BillId string `protobuf:"bytes,1,opt,name=bill_id,json=billId,proto3" json:"bill_id,omitempty"`
+	Holder string `protobuf:"bytes,2,opt,name=holder,proto3" json:"holder,omitempty"`
+	// platform: the receiving eBL platform's code.
+	Platform       string            `protobuf:"bytes,3,opt,name=platform,proto3" json:"platform,omitempty"`
+	RecipientName  string            `protobuf:"bytes,4,opt,name=recipient_name,json=recipientName,proto3" json:"recipient_name,omitempty"`
+	RecipientCodes []IdentifyingCode `protobuf:"bytes,5,rep,name=recipient_codes,json=recipientCodes,proto3" json:"recipient_codes"`
+	DocumentHash   string            `protobuf:"bytes,6,opt,name=document_hash,json=documentHash,proto3" json:"document_hash,omitempty"`
+	HistoryHead    string            `protobuf:"bytes,7,opt,name=history_head,json=historyHead,proto3" json:"history_head,omitempty"`
+	HistoryLen     uint64            `protobuf:"varint,8,opt,name=history_len,json=historyLen,proto3" json:"history_len,omitempty"`
+}
+
+func (m *EventBillExportRequested) Reset()         { *m = EventBillExportRequested{} }
+func (m *EventBillExportRequested) String() string { return proto.CompactTextString(m) }
+func (*EventBillExportRequested) ProtoMessage()    {}
+func (*EventBillExportRequested) Descriptor() ([]byte, []int) {
+	return fileDescriptor_b85b18471e9829b9, []int{40}
+}
+func (m *EventBillExportRequested) XXX_Unmarshal(b []byte) error {
+	return m.Unmarshal(b)
+}
+func (m *EventBillExportRequested) XXX_Marshal(b []byte, deterministic bool) ([]byte, error) {
+	if deterministic {
+		return xxx_messageInfo_EventBillExportRequested.Marshal(b, m, deterministic)
+	} else {
+		b = b[:cap(b)]
+		n, err := m.MarshalToSizedBuffer(b)
+		if err != nil {
+			return nil, err
+		}
+		return b[:n], nil
+	}
+}
+func (m *EventBillExportRequested) XXX_Merge(src proto.Message) {
+	xxx_messageInfo_EventBillExportRequested.Merge(m, src)
+}
+func (m *EventBillExportRequested) XXX_Size() int {
+	return m.Size()
+}
+func (m *EventBillExportRequested) XXX_DiscardUnknown() {
+	xxx_messageInfo_EventBillExportRequested.DiscardUnknown(m)
+}
+
+var xxx_messageInfo_EventBillExportRequested proto.InternalMessageInfo
+
+func (m *EventBillExportRequested) GetBillId() string {
+	if m != nil {
+		return m.BillId
+	}
+	return ""
+}
+
+func (m *EventBillExportRequested) GetHolder() string {
+	if m != nil {
+		return m.Holder
+	}
+	return ""
+}
+
+func (m *EventBillExportRequested) GetPlatform() string {
+	if m != nil {
+		return m.Platform
+	}
+	return ""
+}
+
+func (m *EventBillExportRequested) GetRecipientName() string {
+	if m != nil {
+		return m.RecipientName
+	}
+	return ""
+}
+
+func (m *EventBillExportRequested) GetRecipientCodes() []IdentifyingCode {
+	if m != nil {
+		return m.RecipientCodes
+	}
+	return nil
+}
+
+func (m *EventBillExportRequested) GetDocumentHash() string {
+	if m != nil {
+		return m.DocumentHash
+	}
+	return ""
+}
+
+func (m *EventBillExportRequested) GetHistoryHead() string {
+	if m != nil {
+		return m.HistoryHead
+	}
+	return ""
+}
+
+func (m *EventBillExportRequested) GetHistoryLen() uint64 {
+	if m != nil {
+		return m.HistoryLen
+	}
+	return 0
+}
+
+// EventExportConcluded: the receiving platform's signed answer was recorded.
+// RECE/DUPE: status EXPORTED; otherwise the bill is back with holder (ISSUED).
+type EventExportConcluded struct {
+	BillId       string     `protobuf:"bytes,1,opt,name=bill_id,json=billId,proto3" json:"bill_id,omitempty"`
+	Platform     string     `protobuf:"bytes,2,opt,name=platform,proto3" json:"platform,omitempty"`
+	ResponseCode string     `protobuf:"bytes,3,opt,name=response_code,json=responseCode,proto3" json:"response_code,omitempty"`
+	Reason       string     `protobuf:"bytes,4,opt,name=reason,proto3" json:"reason,omitempty"`
+	Status       BillStatus `protobuf:"varint,5,opt,name=status,proto3,enum=tradechain.cargo.v1.BillStatus" json:"status,omitempty"`
+	Holder       string     `protobuf:"bytes,6,opt,name=holder,proto3" json:"holder,omitempty"`
+}
+
+func (m *EventExportConcluded) Reset()         { *m = EventExportConcluded{} }
+func (m *EventExportConcluded) String() string { return proto.CompactTextString(m) }
+func (*EventExportConcluded) ProtoMessage()    {}
+func (*EventExportConcluded) Descriptor() ([]byte, []int) {
+	return fileDescriptor_b85b18471e9829b9, []int{41}
+}
+func (m *EventExportConcluded) XXX_Unmarshal(b []byte) error {
+	return m.Unmarshal(b)
+}
+func (m *EventExportConcluded) XXX_Marshal(b []byte, deterministic bool) ([]byte, error) {
+	if deterministic {
+		return xxx_messageInfo_EventExportConcluded.Marshal(b, m, deterministic)
+	} else {
+		b = b[:cap(b)]
+		n, err := m.MarshalToSizedBuffer(b)
+		if err != nil {
+			return nil, err
+		}
+		return b[:n], nil
+	}
+}
+func (m *EventExportConcluded) XXX_Merge(src proto.Message) {
+	xxx_messageInfo_EventExportConcluded.Merge(m, src)
+}
+func (m *EventExportConcluded) XXX_Size() int {
+	return m.Size()
+}
+func (m *EventExportConcluded) XXX_DiscardUnknown() {
+	xxx_messageInfo_EventExportConcluded.DiscardUnknown(m)
+}
+
+var xxx_messageInfo_EventExportConcluded proto.InternalMessageInfo
+
+func (m *EventExportConcluded) GetBillId() string {
+	if m != nil {
+		return m.BillId
+	}
+	return ""
+}
+
+func (m *EventExportConcluded) GetPlatform() string {
+	if m != nil {
+		return m.Platform
+	}
+	return ""
+}
+
+func (m *EventExportConcluded) GetResponseCode() string {
+	if m != nil {
+		return m.ResponseCode
+	}
+	return ""
+}
+
+func (m *EventExportConcluded) GetReason() string {
+	if m != nil {
+		return m.Reason
+	}
+	return ""
+}
+
+func (m *EventExportConcluded) GetStatus() BillStatus {
+	if m != nil {
+		return m.Status
+	}
+	return BILL_STATUS_UNSPECIFIED
+}
+
+func (m *EventExportConcluded) GetHolder() string {
+	if m != nil {
+		return m.Holder
+	}
+	return ""
+}
+
 func init() {
 	proto.RegisterType((*EventPartyRegistered)(nil), "tradechain.cargo.v1.EventPartyRegistered")
 	proto.RegisterType((*EventPartyUpdated)(nil), "tradechain.cargo.v1.EventPartyUpdated")
@@ -2433,115 +2952,142 @@ func init() {
 	proto.RegisterType((*EventBillRemark)(nil), "tradechain.cargo.v1.EventBillRemark")
 	proto.RegisterType((*EventBillsReplaced)(nil), "tradechain.cargo.v1.EventBillsReplaced")
 	proto.RegisterType((*EventCorridorPacketRefused)(nil), "tradechain.cargo.v1.EventCorridorPacketRefused")
+	proto.RegisterType((*EventEblPlatformSet)(nil), "tradechain.cargo.v1.EventEblPlatformSet")
+	proto.RegisterType((*EventEblPlatformRemoved)(nil), "tradechain.cargo.v1.EventEblPlatformRemoved")
+	proto.RegisterType((*EventBillImported)(nil), "tradechain.cargo.v1.EventBillImported")
+	proto.RegisterType((*EventImportSettled)(nil), "tradechain.cargo.v1.EventImportSettled")
+	proto.RegisterType((*EventBillExportRequested)(nil), "tradechain.cargo.v1.EventBillExportRequested")
+	proto.RegisterType((*EventExportConcluded)(nil), "tradechain.cargo.v1.EventExportConcluded")
 }
 
 func init() { proto.RegisterFile("tradechain/cargo/v1/events.proto", fileDescriptor_b85b18471e9829b9) }
 
 var fileDescriptor_b85b18471e9829b9 = []byte{
-	// 1636 bytes of a gzipped FileDescriptorProto
-	0x1f, 0x8b, 0x08, 0x00, 0x00, 0x00, 0x00, 0x00, 0x02, 0xff, 0xc4, 0x18, 0x4d, 0x6f, 0x1c, 0xc5,
-	0xd2, 0xb3, 0x3b, 0xbb, 0xf6, 0x76, 0x62, 0xc7, 0x99, 0xf8, 0x25, 0x6b, 0x27, 0xb1, 0xf7, 0xcd,
-	0x53, 0x24, 0xeb, 0xbd, 0x27, 0x9b, 0xd8, 0x42, 0x1c, 0x38, 0x20, 0xdb, 0x04, 0x62, 0xc5, 0x01,
-	0x6b, 0x1c, 0x82, 0x94, 0xcb, 0xaa, 0x3d, 0x5d, 0xf6, 0x0e, 0x3b, 0xdb, 0xbd, 0x74, 0xf7, 0xac,
-	0xd9, 0x08, 0xf8, 0x01, 0x88, 0x03, 0x07, 0xae, 0x5c, 0x40, 0x48, 0x08, 0x24, 0x7e, 0x01, 0x3f,
-	0x20, 0xc7, 0x1c, 0x39, 0x21, 0x94, 0x1c, 0xf8, 0x03, 0x1c, 0x38, 0xa2, 0xfe, 0x9a, 0x9d, 0x8d,
-	0x77, 0x6d, 0x30, 0x89, 0x72, 0xeb, 0xaa, 0xae, 0xae, 0xef, 0xaa, 0xae, 0x6e, 0xd4, 0x90, 0x1c,
-	0x13, 0x88, 0x5b, 0x38, 0xa1, 0xab, 0x31, 0xe6, 0x87, 0x6c, 0xb5, 0x77, 0x73, 0x15, 0x7a, 0x40,
-	0xa5, 0x58, 0xe9, 0x72, 0x26, 0x59, 0x70, 0x69, 0x40, 0xb1, 0xa2, 0x29, 0x56, 0x7a, 0x37, 0x17,
-	0xe6, 0x0e, 0xd9, 0x21, 0xd3, 0xfb, 0xab, 0x6a, 0x65, 0x48, 0x17, 0x96, 0x46, 0x31, 0x93, 0xfd,
-	0x2e, 0x58, 0x5e, 0x61, 0x86, 0xe6, 0x6e, 0x29, 0xde, 0xbb, 0x98, 0xcb, 0x7e, 0x04, 0x87, 0x89,
-	0x90, 0xc0, 0x81, 0x04, 0x75, 0x34, 0x89, 0x09, 0xe1, 0x20, 0x44, 0xdd, 0x6b, 0x78, 0xcb, 0xb5,
-	0xc8, 0x81, 0x41, 0x80, 0xfc, 0x98, 0x11, 0xa8, 0x97, 0x34, 0x5a, 0xaf, 0x83, 0x55, 0x54, 0xe1,
-	0x2c, 0x05, 0x51, 0x2f, 0x37, 0xca, 0xcb, 0x33, 0x6b, 0xf3, 0x2b, 0x23, 0x34, 0x5c, 0x89, 0x58,
-	0x0a, 0x91, 0xa1, 0x0b, 0x3f, 0xf3, 0xd0, 0xc5, 0x81, 0xdc, 0xf7, 0xba, 0x04, 0xcb, 0x17, 0x2e,
-	0x34, 0xb8, 0x8c, 0xaa, 0x38, 0x96, 0x49, 0x0f, 0xea, 0x7e, 0xc3, 0x5b, 0x9e, 0x8a, 0x2c, 0x14,
-	0xfe, 0xe6, 0xa1, 0x0b, 0x5a, 0x99, 0xcd, 0x24, 0x4d, 0xb7, 0x85, 0xc8, 0x80, 0x04, 0x57, 0xd0,
-	0xe4, 0x7e, 0x92, 0xa6, 0xcd, 0x84, 0x58, 0x55, 0xaa, 0x0a, 0xdc, 0xd6, 0x3a, 0xc6, 0x98, 0xf3,
-	0x04, 0xb8, 0x55, 0xc6, 0x81, 0x8a, 0x7d, 0x8b, 0xa5, 0x04, 0x78, 0xbd, 0x6c, 0x4e, 0x18, 0x28,
-	0xb8, 0x89, 0x7c, 0xe5, 0x71, 0x2d, 0x74, 0x66, 0xed, 0xfa, 0x48, 0x35, 0x95, 0xe4, 0x7b, 0xfd,
-	0x2e, 0x44, 0x9a, 0x54, 0x1d, 0xe9, 0x28, 0x73, 0x2b, 0xa7, 0x1c, 0xb9, 0xcb, 0x08, 0x44, 0x9a,
-	0x34, 0xf8, 0x0f, 0x9a, 0x26, 0x2c, 0xce, 0x3a, 0x40, 0x65, 0xb3, 0x85, 0x45, 0xab, 0x5e, 0xd5,
-	0x4a, 0x9c, 0x77, 0xc8, 0xdb, 0x58, 0xb4, 0xc2, 0xb6, 0x8d, 0xb6, 0x16, 0xc7, 0x31, 0x15, 0x07,
-	0xc0, 0xf9, 0x49, 0xd6, 0x06, 0xc8, 0x3f, 0xe0, 0xac, 0xe3, 0xfc, 0xae, 0xd6, 0xc1, 0x0c, 0x2a,
-	0x49, 0x66, 0x6d, 0x2c, 0x49, 0xe6, 0xdc, 0xca, 0xa8, 0xb6, 0xb0, 0x16, 0x59, 0x28, 0xdc, 0x46,
-	0x97, 0x73, 0x61, 0x9b, 0x29, 0xa6, 0xed, 0x5b, 0x94, 0x30, 0x2e, 0x4e, 0x12, 0x37, 0x70, 0x61,
-	0xa9, 0xe8, 0xc2, 0xf0, 0x1b, 0x0f, 0x5d, 0xd1, 0xbc, 0xf6, 0x32, 0xce, 0x81, 0x12, 0xe0, 0x11,
-	0x7c, 0x98, 0x81, 0x90, 0x67, 0x60, 0x16, 0xbc, 0x81, 0x26, 0xbb, 0x19, 0xef, 0x32, 0x01, 0xda,
-	0x88, 0x99, 0xb5, 0x1b, 0x23, 0xfd, 0x9b, 0x8b, 0xda, 0x35, 0xc4, 0x91, 0x3b, 0xa5, 0x18, 0x73,
-	0xc0, 0x62, 0x60, 0xb0, 0x81, 0xc2, 0x1f, 0x3c, 0x6b, 0x71, 0x7e, 0x74, 0x23, 0x8e, 0xa1, 0x7b,
-	0xa2, 0x92, 0x05, 0x65, 0x4a, 0x67, 0x52, 0xe6, 0x35, 0x54, 0x15, 0x12, 0xcb, 0x4c, 0x58, 0x63,
-	0x96, 0xc6, 0x26, 0xcb, 0x9e, 0x26, 0x8b, 0x2c, 0x79, 0x1e, 0x9e, 0x82, 0x4b, 0x3f, 0x80, 0xf8,
-	0x34, 0x8f, 0x5a, 0xc3, 0x4b, 0x43, 0x86, 0x7f, 0xe5, 0xa1, 0xd9, 0x3c, 0xd4, 0x1b, 0x1d, 0xc5,
-	0xed, 0xe4, 0x0a, 0xea, 0x01, 0x17, 0x89, 0x65, 0xe3, 0x47, 0x0e, 0x0c, 0xfe, 0x8b, 0x2e, 0xb2,
-	0x94, 0x34, 0x87, 0xf3, 0xd8, 0x24, 0xda, 0x05, 0x96, 0x92, 0x37, 0x0b, 0xa9, 0xac, 0x68, 0x29,
-	0x1c, 0x3d, 0x43, 0x6b, 0xe2, 0x71, 0x81, 0xc2, 0x51, 0x91, 0x36, 0xdc, 0x2c, 0xd4, 0xf7, 0x7d,
-	0x96, 0x90, 0xb3, 0xd8, 0xf8, 0x9d, 0x0b, 0xee, 0xdd, 0x24, 0x05, 0x21, 0x19, 0x85, 0x08, 0x62,
-	0xc6, 0x4f, 0xe4, 0xb5, 0x80, 0xa6, 0x84, 0xca, 0x53, 0x1a, 0x83, 0x35, 0x35, 0x87, 0x83, 0xeb,
-	0x08, 0xe9, 0xa6, 0xde, 0xd4, 0x7d, 0xcd, 0x18, 0x59, 0xd3, 0x98, 0x2d, 0x55, 0xce, 0x8b, 0x08,
-	0xc5, 0x29, 0x16, 0x22, 0x39, 0x50, 0x9d, 0xc6, 0xd8, 0x55, 0xc0, 0x28, 0xd6, 0x29, 0x8b, 0xb1,
-	0x2e, 0xbb, 0x8a, 0xde, 0xcd, 0xe1, 0x30, 0x43, 0xff, 0xd2, 0x9a, 0x3a, 0x1f, 0x6c, 0xd0, 0xb8,
-	0xc5, 0x54, 0x99, 0x07, 0xc8, 0xd7, 0x6e, 0x32, 0x5a, 0xea, 0x75, 0x30, 0x8f, 0xa6, 0x08, 0x8b,
-	0x9b, 0xba, 0x43, 0xd9, 0x86, 0x46, 0x58, 0xac, 0x7a, 0x51, 0xd1, 0xae, 0xf2, 0x90, 0x5d, 0x73,
-	0xa8, 0xc2, 0x8e, 0x68, 0xae, 0x97, 0x01, 0xc2, 0xbe, 0x6d, 0x2e, 0x46, 0xdc, 0xfb, 0x89, 0x6c,
-	0x11, 0x8e, 0x8f, 0xe8, 0x48, 0xa9, 0x0b, 0x68, 0x0a, 0x1b, 0xad, 0x5c, 0x75, 0xe6, 0xf0, 0x90,
-	0x46, 0xe5, 0x61, 0x8d, 0xc6, 0x55, 0xde, 0x43, 0x34, 0xaf, 0x45, 0xbb, 0x14, 0xd6, 0x79, 0xc8,
-	0xe3, 0x56, 0xd2, 0x3b, 0x29, 0x3c, 0xc7, 0x5a, 0x66, 0xe9, 0x78, 0xcb, 0x0c, 0x96, 0xd0, 0xb9,
-	0x56, 0x22, 0x24, 0xe3, 0xfd, 0x66, 0x0a, 0x54, 0x2b, 0xe4, 0x47, 0xc8, 0xa2, 0x76, 0x80, 0x86,
-	0x9f, 0xa2, 0x4b, 0xb7, 0x4c, 0xd8, 0xa8, 0x00, 0x2a, 0xdf, 0xe6, 0x98, 0xaa, 0x22, 0xba, 0x8e,
-	0x50, 0x6c, 0x30, 0x4e, 0xb0, 0x1f, 0xd5, 0x2c, 0xc6, 0x14, 0xc1, 0xa1, 0xa6, 0xcc, 0xaf, 0x11,
-	0x0b, 0x0e, 0x76, 0x72, 0xeb, 0x2d, 0xa8, 0xdc, 0x2e, 0x62, 0x66, 0x6f, 0x92, 0x5a, 0x64, 0x80,
-	0xf0, 0x9d, 0x61, 0xf9, 0x11, 0xf4, 0x58, 0xfb, 0x1f, 0xc8, 0x0f, 0x3f, 0xb6, 0xc5, 0xb2, 0x93,
-	0x00, 0xdd, 0x4d, 0x71, 0x7c, 0x4a, 0xb1, 0x74, 0x18, 0xc9, 0x52, 0x97, 0x3a, 0x16, 0x0a, 0xae,
-	0xa1, 0x1a, 0x87, 0x03, 0xe0, 0x3a, 0xf3, 0x6d, 0x6e, 0xe7, 0x08, 0x15, 0xfc, 0x98, 0x03, 0x49,
-	0x24, 0x73, 0x19, 0x94, 0xc3, 0xe1, 0xbe, 0x9d, 0x0b, 0x94, 0xf4, 0x08, 0x52, 0xc0, 0xe2, 0xb9,
-	0xcb, 0x0f, 0xb7, 0x51, 0xe0, 0x66, 0x0f, 0xdc, 0x11, 0x6e, 0xf8, 0x58, 0x47, 0xd5, 0xae, 0x46,
-	0x68, 0x19, 0xe7, 0xd6, 0xae, 0x8e, 0x6c, 0xa4, 0xe6, 0x4c, 0x64, 0x49, 0xc3, 0x3d, 0x9b, 0xf3,
-	0x5b, 0x8c, 0xf3, 0x84, 0x30, 0xbe, 0x93, 0xd0, 0xf6, 0x1e, 0xc8, 0xe0, 0x75, 0xe4, 0xa7, 0x09,
-	0x6d, 0x5b, 0x56, 0xff, 0x1e, 0xc9, 0xaa, 0x78, 0x66, 0xd3, 0x7f, 0xf4, 0xcb, 0xd2, 0x44, 0xa4,
-	0x0f, 0x85, 0xaf, 0xa2, 0xfa, 0x31, 0xa6, 0x11, 0x74, 0x98, 0x4a, 0xe6, 0x79, 0x34, 0xa5, 0xd9,
-	0x0c, 0x7c, 0x31, 0xa9, 0xe1, 0x6d, 0x12, 0xfe, 0xee, 0x2e, 0xc9, 0x2d, 0x25, 0x61, 0x17, 0xc7,
-	0x6d, 0x90, 0x11, 0x1c, 0x64, 0xca, 0x83, 0x37, 0xd0, 0x8c, 0x60, 0x19, 0x8f, 0xa1, 0x19, 0xb7,
-	0x30, 0xa5, 0x90, 0xda, 0xc3, 0xd3, 0x06, 0xbb, 0x65, 0x90, 0xc1, 0x2a, 0xba, 0x44, 0x40, 0xc8,
-	0x84, 0xea, 0x46, 0x92, 0xd3, 0x1a, 0xe7, 0x06, 0x85, 0x2d, 0x77, 0xa0, 0xd8, 0xe1, 0xca, 0xcf,
-	0x74, 0xb8, 0xab, 0xa8, 0x26, 0x59, 0x1b, 0x94, 0xaa, 0xa2, 0xee, 0x37, 0xca, 0x2a, 0xce, 0x1a,
-	0xb1, 0x4d, 0x44, 0xa1, 0x92, 0x2b, 0xc5, 0x4a, 0x56, 0x91, 0x53, 0x0d, 0x51, 0x74, 0x71, 0x0c,
-	0x76, 0x84, 0x19, 0x20, 0xf2, 0x31, 0x70, 0xb2, 0xe1, 0x2d, 0x4f, 0x9b, 0x31, 0x30, 0xfc, 0xde,
-	0x8d, 0x92, 0xaa, 0xe8, 0x23, 0x90, 0x19, 0xa7, 0x67, 0x99, 0x0a, 0x06, 0x53, 0x4c, 0xb9, 0x38,
-	0xc5, 0xe8, 0x79, 0xcf, 0xba, 0xc1, 0xcf, 0xfd, 0x7d, 0xcc, 0xf6, 0xca, 0x33, 0xb6, 0x0f, 0xcc,
-	0xab, 0x0e, 0x35, 0xaa, 0x1f, 0x3d, 0x9b, 0x30, 0x11, 0x08, 0xe0, 0x3d, 0xed, 0xcb, 0x3d, 0xa0,
-	0x32, 0x78, 0x05, 0xf9, 0xed, 0x84, 0x1a, 0x65, 0x67, 0xd6, 0xae, 0x8d, 0x4c, 0x98, 0x3b, 0xd0,
-	0xbf, 0x93, 0x50, 0x12, 0x69, 0xca, 0x60, 0x16, 0x95, 0xdb, 0xd0, 0xb7, 0x56, 0xa8, 0xe5, 0x29,
-	0x55, 0x77, 0x26, 0x43, 0xc2, 0x4f, 0xf2, 0xce, 0x9a, 0xeb, 0xbb, 0xc5, 0xe8, 0x41, 0xc2, 0x3b,
-	0x40, 0x5e, 0xbc, 0xd2, 0xe1, 0x97, 0x9e, 0xad, 0x85, 0x82, 0xfc, 0x7c, 0x4e, 0x79, 0xf1, 0x3e,
-	0x1b, 0x77, 0xdf, 0x8c, 0x52, 0xeb, 0x5e, 0xd2, 0x01, 0xf2, 0x6e, 0x26, 0x5f, 0xa2, 0x5a, 0x47,
-	0x76, 0x0c, 0xbb, 0x03, 0xfd, 0x7c, 0x38, 0x79, 0x1e, 0xda, 0xa8, 0x3b, 0x50, 0x57, 0x49, 0xf3,
-	0x21, 0xa3, 0x4e, 0x1f, 0x64, 0x50, 0x0f, 0x18, 0x05, 0x35, 0x1c, 0x2d, 0x58, 0x7f, 0xa8, 0x17,
-	0x24, 0xef, 0xbf, 0xfc, 0xee, 0x33, 0xce, 0x47, 0xeb, 0xb6, 0x49, 0x3a, 0x4d, 0x2d, 0x2f, 0xd5,
-	0xb4, 0x0b, 0x15, 0xe2, 0x0d, 0x55, 0x48, 0xf8, 0x96, 0xbd, 0x13, 0x6f, 0xb3, 0x94, 0xd8, 0x3b,
-	0x71, 0x1d, 0xf9, 0xca, 0x01, 0xb6, 0xc3, 0x8f, 0x7e, 0x7c, 0x2a, 0x72, 0xd7, 0xd9, 0x15, 0x71,
-	0xf8, 0xad, 0x57, 0x60, 0xb4, 0x93, 0x1c, 0xa8, 0x2c, 0xde, 0x42, 0xe7, 0x45, 0xb6, 0xaf, 0x52,
-	0xba, 0x59, 0x08, 0x54, 0x63, 0x2c, 0xc3, 0x3d, 0x43, 0x1c, 0x9d, 0xb3, 0xa7, 0x54, 0xe4, 0x94,
-	0xea, 0x16, 0x74, 0xd7, 0xb9, 0x05, 0x55, 0x17, 0x4e, 0xb5, 0xa0, 0xe6, 0x7e, 0xdf, 0x46, 0x6e,
-	0xca, 0x20, 0x36, 0xfb, 0x63, 0x9d, 0xf4, 0x87, 0x1b, 0x76, 0xef, 0xe3, 0x34, 0x21, 0x58, 0x32,
-	0xbe, 0xcb, 0x8e, 0x80, 0x2b, 0x27, 0xfd, 0x0f, 0x5d, 0xec, 0x39, 0x64, 0x73, 0xf8, 0xb5, 0x3e,
-	0x9b, 0x6f, 0x6c, 0xd8, 0x67, 0xfb, 0x35, 0x54, 0xc3, 0x99, 0x6c, 0x31, 0x9e, 0x48, 0x97, 0x50,
-	0x03, 0x84, 0x4a, 0x8b, 0x2e, 0x87, 0x5e, 0xc2, 0x32, 0xd1, 0xec, 0x2a, 0xfe, 0x36, 0x88, 0xd3,
-	0x0e, 0xab, 0x85, 0xaa, 0xb1, 0xc7, 0xec, 0xfa, 0x7a, 0xd7, 0x00, 0xc1, 0xff, 0x51, 0xb0, 0x9f,
-	0xb2, 0xb8, 0x6d, 0x4e, 0xea, 0x64, 0x39, 0x74, 0xed, 0x6b, 0x56, 0xef, 0xe8, 0xd3, 0x5b, 0x1a,
-	0x1f, 0x2c, 0xa3, 0xd9, 0x14, 0x0b, 0xd9, 0x94, 0x4c, 0xe2, 0xd4, 0x0a, 0xab, 0x6a, 0xda, 0x19,
-	0x85, 0xbf, 0xa7, 0xd0, 0x9a, 0x3e, 0xfc, 0xbc, 0xf8, 0x19, 0x10, 0x41, 0x07, 0xf3, 0xf6, 0xd9,
-	0x06, 0xfc, 0x71, 0x17, 0xca, 0x1c, 0xaa, 0xe0, 0x78, 0x30, 0xfa, 0x18, 0xc0, 0x44, 0x42, 0x09,
-	0x1b, 0xdc, 0x87, 0x0a, 0x0a, 0xbf, 0xf6, 0xec, 0xb0, 0xa2, 0xd4, 0x11, 0x11, 0x74, 0x4d, 0xf6,
-	0x0d, 0x98, 0x7b, 0xc7, 0x6e, 0xab, 0xd1, 0xbf, 0x13, 0x0d, 0x74, 0x5e, 0xbd, 0xad, 0xac, 0x1d,
-	0xe6, 0xd3, 0xa4, 0x16, 0x21, 0x95, 0xa1, 0xda, 0x16, 0xa1, 0x28, 0xd4, 0x8b, 0x2a, 0xa7, 0x30,
-	0x57, 0x36, 0xa2, 0x70, 0xe4, 0x28, 0x06, 0x77, 0x67, 0x65, 0xe8, 0x79, 0xfe, 0x93, 0x2b, 0x7f,
-	0x37, 0xb1, 0x0c, 0x97, 0x7f, 0x80, 0xfc, 0x2e, 0xe3, 0xd2, 0x3d, 0x00, 0xd4, 0x7a, 0x44, 0x4b,
-	0x28, 0xfd, 0x8d, 0x96, 0x50, 0xfe, 0x4b, 0x2d, 0xc1, 0x1f, 0xdb, 0x12, 0x86, 0x66, 0x8e, 0xcd,
-	0xdb, 0x8f, 0x9e, 0x2c, 0x7a, 0x8f, 0x9f, 0x2c, 0x7a, 0xbf, 0x3e, 0x59, 0xf4, 0xbe, 0x78, 0xba,
-	0x38, 0xf1, 0xf8, 0xe9, 0xe2, 0xc4, 0xcf, 0x4f, 0x17, 0x27, 0x1e, 0xac, 0x1c, 0x26, 0xb2, 0x95,
-	0xed, 0xaf, 0xc4, 0xac, 0xb3, 0x5a, 0xf8, 0x49, 0x2b, 0x2c, 0x3f, 0xb2, 0xdf, 0x6a, 0xfa, 0x4f,
-	0x6d, 0xbf, 0xaa, 0x3f, 0xd5, 0xd6, 0xff, 0x0c, 0x00, 0x00, 0xff, 0xff, 0x56, 0xc3, 0x98, 0xf4,
-	0xc4, 0x13, 0x00, 0x00,
+	// 1973 bytes of a gzipped FileDescriptorProto
+	0x1f, 0x8b, 0x08, 0x00, 0x00, 0x00, 0x00, 0x00, 0x02, 0xff, 0xc4, 0x19, 0x4d, 0x6f, 0x1c, 0x49,
+	0x35, 0x3d, 0xd3, 0x33, 0xf6, 0x54, 0x6c, 0xc7, 0xee, 0x84, 0xdd, 0x89, 0x37, 0x71, 0xbc, 0xbd,
+	0x44, 0xb2, 0x16, 0xb0, 0x89, 0x23, 0xc4, 0x81, 0x03, 0x8a, 0x8d, 0x21, 0x56, 0xb2, 0x8b, 0xd5,
+	0x0e, 0x8b, 0xb4, 0x97, 0x51, 0xb9, 0xeb, 0xcd, 0x4c, 0x31, 0x3d, 0x55, 0x43, 0x55, 0xf5, 0x78,
+	0x67, 0x05, 0xfc, 0x00, 0xc4, 0x01, 0x21, 0xae, 0x5c, 0x90, 0x40, 0x08, 0x24, 0x7e, 0x01, 0x3f,
+	0x60, 0x85, 0x38, 0xec, 0x11, 0x2e, 0x08, 0x25, 0x07, 0xfe, 0x00, 0x07, 0x8e, 0xa8, 0xbe, 0xba,
+	0x7b, 0xec, 0x19, 0x7b, 0xe3, 0xdd, 0x90, 0x5b, 0xbf, 0xd7, 0xaf, 0xde, 0xf7, 0x57, 0x57, 0xa3,
+	0x4d, 0x25, 0x30, 0x81, 0xb4, 0x8f, 0x29, 0xdb, 0x49, 0xb1, 0xe8, 0xf1, 0x9d, 0xf1, 0x83, 0x1d,
+	0x18, 0x03, 0x53, 0x72, 0x7b, 0x24, 0xb8, 0xe2, 0xd1, 0xcd, 0x92, 0x62, 0xdb, 0x50, 0x6c, 0x8f,
+	0x1f, 0xac, 0xdf, 0xea, 0xf1, 0x1e, 0x37, 0xef, 0x77, 0xf4, 0x93, 0x25, 0x5d, 0xbf, 0x37, 0x8b,
+	0x99, 0x9a, 0x8c, 0xc0, 0xf1, 0x8a, 0x73, 0x74, 0xeb, 0x40, 0xf3, 0x3e, 0xc2, 0x42, 0x4d, 0x12,
+	0xe8, 0x51, 0xa9, 0x40, 0x00, 0x89, 0xda, 0x68, 0x01, 0x13, 0x22, 0x40, 0xca, 0x76, 0xb0, 0x19,
+	0x6c, 0xb5, 0x12, 0x0f, 0x46, 0x11, 0x0a, 0x53, 0x4e, 0xa0, 0x5d, 0x33, 0x68, 0xf3, 0x1c, 0xed,
+	0xa0, 0x86, 0xe0, 0x19, 0xc8, 0x76, 0x7d, 0xb3, 0xbe, 0xb5, 0xb2, 0x7b, 0x7b, 0x7b, 0x86, 0x86,
+	0xdb, 0x09, 0xcf, 0x20, 0xb1, 0x74, 0xf1, 0xcf, 0x03, 0xb4, 0x56, 0xca, 0xfd, 0xc1, 0x88, 0x60,
+	0xf5, 0xca, 0x85, 0x46, 0x6f, 0xa0, 0x26, 0x4e, 0x15, 0x1d, 0x43, 0x3b, 0xdc, 0x0c, 0xb6, 0x16,
+	0x13, 0x07, 0xc5, 0xff, 0x0e, 0xd0, 0x0d, 0xa3, 0xcc, 0x1e, 0xcd, 0xb2, 0x43, 0x29, 0x73, 0x20,
+	0xd1, 0x9b, 0x68, 0xe1, 0x84, 0x66, 0x59, 0x87, 0x12, 0xa7, 0x4a, 0x53, 0x83, 0x87, 0x46, 0xc7,
+	0x14, 0x0b, 0x41, 0x41, 0x38, 0x65, 0x3c, 0xa8, 0xd9, 0xf7, 0x79, 0x46, 0x40, 0xb4, 0xeb, 0xf6,
+	0x84, 0x85, 0xa2, 0x07, 0x28, 0xd4, 0x1e, 0x37, 0x42, 0x57, 0x76, 0xef, 0xce, 0x54, 0x53, 0x4b,
+	0x7e, 0x36, 0x19, 0x41, 0x62, 0x48, 0xf5, 0x91, 0xa1, 0x36, 0xb7, 0x71, 0xc9, 0x91, 0xf7, 0x38,
+	0x81, 0xc4, 0x90, 0x46, 0xef, 0xa0, 0x65, 0xc2, 0xd3, 0x7c, 0x08, 0x4c, 0x75, 0xfa, 0x58, 0xf6,
+	0xdb, 0x4d, 0xa3, 0xc4, 0x92, 0x47, 0x3e, 0xc6, 0xb2, 0x1f, 0x0f, 0x5c, 0xb4, 0x8d, 0x38, 0x81,
+	0x99, 0xec, 0x82, 0x10, 0x17, 0x59, 0x1b, 0xa1, 0xb0, 0x2b, 0xf8, 0xd0, 0xfb, 0x5d, 0x3f, 0x47,
+	0x2b, 0xa8, 0xa6, 0xb8, 0xb3, 0xb1, 0xa6, 0xb8, 0x77, 0x2b, 0x67, 0xc6, 0xc2, 0x56, 0xe2, 0xa0,
+	0xf8, 0x10, 0xbd, 0x51, 0x08, 0xdb, 0xcb, 0x30, 0x1b, 0x1c, 0x30, 0xc2, 0x85, 0xbc, 0x48, 0x5c,
+	0xe9, 0xc2, 0x5a, 0xd5, 0x85, 0xf1, 0xef, 0x6b, 0xe8, 0x4d, 0xc3, 0xeb, 0x38, 0x17, 0x02, 0x18,
+	0x01, 0x91, 0xc0, 0x8f, 0x73, 0x90, 0xea, 0x0a, 0xcc, 0xa2, 0x6f, 0xa3, 0x85, 0x51, 0x2e, 0x46,
+	0x5c, 0x82, 0x31, 0x62, 0x65, 0xf7, 0xfe, 0x4c, 0xff, 0x16, 0xa2, 0x8e, 0x2c, 0x71, 0xe2, 0x4f,
+	0x69, 0xc6, 0x02, 0xb0, 0x2c, 0x0d, 0xb6, 0x50, 0x35, 0x35, 0x1a, 0xd3, 0xa9, 0xf1, 0x59, 0x82,
+	0x13, 0xbd, 0x8d, 0x96, 0xfa, 0x54, 0x2a, 0x2e, 0x26, 0x9d, 0x3e, 0x60, 0xd2, 0x5e, 0x30, 0x34,
+	0xd7, 0x1d, 0xee, 0x31, 0x60, 0x12, 0xdd, 0x43, 0x1e, 0xec, 0x64, 0xc0, 0xda, 0x8b, 0x9b, 0xc1,
+	0x56, 0x98, 0x20, 0x87, 0x7a, 0x0a, 0x2c, 0xfe, 0x53, 0xe0, 0x9c, 0x5e, 0x68, 0xff, 0x28, 0x4d,
+	0x61, 0x74, 0xa1, 0x9f, 0x2a, 0xfe, 0xa8, 0x5d, 0xc9, 0x1f, 0xdf, 0x44, 0x4d, 0xa9, 0xb0, 0xca,
+	0xa5, 0xf3, 0xe7, 0xbd, 0xb9, 0xf9, 0x7a, 0x6c, 0xc8, 0x12, 0x47, 0x5e, 0x64, 0x48, 0x25, 0xaa,
+	0x3f, 0x82, 0xf4, 0xb2, 0xa0, 0x3a, 0xdf, 0xd7, 0xaa, 0xbe, 0x8f, 0x7f, 0x13, 0xa0, 0xd5, 0x22,
+	0xdb, 0x1e, 0x0d, 0x35, 0xb7, 0x8b, 0x8b, 0x78, 0x0c, 0x42, 0x52, 0xc7, 0x26, 0x4c, 0x3c, 0x18,
+	0xbd, 0x8b, 0xd6, 0x78, 0x46, 0x3a, 0xd3, 0xd1, 0xb2, 0xb9, 0x7e, 0x83, 0x67, 0xe4, 0x3b, 0xd5,
+	0x80, 0xbd, 0x8b, 0xd6, 0x18, 0x9c, 0x9e, 0xa1, 0xb5, 0x29, 0x71, 0x83, 0xc1, 0x69, 0x95, 0x36,
+	0xde, 0xab, 0xb4, 0x98, 0x0f, 0x38, 0x25, 0x57, 0xb1, 0xf1, 0x0f, 0x3e, 0xb8, 0xef, 0xd1, 0x0c,
+	0xa4, 0xe2, 0x0c, 0x12, 0x48, 0xb9, 0xb8, 0x90, 0xd7, 0x3a, 0x5a, 0x94, 0xba, 0x54, 0x58, 0x0a,
+	0xce, 0xd4, 0x02, 0x8e, 0xee, 0x22, 0x64, 0xe6, 0x4a, 0xc7, 0xb4, 0x56, 0x6b, 0x64, 0xcb, 0x60,
+	0xf6, 0x75, 0x47, 0xd9, 0x40, 0x28, 0xcd, 0xb0, 0x94, 0xb4, 0xab, 0x33, 0xda, 0xda, 0x55, 0xc1,
+	0x68, 0xd6, 0x19, 0x4f, 0xb1, 0xa9, 0x7c, 0x9b, 0xef, 0x05, 0x1c, 0xe7, 0xe8, 0x4b, 0x46, 0x53,
+	0xef, 0x83, 0x47, 0x2c, 0xed, 0x73, 0xdd, 0x69, 0x22, 0x14, 0x1a, 0x37, 0x59, 0x2d, 0xcd, 0x73,
+	0x74, 0x1b, 0x2d, 0x12, 0x9e, 0x76, 0x4c, 0x93, 0x74, 0x3d, 0x95, 0xf0, 0x54, 0xb7, 0xc3, 0xaa,
+	0x5d, 0xf5, 0x29, 0xbb, 0x6e, 0xa1, 0x06, 0x3f, 0x65, 0x85, 0x5e, 0x16, 0x88, 0x27, 0xae, 0xbf,
+	0x59, 0x71, 0x3f, 0xa4, 0xaa, 0x4f, 0x04, 0x3e, 0x65, 0x33, 0xa5, 0xae, 0xa3, 0x45, 0x6c, 0xb5,
+	0xf2, 0x0d, 0xa2, 0x80, 0xa7, 0x34, 0xaa, 0x4f, 0x6b, 0x34, 0xa7, 0xf8, 0xe3, 0x8f, 0xd1, 0x6d,
+	0x23, 0xda, 0xa7, 0xb0, 0xc9, 0x43, 0x91, 0xf6, 0xe9, 0xf8, 0xa2, 0xf0, 0x9c, 0x6b, 0x0c, 0xb5,
+	0x19, 0x8d, 0xe1, 0x4c, 0xd5, 0xd7, 0xcf, 0x55, 0xfd, 0xcf, 0xd0, 0xcd, 0x03, 0x1b, 0x36, 0x26,
+	0x81, 0xa9, 0xef, 0x09, 0xcc, 0x74, 0x11, 0xdd, 0x45, 0x28, 0xb5, 0x18, 0x2f, 0x38, 0x4c, 0x5a,
+	0x0e, 0x63, 0x8b, 0xa0, 0x67, 0x28, 0x8b, 0x49, 0xe6, 0xc0, 0xf2, 0x4d, 0x61, 0xbd, 0x03, 0xb5,
+	0xdb, 0x65, 0xca, 0xdd, 0x30, 0x6b, 0x25, 0x16, 0x88, 0xdf, 0x9f, 0x96, 0x9f, 0xc0, 0x98, 0x0f,
+	0x3e, 0x87, 0xfc, 0xf8, 0x27, 0xae, 0x58, 0x9e, 0x52, 0x60, 0x47, 0x19, 0x4e, 0x2f, 0x29, 0x96,
+	0x21, 0x27, 0x79, 0xe6, 0x53, 0xc7, 0x41, 0xd1, 0x1d, 0xd4, 0x12, 0xd0, 0x05, 0x61, 0x32, 0xdf,
+	0xe5, 0x76, 0x81, 0xd0, 0xc1, 0x4f, 0x05, 0x10, 0xaa, 0xb8, 0xcf, 0xa0, 0x02, 0x8e, 0x4f, 0xdc,
+	0x6a, 0xa2, 0xa5, 0x27, 0x90, 0x01, 0x96, 0x5f, 0xb8, 0xfc, 0xf8, 0x10, 0x45, 0x7e, 0xfd, 0xc1,
+	0x43, 0xe9, 0xf7, 0x9f, 0x87, 0xa8, 0x39, 0x32, 0x08, 0x23, 0xe3, 0xfa, 0xee, 0x5b, 0x33, 0x1b,
+	0xa9, 0x3d, 0x93, 0x38, 0xd2, 0xf8, 0xd8, 0xe5, 0xfc, 0x3e, 0x17, 0x82, 0x12, 0x2e, 0x9e, 0x52,
+	0x36, 0x38, 0x06, 0x15, 0x7d, 0x0b, 0x85, 0x19, 0x65, 0x03, 0xc7, 0xea, 0xed, 0x99, 0xac, 0xaa,
+	0x67, 0xf6, 0xc2, 0x4f, 0xfe, 0x79, 0xef, 0x5a, 0x62, 0x0e, 0xc5, 0xdf, 0x40, 0xed, 0x73, 0x4c,
+	0x13, 0x18, 0x72, 0x9d, 0xcc, 0xb7, 0xd1, 0xa2, 0x61, 0x53, 0xfa, 0x62, 0xc1, 0xc0, 0x87, 0x24,
+	0xfe, 0x4f, 0xe0, 0xe6, 0xf4, 0xbe, 0x96, 0x70, 0x84, 0xd3, 0x01, 0xa8, 0x04, 0xba, 0xb9, 0xf6,
+	0xe0, 0x7d, 0xb4, 0x22, 0x79, 0x2e, 0x52, 0xe8, 0xa4, 0x7d, 0xcc, 0x18, 0x64, 0xee, 0xf0, 0xb2,
+	0xc5, 0xee, 0x5b, 0x64, 0xb4, 0x83, 0x6e, 0x12, 0x90, 0x8a, 0x32, 0xd3, 0x48, 0x0a, 0x5a, 0xeb,
+	0xdc, 0xa8, 0xf2, 0xca, 0x1f, 0xa8, 0x76, 0xb8, 0xfa, 0x99, 0x0e, 0xf7, 0x16, 0x6a, 0x29, 0x3e,
+	0x00, 0xad, 0xaa, 0x6c, 0x87, 0x9b, 0x75, 0x1d, 0x67, 0x83, 0x38, 0x24, 0xb2, 0x52, 0xc9, 0x8d,
+	0xa9, 0x31, 0x7e, 0x07, 0xb5, 0x74, 0x43, 0x94, 0x23, 0x9c, 0x82, 0x1b, 0xd4, 0x25, 0xa2, 0xd8,
+	0x44, 0xf5, 0x74, 0x5e, 0xb6, 0x9b, 0x68, 0xfc, 0x47, 0xbf, 0xcd, 0xea, 0xa2, 0x4f, 0x40, 0xe5,
+	0x82, 0x5d, 0x65, 0x31, 0x29, 0x17, 0xa9, 0x7a, 0x75, 0x91, 0x32, 0x7b, 0x85, 0x73, 0x43, 0x58,
+	0xf8, 0xfb, 0x9c, 0xed, 0x8d, 0x33, 0xb6, 0x97, 0xe6, 0x35, 0xa7, 0x1a, 0xd5, 0x9f, 0x03, 0x97,
+	0x30, 0x09, 0x48, 0x10, 0x63, 0xe3, 0xcb, 0x63, 0x60, 0x2a, 0xfa, 0x3a, 0x0a, 0x07, 0x94, 0x59,
+	0x65, 0x57, 0x76, 0xef, 0xcc, 0x4c, 0x98, 0x27, 0x30, 0x79, 0x42, 0x19, 0x49, 0x0c, 0x65, 0xb4,
+	0x8a, 0xea, 0x03, 0x98, 0x38, 0x2b, 0xf4, 0xe3, 0x25, 0x55, 0x77, 0x25, 0x43, 0xe2, 0x9f, 0x16,
+	0x9d, 0xb5, 0xd0, 0x77, 0x9f, 0xb3, 0x2e, 0x15, 0x43, 0x20, 0xaf, 0x5e, 0xe9, 0xf8, 0xd7, 0x81,
+	0xab, 0x85, 0x8a, 0xfc, 0x62, 0x4f, 0x79, 0xf5, 0x3e, 0x9b, 0x37, 0x6f, 0x66, 0xa9, 0xf5, 0x8c,
+	0x0e, 0x81, 0x7c, 0x3f, 0x57, 0xaf, 0x51, 0xad, 0x53, 0xb7, 0x86, 0x3d, 0x81, 0x49, 0xb1, 0x9c,
+	0x7c, 0x11, 0xda, 0xe8, 0x19, 0x68, 0xaa, 0xa4, 0xf3, 0x31, 0x67, 0x5e, 0x1f, 0x64, 0x51, 0x1f,
+	0x72, 0x06, 0x7a, 0x39, 0x5a, 0x77, 0xfe, 0xd0, 0x1f, 0xb1, 0x62, 0xf2, 0xfa, 0xbb, 0xcf, 0x3c,
+	0x1f, 0x3d, 0x74, 0x4d, 0xd2, 0x6b, 0xea, 0x78, 0xe9, 0xa6, 0x5d, 0xa9, 0x90, 0x60, 0xaa, 0x42,
+	0xe2, 0xef, 0xba, 0x99, 0xf8, 0x98, 0x67, 0xc4, 0xcd, 0xc4, 0x87, 0x28, 0xd4, 0x0e, 0x70, 0x1d,
+	0x7e, 0xf6, 0xf7, 0xaf, 0x26, 0xf7, 0x9d, 0x5d, 0x13, 0xc7, 0xbf, 0x0b, 0x2a, 0x8c, 0x9e, 0xd2,
+	0xae, 0xce, 0xe2, 0x7d, 0xb4, 0x24, 0xf3, 0x13, 0x9d, 0xd2, 0x9d, 0x4a, 0xa0, 0x36, 0xe7, 0x32,
+	0x3c, 0xb6, 0xc4, 0xc9, 0x75, 0x77, 0x4a, 0x47, 0x4e, 0xab, 0xee, 0x40, 0x3f, 0xce, 0x1d, 0xa8,
+	0xbb, 0x70, 0x66, 0x04, 0x75, 0x4e, 0x26, 0x2e, 0x72, 0x8b, 0x16, 0xb1, 0x37, 0x99, 0xeb, 0xa4,
+	0xff, 0xfa, 0x65, 0xf7, 0x03, 0x9c, 0x51, 0x82, 0x15, 0x17, 0x47, 0xfc, 0x14, 0x84, 0x76, 0xd2,
+	0x57, 0xd0, 0xda, 0xd8, 0x23, 0x3b, 0xd3, 0x17, 0x06, 0xab, 0xc5, 0x8b, 0x47, 0xee, 0xe6, 0xe0,
+	0x0e, 0x6a, 0xe1, 0x5c, 0xf5, 0xb9, 0xa0, 0xca, 0x27, 0x54, 0x89, 0xd0, 0x69, 0x31, 0x12, 0x30,
+	0xa6, 0x3c, 0x97, 0x9d, 0x91, 0xe6, 0xef, 0x82, 0xb8, 0xec, 0xb1, 0x46, 0xa8, 0x5e, 0x7b, 0xec,
+	0xdb, 0xd0, 0xbc, 0xb5, 0x40, 0xf4, 0x55, 0x14, 0x9d, 0x64, 0x3c, 0x1d, 0xd8, 0x93, 0x26, 0x59,
+	0x7a, 0xbe, 0x7d, 0xad, 0x9a, 0x37, 0xe6, 0xf4, 0xbe, 0xc1, 0x47, 0x5b, 0x68, 0x35, 0xc3, 0x52,
+	0x75, 0x14, 0x57, 0x38, 0x73, 0xc2, 0x9a, 0x86, 0x76, 0x45, 0xe3, 0x9f, 0x69, 0xb4, 0xa1, 0x8f,
+	0x7f, 0x51, 0xbd, 0x8f, 0x48, 0x60, 0x88, 0xc5, 0xe0, 0x6a, 0x0b, 0xfe, 0xbc, 0x81, 0x72, 0x0b,
+	0x35, 0x70, 0x5a, 0xae, 0x3e, 0x16, 0xb0, 0x91, 0xd0, 0xc2, 0xca, 0x79, 0xa8, 0xa1, 0xf8, 0xb7,
+	0x81, 0x5b, 0x56, 0xb4, 0x3a, 0x32, 0x81, 0x91, 0xcd, 0xbe, 0x92, 0x79, 0x70, 0x6e, 0x5a, 0xcd,
+	0xbe, 0x20, 0xd9, 0x44, 0x4b, 0xfa, 0xdb, 0xca, 0xd9, 0x61, 0xef, 0x6d, 0x5a, 0x09, 0xd2, 0x19,
+	0x6a, 0x6c, 0x91, 0x9a, 0x42, 0x7f, 0x51, 0x15, 0x14, 0x76, 0x64, 0x23, 0x06, 0xa7, 0x9e, 0xa2,
+	0x9c, 0x9d, 0x8d, 0xa9, 0x1b, 0x82, 0xbf, 0xf8, 0xf2, 0xf7, 0x1b, 0xcb, 0x74, 0xf9, 0x47, 0x28,
+	0x1c, 0x71, 0xa1, 0xfc, 0x07, 0x80, 0x7e, 0x9e, 0xd1, 0x12, 0x6a, 0x2f, 0xd1, 0x12, 0xea, 0x9f,
+	0xa9, 0x25, 0x84, 0x73, 0x5b, 0xc2, 0xd4, 0xce, 0x11, 0x0b, 0xb7, 0x41, 0x1f, 0x9c, 0x64, 0x47,
+	0x19, 0x56, 0x5d, 0x2e, 0x86, 0x3a, 0xd3, 0xfd, 0xb2, 0x11, 0x54, 0xae, 0xbd, 0x22, 0x14, 0x32,
+	0x3c, 0x2c, 0xae, 0xc2, 0xf4, 0xb3, 0x16, 0x09, 0x8c, 0x8c, 0x38, 0x65, 0xca, 0x17, 0x98, 0x87,
+	0x75, 0xe6, 0x0c, 0x60, 0x52, 0x71, 0x67, 0x73, 0x00, 0x93, 0x43, 0x22, 0xe3, 0xaf, 0xb9, 0x36,
+	0x54, 0x91, 0xe9, 0x57, 0xbc, 0x19, 0x72, 0xe3, 0x5f, 0xd5, 0x2a, 0x4b, 0xce, 0xe1, 0x50, 0xbb,
+	0xf0, 0x92, 0x0f, 0xcf, 0x91, 0xe3, 0xea, 0x3f, 0xaf, 0x3c, 0x6c, 0x47, 0x4b, 0x4a, 0x47, 0x14,
+	0x0a, 0x7d, 0x4b, 0x44, 0xe5, 0x3a, 0x21, 0x7c, 0xa9, 0xeb, 0x84, 0xf3, 0x1f, 0x53, 0x8d, 0x19,
+	0x1f, 0x53, 0xdb, 0xe8, 0xa6, 0x29, 0x43, 0x60, 0x4a, 0x4c, 0x3a, 0x69, 0x1f, 0xd2, 0x81, 0xcc,
+	0x87, 0x6e, 0x47, 0x5a, 0xd3, 0xaf, 0x0e, 0x98, 0xe9, 0xc9, 0xf6, 0x85, 0xd5, 0x55, 0x6f, 0x74,
+	0x94, 0xf5, 0xcc, 0xd2, 0xb7, 0x98, 0x94, 0x88, 0xf8, 0xaf, 0xbe, 0x36, 0xac, 0x43, 0x8e, 0x41,
+	0xa9, 0xec, 0x22, 0xaf, 0x94, 0xb6, 0xd5, 0x5e, 0xce, 0xb6, 0x39, 0x6a, 0xd7, 0xe7, 0xa9, 0x3d,
+	0xef, 0x8e, 0xaa, 0x1a, 0x96, 0xc6, 0x74, 0x58, 0xe2, 0xbf, 0xd5, 0xdc, 0x4a, 0xa1, 0xe5, 0x1f,
+	0x7c, 0xa4, 0x0d, 0xfa, 0x1c, 0xd7, 0x6c, 0x55, 0x49, 0xf5, 0x33, 0x09, 0x70, 0x1f, 0xad, 0x14,
+	0xf1, 0xee, 0x98, 0x6c, 0xb6, 0x5a, 0x2e, 0x17, 0xd8, 0xf7, 0x75, 0x5a, 0x1f, 0xa3, 0x1b, 0x25,
+	0x99, 0x59, 0xc1, 0xdb, 0x8d, 0xcd, 0xfa, 0xd6, 0xf5, 0xdd, 0x2f, 0xcf, 0x74, 0xdb, 0x21, 0x01,
+	0xa6, 0x68, 0x77, 0x42, 0x59, 0x6f, 0x9f, 0x13, 0x70, 0x63, 0xaf, 0x94, 0xa4, 0x91, 0xf2, 0xff,
+	0x77, 0x17, 0xf7, 0x0f, 0xbf, 0x68, 0x5b, 0x57, 0xee, 0x73, 0x96, 0x66, 0x39, 0xb9, 0x6a, 0xcd,
+	0xbc, 0x83, 0x96, 0x05, 0xc8, 0x91, 0xfe, 0x7a, 0xae, 0xde, 0xd7, 0x2c, 0x79, 0xa4, 0xb9, 0xb2,
+	0x99, 0x17, 0xf5, 0x32, 0xed, 0x1a, 0x2f, 0x97, 0x76, 0x65, 0x70, 0x9b, 0xd5, 0xe0, 0xee, 0x3d,
+	0xfe, 0xe4, 0xf9, 0x46, 0xf0, 0xe9, 0xf3, 0x8d, 0xe0, 0x5f, 0xcf, 0x37, 0x82, 0x5f, 0xbe, 0xd8,
+	0xb8, 0xf6, 0xe9, 0x8b, 0x8d, 0x6b, 0x7f, 0x7f, 0xb1, 0x71, 0xed, 0xc3, 0xed, 0x1e, 0x55, 0xfd,
+	0xfc, 0x64, 0x3b, 0xe5, 0xc3, 0x9d, 0xca, 0xcf, 0x87, 0xca, 0xe3, 0x47, 0xee, 0x4f, 0x84, 0xf9,
+	0x0d, 0x71, 0xd2, 0x34, 0xff, 0x21, 0x1e, 0xfe, 0x2f, 0x00, 0x00, 0xff, 0xff, 0xfc, 0x51, 0x20,
+	0x9d, 0xf7, 0x18, 0x00, 0x00,
 }
 
 func (m *EventPartyRegistered) Marshal() (dAtA []byte, err error) {
@@ -2833,6 +3379,32 @@ func (m *EventSurrenderRequested) MarshalToSizedBuffer(dAtA []byte) (int, error)
 	_ = i
 	var l int
 	_ = l
+	if m.HistoryLen != 0 {
+		i = encodeVarintEvents(dAtA, i, uint64(m.HistoryLen))
+		i--
+		dAtA[i] = 0x40
+	}
+	if len(m.HistoryHead) > 0 {
+		i -= len(m.HistoryHead)
+		copy(dAtA[i:], m.HistoryHead)
+		i = encodeVarintEvents(dAtA, i, uint64(len(m.HistoryHead)))
+		i--
+		dAtA[i] = 0x3a
+	}
+	if len(m.DocumentHash) > 0 {
+		i -= len(m.DocumentHash)
+		copy(dAtA[i:], m.DocumentHash)
+		i = encodeVarintEvents(dAtA, i, uint64(len(m.DocumentHash)))
+		i--
+		dAtA[i] = 0x32
+	}
+	if len(m.Carrier) > 0 {
+		i -= len(m.Carrier)
+		copy(dAtA[i:], m.Carrier)
+		i = encodeVarintEvents(dAtA, i, uint64(len(m.Carrier)))
+		i--
+		dAtA[i] = 0x2a
+	}
 	if len(m.Reason) > 0 {
 		i -= len(m.Reason)
 		copy(dAtA[i:], m.Reason)
@@ -4263,6 +4835,365 @@ func (m *EventCorridorPacketRefused) MarshalToSizedBuffer(dAtA []byte) (int, err
 	return len(dAtA) - i, nil
 }
 
+func (m *EventEblPlatformSet) Marshal() (dAtA []byte, err error) {
+	size := m.Size()
+	dAtA = make([]byte, size)
+	n, err := m.MarshalToSizedBuffer(dAtA[:size])
+	if err != nil {
+		return nil, err
+	}
+	return dAtA[:n], nil
+}
+
+func (m *EventEblPlatformSet) MarshalTo(dAtA []byte) (int, error) {
+	size := m.Size()
+	return m.MarshalToSizedBuffer(dAtA[:size])
+}
+
+func (m *EventEblPlatformSet) MarshalToSizedBuffer(dAtA []byte) (int, error) {
+	i := len(dAtA)
+	_ = i
+	var l int
+	_ = l
+	if len(m.KeyIds) > 0 {
+		for iNdEx := len(m.KeyIds) - 1; iNdEx >= 0; iNdEx-- {
+			i -= len(m.KeyIds[iNdEx])
+			copy(dAtA[i:], m.KeyIds[iNdEx])
+			i = encodeVarintEvents(dAtA, i, uint64(len(m.KeyIds[iNdEx])))
+			i--
+			dAtA[i] = 0x22
+		}
+	}
+	if len(m.Endpoint) > 0 {
+		i -= len(m.Endpoint)
+		copy(dAtA[i:], m.Endpoint)
+		i = encodeVarintEvents(dAtA, i, uint64(len(m.Endpoint)))
+		i--
+		dAtA[i] = 0x1a
+	}
+	if len(m.Name) > 0 {
+		i -= len(m.Name)
+		copy(dAtA[i:], m.Name)
+		i = encodeVarintEvents(dAtA, i, uint64(len(m.Name)))
+		i--
+		dAtA[i] = 0x12
+	}
+	if len(m.Code) > 0 {
+		i -= len(m.Code)
+		copy(dAtA[i:], m.Code)
+		i = encodeVarintEvents(dAtA, i, uint64(len(m.Code)))
+		i--
+		dAtA[i] = 0xa
+	}
+	return len(dAtA) - i, nil
+}
+
+func (m *EventEblPlatformRemoved) Marshal() (dAtA []byte, err error) {
+	size := m.Size()
+	dAtA = make([]byte, size)
+	n, err := m.MarshalToSizedBuffer(dAtA[:size])
+	if err != nil {
+		return nil, err
+	}
+	return dAtA[:n], nil
+}
+
+func (m *EventEblPlatformRemoved) MarshalTo(dAtA []byte) (int, error) {
+	size := m.Size()
+	return m.MarshalToSizedBuffer(dAtA[:size])
+}
+
+func (m *EventEblPlatformRemoved) MarshalToSizedBuffer(dAtA []byte) (int, error) {
+	i := len(dAtA)
+	_ = i
+	var l int
+	_ = l
+	if len(m.Code) > 0 {
+		i -= len(m.Code)
+		copy(dAtA[i:], m.Code)
+		i = encodeVarintEvents(dAtA, i, uint64(len(m.Code)))
+		i--
+		dAtA[i] = 0xa
+	}
+	return len(dAtA) - i, nil
+}
+
+func (m *EventBillImported) Marshal() (dAtA []byte, err error) {
+	size := m.Size()
+	dAtA = make([]byte, size)
+	n, err := m.MarshalToSizedBuffer(dAtA[:size])
+	if err != nil {
+		return nil, err
+	}
+	return dAtA[:n], nil
+}
+
+func (m *EventBillImported) MarshalTo(dAtA []byte) (int, error) {
+	size := m.Size()
+	return m.MarshalToSizedBuffer(dAtA[:size])
+}
+
+func (m *EventBillImported) MarshalToSizedBuffer(dAtA []byte) (int, error) {
+	i := len(dAtA)
+	_ = i
+	var l int
+	_ = l
+	if m.Returning {
+		i--
+		if m.Returning {
+			dAtA[i] = 1
+		} else {
+			dAtA[i] = 0
+		}
+		i--
+		dAtA[i] = 0x38
+	}
+	if len(m.LastEntryChecksum) > 0 {
+		i -= len(m.LastEntryChecksum)
+		copy(dAtA[i:], m.LastEntryChecksum)
+		i = encodeVarintEvents(dAtA, i, uint64(len(m.LastEntryChecksum)))
+		i--
+		dAtA[i] = 0x32
+	}
+	if len(m.DocumentHash) > 0 {
+		i -= len(m.DocumentHash)
+		copy(dAtA[i:], m.DocumentHash)
+		i = encodeVarintEvents(dAtA, i, uint64(len(m.DocumentHash)))
+		i--
+		dAtA[i] = 0x2a
+	}
+	if m.Status != 0 {
+		i = encodeVarintEvents(dAtA, i, uint64(m.Status))
+		i--
+		dAtA[i] = 0x20
+	}
+	if len(m.Recipient) > 0 {
+		i -= len(m.Recipient)
+		copy(dAtA[i:], m.Recipient)
+		i = encodeVarintEvents(dAtA, i, uint64(len(m.Recipient)))
+		i--
+		dAtA[i] = 0x1a
+	}
+	if len(m.Platform) > 0 {
+		i -= len(m.Platform)
+		copy(dAtA[i:], m.Platform)
+		i = encodeVarintEvents(dAtA, i, uint64(len(m.Platform)))
+		i--
+		dAtA[i] = 0x12
+	}
+	if len(m.BillId) > 0 {
+		i -= len(m.BillId)
+		copy(dAtA[i:], m.BillId)
+		i = encodeVarintEvents(dAtA, i, uint64(len(m.BillId)))
+		i--
+		dAtA[i] = 0xa
+	}
+	return len(dAtA) - i, nil
+}
+
+func (m *EventImportSettled) Marshal() (dAtA []byte, err error) {
+	size := m.Size()
+	dAtA = make([]byte, size)
+	n, err := m.MarshalToSizedBuffer(dAtA[:size])
+	if err != nil {
+		return nil, err
+	}
+	return dAtA[:n], nil
+}
+
+func (m *EventImportSettled) MarshalTo(dAtA []byte) (int, error) {
+	size := m.Size()
+	return m.MarshalToSizedBuffer(dAtA[:size])
+}
+
+func (m *EventImportSettled) MarshalToSizedBuffer(dAtA []byte) (int, error) {
+	i := len(dAtA)
+	_ = i
+	var l int
+	_ = l
+	if len(m.Platform) > 0 {
+		i -= len(m.Platform)
+		copy(dAtA[i:], m.Platform)
+		i = encodeVarintEvents(dAtA, i, uint64(len(m.Platform)))
+		i--
+		dAtA[i] = 0x2a
+	}
+	if len(m.Reason) > 0 {
+		i -= len(m.Reason)
+		copy(dAtA[i:], m.Reason)
+		i = encodeVarintEvents(dAtA, i, uint64(len(m.Reason)))
+		i--
+		dAtA[i] = 0x22
+	}
+	if len(m.LastEntryChecksum) > 0 {
+		i -= len(m.LastEntryChecksum)
+		copy(dAtA[i:], m.LastEntryChecksum)
+		i = encodeVarintEvents(dAtA, i, uint64(len(m.LastEntryChecksum)))
+		i--
+		dAtA[i] = 0x1a
+	}
+	if m.Status != 0 {
+		i = encodeVarintEvents(dAtA, i, uint64(m.Status))
+		i--
+		dAtA[i] = 0x10
+	}
+	if len(m.BillId) > 0 {
+		i -= len(m.BillId)
+		copy(dAtA[i:], m.BillId)
+		i = encodeVarintEvents(dAtA, i, uint64(len(m.BillId)))
+		i--
+		dAtA[i] = 0xa
+	}
+	return len(dAtA) - i, nil
+}
+
+func (m *EventBillExportRequested) Marshal() (dAtA []byte, err error) {
+	size := m.Size()
+	dAtA = make([]byte, size)
+	n, err := m.MarshalToSizedBuffer(dAtA[:size])
+	if err != nil {
+		return nil, err
+	}
+	return dAtA[:n], nil
+}
+
+func (m *EventBillExportRequested) MarshalTo(dAtA []byte) (int, error) {
+	size := m.Size()
+	return m.MarshalToSizedBuffer(dAtA[:size])
+}
+
+func (m *EventBillExportRequested) MarshalToSizedBuffer(dAtA []byte) (int, error) {
+	i := len(dAtA)
+	_ = i
+	var l int
+	_ = l
+	if m.HistoryLen != 0 {
+		i = encodeVarintEvents(dAtA, i, uint64(m.HistoryLen))
+		i--
+		dAtA[i] = 0x40
+	}
+	if len(m.HistoryHead) > 0 {
+		i -= len(m.HistoryHead)
+		copy(dAtA[i:], m.HistoryHead)
+		i = encodeVarintEvents(dAtA, i, uint64(len(m.HistoryHead)))
+		i--
+		dAtA[i] = 0x3a
+	}
+	if len(m.DocumentHash) > 0 {
+		i -= len(m.DocumentHash)
+		copy(dAtA[i:], m.DocumentHash)
+		i = encodeVarintEvents(dAtA, i, uint64(len(m.DocumentHash)))
+		i--
+		dAtA[i] = 0x32
+	}
+	if len(m.RecipientCodes) > 0 {
+		for iNdEx := len(m.RecipientCodes) - 1; iNdEx >= 0; iNdEx-- {
+			{
+				size, err := m.RecipientCodes[iNdEx].MarshalToSizedBuffer(dAtA[:i])
+				if err != nil {
+					return 0, err
+				}
+				i -= size
+				i = encodeVarintEvents(dAtA, i, uint64(size))
+			}
+			i--
+			dAtA[i] = 0x2a
+		}
+	}
+	if len(m.RecipientName) > 0 {
+		i -= len(m.RecipientName)
+		copy(dAtA[i:], m.RecipientName)
+		i = encodeVarintEvents(dAtA, i, uint64(len(m.RecipientName)))
+		i--
+		dAtA[i] = 0x22
+	}
+	if len(m.Platform) > 0 {
+		i -= len(m.Platform)
+		copy(dAtA[i:], m.Platform)
+		i = encodeVarintEvents(dAtA, i, uint64(len(m.Platform)))
+		i--
+		dAtA[i] = 0x1a
+	}
+	if len(m.Holder) > 0 {
+		i -= len(m.Holder)
+		copy(dAtA[i:], m.Holder)
+		i = encodeVarintEvents(dAtA, i, uint64(len(m.Holder)))
+		i--
+		dAtA[i] = 0x12
+	}
+	if len(m.BillId) > 0 {
+		i -= len(m.BillId)
+		copy(dAtA[i:], m.BillId)
+		i = encodeVarintEvents(dAtA, i, uint64(len(m.BillId)))
+		i--
+		dAtA[i] = 0xa
+	}
+	return len(dAtA) - i, nil
+}
+
+func (m *EventExportConcluded) Marshal() (dAtA []byte, err error) {
+	size := m.Size()
+	dAtA = make([]byte, size)
+	n, err := m.MarshalToSizedBuffer(dAtA[:size])
+	if err != nil {
+		return nil, err
+	}
+	return dAtA[:n], nil
+}
+
+func (m *EventExportConcluded) MarshalTo(dAtA []byte) (int, error) {
+	size := m.Size()
+	return m.MarshalToSizedBuffer(dAtA[:size])
+}
+
+func (m *EventExportConcluded) MarshalToSizedBuffer(dAtA []byte) (int, error) {
+	i := len(dAtA)
+	_ = i
+	var l int
+	_ = l
+	if len(m.Holder) > 0 {
+		i -= len(m.Holder)
+		copy(dAtA[i:], m.Holder)
+		i = encodeVarintEvents(dAtA, i, uint64(len(m.Holder)))
+		i--
+		dAtA[i] = 0x32
+	}
+	if m.Status != 0 {
+		i = encodeVarintEvents(dAtA, i, uint64(m.Status))
+		i--
+		dAtA[i] = 0x28
+	}
+	if len(m.Reason) > 0 {
+		i -= len(m.Reason)
+		copy(dAtA[i:], m.Reason)
+		i = encodeVarintEvents(dAtA, i, uint64(len(m.Reason)))
+		i--
+		dAtA[i] = 0x22
+	}
+	if len(m.ResponseCode) > 0 {
+		i -= len(m.ResponseCode)
+		copy(dAtA[i:], m.ResponseCode)
+		i = encodeVarintEvents(dAtA, i, uint64(len(m.ResponseCode)))
+		i--
+		dAtA[i] = 0x1a
+	}
+	if len(m.Platform) > 0 {
+		i -= len(m.Platform)
+		copy(dAtA[i:], m.Platform)
+		i = encodeVarintEvents(dAtA, i, uint64(len(m.Platform)))
+		i--
+		dAtA[i] = 0x12
+	}
+	if len(m.BillId) > 0 {
+		i -= len(m.BillId)
+		copy(dAtA[i:], m.BillId)
+		i = encodeVarintEvents(dAtA, i, uint64(len(m.BillId)))
+		i--
+		dAtA[i] = 0xa
+	}
+	return len(dAtA) - i, nil
+}
+
 func encodeVarintEvents(dAtA []byte, offset int, v uint64) int {
 	offset -= sovEvents(v)
 	base := offset
@@ -4418,6 +5349,21 @@ func (m *EventSurrenderRequested) Size() (n int) {
 	l = len(m.Reason)
 	if l > 0 {
 		n += 1 + l + sovEvents(uint64(l))
+	}
+	l = len(m.Carrier)
+	if l > 0 {
+		n += 1 + l + sovEvents(uint64(l))
+	}
+	l = len(m.DocumentHash)
+	if l > 0 {
+		n += 1 + l + sovEvents(uint64(l))
+	}
+	l = len(m.HistoryHead)
+	if l > 0 {
+		n += 1 + l + sovEvents(uint64(l))
+	}
+	if m.HistoryLen != 0 {
+		n += 1 + sovEvents(uint64(m.HistoryLen))
 	}
 	return n
 }
@@ -5088,6 +6034,183 @@ func (m *EventCorridorPacketRefused) Size() (n int) {
 		n += 1 + sovEvents(uint64(m.Sequence))
 	}
 	l = len(m.Reason)
+	if l > 0 {
+		n += 1 + l + sovEvents(uint64(l))
+	}
+	return n
+}
+
+func (m *EventEblPlatformSet) Size() (n int) {
+	if m == nil {
+		return 0
+	}
+	var l int
+	_ = l
+	l = len(m.Code)
+	if l > 0 {
+		n += 1 + l + sovEvents(uint64(l))
+	}
+	l = len(m.Name)
+	if l > 0 {
+		n += 1 + l + sovEvents(uint64(l))
+	}
+	l = len(m.Endpoint)
+	if l > 0 {
+		n += 1 + l + sovEvents(uint64(l))
+	}
+	if len(m.KeyIds) > 0 {
+		for _, s := range m.KeyIds {
+			l = len(s)
+			n += 1 + l + sovEvents(uint64(l))
+		}
+	}
+	return n
+}
+
+func (m *EventEblPlatformRemoved) Size() (n int) {
+	if m == nil {
+		return 0
+	}
+	var l int
+	_ = l
+	l = len(m.Code)
+	if l > 0 {
+		n += 1 + l + sovEvents(uint64(l))
+	}
+	return n
+}
+
+func (m *EventBillImported) Size() (n int) {
+	if m == nil {
+		return 0
+	}
+	var l int
+	_ = l
+	l = len(m.BillId)
+	if l > 0 {
+		n += 1 + l + sovEvents(uint64(l))
+	}
+	l = len(m.Platform)
+	if l > 0 {
+		n += 1 + l + sovEvents(uint64(l))
+	}
+	l = len(m.Recipient)
+	if l > 0 {
+		n += 1 + l + sovEvents(uint64(l))
+	}
+	if m.Status != 0 {
+		n += 1 + sovEvents(uint64(m.Status))
+	}
+	l = len(m.DocumentHash)
+	if l > 0 {
+		n += 1 + l + sovEvents(uint64(l))
+	}
+	l = len(m.LastEntryChecksum)
+	if l > 0 {
+		n += 1 + l + sovEvents(uint64(l))
+	}
+	if m.Returning {
+		n += 2
+	}
+	return n
+}
+
+func (m *EventImportSettled) Size() (n int) {
+	if m == nil {
+		return 0
+	}
+	var l int
+	_ = l
+	l = len(m.BillId)
+	if l > 0 {
+		n += 1 + l + sovEvents(uint64(l))
+	}
+	if m.Status != 0 {
+		n += 1 + sovEvents(uint64(m.Status))
+	}
+	l = len(m.LastEntryChecksum)
+	if l > 0 {
+		n += 1 + l + sovEvents(uint64(l))
+	}
+	l = len(m.Reason)
+	if l > 0 {
+		n += 1 + l + sovEvents(uint64(l))
+	}
+	l = len(m.Platform)
+	if l > 0 {
+		n += 1 + l + sovEvents(uint64(l))
+	}
+	return n
+}
+
+func (m *EventBillExportRequested) Size() (n int) {
+	if m == nil {
+		return 0
+	}
+	var l int
+	_ = l
+	l = len(m.BillId)
+	if l > 0 {
+		n += 1 + l + sovEvents(uint64(l))
+	}
+	l = len(m.Holder)
+	if l > 0 {
+		n += 1 + l + sovEvents(uint64(l))
+	}
+	l = len(m.Platform)
+	if l > 0 {
+		n += 1 + l + sovEvents(uint64(l))
+	}
+	l = len(m.RecipientName)
+	if l > 0 {
+		n += 1 + l + sovEvents(uint64(l))
+	}
+	if len(m.RecipientCodes) > 0 {
+		for _, e := range m.RecipientCodes {
+			l = e.Size()
+			n += 1 + l + sovEvents(uint64(l))
+		}
+	}
+	l = len(m.DocumentHash)
+	if l > 0 {
+		n += 1 + l + sovEvents(uint64(l))
+	}
+	l = len(m.HistoryHead)
+	if l > 0 {
+		n += 1 + l + sovEvents(uint64(l))
+	}
+	if m.HistoryLen != 0 {
+		n += 1 + sovEvents(uint64(m.HistoryLen))
+	}
+	return n
+}
+
+func (m *EventExportConcluded) Size() (n int) {
+	if m == nil {
+		return 0
+	}
+	var l int
+	_ = l
+	l = len(m.BillId)
+	if l > 0 {
+		n += 1 + l + sovEvents(uint64(l))
+	}
+	l = len(m.Platform)
+	if l > 0 {
+		n += 1 + l + sovEvents(uint64(l))
+	}
+	l = len(m.ResponseCode)
+	if l > 0 {
+		n += 1 + l + sovEvents(uint64(l))
+	}
+	l = len(m.Reason)
+	if l > 0 {
+		n += 1 + l + sovEvents(uint64(l))
+	}
+	if m.Status != 0 {
+		n += 1 + sovEvents(uint64(m.Status))
+	}
+	l = len(m.Holder)
 	if l > 0 {
 		n += 1 + l + sovEvents(uint64(l))
 	}
@@ -6138,6 +7261,121 @@ func (m *EventSurrenderRequested) Unmarshal(dAtA []byte) error {
 			}
 			m.Reason = string(dAtA[iNdEx:postIndex])
 			iNdEx = postIndex
+		case 5:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Carrier", wireType)
+			}
+			var stringLen uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowEvents
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				stringLen |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			intStringLen := int(stringLen)
+			if intStringLen < 0 {
+				return ErrInvalidLengthEvents
+			}
+			postIndex := iNdEx + intStringLen
+			if postIndex < 0 {
+				return ErrInvalidLengthEvents
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.Carrier = string(dAtA[iNdEx:postIndex])
+			iNdEx = postIndex
+		case 6:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field DocumentHash", wireType)
+			}
+			var stringLen uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowEvents
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				stringLen |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			intStringLen := int(stringLen)
+			if intStringLen < 0 {
+				return ErrInvalidLengthEvents
+			}
+			postIndex := iNdEx + intStringLen
+			if postIndex < 0 {
+				return ErrInvalidLengthEvents
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.DocumentHash = string(dAtA[iNdEx:postIndex])
+			iNdEx = postIndex
+		case 7:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field HistoryHead", wireType)
+			}
+			var stringLen uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowEvents
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				stringLen |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			intStringLen := int(stringLen)
+			if intStringLen < 0 {
+				return ErrInvalidLengthEvents
+			}
+			postIndex := iNdEx + intStringLen
+			if postIndex < 0 {
+				return ErrInvalidLengthEvents
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.HistoryHead = string(dAtA[iNdEx:postIndex])
+			iNdEx = postIndex
+		case 8:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field HistoryLen", wireType)
+			}
+			m.HistoryLen = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowEvents
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.HistoryLen |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
 		default:
 			iNdEx = preIndex
 			skippy, err := skipEvents(dAtA[iNdEx:])
@@ -10723,6 +11961,1236 @@ func (m *EventCorridorPacketRefused) Unmarshal(dAtA []byte) error {
 				return io.ErrUnexpectedEOF
 			}
 			m.Reason = string(dAtA[iNdEx:postIndex])
+			iNdEx = postIndex
+		default:
+			iNdEx = preIndex
+			skippy, err := skipEvents(dAtA[iNdEx:])
+			if err != nil {
+				return err
+			}
+			if (skippy < 0) || (iNdEx+skippy) < 0 {
+				return ErrInvalidLengthEvents
+			}
+			if (iNdEx + skippy) > l {
+				return io.ErrUnexpectedEOF
+			}
+			iNdEx += skippy
+		}
+	}
+
+	if iNdEx > l {
+		return io.ErrUnexpectedEOF
+	}
+	return nil
+}
+func (m *EventEblPlatformSet) Unmarshal(dAtA []byte) error {
+	l := len(dAtA)
+	iNdEx := 0
+	for iNdEx < l {
+		preIndex := iNdEx
+		var wire uint64
+		for shift := uint(0); ; shift += 7 {
+			if shift >= 64 {
+				return ErrIntOverflowEvents
+			}
+			if iNdEx >= l {
+				return io.ErrUnexpectedEOF
+			}
+			b := dAtA[iNdEx]
+			iNdEx++
+			wire |= uint64(b&0x7F) << shift
+			if b < 0x80 {
+				break
+			}
+		}
+		fieldNum := int32(wire >> 3)
+		wireType := int(wire & 0x7)
+		if wireType == 4 {
+			return fmt.Errorf("proto: EventEblPlatformSet: wiretype end group for non-group")
+		}
+		if fieldNum <= 0 {
+			return fmt.Errorf("proto: EventEblPlatformSet: illegal tag %d (wire type %d)", fieldNum, wire)
+		}
+		switch fieldNum {
+		case 1:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Code", wireType)
+			}
+			var stringLen uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowEvents
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				stringLen |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			intStringLen := int(stringLen)
+			if intStringLen < 0 {
+				return ErrInvalidLengthEvents
+			}
+			postIndex := iNdEx + intStringLen
+			if postIndex < 0 {
+				return ErrInvalidLengthEvents
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.Code = string(dAtA[iNdEx:postIndex])
+			iNdEx = postIndex
+		case 2:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Name", wireType)
+			}
+			var stringLen uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowEvents
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				stringLen |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			intStringLen := int(stringLen)
+			if intStringLen < 0 {
+				return ErrInvalidLengthEvents
+			}
+			postIndex := iNdEx + intStringLen
+			if postIndex < 0 {
+				return ErrInvalidLengthEvents
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.Name = string(dAtA[iNdEx:postIndex])
+			iNdEx = postIndex
+		case 3:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Endpoint", wireType)
+			}
+			var stringLen uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowEvents
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				stringLen |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			intStringLen := int(stringLen)
+			if intStringLen < 0 {
+				return ErrInvalidLengthEvents
+			}
+			postIndex := iNdEx + intStringLen
+			if postIndex < 0 {
+				return ErrInvalidLengthEvents
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.Endpoint = string(dAtA[iNdEx:postIndex])
+			iNdEx = postIndex
+		case 4:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field KeyIds", wireType)
+			}
+			var stringLen uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowEvents
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				stringLen |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			intStringLen := int(stringLen)
+			if intStringLen < 0 {
+				return ErrInvalidLengthEvents
+			}
+			postIndex := iNdEx + intStringLen
+			if postIndex < 0 {
+				return ErrInvalidLengthEvents
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.KeyIds = append(m.KeyIds, string(dAtA[iNdEx:postIndex]))
+			iNdEx = postIndex
+		default:
+			iNdEx = preIndex
+			skippy, err := skipEvents(dAtA[iNdEx:])
+			if err != nil {
+				return err
+			}
+			if (skippy < 0) || (iNdEx+skippy) < 0 {
+				return ErrInvalidLengthEvents
+			}
+			if (iNdEx + skippy) > l {
+				return io.ErrUnexpectedEOF
+			}
+			iNdEx += skippy
+		}
+	}
+
+	if iNdEx > l {
+		return io.ErrUnexpectedEOF
+	}
+	return nil
+}
+func (m *EventEblPlatformRemoved) Unmarshal(dAtA []byte) error {
+	l := len(dAtA)
+	iNdEx := 0
+	for iNdEx < l {
+		preIndex := iNdEx
+		var wire uint64
+		for shift := uint(0); ; shift += 7 {
+			if shift >= 64 {
+				return ErrIntOverflowEvents
+			}
+			if iNdEx >= l {
+				return io.ErrUnexpectedEOF
+			}
+			b := dAtA[iNdEx]
+			iNdEx++
+			wire |= uint64(b&0x7F) << shift
+			if b < 0x80 {
+				break
+			}
+		}
+		fieldNum := int32(wire >> 3)
+		wireType := int(wire & 0x7)
+		if wireType == 4 {
+			return fmt.Errorf("proto: EventEblPlatformRemoved: wiretype end group for non-group")
+		}
+		if fieldNum <= 0 {
+			return fmt.Errorf("proto: EventEblPlatformRemoved: illegal tag %d (wire type %d)", fieldNum, wire)
+		}
+		switch fieldNum {
+		case 1:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Code", wireType)
+			}
+			var stringLen uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowEvents
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				stringLen |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			intStringLen := int(stringLen)
+			if intStringLen < 0 {
+				return ErrInvalidLengthEvents
+			}
+			postIndex := iNdEx + intStringLen
+			if postIndex < 0 {
+				return ErrInvalidLengthEvents
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.Code = string(dAtA[iNdEx:postIndex])
+			iNdEx = postIndex
+		default:
+			iNdEx = preIndex
+			skippy, err := skipEvents(dAtA[iNdEx:])
+			if err != nil {
+				return err
+			}
+			if (skippy < 0) || (iNdEx+skippy) < 0 {
+				return ErrInvalidLengthEvents
+			}
+			if (iNdEx + skippy) > l {
+				return io.ErrUnexpectedEOF
+			}
+			iNdEx += skippy
+		}
+	}
+
+	if iNdEx > l {
+		return io.ErrUnexpectedEOF
+	}
+	return nil
+}
+func (m *EventBillImported) Unmarshal(dAtA []byte) error {
+	l := len(dAtA)
+	iNdEx := 0
+	for iNdEx < l {
+		preIndex := iNdEx
+		var wire uint64
+		for shift := uint(0); ; shift += 7 {
+			if shift >= 64 {
+				return ErrIntOverflowEvents
+			}
+			if iNdEx >= l {
+				return io.ErrUnexpectedEOF
+			}
+			b := dAtA[iNdEx]
+			iNdEx++
+			wire |= uint64(b&0x7F) << shift
+			if b < 0x80 {
+				break
+			}
+		}
+		fieldNum := int32(wire >> 3)
+		wireType := int(wire & 0x7)
+		if wireType == 4 {
+			return fmt.Errorf("proto: EventBillImported: wiretype end group for non-group")
+		}
+		if fieldNum <= 0 {
+			return fmt.Errorf("proto: EventBillImported: illegal tag %d (wire type %d)", fieldNum, wire)
+		}
+		switch fieldNum {
+		case 1:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field BillId", wireType)
+			}
+			var stringLen uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowEvents
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				stringLen |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			intStringLen := int(stringLen)
+			if intStringLen < 0 {
+				return ErrInvalidLengthEvents
+			}
+			postIndex := iNdEx + intStringLen
+			if postIndex < 0 {
+				return ErrInvalidLengthEvents
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.BillId = string(dAtA[iNdEx:postIndex])
+			iNdEx = postIndex
+		case 2:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Platform", wireType)
+			}
+			var stringLen uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowEvents
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				stringLen |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			intStringLen := int(stringLen)
+			if intStringLen < 0 {
+				return ErrInvalidLengthEvents
+			}
+			postIndex := iNdEx + intStringLen
+			if postIndex < 0 {
+				return ErrInvalidLengthEvents
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.Platform = string(dAtA[iNdEx:postIndex])
+			iNdEx = postIndex
+		case 3:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Recipient", wireType)
+			}
+			var stringLen uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowEvents
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				stringLen |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			intStringLen := int(stringLen)
+			if intStringLen < 0 {
+				return ErrInvalidLengthEvents
+			}
+			postIndex := iNdEx + intStringLen
+			if postIndex < 0 {
+				return ErrInvalidLengthEvents
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.Recipient = string(dAtA[iNdEx:postIndex])
+			iNdEx = postIndex
+		case 4:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Status", wireType)
+			}
+			m.Status = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowEvents
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.Status |= BillStatus(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		case 5:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field DocumentHash", wireType)
+			}
+			var stringLen uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowEvents
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				stringLen |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			intStringLen := int(stringLen)
+			if intStringLen < 0 {
+				return ErrInvalidLengthEvents
+			}
+			postIndex := iNdEx + intStringLen
+			if postIndex < 0 {
+				return ErrInvalidLengthEvents
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.DocumentHash = string(dAtA[iNdEx:postIndex])
+			iNdEx = postIndex
+		case 6:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field LastEntryChecksum", wireType)
+			}
+			var stringLen uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowEvents
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				stringLen |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			intStringLen := int(stringLen)
+			if intStringLen < 0 {
+				return ErrInvalidLengthEvents
+			}
+			postIndex := iNdEx + intStringLen
+			if postIndex < 0 {
+				return ErrInvalidLengthEvents
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.LastEntryChecksum = string(dAtA[iNdEx:postIndex])
+			iNdEx = postIndex
+		case 7:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Returning", wireType)
+			}
+			var v int
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowEvents
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				v |= int(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			m.Returning = bool(v != 0)
+		default:
+			iNdEx = preIndex
+			skippy, err := skipEvents(dAtA[iNdEx:])
+			if err != nil {
+				return err
+			}
+			if (skippy < 0) || (iNdEx+skippy) < 0 {
+				return ErrInvalidLengthEvents
+			}
+			if (iNdEx + skippy) > l {
+				return io.ErrUnexpectedEOF
+			}
+			iNdEx += skippy
+		}
+	}
+
+	if iNdEx > l {
+		return io.ErrUnexpectedEOF
+	}
+	return nil
+}
+func (m *EventImportSettled) Unmarshal(dAtA []byte) error {
+	l := len(dAtA)
+	iNdEx := 0
+	for iNdEx < l {
+		preIndex := iNdEx
+		var wire uint64
+		for shift := uint(0); ; shift += 7 {
+			if shift >= 64 {
+				return ErrIntOverflowEvents
+			}
+			if iNdEx >= l {
+				return io.ErrUnexpectedEOF
+			}
+			b := dAtA[iNdEx]
+			iNdEx++
+			wire |= uint64(b&0x7F) << shift
+			if b < 0x80 {
+				break
+			}
+		}
+		fieldNum := int32(wire >> 3)
+		wireType := int(wire & 0x7)
+		if wireType == 4 {
+			return fmt.Errorf("proto: EventImportSettled: wiretype end group for non-group")
+		}
+		if fieldNum <= 0 {
+			return fmt.Errorf("proto: EventImportSettled: illegal tag %d (wire type %d)", fieldNum, wire)
+		}
+		switch fieldNum {
+		case 1:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field BillId", wireType)
+			}
+			var stringLen uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowEvents
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				stringLen |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			intStringLen := int(stringLen)
+			if intStringLen < 0 {
+				return ErrInvalidLengthEvents
+			}
+			postIndex := iNdEx + intStringLen
+			if postIndex < 0 {
+				return ErrInvalidLengthEvents
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.BillId = string(dAtA[iNdEx:postIndex])
+			iNdEx = postIndex
+		case 2:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Status", wireType)
+			}
+			m.Status = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowEvents
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.Status |= BillStatus(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		case 3:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field LastEntryChecksum", wireType)
+			}
+			var stringLen uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowEvents
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				stringLen |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			intStringLen := int(stringLen)
+			if intStringLen < 0 {
+				return ErrInvalidLengthEvents
+			}
+			postIndex := iNdEx + intStringLen
+			if postIndex < 0 {
+				return ErrInvalidLengthEvents
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.LastEntryChecksum = string(dAtA[iNdEx:postIndex])
+			iNdEx = postIndex
+		case 4:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Reason", wireType)
+			}
+			var stringLen uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowEvents
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				stringLen |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			intStringLen := int(stringLen)
+			if intStringLen < 0 {
+				return ErrInvalidLengthEvents
+			}
+			postIndex := iNdEx + intStringLen
+			if postIndex < 0 {
+				return ErrInvalidLengthEvents
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.Reason = string(dAtA[iNdEx:postIndex])
+			iNdEx = postIndex
+		case 5:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Platform", wireType)
+			}
+			var stringLen uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowEvents
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				stringLen |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			intStringLen := int(stringLen)
+			if intStringLen < 0 {
+				return ErrInvalidLengthEvents
+			}
+			postIndex := iNdEx + intStringLen
+			if postIndex < 0 {
+				return ErrInvalidLengthEvents
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.Platform = string(dAtA[iNdEx:postIndex])
+			iNdEx = postIndex
+		default:
+			iNdEx = preIndex
+			skippy, err := skipEvents(dAtA[iNdEx:])
+			if err != nil {
+				return err
+			}
+			if (skippy < 0) || (iNdEx+skippy) < 0 {
+				return ErrInvalidLengthEvents
+			}
+			if (iNdEx + skippy) > l {
+				return io.ErrUnexpectedEOF
+			}
+			iNdEx += skippy
+		}
+	}
+
+	if iNdEx > l {
+		return io.ErrUnexpectedEOF
+	}
+	return nil
+}
+func (m *EventBillExportRequested) Unmarshal(dAtA []byte) error {
+	l := len(dAtA)
+	iNdEx := 0
+	for iNdEx < l {
+		preIndex := iNdEx
+		var wire uint64
+		for shift := uint(0); ; shift += 7 {
+			if shift >= 64 {
+				return ErrIntOverflowEvents
+			}
+			if iNdEx >= l {
+				return io.ErrUnexpectedEOF
+			}
+			b := dAtA[iNdEx]
+			iNdEx++
+			wire |= uint64(b&0x7F) << shift
+			if b < 0x80 {
+				break
+			}
+		}
+		fieldNum := int32(wire >> 3)
+		wireType := int(wire & 0x7)
+		if wireType == 4 {
+			return fmt.Errorf("proto: EventBillExportRequested: wiretype end group for non-group")
+		}
+		if fieldNum <= 0 {
+			return fmt.Errorf("proto: EventBillExportRequested: illegal tag %d (wire type %d)", fieldNum, wire)
+		}
+		switch fieldNum {
+		case 1:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field BillId", wireType)
+			}
+			var stringLen uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowEvents
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				stringLen |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			intStringLen := int(stringLen)
+			if intStringLen < 0 {
+				return ErrInvalidLengthEvents
+			}
+			postIndex := iNdEx + intStringLen
+			if postIndex < 0 {
+				return ErrInvalidLengthEvents
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.BillId = string(dAtA[iNdEx:postIndex])
+			iNdEx = postIndex
+		case 2:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Holder", wireType)
+			}
+			var stringLen uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowEvents
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				stringLen |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			intStringLen := int(stringLen)
+			if intStringLen < 0 {
+				return ErrInvalidLengthEvents
+			}
+			postIndex := iNdEx + intStringLen
+			if postIndex < 0 {
+				return ErrInvalidLengthEvents
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.Holder = string(dAtA[iNdEx:postIndex])
+			iNdEx = postIndex
+		case 3:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Platform", wireType)
+			}
+			var stringLen uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowEvents
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				stringLen |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			intStringLen := int(stringLen)
+			if intStringLen < 0 {
+				return ErrInvalidLengthEvents
+			}
+			postIndex := iNdEx + intStringLen
+			if postIndex < 0 {
+				return ErrInvalidLengthEvents
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.Platform = string(dAtA[iNdEx:postIndex])
+			iNdEx = postIndex
+		case 4:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field RecipientName", wireType)
+			}
+			var stringLen uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowEvents
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				stringLen |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			intStringLen := int(stringLen)
+			if intStringLen < 0 {
+				return ErrInvalidLengthEvents
+			}
+			postIndex := iNdEx + intStringLen
+			if postIndex < 0 {
+				return ErrInvalidLengthEvents
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.RecipientName = string(dAtA[iNdEx:postIndex])
+			iNdEx = postIndex
+		case 5:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field RecipientCodes", wireType)
+			}
+			var msglen int
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowEvents
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				msglen |= int(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			if msglen < 0 {
+				return ErrInvalidLengthEvents
+			}
+			postIndex := iNdEx + msglen
+			if postIndex < 0 {
+				return ErrInvalidLengthEvents
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.RecipientCodes = append(m.RecipientCodes, IdentifyingCode{})
+			if err := m.RecipientCodes[len(m.RecipientCodes)-1].Unmarshal(dAtA[iNdEx:postIndex]); err != nil {
+				return err
+			}
+			iNdEx = postIndex
+		case 6:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field DocumentHash", wireType)
+			}
+			var stringLen uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowEvents
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				stringLen |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			intStringLen := int(stringLen)
+			if intStringLen < 0 {
+				return ErrInvalidLengthEvents
+			}
+			postIndex := iNdEx + intStringLen
+			if postIndex < 0 {
+				return ErrInvalidLengthEvents
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.DocumentHash = string(dAtA[iNdEx:postIndex])
+			iNdEx = postIndex
+		case 7:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field HistoryHead", wireType)
+			}
+			var stringLen uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowEvents
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				stringLen |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			intStringLen := int(stringLen)
+			if intStringLen < 0 {
+				return ErrInvalidLengthEvents
+			}
+			postIndex := iNdEx + intStringLen
+			if postIndex < 0 {
+				return ErrInvalidLengthEvents
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.HistoryHead = string(dAtA[iNdEx:postIndex])
+			iNdEx = postIndex
+		case 8:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field HistoryLen", wireType)
+			}
+			m.HistoryLen = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowEvents
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.HistoryLen |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		default:
+			iNdEx = preIndex
+			skippy, err := skipEvents(dAtA[iNdEx:])
+			if err != nil {
+				return err
+			}
+			if (skippy < 0) || (iNdEx+skippy) < 0 {
+				return ErrInvalidLengthEvents
+			}
+			if (iNdEx + skippy) > l {
+				return io.ErrUnexpectedEOF
+			}
+			iNdEx += skippy
+		}
+	}
+
+	if iNdEx > l {
+		return io.ErrUnexpectedEOF
+	}
+	return nil
+}
+func (m *EventExportConcluded) Unmarshal(dAtA []byte) error {
+	l := len(dAtA)
+	iNdEx := 0
+	for iNdEx < l {
+		preIndex := iNdEx
+		var wire uint64
+		for shift := uint(0); ; shift += 7 {
+			if shift >= 64 {
+				return ErrIntOverflowEvents
+			}
+			if iNdEx >= l {
+				return io.ErrUnexpectedEOF
+			}
+			b := dAtA[iNdEx]
+			iNdEx++
+			wire |= uint64(b&0x7F) << shift
+			if b < 0x80 {
+				break
+			}
+		}
+		fieldNum := int32(wire >> 3)
+		wireType := int(wire & 0x7)
+		if wireType == 4 {
+			return fmt.Errorf("proto: EventExportConcluded: wiretype end group for non-group")
+		}
+		if fieldNum <= 0 {
+			return fmt.Errorf("proto: EventExportConcluded: illegal tag %d (wire type %d)", fieldNum, wire)
+		}
+		switch fieldNum {
+		case 1:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field BillId", wireType)
+			}
+			var stringLen uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowEvents
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				stringLen |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			intStringLen := int(stringLen)
+			if intStringLen < 0 {
+				return ErrInvalidLengthEvents
+			}
+			postIndex := iNdEx + intStringLen
+			if postIndex < 0 {
+				return ErrInvalidLengthEvents
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.BillId = string(dAtA[iNdEx:postIndex])
+			iNdEx = postIndex
+		case 2:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Platform", wireType)
+			}
+			var stringLen uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowEvents
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				stringLen |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			intStringLen := int(stringLen)
+			if intStringLen < 0 {
+				return ErrInvalidLengthEvents
+			}
+			postIndex := iNdEx + intStringLen
+			if postIndex < 0 {
+				return ErrInvalidLengthEvents
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.Platform = string(dAtA[iNdEx:postIndex])
+			iNdEx = postIndex
+		case 3:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field ResponseCode", wireType)
+			}
+			var stringLen uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowEvents
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				stringLen |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			intStringLen := int(stringLen)
+			if intStringLen < 0 {
+				return ErrInvalidLengthEvents
+			}
+			postIndex := iNdEx + intStringLen
+			if postIndex < 0 {
+				return ErrInvalidLengthEvents
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.ResponseCode = string(dAtA[iNdEx:postIndex])
+			iNdEx = postIndex
+		case 4:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Reason", wireType)
+			}
+			var stringLen uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowEvents
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				stringLen |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			intStringLen := int(stringLen)
+			if intStringLen < 0 {
+				return ErrInvalidLengthEvents
+			}
+			postIndex := iNdEx + intStringLen
+			if postIndex < 0 {
+				return ErrInvalidLengthEvents
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.Reason = string(dAtA[iNdEx:postIndex])
+			iNdEx = postIndex
+		case 5:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Status", wireType)
+			}
+			m.Status = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowEvents
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.Status |= BillStatus(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		case 6:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Holder", wireType)
+			}
+			var stringLen uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowEvents
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				stringLen |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			intStringLen := int(stringLen)
+			if intStringLen < 0 {
+				return ErrInvalidLengthEvents
+			}
+			postIndex := iNdEx + intStringLen
+			if postIndex < 0 {
+				return ErrInvalidLengthEvents
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.Holder = string(dAtA[iNdEx:postIndex])
 			iNdEx = postIndex
 		default:
 			iNdEx = preIndex

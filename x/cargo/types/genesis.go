@@ -142,6 +142,26 @@ func (gs GenesisState) Validate() error {
 		}
 		collided[id] = true
 	}
+	platforms := map[string]bool{}
+	for _, p := range gs.EblPlatforms {
+		if err := p.Validate(); err != nil {
+			return errorsmod.Wrap(ErrInvalidGenesis, err.Error())
+		}
+		if platforms[p.Code] {
+			return errorsmod.Wrapf(ErrInvalidGenesis, "eBL platform %s listed twice", p.Code)
+		}
+		platforms[p.Code] = true
+	}
+	envelopes := map[string]bool{}
+	for _, e := range gs.PintEnvelopes {
+		if err := e.Validate(); err != nil {
+			return errorsmod.Wrap(ErrInvalidGenesis, err.Error())
+		}
+		if envelopes[e.LastEntryChecksum] {
+			return errorsmod.Wrapf(ErrInvalidGenesis, "PINT envelope %s listed twice", e.LastEntryChecksum)
+		}
+		envelopes[e.LastEntryChecksum] = true
+	}
 	return nil
 }
 
@@ -195,7 +215,7 @@ func (b Bill) Validate() error {
 	if err := ValidateAddress("carrier", b.Carrier); err != nil {
 		return err
 	}
-	if b.Status == BILL_STATUS_TRANSFERRED_OUT && b.Holder == "" {
+	if (b.Status == BILL_STATUS_TRANSFERRED_OUT || b.Status == BILL_STATUS_EXPORTED) && b.Holder == "" {
 		// A tombstone names the holder who sent the bill away instead.
 		if err := ValidateAddress("departed_holder", b.DepartedHolder); err != nil {
 			return err

@@ -48,4 +48,8 @@ var (
 	RejectedBillsKey      = collections.NewPrefix(22)
 	RejectedHistoryKey    = collections.NewPrefix(23)
 	CollisionsKey         = collections.NewPrefix(24)
+	// DCSA PINT (issue 37): 25–29.
+	EblPlatformsKey        = collections.NewPrefix(25)
+	PintEnvelopesKey       = collections.NewPrefix(26)
+	PintEnvelopesByBillKey = collections.NewPrefix(27)
 )

@@ -53,7 +53,20 @@ func (p Params) Validate() error {
 	if p.RegistryTimeoutSeconds > MaxRegistryTimeoutSeconds {
 		return errorsmod.Wrapf(ErrInvalidField, "registry_timeout_seconds %d: want at most %d (0 means %d)", p.RegistryTimeoutSeconds, MaxRegistryTimeoutSeconds, DefaultRegistryTimeoutSeconds)
 	}
+	if p.PintPlatformCode != "" {
+		if err := ValidatePlatformCode("pint_platform_code", p.PintPlatformCode); err != nil {
+			return err
+		}
+	}
 	return nil
+}
+
+// PintCode is this corridor's own eBL platform code in DCSA PINT.
+func (p Params) PintCode() string {
+	if p.PintPlatformCode == "" {
+		return DefaultPintPlatformCode
+	}
+	return p.PintPlatformCode
 }
 
 // RegistryTimeout is how long a reservation may stay in flight.

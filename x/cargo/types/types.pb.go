@@ -44,6 +44,9 @@ const (
 	// RELAYER: an IBC relayer's account, admitted to submit transactions
 	// (it carries packets between the zones) and nothing else.
 	ROLE_RELAYER Role = 8
+	// PLATFORM: the account of a zone's DCSA gateway: it may import and
+	// export bills over DCSA PINT and record document accesses.
+	ROLE_PLATFORM Role = 9
 )
 
 var Role_name = map[int32]string{
@@ -56,6 +59,7 @@ var Role_name = map[int32]string{
 	6: "ROLE_INSURER",
 	7: "ROLE_REGULATOR",
 	8: "ROLE_RELAYER",
+	9: "ROLE_PLATFORM",
 }
 
 var Role_value = map[string]int32{
@@ -68,6 +72,7 @@ var Role_value = map[string]int32{
 	"ROLE_INSURER":     6,
 	"ROLE_REGULATOR":   7,
 	"ROLE_RELAYER":     8,
+	"ROLE_PLATFORM":    9,
 }
 
 func (x Role) String() string {
@@ -166,6 +171,15 @@ const (
 	// REJECTED_DUPLICATE: the corridor registry refused the bill because the
 	// transport document already backs a bill on the other zone. Dead record.
 	BILL_STATUS_REJECTED_DUPLICATE BillStatus = 10
+	// EXPORTING: the holder asked to export the bill over DCSA PINT to a
+	// trusted eBL platform; locked (like IN_TRANSIT) until the zone's gateway
+	// concludes the export with the receiving platform's signed answer.
+	BILL_STATUS_EXPORTING BillStatus = 11
+	// EXPORTED: tombstone of a bill another eBL platform accepted over PINT
+	// (RECE or DUPE); it keeps that platform's signed answer. Its document
+	// stays reserved in the corridor registry by this bill, so only a PINT
+	// import of this same bill brings it back (and continues its history).
+	BILL_STATUS_EXPORTED BillStatus = 12
 )
 
 var BillStatus_name = map[int32]string{
@@ -180,6 +194,8 @@ var BillStatus_name = map[int32]string{
 	8:  "BILL_STATUS_TRANSFERRED_OUT",
 	9:  "BILL_STATUS_PENDING",
 	10: "BILL_STATUS_REJECTED_DUPLICATE",
+	11: "BILL_STATUS_EXPORTING",
+	12: "BILL_STATUS_EXPORTED",
 }
 
 var BillStatus_value = map[string]int32{
@@ -194,6 +210,8 @@ var BillStatus_value = map[string]int32{
 	"BILL_STATUS_TRANSFERRED_OUT":                 8,
 	"BILL_STATUS_PENDING":                         9,
 	"BILL_STATUS_REJECTED_DUPLICATE":              10,
+	"BILL_STATUS_EXPORTING":                       11,
+	"BILL_STATUS_EXPORTED":                        12,
 }
 
 func (x BillStatus) String() string {
@@ -635,6 +653,13 @@ type Bill struct {
 	// reserve its new document hash (the bill stays SURRENDERED_FOR_AMENDMENT
 	// and its document unchanged until the registry confirms it).
 	PendingAmendment *PendingAmendment `protobuf:"bytes,29,opt,name=pending_amendment,json=pendingAmendment,proto3" json:"pending_amendment,omitempty"`
+	// export is the PINT export of the bill: in progress (EXPORTING), concluded
+	// (EXPORTED, with the receiving platform's signed answer), or the last one
+	// refused (the bill back to its holder, ISSUED).
+	Export *BillExport `protobuf:"bytes,30,opt,name=export,proto3" json:"export,omitempty"`
+	// imported_from is the code of the eBL platform the bill last arrived from
+	// over PINT (empty for a bill born on the corridor and never imported).
+	ImportedFrom string `protobuf:"bytes,31,opt,name=imported_from,json=importedFrom,proto3" json:"imported_from,omitempty"`
 }
 
 func (m *Bill) Reset()         { *m = Bill{} }
@@ -873,6 +898,456 @@ func (m *Bill) GetPendingAmendment() *PendingAmendment {
 	return nil
 }
 
+func (m *Bill) GetExport() *BillExport {
+	if m != nil {
+		return m.Export
+	}
+	return nil
+}
+
+func (m *Bill) GetImportedFrom() string {
+	if m != nil {
+		return m.ImportedFrom
+	}
+	return ""
+}
+
+// IdentifyingCode is a DCSA party identifying code (PINT IdentifyingCode):
+// codeListProvider (e.g. W3C, GLEIF, an eBL platform code), partyCode and
+// optionally codeListName (e.g. DID, LEI).
+type IdentifyingCode struct {
+	CodeListProvider string `protobuf:"bytes,1,opt,name=code_list_provider,json=codeListProvider,proto3" json:"code_list_provider,omitempty"`
+	PartyCode        string `protobuf:"bytes,2,opt,name=party_code,json=partyCode,proto3" json:"party_code,omitempty"`
+	CodeListName     string `protobuf:"bytes,3,opt,name=code_list_name,json=codeListName,proto3" json:"code_list_name,omitempty"`
+}
+
+func (m *IdentifyingCode) Reset()         { *m = IdentifyingCode{} }
+func (m *IdentifyingCode) String() string { return proto.CompactTextString(m) }
+func (*IdentifyingCode) ProtoMessage()    {}
+func (*IdentifyingCode) Descriptor() ([]byte, []int) {
+	return fileDescriptor_ae942865662ac3db, []int{4}
+}
+func (m *IdentifyingCode) XXX_Unmarshal(b []byte) error {
+	return m.Unmarshal(b)
+}
+func (m *IdentifyingCode) XXX_Marshal(b []byte, deterministic bool) ([]byte, error) {
+	if deterministic {
+		return xxx_messageInfo_IdentifyingCode.Marshal(b, m, deterministic)
+	} else {
+		b = b[:cap(b)]
+		n, err := m.MarshalToSizedBuffer(b)
+		if err != nil {
+			return nil, err
+		}
+		return b[:n], nil
+	}
+}
+func (m *IdentifyingCode) XXX_Merge(src proto.Message) {
+	xxx_messageInfo_IdentifyingCode.Merge(m, src)
+}
+func (m *IdentifyingCode) XXX_Size() int {
+	return m.Size()
+}
+func (m *IdentifyingCode) XXX_DiscardUnknown() {
+	xxx_messageInfo_IdentifyingCode.DiscardUnknown(m)
+}
+
+var xxx_messageInfo_IdentifyingCode proto.InternalMessageInfo
+
+func (m *IdentifyingCode) GetCodeListProvider() string {
+	if m != nil {
+		return m.CodeListProvider
+	}
+	return ""
+}
+
+func (m *IdentifyingCode) GetPartyCode() string {
+	if m != nil {
+		return m.PartyCode
+	}
+	return ""
+}
+
+func (m *IdentifyingCode) GetCodeListName() string {
+	if m != nil {
+		return m.CodeListName
+	}
+	return ""
+}
+
+// BillExport is a PINT export of a bill to another eBL platform.
+type BillExport struct {
+	// platform is the receiving eBL platform's code (a trusted EblPlatform).
+	Platform string `protobuf:"bytes,1,opt,name=platform,proto3" json:"platform,omitempty"`
+	// recipient_name and recipient_codes name the recipient on that platform
+	// (the PINT transaction's RecipientParty).
+	RecipientName  string            `protobuf:"bytes,2,opt,name=recipient_name,json=recipientName,proto3" json:"recipient_name,omitempty"`
+	RecipientCodes []IdentifyingCode `protobuf:"bytes,3,rep,name=recipient_codes,json=recipientCodes,proto3" json:"recipient_codes"`
+	// requested_by is the holder who exported the bill; it gets the bill back
+	// if the receiving platform refuses it.
+	RequestedBy     string    `protobuf:"bytes,4,opt,name=requested_by,json=requestedBy,proto3" json:"requested_by,omitempty"`
+	RequestedHeight int64     `protobuf:"varint,5,opt,name=requested_height,json=requestedHeight,proto3" json:"requested_height,omitempty"`
+	RequestedAt     time.Time `protobuf:"bytes,6,opt,name=requested_at,json=requestedAt,proto3,stdtime" json:"requested_at"`
+	// response_code is the receiving platform's signed PINT responseCode once
+	// concluded (RECE, DUPE, BSIG, BENV, DISE, ...); empty while in progress.
+	ResponseCode   string `protobuf:"bytes,7,opt,name=response_code,json=responseCode,proto3" json:"response_code,omitempty"`
+	ResponseReason string `protobuf:"bytes,8,opt,name=response_reason,json=responseReason,proto3" json:"response_reason,omitempty"`
+	// signed_response is the receiving platform's
+	// EnvelopeTransferFinishedResponseSignedContent (JWS compact), verbatim.
+	SignedResponse string `protobuf:"bytes,9,opt,name=signed_response,json=signedResponse,proto3" json:"signed_response,omitempty"`
+	// last_entry_checksum is the lastEnvelopeTransferChainEntrySignedContentChecksum
+	// the signed answer acknowledges.
+	LastEntryChecksum string `protobuf:"bytes,10,opt,name=last_entry_checksum,json=lastEntryChecksum,proto3" json:"last_entry_checksum,omitempty"`
+	ConcludedHeight   int64  `protobuf:"varint,11,opt,name=concluded_height,json=concludedHeight,proto3" json:"concluded_height,omitempty"`
+	ConcludedBy       string `protobuf:"bytes,12,opt,name=concluded_by,json=concludedBy,proto3" json:"concluded_by,omitempty"`
+}
+
+func (m *BillExport) Reset()         { *m = BillExport{} }
+func (m *BillExport) String() string { return proto.CompactTextString(m) }
+func (*BillExport) ProtoMessage()    {}
+func (*BillExport) Descriptor() ([]byte, []int) {
+	return fileDescriptor_ae942865662ac3db, []int{5}
+}
+func (m *BillExport) XXX_Unmarshal(b []byte) error {
+	return m.Unmarshal(b)
+}
+func (m *BillExport) XXX_Marshal(b []byte, deterministic bool) ([]byte, error) {
+	if deterministic {
+		return xxx_messageInfo_BillExport.Marshal(b, m, deterministic)
+	} else {
+		b = b[:cap(b)]
+		n, err := m.MarshalToSizedBuffer(b)
+		if err != nil {
+			return nil, err
+		}
+		return b[:n], nil
+	}
+}
+func (m *BillExport) XXX_Merge(src proto.Message) {
+	xxx_messageInfo_BillExport.Merge(m, src)
+}
+func (m *BillExport) XXX_Size() int {
+	return m.Size()
+}
+func (m *BillExport) XXX_DiscardUnknown() {
+	xxx_messageInfo_BillExport.DiscardUnknown(m)
+}
+
+var xxx_messageInfo_BillExport proto.InternalMessageInfo
+
+func (m *BillExport) GetPlatform() string {
+	if m != nil {
+		return m.Platform
+	}
+	return ""
+}
+
+func (m *BillExport) GetRecipientName() string {
+	if m != nil {
+		return m.RecipientName
+	}
+	return ""
+}
+
+func (m *BillExport) GetRecipientCodes() []IdentifyingCode {
+	if m != nil {
+		return m.RecipientCodes
+	}
+	return nil
+}
+
+func (m *BillExport) GetRequestedBy() string {
+	if m != nil {
+		return m.RequestedBy
+	}
+	return ""
+}
+
+func (m *BillExport) GetRequestedHeight() int64 {
+	if m != nil {
+		return m.RequestedHeight
+	}
+	return 0
+}
+
+func (m *BillExport) GetRequestedAt() time.Time {
+	if m != nil {
+		return m.RequestedAt
+	}
+	return time.Time{}
+}
+
+func (m *BillExport) GetResponseCode() string {
+	if m != nil {
+		return m.ResponseCode
+	}
+	return ""
+}
+
+func (m *BillExport) GetResponseReason() string {
+	if m != nil {
+		return m.ResponseReason
+	}
+	return ""
+}
+
+func (m *BillExport) GetSignedResponse() string {
+	if m != nil {
+		return m.SignedResponse
+	}
+	return ""
+}
+
+func (m *BillExport) GetLastEntryChecksum() string {
+	if m != nil {
+		return m.LastEntryChecksum
+	}
+	return ""
+}
+
+func (m *BillExport) GetConcludedHeight() int64 {
+	if m != nil {
+		return m.ConcludedHeight
+	}
+	return 0
+}
+
+func (m *BillExport) GetConcludedBy() string {
+	if m != nil {
+		return m.ConcludedBy
+	}
+	return ""
+}
+
+// EblPlatform is an eBL platform this zone trusts for DCSA PINT: envelopes
+// it signs may import bills, and its signed answers conclude exports. Set by
+// the zone authority (governance or params.admin), like the corridor links.
+type EblPlatform struct {
+	// code is the platform's DCSA eblPlatform code (e.g. WAVE, CARX, BOLE).
+	Code string `protobuf:"bytes,1,opt,name=code,proto3" json:"code,omitempty"`
+	Name string `protobuf:"bytes,2,opt,name=name,proto3" json:"name,omitempty"`
+	// endpoint is the base URL of the platform's PINT API (for the gateway).
+	Endpoint string `protobuf:"bytes,3,opt,name=endpoint,proto3" json:"endpoint,omitempty"`
+	// jwks is the platform's public keys, a JSON Web Key Set (RFC 7517);
+	// only EC P-256/P-384, RSA ≥ 2048 bits and Ed25519 keys are accepted.
+	Jwks        string    `protobuf:"bytes,4,opt,name=jwks,proto3" json:"jwks,omitempty"`
+	AddedHeight int64     `protobuf:"varint,5,opt,name=added_height,json=addedHeight,proto3" json:"added_height,omitempty"`
+	AddedAt     time.Time `protobuf:"bytes,6,opt,name=added_at,json=addedAt,proto3,stdtime" json:"added_at"`
+}
+
+func (m *EblPlatform) Reset()         { *m = EblPlatform{} }
+func (m *EblPlatform) String() string { return proto.CompactTextString(m) }
+func (*EblPlatform) ProtoMessage()    {}
+func (*EblPlatform) Descriptor() ([]byte, []int) {
+	return fileDescriptor_ae942865662ac3db, []int{6}
+}
+func (m *EblPlatform) XXX_Unmarshal(b []byte) error {
+	return m.Unmarshal(b)
+}
+func (m *EblPlatform) XXX_Marshal(b []byte, deterministic bool) ([]byte, error) {
+	if deterministic {
+		return xxx_messageInfo_EblPlatform.Marshal(b, m, deterministic)
+	} else {
+		b = b[:cap(b)]
+		n, err := m.MarshalToSizedBuffer(b)
+		if err != nil {
+			return nil, err
+		}
+		return b[:n], nil
+	}
+}
+func (m *EblPlatform) XXX_Merge(src proto.Message) {
+	xxx_messageInfo_EblPlatform.Merge(m, src)
+}
+func (m *EblPlatform) XXX_Size() int {
+	return m.Size()
+}
+func (m *EblPlatform) XXX_DiscardUnknown() {
+	xxx_messageInfo_EblPlatform.DiscardUnknown(m)
+}
+
+var xxx_messageInfo_EblPlatform proto.InternalMessageInfo
+
+func (m *EblPlatform) GetCode() string {
+	if m != nil {
+		return m.Code
+	}
+	return ""
+}
+
+func (m *EblPlatform) GetName() string {
+	if m != nil {
+		return m.Name
+	}
+	return ""
+}
+
+func (m *EblPlatform) GetEndpoint() string {
+	if m != nil {
+		return m.Endpoint
+	}
+	return ""
+}
+
+func (m *EblPlatform) GetJwks() string {
+	if m != nil {
+		return m.Jwks
+	}
+	return ""
+}
+
+func (m *EblPlatform) GetAddedHeight() int64 {
+	if m != nil {
+		return m.AddedHeight
+	}
+	return 0
+}
+
+func (m *EblPlatform) GetAddedAt() time.Time {
+	if m != nil {
+		return m.AddedAt
+	}
+	return time.Time{}
+}
+
+// PintEnvelope is a PINT envelope a bill was imported with, verbatim, so
+// anyone can re-verify the signatures and the chain links.
+type PintEnvelope struct {
+	BillId string `protobuf:"bytes,1,opt,name=bill_id,json=billId,proto3" json:"bill_id,omitempty"`
+	// sequence is the bill's history sequence of the IMPORTED entry.
+	Sequence uint64 `protobuf:"varint,2,opt,name=sequence,proto3" json:"sequence,omitempty"`
+	// platform: the sending eBL platform's code.
+	Platform string `protobuf:"bytes,3,opt,name=platform,proto3" json:"platform,omitempty"`
+	// envelope_manifest is the EnvelopeManifestSignedContent (JWS compact).
+	EnvelopeManifest string `protobuf:"bytes,4,opt,name=envelope_manifest,json=envelopeManifest,proto3" json:"envelope_manifest,omitempty"`
+	// transfer_chain is envelopeTransferChain: the EnvelopeTransferChainEntrySignedContent
+	// JWS compact strings, oldest first.
+	TransferChain []string `protobuf:"bytes,5,rep,name=transfer_chain,json=transferChain,proto3" json:"transfer_chain,omitempty"`
+	// transport_document_checksum is the DCSA checksum (x/cargo/dcsa.Hash).
+	TransportDocumentChecksum string `protobuf:"bytes,6,opt,name=transport_document_checksum,json=transportDocumentChecksum,proto3" json:"transport_document_checksum,omitempty"`
+	// last_entry_checksum is the SHA-256 of the last transfer chain entry's
+	// JWS: the envelope's identity in PINT (DUPE detection).
+	LastEntryChecksum string `protobuf:"bytes,7,opt,name=last_entry_checksum,json=lastEntryChecksum,proto3" json:"last_entry_checksum,omitempty"`
+	// entry_checksums are the SHA-256 of every transfer chain entry, in order.
+	EntryChecksums []string `protobuf:"bytes,8,rep,name=entry_checksums,json=entryChecksums,proto3" json:"entry_checksums,omitempty"`
+	// issuance_manifest_verified: the carrier's issuance manifest signature was
+	// checked against a trusted platform's key (false when its key is not known
+	// to this zone; its documentChecksum is always checked).
+	IssuanceManifestVerified bool   `protobuf:"varint,9,opt,name=issuance_manifest_verified,json=issuanceManifestVerified,proto3" json:"issuance_manifest_verified,omitempty"`
+	ImportedBy               string `protobuf:"bytes,10,opt,name=imported_by,json=importedBy,proto3" json:"imported_by,omitempty"`
+	Height                   int64  `protobuf:"varint,11,opt,name=height,proto3" json:"height,omitempty"`
+}
+
+func (m *PintEnvelope) Reset()         { *m = PintEnvelope{} }
+func (m *PintEnvelope) String() string { return proto.CompactTextString(m) }
+func (*PintEnvelope) ProtoMessage()    {}
+func (*PintEnvelope) Descriptor() ([]byte, []int) {
+	return fileDescriptor_ae942865662ac3db, []int{7}
+}
+func (m *PintEnvelope) XXX_Unmarshal(b []byte) error {
+	return m.Unmarshal(b)
+}
+func (m *PintEnvelope) XXX_Marshal(b []byte, deterministic bool) ([]byte, error) {
+	if deterministic {
+		return xxx_messageInfo_PintEnvelope.Marshal(b, m, deterministic)
+	} else {
+		b = b[:cap(b)]
+		n, err := m.MarshalToSizedBuffer(b)
+		if err != nil {
+			return nil, err
+		}
+		return b[:n], nil
+	}
+}
+func (m *PintEnvelope) XXX_Merge(src proto.Message) {
+	xxx_messageInfo_PintEnvelope.Merge(m, src)
+}
+func (m *PintEnvelope) XXX_Size() int {
+	return m.Size()
+}
+func (m *PintEnvelope) XXX_DiscardUnknown() {
+	xxx_messageInfo_PintEnvelope.DiscardUnknown(m)
+}
+
+var xxx_messageInfo_PintEnvelope proto.InternalMessageInfo
+
+func (m *PintEnvelope) GetBillId() string {
+	if m != nil {
+		return m.BillId
+	}
+	return ""
+}
+
+func (m *PintEnvelope) GetSequence() uint64 {
+	if m != nil {
+		return m.Sequence
+	}
+	return 0
+}
+
+func (m *PintEnvelope) GetPlatform() string {
+	if m != nil {
+		return m.Platform
+	}
+	return ""
+}
+
+func (m *PintEnvelope) GetEnvelopeManifest() string {
+	if m != nil {
+		return m.EnvelopeManifest
+	}
+	return ""
+}
+
+func (m *PintEnvelope) GetTransferChain() []string {
+	if m != nil {
+		return m.TransferChain
+	}
+	return nil
+}
+
+func (m *PintEnvelope) GetTransportDocumentChecksum() string {
+	if m != nil {
+		return m.TransportDocumentChecksum
+	}
+	return ""
+}
+
+func (m *PintEnvelope) GetLastEntryChecksum() string {
+	if m != nil {
+		return m.LastEntryChecksum
+	}
+	return ""
+}
+
+func (m *PintEnvelope) GetEntryChecksums() []string {
+	if m != nil {
+		return m.EntryChecksums
+	}
+	return nil
+}
+
+func (m *PintEnvelope) GetIssuanceManifestVerified() bool {
+	if m != nil {
+		return m.IssuanceManifestVerified
+	}
+	return false
+}
+
+func (m *PintEnvelope) GetImportedBy() string {
+	if m != nil {
+		return m.ImportedBy
+	}
+	return ""
+}
+
+func (m *PintEnvelope) GetHeight() int64 {
+	if m != nil {
+		return m.Height
+	}
+	return 0
+}
+
 // PendingAmendment is an AmendBill made while a registry channel is set: its
 // new document hash is reserved corridor-wide before the amendment takes
 // effect. Confirmed: the amendment applies (version + 1, control back to the
@@ -895,7 +1370,7 @@ func (m *PendingAmendment) Reset()         { *m = PendingAmendment{} }
 func (m *PendingAmendment) String() string { return proto.CompactTextString(m) }
 func (*PendingAmendment) ProtoMessage()    {}
 func (*PendingAmendment) Descriptor() ([]byte, []int) {
-	return fileDescriptor_ae942865662ac3db, []int{4}
+	return fileDescriptor_ae942865662ac3db, []int{8}
 }
 func (m *PendingAmendment) XXX_Unmarshal(b []byte) error {
 	return m.Unmarshal(b)
@@ -988,7 +1463,7 @@ func (m *Offer) Reset()         { *m = Offer{} }
 func (m *Offer) String() string { return proto.CompactTextString(m) }
 func (*Offer) ProtoMessage()    {}
 func (*Offer) Descriptor() ([]byte, []int) {
-	return fileDescriptor_ae942865662ac3db, []int{5}
+	return fileDescriptor_ae942865662ac3db, []int{9}
 }
 func (m *Offer) XXX_Unmarshal(b []byte) error {
 	return m.Unmarshal(b)
@@ -1062,13 +1537,17 @@ type HistoryEntry struct {
 	PrevHead string `protobuf:"bytes,13,opt,name=prev_head,json=prevHead,proto3" json:"prev_head,omitempty"`
 	// remark: the actor's optional note (≤ 120 bytes).
 	Remark string `protobuf:"bytes,14,opt,name=remark,proto3" json:"remark,omitempty"`
+	// pint: for an IMPORTED entry, the PINT envelope the bill arrived with;
+	// for EXPORT_ACCEPTED / EXPORT_REFUSED, the receiving platform and its
+	// answer.
+	Pint *PintRecord `protobuf:"bytes,15,opt,name=pint,proto3" json:"pint,omitempty"`
 }
 
 func (m *HistoryEntry) Reset()         { *m = HistoryEntry{} }
 func (m *HistoryEntry) String() string { return proto.CompactTextString(m) }
 func (*HistoryEntry) ProtoMessage()    {}
 func (*HistoryEntry) Descriptor() ([]byte, []int) {
-	return fileDescriptor_ae942865662ac3db, []int{6}
+	return fileDescriptor_ae942865662ac3db, []int{10}
 }
 func (m *HistoryEntry) XXX_Unmarshal(b []byte) error {
 	return m.Unmarshal(b)
@@ -1195,6 +1674,102 @@ func (m *HistoryEntry) GetRemark() string {
 	return ""
 }
 
+func (m *HistoryEntry) GetPint() *PintRecord {
+	if m != nil {
+		return m.Pint
+	}
+	return nil
+}
+
+// PintRecord is what a history entry records of a PINT transfer.
+type PintRecord struct {
+	// platform: the sending (import) or receiving (export) eBL platform code.
+	Platform                  string `protobuf:"bytes,1,opt,name=platform,proto3" json:"platform,omitempty"`
+	TransportDocumentChecksum string `protobuf:"bytes,2,opt,name=transport_document_checksum,json=transportDocumentChecksum,proto3" json:"transport_document_checksum,omitempty"`
+	// last_entry_checksum: lastEnvelopeTransferChainEntrySignedContentChecksum.
+	LastEntryChecksum string `protobuf:"bytes,3,opt,name=last_entry_checksum,json=lastEntryChecksum,proto3" json:"last_entry_checksum,omitempty"`
+	// entry_checksums: every transfer chain entry's checksum, oldest first (import).
+	EntryChecksums []string `protobuf:"bytes,4,rep,name=entry_checksums,json=entryChecksums,proto3" json:"entry_checksums,omitempty"`
+	// response_code and reason of the receiving platform's answer (export).
+	ResponseCode string `protobuf:"bytes,5,opt,name=response_code,json=responseCode,proto3" json:"response_code,omitempty"`
+	Reason       string `protobuf:"bytes,6,opt,name=reason,proto3" json:"reason,omitempty"`
+}
+
+func (m *PintRecord) Reset()         { *m = PintRecord{} }
+func (m *PintRecord) String() string { return proto.CompactTextString(m) }
+func (*PintRecord) ProtoMessage()    {}
+func (*PintRecord) Descriptor() ([]byte, []int) {
+	return fileDescriptor_ae942865662ac3db, []int{11}
+}
+func (m *PintRecord) XXX_Unmarshal(b []byte) error {
+	return m.Unmarshal(b)
+}
+func (m *PintRecord) XXX_Marshal(b []byte, deterministic bool) ([]byte, error) {
+	if deterministic {
+		return xxx_messageInfo_PintRecord.Marshal(b, m, deterministic)
+	} else {
+		b = b[:cap(b)]
+		n, err := m.MarshalToSizedBuffer(b)
+		if err != nil {
+			return nil, err
+		}
+		return b[:n], nil
+	}
+}
+func (m *PintRecord) XXX_Merge(src proto.Message) {
+	xxx_messageInfo_PintRecord.Merge(m, src)
+}
+func (m *PintRecord) XXX_Size() int {
+	return m.Size()
+}
+func (m *PintRecord) XXX_DiscardUnknown() {
+	xxx_messageInfo_PintRecord.DiscardUnknown(m)
+}
+
+var xxx_messageInfo_PintRecord proto.InternalMessageInfo
+
+func (m *PintRecord) GetPlatform() string {
+	if m != nil {
+		return m.Platform
+	}
+	return ""
+}
+
+func (m *PintRecord) GetTransportDocumentChecksum() string {
+	if m != nil {
+		return m.TransportDocumentChecksum
+	}
+	return ""
+}
+
+func (m *PintRecord) GetLastEntryChecksum() string {
+	if m != nil {
+		return m.LastEntryChecksum
+	}
+	return ""
+}
+
+func (m *PintRecord) GetEntryChecksums() []string {
+	if m != nil {
+		return m.EntryChecksums
+	}
+	return nil
+}
+
+func (m *PintRecord) GetResponseCode() string {
+	if m != nil {
+		return m.ResponseCode
+	}
+	return ""
+}
+
+func (m *PintRecord) GetReason() string {
+	if m != nil {
+		return m.Reason
+	}
+	return ""
+}
+
 // Milestone is a DCSA track-and-trace event recorded against a bill.
 type Milestone struct {
 	BillId     string `protobuf:"bytes,1,opt,name=bill_id,json=billId,proto3" json:"bill_id,omitempty"`
@@ -1212,7 +1787,7 @@ func (m *Milestone) Reset()         { *m = Milestone{} }
 func (m *Milestone) String() string { return proto.CompactTextString(m) }
 func (*Milestone) ProtoMessage()    {}
 func (*Milestone) Descriptor() ([]byte, []int) {
-	return fileDescriptor_ae942865662ac3db, []int{7}
+	return fileDescriptor_ae942865662ac3db, []int{12}
 }
 func (m *Milestone) XXX_Unmarshal(b []byte) error {
 	return m.Unmarshal(b)
@@ -1325,7 +1900,7 @@ func (m *Document) Reset()         { *m = Document{} }
 func (m *Document) String() string { return proto.CompactTextString(m) }
 func (*Document) ProtoMessage()    {}
 func (*Document) Descriptor() ([]byte, []int) {
-	return fileDescriptor_ae942865662ac3db, []int{8}
+	return fileDescriptor_ae942865662ac3db, []int{13}
 }
 func (m *Document) XXX_Unmarshal(b []byte) error {
 	return m.Unmarshal(b)
@@ -1427,7 +2002,7 @@ func (m *AnchorEvent) Reset()         { *m = AnchorEvent{} }
 func (m *AnchorEvent) String() string { return proto.CompactTextString(m) }
 func (*AnchorEvent) ProtoMessage()    {}
 func (*AnchorEvent) Descriptor() ([]byte, []int) {
-	return fileDescriptor_ae942865662ac3db, []int{9}
+	return fileDescriptor_ae942865662ac3db, []int{14}
 }
 func (m *AnchorEvent) XXX_Unmarshal(b []byte) error {
 	return m.Unmarshal(b)
@@ -1516,7 +2091,7 @@ func (m *Consent) Reset()         { *m = Consent{} }
 func (m *Consent) String() string { return proto.CompactTextString(m) }
 func (*Consent) ProtoMessage()    {}
 func (*Consent) Descriptor() ([]byte, []int) {
-	return fileDescriptor_ae942865662ac3db, []int{10}
+	return fileDescriptor_ae942865662ac3db, []int{15}
 }
 func (m *Consent) XXX_Unmarshal(b []byte) error {
 	return m.Unmarshal(b)
@@ -1622,13 +2197,18 @@ type Params struct {
 	// registry_timeout_seconds bounds how long a reservation may stay in
 	// flight before it times out and can be retried.
 	RegistryTimeoutSeconds uint64 `protobuf:"varint,6,opt,name=registry_timeout_seconds,json=registryTimeoutSeconds,proto3" json:"registry_timeout_seconds,omitempty"`
+	// pint_platform_code is this corridor's own eBL platform code in DCSA PINT
+	// (the eblPlatform an envelope's recipient must name to land here); DCSA's
+	// list has no code for the corridor yet, so it is configurable. Empty
+	// means DefaultPintPlatformCode.
+	PintPlatformCode string `protobuf:"bytes,7,opt,name=pint_platform_code,json=pintPlatformCode,proto3" json:"pint_platform_code,omitempty"`
 }
 
 func (m *Params) Reset()         { *m = Params{} }
 func (m *Params) String() string { return proto.CompactTextString(m) }
 func (*Params) ProtoMessage()    {}
 func (*Params) Descriptor() ([]byte, []int) {
-	return fileDescriptor_ae942865662ac3db, []int{11}
+	return fileDescriptor_ae942865662ac3db, []int{16}
 }
 func (m *Params) XXX_Unmarshal(b []byte) error {
 	return m.Unmarshal(b)
@@ -1699,6 +2279,13 @@ func (m *Params) GetRegistryTimeoutSeconds() uint64 {
 	return 0
 }
 
+func (m *Params) GetPintPlatformCode() string {
+	if m != nil {
+		return m.PintPlatformCode
+	}
+	return ""
+}
+
 // CorridorLink is a counterparty zone this zone trusts, and the light client
 // and connection it trusts for it. The counterparty's chain id is read from
 // the light client's state, never from a packet.
@@ -1715,7 +2302,7 @@ func (m *CorridorLink) Reset()         { *m = CorridorLink{} }
 func (m *CorridorLink) String() string { return proto.CompactTextString(m) }
 func (*CorridorLink) ProtoMessage()    {}
 func (*CorridorLink) Descriptor() ([]byte, []int) {
-	return fileDescriptor_ae942865662ac3db, []int{12}
+	return fileDescriptor_ae942865662ac3db, []int{17}
 }
 func (m *CorridorLink) XXX_Unmarshal(b []byte) error {
 	return m.Unmarshal(b)
@@ -1789,7 +2376,7 @@ func (m *RegistryKey) Reset()         { *m = RegistryKey{} }
 func (m *RegistryKey) String() string { return proto.CompactTextString(m) }
 func (*RegistryKey) ProtoMessage()    {}
 func (*RegistryKey) Descriptor() ([]byte, []int) {
-	return fileDescriptor_ae942865662ac3db, []int{13}
+	return fileDescriptor_ae942865662ac3db, []int{18}
 }
 func (m *RegistryKey) XXX_Unmarshal(b []byte) error {
 	return m.Unmarshal(b)
@@ -1907,7 +2494,7 @@ func (m *IdentityCollision) Reset()         { *m = IdentityCollision{} }
 func (m *IdentityCollision) String() string { return proto.CompactTextString(m) }
 func (*IdentityCollision) ProtoMessage()    {}
 func (*IdentityCollision) Descriptor() ([]byte, []int) {
-	return fileDescriptor_ae942865662ac3db, []int{14}
+	return fileDescriptor_ae942865662ac3db, []int{19}
 }
 func (m *IdentityCollision) XXX_Unmarshal(b []byte) error {
 	return m.Unmarshal(b)
@@ -2007,7 +2594,7 @@ func (m *Hold) Reset()         { *m = Hold{} }
 func (m *Hold) String() string { return proto.CompactTextString(m) }
 func (*Hold) ProtoMessage()    {}
 func (*Hold) Descriptor() ([]byte, []int) {
-	return fileDescriptor_ae942865662ac3db, []int{15}
+	return fileDescriptor_ae942865662ac3db, []int{20}
 }
 func (m *Hold) XXX_Unmarshal(b []byte) error {
 	return m.Unmarshal(b)
@@ -2091,9 +2678,14 @@ func init() {
 	proto.RegisterType((*Lien)(nil), "tradechain.cargo.v1.Lien")
 	proto.RegisterType((*Surrender)(nil), "tradechain.cargo.v1.Surrender")
 	proto.RegisterType((*Bill)(nil), "tradechain.cargo.v1.Bill")
+	proto.RegisterType((*IdentifyingCode)(nil), "tradechain.cargo.v1.IdentifyingCode")
+	proto.RegisterType((*BillExport)(nil), "tradechain.cargo.v1.BillExport")
+	proto.RegisterType((*EblPlatform)(nil), "tradechain.cargo.v1.EblPlatform")
+	proto.RegisterType((*PintEnvelope)(nil), "tradechain.cargo.v1.PintEnvelope")
 	proto.RegisterType((*PendingAmendment)(nil), "tradechain.cargo.v1.PendingAmendment")
 	proto.RegisterType((*Offer)(nil), "tradechain.cargo.v1.Offer")
 	proto.RegisterType((*HistoryEntry)(nil), "tradechain.cargo.v1.HistoryEntry")
+	proto.RegisterType((*PintRecord)(nil), "tradechain.cargo.v1.PintRecord")
 	proto.RegisterType((*Milestone)(nil), "tradechain.cargo.v1.Milestone")
 	proto.RegisterType((*Document)(nil), "tradechain.cargo.v1.Document")
 	proto.RegisterType((*AnchorEvent)(nil), "tradechain.cargo.v1.AnchorEvent")
@@ -2108,172 +2700,211 @@ func init() {
 func init() { proto.RegisterFile("tradechain/cargo/v1/types.proto", fileDescriptor_ae942865662ac3db) }
 
 var fileDescriptor_ae942865662ac3db = []byte{
-	// 2638 bytes of a gzipped FileDescriptorProto
-	0x1f, 0x8b, 0x08, 0x00, 0x00, 0x00, 0x00, 0x00, 0x02, 0xff, 0xac, 0x59, 0x4b, 0x93, 0x1b, 0x57,
-	0x15, 0xb6, 0xa4, 0xd6, 0xeb, 0xcc, 0xab, 0xe7, 0xfa, 0xd5, 0x1e, 0xdb, 0x33, 0x63, 0x41, 0x92,
-	0x89, 0x21, 0x33, 0x89, 0x21, 0x40, 0x8a, 0x47, 0x4a, 0x8f, 0x76, 0x46, 0xb1, 0x46, 0x12, 0x57,
-	0x1a, 0x53, 0xce, 0xa6, 0xe9, 0xe9, 0xbe, 0x23, 0x75, 0x2c, 0xf5, 0x15, 0xb7, 0x5b, 0xe3, 0x11,
-	0xc5, 0x0f, 0x60, 0x05, 0x59, 0x64, 0xc7, 0x8a, 0x62, 0x03, 0x3b, 0xa8, 0x62, 0xc1, 0x96, 0x5d,
-	0x96, 0x29, 0x16, 0x14, 0x55, 0x54, 0x11, 0xca, 0xa9, 0x82, 0x2a, 0x7e, 0x05, 0x75, 0x1f, 0xdd,
-	0x2d, 0xc9, 0x1a, 0xcb, 0x36, 0x6c, 0xa6, 0xfa, 0x9c, 0xf3, 0x9d, 0xfb, 0x38, 0xef, 0xab, 0x81,
-	0x9d, 0x90, 0xd9, 0x2e, 0x71, 0xfa, 0xb6, 0xe7, 0x1f, 0x38, 0x36, 0xeb, 0xd1, 0x83, 0xb3, 0x77,
-	0x0e, 0xc2, 0xc9, 0x88, 0x04, 0xfb, 0x23, 0x46, 0x43, 0x8a, 0x2e, 0x27, 0x80, 0x7d, 0x01, 0xd8,
-	0x3f, 0x7b, 0x67, 0x6b, 0xd3, 0x1e, 0x7a, 0x3e, 0x3d, 0x10, 0x7f, 0x25, 0x6e, 0xeb, 0x86, 0x43,
-	0x83, 0x21, 0x0d, 0x2c, 0x41, 0x1d, 0x48, 0x42, 0x89, 0xae, 0xf4, 0x68, 0x8f, 0x4a, 0x3e, 0xff,
-	0x52, 0xdc, 0x9d, 0x1e, 0xa5, 0xbd, 0x01, 0x39, 0x10, 0xd4, 0xc9, 0xf8, 0xf4, 0x20, 0xf4, 0x86,
-	0x24, 0x08, 0xed, 0xe1, 0x48, 0x02, 0x4a, 0x4f, 0x53, 0x90, 0x6d, 0xdb, 0x2c, 0x9c, 0xa0, 0x7b,
-	0x90, 0xb7, 0x5d, 0x97, 0x91, 0x20, 0x30, 0x52, 0xbb, 0xa9, 0xbd, 0x62, 0xc5, 0xf8, 0xcb, 0x1f,
-	0xdf, 0xba, 0xa2, 0xf6, 0x28, 0x4b, 0x49, 0x27, 0x64, 0x9e, 0xdf, 0xc3, 0x11, 0x10, 0x21, 0xd0,
-	0x1c, 0xea, 0x12, 0x23, 0xcd, 0x15, 0xb0, 0xf8, 0xe6, 0x3c, 0xdf, 0x1e, 0x12, 0x23, 0x23, 0x79,
-	0xfc, 0x1b, 0xe9, 0x90, 0x19, 0x10, 0xcf, 0xd0, 0x04, 0x8b, 0x7f, 0xa2, 0x12, 0xac, 0x7e, 0x3c,
-	0x66, 0x5e, 0xe0, 0x7a, 0x4e, 0xe8, 0x51, 0xdf, 0xc8, 0x0a, 0xd1, 0x0c, 0x0f, 0x1d, 0x40, 0x96,
-	0xd1, 0x01, 0x09, 0x8c, 0xdc, 0x6e, 0x66, 0x6f, 0xfd, 0xde, 0x8d, 0xfd, 0x05, 0x56, 0xda, 0xc7,
-	0x74, 0x40, 0xb0, 0xc4, 0xa1, 0x6b, 0x90, 0xb3, 0x9d, 0xd0, 0x3b, 0x23, 0x46, 0x7e, 0x37, 0xb5,
-	0x57, 0xc0, 0x8a, 0x2a, 0x31, 0xd0, 0x1a, 0x1e, 0xf1, 0xb9, 0x7c, 0x48, 0xdd, 0xf1, 0x80, 0xc8,
-	0x1b, 0x62, 0x45, 0xa1, 0x5b, 0x50, 0x64, 0xe4, 0x94, 0x30, 0xe2, 0x3b, 0xd1, 0x5d, 0x12, 0x06,
-	0xfa, 0x26, 0x14, 0x1c, 0x46, 0x5c, 0x2f, 0xa4, 0x4c, 0x5e, 0xea, 0x39, 0x96, 0x89, 0x91, 0xa5,
-	0x5f, 0xa7, 0xa0, 0xd8, 0x19, 0x33, 0x46, 0x7c, 0x97, 0x30, 0xf4, 0x3e, 0xe4, 0x47, 0x63, 0x36,
-	0xa2, 0x81, 0xdc, 0x7a, 0xfd, 0xde, 0x6b, 0x0b, 0x2f, 0x13, 0x2b, 0xb4, 0x25, 0x18, 0x47, 0x5a,
-	0xfc, 0xe8, 0x8c, 0xd8, 0x01, 0xf5, 0xd5, 0xf9, 0x14, 0x85, 0xbe, 0x0b, 0xab, 0x8c, 0xfc, 0x64,
-	0x4c, 0x82, 0x90, 0xb8, 0xd6, 0xc9, 0x64, 0xe9, 0x01, 0x57, 0x62, 0x74, 0x65, 0x52, 0xfa, 0x1d,
-	0x80, 0x56, 0xf1, 0x06, 0x03, 0xb4, 0x0e, 0x69, 0xcf, 0x55, 0x46, 0x49, 0x7b, 0x2e, 0x8f, 0x05,
-	0xc7, 0x66, 0xcc, 0x23, 0x4c, 0x6e, 0xf7, 0xbc, 0x58, 0x50, 0x40, 0xf4, 0x0e, 0x68, 0x3c, 0xa4,
-	0xc5, 0x09, 0xd6, 0xef, 0xdd, 0x5e, 0x78, 0x3f, 0xbe, 0x59, 0x77, 0x32, 0x22, 0x58, 0x40, 0xb9,
-	0xca, 0x90, 0x87, 0x8f, 0xb6, 0x44, 0xe5, 0x88, 0xba, 0x04, 0x0b, 0x28, 0x7a, 0x1b, 0x72, 0x7d,
-	0x3a, 0x70, 0x09, 0x93, 0x11, 0xf3, 0x9c, 0x83, 0x29, 0x1c, 0xbf, 0x4b, 0xd0, 0xf7, 0x46, 0x23,
-	0xc2, 0x8c, 0xdc, 0xb2, 0xbb, 0x28, 0x20, 0xfa, 0x16, 0x14, 0x1d, 0xea, 0x07, 0x5e, 0xcf, 0x27,
-	0x32, 0x96, 0x9e, 0xa7, 0x95, 0x40, 0x79, 0xa8, 0x10, 0xdf, 0xa5, 0x2c, 0x20, 0xc4, 0x28, 0x2c,
-	0x0b, 0x95, 0x08, 0x89, 0xbe, 0x02, 0x6b, 0x2e, 0x75, 0xc6, 0x43, 0xe2, 0x87, 0x56, 0xdf, 0x0e,
-	0xfa, 0x46, 0x51, 0x26, 0x43, 0xc4, 0x3c, 0xb4, 0x83, 0x3e, 0x32, 0x20, 0x7f, 0x46, 0x58, 0xc0,
-	0x73, 0x05, 0x76, 0x53, 0x7b, 0x1a, 0x8e, 0x48, 0xf4, 0x3a, 0x6c, 0x8c, 0x28, 0x0b, 0x2d, 0x7a,
-	0x6a, 0x0d, 0xa8, 0xed, 0x7a, 0x7e, 0xcf, 0x58, 0x11, 0x0b, 0xac, 0x71, 0x76, 0xeb, 0xb4, 0x21,
-	0x99, 0xe8, 0x2e, 0x6c, 0x46, 0x38, 0xd7, 0x0b, 0x9c, 0xbe, 0xcd, 0x7a, 0xc4, 0x58, 0x15, 0xc8,
-	0x0d, 0x89, 0xac, 0x45, 0x6c, 0x74, 0x1b, 0xc0, 0x0b, 0x82, 0x31, 0xb1, 0x5c, 0x3b, 0x24, 0xc6,
-	0x9a, 0x4c, 0x09, 0xc1, 0xa9, 0xd9, 0x21, 0x77, 0xdc, 0x55, 0x69, 0x2a, 0xd7, 0xa2, 0xbe, 0x75,
-	0x42, 0x6d, 0xe6, 0x4a, 0xe4, 0xba, 0x40, 0x22, 0x25, 0x6c, 0xf9, 0x15, 0x2e, 0x12, 0x2a, 0xdf,
-	0x86, 0x5c, 0x10, 0xda, 0xe1, 0x38, 0x30, 0x36, 0x84, 0xb7, 0x77, 0x2e, 0xf4, 0x76, 0x47, 0xc0,
-	0xb0, 0x82, 0xa3, 0xb7, 0x40, 0x1b, 0x78, 0xc4, 0x37, 0xf4, 0xdd, 0xd4, 0xde, 0xca, 0x05, 0x45,
-	0x80, 0x67, 0x37, 0x16, 0x30, 0x74, 0x13, 0x8a, 0x7d, 0x3a, 0x24, 0xd6, 0x4f, 0xa9, 0x4f, 0x8c,
-	0x4d, 0x71, 0x9c, 0x02, 0x67, 0x7c, 0x44, 0x7d, 0x82, 0xae, 0x40, 0x36, 0x64, 0xb6, 0x43, 0x0c,
-	0x24, 0x04, 0x92, 0x40, 0x77, 0x60, 0xb5, 0xef, 0x05, 0x21, 0x65, 0x13, 0xab, 0x4f, 0x6c, 0xd7,
-	0xb8, 0x2c, 0x84, 0x2b, 0x8a, 0x77, 0x48, 0x6c, 0x17, 0xed, 0x40, 0x44, 0x5a, 0x03, 0xe2, 0x1b,
-	0x57, 0x84, 0x07, 0x40, 0xb1, 0x1a, 0xc4, 0x47, 0xdf, 0x83, 0x62, 0x10, 0x25, 0xaf, 0x71, 0x55,
-	0x1c, 0x75, 0xfb, 0xf9, 0x29, 0x8e, 0x13, 0x05, 0xf4, 0x06, 0x6c, 0x84, 0xcc, 0xf6, 0x83, 0x53,
-	0xc2, 0x18, 0x71, 0xad, 0x33, 0xcf, 0x36, 0xae, 0x89, 0x43, 0xac, 0x4f, 0xb1, 0x1f, 0x7a, 0x36,
-	0x6a, 0xc1, 0x86, 0x43, 0x19, 0xf3, 0x5c, 0xca, 0x2c, 0x65, 0xce, 0xeb, 0xc2, 0x9c, 0xaf, 0x2f,
-	0x2e, 0x8e, 0x24, 0x20, 0xec, 0xcc, 0xe6, 0xd5, 0x54, 0x59, 0x75, 0x3d, 0x52, 0x97, 0x34, 0xbf,
-	0xbb, 0x43, 0xfd, 0x90, 0xd1, 0x81, 0xb4, 0x98, 0x21, 0xef, 0xae, 0x78, 0xc2, 0x68, 0x65, 0xd8,
-	0x70, 0xc9, 0xc8, 0x66, 0xbc, 0xc2, 0xa8, 0xdc, 0xbb, 0xb1, 0x24, 0xb6, 0xd7, 0x23, 0x85, 0x43,
-	0x99, 0x83, 0x6f, 0x43, 0x96, 0x9e, 0x9e, 0x12, 0x66, 0x6c, 0x09, 0xcb, 0x6c, 0x2d, 0x3c, 0x6c,
-	0x8b, 0x23, 0xb0, 0x04, 0xa2, 0x2d, 0x28, 0x30, 0x32, 0x1a, 0xd8, 0x0e, 0x09, 0x8c, 0x9b, 0xbb,
-	0x19, 0xee, 0xc5, 0x88, 0xe6, 0xce, 0x50, 0xdf, 0xa2, 0xe4, 0xdd, 0x12, 0x62, 0x88, 0x58, 0x95,
-	0x09, 0xc2, 0xb0, 0x39, 0x22, 0x3e, 0x0f, 0x7a, 0xcb, 0x1e, 0x12, 0xdf, 0xe5, 0x49, 0x64, 0xdc,
-	0x16, 0x5b, 0x2f, 0xae, 0xbb, 0x6d, 0x89, 0x2e, 0x47, 0x60, 0xac, 0x8f, 0xe6, 0x38, 0xa5, 0x7f,
-	0xa5, 0x41, 0x9f, 0x87, 0xf1, 0x94, 0xf2, 0xc9, 0x13, 0x6b, 0x36, 0x7b, 0x65, 0x19, 0xdd, 0xf0,
-	0xc9, 0x93, 0xda, 0x74, 0x02, 0x2f, 0x48, 0xd3, 0xf4, 0x0b, 0xa7, 0x69, 0x66, 0x71, 0x9a, 0x5e,
-	0x98, 0x87, 0xda, 0x85, 0x79, 0x38, 0x53, 0xda, 0xb2, 0x2f, 0x5e, 0xda, 0x44, 0x03, 0x1a, 0xda,
-	0xec, 0xb1, 0xac, 0xa2, 0x58, 0x51, 0x8b, 0x22, 0x32, 0xff, 0xbf, 0x44, 0x64, 0xe9, 0xd3, 0x14,
-	0x64, 0x45, 0x28, 0x44, 0xed, 0x9c, 0xfa, 0x51, 0xbb, 0x96, 0x14, 0xfa, 0x3a, 0x68, 0xa7, 0x8c,
-	0x0e, 0x97, 0xb6, 0x26, 0x81, 0x42, 0x26, 0x6c, 0x8e, 0x18, 0x39, 0xf3, 0xe8, 0x38, 0xb0, 0xe2,
-	0xe2, 0xbc, 0xac, 0x4d, 0xea, 0x91, 0x8a, 0xa9, 0x34, 0x4a, 0x7f, 0xcf, 0xc0, 0xea, 0xa1, 0xcc,
-	0x77, 0xd3, 0x0f, 0xd9, 0x04, 0x5d, 0x87, 0xfc, 0x89, 0x37, 0x18, 0x58, 0x71, 0xe3, 0xcc, 0x71,
-	0xb2, 0xee, 0xf2, 0xd0, 0x0d, 0x78, 0x93, 0x8d, 0x86, 0x09, 0x0d, 0xc7, 0xf4, 0xd4, 0x95, 0x32,
-	0x33, 0x57, 0xda, 0x87, 0xac, 0xed, 0xf0, 0x01, 0x43, 0x5b, 0x72, 0x30, 0x09, 0x8b, 0x4d, 0x90,
-	0x7d, 0x21, 0x13, 0xec, 0x41, 0x3a, 0xa4, 0x4b, 0xbb, 0x5f, 0x3a, 0xa4, 0xcf, 0xb6, 0xa2, 0xfc,
-	0x82, 0x56, 0x74, 0x0d, 0x72, 0x2e, 0x09, 0x6d, 0x6f, 0x20, 0x7b, 0x1c, 0x56, 0x14, 0xe7, 0xf7,
-	0x89, 0xd7, 0xeb, 0x87, 0xa2, 0x81, 0x65, 0xb0, 0xa2, 0xd0, 0xf7, 0x41, 0xe3, 0x63, 0xa7, 0xe8,
-	0x5b, 0x3c, 0xf9, 0xe5, 0x4c, 0xba, 0x1f, 0xcd, 0xa4, 0xfb, 0xdd, 0x68, 0x26, 0xad, 0xac, 0x7d,
-	0xf6, 0x8f, 0x9d, 0x4b, 0x9f, 0x7c, 0xb1, 0x93, 0xfa, 0xed, 0xbf, 0x7f, 0x7f, 0x37, 0x85, 0x85,
-	0x1a, 0xba, 0x01, 0x05, 0x11, 0x44, 0xdc, 0xd2, 0xb2, 0xb1, 0xe5, 0x05, 0x5d, 0x77, 0xf9, 0xac,
-	0x29, 0x2a, 0xb6, 0xec, 0x62, 0xe2, 0x9b, 0x37, 0x00, 0xee, 0x3c, 0x59, 0xca, 0x65, 0xe7, 0x2a,
-	0x70, 0x86, 0xa8, 0xe3, 0x49, 0x14, 0xaf, 0x4f, 0x47, 0x71, 0xe9, 0x4f, 0x69, 0x28, 0x1e, 0x79,
-	0x03, 0x12, 0x84, 0xbc, 0xe2, 0xbd, 0x92, 0x6b, 0x6f, 0x03, 0x90, 0x33, 0x6e, 0x37, 0x31, 0x11,
-	0x4b, 0xf7, 0x16, 0x05, 0xa7, 0xca, 0x07, 0x97, 0x6d, 0x00, 0x67, 0x60, 0x07, 0x81, 0x77, 0xca,
-	0xa7, 0x2a, 0x99, 0x9f, 0x53, 0x1c, 0xbe, 0xf4, 0x80, 0x3a, 0xf6, 0xd4, 0x30, 0x1c, 0xd3, 0xe8,
-	0x30, 0x5a, 0x5a, 0x98, 0x31, 0xf7, 0xb2, 0x66, 0x94, 0xa7, 0xe0, 0x62, 0xf4, 0x1e, 0x2f, 0x9d,
-	0x0e, 0x65, 0xae, 0x2c, 0x9d, 0xcb, 0x46, 0x1b, 0x88, 0xc0, 0x95, 0xc9, 0x94, 0x77, 0x0b, 0xd3,
-	0xde, 0x2d, 0xfd, 0x35, 0x0d, 0x85, 0xa8, 0xd0, 0x09, 0x87, 0x24, 0x35, 0x50, 0x7c, 0x73, 0xff,
-	0xb9, 0xd4, 0xb1, 0xc4, 0x70, 0x28, 0x2b, 0x5e, 0xde, 0xa5, 0x0e, 0x1f, 0x03, 0xa7, 0x0d, 0x9d,
-	0x99, 0x31, 0xf4, 0x7b, 0xb0, 0x62, 0xfb, 0x4e, 0x9f, 0x32, 0x79, 0xce, 0x65, 0x59, 0x01, 0x11,
-	0x78, 0xe6, 0x9c, 0xd9, 0x99, 0x28, 0xfc, 0x70, 0x6a, 0x49, 0x3b, 0x7c, 0x79, 0x2b, 0xc6, 0x7b,
-	0x94, 0x43, 0xfe, 0x60, 0x78, 0xe2, 0x85, 0x7d, 0x97, 0xd9, 0x4f, 0x7c, 0xf5, 0xd6, 0x48, 0x18,
-	0xc8, 0x84, 0xbc, 0x9a, 0x0c, 0x8c, 0xc2, 0x6e, 0x66, 0x6f, 0xe5, 0xde, 0xee, 0xc2, 0x52, 0x58,
-	0x16, 0xeb, 0x99, 0xdc, 0x37, 0x95, 0x22, 0xdf, 0x4b, 0xee, 0x13, 0xe9, 0x96, 0x3e, 0x4b, 0xc1,
-	0xca, 0x14, 0xe6, 0xc2, 0x72, 0xf8, 0x2a, 0xf6, 0x4d, 0x9e, 0x13, 0xda, 0xcc, 0x73, 0xe2, 0x22,
-	0xe3, 0x45, 0x29, 0x9c, 0x7b, 0xa5, 0x14, 0x2e, 0x7d, 0x91, 0x86, 0x7c, 0x95, 0xfa, 0x01, 0xbf,
-	0x46, 0xf2, 0xd6, 0xd0, 0xa2, 0xb7, 0x46, 0x8f, 0xd9, 0x7e, 0xf8, 0x22, 0x6f, 0x0d, 0x05, 0x4c,
-	0x74, 0x96, 0x57, 0xf2, 0x08, 0xc8, 0x67, 0xbf, 0xc0, 0xa1, 0xa3, 0xa8, 0x37, 0x4a, 0x82, 0x8f,
-	0xd5, 0xd1, 0xc3, 0x4c, 0x66, 0x5d, 0xfc, 0xe2, 0x3a, 0x04, 0x90, 0xaa, 0xaf, 0x16, 0x2e, 0x45,
-	0xa5, 0x5c, 0x0e, 0x45, 0xfa, 0x9e, 0x8f, 0x3c, 0x46, 0x02, 0xbe, 0x52, 0xfe, 0xe5, 0xd3, 0x57,
-	0x2a, 0x97, 0x43, 0x7e, 0x5a, 0x46, 0xce, 0xe8, 0x63, 0xe2, 0x8a, 0x24, 0x2c, 0xe0, 0x88, 0x2c,
-	0xfd, 0x39, 0x0d, 0xb9, 0xb6, 0xcd, 0xec, 0x61, 0x20, 0x7a, 0x89, 0x3b, 0xf4, 0xfc, 0xa5, 0xcf,
-	0x78, 0x09, 0xe3, 0x83, 0xc9, 0xd0, 0x3e, 0xb7, 0x42, 0x72, 0x1e, 0xf2, 0xe1, 0xb6, 0x17, 0xf6,
-	0x85, 0x23, 0xd6, 0xf0, 0xda, 0xd0, 0x3e, 0xef, 0x92, 0xf3, 0xb0, 0x21, 0x98, 0xe8, 0x5d, 0xb8,
-	0xce, 0x71, 0xc3, 0xa8, 0x4c, 0x06, 0xd6, 0x88, 0x30, 0x8b, 0x07, 0x94, 0x70, 0xc2, 0x1a, 0xbe,
-	0x32, 0xb4, 0xcf, 0xe3, 0x22, 0x1a, 0xb4, 0x09, 0x13, 0x6f, 0xcb, 0x2a, 0x14, 0xa2, 0x0e, 0x6f,
-	0x68, 0x22, 0x1d, 0xee, 0x2c, 0x4c, 0x87, 0xaa, 0x02, 0x35, 0x3c, 0xff, 0x71, 0x45, 0xe3, 0x26,
-	0xc0, 0xb1, 0x22, 0x7a, 0x13, 0x74, 0x46, 0x7a, 0x5e, 0x10, 0xb2, 0x89, 0xe5, 0xf4, 0x6d, 0xdf,
-	0x27, 0x03, 0xe5, 0xaf, 0x8d, 0x88, 0x5f, 0x95, 0x6c, 0xf4, 0x1d, 0x30, 0x62, 0x28, 0x0f, 0x3e,
-	0x3a, 0x0e, 0xad, 0x80, 0x38, 0xd4, 0x77, 0x03, 0xe1, 0x45, 0x0d, 0x5f, 0x8b, 0xe4, 0x5d, 0x29,
-	0xee, 0x48, 0x69, 0xe9, 0x31, 0xac, 0x4e, 0x1f, 0x62, 0xa6, 0xf1, 0xa4, 0x66, 0x1b, 0xcf, 0x4d,
-	0x28, 0x3a, 0xfc, 0xb9, 0x11, 0x72, 0x99, 0x4c, 0xba, 0x82, 0x64, 0xd4, 0x5d, 0xde, 0x44, 0x1d,
-	0xea, 0xfb, 0x44, 0xa4, 0x67, 0x92, 0x7b, 0xab, 0x09, 0xb3, 0xee, 0x96, 0xfe, 0x93, 0x86, 0x15,
-	0xac, 0xce, 0xf1, 0x80, 0x4c, 0xd0, 0xdb, 0xa0, 0x3d, 0xf6, 0x7c, 0x57, 0xfd, 0x3c, 0x70, 0x6b,
-	0xa1, 0x89, 0x1e, 0x90, 0xc9, 0x03, 0xcf, 0x77, 0xb1, 0x40, 0x22, 0x1d, 0x32, 0x8f, 0xc9, 0x44,
-	0xed, 0xce, 0x3f, 0xd1, 0x0f, 0xe2, 0x37, 0x56, 0xe6, 0xa5, 0x46, 0xb0, 0xe8, 0xa9, 0xc5, 0x5f,
-	0x39, 0x62, 0x60, 0x97, 0x6f, 0x01, 0xd5, 0xa4, 0x24, 0x4b, 0x3c, 0x05, 0x66, 0x7e, 0x28, 0xc9,
-	0xce, 0xff, 0x50, 0x62, 0x40, 0x3e, 0xf2, 0x4d, 0x2e, 0x36, 0x97, 0xf0, 0xc9, 0x74, 0xdf, 0xcc,
-	0xcf, 0xf5, 0xcd, 0x3b, 0xb0, 0x1a, 0x78, 0xbe, 0x43, 0xac, 0x99, 0xee, 0xb2, 0x22, 0x78, 0x87,
-	0xb2, 0xfa, 0xbc, 0x0f, 0x59, 0x41, 0x8a, 0xb9, 0xe2, 0xa5, 0x72, 0x47, 0xea, 0x95, 0x7e, 0x95,
-	0x86, 0xcd, 0xba, 0x4b, 0xfc, 0xd0, 0x0b, 0x27, 0x55, 0x3a, 0x18, 0x78, 0xe2, 0xe1, 0xfc, 0xff,
-	0x30, 0xf9, 0x9c, 0xc9, 0x32, 0xcf, 0x98, 0xec, 0x4d, 0xd0, 0x15, 0x20, 0xb1, 0x9c, 0x34, 0xec,
-	0x86, 0xe4, 0xe3, 0xd8, 0x7e, 0xb7, 0x01, 0x68, 0xd8, 0x8f, 0x96, 0x52, 0xe6, 0x15, 0x1c, 0xb1,
-	0xd2, 0x1b, 0xb0, 0x21, 0xc5, 0xc9, 0x42, 0xd2, 0xcc, 0xeb, 0x82, 0x9d, 0xac, 0x93, 0xcc, 0x67,
-	0xf9, 0x0b, 0xe6, 0xb3, 0xd9, 0x0e, 0xfe, 0x69, 0x1a, 0x34, 0xfe, 0x50, 0x43, 0x55, 0x58, 0x0d,
-	0xc6, 0x27, 0x1f, 0x13, 0x27, 0xb4, 0xa6, 0x0c, 0xb3, 0xb8, 0x7b, 0x71, 0x85, 0x8e, 0x04, 0xe3,
-	0x15, 0xa5, 0xc5, 0x2d, 0xc5, 0xa3, 0x40, 0x91, 0x51, 0x37, 0x52, 0xe4, 0x54, 0xd3, 0xc9, 0xcc,
-	0x34, 0x9d, 0x77, 0xa1, 0x98, 0xbc, 0xe6, 0x96, 0xb5, 0xfa, 0x42, 0xfc, 0xca, 0xbb, 0xa8, 0x57,
-	0xdd, 0x8f, 0x97, 0x7b, 0x95, 0xba, 0xad, 0xd6, 0x2f, 0x87, 0x77, 0xff, 0x90, 0x02, 0x0d, 0xd3,
-	0x01, 0xef, 0x1c, 0x3a, 0x6e, 0x35, 0x4c, 0xeb, 0xb8, 0xd9, 0x69, 0x9b, 0xd5, 0xfa, 0xfd, 0xba,
-	0x59, 0xd3, 0x2f, 0x21, 0x1d, 0x56, 0x05, 0xb7, 0x5a, 0xc6, 0xb8, 0x6e, 0x62, 0x3d, 0x85, 0xd6,
-	0xa0, 0x28, 0x38, 0x95, 0x72, 0xf3, 0x81, 0x9e, 0x46, 0x1b, 0xb0, 0x22, 0xc8, 0x2e, 0x2e, 0xd7,
-	0x4c, 0xac, 0x67, 0x12, 0x8d, 0xe3, 0x4e, 0xb7, 0x75, 0xd4, 0xd1, 0x35, 0xb4, 0x09, 0x6b, 0x12,
-	0x62, 0xe2, 0xa3, 0x7a, 0xb3, 0xdc, 0xd0, 0xb3, 0x31, 0xa8, 0xde, 0xec, 0x1c, 0x63, 0x13, 0xeb,
-	0x39, 0x84, 0x60, 0x5d, 0x70, 0xb0, 0xf9, 0xc1, 0x71, 0xa3, 0xdc, 0x6d, 0x61, 0x3d, 0x1f, 0xa3,
-	0xb0, 0xd9, 0x28, 0x3f, 0x32, 0xb1, 0x5e, 0xd8, 0xd2, 0x7e, 0xfe, 0x9b, 0xed, 0x4b, 0x77, 0x7f,
-	0x08, 0x85, 0xe8, 0x37, 0x36, 0x74, 0x03, 0xae, 0x56, 0xea, 0x8d, 0x86, 0xd5, 0x7d, 0xd4, 0x9e,
-	0x3f, 0xfb, 0x26, 0xac, 0x25, 0xa2, 0x4a, 0xab, 0xa1, 0xa7, 0x66, 0x59, 0x9d, 0x1f, 0x55, 0xf4,
-	0xb4, 0x5a, 0x72, 0x24, 0x97, 0x3c, 0xe2, 0x43, 0x6c, 0xb4, 0xe4, 0x51, 0xab, 0x36, 0xbf, 0xe4,
-	0x35, 0x40, 0x89, 0xa8, 0xd3, 0xc5, 0xe5, 0xfa, 0x07, 0x87, 0x5d, 0x3d, 0x35, 0xcb, 0xef, 0xb6,
-	0xac, 0x16, 0xe6, 0xc6, 0x48, 0xa3, 0xcb, 0xb0, 0x91, 0xf0, 0x2b, 0x0d, 0x6e, 0xb2, 0x8c, 0xda,
-	0xf1, 0x97, 0x19, 0x80, 0xe4, 0x87, 0x20, 0x74, 0x13, 0xae, 0x0b, 0x64, 0xa7, 0x5b, 0xee, 0x1e,
-	0x77, 0x2e, 0xd8, 0x56, 0x09, 0xeb, 0x9d, 0xce, 0xb1, 0x59, 0xd3, 0x53, 0x68, 0x1f, 0xee, 0x4e,
-	0xf3, 0xdb, 0x66, 0xb3, 0x56, 0x6f, 0x7e, 0x60, 0x75, 0x8e, 0x31, 0x36, 0x9b, 0x35, 0x13, 0x5b,
-	0xf7, 0x5b, 0xd8, 0xaa, 0x99, 0x8d, 0xfa, 0x43, 0x13, 0x3f, 0xd2, 0xd3, 0xe8, 0x00, 0xbe, 0xb6,
-	0x1c, 0x5f, 0x3e, 0x32, 0x9b, 0xb5, 0x23, 0xb3, 0xd9, 0xd5, 0x33, 0x68, 0x0f, 0xbe, 0x3a, 0xad,
-	0x10, 0x03, 0xcd, 0xda, 0xec, 0xd2, 0x1a, 0x7a, 0x13, 0x5e, 0x7b, 0x1e, 0x32, 0x59, 0x34, 0x3b,
-	0x7f, 0x9b, 0x87, 0xad, 0x7a, 0xcd, 0xac, 0xe9, 0x39, 0xb4, 0x05, 0xd7, 0x66, 0x6e, 0xd9, 0xe4,
-	0x41, 0xd5, 0xec, 0xd4, 0xbb, 0x7a, 0x1e, 0xed, 0xc0, 0xcd, 0x69, 0x99, 0x10, 0xdc, 0x37, 0x31,
-	0x5f, 0xbe, 0x75, 0xdc, 0xd5, 0x0b, 0xe8, 0x3a, 0x5c, 0x5e, 0x70, 0x35, 0xbd, 0x88, 0x4a, 0xb0,
-	0x3d, 0x2d, 0xc0, 0xe6, 0x87, 0x66, 0xb5, 0x6b, 0xd6, 0xac, 0xda, 0x71, 0xbb, 0x51, 0xaf, 0x96,
-	0xbb, 0xa6, 0x0e, 0xca, 0x23, 0x3f, 0x03, 0x7d, 0xfe, 0xa7, 0x69, 0x74, 0x07, 0x6e, 0x27, 0xd6,
-	0x69, 0x1f, 0xe3, 0x76, 0xab, 0x33, 0x1f, 0x13, 0xdb, 0xb0, 0xf5, 0x2c, 0x24, 0xb6, 0x4c, 0x8a,
-	0x1f, 0xfd, 0x59, 0x79, 0x62, 0x8f, 0x28, 0x02, 0x03, 0xc8, 0xab, 0x32, 0x8c, 0x0c, 0xb8, 0xf2,
-	0xc0, 0x7c, 0x64, 0x3d, 0xa8, 0x37, 0x6b, 0x73, 0x7b, 0xed, 0xc0, 0xcd, 0x58, 0x22, 0x6c, 0xd0,
-	0x6e, 0xe1, 0xae, 0x55, 0x6b, 0x55, 0x8f, 0xc5, 0x5a, 0x29, 0x9e, 0xc5, 0x31, 0xa0, 0xde, 0x7c,
-	0xd8, 0xaa, 0x57, 0x4d, 0x3d, 0xcd, 0xc3, 0x3e, 0xe6, 0x72, 0x63, 0xc4, 0x41, 0xf8, 0x8b, 0x34,
-	0x6c, 0x3e, 0xd3, 0x29, 0xb9, 0xc9, 0xb0, 0xd9, 0x31, 0xf1, 0xc3, 0x72, 0xb7, 0xde, 0x6a, 0x2e,
-	0x0e, 0xc9, 0x6d, 0xd8, 0x5a, 0x80, 0x89, 0xcc, 0x9e, 0x42, 0xbb, 0x70, 0x6b, 0x81, 0xbc, 0xda,
-	0x6a, 0xde, 0xaf, 0xe3, 0x23, 0xb3, 0xa6, 0xa7, 0x79, 0xc4, 0x2c, 0x40, 0x2c, 0xf0, 0x4f, 0xe6,
-	0x82, 0xc5, 0xba, 0xf5, 0x23, 0xe5, 0x7e, 0xed, 0x82, 0x23, 0x1f, 0x9a, 0x8d, 0x9a, 0x85, 0xcd,
-	0xa3, 0x56, 0xd7, 0xd4, 0xb3, 0xe8, 0x16, 0x18, 0x0b, 0x30, 0x8d, 0x56, 0xb5, 0xdc, 0xd0, 0x73,
-	0xca, 0x20, 0x3f, 0x86, 0x95, 0xa9, 0x9a, 0xcf, 0x55, 0x0e, 0x5b, 0x8d, 0x9a, 0xd5, 0x39, 0xae,
-	0xf0, 0x63, 0xcd, 0xd9, 0xe0, 0x2a, 0x6c, 0xce, 0x48, 0x85, 0x69, 0x45, 0x31, 0x98, 0x61, 0xb7,
-	0xcb, 0xb8, 0xfb, 0x28, 0xf2, 0x73, 0xe5, 0xf0, 0xb3, 0xa7, 0xdb, 0xa9, 0xcf, 0x9f, 0x6e, 0xa7,
-	0xfe, 0xf9, 0x74, 0x3b, 0xf5, 0xc9, 0x97, 0xdb, 0x97, 0x3e, 0xff, 0x72, 0xfb, 0xd2, 0xdf, 0xbe,
-	0xdc, 0xbe, 0xf4, 0xd1, 0x7e, 0xcf, 0x0b, 0xfb, 0xe3, 0x93, 0x7d, 0x87, 0x0e, 0x0f, 0xa6, 0xfe,
-	0x97, 0x36, 0xf5, 0x79, 0xae, 0xfe, 0xb1, 0x26, 0xfe, 0xab, 0x76, 0x92, 0x13, 0x75, 0xfe, 0x1b,
-	0xff, 0x0d, 0x00, 0x00, 0xff, 0xff, 0xfa, 0x5f, 0x7d, 0x28, 0x79, 0x1b, 0x00, 0x00,
+	// 3262 bytes of a gzipped FileDescriptorProto
+	0x1f, 0x8b, 0x08, 0x00, 0x00, 0x00, 0x00, 0x00, 0x02, 0xff, 0xac, 0x5a, 0xcb, 0x73, 0x1b, 0xc7,
+	0x99, 0x17, 0x5e, 0x04, 0xf0, 0x81, 0x24, 0x86, 0xad, 0xd7, 0x88, 0x92, 0x48, 0x0a, 0x6b, 0x5b,
+	0xb4, 0x6c, 0x93, 0xb6, 0xbc, 0xde, 0x5d, 0x97, 0xbd, 0x76, 0xe1, 0x31, 0x32, 0x61, 0x81, 0x00,
+	0xb6, 0x01, 0x6a, 0x2d, 0x5f, 0x66, 0x87, 0x33, 0x4d, 0x62, 0xcc, 0xc1, 0x34, 0xb6, 0x67, 0x48,
+	0x11, 0x5b, 0x7b, 0xdc, 0xaa, 0xcd, 0x29, 0xe5, 0x83, 0x6f, 0x39, 0xa5, 0x72, 0xc9, 0x31, 0x87,
+	0x1c, 0xf2, 0x07, 0xf8, 0xe0, 0x53, 0xca, 0x95, 0x43, 0x2a, 0x97, 0xc4, 0x29, 0xb9, 0x2a, 0xa9,
+	0xca, 0x21, 0xf9, 0x0f, 0x52, 0xa9, 0x7e, 0xcc, 0x0c, 0x40, 0x82, 0xa4, 0xc4, 0xe4, 0xc2, 0x9a,
+	0xfe, 0x7d, 0xbf, 0x7e, 0x7d, 0xfd, 0xbd, 0xba, 0x41, 0x58, 0x0d, 0x99, 0xe5, 0x10, 0x7b, 0x60,
+	0xb9, 0xfe, 0xa6, 0x6d, 0xb1, 0x7d, 0xba, 0x79, 0xf4, 0xce, 0x66, 0x38, 0x1e, 0x91, 0x60, 0x63,
+	0xc4, 0x68, 0x48, 0xd1, 0xd5, 0x84, 0xb0, 0x21, 0x08, 0x1b, 0x47, 0xef, 0x2c, 0x2f, 0x59, 0x43,
+	0xd7, 0xa7, 0x9b, 0xe2, 0xaf, 0xe4, 0x2d, 0xdf, 0xb2, 0x69, 0x30, 0xa4, 0x81, 0x29, 0x5a, 0x9b,
+	0xb2, 0xa1, 0x44, 0xd7, 0xf6, 0xe9, 0x3e, 0x95, 0x38, 0xff, 0x52, 0xe8, 0xea, 0x3e, 0xa5, 0xfb,
+	0x1e, 0xd9, 0x14, 0xad, 0xdd, 0xc3, 0xbd, 0xcd, 0xd0, 0x1d, 0x92, 0x20, 0xb4, 0x86, 0x23, 0x49,
+	0xa8, 0x3c, 0x4f, 0x41, 0xae, 0x6b, 0xb1, 0x70, 0x8c, 0x1e, 0x42, 0xde, 0x72, 0x1c, 0x46, 0x82,
+	0x40, 0x4f, 0xad, 0xa5, 0xd6, 0x8b, 0x35, 0xfd, 0x57, 0x3f, 0x7f, 0xeb, 0x9a, 0x9a, 0xa3, 0x2a,
+	0x25, 0xbd, 0x90, 0xb9, 0xfe, 0x3e, 0x8e, 0x88, 0x08, 0x41, 0xd6, 0xa6, 0x0e, 0xd1, 0xd3, 0xbc,
+	0x03, 0x16, 0xdf, 0x1c, 0xf3, 0xad, 0x21, 0xd1, 0x33, 0x12, 0xe3, 0xdf, 0x48, 0x83, 0x8c, 0x47,
+	0x5c, 0x3d, 0x2b, 0x20, 0xfe, 0x89, 0x2a, 0x30, 0xff, 0xc5, 0x21, 0x73, 0x03, 0xc7, 0xb5, 0x43,
+	0x97, 0xfa, 0x7a, 0x4e, 0x88, 0xa6, 0x30, 0xb4, 0x09, 0x39, 0x46, 0x3d, 0x12, 0xe8, 0x73, 0x6b,
+	0x99, 0xf5, 0xc5, 0x87, 0xb7, 0x36, 0x66, 0x68, 0x69, 0x03, 0x53, 0x8f, 0x60, 0xc9, 0x43, 0x37,
+	0x60, 0xce, 0xb2, 0x43, 0xf7, 0x88, 0xe8, 0xf9, 0xb5, 0xd4, 0x7a, 0x01, 0xab, 0x56, 0x85, 0x41,
+	0xb6, 0xe5, 0x12, 0x9f, 0xcb, 0x87, 0xd4, 0x39, 0xf4, 0x88, 0xdc, 0x21, 0x56, 0x2d, 0x74, 0x07,
+	0x8a, 0x8c, 0xec, 0x11, 0x46, 0x7c, 0x3b, 0xda, 0x4b, 0x02, 0xa0, 0x7f, 0x86, 0x82, 0xcd, 0x88,
+	0xe3, 0x86, 0x94, 0xc9, 0x4d, 0x9d, 0xa3, 0x99, 0x98, 0x59, 0xf9, 0x71, 0x0a, 0x8a, 0xbd, 0x43,
+	0xc6, 0x88, 0xef, 0x10, 0x86, 0x3e, 0x86, 0xfc, 0xe8, 0x90, 0x8d, 0x68, 0x20, 0xa7, 0x5e, 0x7c,
+	0xf8, 0xea, 0xcc, 0xcd, 0xc4, 0x1d, 0xba, 0x92, 0x8c, 0xa3, 0x5e, 0x7c, 0xe9, 0x8c, 0x58, 0x01,
+	0xf5, 0xd5, 0xfa, 0x54, 0x0b, 0x7d, 0x00, 0xf3, 0x8c, 0xfc, 0xf7, 0x21, 0x09, 0x42, 0xe2, 0x98,
+	0xbb, 0xe3, 0x0b, 0x17, 0x58, 0x8a, 0xd9, 0xb5, 0x71, 0xe5, 0xff, 0x4b, 0x90, 0xad, 0xb9, 0x9e,
+	0x87, 0x16, 0x21, 0xed, 0x3a, 0x4a, 0x29, 0x69, 0xd7, 0xe1, 0xb6, 0x60, 0x5b, 0x8c, 0xb9, 0x84,
+	0xc9, 0xe9, 0xce, 0xb3, 0x05, 0x45, 0x44, 0xef, 0x40, 0x96, 0x9b, 0xb4, 0x58, 0xc1, 0xe2, 0xc3,
+	0xbb, 0x33, 0xf7, 0xc7, 0x27, 0xeb, 0x8f, 0x47, 0x04, 0x0b, 0x2a, 0xef, 0x32, 0xe4, 0xe6, 0x93,
+	0xbd, 0xa0, 0xcb, 0x36, 0x75, 0x08, 0x16, 0x54, 0xf4, 0x36, 0xcc, 0x0d, 0xa8, 0xe7, 0x10, 0x26,
+	0x2d, 0xe6, 0x9c, 0x85, 0x29, 0x1e, 0xdf, 0x4b, 0x30, 0x70, 0x47, 0x23, 0xc2, 0xf4, 0xb9, 0x8b,
+	0xf6, 0xa2, 0x88, 0xe8, 0x5f, 0xa0, 0x68, 0x53, 0x3f, 0x70, 0xf7, 0x7d, 0x22, 0x6d, 0xe9, 0xbc,
+	0x5e, 0x09, 0x95, 0x9b, 0x0a, 0xf1, 0x1d, 0xca, 0x02, 0x42, 0xf4, 0xc2, 0x45, 0xa6, 0x12, 0x31,
+	0xd1, 0x3f, 0xc1, 0x82, 0x43, 0xed, 0xc3, 0x21, 0xf1, 0x43, 0x73, 0x60, 0x05, 0x03, 0xbd, 0x28,
+	0x9d, 0x21, 0x02, 0xb7, 0xac, 0x60, 0x80, 0x74, 0xc8, 0x1f, 0x11, 0x16, 0x70, 0x5f, 0x81, 0xb5,
+	0xd4, 0x7a, 0x16, 0x47, 0x4d, 0xf4, 0x1a, 0x94, 0x47, 0x94, 0x85, 0x26, 0xdd, 0x33, 0x3d, 0x6a,
+	0x39, 0xae, 0xbf, 0xaf, 0x97, 0xc4, 0x00, 0x0b, 0x1c, 0xee, 0xec, 0xb5, 0x24, 0x88, 0x1e, 0xc0,
+	0x52, 0xc4, 0x73, 0xdc, 0xc0, 0x1e, 0x58, 0x6c, 0x9f, 0xe8, 0xf3, 0x82, 0x59, 0x96, 0xcc, 0x46,
+	0x04, 0xa3, 0xbb, 0x00, 0x6e, 0x10, 0x1c, 0x12, 0xd3, 0xb1, 0x42, 0xa2, 0x2f, 0x48, 0x97, 0x10,
+	0x48, 0xc3, 0x0a, 0xf9, 0xc1, 0x5d, 0x97, 0xaa, 0x72, 0x4c, 0xea, 0x9b, 0xbb, 0xd4, 0x62, 0x8e,
+	0x64, 0x2e, 0x0a, 0x26, 0x52, 0xc2, 0x8e, 0x5f, 0xe3, 0x22, 0xd1, 0xe5, 0x5f, 0x61, 0x2e, 0x08,
+	0xad, 0xf0, 0x30, 0xd0, 0xcb, 0xe2, 0xb4, 0x57, 0xcf, 0x3c, 0xed, 0x9e, 0xa0, 0x61, 0x45, 0x47,
+	0x6f, 0x41, 0xd6, 0x73, 0x89, 0xaf, 0x6b, 0x6b, 0xa9, 0xf5, 0xd2, 0x19, 0x41, 0x80, 0x7b, 0x37,
+	0x16, 0x34, 0x74, 0x1b, 0x8a, 0x03, 0x3a, 0x24, 0xe6, 0xff, 0x50, 0x9f, 0xe8, 0x4b, 0x62, 0x39,
+	0x05, 0x0e, 0x7c, 0x4e, 0x7d, 0x82, 0xae, 0x41, 0x2e, 0x64, 0x96, 0x4d, 0x74, 0x24, 0x04, 0xb2,
+	0x81, 0xee, 0xc1, 0xfc, 0xc0, 0x0d, 0x42, 0xca, 0xc6, 0xe6, 0x80, 0x58, 0x8e, 0x7e, 0x55, 0x08,
+	0x4b, 0x0a, 0xdb, 0x22, 0x96, 0x83, 0x56, 0x21, 0x6a, 0x9a, 0x1e, 0xf1, 0xf5, 0x6b, 0xe2, 0x04,
+	0x40, 0x41, 0x2d, 0xe2, 0xa3, 0x0f, 0xa1, 0x18, 0x44, 0xce, 0xab, 0x5f, 0x17, 0x4b, 0x5d, 0x39,
+	0xdf, 0xc5, 0x71, 0xd2, 0x01, 0xdd, 0x87, 0x72, 0xc8, 0x2c, 0x3f, 0xd8, 0x23, 0x8c, 0x11, 0xc7,
+	0x3c, 0x72, 0x2d, 0xfd, 0x86, 0x58, 0xc4, 0xe2, 0x04, 0xfc, 0xc4, 0xb5, 0x50, 0x07, 0xca, 0x36,
+	0x65, 0xcc, 0x75, 0x28, 0x33, 0x95, 0x3a, 0x6f, 0x0a, 0x75, 0xbe, 0x36, 0x3b, 0x38, 0x92, 0x80,
+	0xb0, 0x23, 0x8b, 0x47, 0x53, 0xa5, 0xd5, 0xc5, 0xa8, 0xbb, 0x6c, 0xf3, 0xbd, 0xdb, 0xd4, 0x0f,
+	0x19, 0xf5, 0xa4, 0xc6, 0x74, 0xb9, 0x77, 0x85, 0x09, 0xa5, 0x55, 0xa1, 0xec, 0x90, 0x91, 0xc5,
+	0x78, 0x84, 0x51, 0xbe, 0x77, 0xeb, 0x02, 0xdb, 0x5e, 0x8c, 0x3a, 0x6c, 0x49, 0x1f, 0x7c, 0x1b,
+	0x72, 0x74, 0x6f, 0x8f, 0x30, 0x7d, 0x59, 0x68, 0x66, 0x79, 0xe6, 0x62, 0x3b, 0x9c, 0x81, 0x25,
+	0x11, 0x2d, 0x43, 0x81, 0x91, 0x91, 0x67, 0xd9, 0x24, 0xd0, 0x6f, 0xaf, 0x65, 0xf8, 0x29, 0x46,
+	0x6d, 0x7e, 0x18, 0xea, 0x5b, 0x84, 0xbc, 0x3b, 0x42, 0x0c, 0x11, 0x54, 0x1b, 0x23, 0x0c, 0x4b,
+	0x23, 0xe2, 0x73, 0xa3, 0x37, 0xad, 0x21, 0xf1, 0x1d, 0xee, 0x44, 0xfa, 0x5d, 0x31, 0xf5, 0xec,
+	0xb8, 0xdb, 0x95, 0xec, 0x6a, 0x44, 0xc6, 0xda, 0xe8, 0x04, 0xc2, 0xed, 0x97, 0x1c, 0x73, 0x37,
+	0xd1, 0x57, 0xc4, 0x40, 0x67, 0xdb, 0xaf, 0x21, 0x68, 0x58, 0xd1, 0xb9, 0x77, 0xbb, 0x43, 0xfe,
+	0x45, 0x1c, 0x73, 0x8f, 0xd1, 0xa1, 0xbe, 0x2a, 0xbd, 0x3b, 0x02, 0x1f, 0x31, 0x3a, 0xac, 0xfc,
+	0x5f, 0x0a, 0xca, 0x4d, 0x87, 0xf8, 0xa1, 0xbb, 0x37, 0x76, 0xfd, 0xfd, 0x3a, 0x0f, 0x75, 0x6f,
+	0x02, 0xe2, 0x09, 0xd5, 0xf4, 0xdc, 0x20, 0xe4, 0x19, 0xff, 0xc8, 0xe5, 0xaa, 0x97, 0x41, 0x5a,
+	0xe3, 0x92, 0x96, 0x1b, 0x84, 0x5d, 0x85, 0x73, 0x8f, 0xe5, 0x2a, 0x1f, 0x9b, 0x13, 0x09, 0xb9,
+	0x28, 0x10, 0x31, 0xd8, 0x2b, 0xb0, 0x98, 0x0c, 0x36, 0x91, 0x9f, 0xe7, 0xa3, 0x81, 0xda, 0xd6,
+	0x90, 0x54, 0xfe, 0x9c, 0x05, 0x48, 0xb6, 0xc0, 0x0f, 0x61, 0xe4, 0x59, 0xe1, 0x1e, 0x65, 0x43,
+	0x35, 0x6f, 0xdc, 0x46, 0xaf, 0xc2, 0x22, 0x23, 0xb6, 0x3b, 0x72, 0x79, 0xd4, 0x12, 0x03, 0xca,
+	0x39, 0x17, 0x62, 0x94, 0x8f, 0x88, 0x3e, 0x83, 0x72, 0x42, 0xe3, 0x73, 0x05, 0x7a, 0x66, 0x2d,
+	0xb3, 0x5e, 0x7a, 0xf8, 0xca, 0x4c, 0xfd, 0x9d, 0xd0, 0x41, 0xad, 0xf8, 0xcd, 0xef, 0x56, 0xaf,
+	0xfc, 0xf4, 0x8f, 0x3f, 0x7b, 0x90, 0xc2, 0xc9, 0x74, 0x5c, 0x12, 0x9c, 0xca, 0x7c, 0xd9, 0x97,
+	0xc8, 0x7c, 0xe8, 0x75, 0xd0, 0x92, 0xce, 0x03, 0xe2, 0xee, 0x0f, 0x42, 0x91, 0x50, 0x32, 0xb8,
+	0x1c, 0xe3, 0x5b, 0x02, 0x46, 0xad, 0xc9, 0x79, 0xac, 0x50, 0x24, 0x11, 0x6e, 0xc2, 0xb2, 0xb2,
+	0xda, 0x88, 0x2a, 0xab, 0x8d, 0x7e, 0x54, 0x59, 0xd5, 0x16, 0xf8, 0xa2, 0xbf, 0xfc, 0x6e, 0x35,
+	0x25, 0x17, 0x9e, 0x4c, 0x5c, 0x15, 0xd6, 0xc0, 0x48, 0x30, 0xa2, 0x7e, 0x40, 0xe4, 0x49, 0xe5,
+	0xe5, 0x31, 0x44, 0xa0, 0x38, 0xac, 0xfb, 0x5c, 0x69, 0x8a, 0xa4, 0xb2, 0x7e, 0x41, 0x86, 0x83,
+	0x08, 0xc6, 0x32, 0xfb, 0xdf, 0x87, 0xb2, 0xc8, 0x3c, 0x8e, 0x19, 0x09, 0x54, 0xee, 0x58, 0x94,
+	0x30, 0x56, 0x28, 0xda, 0x80, 0xab, 0x9e, 0x15, 0x84, 0x26, 0xf1, 0x43, 0x36, 0x36, 0xed, 0x01,
+	0xb1, 0x0f, 0x82, 0xc3, 0xa1, 0xc8, 0x24, 0x45, 0xbc, 0xc4, 0x45, 0x06, 0x97, 0xd4, 0x95, 0x80,
+	0xeb, 0xc7, 0xa6, 0xbe, 0xed, 0x1d, 0x3a, 0x89, 0x7e, 0x4a, 0x52, 0x3f, 0x31, 0xae, 0xf4, 0xf3,
+	0x81, 0x88, 0x20, 0x8a, 0xba, 0x3b, 0x96, 0x19, 0xe5, 0xbc, 0x73, 0x88, 0xd9, 0xb5, 0x71, 0xe5,
+	0x97, 0x29, 0x28, 0x19, 0xbb, 0x5e, 0x37, 0xb2, 0xaa, 0xa8, 0xa0, 0x4c, 0xcd, 0x28, 0x28, 0xd3,
+	0x13, 0x05, 0xe5, 0xb2, 0x48, 0xb4, 0x23, 0xea, 0xfa, 0xa1, 0x32, 0xe4, 0xb8, 0xcd, 0xf9, 0x5f,
+	0x3c, 0x3b, 0x08, 0x54, 0xb5, 0x29, 0xbe, 0x79, 0x98, 0xb3, 0x1c, 0xe7, 0xe4, 0x59, 0x97, 0x04,
+	0xa6, 0xf6, 0xd1, 0x80, 0x82, 0xa4, 0x5c, 0xe6, 0x8c, 0xf3, 0xa2, 0x6b, 0x35, 0xac, 0xfc, 0x36,
+	0x03, 0xf3, 0x5d, 0xd7, 0x0f, 0x0d, 0xff, 0x88, 0x78, 0x74, 0x44, 0xd0, 0x4d, 0xc8, 0xef, 0xba,
+	0x9e, 0x67, 0xc6, 0xf5, 0xd5, 0x1c, 0x6f, 0x36, 0x1d, 0xbe, 0x85, 0x80, 0x1b, 0x46, 0x54, 0x73,
+	0x66, 0x71, 0xdc, 0x9e, 0x72, 0xbc, 0xcc, 0x09, 0xc7, 0x7b, 0x03, 0x96, 0x88, 0x1a, 0xdc, 0x1c,
+	0x5a, 0xbe, 0xbb, 0x47, 0x82, 0x50, 0xed, 0x55, 0x8b, 0x04, 0xdb, 0x0a, 0xe7, 0x5e, 0x1a, 0x65,
+	0x10, 0x53, 0xb8, 0x9a, 0x9e, 0x13, 0xd1, 0x72, 0x21, 0x42, 0xeb, 0x1c, 0x44, 0x1f, 0xc1, 0x6d,
+	0x01, 0x88, 0xfa, 0x20, 0xae, 0x45, 0x62, 0x33, 0x11, 0x75, 0x13, 0xbe, 0x15, 0x53, 0x1a, 0x8a,
+	0x11, 0x9b, 0xcb, 0x19, 0xe6, 0x95, 0x3f, 0xcb, 0xbc, 0xee, 0x43, 0x79, 0x9a, 0x1a, 0xe8, 0x05,
+	0xb1, 0xae, 0x45, 0x32, 0xc9, 0x0b, 0xd0, 0x87, 0xb0, 0xcc, 0xab, 0x0e, 0xcb, 0xb7, 0x93, 0xcd,
+	0x9a, 0x47, 0x84, 0xb9, 0x7b, 0x2e, 0x71, 0x84, 0xad, 0x17, 0xb0, 0x1e, 0x31, 0xa2, 0x5d, 0x3f,
+	0x51, 0x72, 0xf4, 0x3e, 0x94, 0xe2, 0xd0, 0xbb, 0x3b, 0x96, 0xd6, 0x7e, 0x8e, 0x65, 0x42, 0x44,
+	0xae, 0x8d, 0x79, 0xbd, 0x3d, 0x65, 0xf6, 0xaa, 0x55, 0xf9, 0x43, 0x1a, 0xb4, 0x93, 0xd9, 0x82,
+	0x57, 0x56, 0x3e, 0x79, 0x66, 0x4e, 0x17, 0x71, 0xf2, 0xb4, 0xcb, 0x3e, 0x79, 0xd6, 0x98, 0xac,
+	0xe3, 0x66, 0x54, 0x6b, 0xe9, 0x17, 0xae, 0xd6, 0x32, 0xb3, 0xab, 0xb5, 0x33, 0xcb, 0xb1, 0xec,
+	0x99, 0xe5, 0xd8, 0x54, 0x85, 0x9b, 0x7b, 0xf1, 0x0a, 0x57, 0xdc, 0x43, 0x86, 0x16, 0x3b, 0x50,
+	0x46, 0xa1, 0x5a, 0xb3, 0x0a, 0x93, 0xfc, 0xdf, 0x53, 0x98, 0x54, 0xbe, 0x4a, 0x41, 0x4e, 0x54,
+	0x04, 0xd1, 0xad, 0x8e, 0xfa, 0x91, 0x03, 0xc9, 0x16, 0x7a, 0x13, 0xb2, 0x22, 0x9f, 0x5e, 0x74,
+	0x43, 0x11, 0x2c, 0x64, 0xc0, 0xd2, 0x88, 0x91, 0x23, 0x97, 0x1e, 0x06, 0x66, 0x5c, 0xa3, 0x5f,
+	0x74, 0x5b, 0xd2, 0xa2, 0x2e, 0x86, 0xea, 0x51, 0xf9, 0x32, 0x0b, 0xf3, 0x5b, 0xb2, 0xec, 0x13,
+	0x26, 0x7d, 0x39, 0xff, 0x4e, 0xb6, 0x94, 0x99, 0xda, 0xd2, 0x06, 0xe4, 0x2c, 0x9b, 0xdf, 0x33,
+	0x2f, 0x4a, 0x66, 0x92, 0x16, 0xab, 0x20, 0xf7, 0x42, 0x2a, 0x58, 0x87, 0x74, 0x48, 0x2f, 0xbc,
+	0x04, 0xa5, 0x43, 0x7a, 0xfa, 0x46, 0x92, 0x9f, 0x71, 0x23, 0xb9, 0x01, 0x73, 0x0e, 0x09, 0x2d,
+	0xd7, 0x53, 0xc9, 0x49, 0xb5, 0x26, 0x5c, 0xa7, 0x38, 0xe9, 0x3a, 0xe8, 0xdf, 0x21, 0x1b, 0xba,
+	0x43, 0x22, 0xdc, 0xf0, 0xa5, 0x82, 0xab, 0xe8, 0x86, 0x6e, 0x41, 0x41, 0x18, 0x11, 0xd7, 0xb4,
+	0xbc, 0xdf, 0xe4, 0x45, 0xbb, 0xe9, 0xf0, 0x88, 0x2f, 0x0a, 0x77, 0x79, 0x99, 0x11, 0xdf, 0xfc,
+	0x1e, 0xc0, 0x0f, 0x4f, 0x56, 0xf4, 0x0b, 0x2a, 0x86, 0x32, 0x72, 0x24, 0xca, 0xf9, 0xc4, 0x8a,
+	0x17, 0xa7, 0xac, 0xf8, 0x5d, 0xc8, 0x8e, 0x78, 0x4a, 0x29, 0x9f, 0x53, 0xe2, 0xf1, 0xe8, 0x8e,
+	0x89, 0x4d, 0x99, 0x83, 0x05, 0xb9, 0xf2, 0xd7, 0x14, 0x40, 0x02, 0x9e, 0x5b, 0x34, 0x5d, 0x10,
+	0x67, 0xd3, 0x97, 0x8c, 0xb3, 0x99, 0x97, 0x88, 0xb3, 0xd9, 0x99, 0x71, 0xf6, 0x54, 0x59, 0x92,
+	0x9b, 0x51, 0x96, 0x24, 0x6f, 0x10, 0x73, 0x93, 0x6f, 0x10, 0x95, 0x5f, 0xa4, 0xa1, 0xb8, 0xed,
+	0x7a, 0x24, 0x08, 0xf9, 0x75, 0xe1, 0x52, 0x0e, 0x71, 0x17, 0x80, 0x1c, 0x45, 0x25, 0xa2, 0xda,
+	0x4f, 0x51, 0x20, 0x62, 0xe6, 0x15, 0x00, 0xdb, 0xb3, 0x82, 0x80, 0x87, 0x75, 0xe5, 0x1c, 0x78,
+	0x02, 0xe1, 0x43, 0x7b, 0xd4, 0xb6, 0x26, 0x5e, 0x92, 0xe2, 0x36, 0xda, 0x8a, 0x86, 0x16, 0xc6,
+	0xf7, 0xd2, 0x99, 0x5d, 0xae, 0x82, 0x8b, 0x79, 0x3a, 0x61, 0xe2, 0x8c, 0x65, 0x3a, 0xb9, 0xe8,
+	0x5d, 0x00, 0x22, 0xf2, 0x54, 0x3a, 0x29, 0x4c, 0xa5, 0x93, 0x5f, 0xa7, 0xa1, 0x10, 0x9d, 0xb2,
+	0x30, 0xe3, 0x24, 0x73, 0x88, 0x6f, 0x6e, 0xf5, 0x0e, 0xb5, 0x4d, 0xf1, 0xb2, 0x22, 0xcd, 0x23,
+	0xef, 0x50, 0xbb, 0x3f, 0x9e, 0xae, 0x2c, 0x32, 0x53, 0x8a, 0x7e, 0x1f, 0x4a, 0x96, 0x6f, 0x0f,
+	0x28, 0x7b, 0xb1, 0xc2, 0x18, 0x22, 0xf2, 0xd4, 0x3a, 0x73, 0x53, 0xbe, 0xfb, 0xe9, 0xc4, 0x90,
+	0x97, 0xa9, 0x8f, 0xe2, 0x39, 0xaa, 0x21, 0xba, 0x03, 0xc5, 0x67, 0x6e, 0x38, 0x70, 0x98, 0xf5,
+	0xcc, 0x57, 0x0f, 0x75, 0x09, 0x80, 0x0c, 0xc8, 0xab, 0x6b, 0xb5, 0x28, 0x09, 0x4a, 0x0f, 0xd7,
+	0x66, 0x7a, 0x61, 0x55, 0x8c, 0x67, 0xf0, 0xb3, 0x99, 0xbc, 0x24, 0x44, 0x7d, 0x2b, 0xdf, 0xa4,
+	0xa0, 0x34, 0xc1, 0x39, 0x33, 0x89, 0x5c, 0x46, 0xbf, 0x89, 0x1f, 0x64, 0xa7, 0xde, 0xe2, 0xce,
+	0x52, 0x5e, 0x14, 0xf8, 0xe6, 0x2e, 0x15, 0xf8, 0x2a, 0xdf, 0xa5, 0x21, 0x5f, 0xe7, 0x4e, 0xe8,
+	0x87, 0x13, 0x0f, 0x75, 0xd9, 0xe8, 0xa1, 0x6e, 0x9f, 0x59, 0x7e, 0xf8, 0x22, 0x0f, 0x75, 0x8a,
+	0x98, 0xf4, 0xb9, 0x38, 0xff, 0x45, 0x44, 0x74, 0x0d, 0x72, 0x81, 0x4d, 0x47, 0x51, 0x45, 0x21,
+	0x1b, 0x48, 0x4f, 0x5e, 0x35, 0xa5, 0xd7, 0xc5, 0xcf, 0x95, 0x5b, 0x00, 0xb2, 0xeb, 0xe5, 0xcc,
+	0xa5, 0xa8, 0x3a, 0x57, 0x43, 0xe1, 0xbe, 0xc7, 0x23, 0x97, 0x91, 0x80, 0x8f, 0x94, 0x7f, 0x79,
+	0xf7, 0x95, 0x9d, 0xab, 0x21, 0x5f, 0x2d, 0x23, 0x47, 0xf4, 0x80, 0x38, 0xc2, 0x09, 0x0b, 0x38,
+	0x6a, 0x56, 0xfe, 0x92, 0x86, 0xb9, 0xae, 0xc5, 0xac, 0x61, 0x20, 0x32, 0xb0, 0x33, 0x74, 0xfd,
+	0x0b, 0xdf, 0xc0, 0x25, 0x8d, 0x97, 0x73, 0x43, 0xeb, 0xd8, 0x0c, 0xc9, 0x71, 0x68, 0x7a, 0xc4,
+	0xdf, 0x0f, 0x07, 0xe2, 0x20, 0x16, 0xf0, 0xc2, 0xd0, 0x3a, 0xee, 0x93, 0xe3, 0xb0, 0x25, 0x40,
+	0xf4, 0x1e, 0xdc, 0xe4, 0xbc, 0x61, 0x14, 0x26, 0x03, 0x73, 0x44, 0x98, 0xc9, 0x0d, 0x4a, 0x1c,
+	0xc2, 0x02, 0xbe, 0x36, 0xb4, 0x8e, 0xe3, 0x20, 0x1a, 0x74, 0x09, 0x13, 0x0f, 0xb3, 0x75, 0x28,
+	0x44, 0x75, 0x91, 0x88, 0xdc, 0xa5, 0x87, 0xf7, 0x66, 0xba, 0x43, 0x5d, 0x91, 0x5a, 0xae, 0x7f,
+	0x50, 0xcb, 0x72, 0x15, 0xe0, 0xb8, 0xa3, 0xbc, 0xec, 0xee, 0xbb, 0x81, 0x4c, 0x04, 0x96, 0xef,
+	0x13, 0x4f, 0x9d, 0x57, 0x39, 0xc2, 0xeb, 0x12, 0x46, 0xff, 0x06, 0x7a, 0x4c, 0xe5, 0xc6, 0x47,
+	0x0f, 0x43, 0x33, 0x20, 0x36, 0xf5, 0x9d, 0x40, 0x9c, 0x62, 0x16, 0xdf, 0x88, 0xe4, 0x7d, 0x29,
+	0xee, 0x49, 0x29, 0x7a, 0x13, 0x10, 0xcf, 0x86, 0x66, 0x94, 0xeb, 0x26, 0x6f, 0xb7, 0x1a, 0x97,
+	0x44, 0x77, 0x3c, 0x1e, 0xd0, 0x2b, 0x07, 0x30, 0x3f, 0xb9, 0xe4, 0xa9, 0xe4, 0x9e, 0x9a, 0x4e,
+	0xee, 0xb7, 0xa1, 0x68, 0x7b, 0xe2, 0xf9, 0xc0, 0x75, 0x94, 0x8b, 0x16, 0x24, 0xd0, 0x74, 0x78,
+	0xde, 0xb2, 0xa9, 0xef, 0x13, 0xe1, 0xcc, 0x89, 0xa7, 0xce, 0x27, 0x60, 0xd3, 0xa9, 0xfc, 0x29,
+	0x0d, 0x25, 0xac, 0x56, 0xfd, 0x98, 0x8c, 0xd1, 0xdb, 0x90, 0x3d, 0x70, 0x7d, 0x47, 0xbd, 0xc4,
+	0xdf, 0x99, 0xa9, 0xd0, 0xc7, 0x64, 0xfc, 0xd8, 0xf5, 0x1d, 0x2c, 0x98, 0x48, 0x83, 0xcc, 0x01,
+	0x19, 0xab, 0xd9, 0xf9, 0x27, 0xfa, 0x28, 0x7e, 0xce, 0xcc, 0xbc, 0x54, 0x99, 0x1b, 0xbd, 0x6a,
+	0xae, 0x42, 0x49, 0xbe, 0xa5, 0xc9, 0x67, 0x37, 0x95, 0xd2, 0x24, 0x24, 0x5e, 0xdd, 0xa6, 0x7e,
+	0x93, 0xc8, 0x9d, 0xfc, 0x4d, 0x42, 0x87, 0x7c, 0x74, 0x92, 0x73, 0xb1, 0xba, 0xc4, 0x09, 0x4e,
+	0x66, 0xd9, 0xfc, 0x89, 0x2c, 0x7b, 0x0f, 0xe6, 0x03, 0x97, 0x5f, 0xa5, 0xa6, 0x72, 0x51, 0x49,
+	0x60, 0xea, 0x16, 0xfc, 0x31, 0xe4, 0x44, 0x53, 0xd4, 0x6e, 0x2f, 0xe5, 0x69, 0xb2, 0x5f, 0xe5,
+	0x47, 0x69, 0x58, 0x92, 0xaf, 0x38, 0xe1, 0xb8, 0x4e, 0x3d, 0xcf, 0x15, 0x6f, 0xd4, 0xff, 0x08,
+	0x95, 0x9f, 0x50, 0x59, 0xe6, 0x94, 0xca, 0x5e, 0x07, 0x4d, 0x11, 0x12, 0xcd, 0x49, 0xc5, 0x96,
+	0x25, 0x8e, 0x63, 0xfd, 0xdd, 0x05, 0xa0, 0xe1, 0x20, 0x1a, 0x4a, 0xa9, 0x57, 0x20, 0x62, 0xa4,
+	0xfb, 0x50, 0x96, 0xe2, 0x64, 0x20, 0xa9, 0xe6, 0x45, 0x01, 0x27, 0xe3, 0x24, 0x35, 0x70, 0xfe,
+	0x8c, 0x1a, 0x78, 0x3a, 0xdf, 0x7f, 0x95, 0x86, 0xec, 0x16, 0xf5, 0x1c, 0x54, 0x87, 0xf9, 0xe0,
+	0x70, 0xf7, 0x0b, 0x62, 0x87, 0xe6, 0x84, 0x62, 0x66, 0xe7, 0x3a, 0xde, 0xa1, 0x27, 0xc9, 0xb8,
+	0xa4, 0x7a, 0x71, 0x4d, 0x71, 0x2b, 0x50, 0xcd, 0x28, 0x77, 0xa9, 0xe6, 0x44, 0x8a, 0xca, 0x4c,
+	0xa5, 0xa8, 0xf7, 0xa0, 0x98, 0x3c, 0x9c, 0x5e, 0x54, 0x18, 0x14, 0xe2, 0x07, 0xd5, 0xb3, 0x32,
+	0xdb, 0xa3, 0x78, 0xb8, 0xcb, 0x44, 0x79, 0x35, 0x7e, 0x35, 0x7c, 0xf0, 0x75, 0x0a, 0xb2, 0x98,
+	0x7a, 0x3c, 0xcf, 0x68, 0xb8, 0xd3, 0x32, 0xcc, 0x9d, 0x76, 0xaf, 0x6b, 0xd4, 0x9b, 0x8f, 0x9a,
+	0x46, 0x43, 0xbb, 0x82, 0x34, 0x98, 0x17, 0x68, 0xbd, 0x8a, 0x71, 0xd3, 0xc0, 0x5a, 0x0a, 0x2d,
+	0x40, 0x51, 0x20, 0xb5, 0x6a, 0xfb, 0xb1, 0x96, 0x46, 0x65, 0x28, 0x89, 0x66, 0x1f, 0x57, 0x1b,
+	0x06, 0xd6, 0x32, 0x49, 0x8f, 0x9d, 0x5e, 0xbf, 0xb3, 0xdd, 0xd3, 0xb2, 0x68, 0x09, 0x16, 0x24,
+	0xc5, 0xc0, 0xdb, 0xcd, 0x76, 0xb5, 0xa5, 0xe5, 0x62, 0x52, 0xb3, 0xdd, 0xdb, 0xc1, 0x06, 0xd6,
+	0xe6, 0x10, 0x82, 0x45, 0x81, 0x60, 0xe3, 0x93, 0x9d, 0x56, 0xb5, 0xdf, 0xc1, 0x5a, 0x3e, 0x66,
+	0x61, 0xa3, 0x55, 0x7d, 0x6a, 0x60, 0xad, 0x10, 0x0f, 0xd5, 0x6d, 0x55, 0xfb, 0x8f, 0x3a, 0x78,
+	0x5b, 0x2b, 0x2e, 0x67, 0x7f, 0xf0, 0x93, 0x95, 0x2b, 0x0f, 0xfe, 0x03, 0x0a, 0xd1, 0x2f, 0x5c,
+	0xe8, 0x16, 0x5c, 0xaf, 0x35, 0x5b, 0x2d, 0xb3, 0xff, 0xb4, 0x7b, 0x72, 0x3b, 0x4b, 0xb0, 0x90,
+	0x88, 0x6a, 0x9d, 0x96, 0x96, 0x9a, 0x86, 0x7a, 0xff, 0x59, 0xd3, 0xd2, 0x6a, 0xc8, 0x91, 0x1c,
+	0x72, 0x9b, 0x57, 0xc1, 0xd1, 0x90, 0xdb, 0x9d, 0xc6, 0xc9, 0x21, 0x6f, 0x00, 0x4a, 0x44, 0xbd,
+	0x3e, 0xae, 0x36, 0x3f, 0xd9, 0xea, 0x6b, 0xa9, 0x69, 0xbc, 0xdf, 0x31, 0x3b, 0x98, 0xeb, 0x27,
+	0x8d, 0xae, 0x42, 0x39, 0xc1, 0x6b, 0x2d, 0xae, 0xc5, 0x8c, 0x9a, 0xf1, 0xeb, 0x8c, 0x7c, 0x03,
+	0x56, 0x3f, 0x10, 0xdc, 0x86, 0x9b, 0x82, 0xd9, 0xeb, 0x57, 0xfb, 0x3b, 0xbd, 0x33, 0xa6, 0x55,
+	0xc2, 0x66, 0xaf, 0xb7, 0x63, 0x34, 0xb4, 0x14, 0xda, 0x80, 0x07, 0x93, 0x78, 0xd7, 0x68, 0x37,
+	0x9a, 0xed, 0x4f, 0xcc, 0xde, 0x0e, 0xc6, 0x46, 0xbb, 0x61, 0x60, 0xf3, 0x51, 0x07, 0x9b, 0x0d,
+	0xa3, 0xd5, 0x7c, 0x62, 0xe0, 0xa7, 0x5a, 0x1a, 0x6d, 0xc2, 0x1b, 0x17, 0xf3, 0xab, 0xdb, 0x46,
+	0xbb, 0xb1, 0x6d, 0xb4, 0xfb, 0x5a, 0x06, 0xad, 0xc3, 0x2b, 0x93, 0x1d, 0x62, 0xa2, 0xd1, 0x98,
+	0x1e, 0x3a, 0x8b, 0x5e, 0x87, 0x57, 0xcf, 0x63, 0x26, 0x83, 0xe6, 0x4e, 0xee, 0xe6, 0x49, 0xa7,
+	0xd9, 0x30, 0x1a, 0xda, 0x1c, 0x5a, 0x86, 0x1b, 0x53, 0xbb, 0x6c, 0x73, 0x3b, 0x6b, 0xf7, 0x9a,
+	0x7d, 0x2d, 0x8f, 0x56, 0xe1, 0xf6, 0xa4, 0x4c, 0x08, 0x1e, 0x19, 0x98, 0x0f, 0xdf, 0xd9, 0xe9,
+	0x6b, 0x05, 0x74, 0x13, 0xae, 0xce, 0xd8, 0x9a, 0x56, 0x44, 0x15, 0x58, 0x99, 0x14, 0x60, 0xe3,
+	0x53, 0xa3, 0xde, 0x37, 0x1a, 0x66, 0x63, 0xa7, 0xdb, 0x6a, 0xd6, 0xab, 0x7d, 0x43, 0x83, 0xf8,
+	0xc4, 0x15, 0xc7, 0xf8, 0xac, 0xdb, 0xc1, 0x7d, 0xde, 0xbd, 0x84, 0x74, 0xb8, 0x76, 0x5a, 0x64,
+	0x34, 0xb4, 0x79, 0x75, 0x8c, 0xff, 0x0b, 0xda, 0xc9, 0x5f, 0x93, 0xd1, 0x3d, 0xb8, 0x9b, 0xa8,
+	0xb4, 0xbb, 0x83, 0xbb, 0x9d, 0xde, 0x49, 0x43, 0x5a, 0x81, 0xe5, 0xd3, 0x94, 0x58, 0x9d, 0x29,
+	0xbe, 0xdf, 0xd3, 0xf2, 0x44, 0x89, 0x91, 0xd9, 0x06, 0x90, 0x57, 0xe1, 0x9c, 0x2f, 0xf4, 0xb1,
+	0xf1, 0xd4, 0x7c, 0xdc, 0x6c, 0x37, 0x4e, 0xcc, 0xb5, 0x0a, 0xb7, 0x63, 0x89, 0x50, 0x1c, 0xdf,
+	0x82, 0xd9, 0xe8, 0xd4, 0x77, 0xc4, 0x58, 0x29, 0x1e, 0x0d, 0x62, 0x42, 0xb3, 0xfd, 0xa4, 0xd3,
+	0xac, 0x1b, 0x5a, 0x9a, 0xfb, 0x4a, 0x8c, 0x72, 0x15, 0xc4, 0x96, 0xfb, 0xc3, 0x34, 0x2c, 0x9d,
+	0xca, 0xb8, 0x5c, 0xcf, 0xd8, 0xe8, 0x19, 0xf8, 0x49, 0xb5, 0xdf, 0xec, 0xb4, 0x67, 0xdb, 0xf1,
+	0x0a, 0x2c, 0xcf, 0xe0, 0x44, 0x67, 0x95, 0x42, 0x6b, 0x70, 0x67, 0x86, 0xbc, 0xde, 0x69, 0x3f,
+	0x6a, 0xe2, 0x6d, 0xa3, 0xa1, 0xa5, 0xb9, 0x99, 0xcd, 0x60, 0xcc, 0x38, 0xd4, 0xcc, 0x19, 0x83,
+	0xf5, 0x9b, 0xdb, 0xca, 0x66, 0xb2, 0x67, 0x2c, 0x79, 0xcb, 0x68, 0x35, 0x4c, 0x6c, 0x6c, 0x77,
+	0xfa, 0x86, 0x96, 0x43, 0x77, 0x40, 0x9f, 0xc1, 0x69, 0x75, 0xea, 0xd5, 0x96, 0x36, 0xa7, 0x14,
+	0xf2, 0x5f, 0x50, 0x9a, 0xc8, 0x1d, 0xbc, 0xcb, 0x56, 0xa7, 0xd5, 0x30, 0x7b, 0x3b, 0x35, 0xbe,
+	0xac, 0x13, 0x3a, 0xb8, 0x0e, 0x4b, 0x53, 0x52, 0xa1, 0x5a, 0x11, 0x41, 0xa6, 0xe0, 0x6e, 0x15,
+	0xf7, 0x9f, 0x46, 0xe7, 0x5c, 0xdb, 0xfa, 0xe6, 0xf9, 0x4a, 0xea, 0xdb, 0xe7, 0x2b, 0xa9, 0xdf,
+	0x3f, 0x5f, 0x49, 0x7d, 0xf9, 0xfd, 0xca, 0x95, 0x6f, 0xbf, 0x5f, 0xb9, 0xf2, 0x9b, 0xef, 0x57,
+	0xae, 0x7c, 0xbe, 0xb1, 0xef, 0x86, 0x83, 0xc3, 0xdd, 0x0d, 0x9b, 0x0e, 0x37, 0x27, 0xfe, 0xfd,
+	0x65, 0xe2, 0xf3, 0x58, 0xfd, 0x2f, 0x8c, 0xf8, 0x47, 0x98, 0xdd, 0x39, 0x91, 0x2f, 0xde, 0xfd,
+	0x5b, 0x00, 0x00, 0x00, 0xff, 0xff, 0xd6, 0xf6, 0x64, 0x49, 0x2c, 0x23, 0x00, 0x00,
 }
 
 func (m *Party) Marshal() (dAtA []byte, err error) {
@@ -2468,6 +3099,29 @@ func (m *Bill) MarshalToSizedBuffer(dAtA []byte) (int, error) {
 	_ = i
 	var l int
 	_ = l
+	if len(m.ImportedFrom) > 0 {
+		i -= len(m.ImportedFrom)
+		copy(dAtA[i:], m.ImportedFrom)
+		i = encodeVarintTypes(dAtA, i, uint64(len(m.ImportedFrom)))
+		i--
+		dAtA[i] = 0x1
+		i--
+		dAtA[i] = 0xfa
+	}
+	if m.Export != nil {
+		{
+			size, err := m.Export.MarshalToSizedBuffer(dAtA[:i])
+			if err != nil {
+				return 0, err
+			}
+			i -= size
+			i = encodeVarintTypes(dAtA, i, uint64(size))
+		}
+		i--
+		dAtA[i] = 0x1
+		i--
+		dAtA[i] = 0xf2
+	}
 	if m.PendingAmendment != nil {
 		{
 			size, err := m.PendingAmendment.MarshalToSizedBuffer(dAtA[:i])
@@ -2714,6 +3368,328 @@ func (m *Bill) MarshalToSizedBuffer(dAtA []byte) (int, error) {
 	return len(dAtA) - i, nil
 }
 
+func (m *IdentifyingCode) Marshal() (dAtA []byte, err error) {
+	size := m.Size()
+	dAtA = make([]byte, size)
+	n, err := m.MarshalToSizedBuffer(dAtA[:size])
+	if err != nil {
+		return nil, err
+	}
+	return dAtA[:n], nil
+}
+
+func (m *IdentifyingCode) MarshalTo(dAtA []byte) (int, error) {
+	size := m.Size()
+	return m.MarshalToSizedBuffer(dAtA[:size])
+}
+
+func (m *IdentifyingCode) MarshalToSizedBuffer(dAtA []byte) (int, error) {
+	i := len(dAtA)
+	_ = i
+	var l int
+	_ = l
+	if len(m.CodeListName) > 0 {
+		i -= len(m.CodeListName)
+		copy(dAtA[i:], m.CodeListName)
+		i = encodeVarintTypes(dAtA, i, uint64(len(m.CodeListName)))
+		i--
+		dAtA[i] = 0x1a
+	}
+	if len(m.PartyCode) > 0 {
+		i -= len(m.PartyCode)
+		copy(dAtA[i:], m.PartyCode)
+		i = encodeVarintTypes(dAtA, i, uint64(len(m.PartyCode)))
+		i--
+		dAtA[i] = 0x12
+	}
+	if len(m.CodeListProvider) > 0 {
+		i -= len(m.CodeListProvider)
+		copy(dAtA[i:], m.CodeListProvider)
+		i = encodeVarintTypes(dAtA, i, uint64(len(m.CodeListProvider)))
+		i--
+		dAtA[i] = 0xa
+	}
+	return len(dAtA) - i, nil
+}
+
+func (m *BillExport) Marshal() (dAtA []byte, err error) {
+	size := m.Size()
+	dAtA = make([]byte, size)
+	n, err := m.MarshalToSizedBuffer(dAtA[:size])
+	if err != nil {
+		return nil, err
+	}
+	return dAtA[:n], nil
+}
+
+func (m *BillExport) MarshalTo(dAtA []byte) (int, error) {
+	size := m.Size()
+	return m.MarshalToSizedBuffer(dAtA[:size])
+}
+
+func (m *BillExport) MarshalToSizedBuffer(dAtA []byte) (int, error) {
+	i := len(dAtA)
+	_ = i
+	var l int
+	_ = l
+	if len(m.ConcludedBy) > 0 {
+		i -= len(m.ConcludedBy)
+		copy(dAtA[i:], m.ConcludedBy)
+		i = encodeVarintTypes(dAtA, i, uint64(len(m.ConcludedBy)))
+		i--
+		dAtA[i] = 0x62
+	}
+	if m.ConcludedHeight != 0 {
+		i = encodeVarintTypes(dAtA, i, uint64(m.ConcludedHeight))
+		i--
+		dAtA[i] = 0x58
+	}
+	if len(m.LastEntryChecksum) > 0 {
+		i -= len(m.LastEntryChecksum)
+		copy(dAtA[i:], m.LastEntryChecksum)
+		i = encodeVarintTypes(dAtA, i, uint64(len(m.LastEntryChecksum)))
+		i--
+		dAtA[i] = 0x52
+	}
+	if len(m.SignedResponse) > 0 {
+		i -= len(m.SignedResponse)
+		copy(dAtA[i:], m.SignedResponse)
+		i = encodeVarintTypes(dAtA, i, uint64(len(m.SignedResponse)))
+		i--
+		dAtA[i] = 0x4a
+	}
+	if len(m.ResponseReason) > 0 {
+		i -= len(m.ResponseReason)
+		copy(dAtA[i:], m.ResponseReason)
+		i = encodeVarintTypes(dAtA, i, uint64(len(m.ResponseReason)))
+		i--
+		dAtA[i] = 0x42
+	}
+	if len(m.ResponseCode) > 0 {
+		i -= len(m.ResponseCode)
+		copy(dAtA[i:], m.ResponseCode)
+		i = encodeVarintTypes(dAtA, i, uint64(len(m.ResponseCode)))
+		i--
+		dAtA[i] = 0x3a
+	}
+	n8, err8 := github_com_cosmos_gogoproto_types.StdTimeMarshalTo(m.RequestedAt, dAtA[i-github_com_cosmos_gogoproto_types.SizeOfStdTime(m.RequestedAt):])
+	if err8 != nil {
+		return 0, err8
+	}
+	i -= n8
+	i = encodeVarintTypes(dAtA, i, uint64(n8))
+	i--
+	dAtA[i] = 0x32
+	if m.RequestedHeight != 0 {
+		i = encodeVarintTypes(dAtA, i, uint64(m.RequestedHeight))
+		i--
+		dAtA[i] = 0x28
+	}
+	if len(m.RequestedBy) > 0 {
+		i -= len(m.RequestedBy)
+		copy(dAtA[i:], m.RequestedBy)
+		i = encodeVarintTypes(dAtA, i, uint64(len(m.RequestedBy)))
+		i--
+		dAtA[i] = 0x22
+	}
+	if len(m.RecipientCodes) > 0 {
+		for iNdEx := len(m.RecipientCodes) - 1; iNdEx >= 0; iNdEx-- {
+			{
+				size, err := m.RecipientCodes[iNdEx].MarshalToSizedBuffer(dAtA[:i])
+				if err != nil {
+					return 0, err
+				}
+				i -= size
+				i = encodeVarintTypes(dAtA, i, uint64(size))
+			}
+			i--
+			dAtA[i] = 0x1a
+		}
+	}
+	if len(m.RecipientName) > 0 {
+		i -= len(m.RecipientName)
+		copy(dAtA[i:], m.RecipientName)
+		i = encodeVarintTypes(dAtA, i, uint64(len(m.RecipientName)))
+		i--
+		dAtA[i] = 0x12
+	}
+	if len(m.Platform) > 0 {
+		i -= len(m.Platform)
+		copy(dAtA[i:], m.Platform)
+		i = encodeVarintTypes(dAtA, i, uint64(len(m.Platform)))
+		i--
+		dAtA[i] = 0xa
+	}
+	return len(dAtA) - i, nil
+}
+
+func (m *EblPlatform) Marshal() (dAtA []byte, err error) {
+	size := m.Size()
+	dAtA = make([]byte, size)
+	n, err := m.MarshalToSizedBuffer(dAtA[:size])
+	if err != nil {
+		return nil, err
+	}
+	return dAtA[:n], nil
+}
+
+func (m *EblPlatform) MarshalTo(dAtA []byte) (int, error) {
+	size := m.Size()
+	return m.MarshalToSizedBuffer(dAtA[:size])
+}
+
+func (m *EblPlatform) MarshalToSizedBuffer(dAtA []byte) (int, error) {
+	i := len(dAtA)
+	_ = i
+	var l int
+	_ = l
+	n9, err9 := github_com_cosmos_gogoproto_types.StdTimeMarshalTo(m.AddedAt, dAtA[i-github_com_cosmos_gogoproto_types.SizeOfStdTime(m.AddedAt):])
+	if err9 != nil {
+		return 0, err9
+	}
+	i -= n9
+	i = encodeVarintTypes(dAtA, i, uint64(n9))
+	i--
+	dAtA[i] = 0x32
+	if m.AddedHeight != 0 {
+		i = encodeVarintTypes(dAtA, i, uint64(m.AddedHeight))
+		i--
+		dAtA[i] = 0x28
+	}
+	if len(m.Jwks) > 0 {
+		i -= len(m.Jwks)
+		copy(dAtA[i:], m.Jwks)
+		i = encodeVarintTypes(dAtA, i, uint64(len(m.Jwks)))
+		i--
+		dAtA[i] = 0x22
+	}
+	if len(m.Endpoint) > 0 {
+		i -= len(m.Endpoint)
+		copy(dAtA[i:], m.Endpoint)
+		i = encodeVarintTypes(dAtA, i, uint64(len(m.Endpoint)))
+		i--
+		dAtA[i] = 0x1a
+	}
+	if len(m.Name) > 0 {
+		i -= len(m.Name)
+		copy(dAtA[i:], m.Name)
+		i = encodeVarintTypes(dAtA, i, uint64(len(m.Name)))
+		i--
+		dAtA[i] = 0x12
+	}
+	if len(m.Code) > 0 {
+		i -= len(m.Code)
+		copy(dAtA[i:], m.Code)
+		i = encodeVarintTypes(dAtA, i, uint64(len(m.Code)))
+		i--
+		dAtA[i] = 0xa
+	}
+	return len(dAtA) - i, nil
+}
+
+func (m *PintEnvelope) Marshal() (dAtA []byte, err error) {
+	size := m.Size()
+	dAtA = make([]byte, size)
+	n, err := m.MarshalToSizedBuffer(dAtA[:size])
+	if err != nil {
+		return nil, err
+	}
+	return dAtA[:n], nil
+}
+
+func (m *PintEnvelope) MarshalTo(dAtA []byte) (int, error) {
+	size := m.Size()
+	return m.MarshalToSizedBuffer(dAtA[:size])
+}
+
+func (m *PintEnvelope) MarshalToSizedBuffer(dAtA []byte) (int, error) {
+	i := len(dAtA)
+	_ = i
+	var l int
+	_ = l
+	if m.Height != 0 {
+		i = encodeVarintTypes(dAtA, i, uint64(m.Height))
+		i--
+		dAtA[i] = 0x58
+	}
+	if len(m.ImportedBy) > 0 {
+		i -= len(m.ImportedBy)
+		copy(dAtA[i:], m.ImportedBy)
+		i = encodeVarintTypes(dAtA, i, uint64(len(m.ImportedBy)))
+		i--
+		dAtA[i] = 0x52
+	}
+	if m.IssuanceManifestVerified {
+		i--
+		if m.IssuanceManifestVerified {
+			dAtA[i] = 1
+		} else {
+			dAtA[i] = 0
+		}
+		i--
+		dAtA[i] = 0x48
+	}
+	if len(m.EntryChecksums) > 0 {
+		for iNdEx := len(m.EntryChecksums) - 1; iNdEx >= 0; iNdEx-- {
+			i -= len(m.EntryChecksums[iNdEx])
+			copy(dAtA[i:], m.EntryChecksums[iNdEx])
+			i = encodeVarintTypes(dAtA, i, uint64(len(m.EntryChecksums[iNdEx])))
+			i--
+			dAtA[i] = 0x42
+		}
+	}
+	if len(m.LastEntryChecksum) > 0 {
+		i -= len(m.LastEntryChecksum)
+		copy(dAtA[i:], m.LastEntryChecksum)
+		i = encodeVarintTypes(dAtA, i, uint64(len(m.LastEntryChecksum)))
+		i--
+		dAtA[i] = 0x3a
+	}
+	if len(m.TransportDocumentChecksum) > 0 {
+		i -= len(m.TransportDocumentChecksum)
+		copy(dAtA[i:], m.TransportDocumentChecksum)
+		i = encodeVarintTypes(dAtA, i, uint64(len(m.TransportDocumentChecksum)))
+		i--
+		dAtA[i] = 0x32
+	}
+	if len(m.TransferChain) > 0 {
+		for iNdEx := len(m.TransferChain) - 1; iNdEx >= 0; iNdEx-- {
+			i -= len(m.TransferChain[iNdEx])
+			copy(dAtA[i:], m.TransferChain[iNdEx])
+			i = encodeVarintTypes(dAtA, i, uint64(len(m.TransferChain[iNdEx])))
+			i--
+			dAtA[i] = 0x2a
+		}
+	}
+	if len(m.EnvelopeManifest) > 0 {
+		i -= len(m.EnvelopeManifest)
+		copy(dAtA[i:], m.EnvelopeManifest)
+		i = encodeVarintTypes(dAtA, i, uint64(len(m.EnvelopeManifest)))
+		i--
+		dAtA[i] = 0x22
+	}
+	if len(m.Platform) > 0 {
+		i -= len(m.Platform)
+		copy(dAtA[i:], m.Platform)
+		i = encodeVarintTypes(dAtA, i, uint64(len(m.Platform)))
+		i--
+		dAtA[i] = 0x1a
+	}
+	if m.Sequence != 0 {
+		i = encodeVarintTypes(dAtA, i, uint64(m.Sequence))
+		i--
+		dAtA[i] = 0x10
+	}
+	if len(m.BillId) > 0 {
+		i -= len(m.BillId)
+		copy(dAtA[i:], m.BillId)
+		i = encodeVarintTypes(dAtA, i, uint64(len(m.BillId)))
+		i--
+		dAtA[i] = 0xa
+	}
+	return len(dAtA) - i, nil
+}
+
 func (m *PendingAmendment) Marshal() (dAtA []byte, err error) {
 	size := m.Size()
 	dAtA = make([]byte, size)
@@ -2848,6 +3824,18 @@ func (m *HistoryEntry) MarshalToSizedBuffer(dAtA []byte) (int, error) {
 	_ = i
 	var l int
 	_ = l
+	if m.Pint != nil {
+		{
+			size, err := m.Pint.MarshalToSizedBuffer(dAtA[:i])
+			if err != nil {
+				return 0, err
+			}
+			i -= size
+			i = encodeVarintTypes(dAtA, i, uint64(size))
+		}
+		i--
+		dAtA[i] = 0x7a
+	}
 	if len(m.Remark) > 0 {
 		i -= len(m.Remark)
 		copy(dAtA[i:], m.Remark)
@@ -2876,12 +3864,12 @@ func (m *HistoryEntry) MarshalToSizedBuffer(dAtA []byte) (int, error) {
 		i--
 		dAtA[i] = 0x5a
 	}
-	n7, err7 := github_com_cosmos_gogoproto_types.StdTimeMarshalTo(m.Time, dAtA[i-github_com_cosmos_gogoproto_types.SizeOfStdTime(m.Time):])
-	if err7 != nil {
-		return 0, err7
+	n11, err11 := github_com_cosmos_gogoproto_types.StdTimeMarshalTo(m.Time, dAtA[i-github_com_cosmos_gogoproto_types.SizeOfStdTime(m.Time):])
+	if err11 != nil {
+		return 0, err11
 	}
-	i -= n7
-	i = encodeVarintTypes(dAtA, i, uint64(n7))
+	i -= n11
+	i = encodeVarintTypes(dAtA, i, uint64(n11))
 	i--
 	dAtA[i] = 0x52
 	if m.Height != 0 {
@@ -2946,6 +3934,73 @@ func (m *HistoryEntry) MarshalToSizedBuffer(dAtA []byte) (int, error) {
 	return len(dAtA) - i, nil
 }
 
+func (m *PintRecord) Marshal() (dAtA []byte, err error) {
+	size := m.Size()
+	dAtA = make([]byte, size)
+	n, err := m.MarshalToSizedBuffer(dAtA[:size])
+	if err != nil {
+		return nil, err
+	}
+	return dAtA[:n], nil
+}
+
+func (m *PintRecord) MarshalTo(dAtA []byte) (int, error) {
+	size := m.Size()
+	return m.MarshalToSizedBuffer(dAtA[:size])
+}
+
+func (m *PintRecord) MarshalToSizedBuffer(dAtA []byte) (int, error) {
+	i := len(dAtA)
+	_ = i
+	var l int
+	_ = l
+	if len(m.Reason) > 0 {
+		i -= len(m.Reason)
+		copy(dAtA[i:], m.Reason)
+		i = encodeVarintTypes(dAtA, i, uint64(len(m.Reason)))
+		i--
+		dAtA[i] = 0x32
+	}
+	if len(m.ResponseCode) > 0 {
+		i -= len(m.ResponseCode)
+		copy(dAtA[i:], m.ResponseCode)
+		i = encodeVarintTypes(dAtA, i, uint64(len(m.ResponseCode)))
+		i--
+		dAtA[i] = 0x2a
+	}
+	if len(m.EntryChecksums) > 0 {
+		for iNdEx := len(m.EntryChecksums) - 1; iNdEx >= 0; iNdEx-- {
+			i -= len(m.EntryChecksums[iNdEx])
+			copy(dAtA[i:], m.EntryChecksums[iNdEx])
+			i = encodeVarintTypes(dAtA, i, uint64(len(m.EntryChecksums[iNdEx])))
+			i--
+			dAtA[i] = 0x22
+		}
+	}
+	if len(m.LastEntryChecksum) > 0 {
+		i -= len(m.LastEntryChecksum)
+		copy(dAtA[i:], m.LastEntryChecksum)
+		i = encodeVarintTypes(dAtA, i, uint64(len(m.LastEntryChecksum)))
+		i--
+		dAtA[i] = 0x1a
+	}
+	if len(m.TransportDocumentChecksum) > 0 {
+		i -= len(m.TransportDocumentChecksum)
+		copy(dAtA[i:], m.TransportDocumentChecksum)
+		i = encodeVarintTypes(dAtA, i, uint64(len(m.TransportDocumentChecksum)))
+		i--
+		dAtA[i] = 0x12
+	}
+	if len(m.Platform) > 0 {
+		i -= len(m.Platform)
+		copy(dAtA[i:], m.Platform)
+		i = encodeVarintTypes(dAtA, i, uint64(len(m.Platform)))
+		i--
+		dAtA[i] = 0xa
+	}
+	return len(dAtA) - i, nil
+}
+
 func (m *Milestone) Marshal() (dAtA []byte, err error) {
 	size := m.Size()
 	dAtA = make([]byte, size)
@@ -2978,12 +4033,12 @@ func (m *Milestone) MarshalToSizedBuffer(dAtA []byte) (int, error) {
 		i--
 		dAtA[i] = 0x3a
 	}
-	n8, err8 := github_com_cosmos_gogoproto_types.StdTimeMarshalTo(m.EventTime, dAtA[i-github_com_cosmos_gogoproto_types.SizeOfStdTime(m.EventTime):])
-	if err8 != nil {
-		return 0, err8
+	n12, err12 := github_com_cosmos_gogoproto_types.StdTimeMarshalTo(m.EventTime, dAtA[i-github_com_cosmos_gogoproto_types.SizeOfStdTime(m.EventTime):])
+	if err12 != nil {
+		return 0, err12
 	}
-	i -= n8
-	i = encodeVarintTypes(dAtA, i, uint64(n8))
+	i -= n12
+	i = encodeVarintTypes(dAtA, i, uint64(n12))
 	i--
 	dAtA[i] = 0x32
 	if len(m.Location) > 0 {
@@ -3066,12 +4121,12 @@ func (m *Document) MarshalToSizedBuffer(dAtA []byte) (int, error) {
 		i--
 		dAtA[i] = 0x38
 	}
-	n9, err9 := github_com_cosmos_gogoproto_types.StdTimeMarshalTo(m.AnchoredAt, dAtA[i-github_com_cosmos_gogoproto_types.SizeOfStdTime(m.AnchoredAt):])
-	if err9 != nil {
-		return 0, err9
+	n13, err13 := github_com_cosmos_gogoproto_types.StdTimeMarshalTo(m.AnchoredAt, dAtA[i-github_com_cosmos_gogoproto_types.SizeOfStdTime(m.AnchoredAt):])
+	if err13 != nil {
+		return 0, err13
 	}
-	i -= n9
-	i = encodeVarintTypes(dAtA, i, uint64(n9))
+	i -= n13
+	i = encodeVarintTypes(dAtA, i, uint64(n13))
 	i--
 	dAtA[i] = 0x32
 	if m.Height != 0 {
@@ -3130,12 +4185,12 @@ func (m *AnchorEvent) MarshalToSizedBuffer(dAtA []byte) (int, error) {
 	_ = i
 	var l int
 	_ = l
-	n10, err10 := github_com_cosmos_gogoproto_types.StdTimeMarshalTo(m.Time, dAtA[i-github_com_cosmos_gogoproto_types.SizeOfStdTime(m.Time):])
-	if err10 != nil {
-		return 0, err10
+	n14, err14 := github_com_cosmos_gogoproto_types.StdTimeMarshalTo(m.Time, dAtA[i-github_com_cosmos_gogoproto_types.SizeOfStdTime(m.Time):])
+	if err14 != nil {
+		return 0, err14
 	}
-	i -= n10
-	i = encodeVarintTypes(dAtA, i, uint64(n10))
+	i -= n14
+	i = encodeVarintTypes(dAtA, i, uint64(n14))
 	i--
 	dAtA[i] = 0x32
 	if m.Height != 0 {
@@ -3204,20 +4259,20 @@ func (m *Consent) MarshalToSizedBuffer(dAtA []byte) (int, error) {
 		i--
 		dAtA[i] = 0x40
 	}
-	n11, err11 := github_com_cosmos_gogoproto_types.StdTimeMarshalTo(m.ExpiresAt, dAtA[i-github_com_cosmos_gogoproto_types.SizeOfStdTime(m.ExpiresAt):])
-	if err11 != nil {
-		return 0, err11
+	n15, err15 := github_com_cosmos_gogoproto_types.StdTimeMarshalTo(m.ExpiresAt, dAtA[i-github_com_cosmos_gogoproto_types.SizeOfStdTime(m.ExpiresAt):])
+	if err15 != nil {
+		return 0, err15
 	}
-	i -= n11
-	i = encodeVarintTypes(dAtA, i, uint64(n11))
+	i -= n15
+	i = encodeVarintTypes(dAtA, i, uint64(n15))
 	i--
 	dAtA[i] = 0x3a
-	n12, err12 := github_com_cosmos_gogoproto_types.StdTimeMarshalTo(m.GrantedAt, dAtA[i-github_com_cosmos_gogoproto_types.SizeOfStdTime(m.GrantedAt):])
-	if err12 != nil {
-		return 0, err12
+	n16, err16 := github_com_cosmos_gogoproto_types.StdTimeMarshalTo(m.GrantedAt, dAtA[i-github_com_cosmos_gogoproto_types.SizeOfStdTime(m.GrantedAt):])
+	if err16 != nil {
+		return 0, err16
 	}
-	i -= n12
-	i = encodeVarintTypes(dAtA, i, uint64(n12))
+	i -= n16
+	i = encodeVarintTypes(dAtA, i, uint64(n16))
 	i--
 	dAtA[i] = 0x32
 	if len(m.Purpose) > 0 {
@@ -3276,6 +4331,13 @@ func (m *Params) MarshalToSizedBuffer(dAtA []byte) (int, error) {
 	_ = i
 	var l int
 	_ = l
+	if len(m.PintPlatformCode) > 0 {
+		i -= len(m.PintPlatformCode)
+		copy(dAtA[i:], m.PintPlatformCode)
+		i = encodeVarintTypes(dAtA, i, uint64(len(m.PintPlatformCode)))
+		i--
+		dAtA[i] = 0x3a
+	}
 	if m.RegistryTimeoutSeconds != 0 {
 		i = encodeVarintTypes(dAtA, i, uint64(m.RegistryTimeoutSeconds))
 		i--
@@ -3386,12 +4448,12 @@ func (m *RegistryKey) MarshalToSizedBuffer(dAtA []byte) (int, error) {
 	_ = i
 	var l int
 	_ = l
-	n13, err13 := github_com_cosmos_gogoproto_types.StdTimeMarshalTo(m.Since, dAtA[i-github_com_cosmos_gogoproto_types.SizeOfStdTime(m.Since):])
-	if err13 != nil {
-		return 0, err13
+	n17, err17 := github_com_cosmos_gogoproto_types.StdTimeMarshalTo(m.Since, dAtA[i-github_com_cosmos_gogoproto_types.SizeOfStdTime(m.Since):])
+	if err17 != nil {
+		return 0, err17
 	}
-	i -= n13
-	i = encodeVarintTypes(dAtA, i, uint64(n13))
+	i -= n17
+	i = encodeVarintTypes(dAtA, i, uint64(n17))
 	i--
 	dAtA[i] = 0x4a
 	if m.SinceHeight != 0 {
@@ -3540,12 +4602,12 @@ func (m *Hold) MarshalToSizedBuffer(dAtA []byte) (int, error) {
 	_ = i
 	var l int
 	_ = l
-	n14, err14 := github_com_cosmos_gogoproto_types.StdTimeMarshalTo(m.PlacedAt, dAtA[i-github_com_cosmos_gogoproto_types.SizeOfStdTime(m.PlacedAt):])
-	if err14 != nil {
-		return 0, err14
+	n18, err18 := github_com_cosmos_gogoproto_types.StdTimeMarshalTo(m.PlacedAt, dAtA[i-github_com_cosmos_gogoproto_types.SizeOfStdTime(m.PlacedAt):])
+	if err18 != nil {
+		return 0, err18
 	}
-	i -= n14
-	i = encodeVarintTypes(dAtA, i, uint64(n14))
+	i -= n18
+	i = encodeVarintTypes(dAtA, i, uint64(n18))
 	i--
 	dAtA[i] = 0x32
 	if m.Height != 0 {
@@ -3793,6 +4855,174 @@ func (m *Bill) Size() (n int) {
 		l = m.PendingAmendment.Size()
 		n += 2 + l + sovTypes(uint64(l))
 	}
+	if m.Export != nil {
+		l = m.Export.Size()
+		n += 2 + l + sovTypes(uint64(l))
+	}
+	l = len(m.ImportedFrom)
+	if l > 0 {
+		n += 2 + l + sovTypes(uint64(l))
+	}
+	return n
+}
+
+func (m *IdentifyingCode) Size() (n int) {
+	if m == nil {
+		return 0
+	}
+	var l int
+	_ = l
+	l = len(m.CodeListProvider)
+	if l > 0 {
+		n += 1 + l + sovTypes(uint64(l))
+	}
+	l = len(m.PartyCode)
+	if l > 0 {
+		n += 1 + l + sovTypes(uint64(l))
+	}
+	l = len(m.CodeListName)
+	if l > 0 {
+		n += 1 + l + sovTypes(uint64(l))
+	}
+	return n
+}
+
+func (m *BillExport) Size() (n int) {
+	if m == nil {
+		return 0
+	}
+	var l int
+	_ = l
+	l = len(m.Platform)
+	if l > 0 {
+		n += 1 + l + sovTypes(uint64(l))
+	}
+	l = len(m.RecipientName)
+	if l > 0 {
+		n += 1 + l + sovTypes(uint64(l))
+	}
+	if len(m.RecipientCodes) > 0 {
+		for _, e := range m.RecipientCodes {
+			l = e.Size()
+			n += 1 + l + sovTypes(uint64(l))
+		}
+	}
+	l = len(m.RequestedBy)
+	if l > 0 {
+		n += 1 + l + sovTypes(uint64(l))
+	}
+	if m.RequestedHeight != 0 {
+		n += 1 + sovTypes(uint64(m.RequestedHeight))
+	}
+	l = github_com_cosmos_gogoproto_types.SizeOfStdTime(m.RequestedAt)
+	n += 1 + l + sovTypes(uint64(l))
+	l = len(m.ResponseCode)
+	if l > 0 {
+		n += 1 + l + sovTypes(uint64(l))
+	}
+	l = len(m.ResponseReason)
+	if l > 0 {
+		n += 1 + l + sovTypes(uint64(l))
+	}
+	l = len(m.SignedResponse)
+	if l > 0 {
+		n += 1 + l + sovTypes(uint64(l))
+	}
+	l = len(m.LastEntryChecksum)
+	if l > 0 {
+		n += 1 + l + sovTypes(uint64(l))
+	}
+	if m.ConcludedHeight != 0 {
+		n += 1 + sovTypes(uint64(m.ConcludedHeight))
+	}
+	l = len(m.ConcludedBy)
+	if l > 0 {
+		n += 1 + l + sovTypes(uint64(l))
+	}
+	return n
+}
+
+func (m *EblPlatform) Size() (n int) {
+	if m == nil {
+		return 0
+	}
+	var l int
+	_ = l
+	l = len(m.Code)
+	if l > 0 {
+		n += 1 + l + sovTypes(uint64(l))
+	}
+	l = len(m.Name)
+	if l > 0 {
+		n += 1 + l + sovTypes(uint64(l))
+	}
+	l = len(m.Endpoint)
+	if l > 0 {
+		n += 1 + l + sovTypes(uint64(l))
+	}
+	l = len(m.Jwks)
+	if l > 0 {
+		n += 1 + l + sovTypes(uint64(l))
+	}
+	if m.AddedHeight != 0 {
+		n += 1 + sovTypes(uint64(m.AddedHeight))
+	}
+	l = github_com_cosmos_gogoproto_types.SizeOfStdTime(m.AddedAt)
+	n += 1 + l + sovTypes(uint64(l))
+	return n
+}
+
+func (m *PintEnvelope) Size() (n int) {
+	if m == nil {
+		return 0
+	}
+	var l int
+	_ = l
+	l = len(m.BillId)
+	if l > 0 {
+		n += 1 + l + sovTypes(uint64(l))
+	}
+	if m.Sequence != 0 {
+		n += 1 + sovTypes(uint64(m.Sequence))
+	}
+	l = len(m.Platform)
+	if l > 0 {
+		n += 1 + l + sovTypes(uint64(l))
+	}
+	l = len(m.EnvelopeManifest)
+	if l > 0 {
+		n += 1 + l + sovTypes(uint64(l))
+	}
+	if len(m.TransferChain) > 0 {
+		for _, s := range m.TransferChain {
+			l = len(s)
+			n += 1 + l + sovTypes(uint64(l))
+		}
+	}
+	l = len(m.TransportDocumentChecksum)
+	if l > 0 {
+		n += 1 + l + sovTypes(uint64(l))
+	}
+	l = len(m.LastEntryChecksum)
+	if l > 0 {
+		n += 1 + l + sovTypes(uint64(l))
+	}
+	if len(m.EntryChecksums) > 0 {
+		for _, s := range m.EntryChecksums {
+			l = len(s)
+			n += 1 + l + sovTypes(uint64(l))
+		}
+	}
+	if m.IssuanceManifestVerified {
+		n += 2
+	}
+	l = len(m.ImportedBy)
+	if l > 0 {
+		n += 1 + l + sovTypes(uint64(l))
+	}
+	if m.Height != 0 {
+		n += 1 + sovTypes(uint64(m.Height))
+	}
 	return n
 }
 
@@ -3908,6 +5138,45 @@ func (m *HistoryEntry) Size() (n int) {
 		n += 1 + l + sovTypes(uint64(l))
 	}
 	l = len(m.Remark)
+	if l > 0 {
+		n += 1 + l + sovTypes(uint64(l))
+	}
+	if m.Pint != nil {
+		l = m.Pint.Size()
+		n += 1 + l + sovTypes(uint64(l))
+	}
+	return n
+}
+
+func (m *PintRecord) Size() (n int) {
+	if m == nil {
+		return 0
+	}
+	var l int
+	_ = l
+	l = len(m.Platform)
+	if l > 0 {
+		n += 1 + l + sovTypes(uint64(l))
+	}
+	l = len(m.TransportDocumentChecksum)
+	if l > 0 {
+		n += 1 + l + sovTypes(uint64(l))
+	}
+	l = len(m.LastEntryChecksum)
+	if l > 0 {
+		n += 1 + l + sovTypes(uint64(l))
+	}
+	if len(m.EntryChecksums) > 0 {
+		for _, s := range m.EntryChecksums {
+			l = len(s)
+			n += 1 + l + sovTypes(uint64(l))
+		}
+	}
+	l = len(m.ResponseCode)
+	if l > 0 {
+		n += 1 + l + sovTypes(uint64(l))
+	}
+	l = len(m.Reason)
 	if l > 0 {
 		n += 1 + l + sovTypes(uint64(l))
 	}
@@ -4083,6 +5352,10 @@ func (m *Params) Size() (n int) {
 	}
 	if m.RegistryTimeoutSeconds != 0 {
 		n += 1 + sovTypes(uint64(m.RegistryTimeoutSeconds))
+	}
+	l = len(m.PintPlatformCode)
+	if l > 0 {
+		n += 1 + l + sovTypes(uint64(l))
 	}
 	return n
 }
@@ -5694,6 +6967,1225 @@ func (m *Bill) Unmarshal(dAtA []byte) error {
 				return err
 			}
 			iNdEx = postIndex
+		case 30:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Export", wireType)
+			}
+			var msglen int
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowTypes
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				msglen |= int(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			if msglen < 0 {
+				return ErrInvalidLengthTypes
+			}
+			postIndex := iNdEx + msglen
+			if postIndex < 0 {
+				return ErrInvalidLengthTypes
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			if m.Export == nil {
+				m.Export = &BillExport{}
+			}
+			if err := m.Export.Unmarshal(dAtA[iNdEx:postIndex]); err != nil {
+				return err
+			}
+			iNdEx = postIndex
+		case 31:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field ImportedFrom", wireType)
+			}
+			var stringLen uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowTypes
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				stringLen |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			intStringLen := int(stringLen)
+			if intStringLen < 0 {
+				return ErrInvalidLengthTypes
+			}
+			postIndex := iNdEx + intStringLen
+			if postIndex < 0 {
+				return ErrInvalidLengthTypes
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.ImportedFrom = string(dAtA[iNdEx:postIndex])
+			iNdEx = postIndex
+		default:
+			iNdEx = preIndex
+			skippy, err := skipTypes(dAtA[iNdEx:])
+			if err != nil {
+				return err
+			}
+			if (skippy < 0) || (iNdEx+skippy) < 0 {
+				return ErrInvalidLengthTypes
+			}
+			if (iNdEx + skippy) > l {
+				return io.ErrUnexpectedEOF
+			}
+			iNdEx += skippy
+		}
+	}
+
+	if iNdEx > l {
+		return io.ErrUnexpectedEOF
+	}
+	return nil
+}
+func (m *IdentifyingCode) Unmarshal(dAtA []byte) error {
+	l := len(dAtA)
+	iNdEx := 0
+	for iNdEx < l {
+		preIndex := iNdEx
+		var wire uint64
+		for shift := uint(0); ; shift += 7 {
+			if shift >= 64 {
+				return ErrIntOverflowTypes
+			}
+			if iNdEx >= l {
+				return io.ErrUnexpectedEOF
+			}
+			b := dAtA[iNdEx]
+			iNdEx++
+			wire |= uint64(b&0x7F) << shift
+			if b < 0x80 {
+				break
+			}
+		}
+		fieldNum := int32(wire >> 3)
+		wireType := int(wire & 0x7)
+		if wireType == 4 {
+			return fmt.Errorf("proto: IdentifyingCode: wiretype end group for non-group")
+		}
+		if fieldNum <= 0 {
+			return fmt.Errorf("proto: IdentifyingCode: illegal tag %d (wire type %d)", fieldNum, wire)
+		}
+		switch fieldNum {
+		case 1:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field CodeListProvider", wireType)
+			}
+			var stringLen uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowTypes
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				stringLen |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			intStringLen := int(stringLen)
+			if intStringLen < 0 {
+				return ErrInvalidLengthTypes
+			}
+			postIndex := iNdEx + intStringLen
+			if postIndex < 0 {
+				return ErrInvalidLengthTypes
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.CodeListProvider = string(dAtA[iNdEx:postIndex])
+			iNdEx = postIndex
+		case 2:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field PartyCode", wireType)
+			}
+			var stringLen uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowTypes
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				stringLen |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			intStringLen := int(stringLen)
+			if intStringLen < 0 {
+				return ErrInvalidLengthTypes
+			}
+			postIndex := iNdEx + intStringLen
+			if postIndex < 0 {
+				return ErrInvalidLengthTypes
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.PartyCode = string(dAtA[iNdEx:postIndex])
+			iNdEx = postIndex
+		case 3:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field CodeListName", wireType)
+			}
+			var stringLen uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowTypes
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				stringLen |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			intStringLen := int(stringLen)
+			if intStringLen < 0 {
+				return ErrInvalidLengthTypes
+			}
+			postIndex := iNdEx + intStringLen
+			if postIndex < 0 {
+				return ErrInvalidLengthTypes
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.CodeListName = string(dAtA[iNdEx:postIndex])
+			iNdEx = postIndex
+		default:
+			iNdEx = preIndex
+			skippy, err := skipTypes(dAtA[iNdEx:])
+			if err != nil {
+				return err
+			}
+			if (skippy < 0) || (iNdEx+skippy) < 0 {
+				return ErrInvalidLengthTypes
+			}
+			if (iNdEx + skippy) > l {
+				return io.ErrUnexpectedEOF
+			}
+			iNdEx += skippy
+		}
+	}
+
+	if iNdEx > l {
+		return io.ErrUnexpectedEOF
+	}
+	return nil
+}
+func (m *BillExport) Unmarshal(dAtA []byte) error {
+	l := len(dAtA)
+	iNdEx := 0
+	for iNdEx < l {
+		preIndex := iNdEx
+		var wire uint64
+		for shift := uint(0); ; shift += 7 {
+			if shift >= 64 {
+				return ErrIntOverflowTypes
+			}
+			if iNdEx >= l {
+				return io.ErrUnexpectedEOF
+			}
+			b := dAtA[iNdEx]
+			iNdEx++
+			wire |= uint64(b&0x7F) << shift
+			if b < 0x80 {
+				break
+			}
+		}
+		fieldNum := int32(wire >> 3)
+		wireType := int(wire & 0x7)
+		if wireType == 4 {
+			return fmt.Errorf("proto: BillExport: wiretype end group for non-group")
+		}
+		if fieldNum <= 0 {
+			return fmt.Errorf("proto: BillExport: illegal tag %d (wire type %d)", fieldNum, wire)
+		}
+		switch fieldNum {
+		case 1:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Platform", wireType)
+			}
+			var stringLen uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowTypes
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				stringLen |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			intStringLen := int(stringLen)
+			if intStringLen < 0 {
+				return ErrInvalidLengthTypes
+			}
+			postIndex := iNdEx + intStringLen
+			if postIndex < 0 {
+				return ErrInvalidLengthTypes
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.Platform = string(dAtA[iNdEx:postIndex])
+			iNdEx = postIndex
+		case 2:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field RecipientName", wireType)
+			}
+			var stringLen uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowTypes
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				stringLen |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			intStringLen := int(stringLen)
+			if intStringLen < 0 {
+				return ErrInvalidLengthTypes
+			}
+			postIndex := iNdEx + intStringLen
+			if postIndex < 0 {
+				return ErrInvalidLengthTypes
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.RecipientName = string(dAtA[iNdEx:postIndex])
+			iNdEx = postIndex
+		case 3:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field RecipientCodes", wireType)
+			}
+			var msglen int
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowTypes
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				msglen |= int(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			if msglen < 0 {
+				return ErrInvalidLengthTypes
+			}
+			postIndex := iNdEx + msglen
+			if postIndex < 0 {
+				return ErrInvalidLengthTypes
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.RecipientCodes = append(m.RecipientCodes, IdentifyingCode{})
+			if err := m.RecipientCodes[len(m.RecipientCodes)-1].Unmarshal(dAtA[iNdEx:postIndex]); err != nil {
+				return err
+			}
+			iNdEx = postIndex
+		case 4:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field RequestedBy", wireType)
+			}
+			var stringLen uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowTypes
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				stringLen |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			intStringLen := int(stringLen)
+			if intStringLen < 0 {
+				return ErrInvalidLengthTypes
+			}
+			postIndex := iNdEx + intStringLen
+			if postIndex < 0 {
+				return ErrInvalidLengthTypes
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.RequestedBy = string(dAtA[iNdEx:postIndex])
+			iNdEx = postIndex
+		case 5:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field RequestedHeight", wireType)
+			}
+			m.RequestedHeight = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowTypes
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.RequestedHeight |= int64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		case 6:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field RequestedAt", wireType)
+			}
+			var msglen int
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowTypes
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				msglen |= int(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			if msglen < 0 {
+				return ErrInvalidLengthTypes
+			}
+			postIndex := iNdEx + msglen
+			if postIndex < 0 {
+				return ErrInvalidLengthTypes
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			if err := github_com_cosmos_gogoproto_types.StdTimeUnmarshal(&m.RequestedAt, dAtA[iNdEx:postIndex]); err != nil {
+				return err
+			}
+			iNdEx = postIndex
+		case 7:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field ResponseCode", wireType)
+			}
+			var stringLen uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowTypes
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				stringLen |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			intStringLen := int(stringLen)
+			if intStringLen < 0 {
+				return ErrInvalidLengthTypes
+			}
+			postIndex := iNdEx + intStringLen
+			if postIndex < 0 {
+				return ErrInvalidLengthTypes
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.ResponseCode = string(dAtA[iNdEx:postIndex])
+			iNdEx = postIndex
+		case 8:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field ResponseReason", wireType)
+			}
+			var stringLen uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowTypes
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				stringLen |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			intStringLen := int(stringLen)
+			if intStringLen < 0 {
+				return ErrInvalidLengthTypes
+			}
+			postIndex := iNdEx + intStringLen
+			if postIndex < 0 {
+				return ErrInvalidLengthTypes
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.ResponseReason = string(dAtA[iNdEx:postIndex])
+			iNdEx = postIndex
+		case 9:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field SignedResponse", wireType)
+			}
+			var stringLen uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowTypes
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				stringLen |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			intStringLen := int(stringLen)
+			if intStringLen < 0 {
+				return ErrInvalidLengthTypes
+			}
+			postIndex := iNdEx + intStringLen
+			if postIndex < 0 {
+				return ErrInvalidLengthTypes
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.SignedResponse = string(dAtA[iNdEx:postIndex])
+			iNdEx = postIndex
+		case 10:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field LastEntryChecksum", wireType)
+			}
+			var stringLen uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowTypes
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				stringLen |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			intStringLen := int(stringLen)
+			if intStringLen < 0 {
+				return ErrInvalidLengthTypes
+			}
+			postIndex := iNdEx + intStringLen
+			if postIndex < 0 {
+				return ErrInvalidLengthTypes
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.LastEntryChecksum = string(dAtA[iNdEx:postIndex])
+			iNdEx = postIndex
+		case 11:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field ConcludedHeight", wireType)
+			}
+			m.ConcludedHeight = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowTypes
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.ConcludedHeight |= int64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		case 12:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field ConcludedBy", wireType)
+			}
+			var stringLen uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowTypes
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				stringLen |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			intStringLen := int(stringLen)
+			if intStringLen < 0 {
+				return ErrInvalidLengthTypes
+			}
+			postIndex := iNdEx + intStringLen
+			if postIndex < 0 {
+				return ErrInvalidLengthTypes
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.ConcludedBy = string(dAtA[iNdEx:postIndex])
+			iNdEx = postIndex
+		default:
+			iNdEx = preIndex
+			skippy, err := skipTypes(dAtA[iNdEx:])
+			if err != nil {
+				return err
+			}
+			if (skippy < 0) || (iNdEx+skippy) < 0 {
+				return ErrInvalidLengthTypes
+			}
+			if (iNdEx + skippy) > l {
+				return io.ErrUnexpectedEOF
+			}
+			iNdEx += skippy
+		}
+	}
+
+	if iNdEx > l {
+		return io.ErrUnexpectedEOF
+	}
+	return nil
+}
+func (m *EblPlatform) Unmarshal(dAtA []byte) error {
+	l := len(dAtA)
+	iNdEx := 0
+	for iNdEx < l {
+		preIndex := iNdEx
+		var wire uint64
+		for shift := uint(0); ; shift += 7 {
+			if shift >= 64 {
+				return ErrIntOverflowTypes
+			}
+			if iNdEx >= l {
+				return io.ErrUnexpectedEOF
+			}
+			b := dAtA[iNdEx]
+			iNdEx++
+			wire |= uint64(b&0x7F) << shift
+			if b < 0x80 {
+				break
+			}
+		}
+		fieldNum := int32(wire >> 3)
+		wireType := int(wire & 0x7)
+		if wireType == 4 {
+			return fmt.Errorf("proto: EblPlatform: wiretype end group for non-group")
+		}
+		if fieldNum <= 0 {
+			return fmt.Errorf("proto: EblPlatform: illegal tag %d (wire type %d)", fieldNum, wire)
+		}
+		switch fieldNum {
+		case 1:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Code", wireType)
+			}
+			var stringLen uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowTypes
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				stringLen |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			intStringLen := int(stringLen)
+			if intStringLen < 0 {
+				return ErrInvalidLengthTypes
+			}
+			postIndex := iNdEx + intStringLen
+			if postIndex < 0 {
+				return ErrInvalidLengthTypes
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.Code = string(dAtA[iNdEx:postIndex])
+			iNdEx = postIndex
+		case 2:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Name", wireType)
+			}
+			var stringLen uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowTypes
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				stringLen |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			intStringLen := int(stringLen)
+			if intStringLen < 0 {
+				return ErrInvalidLengthTypes
+			}
+			postIndex := iNdEx + intStringLen
+			if postIndex < 0 {
+				return ErrInvalidLengthTypes
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.Name = string(dAtA[iNdEx:postIndex])
+			iNdEx = postIndex
+		case 3:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Endpoint", wireType)
+			}
+			var stringLen uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowTypes
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				stringLen |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			intStringLen := int(stringLen)
+			if intStringLen < 0 {
+				return ErrInvalidLengthTypes
+			}
+			postIndex := iNdEx + intStringLen
+			if postIndex < 0 {
+				return ErrInvalidLengthTypes
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.Endpoint = string(dAtA[iNdEx:postIndex])
+			iNdEx = postIndex
+		case 4:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Jwks", wireType)
+			}
+			var stringLen uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowTypes
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				stringLen |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			intStringLen := int(stringLen)
+			if intStringLen < 0 {
+				return ErrInvalidLengthTypes
+			}
+			postIndex := iNdEx + intStringLen
+			if postIndex < 0 {
+				return ErrInvalidLengthTypes
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.Jwks = string(dAtA[iNdEx:postIndex])
+			iNdEx = postIndex
+		case 5:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field AddedHeight", wireType)
+			}
+			m.AddedHeight = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowTypes
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.AddedHeight |= int64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		case 6:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field AddedAt", wireType)
+			}
+			var msglen int
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowTypes
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				msglen |= int(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			if msglen < 0 {
+				return ErrInvalidLengthTypes
+			}
+			postIndex := iNdEx + msglen
+			if postIndex < 0 {
+				return ErrInvalidLengthTypes
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			if err := github_com_cosmos_gogoproto_types.StdTimeUnmarshal(&m.AddedAt, dAtA[iNdEx:postIndex]); err != nil {
+				return err
+			}
+			iNdEx = postIndex
+		default:
+			iNdEx = preIndex
+			skippy, err := skipTypes(dAtA[iNdEx:])
+			if err != nil {
+				return err
+			}
+			if (skippy < 0) || (iNdEx+skippy) < 0 {
+				return ErrInvalidLengthTypes
+			}
+			if (iNdEx + skippy) > l {
+				return io.ErrUnexpectedEOF
+			}
+			iNdEx += skippy
+		}
+	}
+
+	if iNdEx > l {
+		return io.ErrUnexpectedEOF
+	}
+	return nil
+}
+func (m *PintEnvelope) Unmarshal(dAtA []byte) error {
+	l := len(dAtA)
+	iNdEx := 0
+	for iNdEx < l {
+		preIndex := iNdEx
+		var wire uint64
+		for shift := uint(0); ; shift += 7 {
+			if shift >= 64 {
+				return ErrIntOverflowTypes
+			}
+			if iNdEx >= l {
+				return io.ErrUnexpectedEOF
+			}
+			b := dAtA[iNdEx]
+			iNdEx++
+			wire |= uint64(b&0x7F) << shift
+			if b < 0x80 {
+				break
+			}
+		}
+		fieldNum := int32(wire >> 3)
+		wireType := int(wire & 0x7)
+		if wireType == 4 {
+			return fmt.Errorf("proto: PintEnvelope: wiretype end group for non-group")
+		}
+		if fieldNum <= 0 {
+			return fmt.Errorf("proto: PintEnvelope: illegal tag %d (wire type %d)", fieldNum, wire)
+		}
+		switch fieldNum {
+		case 1:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field BillId", wireType)
+			}
+			var stringLen uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowTypes
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				stringLen |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			intStringLen := int(stringLen)
+			if intStringLen < 0 {
+				return ErrInvalidLengthTypes
+			}
+			postIndex := iNdEx + intStringLen
+			if postIndex < 0 {
+				return ErrInvalidLengthTypes
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.BillId = string(dAtA[iNdEx:postIndex])
+			iNdEx = postIndex
+		case 2:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Sequence", wireType)
+			}
+			m.Sequence = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowTypes
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.Sequence |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		case 3:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Platform", wireType)
+			}
+			var stringLen uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowTypes
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				stringLen |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			intStringLen := int(stringLen)
+			if intStringLen < 0 {
+				return ErrInvalidLengthTypes
+			}
+			postIndex := iNdEx + intStringLen
+			if postIndex < 0 {
+				return ErrInvalidLengthTypes
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.Platform = string(dAtA[iNdEx:postIndex])
+			iNdEx = postIndex
+		case 4:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field EnvelopeManifest", wireType)
+			}
+			var stringLen uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowTypes
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				stringLen |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			intStringLen := int(stringLen)
+			if intStringLen < 0 {
+				return ErrInvalidLengthTypes
+			}
+			postIndex := iNdEx + intStringLen
+			if postIndex < 0 {
+				return ErrInvalidLengthTypes
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.EnvelopeManifest = string(dAtA[iNdEx:postIndex])
+			iNdEx = postIndex
+		case 5:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field TransferChain", wireType)
+			}
+			var stringLen uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowTypes
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				stringLen |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			intStringLen := int(stringLen)
+			if intStringLen < 0 {
+				return ErrInvalidLengthTypes
+			}
+			postIndex := iNdEx + intStringLen
+			if postIndex < 0 {
+				return ErrInvalidLengthTypes
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.TransferChain = append(m.TransferChain, string(dAtA[iNdEx:postIndex]))
+			iNdEx = postIndex
+		case 6:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field TransportDocumentChecksum", wireType)
+			}
+			var stringLen uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowTypes
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				stringLen |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			intStringLen := int(stringLen)
+			if intStringLen < 0 {
+				return ErrInvalidLengthTypes
+			}
+			postIndex := iNdEx + intStringLen
+			if postIndex < 0 {
+				return ErrInvalidLengthTypes
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.TransportDocumentChecksum = string(dAtA[iNdEx:postIndex])
+			iNdEx = postIndex
+		case 7:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field LastEntryChecksum", wireType)
+			}
+			var stringLen uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowTypes
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				stringLen |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			intStringLen := int(stringLen)
+			if intStringLen < 0 {
+				return ErrInvalidLengthTypes
+			}
+			postIndex := iNdEx + intStringLen
+			if postIndex < 0 {
+				return ErrInvalidLengthTypes
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.LastEntryChecksum = string(dAtA[iNdEx:postIndex])
+			iNdEx = postIndex
+		case 8:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field EntryChecksums", wireType)
+			}
+			var stringLen uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowTypes
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				stringLen |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			intStringLen := int(stringLen)
+			if intStringLen < 0 {
+				return ErrInvalidLengthTypes
+			}
+			postIndex := iNdEx + intStringLen
+			if postIndex < 0 {
+				return ErrInvalidLengthTypes
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.EntryChecksums = append(m.EntryChecksums, string(dAtA[iNdEx:postIndex]))
+			iNdEx = postIndex
+		case 9:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field IssuanceManifestVerified", wireType)
+			}
+			var v int
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowTypes
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				v |= int(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			m.IssuanceManifestVerified = bool(v != 0)
+		case 10:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field ImportedBy", wireType)
+			}
+			var stringLen uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowTypes
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				stringLen |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			intStringLen := int(stringLen)
+			if intStringLen < 0 {
+				return ErrInvalidLengthTypes
+			}
+			postIndex := iNdEx + intStringLen
+			if postIndex < 0 {
+				return ErrInvalidLengthTypes
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.ImportedBy = string(dAtA[iNdEx:postIndex])
+			iNdEx = postIndex
+		case 11:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Height", wireType)
+			}
+			m.Height = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowTypes
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.Height |= int64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
 		default:
 			iNdEx = preIndex
 			skippy, err := skipTypes(dAtA[iNdEx:])
@@ -6573,6 +9065,284 @@ func (m *HistoryEntry) Unmarshal(dAtA []byte) error {
 				return io.ErrUnexpectedEOF
 			}
 			m.Remark = string(dAtA[iNdEx:postIndex])
+			iNdEx = postIndex
+		case 15:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Pint", wireType)
+			}
+			var msglen int
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowTypes
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				msglen |= int(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			if msglen < 0 {
+				return ErrInvalidLengthTypes
+			}
+			postIndex := iNdEx + msglen
+			if postIndex < 0 {
+				return ErrInvalidLengthTypes
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			if m.Pint == nil {
+				m.Pint = &PintRecord{}
+			}
+			if err := m.Pint.Unmarshal(dAtA[iNdEx:postIndex]); err != nil {
+				return err
+			}
+			iNdEx = postIndex
+		default:
+			iNdEx = preIndex
+			skippy, err := skipTypes(dAtA[iNdEx:])
+			if err != nil {
+				return err
+			}
+			if (skippy < 0) || (iNdEx+skippy) < 0 {
+				return ErrInvalidLengthTypes
+			}
+			if (iNdEx + skippy) > l {
+				return io.ErrUnexpectedEOF
+			}
+			iNdEx += skippy
+		}
+	}
+
+	if iNdEx > l {
+		return io.ErrUnexpectedEOF
+	}
+	return nil
+}
+func (m *PintRecord) Unmarshal(dAtA []byte) error {
+	l := len(dAtA)
+	iNdEx := 0
+	for iNdEx < l {
+		preIndex := iNdEx
+		var wire uint64
+		for shift := uint(0); ; shift += 7 {
+			if shift >= 64 {
+				return ErrIntOverflowTypes
+			}
+			if iNdEx >= l {
+				return io.ErrUnexpectedEOF
+			}
+			b := dAtA[iNdEx]
+			iNdEx++
+			wire |= uint64(b&0x7F) << shift
+			if b < 0x80 {
+				break
+			}
+		}
+		fieldNum := int32(wire >> 3)
+		wireType := int(wire & 0x7)
+		if wireType == 4 {
+			return fmt.Errorf("proto: PintRecord: wiretype end group for non-group")
+		}
+		if fieldNum <= 0 {
+			return fmt.Errorf("proto: PintRecord: illegal tag %d (wire type %d)", fieldNum, wire)
+		}
+		switch fieldNum {
+		case 1:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Platform", wireType)
+			}
+			var stringLen uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowTypes
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				stringLen |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			intStringLen := int(stringLen)
+			if intStringLen < 0 {
+				return ErrInvalidLengthTypes
+			}
+			postIndex := iNdEx + intStringLen
+			if postIndex < 0 {
+				return ErrInvalidLengthTypes
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.Platform = string(dAtA[iNdEx:postIndex])
+			iNdEx = postIndex
+		case 2:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field TransportDocumentChecksum", wireType)
+			}
+			var stringLen uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowTypes
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				stringLen |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			intStringLen := int(stringLen)
+			if intStringLen < 0 {
+				return ErrInvalidLengthTypes
+			}
+			postIndex := iNdEx + intStringLen
+			if postIndex < 0 {
+				return ErrInvalidLengthTypes
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.TransportDocumentChecksum = string(dAtA[iNdEx:postIndex])
+			iNdEx = postIndex
+		case 3:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field LastEntryChecksum", wireType)
+			}
+			var stringLen uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowTypes
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				stringLen |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			intStringLen := int(stringLen)
+			if intStringLen < 0 {
+				return ErrInvalidLengthTypes
+			}
+			postIndex := iNdEx + intStringLen
+			if postIndex < 0 {
+				return ErrInvalidLengthTypes
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.LastEntryChecksum = string(dAtA[iNdEx:postIndex])
+			iNdEx = postIndex
+		case 4:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field EntryChecksums", wireType)
+			}
+			var stringLen uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowTypes
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				stringLen |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			intStringLen := int(stringLen)
+			if intStringLen < 0 {
+				return ErrInvalidLengthTypes
+			}
+			postIndex := iNdEx + intStringLen
+			if postIndex < 0 {
+				return ErrInvalidLengthTypes
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.EntryChecksums = append(m.EntryChecksums, string(dAtA[iNdEx:postIndex]))
+			iNdEx = postIndex
+		case 5:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field ResponseCode", wireType)
+			}
+			var stringLen uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowTypes
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				stringLen |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			intStringLen := int(stringLen)
+			if intStringLen < 0 {
+				return ErrInvalidLengthTypes
+			}
+			postIndex := iNdEx + intStringLen
+			if postIndex < 0 {
+				return ErrInvalidLengthTypes
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.ResponseCode = string(dAtA[iNdEx:postIndex])
+			iNdEx = postIndex
+		case 6:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Reason", wireType)
+			}
+			var stringLen uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowTypes
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				stringLen |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			intStringLen := int(stringLen)
+			if intStringLen < 0 {
+				return ErrInvalidLengthTypes
+			}
+			postIndex := iNdEx + intStringLen
+			if postIndex < 0 {
+				return ErrInvalidLengthTypes
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.Reason = string(dAtA[iNdEx:postIndex])
 			iNdEx = postIndex
 		default:
 			iNdEx = preIndex
@@ -7857,6 +10627,38 @@ func (m *Params) Unmarshal(dAtA []byte) error {
 					break
 				}
 			}
+		case 7:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field PintPlatformCode", wireType)
+			}
+			var stringLen uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowTypes
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				stringLen |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			intStringLen := int(stringLen)
+			if intStringLen < 0 {
+				return ErrInvalidLengthTypes
+			}
+			postIndex := iNdEx + intStringLen
+			if postIndex < 0 {
+				return ErrInvalidLengthTypes
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.PintPlatformCode = string(dAtA[iNdEx:postIndex])
+			iNdEx = postIndex
 		default:
 			iNdEx = preIndex
 			skippy, err := skipTypes(dAtA[iNdEx:])

@@ -225,11 +225,12 @@ func (p Party) HasRole(r Role) bool {
 }
 
 // IsLive reports whether the bill is a live, controllable record on this zone
-// (not terminal, not a tombstone). IN_TRANSIT bills are live but frozen.
+// (not terminal, not a tombstone). IN_TRANSIT and EXPORTING bills are live
+// but frozen.
 func (b Bill) IsLive() bool {
 	switch b.Status {
 	case BILL_STATUS_SURRENDERED_FOR_DELIVERY, BILL_STATUS_VOIDED, BILL_STATUS_TRANSFERRED_OUT,
-		BILL_STATUS_PENDING, BILL_STATUS_REJECTED_DUPLICATE:
+		BILL_STATUS_PENDING, BILL_STATUS_REJECTED_DUPLICATE, BILL_STATUS_EXPORTED:
 		return false
 	}
 	return true

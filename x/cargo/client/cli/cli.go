@@ -42,6 +42,7 @@ func TxCmd() *cobra.Command {
 	cmd.AddCommand(RetryReservationCmd())
 	cmd.AddCommand(HoldCmds()...)
 	cmd.AddCommand(SplitBillCmd(), CombineBillsCmd())
+	cmd.AddCommand(SetEblPlatformCmd(), ImportBillCmd(), ExportBillCmd())
 	return cmd
 }
 

@@ -162,6 +162,26 @@ func queryCommands() []*cobra.Command {
 			func(cmd *cobra.Command, q types.QueryClient, a []string) (proto.Message, error) {
 				return q.Hold(cmd.Context(), &types.QueryHoldRequest{Subject: a[0]})
 			}),
+		paged(queryCmd("ebl-platforms", "List the eBL platforms this zone trusts for DCSA PINT (code, endpoint, JWKS) and this corridor's own platform code", cobra.NoArgs,
+			func(cmd *cobra.Command, q types.QueryClient, _ []string) (proto.Message, error) {
+				page, err := client.ReadPageRequest(cmd.Flags())
+				if err != nil {
+					return nil, err
+				}
+				return q.EblPlatforms(cmd.Context(), &types.QueryEblPlatformsRequest{Pagination: page})
+			}), "ebl-platforms"),
+		queryCmd("ebl-platform [code]", "Show a trusted eBL platform by its DCSA code", cobra.ExactArgs(1),
+			func(cmd *cobra.Command, q types.QueryClient, a []string) (proto.Message, error) {
+				return q.EblPlatform(cmd.Context(), &types.QueryEblPlatformRequest{Code: a[0]})
+			}),
+		queryCmd("pint-envelopes [bill-id]", "List the PINT envelopes a bill was imported with, verbatim (its imported transfer chains)", cobra.ExactArgs(1),
+			func(cmd *cobra.Command, q types.QueryClient, a []string) (proto.Message, error) {
+				return q.PintEnvelopes(cmd.Context(), &types.QueryPintEnvelopesRequest{BillId: a[0]})
+			}),
+		queryCmd("pint-envelope [last-entry-checksum]", "Find the imported PINT envelope with this last transfer chain entry checksum, and its bill", cobra.ExactArgs(1),
+			func(cmd *cobra.Command, q types.QueryClient, a []string) (proto.Message, error) {
+				return q.PintEnvelope(cmd.Context(), &types.QueryPintEnvelopeRequest{LastEntryChecksum: a[0]})
+			}),
 		queryCmd("params", "Show the module parameters", cobra.NoArgs,
 			func(cmd *cobra.Command, q types.QueryClient, _ []string) (proto.Message, error) {
 				return q.Params(cmd.Context(), &types.QueryParamsRequest{})
