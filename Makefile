@@ -64,7 +64,7 @@ tools/dcsa-proxy/node_modules/.installed: tools/dcsa-proxy/package-lock.json too
 
 # Proves the proxy rejects malformed DCSA traffic and passes well-formed
 # traffic between two pintpeer platforms and the carrier (binds loopback
-# ports: run under flock /tmp/tradechain-net.lock).
+# ports: flock /tmp/tradechain-net.lock make test-dcsa-proxy). About 1 minute.
 test-dcsa-proxy: pintpeer dcsa-proxy
 	./tools/dcsa-proxy/test.sh
 

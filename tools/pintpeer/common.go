@@ -239,3 +239,22 @@ func serveJWKS(s *Signer) http.HandlerFunc {
 		_ = json.NewEncoder(w).Encode(s.JWKS())
 	}
 }
+
+// verifyAny verifies against the first of several key sources that accepts;
+// the error is the first source's when none does.
+func verifyAny(ctx context.Context, srcs []*keySource, compact string) ([]byte, error) {
+	if len(srcs) == 0 {
+		return nil, fmt.Errorf("%w: no keys are configured for the signer", ErrSignature)
+	}
+	var first error
+	for _, src := range srcs {
+		payload, err := verifyFrom(ctx, src, compact)
+		if err == nil {
+			return payload, nil
+		}
+		if first == nil {
+			first = err
+		}
+	}
+	return nil, first
+}

@@ -282,7 +282,7 @@ func TestForcedAnswers(t *testing.T) {
 func TestReplayIsDupe(t *testing.T) {
 	w := newWorld(t)
 	sum := w.issue("TDR-DUPE-1")
-	out, err := w.a.Transfer(context.Background(), TransferRequest{Checksum: sum, Recipient: onPlatform(bob, "BOLE")})
+	out, err := w.a.Transfer(context.Background(), TransferRequest{Reference: "TDR-DUPE-1", Recipient: onPlatform(bob, "BOLE")})
 	if err != nil || out.Outcome != RECE {
 		t.Fatalf("%v %+v", err, out)
 	}
@@ -310,6 +310,11 @@ func TestReplayIsDupe(t *testing.T) {
 	}
 	if b := w.bill(w.b, sum); b.Status != "HELD" || len(b.Chain) != 2 {
 		t.Fatalf("a replay must not change the bill: %+v", b)
+	}
+	st, body, _ = doJSON(context.Background(), http.DefaultClient, "GET", w.bS.URL+"/control/bills?transportDocumentReference=TDR-DUPE-1", nil)
+	var bills []Bill
+	if st != 200 || json.Unmarshal(body, &bills) != nil || len(bills) != 1 || bills[0].Checksum != sum {
+		t.Fatalf("bills by reference: %d %s", st, body)
 	}
 }
 
@@ -478,6 +483,17 @@ func TestIssuanceManifestChecked(t *testing.T) {
 			return false
 		})
 	}
+	// The carrier fixes the request and sends it again under the same reference: issued.
+	sent, err := w.carrier.Issue(context.Background(), IssueRequest{URL: w.aS.URL, TransportDocumentReference: "TDR-TAMPER-CHE", IssueTo: issueTo})
+	if err != nil || sent.Status != http.StatusNoContent {
+		t.Fatalf("revised request: %v %+v", err, sent)
+	}
+	waitFor(t, func() bool {
+		w.a.mu.Lock()
+		defer w.a.mu.Unlock()
+		b := w.a.st.Bills[sent.Checksum]
+		return b != nil && b.Status == "HELD"
+	})
 }
 
 func TestJWS(t *testing.T) {
@@ -513,5 +529,59 @@ func TestJWS(t *testing.T) {
 		if _, _, err := Verify(compact, os.JWKS()); err == nil {
 			t.Fatal("another key must not verify")
 		}
+	}
+}
+
+func TestDocumentBodyForms(t *testing.T) {
+	want := []byte("%PDF-1.7 x")
+	quoted, _ := json.Marshal(want)
+	bare := strings.Trim(string(quoted), `"`)
+	for _, body := range []string{string(quoted), bare, " " + bare + "\n"} {
+		got, err := decodeDocumentBody([]byte(body))
+		if err != nil || !bytes.Equal(got, want) {
+			t.Fatalf("%q: %q %v", body, got, err)
+		}
+	}
+	if _, err := decodeDocumentBody([]byte(`{"not":"base64"}`)); err == nil {
+		t.Fatal("an object is not a document")
+	}
+}
+
+// An envelope transfer started before a restart finishes after it: nothing
+// the receiver acknowledged is lost, and the bill is not doubled.
+func TestTransferSurvivesReceiverRestart(t *testing.T) {
+	w := newWorld(t)
+	sum := w.issue("TDR-RESTART-2")
+	env := captureEnvelope(t, w, sum)
+	ctx := context.Background()
+	st, body, _ := doJSON(ctx, http.DefaultClient, "POST", w.bS.URL+"/v3/envelopes", env)
+	var started StartedResponse
+	if st != http.StatusCreated || json.Unmarshal(body, &started) != nil {
+		t.Fatalf("start: %d %s", st, body)
+	}
+	doc := started.MissingAdditionalDocumentChecksums[0]
+	content, _ := w.a.blobs.get(doc)
+	if st, body, _ := doJSON(ctx, http.DefaultClient, "PUT", w.bS.URL+"/v3/envelopes/"+started.EnvelopeReference+"/additional-documents/"+doc, mustJSON(t, content)); st != 204 {
+		t.Fatalf("document: %d %s", st, body)
+	}
+	w.bS.Close() // B goes down between the document and the finish
+
+	b2, err := NewPlatform(w.cfgB)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s2 := httptest.NewServer(b2.Handler())
+	defer s2.Close()
+	st, body, _ = doJSON(ctx, http.DefaultClient, "PUT", s2.URL+"/v3/envelopes/"+started.EnvelopeReference+"/finish-transfer", nil)
+	if f := signedCode(t, w, body); st != 200 || f.ResponseCode != RECE || len(f.ReceivedAdditionalDocumentChecksums) != 1 {
+		t.Fatalf("finish after restart: %d %+v", st, f)
+	}
+	// The sender, not knowing, starts again after the restart: DUPE, one bill.
+	st, body, _ = doJSON(ctx, http.DefaultClient, "POST", s2.URL+"/v3/envelopes", env)
+	if f := signedCode(t, w, body); st != 200 || f.ResponseCode != DUPE {
+		t.Fatalf("restart of the transfer: %d %+v", st, f)
+	}
+	if n := len(b2.st.Bills); n != 1 || b2.st.Bills[sum].Status != "HELD" {
+		t.Fatalf("bills after restart: %d", n)
 	}
 }

@@ -5,6 +5,7 @@ package main
 
 import (
 	"context"
+	"encoding/base64"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -122,6 +123,9 @@ type Mode struct {
 	At     string `json:"at,omitempty"`    // start (default), document, finish
 	Count  int    `json:"count,omitempty"` // how many answers to fault; 0 = until reset
 	Reason string `json:"reason,omitempty"`
+	// Malformed makes the next start answer 201 with an EnvelopeTransferStartedResponse
+	// that lacks its required envelopeReference (to prove a validating proxy checks responses).
+	Malformed bool `json:"malformed,omitempty"`
 }
 
 // IssuanceRecord is an issuance request received from a carrier.
@@ -149,8 +153,8 @@ type platformState struct {
 type Platform struct {
 	cfg      PlatformConfig
 	signer   *Signer
-	peers    map[string]*keySource
-	carriers map[string]*keySource
+	peers    map[string][]*keySource // a code may have several key sets (e.g. one platform code, two gateways)
+	carriers map[string][]*keySource
 	store    fileStore
 	blobs    blobStore
 	client   *http.Client
@@ -184,14 +188,14 @@ func NewPlatform(cfg PlatformConfig) (*Platform, error) {
 	if err != nil {
 		return nil, err
 	}
-	p := &Platform{cfg: cfg, signer: signer, peers: map[string]*keySource{}, carriers: map[string]*keySource{},
+	p := &Platform{cfg: cfg, signer: signer, peers: map[string][]*keySource{}, carriers: map[string][]*keySource{},
 		store: fileStore{filepath.Join(cfg.Dir, "state.json")}, blobs: blobStore{filepath.Join(cfg.Dir, "docs")},
 		client: &http.Client{Timeout: 30 * time.Second}}
 	for _, peer := range cfg.Peers {
-		p.peers[peer.Code] = newKeySource(peer.JWKS)
+		p.peers[peer.Code] = append(p.peers[peer.Code], newKeySource(peer.JWKS))
 	}
 	for _, c := range cfg.Carriers {
-		p.carriers[c.CarrierCode] = newKeySource(c.JWKS)
+		p.carriers[c.CarrierCode] = append(p.carriers[c.CarrierCode], newKeySource(c.JWKS))
 	}
 	if err := p.store.load(&p.st); err != nil {
 		return nil, fmt.Errorf("state: %w", err)
@@ -223,7 +227,7 @@ func (p *Platform) verifyPlatform(ctx context.Context, code, compact string) ([]
 		payload, _, err := Verify(compact, p.signer.JWKS())
 		return payload, err
 	}
-	return verifyFrom(ctx, p.peers[code], compact)
+	return verifyAny(ctx, p.peers[code], compact)
 }
 
 func (p *Platform) localParty(q Party) *Party {
@@ -404,7 +408,7 @@ func (p *Platform) validate(ctx context.Context, env EblEnvelope) (*checked, *ve
 	if first.IssuanceManifestSignedContent == "" {
 		return nil, benv("the first chain entry has no issuanceManifestSignedContent")
 	}
-	imPayload, err := verifyFrom(ctx, p.carriers[td.CarrierCode], first.IssuanceManifestSignedContent)
+	imPayload, err := verifyAny(ctx, p.carriers[td.CarrierCode], first.IssuanceManifestSignedContent)
 	if err != nil {
 		return nil, bsig("issuanceManifestSignedContent (carrier %q): %v", td.CarrierCode, err)
 	}
@@ -543,6 +547,14 @@ func (p *Platform) startTransfer(w http.ResponseWriter, r *http.Request) {
 	in := &Inbound{Reference: newRef(40), LastChecksum: lastSum, Envelope: json.RawMessage(body), State: "ACTIVE", ReceivedAt: nowMillis()}
 	p.st.Inbound[in.Reference] = in
 
+	if p.st.Mode.Malformed {
+		p.st.Mode.Malformed = false
+		in.State = "REJECTED"
+		p.save()
+		writeJSON(w, http.StatusCreated, map[string]any{"transportDocumentChecksum": strings.Repeat("0", 64),
+			"lastEnvelopeTransferChainEntrySignedContentChecksum": lastSum, "missingAdditionalDocumentChecksums": []string{strings.Repeat("0", 64)}})
+		return
+	}
 	if m, ok := p.consumeMode("start"); ok {
 		in.State = "REJECTED"
 		if m.Answer == RECE || m.Answer == DUPE {
@@ -659,8 +671,8 @@ func (p *Platform) additionalDocument(w http.ResponseWriter, r *http.Request) {
 		p.answer(w, in, "document", FinishedResponse{LastEnvelopeTransferChainEntrySignedContentChecksum: in.LastChecksum, ResponseCode: m.Answer, Reason: firstNonEmpty(m.Reason, "fault injected by control/mode")})
 		return
 	}
-	var content []byte
-	if err := json.Unmarshal(body, &content); err != nil { // a JSON string, base64
+	content, err := decodeDocumentBody(body)
+	if err != nil {
 		writeError(w, r, http.StatusBadRequest, errCodeBadRequest, "invalidDocument", "the body must be a JSON string with the base64 document: "+err.Error())
 		return
 	}
@@ -743,18 +755,20 @@ func (p *Platform) finishTransfer(w http.ResponseWriter, r *http.Request) {
 
 // TransferRequest asks this platform to send a bill it holds.
 type TransferRequest struct {
-	Checksum            string   `json:"checksum"`
-	Actions             []string `json:"actions,omitempty"`  // default ["TRANSFER"]
-	Recipient           Party    `json:"recipient"`          // partyName, eblPlatform, identifyingCodes
-	URL                 string   `json:"url,omitempty"`      // receiving platform's base URL (default: peers[].url)
-	Platform            string   `json:"platform,omitempty"` // code of the platform at url, whose keys sign the answer (default: recipient.eblPlatform)
+	Checksum            string   `json:"checksum"`                             // the bill's document checksum, or:
+	Reference           string   `json:"transportDocumentReference,omitempty"` // the bill's transport document reference
+	Actions             []string `json:"actions,omitempty"`                    // default ["TRANSFER"]
+	Recipient           Party    `json:"recipient"`                            // partyName, eblPlatform, identifyingCodes
+	URL                 string   `json:"url,omitempty"`                        // receiving platform's base URL (default: peers[].url)
+	Platform            string   `json:"platform,omitempty"`                   // code of the platform at url, whose keys sign the answer (default: recipient.eblPlatform)
 	Comments            string   `json:"comments,omitempty"`
 	SupportingDocuments []struct {
 		Name      string `json:"name"`
 		MediaType string `json:"mediaType"`
 		Content   []byte `json:"content"` // base64
 	} `json:"supportingDocuments,omitempty"`
-	Tamper string `json:"tamper,omitempty"` // "", "unknown-key" (BSIG expected), "document" (BENV expected)
+	Tamper  string `json:"tamper,omitempty"`  // "", "unknown-key" (BSIG expected), "document" (BENV expected)
+	Retries int    `json:"retries,omitempty"` // attempts without a signed answer before giving up (default: the config's)
 }
 
 func (p *Platform) controlTransfer(w http.ResponseWriter, r *http.Request) {
@@ -801,10 +815,13 @@ func (p *Platform) Transfer(ctx context.Context, req TransferRequest) (*Outbound
 		return nil, fmt.Errorf("no URL for platform %q (give url, or configure peers[].url)", req.Platform)
 	}
 	p.mu.Lock()
+	if req.Checksum == "" {
+		req.Checksum = p.checksumOf(req.Reference)
+	}
 	b := p.st.Bills[req.Checksum]
 	if b == nil {
 		p.mu.Unlock()
-		return nil, fmt.Errorf("no bill with checksum %s here", req.Checksum)
+		return nil, fmt.Errorf("no bill with checksum %q / reference %q here", req.Checksum, req.Reference)
 	}
 	if b.Status != "HELD" {
 		p.mu.Unlock()
@@ -871,7 +888,7 @@ func (p *Platform) Transfer(ctx context.Context, req TransferRequest) (*Outbound
 	p.save()
 	p.mu.Unlock()
 
-	p.send(ctx, out)
+	p.send(ctx, out, req.Retries)
 
 	p.mu.Lock()
 	defer p.mu.Unlock()
@@ -893,21 +910,31 @@ func (p *Platform) Transfer(ctx context.Context, req TransferRequest) (*Outbound
 
 // send runs one envelope transfer to the end (start, documents, finish),
 // retrying unsigned failures; out's State ends ACCEPTED, REJECTED or UNDECIDED.
-func (p *Platform) send(ctx context.Context, out *Outbound) {
-	for attempt := 0; attempt < p.cfg.Retries; attempt++ {
+func (p *Platform) send(ctx context.Context, out *Outbound, retries int) {
+	if retries <= 0 {
+		retries = p.cfg.Retries
+	}
+	for attempt := 0; attempt < retries; attempt++ {
 		if attempt > 0 {
 			select {
 			case <-ctx.Done():
-				out.State = "UNDECIDED"
+				p.setState(out, "UNDECIDED")
 				return
-			case <-time.After(time.Duration(200*(1<<attempt)) * time.Millisecond):
+			case <-time.After(backoff(attempt)):
 			}
 		}
 		if p.sendOnce(ctx, out) {
 			return
 		}
 	}
-	out.State = "UNDECIDED"
+	p.setState(out, "UNDECIDED")
+}
+
+func (p *Platform) setState(out *Outbound, state string) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	out.State = state
+	p.save()
 }
 
 // record adds an attempt; a signed answer is verified against the receiving
@@ -1007,8 +1034,9 @@ func (p *Platform) sendOnce(ctx context.Context, out *Outbound) bool {
 // controlReplay resends a previously sent envelope, byte for byte.
 func (p *Platform) controlReplay(w http.ResponseWriter, r *http.Request) {
 	var req struct {
-		ID  string `json:"id"`
-		URL string `json:"url,omitempty"`
+		ID      string `json:"id"`
+		URL     string `json:"url,omitempty"`
+		Retries int    `json:"retries,omitempty"`
 	}
 	body, _ := readBody(r, 64<<10)
 	if err := decodeStrict(body, &req); err != nil {
@@ -1033,7 +1061,7 @@ func (p *Platform) controlReplay(w http.ResponseWriter, r *http.Request) {
 	b := p.st.Bills[orig.Checksum]
 	p.save()
 	p.mu.Unlock()
-	p.send(r.Context(), out)
+	p.send(r.Context(), out, req.Retries)
 	p.mu.Lock()
 	// A replay of a transfer that never got its answer settles the bill now.
 	if b != nil && b.Status == "SENDING" && orig.State == "UNDECIDED" {
@@ -1091,7 +1119,9 @@ func (p *Platform) issuanceRequest(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	p.mu.Lock()
-	if _, dup := p.st.Issuances[td.TDR]; dup {
+	// A request the platform refused (BREQ/REFU) may be revised and sent again;
+	// one that was issued, or is being handled, is never accepted twice.
+	if prev, dup := p.st.Issuances[td.TDR]; dup && (prev.Response == nil || prev.Response.IssuanceResponseCode == "ISSU") {
 		p.mu.Unlock()
 		writeError(w, r, http.StatusConflict, errCodeConflict, "duplicateIssuance", "transport document "+td.TDR+" was already submitted for issuance")
 		return
@@ -1116,7 +1146,7 @@ func (p *Platform) issue(ctx context.Context, req *IssuanceRequest, tdr, subRef 
 		resp.IssuanceResponseCode, resp.Reason = code, clip(reason, 255)
 		return resp
 	}
-	payload, err := verifyFrom(ctx, p.carriers[carrier.CarrierCode], req.IssuanceManifestSignedContent)
+	payload, err := verifyAny(ctx, p.carriers[carrier.CarrierCode], req.IssuanceManifestSignedContent)
 	if err != nil {
 		return fail("BREQ", "issuanceManifestSignedContent: "+err.Error())
 	}
@@ -1187,7 +1217,7 @@ func (p *Platform) deliverIssuanceResponse(carrier *CarrierConfig, rec *Issuance
 	body, _ := json.Marshal(rec.Response)
 	for attempt := 0; attempt < p.cfg.Retries; attempt++ {
 		if attempt > 0 {
-			time.Sleep(time.Duration(200*(1<<attempt)) * time.Millisecond)
+			time.Sleep(backoff(attempt))
 		}
 		st, _, err := doJSON(context.Background(), p.client, http.MethodPost, strings.TrimRight(carrier.URL, "/")+"/v3/ebl-issuance-responses", body)
 		if err == nil && st == http.StatusNoContent {
@@ -1206,7 +1236,8 @@ func (p *Platform) deliverIssuanceResponse(carrier *CarrierConfig, rec *Issuance
 func (p *Platform) controlSurrender(w http.ResponseWriter, r *http.Request) {
 	var req struct {
 		Checksum   string `json:"checksum"`
-		Code       string `json:"surrenderRequestCode"` // SREQ (default) or AREQ
+		Reference  string `json:"transportDocumentReference,omitempty"` // instead of checksum
+		Code       string `json:"surrenderRequestCode"`                 // SREQ (default) or AREQ
 		ReasonCode string `json:"reasonCode,omitempty"`
 		Comments   string `json:"comments,omitempty"`
 	}
@@ -1223,6 +1254,9 @@ func (p *Platform) controlSurrender(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	p.mu.Lock()
+	if req.Checksum == "" {
+		req.Checksum = p.checksumOf(req.Reference)
+	}
 	b := p.st.Bills[req.Checksum]
 	if b == nil || b.Status != "HELD" {
 		p.mu.Unlock()
@@ -1334,6 +1368,9 @@ func (p *Platform) setMode(w http.ResponseWriter, r *http.Request) {
 		writeError(w, r, 400, errCodeBadRequest, "invalidRequest", "at is start, document or finish")
 		return
 	}
+	if m.Answer != "" && httpStatusFor[m.Answer] == 0 {
+		log.Printf("pintpeer %s: mode answers %q, which is not a PINT response code", p.cfg.Code, m.Answer)
+	}
 	p.mu.Lock()
 	p.st.Mode = m
 	p.save()
@@ -1341,12 +1378,27 @@ func (p *Platform) setMode(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, 200, m)
 }
 
+// checksumOf finds a live bill by transport document reference (the latest
+// one when a reference was reused). Called with p.mu held.
+func (p *Platform) checksumOf(ref string) string {
+	best, at := "", ""
+	for sum, b := range p.st.Bills {
+		if ref != "" && b.Reference == ref && b.UpdatedAt >= at {
+			best, at = sum, b.UpdatedAt
+		}
+	}
+	return best
+}
+
 func (p *Platform) listBills(w http.ResponseWriter, r *http.Request) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
+	ref := r.URL.Query().Get("transportDocumentReference")
 	out := make([]*Bill, 0, len(p.st.Bills))
 	for _, b := range p.st.Bills {
-		out = append(out, b)
+		if ref == "" || b.Reference == ref {
+			out = append(out, b)
+		}
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].Checksum < out[j].Checksum })
 	writeJSON(w, 200, out)
@@ -1400,4 +1452,30 @@ func (p *Platform) listIssuances(w http.ResponseWriter, r *http.Request) {
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].ReceivedAt < out[j].ReceivedAt })
 	writeJSON(w, 200, out)
+}
+
+// decodeDocumentBody reads an additional document: PINT's body is a JSON
+// string holding base64. A bare base64 body (no quotes) is accepted too: a
+// validating proxy such as Prism forwards a JSON-string body without its quotes.
+func decodeDocumentBody(body []byte) ([]byte, error) {
+	t := strings.TrimSpace(string(body))
+	if strings.HasPrefix(t, `"`) {
+		var s string
+		if err := json.Unmarshal([]byte(t), &s); err != nil {
+			return nil, err
+		}
+		t = s
+	}
+	for _, enc := range []*base64.Encoding{base64.StdEncoding, base64.RawStdEncoding, base64.URLEncoding, base64.RawURLEncoding} {
+		if b, err := enc.DecodeString(t); err == nil {
+			return b, nil
+		}
+	}
+	return nil, errors.New("not base64")
+}
+
+// backoff is the pause before retry number attempt (400 ms doubling, at most 5 s).
+func backoff(attempt int) time.Duration {
+	d := time.Duration(200*(1<<min(attempt, 5))) * time.Millisecond
+	return min(d, 5*time.Second)
 }
