@@ -122,8 +122,8 @@ sent=$(pp POST "http://127.0.0.1:$PP_CARRIER/control/issue" "$(jq -nc --arg u "h
   '{url:$u,document:$d[0],issueTo:{partyName:"Bole Trader",sendToPlatform:"BOLE",identifyingCodes:[{codeListProvider:"BOLE",partyCode:"BT-1"}]}}')")
 [ "$(echo "$sent" | jq -r .status)" = 204 ] || die "BOLE did not take the issuance: $sent"
 for _ in $(seq 1 30); do [ "$(pp GET "http://127.0.0.1:$PP_BOLE/control/bills/$B2SUM" | jq -r .status)" = HELD ] && break; sleep 1; done
-OUT=$(pp POST "http://127.0.0.1:$PP_BOLE/control/transfer" "$(jq -nc --arg s "$B2SUM" --arg p $SH_PLATFORM --arg lei $LEI_SHPE \
-  '{checksum:$s,recipient:{partyName:"Shanghai Pudong Precision Electronics",eblPlatform:$p,identifyingCodes:[{codeListProvider:"GLEIF",codeListName:"LEI",partyCode:$lei}]}}')")
+OUT=$(pp POST "http://127.0.0.1:$PP_BOLE/control/transfer" "$(jq -nc --arg s "$B2SUM" --arg p $SH_PLATFORM \
+  '{checksum:$s,recipient:{partyName:"Shanghai Pudong Precision Electronics",eblPlatform:$p,identifyingCodes:[{codeListProvider:$p,partyCode:"SHPE"}]}}')")
 log "BOLE → $SH_CHAIN: $(echo "$OUT" | jq -c '{state, responseCode, reason}')"
 [ "$(echo "$OUT" | jq -r .responseCode)" = DISE ] || die "the document live on $HK_CHAIN was not disputed: $OUT"
 [ "$(q $SH_CHAIN cargo bill "$B2" | jq -r .bill.status)" = BILL_STATUS_EXPORTED ] || die "$B2 changed on $SH_CHAIN"

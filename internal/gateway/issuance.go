@@ -496,8 +496,12 @@ func (g *Gateway) resolveParty(ctx context.Context, codes []pint.IdentifyingCode
 		var p *cargotypes.Party
 		var err error
 		switch {
-		case c.CodeListProvider == g.cfg.PartyCodeListProvider:
-			p, err = g.chain.PartyByCode(ctx, c.PartyCode)
+		case c.CodeListProvider == g.cfg.PartyCodeListProvider || c.CodeListProvider == g.cfg.PlatformCode:
+			if _, aerr := sdk.AccAddressFromBech32(c.PartyCode); aerr == nil {
+				p, err = g.chain.Party(ctx, c.PartyCode)
+			} else {
+				p, err = g.chain.PartyByCode(ctx, c.PartyCode)
+			}
 		case c.CodeListProvider == "GLEIF" && (c.CodeListName == "" || c.CodeListName == "LEI"):
 			p, err = g.chain.PartyByLEI(ctx, c.PartyCode)
 		default:
@@ -564,4 +568,3 @@ func (g *Gateway) heldElsewhere(ctx context.Context, hash string) (string, bool,
 }
 
 var _ = base64.StdEncoding
-var _ sdk.Msg = (*cargotypes.MsgIssueBill)(nil)

@@ -226,9 +226,19 @@ func (g *Gateway) handleStartEnvelope(w http.ResponseWriter, r *http.Request) {
 		g.answer(w, r, last, code, reason)
 		return
 	}
-	recipient, err := g.resolveParty(ctx, verified.Recipient.IdentifyingCodes)
+	// The zone names its parties in PINT by codeListProvider = its platform
+	// code and partyCode = the party code or address (x/cargo checks the
+	// same in MsgImportBill); another code alone (an LEI) is not enough to
+	// land a bill here.
+	var own []pint.IdentifyingCode
+	for _, c := range verified.Recipient.IdentifyingCodes {
+		if c.CodeListProvider == g.cfg.PlatformCode {
+			own = append(own, c)
+		}
+	}
+	recipient, err := g.resolveParty(ctx, own)
 	if errors.Is(err, ErrNotFound) {
-		g.answer(w, r, last, pint.BENV, fmt.Sprintf("the recipient %q (%s) is not an active party of zone %s", verified.Recipient.PartyName, describeCodes(verified.Recipient.IdentifyingCodes), g.chain.ChainID()))
+		g.answer(w, r, last, pint.BENV, fmt.Sprintf("the recipient %q (%s) is not an active party of zone %s: name it with codeListProvider %s and its party code", verified.Recipient.PartyName, describeCodes(verified.Recipient.IdentifyingCodes), g.chain.ChainID(), g.cfg.PlatformCode))
 		return
 	}
 	if err != nil {
@@ -554,13 +564,16 @@ func (g *Gateway) runImport(ctx context.Context, j *job) error {
 	}
 }
 
-// importRefusalCode maps the chain's refusal of an import to a PINT code.
+// importRefusalCode maps the chain's refusal of an import to a PINT code by
+// x/cargo's registered errors (their messages name the code: "(BSIG)",
+// "(BENV)", "(DISE)"; an untrusted platform is BSIG; a document or bill live
+// elsewhere in the corridor is DISE).
 func importRefusalCode(log string) pint.ResponseCode {
-	l := strings.ToLower(log)
 	switch {
-	case strings.Contains(l, "signature") || strings.Contains(l, "not trusted") || strings.Contains(l, "key"):
+	case strings.Contains(log, "(BSIG)") || strings.Contains(log, "not trusted by this zone"):
 		return pint.BSIG
-	case strings.Contains(l, "duplicate") || strings.Contains(l, "live") || strings.Contains(l, "registry") || strings.Contains(l, "already"):
+	case strings.Contains(log, "(DISE)") || strings.Contains(log, "(DUPE)") || strings.Contains(log, "held or reserved by another zone") ||
+		strings.Contains(log, "already live") || strings.Contains(log, "bill id already exists"):
 		return pint.DISE
 	default:
 		return pint.BENV

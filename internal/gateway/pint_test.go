@@ -66,7 +66,7 @@ func (f *fixture) signed(body []byte, last string) pint.EnvelopeTransferFinished
 	return *r
 }
 
-var lei = []pint.IdentifyingCode{{CodeListProvider: "GLEIF", CodeListName: "LEI", PartyCode: shipperLEI}}
+var lei = []pint.IdentifyingCode{{CodeListProvider: "GLEIF", CodeListName: "LEI", PartyCode: shipperLEI}, {CodeListProvider: ownCode, PartyCode: "SHPUDONG"}}
 
 func TestPINTReceiveWithDocuments(t *testing.T) {
 	f := newFixture(t)
@@ -397,4 +397,17 @@ func TestExportPickedUpAfterRestart(t *testing.T) {
 	peer.mu.Lock()
 	require.Len(t, peer.received, 1)
 	peer.mu.Unlock()
+}
+
+func TestImportRefusalCode(t *testing.T) {
+	for log, want := range map[string]pint.ResponseCode{
+		"failed to execute message; message index: 0: envelopeTransferChain[0]: PINT signature refused (BSIG): sign ...": pint.BSIG,
+		"eBL platform not trusted by this zone: the zone authority adds it":                                              pint.BSIG,
+		"bill COS-X is ISSUED on this zone: the same bill cannot arrive over PINT: PINT envelope disputed (DISE): ...":   pint.DISE,
+		"COS-X: held or reserved by another zone of the corridor":                                                        pint.DISE,
+		"the last transaction names \"X\": the envelope's last transaction does not name this recipient":                 pint.BENV,
+		"PINT envelope refused (BENV): send the transport document":                                                      pint.BENV,
+	} {
+		require.Equal(t, want, importRefusalCode(log), log)
+	}
 }
