@@ -173,5 +173,35 @@ func TestInteropWithPintpeer(t *testing.T) {
 	require.NotNil(t, imp, "imported")
 	require.Equal(t, bankAddr, imp.Recipient)
 	require.Len(t, imp.TransferChain, 2, "the gateway's entry, then the platform's")
+
+	// 4. Surrender API: the bank surrenders; the stand-in carrier receives the
+	// endorsement chain, the imported transfer chain's transactions first.
+	f.chain.mu.Lock()
+	f.chain.bills[billID].Status = cargotypes.BILL_STATUS_PENDING_SURRENDER_FOR_DELIVERY
+	f.chain.bills[billID].Carrier = carrierAddr
+	f.chain.mu.Unlock()
+	f.chain.emit(&cargotypes.EventSurrenderRequested{BillId: billID, Holder: bankAddr, Purpose: cargotypes.SURRENDER_PURPOSE_DELIVERY, HistoryLen: 9})
+	var srs []struct {
+		Body    SurrenderRequest `json:"body"`
+		Problem string           `json:"problem"`
+	}
+	eventually(t, "the carrier's surrender request", func() bool {
+		srs = nil
+		httpJSON(t, http.MethodGet, carrierURL+"/control/surrender-requests", nil, &srs)
+		return len(srs) == 1
+	})
+	require.Empty(t, srs[0].Problem, "the stand-in carrier found the surrender request non-conformant")
+	var codes []string
+	for _, l := range srs[0].Body.EndorsementChain {
+		codes = append(codes, l.ActionCode)
+	}
+	require.Equal(t, []string{"ISSUE", "ENDORSE_TO_ORDER", "TRANSFER", "TRANSFER"}, codes)
+	var answered json.RawMessage
+	require.Equal(t, 200, httpJSON(t, http.MethodPost, carrierURL+"/control/surrender-response", map[string]any{"url": f.srv.URL,
+		"surrenderRequestReference": srs[0].Body.SurrenderRequestReference, "action": "SURR"}, &answered), string(answered))
+	eventually(t, "the surrender accepted on the zone", func() bool {
+		b, _ := f.chain.Bill(context.Background(), billID)
+		return b.Status == cargotypes.BILL_STATUS_SURRENDERED_FOR_DELIVERY
+	})
 	fmt.Fprintln(io.Discard)
 }

@@ -201,7 +201,11 @@ func (g *Gateway) buildEnvelope(ctx context.Context, rec *exportRecord, bill *ca
 			docs[visualisation.DocumentChecksum] = v.Content
 		}
 	}
-	txs, err := g.transactionsSinceImport(ctx, bill, len(imported) > 0)
+	var since uint64
+	if n := len(imported); n > 0 {
+		since = imported[n-1].Sequence
+	}
+	txs, err := g.transactionsSince(ctx, bill, len(imported) > 0, since)
 	if err != nil {
 		return err
 	}
@@ -236,22 +240,16 @@ func (g *Gateway) buildEnvelope(ctx context.Context, rec *exportRecord, bill *ca
 	return nil
 }
 
-// transactionsSinceImport lists the bill's PINT transactions on the
-// corridor: since its issue, or since it last arrived over PINT.
-func (g *Gateway) transactionsSinceImport(ctx context.Context, bill *cargotypes.Bill, imported bool) ([]pint.Transaction, error) {
+// transactionsSince lists the bill's PINT transactions on the corridor:
+// since its issue, or since it last arrived over PINT (history sequence since).
+func (g *Gateway) transactionsSince(ctx context.Context, bill *cargotypes.Bill, imported bool, since uint64) ([]pint.Transaction, error) {
 	res, err := g.chain.EndorsementChain(ctx, bill.Id)
 	if err != nil {
 		return nil, err
 	}
 	start := 0
-	if imported {
-		start = len(res.Entries)
-		for i := len(res.Entries) - 1; i >= 0; i-- {
-			if strings.HasPrefix(res.Entries[i].Action, "IMPORT") {
-				start = i + 1
-				break
-			}
-		}
+	for start < len(res.Entries) && imported && res.Entries[start].Sequence <= since {
+		start++
 	}
 	var out []pint.Transaction
 	for _, e := range res.Entries[start:] {

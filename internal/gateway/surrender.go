@@ -140,7 +140,38 @@ func (g *Gateway) endorsementChain(ctx context.Context, billID string) ([]Endors
 		return nil, err
 	}
 	var out []EndorsementChainLink
+	// A bill that arrived over PINT: its chain of title before it landed is
+	// the transfer chain it came with (verified by the zone at import).
+	var since uint64
+	envs, err := g.chain.PintEnvelopes(ctx, billID)
+	if err != nil {
+		return nil, err
+	}
+	if n := len(envs); n > 0 {
+		since = envs[n-1].Sequence
+		for _, compact := range envs[n-1].TransferChain {
+			j, err := pint.Parse(compact)
+			if err != nil {
+				return nil, err
+			}
+			var entry pint.EnvelopeTransferChainEntry
+			if err := json.Unmarshal(j.Payload, &entry); err != nil {
+				return nil, err
+			}
+			for _, tx := range entry.Transactions {
+				recipient := tx.Actor
+				if tx.Recipient != nil {
+					recipient = *tx.Recipient
+				}
+				out = append(out, EndorsementChainLink{ActionDateTime: tx.ActionDateTime, ActionCode: tx.ActionCode, Actor: tx.Actor,
+					Recipient: recipient, AuditReference: clip(entry.EblPlatform+"/"+pint.Checksum(compact)[:16], 100)})
+			}
+		}
+	}
 	for _, e := range res.Entries {
+		if len(envs) > 0 && e.Sequence <= since {
+			continue // before the import: in the transfer chain above
+		}
 		if e.ActionCode == "" {
 			continue // a corridor action PINT has no code for (SEND, RECEIVE...)
 		}

@@ -269,8 +269,9 @@ func (c *testChain) apply(m sdk.Msg) error {
 			}
 		}
 		c.bills[id] = &cargotypes.Bill{Id: id, Holder: v.Recipient, DocumentHash: hash, Version: 1, Status: status, HomeZone: c.chainID}
-		c.envelopes[last] = cargotypes.PintEnvelope{BillId: id, Platform: v.SendingPlatform, EnvelopeManifest: v.EnvelopeManifest, TransferChain: v.TransferChain, LastEntryChecksum: last}
-		c.history[id] = append(c.history[id], cargotypes.EndorsementChainEntry{Action: "IMPORTED", Actor: c.addr, Recipient: v.Recipient, Zone: c.chainID})
+		seq := uint64(len(c.history[id]) + 1)
+		c.envelopes[last] = cargotypes.PintEnvelope{BillId: id, Sequence: seq, Platform: v.SendingPlatform, EnvelopeManifest: v.EnvelopeManifest, TransferChain: v.TransferChain, LastEntryChecksum: last}
+		c.history[id] = append(c.history[id], cargotypes.EndorsementChainEntry{Sequence: seq, Action: "IMPORTED", Actor: c.addr, Recipient: v.Recipient, Zone: c.chainID})
 	case *cargotypes.MsgConcludeExport:
 		b, ok := c.bills[v.BillId]
 		if !ok || b.Status != cargotypes.BILL_STATUS_EXPORTING {
