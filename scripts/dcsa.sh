@@ -15,7 +15,7 @@ GW_SH=$((8480 + _o)) GW_HK=$((8580 + _o))                 # the gateways
 PP_WAVE=$((7401 + _o)) PP_CARRIER=$((7501 + _o))          # pintpeer platform and carrier
 PX_PINT_SH=$((8481 + _o)) PX_PINT_HK=$((8581 + _o))       # PINT proxy -> gateway
 PX_ISS_SH=$((8482 + _o))                                  # Issuance proxy -> SH gateway (carrier's requests)
-PX_SUR_HK=$((8583 + _o)) PX_SUR_SH=$((8483 + _o))         # Surrender proxy -> gateway (carrier's answers)
+PX_SUR_HK=$((8583 + _o))                                  # Surrender proxy -> HK gateway (carrier's answers)
 PX_PINT_WAVE=$((7402 + _o))                               # PINT proxy -> WAVE (the gateways' envelopes)
 PX_ISS_CAR=$((7502 + _o)) PX_SUR_CAR=$((7503 + _o))       # Issuance / Surrender proxy -> carrier
 PINTPEER=${PINTPEER:-$ROOT/bin/pintpeer}
@@ -23,7 +23,6 @@ DCSA_DIR="$LOCALNET/dcsa"
 
 gw_port()       { [ "$1" = "$SH_CHAIN" ] && echo $GW_SH || echo $GW_HK; }
 gw_pint_proxy() { [ "$1" = "$SH_CHAIN" ] && echo $PX_PINT_SH || echo $PX_PINT_HK; }
-gw_sur_proxy()  { [ "$1" = "$SH_CHAIN" ] && echo $PX_SUR_SH || echo $PX_SUR_HK; }
 platform_of()   { [ "$1" = "$SH_CHAIN" ] && echo $SH_PLATFORM || echo $HK_PLATFORM; }
 
 wait_url() { # URL SECONDS WHAT
@@ -126,9 +125,8 @@ JSON
   proxy ISS $PP_CARRIER $PX_ISS_CAR iss-carrier
   proxy SUR $PP_CARRIER $PX_SUR_CAR sur-carrier
   proxy SUR $GW_HK $PX_SUR_HK sur-hk
-  proxy SUR $GW_SH $PX_SUR_SH sur-sh
   local p
-  for p in $PX_PINT_SH $PX_PINT_HK $PX_PINT_WAVE $PX_ISS_SH $PX_ISS_CAR $PX_SUR_CAR $PX_SUR_HK $PX_SUR_SH; do
+  for p in $PX_PINT_SH $PX_PINT_HK $PX_PINT_WAVE $PX_ISS_SH $PX_ISS_CAR $PX_SUR_CAR $PX_SUR_HK; do
     wait_url "http://127.0.0.1:$p/" 240 "the DCSA proxy on $p (see $DCSA_DIR/proxy-*.log)"
   done
 }
