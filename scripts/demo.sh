@@ -294,26 +294,35 @@ if [ "${DCSA:-1}" = 1 ]; then
   PSUM=$(q $SH_CHAIN cargo bill "$PBILL" | jq -r .bill.document_hash)
   pp GET "http://127.0.0.1:$PP_WAVE/control/bills/$PSUM" | jq -r '"  [WAVE] \(.transportDocumentReference): \(.status), holder \(.holder.partyName), transfer chain of \(.chain | length) entries"'
 
-  step "$WAVE → $HK_CHAIN" "Wave Consignee Ltd endorses it on to Harbour Kowloon Bank on $HK_CHAIN ($HK_PLATFORM) over PINT"
-  OUT=$(pp POST "http://127.0.0.1:$PP_WAVE/control/transfer" "$(jq -nc --arg s "$PSUM" --arg p $HK_PLATFORM '{checksum:$s,recipient:{partyName:"Harbour Kowloon Bank",eblPlatform:$p,identifyingCodes:[{codeListProvider:$p,partyCode:"HKBK"}]}}')")
+  step "$WAVE → $SH_CHAIN" "Wave Consignee Ltd transfers it on to the importer, Kowloon Bay Components Trading, on the corridor ($SH_PLATFORM) over PINT"
+  OUT=$(pp POST "http://127.0.0.1:$PP_WAVE/control/transfer" "$(jq -nc --arg s "$PSUM" --arg p $SH_PLATFORM '{checksum:$s,recipient:{partyName:"Kowloon Bay Components Trading",eblPlatform:$p,identifyingCodes:[{codeListProvider:$p,partyCode:"KBCT"}]}}')")
   log "WAVE's envelope transfer: $(echo "$OUT" | jq -c '{state, responseCode, reason}')"
-  [ "$(echo "$OUT" | jq -r .responseCode)" = RECE ] || die "$HK_CHAIN's gateway did not accept the envelope: $OUT"
-  echo "$OUT" | jq -r .id > "$DCSA_DIR/wave-to-hk.id"
-  HBILL=$PBILL   # the bill keeps its corridor id, <carrier code>-<transport document reference>
-  wait_bill $HK_CHAIN "$HBILL" BILL_STATUS_ISSUED
-  show_bill $HK_CHAIN "$HBILL"
-  q $HK_CHAIN cargo pint-envelopes "$HBILL" | jq -r '.envelopes[] | "  [hongkong-1] imported from \(.platform): transfer chain of \(.transfer_chain | length) signed entries, last \(.last_entry_checksum[0:16])…"'
+  [ "$(echo "$OUT" | jq -r .responseCode)" = RECE ] || die "$SH_CHAIN's gateway did not accept the envelope: $OUT"
+  echo "$OUT" | jq -r .id > "$DCSA_DIR/wave-import.id"
+  wait_bill $SH_CHAIN "$PBILL" BILL_STATUS_ISSUED
+  log "the bill came back: it continues its own history under its own id, held by the importer"
+  show_bill $SH_CHAIN "$PBILL"
+  [ "$(q $SH_CHAIN cargo bill "$PBILL" | jq -r .bill.holder)" = "$IMPORTER" ] || die "$PBILL is not the importer's"
+  q $SH_CHAIN cargo pint-envelopes "$PBILL" | jq -r '.envelopes[] | "  [shanghai-1] imported from \(.platform): transfer chain of \(.transfer_chain | length) signed entries (the gateway'"'"'s, then WAVE'"'"'s), last \(.last_entry_checksum[0:16])…"'
 
-  step "$HK_CHAIN" "the bank surrenders $HBILL for delivery: the carrier gets POST /v3/ebl-surrender-requests and answers SURR"
-  tx $HK_CHAIN hkbank cargo request-surrender "$HBILL" delivery >/dev/null
+  step "$SH_CHAIN → $HK_CHAIN" "the importer takes $PBILL home to Hong Kong over the cargo channel"
+  tx $SH_CHAIN importer cargo send-bill "$PBILL" "$SH_CARGO" "$IMPORTER" >/dev/null
+  for _ in $(seq 1 90); do [ "$(q $HK_CHAIN cargo location "$PBILL" 2>/dev/null | jq -r .location)" = LOCAL ] && break; sleep 1; done
+  [ "$(q $HK_CHAIN cargo location "$PBILL" | jq -r .location)" = LOCAL ] || die "$PBILL did not arrive on $HK_CHAIN"
+  HBILL=$PBILL
+  show_bill $HK_CHAIN "$HBILL"
+
+  step "$HK_CHAIN" "the importer surrenders $HBILL for delivery: the carrier gets POST /v3/ebl-surrender-requests and answers SURR"
+  tx $HK_CHAIN importer cargo request-surrender "$HBILL" delivery >/dev/null
+  SR=
   for _ in $(seq 1 60); do
     SR=$(pp GET "http://127.0.0.1:$PP_CARRIER/control/surrender-requests" | jq -c --arg r "$PREF" '[.[] | select(.body.transportDocumentReference == $r)][0] // empty')
     [ -n "$SR" ] && break; sleep 1
   done
   [ -n "$SR" ] || die "the carrier received no surrender request for $PREF"
-  log "the carrier received $(echo "$SR" | jq -r '.body.surrenderRequestCode') with an endorsement chain of $(echo "$SR" | jq -r '.body.endorsementChain | length') links: $(echo "$SR" | jq -r '[.body.endorsementChain[] | .actionCode] | join(" → ")')"
+  log "the carrier received $(echo "$SR" | jq -r '.body.surrenderRequestCode') with an endorsement chain of $(echo "$SR" | jq -r '.body.endorsementChain | length') links: $(echo "$SR" | jq -r '[.body.endorsementChain[] | .actionCode] | join(" → ")')  (conformance problems found by the carrier: $(echo "$SR" | jq -r '.problem // "none"'))"
   ANS=$(pp POST "http://127.0.0.1:$PP_CARRIER/control/surrender-response" "$(jq -nc --arg u "http://127.0.0.1:$PX_SUR_HK" --arg r "$(echo "$SR" | jq -r .body.surrenderRequestReference)" '{url:$u,surrenderRequestReference:$r,action:"SURR"}')")
-  log "carrier → gateway: SURR ($(echo "$ANS" | jq -c . | cut -c1-120))"
+  log "carrier → gateway: SURR ($(echo "$ANS" | jq -c . | cut -c1-160))"
   wait_bill $HK_CHAIN "$HBILL" BILL_STATUS_SURRENDERED_FOR_DELIVERY
   show_bill $HK_CHAIN "$HBILL"
   echo "$PBILL $HBILL $PSUM" > "$DCSA_DIR/demo-bill"
