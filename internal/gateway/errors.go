@@ -5,6 +5,7 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"net/http"
+	"strings"
 	"time"
 )
 
@@ -55,6 +56,12 @@ func clip(s string, n int) string {
 		return s
 	}
 	return string(r[:n-1]) + "…"
+}
+
+// oneLine is s on one line, trimmed and clipped to n characters: DCSA's
+// free-text fields have the pattern ^\S(?:.*\S)?$.
+func oneLine(s string, n int) string {
+	return clip(strings.Join(strings.Fields(s), " "), n)
 }
 
 func correlationID() string {

@@ -252,7 +252,11 @@ func (g *Gateway) answerIssuance(key string, code pint.IssuanceResponseCode, rea
 		}
 		resp := &IssuanceResponse{TransportDocumentReference: rec.Reference, TransportDocumentSubReference: rec.SubReference, IssuanceResponseCode: code}
 		if code != pint.ISSU {
-			resp.Reason = clip(strings.TrimSpace(reason), 255)
+			resp.Reason = oneLine(reason, 255)
+			for i := range errs {
+				errs[i].Reason = oneLine(errs[i].Reason, 255)
+				errs[i].ErrorCode = clip(strings.Join(strings.Fields(errs[i].ErrorCode), "-"), 50)
+			}
 			resp.Errors = errs
 		}
 		rec.State, rec.Response = issAnswered, resp

@@ -68,7 +68,7 @@ func (g *Gateway) signResponse(r pint.EnvelopeTransferFinishedResponse) (string,
 	if r.ResponseCode == pint.RECE {
 		r.Reason = ""
 	}
-	r.Reason = clip(r.Reason, 255)
+	r.Reason = oneLine(r.Reason, 255)
 	return g.key.Signer.SignJSON(r)
 }
 
