@@ -272,7 +272,8 @@ if [ "${DCSA:-1}" = 1 ]; then
   PDOC="$DCSA_DIR/ebl-pint.json" PREF=COSUPINT$(date +%s | tail -c 7)
   # The repository's example omits members DCSA's Issuance API requires (the
   # validating proxy refuses it); the stand-in carrier's template is complete.
-  jq --arg r "$PREF" '.transportDocumentReference = $r' "$ROOT/tools/pintpeer/template/transport-document.json" > "$PDOC"
+  # Blank endorsed (to order, no endorsee): control passes by possession.
+  jq --arg r "$PREF" '.transportDocumentReference = $r | del(.documentParties.endorsee)' "$ROOT/tools/pintpeer/template/transport-document.json" > "$PDOC"
   PBILL=COS-$PREF
   ISSUE_TO=$(jq -nc --arg lei $LEI_SHPE --arg p $SH_PLATFORM '{partyName:"Shanghai Pudong Precision Electronics",sendToPlatform:$p,identifyingCodes:[{codeListProvider:"GLEIF",codeListName:"LEI",partyCode:$lei}]}')
   step "$SH_CHAIN" "carrier COS issues $PREF from its own system: PUT /v3/ebl-issuance-requests (DCSA eBL Issuance 3.0.4, signed manifest)"

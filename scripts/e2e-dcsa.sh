@@ -25,7 +25,7 @@ ok() { printf '  ok  %s\n' "$*"; }
 # reference REF on shanghai-1 through the Issuance API; prints the bill id.
 issue_via_gateway() {
   local ref=$1 doc="$DCSA_DIR/ebl-$1.json" sent
-  jq --arg r "$ref" '.transportDocumentReference = $r' "$ROOT/tools/pintpeer/template/transport-document.json" > "$doc"
+  jq --arg r "$ref" '.transportDocumentReference = $r | del(.documentParties.endorsee)' "$ROOT/tools/pintpeer/template/transport-document.json" > "$doc"
   sent=$(pp POST "http://127.0.0.1:$PP_CARRIER/control/issue" "$(jq -nc --arg u "http://127.0.0.1:$PX_ISS_SH" --arg lei $LEI_SHPE --arg p $SH_PLATFORM --slurpfile d "$doc" \
     '{url:$u,document:$d[0],issueTo:{partyName:"Shanghai Pudong Precision Electronics",sendToPlatform:$p,identifyingCodes:[{codeListProvider:"GLEIF",codeListName:"LEI",partyCode:$lei}]}}')")
   [ "$(echo "$sent" | jq -r .status)" = 204 ] || die "issuance of $ref not accepted: $sent"
