@@ -120,6 +120,7 @@ func NewCosmosChain(clientCtx client.Context, keyName string, gasPrices string, 
 		WithKeybase(clientCtx.Keyring).
 		WithTxConfig(clientCtx.TxConfig).
 		WithAccountRetriever(clientCtx.AccountRetriever).
+		WithFromName(keyName).
 		WithGasAdjustment(gasAdjustment).
 		WithSimulateAndExecute(true).
 		WithGasPrices(gasPrices)
@@ -275,14 +276,19 @@ func (c *CosmosChain) signAndSend(ctx context.Context, memo string, msgs []sdk.M
 	_, gas, err := clienttx.CalculateGas(c.ctx, txf, msgs...)
 	if err != nil {
 		// The simulation runs the messages: a refusal by the chain's rules
-		// shows here first, with its registered error.
-		if strings.Contains(err.Error(), "account sequence mismatch") {
-			return nil, &TxError{Codespace: sdkerrors.RootCodespace, Code: sdkerrors.ErrWrongSequence.ABCICode(), Log: err.Error()}
+		// shows here first, with its registered error ("failed to execute
+		// message; message index: N: ..."), as does a refusal by the ante
+		// handler. Anything else (the node unreachable, the keyring) is not
+		// a refusal and is retried.
+		msg := err.Error()
+		if strings.Contains(msg, "account sequence mismatch") {
+			return nil, &TxError{Codespace: sdkerrors.RootCodespace, Code: sdkerrors.ErrWrongSequence.ABCICode(), Log: msg}
 		}
-		if s, ok := status.FromError(err); ok && s.Code() != codes.Unavailable && s.Code() != codes.DeadlineExceeded {
+		if s, ok := status.FromError(err); ok && (strings.Contains(msg, "message index") || strings.Contains(msg, "unauthorized") ||
+			s.Code() == codes.InvalidArgument || s.Code() == codes.PermissionDenied || s.Code() == codes.Unauthenticated) {
 			return nil, &TxError{Codespace: "simulate", Code: uint32(s.Code()), Log: s.Message()}
 		}
-		return nil, err
+		return nil, fmt.Errorf("simulate the transaction: %w", err)
 	}
 	txf = txf.WithGas(gas)
 	b, err := txf.BuildUnsignedTx(msgs...)
