@@ -90,8 +90,8 @@ log "started: 201, envelope $REF, missing document ${DSUM:0:16}…"
 kill_gateway $SH_CHAIN
 log "the $SH_CHAIN gateway was killed (SIGKILL); its store is all that is left"
 restart_gateway $SH_CHAIN
-st=$(curl -s -o /dev/null -w '%{http_code}' -X PUT -H 'Content-Type: application/json' --data-binary "\"$ATTACH\"" "http://127.0.0.1:$PX_PINT_SH/v3/envelopes/$REF/additional-documents/$DSUM")
-[ "$st" = 204 ] || die "the document after the restart: $st"
+st=$(curl -s -o "$DCSA_DIR/doc.out" -w '%{http_code}' -X PUT -H 'Content-Type: application/json' --data-binary "\"$ATTACH\"" "http://127.0.0.1:$PX_PINT_SH/v3/envelopes/$REF/additional-documents/$DSUM")
+[ "$st" = 204 ] || die "the document after the restart: $st $(cat "$DCSA_DIR/doc.out") (direct: $(curl -s -X PUT -H 'Content-Type: application/json' --data-binary "\"$ATTACH\"" "http://127.0.0.1:$GW_SH/v3/envelopes/$REF/additional-documents/$DSUM"))"
 FIN=$(curl -s -w '\n%{http_code}' -X PUT "http://127.0.0.1:$PX_PINT_SH/v3/envelopes/$REF/finish-transfer")
 for _ in $(seq 1 10); do   # 503 while the zone records it: PINT's sender retries the finish
   [ "$(echo "$FIN" | tail -1)" = 503 ] || break; sleep 3
