@@ -1,6 +1,7 @@
 package gateway
 
 import (
+	"bytes"
 	"context"
 	"crypto/rand"
 	"encoding/base64"
@@ -376,7 +377,13 @@ func (g *Gateway) handleAdditionalDocument(w http.ResponseWriter, r *http.Reques
 		return
 	}
 	var content []byte
-	if err := json.Unmarshal(body, &content); err != nil {
+	err := json.Unmarshal(body, &content)
+	if trimmed := bytes.TrimSpace(body); err != nil && len(trimmed) > 0 && trimmed[0] != '"' {
+		// The base64 text without its JSON quotes: what a JSON-unwrapping
+		// middlebox forwards (Prism's proxy does, for this string body).
+		content, err = base64.StdEncoding.DecodeString(string(trimmed))
+	}
+	if err != nil {
 		writeError(w, r, http.StatusBadRequest, "The body must be a JSON string holding the document in base64", detail(CodeMalformed, "Malformed document", err.Error()))
 		return
 	}
