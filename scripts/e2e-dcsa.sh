@@ -124,8 +124,10 @@ sent=$(pp POST "http://127.0.0.1:$PP_CARRIER/control/issue" "$(jq -nc --arg u "h
   '{url:$u,document:$d[0],issueTo:{partyName:"Bole Trader",sendToPlatform:"BOLE",identifyingCodes:[{codeListProvider:"BOLE",partyCode:"BT-1"}]}}')")
 [ "$(echo "$sent" | jq -r .status)" = 204 ] || die "BOLE did not take the issuance: $sent"
 for _ in $(seq 1 30); do [ "$(pp GET "http://127.0.0.1:$PP_BOLE/control/bills/$B2SUM" | jq -r .status)" = HELD ] && break; sleep 1; done
-OUT=$(pp POST "http://127.0.0.1:$PP_BOLE/control/transfer" "$(jq -nc --arg s "$B2SUM" --arg p $HK_PLATFORM \
-  '{checksum:$s,recipient:{partyName:"Kowloon Bay Components Trading",eblPlatform:$p,identifyingCodes:[{codeListProvider:$p,partyCode:"KBCT"}]}}')")
+# With a supporting document, so the answer comes from finish-transfer (whose
+# OpenAPI lists 409 for DISE; the start endpoint's does not).
+OUT=$(pp POST "http://127.0.0.1:$PP_BOLE/control/transfer" "$(jq -nc --arg s "$B2SUM" --arg p $HK_PLATFORM --arg a "$ATTACH" \
+  '{checksum:$s,recipient:{partyName:"Kowloon Bay Components Trading",eblPlatform:$p,identifyingCodes:[{codeListProvider:$p,partyCode:"KBCT"}]},supportingDocuments:[{name:"packing-list.txt",mediaType:"text/plain",content:$a}]}')")
 log "BOLE → $HK_CHAIN: $(echo "$OUT" | jq -c '{state, responseCode, reason}')"
 [ "$(echo "$OUT" | jq -r .responseCode)" = DISE ] || die "the document live on $SH_CHAIN was not disputed: $OUT"
 [ "$(q $SH_CHAIN cargo bill "$B2" | jq -r '.bill.status + " " + .bill.holder')" = "BILL_STATUS_ISSUED $IMPORTER" ] || die "$B2 changed on $SH_CHAIN"
