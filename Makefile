@@ -74,7 +74,7 @@ localnet: build rly web
 localnet-stop:
 	./scripts/localnet.sh stop
 
-demo: build rly web
+demo: build rly web pintpeer dcsa-proxy
 	./scripts/demo.sh
 
 # The corridor web app (web/, TypeScript + Preact + CosmJS, packages pinned
@@ -95,7 +95,7 @@ web/node_modules/.installed: web/package-lock.json web/package.json
 # corridor: verify an anchored and a tampered eBL, transfer a bill, send one
 # to the other zone, a refused action, the browse pages. Screenshots in
 # web/artifacts/. About 4 minutes.
-test-web: build rly web
+test-web: build rly web pintpeer dcsa-proxy
 	./scripts/web-test.sh
 
 # The whole test suite: unit, keeper, app, in-process IBC and the single-node

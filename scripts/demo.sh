@@ -259,6 +259,78 @@ step "check" "final state"
 [ "$(balance $SH_CHAIN "$EXPORTER" "$HKD_VOUCHER")" = 1250000 ] || die "the exporter is not paid on $SH_CHAIN"
 log "bill surrendered on $HK_CHAIN; $SH_CHAIN keeps a tombstone; exporter paid on $SH_CHAIN in $HKD_VOUCHER"
 
+# --- DCSA: a carrier's own system, and bills to and from other eBL platforms ----
+# Each zone's gateway (tradechaind gateway), the stand-in carrier COS and the
+# stand-in eBL platform WAVE (bin/pintpeer, written from the DCSA
+# specifications alone), every DCSA call through a validating proxy built from
+# DCSA's OpenAPI files (scripts/dcsa.sh; docs/dcsa-gateway.md).
+if [ "${DCSA:-1}" = 1 ]; then
+  source "$ROOT/scripts/dcsa.sh"
+  step "both zones" "the DCSA gateways: PLATFORM parties, the carrier's authz grants, the trusted eBL platforms (on chain)"
+  dcsa_up
+
+  PDOC="$DCSA_DIR/ebl-pint.json" PREF=COSUPINT$(date +%s | tail -c 7)
+  # The repository's example omits members DCSA's Issuance API requires (the
+  # validating proxy refuses it); the stand-in carrier's template is complete.
+  # Blank endorsed (to order, no endorsee): control passes by possession.
+  jq --arg r "$PREF" '.transportDocumentReference = $r | del(.documentParties.endorsee)' "$ROOT/tools/pintpeer/template/transport-document.json" > "$PDOC"
+  PBILL=COS-$PREF
+  ISSUE_TO=$(jq -nc --arg lei $LEI_SHPE --arg p $SH_PLATFORM '{partyName:"Shanghai Pudong Precision Electronics",sendToPlatform:$p,identifyingCodes:[{codeListProvider:"GLEIF",codeListName:"LEI",partyCode:$lei}]}')
+  step "$SH_CHAIN" "carrier COS issues $PREF from its own system: PUT /v3/ebl-issuance-requests (DCSA eBL Issuance 3.0.4, signed manifest)"
+  SENT=$(pp POST "http://127.0.0.1:$PP_CARRIER/control/issue" "$(jq -nc --arg u "http://127.0.0.1:$PX_ISS_SH" --argjson to "$ISSUE_TO" --slurpfile d "$PDOC" '{url:$u,issueTo:$to,document:$d[0]}')")
+  [ "$(echo "$SENT" | jq -r .status)" = 204 ] || die "the gateway did not accept the issuance request: $SENT"
+  log "gateway: 204; issuing in the carrier's name through its grant (authz MsgExec), then waiting for the corridor registry"
+  for _ in $(seq 1 90); do
+    [ "$(pp GET "http://127.0.0.1:$PP_CARRIER/control/issuance-responses" | jq -r --arg r "$PREF" '[.[] | select(.body.transportDocumentReference == $r)] | length')" -ge 1 ] && break; sleep 1
+  done
+  ISSU=$(pp GET "http://127.0.0.1:$PP_CARRIER/control/issuance-responses" | jq -c --arg r "$PREF" '[.[] | select(.body.transportDocumentReference == $r)][0]')
+  log "the carrier received: $(echo "$ISSU" | jq -c .body)  (conformance problems found by the carrier: $(echo "$ISSU" | jq -r '.problem // "none"'))"
+  [ "$(echo "$ISSU" | jq -r .body.issuanceResponseCode)" = ISSU ] || die "no ISSU for $PREF: $ISSU"
+  show_bill $SH_CHAIN "$PBILL"
+  [ "$(q $SH_CHAIN cargo bill "$PBILL" | jq -r .bill.holder)" = "$EXPORTER" ] || die "$PBILL is not held by the exporter"
+
+  step "$SH_CHAIN → $WAVE" "the exporter exports $PBILL to Wave Consignee Ltd on platform $WAVE (DCSA PINT 3.0)"
+  tx $SH_CHAIN exporter cargo export-bill "$PBILL" $WAVE "Wave Consignee Ltd" --code $WAVE:WC-1 >/dev/null
+  log "locked while in flight: $(q $SH_CHAIN cargo bill "$PBILL" | jq -r .bill.status)"
+  wait_bill $SH_CHAIN "$PBILL" BILL_STATUS_EXPORTED
+  q $SH_CHAIN cargo bill "$PBILL" | jq -r '.bill.export | "  [shanghai-1] EXPORTED: \(.platform) answered \(.response_code) (signed, kept on chain: \(.signed_response[0:32])…)"'
+  PSUM=$(q $SH_CHAIN cargo bill "$PBILL" | jq -r .bill.document_hash)
+  pp GET "http://127.0.0.1:$PP_WAVE/control/bills/$PSUM" | jq -r '"  [WAVE] \(.transportDocumentReference): \(.status), holder \(.holder.partyName), transfer chain of \(.chain | length) entries"'
+
+  step "$WAVE → $SH_CHAIN" "Wave Consignee Ltd transfers it on to the importer, Kowloon Bay Components Trading, on the corridor ($SH_PLATFORM) over PINT"
+  OUT=$(pp POST "http://127.0.0.1:$PP_WAVE/control/transfer" "$(jq -nc --arg s "$PSUM" --arg p $SH_PLATFORM '{checksum:$s,recipient:{partyName:"Kowloon Bay Components Trading",eblPlatform:$p,identifyingCodes:[{codeListProvider:$p,partyCode:"KBCT"}]}}')")
+  log "WAVE's envelope transfer: $(echo "$OUT" | jq -c '{state, responseCode, reason}')"
+  [ "$(echo "$OUT" | jq -r .responseCode)" = RECE ] || die "$SH_CHAIN's gateway did not accept the envelope: $OUT"
+  echo "$OUT" | jq -r .id > "$DCSA_DIR/wave-import.id"
+  wait_bill $SH_CHAIN "$PBILL" BILL_STATUS_ISSUED
+  log "the bill came back: it continues its own history under its own id, held by the importer"
+  show_bill $SH_CHAIN "$PBILL"
+  [ "$(q $SH_CHAIN cargo bill "$PBILL" | jq -r .bill.holder)" = "$IMPORTER" ] || die "$PBILL is not the importer's"
+  q $SH_CHAIN cargo pint-envelopes "$PBILL" | jq -r '.envelopes[] | "  [shanghai-1] imported from \(.platform): transfer chain of \(.transfer_chain | length) signed entries (the gateway'"'"'s, then WAVE'"'"'s), last \(.last_entry_checksum[0:16])…"'
+
+  step "$SH_CHAIN → $HK_CHAIN" "the importer takes $PBILL home to Hong Kong over the cargo channel"
+  tx $SH_CHAIN importer cargo send-bill "$PBILL" "$SH_CARGO" "$IMPORTER" >/dev/null
+  for _ in $(seq 1 90); do [ "$(q $HK_CHAIN cargo location "$PBILL" 2>/dev/null | jq -r .location)" = LOCAL ] && break; sleep 1; done
+  [ "$(q $HK_CHAIN cargo location "$PBILL" | jq -r .location)" = LOCAL ] || die "$PBILL did not arrive on $HK_CHAIN"
+  HBILL=$PBILL
+  show_bill $HK_CHAIN "$HBILL"
+
+  step "$HK_CHAIN" "the importer surrenders $HBILL for delivery: the carrier gets POST /v3/ebl-surrender-requests and answers SURR"
+  tx $HK_CHAIN importer cargo request-surrender "$HBILL" delivery >/dev/null
+  SR=
+  for _ in $(seq 1 60); do
+    SR=$(pp GET "http://127.0.0.1:$PP_CARRIER/control/surrender-requests" | jq -c --arg r "$PREF" '[.[] | select(.body.transportDocumentReference == $r)][0] // empty')
+    [ -n "$SR" ] && break; sleep 1
+  done
+  [ -n "$SR" ] || die "the carrier received no surrender request for $PREF"
+  log "the carrier received $(echo "$SR" | jq -r '.body.surrenderRequestCode') with an endorsement chain of $(echo "$SR" | jq -r '.body.endorsementChain | length') links: $(echo "$SR" | jq -r '[.body.endorsementChain[] | .actionCode] | join(" → ")')  (conformance problems found by the carrier: $(echo "$SR" | jq -r '.problem // "none"'))"
+  ANS=$(pp POST "http://127.0.0.1:$PP_CARRIER/control/surrender-response" "$(jq -nc --arg u "http://127.0.0.1:$PX_SUR_HK" --arg r "$(echo "$SR" | jq -r .body.surrenderRequestReference)" '{url:$u,surrenderRequestReference:$r,action:"SURR"}')")
+  log "carrier → gateway: SURR ($(echo "$ANS" | jq -c . | cut -c1-160))"
+  wait_bill $HK_CHAIN "$HBILL" BILL_STATUS_SURRENDERED_FOR_DELIVERY
+  show_bill $HK_CHAIN "$HBILL"
+  echo "$PBILL $HBILL $PSUM" > "$DCSA_DIR/demo-bill"
+fi
+
 # --- finance leg: data shared by consent (issue 39; scripts/demo-finance.sh) ---
 source "$ROOT/scripts/demo-finance.sh"
 finance_leg

@@ -32,9 +32,11 @@ declare -A MNEMONIC=(
   [importer]="reduce alcohol despair question sadness napkin trial vehicle umbrella blast husband avocado tooth pulp tube infant shallow flavor people thought plate scrub maid tattoo"
   [hkbank]="exist flush lend reveal rural find resource joke grunt diagram myth couch bulk build rotate never critic mind income receive detect mimic trip valley"
   [shbank]="indoor caution rely traffic public eyebrow reject mix fix genuine gesture list decorate under help champion price plunge hungry reunion scene rib undo abandon"
+  [gateway]="woman become helmet moment blade save tuna pistol such device spin vague feel fluid excite ancient ghost strike human frog demand leaf radio awake"
   [customs]="album habit cinnamon retreat alone riot art core galaxy devote elder soft web rose spare lonely inquiry panic mother involve usual desert fringe vanish"
 )
-ACCOUNTS=(validator relayer admin carrier exporter importer hkbank shbank customs)
+# gateway: the zone's DCSA gateway account (a PLATFORM party; scripts/dcsa.sh).
+ACCOUNTS=(validator relayer admin carrier exporter importer hkbank shbank customs gateway)
 
 # Colours only on a terminal (never in a log file or a pipe), and never
 # with NO_COLOR set.
@@ -203,7 +205,9 @@ init_zone() {
   # tried in minutes; unbonding stays long (the relayer's light-client trusting
   # period is derived from it).
   local g="$home/config/genesis.json"
-  jq --arg admin "$(addr "$c" admin)" '.app_state.cargo.params.admin = $admin
+  # Each zone is its own eBL platform in DCSA PINT (scripts/dcsa.sh).
+  jq --arg admin "$(addr "$c" admin)" --arg pint "$([ "$c" = "$HK_CHAIN" ] && echo TRHK || echo TRSH)" '.app_state.cargo.params.admin = $admin
+      | .app_state.cargo.params.pint_platform_code = $pint
       | .app_state.gov.params.voting_period = "60s"
       | .app_state.gov.params.expedited_voting_period = "30s"
       | .app_state.gov.params.max_deposit_period = "60s"' "$g" > "$g.tmp" && mv "$g.tmp" "$g"

@@ -44,6 +44,7 @@ WEB_URL="http://127.0.0.1:$WEB_PORT" DOC_FILE="$DOC" DOC_HASH="$DOC_HASH" DEMO_B
   CHROMIUM="$CHROMIUM" \
   node --test --test-reporter=spec e2e/corridor.test.mjs
 
+"$ROOT/scripts/e2e-dcsa.sh"   # DCSA gateways: fault cases (the demo started the gateways, pintpeer and the proxies)
 "$ROOT/scripts/e2e-consent.sh"   # issue 39: the consent-gated document store's abuse suite
 "$ROOT/scripts/e2e-proofs.sh"
 "$ROOT/scripts/e2e-proofs-cli.sh"

@@ -208,6 +208,7 @@ func initRootCmd(rootCmd *cobra.Command, a *app.App) {
 		keys.Commands(),
 		docstoreCmd(),
 		cargocli.VerifyBundleCmd(),
+		gatewayCmd(),
 	)
 }
 

@@ -1,0 +1,236 @@
+package cmd
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"log/slog"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"strings"
+	"syscall"
+
+	"github.com/spf13/cobra"
+
+	"github.com/cosmos/cosmos-sdk/client"
+	"github.com/cosmos/cosmos-sdk/client/flags"
+	"github.com/cosmos/cosmos-sdk/crypto/keyring"
+	sdk "github.com/cosmos/cosmos-sdk/types"
+
+	"github.com/tradechain/tradechain/internal/gateway"
+)
+
+// gatewayCmd is `tradechaind gateway`: the zone's DCSA gateway
+// (docs/dcsa-gateway.md).
+func gatewayCmd() *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   "gateway",
+		Short: "The zone's DCSA gateway: eBL Issuance and Surrender APIs for carriers, PINT 3.0 with other eBL platforms",
+		Long: `The gateway runs beside a node of the zone. It serves the platform side of
+the DCSA eBL Issuance and Surrender APIs (3.0.4) to carriers and DCSA PINT 3.0
+to other eBL platforms, and acts on the zone only with its own account (a
+PLATFORM party) and the authz grants carriers give it. Its configuration is
+<home>/config/gateway.toml; its state is an embedded store in <home>/data/gateway.`,
+		RunE: client.ValidateCmd,
+	}
+	cmd.AddCommand(gatewayInitCmd(), gatewayStartCmd(), gatewayJWKSCmd())
+	return cmd
+}
+
+const (
+	flagGwChainID      = "chain-id"
+	flagGwNode         = "node"
+	flagGwKey          = "key-name"
+	flagGwListen       = "listen"
+	flagGwPublicURL    = "public-url"
+	flagGwPlatformCode = "platform-code"
+	flagGwCarrier      = "carrier"
+)
+
+func gatewayHome(cmd *cobra.Command) string {
+	home, _ := cmd.Flags().GetString(flags.FlagHome)
+	return home
+}
+
+func gatewayInitCmd() *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   "init",
+		Short: "Write <home>/config/gateway.toml and a new ES256 signing key (prints the public JWKS)",
+		Long: `Writes the gateway's configuration from the flags and, unless one exists, a new
+ES256 private key (JWK) for signing PINT envelopes and answers. Prints the public
+JWKS: the zone authority registers it on chain (tx cargo set-ebl-platform) for
+other zones' gateways; other platforms fetch it from /.well-known/jwks.json.
+
+Carriers are added with --carrier CODE,ISSUANCE_RESPONSE_URL,SURRENDER_REQUEST_URL,JWKS_FILE
+(repeatable).`,
+		Example: `tradechaind gateway init --home ~/.tradechain --chain-id shanghai-1 --node tcp://127.0.0.1:26757 \
+  --key-name gateway --platform-code TRSH --listen 127.0.0.1:8480 \
+  --carrier COSU,http://127.0.0.1:9400/v3/ebl-issuance-responses,http://127.0.0.1:9400/v3/ebl-surrender-requests,carrier.jwks.json`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			home := gatewayHome(cmd)
+			path := gateway.ConfigPath(home)
+			cfg, err := gateway.LoadConfig(path)
+			if err != nil {
+				return err
+			}
+			if err := applyGatewayFlags(cmd, &cfg); err != nil {
+				return err
+			}
+			resolved := cfg
+			resolved.Resolve(home)
+			if err := resolved.Validate(); err != nil {
+				return err
+			}
+			if _, err := os.Stat(resolved.SigningKey); os.IsNotExist(err) {
+				jwk, err := gateway.GenerateSigningKey()
+				if err != nil {
+					return err
+				}
+				raw, _ := json.MarshalIndent(jwk, "", "  ")
+				if err := os.MkdirAll(filepath.Dir(resolved.SigningKey), 0o700); err != nil {
+					return err
+				}
+				if err := os.WriteFile(resolved.SigningKey, raw, 0o600); err != nil {
+					return err
+				}
+			}
+			key, err := gateway.LoadSigningKey(resolved.SigningKey)
+			if err != nil {
+				return err
+			}
+			if err := gateway.WriteConfig(path, cfg); err != nil {
+				return err
+			}
+			jwks, err := key.JWKS()
+			if err != nil {
+				return err
+			}
+			cmd.PrintErrf("wrote %s (signing key %s, kid %s)\n", path, resolved.SigningKey, key.Public.Kid)
+			fmt.Fprintln(cmd.OutOrStdout(), string(jwks))
+			return nil
+		},
+	}
+	addGatewayFlags(cmd)
+	return cmd
+}
+
+func gatewayJWKSCmd() *cobra.Command {
+	return &cobra.Command{
+		Use:   "jwks",
+		Short: "Print the gateway's public JWKS (for the zone's on-chain EblPlatform entry)",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			home := gatewayHome(cmd)
+			cfg, err := gateway.LoadConfig(gateway.ConfigPath(home))
+			if err != nil {
+				return err
+			}
+			cfg.Resolve(home)
+			key, err := gateway.LoadSigningKey(cfg.SigningKey)
+			if err != nil {
+				return err
+			}
+			jwks, err := key.JWKS()
+			if err != nil {
+				return err
+			}
+			fmt.Fprintln(cmd.OutOrStdout(), string(jwks))
+			return nil
+		},
+	}
+}
+
+func gatewayStartCmd() *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   "start",
+		Short: "Run the gateway (until SIGINT/SIGTERM)",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			home := gatewayHome(cmd)
+			cfg, err := gateway.LoadConfig(gateway.ConfigPath(home))
+			if err != nil {
+				return err
+			}
+			if err := applyGatewayFlags(cmd, &cfg); err != nil {
+				return err
+			}
+			cfg.Resolve(home)
+			if err := cfg.Validate(); err != nil {
+				return err
+			}
+			logger := slog.New(slog.NewTextHandler(cmd.ErrOrStderr(), &slog.HandlerOptions{Level: slog.LevelInfo}))
+			clientCtx := client.GetClientContextFromCmd(cmd)
+			kr, err := keyring.New(sdk.KeyringServiceName(), cfg.KeyringBackend, home, cmd.InOrStdin(), clientCtx.Codec)
+			if err != nil {
+				return err
+			}
+			node, err := client.NewClientFromNode(cfg.Node)
+			if err != nil {
+				return fmt.Errorf("node %s: %w", cfg.Node, err)
+			}
+			clientCtx = clientCtx.WithKeyring(kr).WithClient(node).WithNodeURI(cfg.Node).WithChainID(cfg.ChainID).WithHomeDir(home)
+			chain, err := gateway.NewCosmosChain(clientCtx, cfg.KeyName, cfg.GasPrices, cfg.GasAdjustment)
+			if err != nil {
+				return err
+			}
+			key, err := gateway.LoadSigningKey(cfg.SigningKey)
+			if err != nil {
+				return err
+			}
+			store, err := gateway.OpenStore(cfg.StoreDir)
+			if err != nil {
+				return err
+			}
+			defer store.Close()
+			gw, err := gateway.New(cfg, chain, store, key, logger)
+			if err != nil {
+				return err
+			}
+			ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+			defer stop()
+			return gw.Run(ctx, nil)
+		},
+	}
+	addGatewayFlags(cmd)
+	return cmd
+}
+
+func addGatewayFlags(cmd *cobra.Command) {
+	cmd.Flags().String(flagGwChainID, "", "the zone's chain id")
+	cmd.Flags().String(flagGwNode, "", "CometBFT RPC of a node of the zone (tcp://127.0.0.1:26657)")
+	cmd.Flags().String(flagGwKey, "", "the gateway's own key in the home's keyring (a PLATFORM party)")
+	cmd.Flags().String(flags.FlagKeyringBackend, "", "keyring backend (os|file|test)")
+	cmd.Flags().String(flagGwListen, "", "loopback address the DCSA APIs are served on")
+	cmd.Flags().String(flagGwPublicURL, "", "the URL carriers and platforms reach the gateway at")
+	cmd.Flags().String(flagGwPlatformCode, "", "the corridor's DCSA eblPlatform code on this zone (x/cargo params pint_platform_code)")
+	cmd.Flags().StringArray(flagGwCarrier, nil, "CODE,ISSUANCE_RESPONSE_URL,SURRENDER_REQUEST_URL,JWKS_FILE (repeatable; replaces the configured carriers)")
+}
+
+func applyGatewayFlags(cmd *cobra.Command, cfg *gateway.Config) error {
+	set := func(name string, dst *string) {
+		if v, _ := cmd.Flags().GetString(name); v != "" {
+			*dst = v
+		}
+	}
+	set(flagGwChainID, &cfg.ChainID)
+	set(flagGwNode, &cfg.Node)
+	set(flagGwKey, &cfg.KeyName)
+	set(flags.FlagKeyringBackend, &cfg.KeyringBackend)
+	set(flagGwListen, &cfg.Listen)
+	set(flagGwPublicURL, &cfg.PublicURL)
+	set(flagGwPlatformCode, &cfg.PlatformCode)
+	carriers, _ := cmd.Flags().GetStringArray(flagGwCarrier)
+	if len(carriers) > 0 {
+		cfg.Carriers = nil
+		for _, c := range carriers {
+			parts := strings.Split(c, ",")
+			if len(parts) != 4 {
+				return fmt.Errorf("--carrier %q: want CODE,ISSUANCE_RESPONSE_URL,SURRENDER_REQUEST_URL,JWKS_FILE", c)
+			}
+			cfg.Carriers = append(cfg.Carriers, gateway.CarrierConfig{PartyCode: parts[0], IssuanceResponseURL: parts[1], SurrenderRequestURL: parts[2], JWKS: parts[3]})
+		}
+	}
+	return nil
+}

@@ -1,0 +1,366 @@
+package gateway
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/tradechain/tradechain/x/cargo/dcsa/pint"
+	cargotypes "github.com/tradechain/tradechain/x/cargo/types"
+)
+
+// Export states.
+const (
+	expNew       = "NEW"       // seen on chain; envelope not built yet
+	expSending   = "SENDING"   // envelope built and stored; sending until a signed answer
+	expAnswered  = "ANSWERED"  // signed answer in hand; concluding on chain
+	expConcluded = "CONCLUDED" // MsgConcludeExport in a block
+)
+
+// exportRecord is one export of a bill over PINT.
+type exportRecord struct {
+	BillID         string                 `json:"bill_id"`
+	HistoryLen     uint64                 `json:"history_len"`
+	Holder         string                 `json:"holder"`
+	Platform       string                 `json:"platform"`
+	RecipientName  string                 `json:"recipient_name"`
+	RecipientCodes []pint.IdentifyingCode `json:"recipient_codes"`
+	DocumentHash   string                 `json:"document_hash"`
+	State          string                 `json:"state"`
+	// Envelope is built once and sent verbatim on every retry, so the
+	// receiver recognises a retry (same last entry checksum: DUPE).
+	Envelope          *pint.EblEnvelope `json:"envelope,omitempty"`
+	LastEntryChecksum string            `json:"last_entry_checksum,omitempty"`
+	Documents         map[string][]byte `json:"documents,omitempty"`
+	Reference         string            `json:"reference,omitempty"`
+	SignedResponse    string            `json:"signed_response,omitempty"`
+	ResponseCode      pint.ResponseCode `json:"response_code,omitempty"`
+	Reason            string            `json:"reason,omitempty"`
+	Created           time.Time         `json:"created"`
+}
+
+type exportJob struct {
+	Key string `json:"key"`
+}
+
+func exportKey(billID string, historyLen uint64) string {
+	return fmt.Sprintf("%s%s/%020d", pExport, billID, historyLen)
+}
+
+// onExportRequested records an export the zone asked for and queues it.
+func (g *Gateway) onExportRequested(ev *cargotypes.EventBillExportRequested) error {
+	key := exportKey(ev.BillId, ev.HistoryLen)
+	return g.store.Update(func(b *Batch) error {
+		if ok, err := g.store.Has(key); err != nil || ok {
+			return err
+		}
+		codes := make([]pint.IdentifyingCode, len(ev.RecipientCodes))
+		for i, c := range ev.RecipientCodes {
+			codes[i] = pint.IdentifyingCode{CodeListProvider: c.CodeListProvider, PartyCode: c.PartyCode, CodeListName: c.CodeListName}
+		}
+		b.Put(key, exportRecord{BillID: ev.BillId, HistoryLen: ev.HistoryLen, Holder: ev.Holder, Platform: ev.Platform,
+			RecipientName: ev.RecipientName, RecipientCodes: codes, DocumentHash: ev.DocumentHash, State: expNew, Created: time.Now().UTC()})
+		g.log.Info("export requested", "bill", ev.BillId, "platform", ev.Platform, "recipient", ev.RecipientName)
+		return g.store.enqueue(b, jobExport, exportJob{Key: key})
+	})
+}
+
+// runExport drives one export: build the envelope, send it until a signed
+// answer comes back, conclude on chain.
+func (g *Gateway) runExport(ctx context.Context, j *job) error {
+	var p exportJob
+	if err := json.Unmarshal(j.Payload, &p); err != nil {
+		return errPermanent
+	}
+	var rec exportRecord
+	if err := g.store.Get(p.Key, &rec); err != nil {
+		return err
+	}
+	save := func() error { return g.store.Update(func(b *Batch) error { b.Put(p.Key, rec); return nil }) }
+	platform, err := g.chain.EblPlatform(ctx, rec.Platform)
+	if errors.Is(err, ErrNotFound) {
+		return fmt.Errorf("platform %s is not trusted on zone %s (yet): the export waits", rec.Platform, g.chain.ChainID())
+	}
+	if err != nil {
+		return err
+	}
+	keys, err := pint.ParseJWKS([]byte(platform.Jwks))
+	if err != nil {
+		return fmt.Errorf("platform %s's on-chain JWKS: %w", rec.Platform, err)
+	}
+	for {
+		switch rec.State {
+		case expNew:
+			bill, err := g.chain.Bill(ctx, rec.BillID)
+			if err != nil {
+				return err
+			}
+			if bill.Status != cargotypes.BILL_STATUS_EXPORTING {
+				g.log.Warn("export no longer in progress on chain", "bill", rec.BillID, "status", bill.Status.String())
+				rec.State = expConcluded
+				return save()
+			}
+			if err := g.buildEnvelope(ctx, &rec, bill); err != nil {
+				return err
+			}
+			rec.State = expSending
+			if err := save(); err != nil {
+				return err
+			}
+		case expSending:
+			signed, err := g.sendEnvelope(ctx, platform.Endpoint, &rec)
+			if err != nil {
+				return err
+			}
+			resp, err := pint.VerifyFinishedResponse(signed, keys, rec.LastEntryChecksum)
+			if err != nil {
+				// An answer not signed by the platform is not an answer:
+				// PINT says retry until a signed one comes.
+				return fmt.Errorf("platform %s's answer does not verify: %w", rec.Platform, err)
+			}
+			switch resp.ResponseCode {
+			case pint.MDOC, pint.INCD:
+				// Not a rejection: the documents go again on the next attempt.
+				rec.Reference = ""
+				return fmt.Errorf("platform %s answered %s: %s", rec.Platform, resp.ResponseCode, resp.Reason)
+			}
+			rec.SignedResponse, rec.ResponseCode, rec.Reason, rec.State = signed, resp.ResponseCode, resp.Reason, expAnswered
+			g.log.Info("export answered", "bill", rec.BillID, "platform", rec.Platform, "code", resp.ResponseCode, "reason", resp.Reason)
+			if err := save(); err != nil {
+				return err
+			}
+		case expAnswered:
+			_, err := g.chain.Broadcast(ctx, "dcsa pint export "+rec.BillID, &cargotypes.MsgConcludeExport{
+				Platform: g.chain.Address(), BillId: rec.BillID, SignedResponse: rec.SignedResponse, LastEntryChecksum: rec.LastEntryChecksum})
+			if te, refused := IsTxRefused(err); refused {
+				bill, berr := g.chain.Bill(ctx, rec.BillID)
+				if berr == nil && bill.Status != cargotypes.BILL_STATUS_EXPORTING {
+					err = nil // concluded by an earlier attempt
+				} else {
+					return fmt.Errorf("zone %s refused to conclude the export: %s", g.chain.ChainID(), te.Log)
+				}
+			}
+			if err != nil {
+				return err
+			}
+			rec.State = expConcluded
+			g.log.Info("export concluded", "bill", rec.BillID, "code", rec.ResponseCode)
+			return save()
+		default:
+			return nil
+		}
+	}
+}
+
+// buildEnvelope signs the envelope of an export: the transfer chain is the
+// bill's imported chain (if it came over PINT) or starts with the carrier's
+// issuance, continued by one entry, signed by this gateway, holding the
+// bill's transactions on the zone since and the transfer to the recipient.
+func (g *Gateway) buildEnvelope(ctx context.Context, rec *exportRecord, bill *cargotypes.Bill) error {
+	document, err := g.store.GetRaw(pTransportDoc + bill.DocumentHash)
+	if errors.Is(err, ErrNotFound) {
+		return fmt.Errorf("the gateway does not hold bill %s's transport document %s (bills issued through its Issuance API or imported over PINT only)", bill.Id, bill.DocumentHash)
+	}
+	if err != nil {
+		return err
+	}
+	imported, err := g.chain.PintEnvelopes(ctx, bill.Id)
+	if err != nil {
+		return err
+	}
+	entry := pint.EnvelopeTransferChainEntry{EblPlatform: g.cfg.PlatformCode, TransportDocumentChecksum: bill.DocumentHash}
+	var chain []string
+	var visualisation *pint.DocumentMetadata
+	docs := map[string][]byte{}
+	if n := len(imported); n > 0 {
+		chain = append(chain, imported[n-1].TransferChain...)
+		entry.PreviousEnvelopeTransferChainEntrySignedContentChecksum = pint.Checksum(chain[len(chain)-1])
+	} else {
+		var key string
+		raw, err := g.store.GetRaw(pIssByChecksum + bill.DocumentHash)
+		if err == nil {
+			key = string(raw)
+		}
+		var iss issuanceRecord
+		if key == "" || g.store.Get(key, &iss) != nil {
+			return fmt.Errorf("bill %s was not issued through this gateway: no carrier issuance manifest to start its PINT transfer chain", bill.Id)
+		}
+		entry.IssuanceManifestSignedContent = iss.IssuanceManifest
+		if v := iss.Visualisation; v != nil {
+			ct := v.ContentType
+			if ct == "" {
+				ct = "application/pdf"
+			}
+			visualisation = &pint.DocumentMetadata{Name: v.Name, Size: int64(len(v.Content)), MediaType: ct, DocumentChecksum: pint.ChecksumBytes(v.Content)}
+			docs[visualisation.DocumentChecksum] = v.Content
+		}
+	}
+	var since uint64
+	if n := len(imported); n > 0 {
+		since = imported[n-1].Sequence
+	}
+	txs, err := g.transactionsSince(ctx, bill, len(imported) > 0, since)
+	if err != nil {
+		return err
+	}
+	holder, err := g.pintParty(ctx, rec.Holder)
+	if err != nil {
+		return err
+	}
+	recipient := pint.Party{PartyName: rec.RecipientName, EblPlatform: rec.Platform, IdentifyingCodes: rec.RecipientCodes}
+	now := time.Now().UTC().Format("2006-01-02T15:04:05.000Z")
+	if bill.Mode == cargotypes.BILL_MODE_TO_ORDER {
+		txs = append(txs, pint.Transaction{ActionCode: pint.ActionEndorseToOrder, Actor: holder, Recipient: &recipient, ActionDateTime: now})
+	}
+	txs = append(txs, pint.Transaction{ActionCode: pint.ActionTransfer, Actor: holder, Recipient: &recipient, ActionDateTime: now})
+	entry.Transactions = txs
+	signedEntry, err := g.key.Signer.SignJSON(entry)
+	if err != nil {
+		return err
+	}
+	chain = append(chain, signedEntry)
+	last := pint.Checksum(signedEntry)
+	manifest, err := g.key.Signer.SignJSON(pint.EnvelopeManifest{
+		TransportDocumentChecksum:                           bill.DocumentHash,
+		LastEnvelopeTransferChainEntrySignedContentChecksum: last,
+		EBLVisualisationByCarrier:                           visualisation,
+	})
+	if err != nil {
+		return err
+	}
+	rec.Envelope = &pint.EblEnvelope{TransportDocument: document, EnvelopeManifestSignedContent: manifest, EnvelopeTransferChain: chain}
+	rec.LastEntryChecksum = last
+	rec.Documents = docs
+	return nil
+}
+
+// transactionsSince lists the bill's PINT transactions on the corridor:
+// since its issue, or since it last arrived over PINT (history sequence since).
+func (g *Gateway) transactionsSince(ctx context.Context, bill *cargotypes.Bill, imported bool, since uint64) ([]pint.Transaction, error) {
+	res, err := g.chain.EndorsementChain(ctx, bill.Id)
+	if err != nil {
+		return nil, err
+	}
+	start := 0
+	for start < len(res.Entries) && imported && res.Entries[start].Sequence <= since {
+		start++
+	}
+	var out []pint.Transaction
+	for _, e := range res.Entries[start:] {
+		if e.ActionCode == "" {
+			continue
+		}
+		actor, err := g.pintParty(ctx, e.Actor)
+		if err != nil {
+			return nil, err
+		}
+		tx := pint.Transaction{ActionCode: e.ActionCode, Actor: actor, ActionDateTime: e.ActionDateTime.UTC().Format("2006-01-02T15:04:05.000Z"),
+			AuditReference: clip(e.Zone+"/"+e.Head, 100)}
+		if e.Recipient != "" {
+			r, err := g.pintParty(ctx, e.Recipient)
+			if err != nil {
+				return nil, err
+			}
+			tx.Recipient = &r
+		}
+		out = append(out, tx)
+	}
+	if !imported && (len(out) == 0 || out[0].ActionCode != pint.ActionIssue) {
+		return nil, fmt.Errorf("bill %s's endorsement chain on this zone does not start with its ISSUE (complete=%v)", bill.Id, res.Complete)
+	}
+	return out, nil
+}
+
+// sendEnvelope runs one attempt of the PINT transfer and returns the signed
+// answer; any unsigned answer is an error (retried).
+func (g *Gateway) sendEnvelope(ctx context.Context, endpoint string, rec *exportRecord) (string, error) {
+	base := strings.TrimRight(endpoint, "/")
+	if !strings.HasSuffix(base, "/v3") {
+		base += "/v3"
+	}
+	body, err := json.Marshal(rec.Envelope)
+	if err != nil {
+		return "", err
+	}
+	status, raw, err := g.do(ctx, http.MethodPost, base+"/envelopes", body)
+	if err != nil {
+		return "", err
+	}
+	switch status {
+	case http.StatusOK, http.StatusUnprocessableEntity, http.StatusConflict:
+		return signedBody(status, raw)
+	case http.StatusCreated:
+	default:
+		return "", fmt.Errorf("POST %s/envelopes: %d %s", base, status, strings.TrimSpace(string(raw)))
+	}
+	var started pint.EnvelopeTransferStartedResponse
+	if err := json.Unmarshal(raw, &started); err != nil || started.EnvelopeReference == "" {
+		return "", fmt.Errorf("POST %s/envelopes: 201 without an envelope reference: %s", base, raw)
+	}
+	ref := started.EnvelopeReference
+	for _, sum := range started.MissingAdditionalDocumentChecksums {
+		content, ok := rec.Documents[sum]
+		if !ok {
+			return "", fmt.Errorf("platform %s asks for document %s, which is not in this envelope", rec.Platform, sum)
+		}
+		b, _ := json.Marshal(content)
+		status, raw, err := g.do(ctx, http.MethodPut, base+"/envelopes/"+ref+"/additional-documents/"+sum, b)
+		if err != nil {
+			return "", err
+		}
+		switch status {
+		case http.StatusNoContent, http.StatusOK:
+		case http.StatusConflict, http.StatusUnprocessableEntity:
+			return signedBody(status, raw)
+		default:
+			return "", fmt.Errorf("PUT additional document %s: %d %s", sum, status, strings.TrimSpace(string(raw)))
+		}
+	}
+	status, raw, err = g.do(ctx, http.MethodPut, base+"/envelopes/"+ref+"/finish-transfer", nil)
+	if err != nil {
+		return "", err
+	}
+	switch status {
+	case http.StatusOK, http.StatusUnprocessableEntity, http.StatusConflict:
+		return signedBody(status, raw)
+	}
+	return "", fmt.Errorf("PUT finish-transfer: %d %s", status, strings.TrimSpace(string(raw)))
+}
+
+// signedBody reads an EnvelopeTransferFinishedResponseSignedContent (a JSON
+// string holding a compact JWS).
+func signedBody(status int, raw []byte) (string, error) {
+	var s string
+	if err := json.Unmarshal(raw, &s); err != nil || strings.Count(s, ".") != 2 {
+		return "", fmt.Errorf("answer %d is not a signed response: %s", status, clip(string(raw), 300))
+	}
+	return s, nil
+}
+
+func (g *Gateway) do(ctx context.Context, method, url string, body []byte) (int, []byte, error) {
+	var rd io.Reader
+	if body != nil {
+		rd = bytes.NewReader(body)
+	}
+	req, err := http.NewRequestWithContext(ctx, method, url, rd)
+	if err != nil {
+		return 0, nil, err
+	}
+	if body != nil {
+		req.Header.Set("Content-Type", "application/json")
+	}
+	req.Header.Set("API-Version", "3")
+	res, err := g.http.Do(req)
+	if err != nil {
+		return 0, nil, err
+	}
+	defer res.Body.Close()
+	raw, err := io.ReadAll(io.LimitReader(res.Body, 1<<20))
+	return res.StatusCode, raw, err
+}

@@ -1,0 +1,138 @@
+#!/usr/bin/env bash
+# DCSA fault cases against the running corridor (make test-web plays the demo
+# with KEEP=1, whose DCSA legs start both gateways, the stand-in carrier and
+# platform and the validating proxies; scripts/dcsa.sh). Every call to a
+# gateway goes through a DCSA-validating proxy. Plays:
+#   1. the proxy really rejects a malformed envelope (it never reaches the gateway);
+#   2. a replayed envelope is answered DUPE, nothing doubled;
+#   3. the receiving platform answers BSIG, then BENV: the bill goes back to
+#      its holder each time, with the signed answer on chain;
+#   4. the gateway is killed (SIGKILL) between the start and the finish of an
+#      envelope (the exported bill coming back): after a restart the transfer
+#      finishes, one bill, one import;
+#   5. that bill's document arrives by another route (a second platform the
+#      carrier also issued it on) at the other zone: DISE, never a second bill.
+source "$(dirname "$0")/lib.sh"
+source "$ROOT/scripts/dcsa.sh"
+[ -f "$DCSA_DIR/demo-bill" ] || die "the demo's DCSA legs did not run (DCSA=1 KEEP=1 scripts/demo.sh first)"
+read -r PBILL HBILL PSUM < "$DCSA_DIR/demo-bill"
+EXPORTER=$(addr $SH_CHAIN exporter) IMPORTER=$(addr $SH_CHAIN importer)
+LEI_SHPE=529900SHPDPRECELE097
+PP_BOLE=$((7411 + _o))
+ok() { printf '  ok  %s\n' "$*"; }
+
+# issue_via_gateway REF: the carrier issues a copy of the demo document with
+# reference REF on shanghai-1 through the Issuance API; prints the bill id.
+issue_via_gateway() {
+  local ref=$1 doc="$DCSA_DIR/ebl-$1.json" sent
+  jq --arg r "$ref" '.transportDocumentReference = $r | del(.documentParties.endorsee)' "$ROOT/tools/pintpeer/template/transport-document.json" > "$doc"
+  sent=$(pp POST "http://127.0.0.1:$PP_CARRIER/control/issue" "$(jq -nc --arg u "http://127.0.0.1:$PX_ISS_SH" --arg lei $LEI_SHPE --arg p $SH_PLATFORM --slurpfile d "$doc" \
+    '{url:$u,document:$d[0],issueTo:{partyName:"Shanghai Pudong Precision Electronics",sendToPlatform:$p,identifyingCodes:[{codeListProvider:"GLEIF",codeListName:"LEI",partyCode:$lei}]}}')")
+  [ "$(echo "$sent" | jq -r .status)" = 204 ] || die "issuance of $ref not accepted: $sent"
+  wait_bill $SH_CHAIN "COS-$ref" BILL_STATUS_ISSUED >&2
+  echo "COS-$ref"
+}
+export_to_wave() { # BILL -> waits until the export is concluded; prints the response code
+  tx $SH_CHAIN exporter cargo export-bill "$1" $WAVE "Wave Consignee Ltd" --code $WAVE:WC-1 >/dev/null
+  for _ in $(seq 1 90); do
+    [ "$(q $SH_CHAIN cargo bill "$1" | jq -r .bill.status)" != BILL_STATUS_EXPORTING ] && break; sleep 1
+  done
+  q $SH_CHAIN cargo bill "$1" | jq -r .bill.export.response_code
+}
+
+step "proxy" "1. the validating proxy stops a malformed envelope before the gateway"
+BAD='{"transportDocument":{"transportDocumentReference":"X"},"envelopeManifestSignedContent":"not a JWS","envelopeTransferChain":[]}'
+res=$(curl -s -o "$DCSA_DIR/bad.out" -w '%{http_code} %{content_type}' -X POST -H 'Content-Type: application/json' --data-binary "$BAD" "http://127.0.0.1:$PX_PINT_HK/v3/envelopes")
+log "through the proxy: $res — $(head -c 300 "$DCSA_DIR/bad.out")"
+case "$res" in 422*problem+json*) ;; *) die "the proxy did not reject the malformed envelope ($res)";; esac
+direct=$(curl -s -o /dev/null -w '%{http_code}' -X POST -H 'Content-Type: application/json' --data-binary "$BAD" "http://127.0.0.1:$GW_HK/v3/envelopes")
+ok "the proxy answered 422 (problem+json); the gateway itself would answer $direct with DCSA's error object"
+
+step "$WAVE → $SH_CHAIN" "2. WAVE replays the envelope $SH_CHAIN accepted: DUPE, nothing doubled"
+before=$(q $SH_CHAIN cargo pint-envelopes "$PBILL" | jq '.envelopes | length')
+status_before=$(q $SH_CHAIN cargo bill "$PBILL" | jq -r .bill.status)
+REPLAY=$(pp POST "http://127.0.0.1:$PP_WAVE/control/replay" "$(jq -nc --arg id "$(cat "$DCSA_DIR/wave-import.id")" '{id:$id}')")
+log "replayed: $(echo "$REPLAY" | jq -c '{state, responseCode, reason}')"
+[ "$(echo "$REPLAY" | jq -r .responseCode)" = DUPE ] || die "a replayed envelope was not answered DUPE: $REPLAY"
+[ "$(q $SH_CHAIN cargo pint-envelopes "$PBILL" | jq '.envelopes | length')" = "$before" ] || die "the replay imported the envelope again"
+[ "$(q $SH_CHAIN cargo bill "$PBILL" | jq -r .bill.status)" = "$status_before" ] || die "the replay changed $PBILL"
+ok "DUPE (signed), still $before imported envelope(s), $PBILL unchanged ($status_before)"
+
+step "$SH_CHAIN → $WAVE" "3. the receiving platform answers BSIG, then BENV: the bill comes back to its holder each time"
+B2=$(issue_via_gateway COSUF$(date +%s | tail -c 8))
+for code in BSIG BENV; do
+  pp POST "http://127.0.0.1:$PP_WAVE/control/mode" "{\"answer\":\"$code\",\"count\":1,\"reason\":\"fault injected by e2e-dcsa\"}" >/dev/null
+  got=$(export_to_wave "$B2")
+  [ "$got" = $code ] || die "export of $B2 concluded with $got, expected $code"
+  q $SH_CHAIN cargo bill "$B2" | jq -r '.bill | "  [shanghai-1] \(.id): \(.status), holder \(.holder[0:16])…, export answer \(.export.response_code): \(.export.response_reason)"'
+  [ "$(q $SH_CHAIN cargo bill "$B2" | jq -r '.bill.status + " " + .bill.holder')" = "BILL_STATUS_ISSUED $EXPORTER" ] || die "$B2 did not come back to the exporter after $code"
+  ok "$code: $B2 back with the exporter, the signed answer kept on chain"
+done
+pp POST "http://127.0.0.1:$PP_WAVE/control/mode" '{"answer":""}' >/dev/null
+[ "$(export_to_wave "$B2")" = RECE ] || die "$B2 could not be exported after the refusals"
+ok "exported again: RECE, $B2 EXPORTED on $SH_CHAIN"
+
+step "$WAVE → $SH_CHAIN" "4. the $SH_CHAIN gateway is killed between the start and the finish of an envelope"
+B2SUM=$(q $SH_CHAIN cargo bill "$B2" | jq -r .bill.document_hash)
+ATTACH=$(printf 'Packing list for %s: 320 cartons\n' "$B2" | base64 -w0)
+# WAVE builds and signs the envelope (with one supporting document) but cannot
+# deliver it (nothing listens at its URL): the envelope stays undecided.
+OUT=$(pp POST "http://127.0.0.1:$PP_WAVE/control/transfer" "$(jq -nc --arg s "$B2SUM" --arg p $SH_PLATFORM --arg a "$ATTACH" \
+  '{checksum:$s,url:"http://127.0.0.1:9",platform:$p,recipient:{partyName:"Kowloon Bay Components Trading",eblPlatform:$p,identifyingCodes:[{codeListProvider:$p,partyCode:"KBCT"}]},supportingDocuments:[{name:"packing-list.txt",mediaType:"text/plain",content:$a}]}')")
+ENV=$(echo "$OUT" | jq -c .envelope)
+[ "$ENV" != null ] || die "WAVE built no envelope: $OUT"
+LAST=$(echo "$OUT" | jq -r .lastEnvelopeTransferChainEntrySignedContentChecksum)
+# The envelope is delivered by hand, through the proxy: start ...
+START=$(curl -s -w '\n%{http_code}' -X POST -H 'Content-Type: application/json' --data-binary "$ENV" "http://127.0.0.1:$PX_PINT_SH/v3/envelopes")
+[ "$(echo "$START" | tail -1)" = 201 ] || die "start: $START"
+REF=$(echo "$START" | head -1 | jq -r .envelopeReference) DSUM=$(echo "$START" | head -1 | jq -r '.missingAdditionalDocumentChecksums[0]')
+log "started: 201, envelope $REF, missing document ${DSUM:0:16}…"
+kill_gateway $SH_CHAIN
+log "the $SH_CHAIN gateway was killed (SIGKILL); its store is all that is left"
+restart_gateway $SH_CHAIN
+st=$(curl -s -o "$DCSA_DIR/doc.out" -w '%{http_code}' -X PUT -H 'Content-Type: application/json' --data-binary "\"$ATTACH\"" "http://127.0.0.1:$PX_PINT_SH/v3/envelopes/$REF/additional-documents/$DSUM")
+[ "$st" = 204 ] || die "the document after the restart: $st $(cat "$DCSA_DIR/doc.out") (direct: $(curl -s -X PUT -H 'Content-Type: application/json' --data-binary "\"$ATTACH\"" "http://127.0.0.1:$GW_SH/v3/envelopes/$REF/additional-documents/$DSUM"))"
+FIN=$(curl -s -w '\n%{http_code}' -X PUT "http://127.0.0.1:$PX_PINT_SH/v3/envelopes/$REF/finish-transfer")
+for _ in $(seq 1 10); do   # 503 while the zone records it: PINT's sender retries the finish
+  [ "$(echo "$FIN" | tail -1)" = 503 ] || break; sleep 3
+  FIN=$(curl -s -w '\n%{http_code}' -X PUT "http://127.0.0.1:$PX_PINT_SH/v3/envelopes/$REF/finish-transfer")
+done
+[ "$(echo "$FIN" | tail -1)" = 200 ] || die "finish after the restart: $FIN"
+CODE=$(echo "$FIN" | head -1 | jq -r 'split(".")[1] | @base64d | fromjson | .responseCode')
+[ "$CODE" = RECE ] || die "finish after the restart answered $CODE"
+wait_bill $SH_CHAIN "$B2" BILL_STATUS_ISSUED
+[ "$(q $SH_CHAIN cargo bill "$B2" | jq -r .bill.holder)" = "$IMPORTER" ] || die "$B2 is not the importer's on $SH_CHAIN"
+[ "$(q $SH_CHAIN cargo pint-envelopes "$B2" | jq '.envelopes | length')" = 1 ] || die "$B2 was imported more than once"
+AGAIN=$(curl -s -X POST -H 'Content-Type: application/json' --data-binary "$ENV" "http://127.0.0.1:$PX_PINT_SH/v3/envelopes" | jq -r 'split(".")[1] | @base64d | fromjson | .responseCode')
+[ "$AGAIN" = DUPE ] || die "the same envelope again after the restart: $AGAIN"
+ok "RECE after the restart; $B2 back on $SH_CHAIN (its own history) held by the importer, imported once; the envelope again: DUPE"
+
+step "BOLE → $HK_CHAIN" "5. $B2's document arrives by another route, at the other zone: DISE (live on $SH_CHAIN)"
+cat > "$DCSA_DIR/bole.json" <<JSON
+{"code":"BOLE","listen":"127.0.0.1:$PP_BOLE","dir":"$DCSA_DIR/bole",
+ "parties":[{"partyName":"Bole Trader","identifyingCodes":[{"codeListProvider":"BOLE","partyCode":"BT-1"}]}],
+ "peers":[{"code":"$HK_PLATFORM","jwks":"http://127.0.0.1:$GW_HK/.well-known/jwks.json","url":"http://127.0.0.1:$PX_PINT_HK"}],
+ "carriers":[{"carrierCode":"COS","partyName":"COSCO Shipping Lines","identifyingCodes":[{"codeListProvider":"SMDG","partyCode":"COS"}],"jwks":"http://127.0.0.1:$PP_CARRIER/.well-known/jwks.json","url":"http://127.0.0.1:$PP_CARRIER"}]}
+JSON
+"$PINTPEER" platform -config "$DCSA_DIR/bole.json" > "$DCSA_DIR/bole.log" 2>&1 &
+record_pid pintpeer-bole $!
+wait_url "http://127.0.0.1:$PP_BOLE/control/health" 20 "the second stand-in platform BOLE"
+curl -sf "http://127.0.0.1:$PP_BOLE/.well-known/jwks.json" > "$DCSA_DIR/bole.jwks.json"
+tx $HK_CHAIN admin cargo set-ebl-platform BOLE "Second stand-in platform" "http://127.0.0.1:$PP_BOLE" "$DCSA_DIR/bole.jwks.json" >/dev/null
+# The carrier issues the same transport document again, on BOLE.
+sent=$(pp POST "http://127.0.0.1:$PP_CARRIER/control/issue" "$(jq -nc --arg u "http://127.0.0.1:$PP_BOLE" --slurpfile d "$DCSA_DIR/ebl-${B2#COS-}.json" \
+  '{url:$u,document:$d[0],issueTo:{partyName:"Bole Trader",sendToPlatform:"BOLE",identifyingCodes:[{codeListProvider:"BOLE",partyCode:"BT-1"}]}}')")
+[ "$(echo "$sent" | jq -r .status)" = 204 ] || die "BOLE did not take the issuance: $sent"
+for _ in $(seq 1 30); do [ "$(pp GET "http://127.0.0.1:$PP_BOLE/control/bills/$B2SUM" | jq -r .status)" = HELD ] && break; sleep 1; done
+# With a supporting document, so the answer comes from finish-transfer (whose
+# OpenAPI lists 409 for DISE; the start endpoint's does not).
+OUT=$(pp POST "http://127.0.0.1:$PP_BOLE/control/transfer" "$(jq -nc --arg s "$B2SUM" --arg p $HK_PLATFORM --arg a "$ATTACH" \
+  '{checksum:$s,recipient:{partyName:"Kowloon Bay Components Trading",eblPlatform:$p,identifyingCodes:[{codeListProvider:$p,partyCode:"KBCT"}]},supportingDocuments:[{name:"packing-list.txt",mediaType:"text/plain",content:$a}]}')")
+log "BOLE → $HK_CHAIN: $(echo "$OUT" | jq -c '{state, responseCode, reason}')"
+[ "$(echo "$OUT" | jq -r .responseCode)" = DISE ] || die "the document live on $SH_CHAIN was not disputed: $OUT"
+[ "$(q $SH_CHAIN cargo bill "$B2" | jq -r '.bill.status + " " + .bill.holder')" = "BILL_STATUS_ISSUED $IMPORTER" ] || die "$B2 changed on $SH_CHAIN"
+st=$(q $HK_CHAIN cargo bill "$B2" 2>/dev/null | jq -r .bill.status || true)
+case "$st" in ""|null|BILL_STATUS_REJECTED_DUPLICATE) ;; *) die "$HK_CHAIN has a live $B2 ($st)";; esac
+ok "DISE (signed): $B2 stays one bill, live on $SH_CHAIN with the importer; $HK_CHAIN: ${st:-no bill}"
+
+step dcsa "all DCSA fault cases passed"
