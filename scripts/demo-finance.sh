@@ -37,12 +37,21 @@ start_docstore() {
 # ds CHAIN FROM args...: the docstore client as a party of the zone.
 ds() { local c=$1 from=$2; shift 2; "$BIN" docstore "$@" --from "$from" $KR --home "$(zone_home "$c")" --chain-id "$c"; }
 
+# docstore_of CHAIN PORT: the URL of CHAIN's document store — its gateway's
+# /docstore/v1/ when the zone's gateway runs (the DCSA legs started it), else
+# a standalone store started on PORT.
+source "$ROOT/scripts/dcsa.sh"
+docstore_of() {
+  local c=$1 port=$2 gw
+  gw="http://127.0.0.1:$(gw_port "$c")"
+  if curl -sf "$gw/docstore/v1/health" >/dev/null 2>&1; then echo "$gw"; return; fi
+  curl -sf "http://127.0.0.1:$port/docstore/v1/health" >/dev/null 2>&1 || start_docstore "$c" "$port" >&2
+  echo "http://127.0.0.1:$port"
+}
+
 finance_leg() {
   local HK_DS="${DOCSTORE_URL:-}"
-  if [ -z "$HK_DS" ]; then
-    start_docstore "$HK_CHAIN" "$DS_HK_PORT"
-    HK_DS="http://127.0.0.1:$DS_HK_PORT"
-  fi
+  [ -n "$HK_DS" ] || HK_DS=$(docstore_of "$HK_CHAIN" "$DS_HK_PORT")
   export HK_DS
 
   step "$HK_CHAIN" "the exporter puts its invoice, packing list and transport document in Hong Kong's document store ($HK_DS)"

@@ -1,14 +1,13 @@
 #!/usr/bin/env bash
 # End-to-end abuse suite of the consent-gated document store (issue 39) on
 # the shared corridor: expects both zones, the relayer and the demo's Hong
-# Kong document store running (scripts/web-test.sh plays the demo with
-# KEEP=1 first; or `KEEP=1 make demo`). Starts nothing but, for the
-# cross-zone case, Shanghai's standalone store (recorded, so localnet.sh stop
-# ends it).
+# Kong document store running — its gateway's /docstore/v1/, or a standalone
+# store (scripts/web-test.sh plays the demo with KEEP=1 first; or `KEEP=1 make
+# demo`). For the cross-zone case it uses Shanghai's gateway, or starts
+# Shanghai's standalone store (recorded, so localnet.sh stop ends it).
 source "$(dirname "$0")/lib.sh"
 source "$ROOT/scripts/demo-finance.sh"
-HK_DS=${DOCSTORE_URL:-http://127.0.0.1:$DS_HK_PORT}
-SH_DS=http://127.0.0.1:$DS_SH_PORT
+HK_DS=${DOCSTORE_URL:-$(docstore_of "$HK_CHAIN" "$DS_HK_PORT")}
 curl -sf "$HK_DS/docstore/v1/health" >/dev/null || die "no document store at $HK_DS: play the demo with KEEP=1 first"
 
 EXPORTER=$(addr $HK_CHAIN exporter) BANK=$(addr $HK_CHAIN hkbank)
@@ -41,7 +40,7 @@ r=$(curl_auth "$HDR" GET "$URL"); [ "${r%% *}" = 200 ] || die "the first read fa
 expect "the same signed challenge again" 401 "already used" "$(curl_auth "$HDR" GET "$URL")"
 
 step "$SH_CHAIN → $HK_CHAIN" "a challenge of Shanghai's store, signed by the bank, is refused by Hong Kong's"
-curl -sf "$SH_DS/docstore/v1/health" >/dev/null 2>&1 || start_docstore "$SH_CHAIN" "$DS_SH_PORT"
+SH_DS=$(docstore_of "$SH_CHAIN" "$DS_SH_PORT")
 SHHDR=$(ds $SH_CHAIN hkbank sign-challenge --url "$SH_DS")
 expect "Shanghai's challenge at Hong Kong" 401 "challenge" "$(curl_auth "$SHHDR" GET "$URL")"
 

@@ -16,7 +16,7 @@ import (
 // Broadcaster signs msgs with the gateway's key (a ROLE_PLATFORM party),
 // broadcasts them as one transaction and returns once it is in a block; a
 // transaction the chain refused is an error. The gateway's CosmosChain
-// (internal/gateway) is one; TxClient (txclient.go) is the standalone one.
+// (internal/gateway) is the one both the gateway and the standalone store use.
 type Broadcaster interface {
 	Broadcast(ctx context.Context, memo string, msgs ...sdk.Msg) (*sdk.TxResponse, error)
 }

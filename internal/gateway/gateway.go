@@ -32,6 +32,14 @@ type Gateway struct {
 	out      *outbox
 	log      *slog.Logger
 	poll     time.Duration
+	mounts   []mount
+}
+
+// mount is another service of the zone's operator served beside the DCSA
+// APIs under its own path prefix (the consent-gated document store).
+type mount struct {
+	prefix string
+	h      http.Handler
 }
 
 type carrier struct {
@@ -73,9 +81,18 @@ func New(cfg Config, chain Chain, store *Store, key *SigningKey, log *slog.Logge
 	return g, nil
 }
 
+// Mount serves h under prefix (ending in "/") beside the DCSA APIs; call it
+// before Run.
+func (g *Gateway) Mount(prefix string, h http.Handler) {
+	g.mounts = append(g.mounts, mount{prefix: prefix, h: h})
+}
+
 // Handler is the gateway's HTTP API.
 func (g *Gateway) Handler() http.Handler {
 	mux := http.NewServeMux()
+	for _, m := range g.mounts {
+		mux.Handle(m.prefix, m.h)
+	}
 	// DCSA eBL Issuance API 3.0.4 (platform side).
 	mux.HandleFunc("PUT /v3/ebl-issuance-requests", g.handleIssuanceRequest)
 	// DCSA eBL Surrender API 3.0.4 (platform side: the carrier's answers).

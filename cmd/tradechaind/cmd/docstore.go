@@ -23,6 +23,7 @@ import (
 	"github.com/cosmos/cosmos-sdk/types/tx/signing"
 
 	"github.com/tradechain/tradechain/internal/docstore"
+	"github.com/tradechain/tradechain/internal/gateway"
 	cargotypes "github.com/tradechain/tradechain/x/cargo/types"
 )
 
@@ -60,21 +61,27 @@ func dsHome(cmd *cobra.Command) string {
 // <home>/data/docstore.db, or PostgreSQL.
 func openDocstoreBackend(cmd *cobra.Command) (docstore.Backend, error) {
 	kind, _ := cmd.Flags().GetString(flagDSBackend)
+	dsn, _ := cmd.Flags().GetString(flagDSPostgres)
+	return openDocstore(cmd.Context(), dsHome(cmd), kind, dsn)
+}
+
+// openDocstore opens a document store backend by name; the standalone
+// store and the gateway's mount share it.
+func openDocstore(ctx context.Context, home, kind, dsn string) (docstore.Backend, error) {
 	switch kind {
 	case "bolt":
-		dir := filepath.Join(dsHome(cmd), "data")
+		dir := filepath.Join(home, "data")
 		if err := os.MkdirAll(dir, 0o700); err != nil {
 			return nil, err
 		}
 		return docstore.OpenBolt(filepath.Join(dir, "docstore.db"))
 	case "postgres":
-		dsn, _ := cmd.Flags().GetString(flagDSPostgres)
 		if dsn == "" {
-			return nil, errors.New("--backend postgres needs --postgres-dsn (e.g. \"host=/run/postgresql dbname=docstore sslmode=disable\")")
+			return nil, errors.New("the postgres backend needs a connection string (e.g. \"host=/run/postgresql dbname=docstore sslmode=disable\")")
 		}
-		return docstore.OpenPostgres(cmd.Context(), dsn)
+		return docstore.OpenPostgres(ctx, dsn)
 	default:
-		return nil, fmt.Errorf("--backend %q: want bolt or postgres", kind)
+		return nil, fmt.Errorf("docstore backend %q: want bolt or postgres", kind)
 	}
 }
 
@@ -107,7 +114,8 @@ func docstoreStartCmd() *cobra.Command {
 			clientCtx = clientCtx.WithKeyring(kr)
 			keyName, _ := cmd.Flags().GetString(flagDSKeyName)
 			gasPrices, _ := cmd.Flags().GetString(flagDSGasPrices)
-			txc, err := docstore.NewTxClient(clientCtx, keyName, gasPrices)
+			// The same signer as the gateway's (sequence kept, waits for the block).
+			txc, err := gateway.NewCosmosChain(clientCtx, keyName, gasPrices, 1.3)
 			if err != nil {
 				return err
 			}

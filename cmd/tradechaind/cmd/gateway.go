@@ -18,7 +18,9 @@ import (
 	"github.com/cosmos/cosmos-sdk/crypto/keyring"
 	sdk "github.com/cosmos/cosmos-sdk/types"
 
+	"github.com/tradechain/tradechain/internal/docstore"
 	"github.com/tradechain/tradechain/internal/gateway"
+	cargotypes "github.com/tradechain/tradechain/x/cargo/types"
 )
 
 // gatewayCmd is `tradechaind gateway`: the zone's DCSA gateway
@@ -46,6 +48,9 @@ const (
 	flagGwPublicURL    = "public-url"
 	flagGwPlatformCode = "platform-code"
 	flagGwCarrier      = "carrier"
+	flagGwDocstore     = "docstore"
+	flagGwDocstoreDSN  = "docstore-postgres-dsn"
+	flagGwDocstoreMax  = "docstore-max-size"
 )
 
 func gatewayHome(cmd *cobra.Command) string {
@@ -190,10 +195,33 @@ func gatewayStartCmd() *cobra.Command {
 			}
 			ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 			defer stop()
+			// The consent-gated document store (docs/consent.md), under
+			// /docstore/v1/: releases recorded on chain by this gateway's account.
+			if kind, _ := cmd.Flags().GetString(flagGwDocstore); kind != "off" {
+				dsn, _ := cmd.Flags().GetString(flagGwDocstoreDSN)
+				backend, err := openDocstore(ctx, home, kind, dsn)
+				if err != nil {
+					return err
+				}
+				defer backend.Close()
+				keys, err := docstore.OpenKeyring(docstore.KeyDir(home))
+				if err != nil {
+					return err
+				}
+				ds := docstore.NewServer(backend, keys, docstore.NewNodeChain(ctx, cfg.ChainID, chain.Address(), cargotypes.NewQueryClient(clientCtx), chain), logger)
+				if ds.MaxSize, err = cmd.Flags().GetInt64(flagGwDocstoreMax); err != nil {
+					return err
+				}
+				gw.Mount(docstore.Prefix, ds.Handler())
+				logger.Info("document store mounted", "prefix", docstore.Prefix, "backend", kind, "key", keys.Current())
+			}
 			return gw.Run(ctx, nil)
 		},
 	}
 	addGatewayFlags(cmd)
+	cmd.Flags().String(flagGwDocstore, "bolt", "the consent-gated document store under /docstore/v1/: bolt (embedded, <home>/data/docstore.db), postgres, or off")
+	cmd.Flags().String(flagGwDocstoreDSN, "", "PostgreSQL connection string (lib/pq), for --docstore postgres")
+	cmd.Flags().Int64(flagGwDocstoreMax, docstore.DefaultMaxObjectSize, "largest document the store accepts, in bytes")
 	return cmd
 }
 
