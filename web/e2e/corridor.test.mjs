@@ -152,6 +152,11 @@ test("a bank offers financing on the exporter's invoice and the exporter accepts
   await page.goto(`${WEB}/#/party/hongkong-1/${EXPORTER}`);
   const invoices = page.getByTestId("invoices").first();
   await invoices.waitFor();
+  // The demo's finance leg may already have left an offer on the exporter's
+  // invoices: this test's offer is the newest row, found by its id.
+  const financings = page.getByTestId("financings").first();
+  const offeredRows = () => financings.locator("tbody tr", { hasText: "Offered" });
+  const before = await offeredRows().count();
   await signIn(BANK_KEY);
   const offer = invoices.locator("form.action").first();
   await offer.locator("input[name=advance]").fill("100000");
@@ -159,11 +164,13 @@ test("a bank offers financing on the exporter's invoice and the exporter accepts
   await offer.getByRole("button", { name: "Sign on hongkong-1" }).click();
   await offer.getByTestId("tx-result").waitFor();
   assert.match(await offer.getByTestId("tx-result").textContent(), /^✓ Done on hongkong-1/);
-  const financings = page.getByTestId("financings").first();
-  await financings.getByText("Offered").waitFor();
+  for (let i = 0; i < 60 && (await offeredRows().count()) <= before; i++) await page.waitForTimeout(500);
+  assert.equal(await offeredRows().count(), before + 1, "the new offer is listed");
+  const id = (await offeredRows().last().locator("td").first().textContent()).trim();
+  const row = financings.locator("tbody tr").filter({ hasText: new RegExp(`^${id}\\D`) });
   await signIn(EXPORTER_KEY);
-  await financings.getByRole("button", { name: "Sign on hongkong-1" }).click();
-  await financings.getByText("Active").waitFor();
+  await row.getByRole("button", { name: "Sign on hongkong-1" }).click();
+  await row.getByText("Active").waitFor();
   assert.match(await invoices.textContent(), /Financed/);
   await shot("financing-accepted");
 });
