@@ -15,6 +15,7 @@ targets=(
   "./x/cargo/types/ FuzzDecodePacketData" "./x/cargo/types/ FuzzBillJSON"
   "./x/cargo/types/ FuzzDecodeReservationPacket" "./x/cargo/ FuzzOnRecvPacket"
   "./internal/lightproof/ FuzzParseBundle" "./internal/lightproof/ FuzzJoinQRParts"
+  "./x/cargo/dcsa/pint/ FuzzParse" "./x/cargo/dcsa/pint/ FuzzParseJWKS" "./x/cargo/dcsa/pint/ FuzzVerifyEnvelope"
 )
 for t in "${targets[@]}"; do
   read -r pkg name <<<"$t"
