@@ -311,7 +311,7 @@ export_running $SH_CHAIN "$(zone_home $SH_CHAIN)" $SH_CHAIN
 # and checked against the CLI's offline computation below.
 normalize() {  # FILE OTHER-ZONE REWRITE(none|v2|v3)
   jq -S --arg other "$2" --arg rewrite "$3" '
-    def clean: walk(if type == "object" then with_entries(select(.value != null and .value != "" and .value != [] and .value != {} and .value != false)) else . end);
+    def clean: walk(if type == "object" then with_entries(select(.value != null and .value != "" and .value != "0" and .value != 0 and .value != [] and .value != {} and .value != false)) else . end);
     # x/cargo 2→3 splits the document anchors: the transport document of a bill
     # (TRANSPORT_DOCUMENT, anchored by the carrier of the bill it names, one of
     # the hashes of that bill) stays in documents; every other anchor becomes
