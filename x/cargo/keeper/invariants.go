@@ -299,7 +299,8 @@ func report(route string, problems []string, err error) (string, bool) {
 //     not REJECTED_DUPLICATE holds its identity key (unless the v3 upgrade
 //     listed it as a collision) and its document's key (held here for the
 //     hash it was issued with; held somewhere for an amended one), and a
-//     pending amendment's key; a REJECTED_DUPLICATE bill holds no key.
+//     pending amendment's key; a REJECTED_DUPLICATE bill holds no key, nor
+//     does an EXPORTED bill whose keys went to the zone it continued on.
 func RegistryInvariant(k Keeper) sdk.Invariant {
 	return func(ctx sdk.Context) (string, bool) {
 		var problems []string
@@ -375,6 +376,12 @@ func RegistryInvariant(k Keeper) sdk.Invariant {
 				if b.Status == types.BILL_STATUS_REJECTED_DUPLICATE {
 					if hasIdentity || hasDoc {
 						bad("rejected bill %s still holds its identity or document key (%v, %v)", id, identity.Status, doc.Status)
+					}
+					return false, nil
+				}
+				if handedOver(b) {
+					if hasIdentity || hasDoc {
+						bad("exported bill %s continued on %s but still holds its identity or document key (%v, %v)", id, b.Export.ContinuedOn, identity.Status, doc.Status)
 					}
 					return false, nil
 				}
