@@ -205,7 +205,7 @@ func (g *Gateway) handleGetIssuance(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	held, err := g.exportReadiness(r.Context(), bill)
+	src, err := g.exportReadiness(r.Context(), bill)
 	var missing *errMissingIssuance
 	if errors.As(err, &missing) {
 		writeError(w, r, http.StatusNotFound, "The gateway cannot export bill "+bill.Id+" yet", detail(CodeMissingIssuance, "Issuance not lodged", missing.Error()))
@@ -215,7 +215,7 @@ func (g *Gateway) handleGetIssuance(w http.ResponseWriter, r *http.Request) {
 		writeError(w, r, http.StatusServiceUnavailable, "The zone or the corridor cannot be read now; retry", detail(CodeUnavailable, "Unavailable", err.Error()))
 		return
 	}
-	writeJSON(w, http.StatusOK, held)
+	writeJSON(w, http.StatusOK, src.held)
 }
 
 // ExportStatus is the answer of GET /corridor/v1/bills/{id}/export.
@@ -286,16 +286,26 @@ func (e *errMissingIssuance) Error() string {
 		e.billID, e.zone, e.what, e.hash, e.billID, e.billID)
 }
 
+// exportSources is what a PINT envelope of a bill is built from.
+type exportSources struct {
+	held     IssuanceHeld
+	imported *importedChain  // the transfer chain the bill arrived with, if any
+	document json.RawMessage // the transport document
+	issuance *lodgedIssuance // the carrier's issuance, for a bill not imported
+}
+
 // exportReadiness finds what an export of bill needs: the transport document
 // (held, or from a corridor peer) and the carrier's issuance manifest (held,
-// lodged, or in the transfer chain the bill was imported with).
-func (g *Gateway) exportReadiness(ctx context.Context, bill *cargotypes.Bill) (*IssuanceHeld, error) {
+// lodged, or in the transfer chain the bill was imported with). What is
+// missing is an *errMissingIssuance saying what to lodge.
+func (g *Gateway) exportReadiness(ctx context.Context, bill *cargotypes.Bill) (*exportSources, error) {
 	imported, err := g.importedTransferChain(ctx, bill)
 	if err != nil {
 		return nil, err
 	}
 	missing := &errMissingIssuance{billID: bill.Id, hash: bill.DocumentHash, zone: g.chain.ChainID()}
-	if _, err := g.transportDocument(ctx, bill); errors.Is(err, ErrNotFound) {
+	document, err := g.transportDocument(ctx, bill)
+	if errors.Is(err, ErrNotFound) {
 		missing.what = "transport document"
 		if imported == nil {
 			missing.what = "transport document and carrier's issuance manifest"
@@ -304,18 +314,19 @@ func (g *Gateway) exportReadiness(ctx context.Context, bill *cargotypes.Bill) (*
 	} else if err != nil {
 		return nil, err
 	}
-	held := &IssuanceHeld{BillID: bill.Id, DocumentChecksum: bill.DocumentHash}
+	src := &exportSources{held: IssuanceHeld{BillID: bill.Id, DocumentChecksum: bill.DocumentHash}, imported: imported, document: document}
 	if imported != nil {
-		held.Source, held.ManifestChecksum = "PINT", firstIssuanceChecksum(imported.TransferChain)
-		return held, nil
+		src.held.Source, src.held.ManifestChecksum = "PINT", firstIssuanceChecksum(imported.TransferChain)
+		return src, nil
 	}
 	iss, ok := g.heldIssuance(bill.DocumentHash)
 	if !ok {
 		missing.what = "carrier's issuance manifest"
 		return nil, missing
 	}
-	held.Source, held.ManifestChecksum = strings.ToUpper(iss.Source), pint.Checksum(iss.IssuanceManifest)
-	return held, nil
+	src.issuance = iss
+	src.held.Source, src.held.ManifestChecksum = strings.ToUpper(iss.Source), pint.Checksum(iss.IssuanceManifest)
+	return src, nil
 }
 
 // firstIssuanceChecksum is the checksum of the issuance manifest in a

@@ -176,17 +176,11 @@ func (g *Gateway) runExport(ctx context.Context, j *job) error {
 // issuance (issued through the Issuance API or lodged), continued by one entry, signed by this gateway, holding the
 // bill's transactions on the zone since and the transfer to the recipient.
 func (g *Gateway) buildEnvelope(ctx context.Context, rec *exportRecord, bill *cargotypes.Bill) error {
-	if _, err := g.exportReadiness(ctx, bill); err != nil {
-		return err
-	}
-	document, err := g.transportDocument(ctx, bill)
+	src, err := g.exportReadiness(ctx, bill)
 	if err != nil {
 		return err
 	}
-	imported, err := g.importedTransferChain(ctx, bill)
-	if err != nil {
-		return err
-	}
+	document, imported := src.document, src.imported
 	entry := pint.EnvelopeTransferChainEntry{EblPlatform: g.cfg.PlatformCode, TransportDocumentChecksum: bill.DocumentHash}
 	var chain []string
 	var visualisation *pint.DocumentMetadata
@@ -195,12 +189,8 @@ func (g *Gateway) buildEnvelope(ctx context.Context, rec *exportRecord, bill *ca
 		chain = append(chain, imported.TransferChain...)
 		entry.PreviousEnvelopeTransferChainEntrySignedContentChecksum = pint.Checksum(chain[len(chain)-1])
 	} else {
-		iss, ok := g.heldIssuance(bill.DocumentHash)
-		if !ok {
-			return &errMissingIssuance{billID: bill.Id, hash: bill.DocumentHash, zone: g.chain.ChainID(), what: "carrier's issuance manifest"}
-		}
-		entry.IssuanceManifestSignedContent = iss.IssuanceManifest
-		if v := iss.Visualisation; v != nil {
+		entry.IssuanceManifestSignedContent = src.issuance.IssuanceManifest
+		if v := src.issuance.Visualisation; v != nil {
 			ct := v.ContentType
 			if ct == "" {
 				ct = "application/pdf"
