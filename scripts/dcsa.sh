@@ -24,6 +24,7 @@ DCSA_DIR="$LOCALNET/dcsa"
 gw_port()       { [ "$1" = "$SH_CHAIN" ] && echo $GW_SH || echo $GW_HK; }
 gw_pint_proxy() { [ "$1" = "$SH_CHAIN" ] && echo $PX_PINT_SH || echo $PX_PINT_HK; }
 platform_of()   { [ "$1" = "$SH_CHAIN" ] && echo $SH_PLATFORM || echo $HK_PLATFORM; }
+other_zone()    { [ "$1" = "$SH_CHAIN" ] && echo $HK_CHAIN || echo $SH_CHAIN; }
 
 wait_url() { # URL SECONDS WHAT
   local i
@@ -44,6 +45,7 @@ start_gateway() {
   "$BIN" gateway init --home "$home" --chain-id "$c" --node "$(zone_rpc "$c")" --key-name gateway --keyring-backend test \
     --platform-code "$(platform_of "$c")" --listen "127.0.0.1:$(gw_port "$c")" --public-url "http://127.0.0.1:$(gw_pint_proxy "$c")" \
     --carrier "COS,http://127.0.0.1:$PX_ISS_CAR/v3/ebl-issuance-responses,http://127.0.0.1:$PX_SUR_CAR/v3/ebl-surrender-requests,$DCSA_DIR/carrier.jwks.json" \
+    --corridor-peer "$(platform_of "$(other_zone "$c")"),http://127.0.0.1:$(gw_port "$(other_zone "$c")")" \
     > "$DCSA_DIR/$c-gateway.jwks.json" 2>/dev/null || die "gateway init on $c failed"
   "$BIN" gateway start --home "$home" >> "$DCSA_DIR/$c-gateway.log" 2>&1 &
   record_pid "gateway-$c" $!

@@ -16,6 +16,13 @@
 #      another route (a chain that does not continue the export): DISE naming
 #      the exporting zone, which keeps the keys (only a continuing chain is
 #      handed over, as the demo's WAVE → hongkong-1 leg shows).
+#   7. the demo's bill, imported over PINT on one zone and surrendered on the
+#      other after IBC: the carrier's endorsement chain holds the imported
+#      transfer chain (the surrendering zone's gateway fetched it from the
+#      importing zone's and checked it against the checksums on chain);
+#   8. a bill issued by CLI: its export waits with a refusal saying to lodge
+#      the carrier's issuance; lodged with `tradechaind gateway lodge-issuance`
+#      (the stand-in carrier's own signed request), it goes to WAVE: RECE.
 source "$(dirname "$0")/lib.sh"
 source "$ROOT/scripts/dcsa.sh"
 [ -f "$DCSA_DIR/demo-bill" ] || die "the demo's DCSA legs did not run (DCSA=1 KEEP=1 scripts/demo.sh first)"
@@ -161,5 +168,43 @@ case "$(echo "$OUT" | jq -r .reason)" in *"$SH_CHAIN"*) ;; *) die "the DISE does
 st=$(q $HK_CHAIN cargo bill "$B3" 2>/dev/null | jq -r .bill.status || true)
 case "$st" in ""|null|BILL_STATUS_REJECTED_DUPLICATE) ;; *) die "$HK_CHAIN has a live $B3 ($st)";; esac
 ok "DISE (signed, naming $SH_CHAIN): $B3 stays EXPORTED on $SH_CHAIN with its keys; $HK_CHAIN: ${st:-no bill}"
+
+step "$HK_CHAIN" "7. the demo's $HBILL was surrendered on $HK_CHAIN with its imported transfer chain"
+read -r SR_FIRST SR_N SR_PLATFORMS < <(pp GET "http://127.0.0.1:$PP_CARRIER/control/surrender-requests" | jq -r --arg r "${HBILL#COS-}" \
+  '[.[] | select(.body.transportDocumentReference == $r)][0].body.endorsementChain | "\(.[0].actionCode) \(length) \([.[] | .auditReference | split("/")[0]] | unique | join(","))"')
+[ "$SR_FIRST" = ISSUE ] || die "the surrender request's endorsement chain does not start with the ISSUE: $SR_FIRST"
+case ",$SR_PLATFORMS," in *",$WAVE,"*) ;; *) die "the endorsement chain sent from $HK_CHAIN lacks the $WAVE transfer chain entries (platforms: $SR_PLATFORMS)";; esac
+ok "endorsement chain of $SR_N links, from the ISSUE, with entries of $SR_PLATFORMS"
+if ! q $HK_CHAIN cargo pint-envelopes "$HBILL" 2>/dev/null | jq -e '.envelopes | length > 0' >/dev/null; then
+  grep -q "imported transfer chain fetched from the corridor" "$DCSA_DIR/$HK_CHAIN-gateway.log" \
+    || die "$HK_CHAIN holds no envelope of $HBILL, yet its gateway did not fetch the chain from $SH_CHAIN's"
+  ok "$HK_CHAIN's gateway fetched it from $SH_CHAIN's (checked against the IMPORTED entry's checksums)"
+fi
+
+step "$SH_CHAIN" "8. a bill issued by CLI is exported once the carrier lodges its issuance with the gateway"
+L=COSULODGE$(date +%s | tail -c 6)
+LDOC="$DCSA_DIR/ebl-$L.json" LREQ="$DCSA_DIR/issuance-$L.json"
+jq --arg r "$L" '.transportDocumentReference = $r | del(.documentParties.endorsee)' "$ROOT/tools/pintpeer/template/transport-document.json" > "$LDOC"
+# The stand-in carrier signs an issuance request for it (sent nowhere: it
+# issues by CLI, so the gateway sees neither the document nor the manifest).
+sent=$(pp POST "http://127.0.0.1:$PP_CARRIER/control/issue" "$(jq -nc --arg u "http://127.0.0.1:9" --arg lei $LEI_SHPE --arg p $SH_PLATFORM --slurpfile d "$LDOC" \
+  '{url:$u,document:$d[0],issueTo:{partyName:"Shanghai Pudong Precision Electronics",sendToPlatform:$p,identifyingCodes:[{codeListProvider:"GLEIF",codeListName:"LEI",partyCode:$lei}]}}')")
+echo "$sent" | jq '.request | if type == "string" then fromjson else . end' > "$LREQ"
+jq .document "$LREQ" > "$LDOC"
+tx $SH_CHAIN carrier cargo issue-bill --document "$LDOC" --issue-to "$EXPORTER" >/dev/null
+wait_bill $SH_CHAIN "COS-$L" BILL_STATUS_ISSUED
+tx $SH_CHAIN exporter cargo export-bill "COS-$L" $WAVE "Wave Consignee Ltd" --code $WAVE:WC-1 >/dev/null
+code=
+for _ in $(seq 1 60); do
+  ans=$(curl -s "http://127.0.0.1:$GW_SH/corridor/v1/bills/COS-$L/export")
+  code=$(echo "$ans" | jq -r '.errors[0].errorCode // empty'); [ "$code" = 7011 ] && break; sleep 1
+done
+[ "$code" = 7011 ] || die "the unlodged export was not refused with 7011: $ans"
+echo "$ans" | jq -r '.errors[0].errorCodeMessage' | grep -q "lodge-issuance COS-$L" || die "the refusal does not say to lodge: $ans"
+ok "refused while unlodged (DCSA error 7011): $(echo "$ans" | jq -r '.errors[0].errorCodeMessage' | cut -c1-120)…"
+"$BIN" gateway lodge-issuance "COS-$L" --request "$LREQ" --gateway "http://127.0.0.1:$GW_SH" >/dev/null || die "lodging refused"
+wait_bill $SH_CHAIN "COS-$L" BILL_STATUS_EXPORTED
+[ "$(q $SH_CHAIN cargo bill "COS-$L" | jq -r .bill.export.response_code)" = RECE ] || die "COS-$L not RECE'd"
+ok "lodged, exported to $WAVE: RECE (signed, on chain)"
 
 step dcsa "all DCSA fault cases passed"

@@ -37,6 +37,10 @@ type Chain interface {
 	PartyByCode(ctx context.Context, code string) (*cargotypes.Party, error)
 	PartyByLEI(ctx context.Context, lei string) (*cargotypes.Party, error)
 	EndorsementChain(ctx context.Context, billID string) (*cargotypes.QueryEndorsementChainResponse, error)
+	// BillHistory is the bill's hash-linked history on this zone, oldest
+	// first (all pages): a bill that came over IBC carries its latest
+	// entries, each bound to the head the packet proved.
+	BillHistory(ctx context.Context, billID string) ([]cargotypes.HistoryEntry, error)
 	RegistryKey(ctx context.Context, hash string) (*cargotypes.QueryRegistryKeyResponse, error)
 	// Broadcast signs msgs with the gateway's key, broadcasts them and waits
 	// for the block; a transaction the chain refused is a *TxError.
@@ -231,6 +235,25 @@ func (c *CosmosChain) EndorsementChain(ctx context.Context, billID string) (*car
 		return nil, ErrNotFound
 	}
 	return res, err
+}
+
+func (c *CosmosChain) BillHistory(ctx context.Context, billID string) ([]cargotypes.HistoryEntry, error) {
+	var out []cargotypes.HistoryEntry
+	var key []byte
+	for {
+		res, err := c.q.BillHistory(ctx, &cargotypes.QueryBillHistoryRequest{Id: billID, Pagination: &query.PageRequest{Key: key, Limit: 200}})
+		if notFound(err) {
+			return nil, ErrNotFound
+		}
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, res.Entries...)
+		if res.Pagination == nil || len(res.Pagination.NextKey) == 0 {
+			return out, nil
+		}
+		key = res.Pagination.NextKey
+	}
 }
 
 func (c *CosmosChain) RegistryKey(ctx context.Context, hash string) (*cargotypes.QueryRegistryKeyResponse, error) {

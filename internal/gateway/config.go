@@ -55,6 +55,21 @@ type Config struct {
 
 	// Carriers the gateway serves: DCSA issuance and surrender.
 	Carriers []CarrierConfig `toml:"carriers"`
+
+	// CorridorPeers are the gateways of the corridor's other zone(s): a bill
+	// that moved here by IBC after arriving there over PINT has its transfer
+	// chain (and transport document) with them. Each is also a trusted
+	// EblPlatform on this zone's chain, whose on-chain keys authenticate
+	// its requests to this gateway's corridor endpoints.
+	CorridorPeers []CorridorPeer `toml:"corridor-peers"`
+}
+
+// CorridorPeer is the gateway of another zone of the corridor.
+type CorridorPeer struct {
+	// PlatformCode is its zone's PINT platform code (its EblPlatform on chain).
+	PlatformCode string `toml:"platform-code"`
+	// URL is its base URL (the corridor endpoints are under /corridor/v1/).
+	URL string `toml:"url"`
 }
 
 // CarrierConfig is one carrier this zone's gateway issues and surrenders for.
@@ -174,6 +189,14 @@ func (c *Config) Validate() error {
 		}
 		if cc.JWKS == "" {
 			problems = append(problems, fmt.Sprintf("carrier %s: jwks (the carrier's public keys for issuance manifests) is required", cc.PartyCode))
+		}
+	}
+	for _, p := range c.CorridorPeers {
+		if p.PlatformCode == "" || p.PlatformCode == c.PlatformCode || len(p.PlatformCode) > 4 {
+			problems = append(problems, fmt.Sprintf("corridor peer platform-code %q must be another zone's 1-4 character code", p.PlatformCode))
+		}
+		if pu, err := url.Parse(p.URL); err != nil || (pu.Scheme != "http" && pu.Scheme != "https") || pu.Host == "" {
+			problems = append(problems, fmt.Sprintf("corridor peer %s: %q is not an http(s) URL", p.PlatformCode, p.URL))
 		}
 	}
 	if len(problems) > 0 {

@@ -46,6 +46,7 @@ const (
 	CodeConflict        = 7008 // the request conflicts with one already handled
 	CodeNotFound        = 7009 // no such envelope, surrender request or bill
 	CodeUnavailable     = 7010 // the chain cannot be reached now; retry
+	CodeMissingIssuance = 7011 // the carrier's transport document / issuance manifest is not lodged: lodge them
 )
 
 // DCSA field bounds: statusCodeText ≤ 50, statusCodeMessage ≤ 200,

@@ -102,6 +102,13 @@ func (g *Gateway) Handler() http.Handler {
 	mux.HandleFunc("POST /v3/envelopes", g.handleStartEnvelope)
 	mux.HandleFunc("PUT /v3/envelopes/{ref}/additional-documents/{checksum}", g.handleAdditionalDocument)
 	mux.HandleFunc("PUT /v3/envelopes/{ref}/finish-transfer", g.handleFinish)
+	// The corridor: lodging a CLI-issued bill's issuance, the export's
+	// state, and what the other zone's gateway fetches (signed requests).
+	mux.HandleFunc("PUT /corridor/v1/bills/{id}/issuance", g.handleLodgeIssuance)
+	mux.HandleFunc("GET /corridor/v1/bills/{id}/issuance", g.handleGetIssuance)
+	mux.HandleFunc("GET /corridor/v1/bills/{id}/export", g.handleExportStatus)
+	mux.HandleFunc("GET /corridor/v1/pint-envelopes/{checksum}", g.handleCorridorEnvelope)
+	mux.HandleFunc("GET /corridor/v1/transport-documents/{checksum}", g.handleCorridorDocument)
 	// The gateway's public keys, for other platforms and the zone's
 	// on-chain EblPlatform entry.
 	mux.HandleFunc("GET /.well-known/jwks.json", g.handleJWKS)

@@ -99,7 +99,9 @@ type fixture struct {
 	done    chan struct{}
 }
 
-func newFixture(t *testing.T) *fixture {
+// newFixture runs a gateway on a test zone (shanghai-1, TRSH by default);
+// opts change the zone or the configuration before the gateway starts.
+func newFixture(t *testing.T, opts ...func(*fixture)) *fixture {
 	t.Helper()
 	f := &fixture{t: t, carrier: newKey(t), peer: newKey(t), rec: newRecorder(), dir: t.TempDir()}
 	f.chain = newTestChain(zoneID, gatewayAddr, ownCode)
@@ -124,6 +126,9 @@ func newFixture(t *testing.T) *fixture {
 	f.cfg.MaxDocumentBytes = 64 << 10
 	f.cfg.Carriers = []CarrierConfig{{PartyCode: "COS", IssuanceResponseURL: carrierSrv.URL + "/v3/ebl-issuance-responses",
 		SurrenderRequestURL: carrierSrv.URL + "/v3/ebl-surrender-requests", JWKS: jwksPath}}
+	for _, o := range opts {
+		o(f)
+	}
 	require.NoError(t, f.cfg.Validate())
 	f.start(newKey(t))
 	return f

@@ -23,12 +23,12 @@ type issuanceRequest struct {
 	Document                      json.RawMessage     `json:"document"`
 	TransportDocumentReplacements json.RawMessage     `json:"transportDocumentReplacements,omitempty"`
 	IssueTo                       json.RawMessage     `json:"issueTo"`
-	EBLVisualisationByCarrier     *supportingDocument `json:"eBLVisualisationByCarrier,omitempty"`
+	EBLVisualisationByCarrier     *SupportingDocument `json:"eBLVisualisationByCarrier,omitempty"`
 	IssuanceManifestSignedContent string              `json:"issuanceManifestSignedContent"`
 }
 
-// supportingDocument is the carrier's visualisation of the eBL.
-type supportingDocument struct {
+// SupportingDocument is the carrier's visualisation of the eBL.
+type SupportingDocument struct {
 	Name        string `json:"name"`
 	Content     []byte `json:"content"` // base64 in JSON
 	ContentType string `json:"contentType,omitempty"`
@@ -66,7 +66,7 @@ type issuanceRecord struct {
 	DocumentChecksum string              `json:"document_checksum"`
 	IssueTo          pint.IssueToParty   `json:"issue_to"`
 	IssueToRaw       json.RawMessage     `json:"issue_to_raw"`
-	Visualisation    *supportingDocument `json:"visualisation,omitempty"`
+	Visualisation    *SupportingDocument `json:"visualisation,omitempty"`
 	IssuanceManifest string              `json:"issuance_manifest"`
 	State            string              `json:"state"`
 	BillID           string              `json:"bill_id,omitempty"`
@@ -132,54 +132,9 @@ func (g *Gateway) handleIssuanceRequest(w http.ResponseWriter, r *http.Request) 
 	}
 	// The issuance manifest must be the carrier's, and must sign exactly
 	// this document, this issueTo and this visualisation.
-	jws, err := pint.Parse(req.IssuanceManifestSignedContent)
-	if err == nil {
-		err = jws.VerifyWith(carrier.keys)
-	}
-	if err != nil {
-		writeError(w, r, http.StatusBadRequest, "The issuance manifest's signature does not verify",
-			detail(CodeBadSignature, "Bad signature", fmt.Sprintf("issuanceManifestSignedContent: %v (it must be signed with a key of carrier %s's JWKS)", err, head.CarrierCode)))
-		return
-	}
-	var manifest pint.IssuanceManifest
-	if err := pint.Decode(jws.Payload, &manifest); err != nil {
-		writeError(w, r, http.StatusBadRequest, "The issuance manifest is not an IssuanceManifest", detail(CodeMalformed, "Malformed manifest", err.Error()))
-		return
-	}
-	docSum, err := dcsa.Hash(req.Document)
-	if err != nil {
-		writeError(w, r, http.StatusBadRequest, "The document cannot be canonicalised (RFC 8785)", detail(CodeMalformed, "Malformed document", err.Error()))
-		return
-	}
-	issueToSum, err := dcsa.Hash(req.IssueTo)
-	if err != nil {
-		writeError(w, r, http.StatusBadRequest, "issueTo cannot be canonicalised (RFC 8785)", detail(CodeMalformed, "Malformed issueTo", err.Error()))
-		return
-	}
-	var problems []DetailedError
-	if manifest.DocumentChecksum != docSum {
-		problems = append(problems, DetailedError{ErrorCode: CodeChecksum, Property: "documentChecksum", Value: manifest.DocumentChecksum,
-			ErrorCodeText: "Checksum mismatch", ErrorCodeMessage: "the manifest's documentChecksum is not the SHA-256 of the RFC 8785 canonical document (" + docSum + ")"})
-	}
-	if manifest.IssueToChecksum != issueToSum {
-		problems = append(problems, DetailedError{ErrorCode: CodeChecksum, Property: "issueToChecksum", Value: manifest.IssueToChecksum,
-			ErrorCodeText: "Checksum mismatch", ErrorCodeMessage: "the manifest's issueToChecksum is not the SHA-256 of the canonical issueTo (" + issueToSum + ")"})
-	}
-	if v := req.EBLVisualisationByCarrier; v != nil || manifest.EBLVisualisationByCarrierChecksum != "" {
-		got := ""
-		if v != nil {
-			got = pint.ChecksumBytes(v.Content)
-		}
-		if got != manifest.EBLVisualisationByCarrierChecksum {
-			problems = append(problems, DetailedError{ErrorCode: CodeChecksum, Property: "eBLVisualisationByCarrierChecksum",
-				ErrorCodeText: "Checksum mismatch", ErrorCodeMessage: "the visualisation and the manifest's eBLVisualisationByCarrierChecksum do not match"})
-		}
-		if v != nil && int64(len(v.Content)) > g.cfg.MaxDocumentBytes {
-			problems = append(problems, detail(CodeTooLarge, "Document too large", fmt.Sprintf("the visualisation is over %d bytes", g.cfg.MaxDocumentBytes)))
-		}
-	}
+	docSum, status, problems := g.checkIssuanceManifest(carrier.keys, head.CarrierCode, req.IssuanceManifestSignedContent, req.Document, req.IssueTo, req.EBLVisualisationByCarrier)
 	if len(problems) > 0 {
-		writeError(w, r, http.StatusBadRequest, "The issuance manifest does not sign this request", problems...)
+		writeError(w, r, status, "The issuance manifest does not sign this request", problems...)
 		return
 	}
 	var issueTo pint.IssueToParty
@@ -201,7 +156,7 @@ func (g *Gateway) handleIssuanceRequest(w http.ResponseWriter, r *http.Request) 
 	}
 	key := issuanceKey(head.CarrierCode, head.Reference)
 	conflict := ""
-	err = g.store.Update(func(b *Batch) error {
+	err := g.store.Update(func(b *Batch) error {
 		var prev issuanceRecord
 		switch err := g.store.Get(key, &prev); {
 		case err == nil:
@@ -572,3 +527,59 @@ func (g *Gateway) heldElsewhere(ctx context.Context, hash string) (string, bool,
 }
 
 var _ = base64.StdEncoding
+
+// checkIssuanceManifest checks that manifestJWS is the carrier's issuance
+// manifest (a JWS by a key of keys) and signs exactly document, issueTo
+// (when given) and the visualisation, as the Issuance API and lodging both
+// need. It returns the document's DCSA checksum, or the HTTP status and the
+// causes to answer with.
+func (g *Gateway) checkIssuanceManifest(keys *pint.KeySet, carrierCode, manifestJWS string, document, issueTo json.RawMessage, vis *SupportingDocument) (string, int, []DetailedError) {
+	jws, err := pint.Parse(manifestJWS)
+	if err == nil {
+		err = jws.VerifyWith(keys)
+	}
+	if err != nil {
+		return "", http.StatusBadRequest, []DetailedError{detail(CodeBadSignature, "Bad signature",
+			fmt.Sprintf("issuanceManifestSignedContent: %v (it must be signed with a key of carrier %s's JWKS)", err, carrierCode))}
+	}
+	var manifest pint.IssuanceManifest
+	if err := pint.Decode(jws.Payload, &manifest); err != nil {
+		return "", http.StatusBadRequest, []DetailedError{detail(CodeMalformed, "Malformed manifest", err.Error())}
+	}
+	docSum, err := dcsa.Hash(document)
+	if err != nil {
+		return "", http.StatusBadRequest, []DetailedError{detail(CodeMalformed, "Malformed document", "the document cannot be canonicalised (RFC 8785): "+err.Error())}
+	}
+	var problems []DetailedError
+	if manifest.DocumentChecksum != docSum {
+		problems = append(problems, DetailedError{ErrorCode: CodeChecksum, Property: "documentChecksum", Value: manifest.DocumentChecksum,
+			ErrorCodeText: "Checksum mismatch", ErrorCodeMessage: "the manifest's documentChecksum is not the SHA-256 of the RFC 8785 canonical document (" + docSum + ")"})
+	}
+	if len(issueTo) > 0 && string(issueTo) != "null" {
+		issueToSum, err := dcsa.Hash(issueTo)
+		if err != nil {
+			return "", http.StatusBadRequest, []DetailedError{detail(CodeMalformed, "Malformed issueTo", "issueTo cannot be canonicalised (RFC 8785): "+err.Error())}
+		}
+		if manifest.IssueToChecksum != issueToSum {
+			problems = append(problems, DetailedError{ErrorCode: CodeChecksum, Property: "issueToChecksum", Value: manifest.IssueToChecksum,
+				ErrorCodeText: "Checksum mismatch", ErrorCodeMessage: "the manifest's issueToChecksum is not the SHA-256 of the canonical issueTo (" + issueToSum + ")"})
+		}
+	}
+	if vis != nil || manifest.EBLVisualisationByCarrierChecksum != "" {
+		got := ""
+		if vis != nil {
+			got = pint.ChecksumBytes(vis.Content)
+		}
+		if got != manifest.EBLVisualisationByCarrierChecksum {
+			problems = append(problems, DetailedError{ErrorCode: CodeChecksum, Property: "eBLVisualisationByCarrierChecksum",
+				ErrorCodeText: "Checksum mismatch", ErrorCodeMessage: "the visualisation and the manifest's eBLVisualisationByCarrierChecksum do not match"})
+		}
+		if vis != nil && int64(len(vis.Content)) > g.cfg.MaxDocumentBytes {
+			problems = append(problems, detail(CodeTooLarge, "Document too large", fmt.Sprintf("the visualisation is over %d bytes", g.cfg.MaxDocumentBytes)))
+		}
+	}
+	if len(problems) > 0 {
+		return "", http.StatusBadRequest, problems
+	}
+	return docSum, 0, nil
+}

@@ -18,6 +18,7 @@ import (
 // Export states.
 const (
 	expNew       = "NEW"       // seen on chain; envelope not built yet
+	expWaiting   = "WAITING"   // the carrier's issuance is not lodged (Reason says what to do)
 	expSending   = "SENDING"   // envelope built and stored; sending until a signed answer
 	expAnswered  = "ANSWERED"  // signed answer in hand; concluding on chain
 	expConcluded = "CONCLUDED" // MsgConcludeExport in a block
@@ -96,7 +97,7 @@ func (g *Gateway) runExport(ctx context.Context, j *job) error {
 	}
 	for {
 		switch rec.State {
-		case expNew:
+		case expNew, expWaiting:
 			bill, err := g.chain.Bill(ctx, rec.BillID)
 			if err != nil {
 				return err
@@ -107,8 +108,19 @@ func (g *Gateway) runExport(ctx context.Context, j *job) error {
 				return save()
 			}
 			if err := g.buildEnvelope(ctx, &rec, bill); err != nil {
+				var missing *errMissingIssuance
+				if errors.As(err, &missing) && (rec.State != expWaiting || rec.Reason != missing.Error()) {
+					// Refused until lodged: GET /corridor/v1/bills/{id}/export
+					// answers with this; lodging wakes the job.
+					rec.State, rec.Reason = expWaiting, missing.Error()
+					g.log.Warn("export waits for the carrier's issuance", "bill", rec.BillID, "why", rec.Reason)
+					if serr := save(); serr != nil {
+						return serr
+					}
+				}
 				return err
 			}
+			rec.Reason = ""
 			rec.State = expSending
 			if err := save(); err != nil {
 				return err
@@ -159,40 +171,26 @@ func (g *Gateway) runExport(ctx context.Context, j *job) error {
 }
 
 // buildEnvelope signs the envelope of an export: the transfer chain is the
-// bill's imported chain (if it came over PINT) or starts with the carrier's
-// issuance, continued by one entry, signed by this gateway, holding the
+// bill's imported chain (if it came over PINT, on this zone or — fetched and
+// checked — on the corridor's other zone) or starts with the carrier's
+// issuance (issued through the Issuance API or lodged), continued by one entry, signed by this gateway, holding the
 // bill's transactions on the zone since and the transfer to the recipient.
 func (g *Gateway) buildEnvelope(ctx context.Context, rec *exportRecord, bill *cargotypes.Bill) error {
-	document, err := g.store.GetRaw(pTransportDoc + bill.DocumentHash)
-	if errors.Is(err, ErrNotFound) {
-		return fmt.Errorf("the gateway does not hold bill %s's transport document %s (bills issued through its Issuance API or imported over PINT only)", bill.Id, bill.DocumentHash)
-	}
+	src, err := g.exportReadiness(ctx, bill)
 	if err != nil {
 		return err
 	}
-	imported, err := g.chain.PintEnvelopes(ctx, bill.Id)
-	if err != nil {
-		return err
-	}
+	document, imported := src.document, src.imported
 	entry := pint.EnvelopeTransferChainEntry{EblPlatform: g.cfg.PlatformCode, TransportDocumentChecksum: bill.DocumentHash}
 	var chain []string
 	var visualisation *pint.DocumentMetadata
 	docs := map[string][]byte{}
-	if n := len(imported); n > 0 {
-		chain = append(chain, imported[n-1].TransferChain...)
+	if imported != nil {
+		chain = append(chain, imported.TransferChain...)
 		entry.PreviousEnvelopeTransferChainEntrySignedContentChecksum = pint.Checksum(chain[len(chain)-1])
 	} else {
-		var key string
-		raw, err := g.store.GetRaw(pIssByChecksum + bill.DocumentHash)
-		if err == nil {
-			key = string(raw)
-		}
-		var iss issuanceRecord
-		if key == "" || g.store.Get(key, &iss) != nil {
-			return fmt.Errorf("bill %s was not issued through this gateway: no carrier issuance manifest to start its PINT transfer chain", bill.Id)
-		}
-		entry.IssuanceManifestSignedContent = iss.IssuanceManifest
-		if v := iss.Visualisation; v != nil {
+		entry.IssuanceManifestSignedContent = src.issuance.IssuanceManifest
+		if v := src.issuance.Visualisation; v != nil {
 			ct := v.ContentType
 			if ct == "" {
 				ct = "application/pdf"
@@ -202,10 +200,10 @@ func (g *Gateway) buildEnvelope(ctx context.Context, rec *exportRecord, bill *ca
 		}
 	}
 	var since uint64
-	if n := len(imported); n > 0 {
-		since = imported[n-1].Sequence
+	if imported != nil {
+		since = imported.Sequence
 	}
-	txs, err := g.transactionsSince(ctx, bill, len(imported) > 0, since)
+	txs, err := g.transactionsSince(ctx, bill, imported != nil, since)
 	if err != nil {
 		return err
 	}

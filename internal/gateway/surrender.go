@@ -141,15 +141,21 @@ func (g *Gateway) endorsementChain(ctx context.Context, billID string) ([]Endors
 	}
 	var out []EndorsementChainLink
 	// A bill that arrived over PINT: its chain of title before it landed is
-	// the transfer chain it came with (verified by the zone at import).
-	var since uint64
-	envs, err := g.chain.PintEnvelopes(ctx, billID)
+	// the transfer chain it came with (verified by the zone that imported
+	// it; fetched from that zone's gateway when the bill came on by IBC,
+	// and checked against the entry checksums in this zone's history).
+	bill, err := g.chain.Bill(ctx, billID)
 	if err != nil {
 		return nil, err
 	}
-	if n := len(envs); n > 0 {
-		since = envs[n-1].Sequence
-		for _, compact := range envs[n-1].TransferChain {
+	imported, err := g.importedTransferChain(ctx, bill)
+	if err != nil {
+		return nil, err
+	}
+	var since uint64
+	if imported != nil {
+		since = imported.Sequence
+		for _, compact := range imported.TransferChain {
 			j, err := pint.Parse(compact)
 			if err != nil {
 				return nil, err
@@ -169,7 +175,7 @@ func (g *Gateway) endorsementChain(ctx context.Context, billID string) ([]Endors
 		}
 	}
 	for _, e := range res.Entries {
-		if len(envs) > 0 && e.Sequence <= since {
+		if imported != nil && e.Sequence <= since {
 			continue // before the import: in the transfer chain above
 		}
 		if e.ActionCode == "" {

@@ -2,6 +2,7 @@ package gateway
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"strings"
 	"sync"
@@ -35,6 +36,8 @@ type testChain struct {
 	sent      []sdk.Msg       // every message broadcast (MsgExec unwrapped)
 	blocks    [][]abci.Event
 	history   map[string][]cargotypes.EndorsementChainEntry
+	// hist is the bills' hash-linked history (what BillHistory answers).
+	hist map[string][]cargotypes.HistoryEntry
 	// autoConfirm: a bill issued or imported becomes ISSUED at once (the
 	// registry answers within the block); else it stays PENDING.
 	autoConfirm bool
@@ -45,7 +48,7 @@ func newTestChain(chainID, gatewayAddr, ownCode string) *testChain {
 	return &testChain{chainID: chainID, addr: gatewayAddr, ownCode: ownCode, bills: map[string]*cargotypes.Bill{},
 		registry: map[string][]cargotypes.RegistryKey{}, platforms: map[string]cargotypes.EblPlatform{},
 		envelopes: map[string]cargotypes.PintEnvelope{}, grants: map[string]bool{}, history: map[string][]cargotypes.EndorsementChainEntry{},
-		autoConfirm: true}
+		hist: map[string][]cargotypes.HistoryEntry{}, autoConfirm: true}
 }
 
 func (c *testChain) Address() string { return c.addr }
@@ -103,6 +106,53 @@ func (c *testChain) EndorsementChain(_ context.Context, id string) (*cargotypes.
 		return nil, ErrNotFound
 	}
 	return &cargotypes.QueryEndorsementChainResponse{BillId: id, Entries: c.history[id], Complete: true}, nil
+}
+
+func (c *testChain) BillHistory(_ context.Context, id string) ([]cargotypes.HistoryEntry, error) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if _, ok := c.bills[id]; !ok {
+		return nil, ErrNotFound
+	}
+	return append([]cargotypes.HistoryEntry(nil), c.hist[id]...), nil
+}
+
+// record appends e to the bill's hash-linked history as the zone does (the
+// next sequence, chained to the bill's head) and moves the bill's head.
+// Call with c.mu held.
+func (c *testChain) record(id string, e cargotypes.HistoryEntry) cargotypes.HistoryEntry {
+	b := c.bills[id]
+	prev := b.HistoryHead
+	if prev == "" {
+		prev = cargotypes.GenesisHead
+	}
+	e.BillId, e.Sequence, e.PrevHead, e.ChainId, e.Time = id, b.HistoryLen+1, prev, c.chainID, time.Now().UTC()
+	e.Head = cargotypes.ChainHead(prev, e)
+	c.hist[id] = append(c.hist[id], e)
+	b.HistoryHead, b.HistoryLen = e.Head, e.Sequence
+	c.history[id] = append(c.history[id], cargotypes.EndorsementChainEntry{Sequence: e.Sequence, ActionCode: map[string]string{"ISSUE": "ISSUE", "TRANSFER": "TRANSFER"}[e.Action],
+		Action: e.Action, Actor: e.Actor, Recipient: e.To, Zone: c.chainID, DocumentHash: e.DocumentHash, Head: e.Head, ActionDateTime: e.Time})
+	return e
+}
+
+// sendBillTo moves a bill to another test zone as IBC does: a SEND entry
+// here, the bill and its latest history entries (with their PINT records)
+// carried to the other zone, where a RECEIVE entry continues the chain.
+func (c *testChain) sendBillTo(to *testChain, id, receiver string) {
+	c.mu.Lock()
+	b := c.bills[id]
+	c.record(id, cargotypes.HistoryEntry{Action: "SEND", Actor: b.Holder, From: b.Holder, To: receiver, DocumentHash: b.DocumentHash})
+	b.Status = cargotypes.BILL_STATUS_TRANSFERRED_OUT
+	moved := *b
+	carried := append([]cargotypes.HistoryEntry(nil), c.hist[id]...)
+	chain := append([]cargotypes.EndorsementChainEntry(nil), c.history[id]...)
+	c.mu.Unlock()
+	to.mu.Lock()
+	defer to.mu.Unlock()
+	moved.Status, moved.Holder = cargotypes.BILL_STATUS_ISSUED, receiver
+	to.bills[id] = &moved
+	to.hist[id], to.history[id] = carried, chain
+	to.record(id, cargotypes.HistoryEntry{Action: "RECEIVE", Actor: receiver, To: receiver, DocumentHash: moved.DocumentHash})
 }
 
 func (c *testChain) RegistryKey(_ context.Context, hash string) (*cargotypes.QueryRegistryKeyResponse, error) {
@@ -248,7 +298,7 @@ func (c *testChain) apply(m sdk.Msg) error {
 			return refuse("bill %s already exists", id)
 		}
 		c.bills[id] = &cargotypes.Bill{Id: id, Carrier: v.Carrier, Holder: v.IssueTo, Type: v.Type, Mode: v.Mode, DocumentHash: v.DocumentHash, Version: 1, Status: status, HomeZone: c.chainID}
-		c.history[id] = append(c.history[id], cargotypes.EndorsementChainEntry{Sequence: 1, ActionCode: "ISSUE", Action: "ISSUE", Actor: v.Carrier, Recipient: v.IssueTo, Zone: c.chainID, DocumentHash: v.DocumentHash, Head: "h1", ActionDateTime: time.Now().UTC()})
+		c.record(id, cargotypes.HistoryEntry{Action: "ISSUE", Actor: v.Carrier, To: v.IssueTo, DocumentHash: v.DocumentHash})
 		c.registry[v.DocumentHash] = []cargotypes.RegistryKey{{Kind: cargotypes.KEY_KIND_TRANSPORT_DOCUMENT, Key: v.DocumentHash, Status: cargotypes.RESERVATION_STATUS_CONFIRMED, HolderZone: c.chainID, Reference: id}}
 	case *cargotypes.MsgImportBill:
 		if v.Platform != c.addr {
@@ -268,10 +318,29 @@ func (c *testChain) apply(m sdk.Msg) error {
 				id = k.Reference
 			}
 		}
-		c.bills[id] = &cargotypes.Bill{Id: id, Holder: v.Recipient, DocumentHash: hash, Version: 1, Status: status, HomeZone: c.chainID}
-		seq := uint64(len(c.history[id]) + 1)
-		c.envelopes[last] = cargotypes.PintEnvelope{BillId: id, Sequence: seq, Platform: v.SendingPlatform, EnvelopeManifest: v.EnvelopeManifest, TransferChain: v.TransferChain, LastEntryChecksum: last}
-		c.history[id] = append(c.history[id], cargotypes.EndorsementChainEntry{Sequence: seq, Action: "IMPORTED", Actor: c.addr, Recipient: v.Recipient, Zone: c.chainID})
+		prev := c.bills[id]
+		var head struct {
+			CarrierCode string `json:"carrierCode"`
+		}
+		_ = json.Unmarshal(v.TransportDocument, &head)
+		var carrier string
+		for _, p := range c.parties {
+			if p.Code == head.CarrierCode {
+				carrier = p.Address
+			}
+		}
+		c.bills[id] = &cargotypes.Bill{Id: id, Carrier: carrier, Holder: v.Recipient, DocumentHash: hash, Version: 1, Status: status, HomeZone: c.chainID}
+		if prev != nil {
+			c.bills[id].Carrier, c.bills[id].HistoryHead, c.bills[id].HistoryLen = prev.Carrier, prev.HistoryHead, prev.HistoryLen
+		}
+		sums := make([]string, len(v.TransferChain))
+		for i, e := range v.TransferChain {
+			sums[i] = pint.Checksum(e)
+		}
+		e := c.record(id, cargotypes.HistoryEntry{Action: cargotypes.ActionImported, Actor: c.addr, To: v.Recipient, DocumentHash: hash,
+			Pint: &cargotypes.PintRecord{Platform: v.SendingPlatform, TransportDocumentChecksum: hash, LastEntryChecksum: last, EntryChecksums: sums}})
+		c.envelopes[last] = cargotypes.PintEnvelope{BillId: id, Sequence: e.Sequence, Platform: v.SendingPlatform, EnvelopeManifest: v.EnvelopeManifest,
+			TransferChain: v.TransferChain, LastEntryChecksum: last, EntryChecksums: sums}
 	case *cargotypes.MsgConcludeExport:
 		b, ok := c.bills[v.BillId]
 		if !ok || b.Status != cargotypes.BILL_STATUS_EXPORTING {

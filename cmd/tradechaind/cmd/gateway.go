@@ -5,11 +5,13 @@ import (
 	"encoding/json"
 	"fmt"
 	"log/slog"
+	"net/http"
 	"os"
 	"os/signal"
 	"path/filepath"
 	"strings"
 	"syscall"
+	"time"
 
 	"github.com/spf13/cobra"
 
@@ -36,7 +38,7 @@ PLATFORM party) and the authz grants carriers give it. Its configuration is
 <home>/config/gateway.toml; its state is an embedded store in <home>/data/gateway.`,
 		RunE: client.ValidateCmd,
 	}
-	cmd.AddCommand(gatewayInitCmd(), gatewayStartCmd(), gatewayJWKSCmd())
+	cmd.AddCommand(gatewayInitCmd(), gatewayStartCmd(), gatewayJWKSCmd(), gatewayLodgeIssuanceCmd())
 	return cmd
 }
 
@@ -48,6 +50,7 @@ const (
 	flagGwPublicURL    = "public-url"
 	flagGwPlatformCode = "platform-code"
 	flagGwCarrier      = "carrier"
+	flagGwCorridorPeer = "corridor-peer"
 	flagGwDocstore     = "docstore"
 	flagGwDocstoreDSN  = "docstore-postgres-dsn"
 	flagGwDocstoreMax  = "docstore-max-size"
@@ -234,6 +237,7 @@ func addGatewayFlags(cmd *cobra.Command) {
 	cmd.Flags().String(flagGwPublicURL, "", "the URL carriers and platforms reach the gateway at")
 	cmd.Flags().String(flagGwPlatformCode, "", "the corridor's DCSA eblPlatform code on this zone (x/cargo params pint_platform_code)")
 	cmd.Flags().StringArray(flagGwCarrier, nil, "CODE,ISSUANCE_RESPONSE_URL,SURRENDER_REQUEST_URL,JWKS_FILE (repeatable; replaces the configured carriers)")
+	cmd.Flags().StringArray(flagGwCorridorPeer, nil, "PLATFORM_CODE,URL of the gateway of the corridor's other zone (repeatable; replaces the configured corridor peers)")
 }
 
 func applyGatewayFlags(cmd *cobra.Command, cfg *gateway.Config) error {
@@ -260,5 +264,122 @@ func applyGatewayFlags(cmd *cobra.Command, cfg *gateway.Config) error {
 			cfg.Carriers = append(cfg.Carriers, gateway.CarrierConfig{PartyCode: parts[0], IssuanceResponseURL: parts[1], SurrenderRequestURL: parts[2], JWKS: parts[3]})
 		}
 	}
+	peers, _ := cmd.Flags().GetStringArray(flagGwCorridorPeer)
+	if len(peers) > 0 {
+		cfg.CorridorPeers = nil
+		for _, p := range peers {
+			parts := strings.SplitN(p, ",", 2)
+			if len(parts) != 2 {
+				return fmt.Errorf("--corridor-peer %q: want PLATFORM_CODE,URL", p)
+			}
+			cfg.CorridorPeers = append(cfg.CorridorPeers, gateway.CorridorPeer{PlatformCode: parts[0], URL: parts[1]})
+		}
+	}
 	return nil
+}
+
+const (
+	flagLodgeGateway       = "gateway"
+	flagLodgeRequest       = "request"
+	flagLodgeDocument      = "document"
+	flagLodgeManifest      = "manifest"
+	flagLodgeIssueTo       = "issue-to"
+	flagLodgeVisualisation = "visualisation"
+	flagLodgeVisType       = "visualisation-type"
+)
+
+// gatewayLodgeIssuanceCmd is `tradechaind gateway lodge-issuance`: hand the
+// gateway a CLI-issued bill's DCSA transport document and the carrier's
+// signed issuance manifest, so the bill can be exported over PINT.
+func gatewayLodgeIssuanceCmd() *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   "lodge-issuance BILL-ID",
+		Short: "Lodge a CLI-issued bill's DCSA transport document and the carrier's signed issuance manifest with the gateway (needed to export it over PINT)",
+		Long: `A bill issued with tx cargo issue-bill leaves only its document hash on chain; a PINT
+export must carry the DCSA transport document and, in its first transfer chain entry,
+the carrier's JWS-signed issuance manifest. The carrier (or the holder, with the
+carrier's signed manifest) lodges them with the zone's gateway:
+
+  --request FILE        a DCSA IssuanceRequest JSON (document, issueTo,
+                        issuanceManifestSignedContent, eBLVisualisationByCarrier), or
+  --document FILE --manifest FILE [--issue-to FILE] [--visualisation FILE]
+
+The gateway accepts them only if the manifest verifies with the bill's carrier's
+keys, signs this document (and issueTo and visualisation when given), the document's
+DCSA checksum is the bill's on-chain document hash and its carrierCode the bill's
+carrier. An export waiting for them then proceeds. Refusals print the gateway's DCSA
+error object.`,
+		Example: `tradechaind gateway lodge-issuance COS-COSU6385270140 --document ebl.json --manifest manifest.jws \
+  --gateway http://127.0.0.1:8480`,
+		Args: cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			var req gateway.LodgeIssuanceRequest
+			read := func(flag string) ([]byte, error) {
+				path, _ := cmd.Flags().GetString(flag)
+				if path == "" {
+					return nil, nil
+				}
+				return os.ReadFile(path)
+			}
+			raw, err := read(flagLodgeRequest)
+			if err != nil {
+				return err
+			}
+			if raw != nil {
+				if err := json.Unmarshal(raw, &req); err != nil {
+					return fmt.Errorf("--request: not a DCSA IssuanceRequest: %w", err)
+				}
+			}
+			if doc, err := read(flagLodgeDocument); err != nil {
+				return err
+			} else if doc != nil {
+				if !json.Valid(doc) {
+					return fmt.Errorf("--document: not JSON")
+				}
+				req.Document = doc
+			}
+			if m, err := read(flagLodgeManifest); err != nil {
+				return err
+			} else if m != nil {
+				req.IssuanceManifestSignedContent = strings.TrimSpace(string(m))
+			}
+			if to, err := read(flagLodgeIssueTo); err != nil {
+				return err
+			} else if to != nil {
+				req.IssueTo = to
+			}
+			if vis, err := read(flagLodgeVisualisation); err != nil {
+				return err
+			} else if vis != nil {
+				path, _ := cmd.Flags().GetString(flagLodgeVisualisation)
+				ct, _ := cmd.Flags().GetString(flagLodgeVisType)
+				req.EBLVisualisationByCarrier = &gateway.SupportingDocument{Name: filepath.Base(path), Content: vis, ContentType: ct}
+			}
+			if len(req.Document) == 0 || req.IssuanceManifestSignedContent == "" {
+				return fmt.Errorf("give the transport document and the signed issuance manifest (--request, or --document and --manifest)")
+			}
+			url, _ := cmd.Flags().GetString(flagLodgeGateway)
+			if url == "" {
+				home := gatewayHome(cmd)
+				cfg, err := gateway.LoadConfig(gateway.ConfigPath(home))
+				if err != nil {
+					return err
+				}
+				url = "http://" + cfg.Listen
+			}
+			if err := gateway.LodgeIssuance(cmd.Context(), &http.Client{Timeout: 30 * time.Second}, url, args[0], req); err != nil {
+				return err
+			}
+			fmt.Fprintf(cmd.OutOrStdout(), "lodged: bill %s's transport document and issuance manifest are with the gateway at %s\n", args[0], url)
+			return nil
+		},
+	}
+	cmd.Flags().String(flagLodgeGateway, "", "the gateway's URL (default: http://<listen> of <home>/config/gateway.toml)")
+	cmd.Flags().String(flagLodgeRequest, "", "a DCSA IssuanceRequest JSON file")
+	cmd.Flags().String(flagLodgeDocument, "", "the DCSA transport document (JSON) the bill was issued with")
+	cmd.Flags().String(flagLodgeManifest, "", "the carrier's issuanceManifestSignedContent (compact JWS) file")
+	cmd.Flags().String(flagLodgeIssueTo, "", "the issueTo party (JSON) the manifest signs, if any")
+	cmd.Flags().String(flagLodgeVisualisation, "", "the carrier's visualisation of the eBL, if the manifest signs one")
+	cmd.Flags().String(flagLodgeVisType, "application/pdf", "its media type")
+	return cmd
 }
