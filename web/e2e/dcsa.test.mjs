@@ -8,8 +8,9 @@
 //      entry's action, actor, recipient) with every entry's checksum computed
 //      in the browser equal to the one in the bill's IMPORTED history entry;
 //      a tampered entry in the zone's answer is shown as not matching;
-//   2. exports a bill the test's parties hold to WAVE from the bill page
-//      (MsgExportBill signed in the browser), follows it until WAVE's signed
+//   2. has the carrier issue a fresh bill through the gateway's Issuance API
+//      and exports it to WAVE from the bill page (MsgExportBill signed in
+//      the browser as the exporter), follows it until WAVE's signed
 //      answer makes it an EXPORTED tombstone, and reads the page: "left the
 //      corridor to platform WAVE", the recipient, RECE re-verified against
 //      WAVE's keys on chain, and the envelope the gateway sent (fetched from
@@ -21,7 +22,7 @@
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { createHash } from "node:crypto";
-import { mkdirSync } from "node:fs";
+import { mkdirSync, readFileSync } from "node:fs";
 import { chromium } from "playwright-core";
 
 const env = (k) => {
@@ -169,34 +170,50 @@ test("a bill imported over PINT shows its transfer chain, each entry re-hashed i
 });
 
 test("a bill exported from its page becomes a tombstone that reads 'left the corridor to platform WAVE', with the signed answer verified", async () => {
-  // A bill the test's parties hold, which the gateway can export (it holds
-  // the transport document of a bill imported over PINT or issued through
-  // its Issuance API; imported_from marks the first).
-  const candidates = bills.filter(
-    (b) => b.status === "BILL_STATUS_ISSUED" && b.imported_from && KEYS[b.holder] && b.type !== "BILL_TYPE_SWB" && !b.lien,
-  );
-  let id, zone;
-  if (candidates.length) {
-    ({ id, zone } = candidates[0]);
-    const platforms = (await rest(zone, "/tradechain/cargo/v1/ebl_platforms")).platforms.map((p) => p.code);
-    assert.ok(platforms.includes("WAVE"), `${zone} trusts WAVE (${platforms})`);
-    await openBill(id);
-    await signIn(KEYS[candidates[0].holder]);
-    const form = page.getByTestId("act-export");
-    await form.locator("select[name=platform]").selectOption("WAVE");
-    await form.locator("input[name=recipient]").fill("Wave Consignee Ltd");
-    await form.locator("input[name=code]").fill("WAVE:WC-1");
-    await form.locator("input[name=remark]").fill("sold on to a WAVE customer");
-    await form.getByRole("button", { name: `Sign on ${zone}` }).click();
-    await page.getByTestId("last-result").getByTestId("tx-result").waitFor({ timeout: 60_000 });
-    assert.match(await page.getByTestId("last-result").textContent(), /✓ Done on /);
-  } else {
-    // The demo may leave an EXPORTED bill of its own.
-    const exported = bills.find((b) => b.status === "BILL_STATUS_EXPORTED");
-    assert.ok(exported, "neither a bill the test's parties can export nor an EXPORTED bill is in the corridor");
-    ({ id, zone } = exported);
-    await openBill(id);
+  // A fresh bill for the export: the carrier issues it to the exporter on
+  // shanghai-1 through the gateway's Issuance API (the gateway keeps the
+  // transport document and the carrier's signed manifest an export needs).
+  // WAVE has never seen its document, so its answer is WAVE's own.
+  const zone = "shanghai-1";
+  const exporter = env("EXPORTER_ADDR");
+  const own = (await rest(zone, "/tradechain/cargo/v1/ebl_platforms")).own_code;
+  const shipper = (await rest(zone, `/tradechain/cargo/v1/parties/${exporter}`)).party;
+  const doc = JSON.parse(readFileSync(new URL("../../tools/pintpeer/template/transport-document.json", import.meta.url), "utf8"));
+  doc.transportDocumentReference = `COSUWEB${Date.now() % 1e8}`;
+  delete doc.documentParties.endorsee;
+  const sent = await fetch(`${env("CARRIER_CONTROL_URL")}/control/issue`, {
+    method: "POST",
+    headers: { "Content-Type": "application/json" },
+    body: JSON.stringify({
+      url: env("ISSUANCE_URL"),
+      document: doc,
+      issueTo: { partyName: shipper.name, sendToPlatform: own, identifyingCodes: [{ codeListProvider: "GLEIF", codeListName: "LEI", partyCode: shipper.lei }] },
+    }),
+  }).then((r) => r.json());
+  assert.equal(sent.status, 204, `the gateway took the issuance request: ${JSON.stringify(sent)}`);
+  const id = `${doc.carrierCode}-${doc.transportDocumentReference}`;
+  let issued;
+  for (let i = 0; i < 90 && issued?.status !== "BILL_STATUS_ISSUED"; i++) {
+    await new Promise((r) => setTimeout(r, 1000));
+    issued = await rest(zone, `/tradechain/cargo/v1/bills/${id}`).then((r) => r.bill, () => undefined);
   }
+  assert.equal(issued?.status, "BILL_STATUS_ISSUED", `${id} issued on ${zone}`);
+  assert.equal(issued.holder, exporter);
+  const platforms = (await rest(zone, "/tradechain/cargo/v1/ebl_platforms")).platforms.map((p) => p.code);
+  assert.ok(platforms.includes("WAVE"), `${zone} trusts WAVE (${platforms})`);
+
+  await page.goto(`${WEB}/#/bill/${encodeURIComponent(id)}`);
+  await page.getByTestId("bill-summary").waitFor();
+  assert.equal(await page.getByTestId("pint-panel").count(), 0, "a bill never exported or imported has no PINT panel");
+  await signIn(KEYS[exporter]);
+  const form = page.getByTestId("act-export");
+  await form.locator("select[name=platform]").selectOption("WAVE");
+  await form.locator("input[name=recipient]").fill("Wave Consignee Ltd");
+  await form.locator("input[name=code]").fill("WAVE:WC-1");
+  await form.locator("input[name=remark]").fill("sold on to a WAVE customer");
+  await form.getByRole("button", { name: `Sign on ${zone}` }).click();
+  await page.getByTestId("last-result").getByTestId("tx-result").waitFor({ timeout: 60_000 });
+  assert.match(await page.getByTestId("last-result").textContent(), /✓ Done on /);
   // The page follows the export until WAVE's signed answer concludes it.
   const banner = page.locator("[data-testid=left-corridor][data-state=exported]");
   await banner.waitFor({ timeout: 120_000 });
@@ -253,6 +270,13 @@ test("a bill exported from its page becomes a tombstone that reads 'left the cor
   assert.equal(await bad.getAttribute("data-state"), "failed");
   assert.match(await bad.textContent(), /hashes to [0-9a-f]{12}…, the chain holds/);
   await page.unroute("**/corridor/v1/bills/*/exports");
+
+  // Any other tombstone in the corridor reads the same way.
+  for (const other of (await Promise.all(ZONES.map(allBills))).flat().filter((x) => x.status === "BILL_STATUS_EXPORTED" && x.id !== id)) {
+    await page.goto(`${WEB}/#/bill/${encodeURIComponent(other.id)}`);
+    const t = await page.locator("[data-testid=left-corridor][data-state=exported]").textContent();
+    assert.match(t, new RegExp(`Left the corridor to platform ${other.export.platform}`), `${other.id} on ${other.zone}`);
+  }
 });
 
 test("refused exports show the receiving platform's code and reason, and the bill came back to its holder", async () => {
