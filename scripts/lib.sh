@@ -124,7 +124,9 @@ balance() {
 record_pid() { echo "$2 $1" >> "$LOCALNET/pids"; }
 
 # start_web : serve the corridor web app (web/dist, built by make web) on
-# loopback, with both zones' REST and RPC behind its origin; recorded like
+# loopback, with both zones' REST and RPC (and each zone's gateway, whose
+# document store the SME page reads: ports of scripts/dcsa.sh) behind its
+# origin; recorded like
 # the nodes, so localnet-stop stops it too.
 start_web() {
   [ -f "$ROOT/web/dist/index.html" ] || { log "web app not built (make web): not serving it"; return 0; }
@@ -132,6 +134,7 @@ start_web() {
   # One simple command in the background, so $! is the server itself.
   HK_REST_URL="http://127.0.0.1:$HK_API" HK_RPC_URL="http://127.0.0.1:$HK_RPC" \
     SH_REST_URL="http://127.0.0.1:$SH_API" SH_RPC_URL="http://127.0.0.1:$SH_RPC" WEB_PORT=$WEB_PORT \
+    HK_GATEWAY_URL="http://127.0.0.1:$((8580 + _o))" SH_GATEWAY_URL="http://127.0.0.1:$((8480 + _o))" \
     node "$ROOT/web/node_modules/vite/bin/vite.js" preview "$ROOT/web" --strictPort > "$LOCALNET/web.log" 2>&1 &
   record_pid web $!
   for _ in $(seq 1 60); do
