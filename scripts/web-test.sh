@@ -48,6 +48,7 @@ WEB_URL="http://127.0.0.1:$WEB_PORT" DOC_FILE="$DOC" DOC_HASH="$DOC_HASH" DEMO_B
 "$ROOT/scripts/e2e-consent.sh"   # issue 39: the consent-gated document store's abuse suite
 "$ROOT/scripts/e2e-proofs.sh"
 "$ROOT/scripts/e2e-proofs-cli.sh"
+"$ROOT/scripts/e2e-sme.sh"   # issue 39: the SME page — ADR-036 sign-in in the browser, every record proved, a lying proxy
 
 step "$SH_CHAIN" "stopped: the app answers from hongkong-1 and says what it could not ask"
 SH_PID=$(awk -v n="$SH_CHAIN" '$2 == n {print $1}' "$LOCALNET/pids" | tail -1)
