@@ -125,8 +125,9 @@ balance() {
 record_pid() { echo "$2 $1" >> "$LOCALNET/pids"; }
 
 # start_web : serve the corridor web app (web/dist, built by make web) on
-# loopback, with both zones' REST and RPC (and their DCSA gateways, once
-# scripts/dcsa.sh starts them) behind its origin; recorded like
+# loopback, with both zones' REST and RPC (and each zone's DCSA gateway, whose
+# document store the SME page reads, once scripts/dcsa.sh starts them) behind
+# its origin; recorded like
 # the nodes, so localnet-stop stops it too.
 start_web() {
   [ -f "$ROOT/web/dist/index.html" ] || { log "web app not built (make web): not serving it"; return 0; }

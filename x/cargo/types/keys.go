@@ -68,10 +68,3 @@ const ConsentScopeAll = "*"
 // ConsentScopeDocPrefix starts the scope of a consent to one document:
 // "doc:<64 lower-case hex SHA-256>".
 const ConsentScopeDocPrefix = "doc:"
-
-// AccessRecordStoreKey is the full KV key of access record id inside the
-// cargo store (for proofs of an access record).
-func AccessRecordStoreKey(id uint64) []byte {
-	k, _ := collections.EncodeKeyWithPrefix(AccessRecordsKey, collections.Uint64Key, id)
-	return k
-}
