@@ -160,10 +160,14 @@ func (k Keeper) TrackRecord(ctx context.Context, party string) ([]types.TrackFig
 				heldBefore.add(b.Id)
 			}
 		}
-		if (wasHolder || b.Shipper == party) && b.Status == types.BILL_STATUS_VOIDED {
-			if len(b.ReplacedBy) > 0 {
+		// A void is the shipper's record (the bill record proves it: the
+		// light client checks shipper and status); a split or combination
+		// is not a void, and counts for whoever shipped or held the bill.
+		if b.Status == types.BILL_STATUS_VOIDED {
+			switch {
+			case len(b.ReplacedBy) > 0 && (wasHolder || b.Shipper == party):
 				replaced.add(b.Id)
-			} else {
+			case len(b.ReplacedBy) == 0 && b.Shipper == party:
 				voided.add(b.Id)
 			}
 		}

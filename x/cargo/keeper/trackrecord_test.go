@@ -224,3 +224,40 @@ func TestMigratePastHolders(t *testing.T) {
 	g.invariants()
 	require.Equal(t, want, g.trackRecord(bank))
 }
+
+// BenchmarkBillsByHolderPastHeavy: the cost the holder index's past puts on
+// `bills --holder`: a page of the bills a party holds now walks past the
+// entries of the bills it held before (in id order: here all of them sort
+// before the one it holds).
+//
+//	go test ./x/cargo/keeper -run xxx -bench BillsByHolderPastHeavy -benchtime 20x
+func BenchmarkBillsByHolderPastHeavy(b *testing.B) {
+	for _, past := range []int{0, 10_000, 100_000} {
+		b.Run(fmt.Sprintf("past=%d", past), func(b *testing.B) {
+			c := cargotestutil.NewChain(b)
+			k, ctx := c.App.CargoKeeper, c.Context()
+			srv := keeper.NewMsgServerImpl(k)
+			bank, exporter := c.Accounts[cargotestutil.Bank].String(), c.Accounts[cargotestutil.Exporter].String()
+			for i := 0; i < past; i++ {
+				require.NoError(b, k.Bills.Indexes.Holder.Set(ctx, collections.Join(bank, fmt.Sprintf("A%07d", i)), false))
+			}
+			res, err := srv.IssueBill(ctx, &types.MsgIssueBill{
+				Carrier: c.Accounts[cargotestutil.Carrier].String(), TransportDocumentReference: "COSU6385270140",
+				Type: types.BILL_TYPE_BOL, Mode: types.BILL_MODE_TO_ORDER, IssueTo: exporter,
+				DocumentHash: docHash, PortOfLoading: "CNSHA", PortOfDischarge: "HKHKG", IssueDate: "2026-05-03",
+			})
+			require.NoError(b, err)
+			_, err = srv.EndorseBill(ctx, &types.MsgEndorseBill{Holder: exporter, BillId: res.BillId, Endorsee: bank})
+			require.NoError(b, err)
+			c.NextBlock() // committed: the query reads the stored tree, as a node's would
+			ctx = c.Context()
+			q := keeper.NewQueryServerImpl(k)
+			b.ResetTimer()
+			for i := 0; i < b.N; i++ {
+				page, err := q.Bills(ctx, &types.QueryBillsRequest{Holder: bank, Pagination: &query.PageRequest{Limit: 50}})
+				require.NoError(b, err)
+				require.Len(b, page.Bills, 1)
+			}
+		})
+	}
+}
