@@ -174,9 +174,17 @@ func (d AdmissionDecorator) AnteHandle(ctx sdk.Context, tx sdk.Tx, simulate bool
 			exiting = signer
 		}
 	}
-	err = walkMsgs(tx.GetMsgs(), func(msg sdk.Msg) error {
+	err = walkMsgs(tx.GetMsgs(), func(msg sdk.Msg, depth int) error {
 		if exiting != nil && !isOperatorExitMsg(msg) {
 			return d.exitOnly(ctx, exiting, msg)
+		}
+		if depth == 0 {
+			// The signers of a top-level message are signers of the
+			// transaction (the SDK's GetSigners is their union with the fee
+			// payer, and each of them must sign): all were judged above —
+			// none refused, none an operator out of the set, or exiting is
+			// set — so reading them again would change nothing.
+			return nil
 		}
 		return d.admitMsg(ctx, msg, look)
 	})
@@ -295,16 +303,18 @@ func isGenesisTx(ctx sdk.Context) bool {
 // every message a transaction will run, and so every account it acts for.
 // (Messages an ICA host would execute arrive in packets, not transactions:
 // AdmittedRouter covers them where they run.)
-func walkMsgs(msgs []sdk.Msg, visit func(sdk.Msg) error) error {
+// visit also gets the message's depth: 0 for a message of the transaction
+// itself, 1 for one inside a MsgExec of it, and so on.
+func walkMsgs(msgs []sdk.Msg, visit func(msg sdk.Msg, depth int) error) error {
 	return walkMsgsAt(msgs, 0, visit)
 }
 
 // maxExecDepth bounds how deep MsgExec may nest.
 const maxExecDepth = 4
 
-func walkMsgsAt(msgs []sdk.Msg, depth int, visit func(sdk.Msg) error) error {
+func walkMsgsAt(msgs []sdk.Msg, depth int, visit func(sdk.Msg, int) error) error {
 	for _, msg := range msgs {
-		if err := visit(msg); err != nil {
+		if err := visit(msg, depth); err != nil {
 			return err
 		}
 		exec, ok := msg.(*authz.MsgExec)
@@ -413,7 +423,7 @@ func (StakingGateDecorator) AnteHandle(ctx sdk.Context, tx sdk.Tx, simulate bool
 }
 
 func refuseStakingMsgs(msgs []sdk.Msg) error {
-	return walkMsgs(msgs, func(msg sdk.Msg) error {
+	return walkMsgs(msgs, func(msg sdk.Msg, _ int) error {
 		switch m := msg.(type) {
 		case *stakingtypes.MsgUndelegate:
 			return refuseSelfUnbond(m)

@@ -71,8 +71,9 @@ type Keeper struct {
 	Params collections.Item[types.Params]
 	// Parties by bech32 address; unique index by party code.
 	Parties *collections.IndexedMap[string, types.Party, PartyIndexes]
-	// Bills by id, indexed by holder, carrier and status.
-	Bills *collections.IndexedMap[string, types.Bill, BillIndexes]
+	// Bills by id, indexed by holder, carrier and status (BillMap: one
+	// read of the stored bill serves every index on a write).
+	Bills *BillMap
 	// History of each bill: (bill id, sequence) -> entry; sequence starts at 1.
 	History collections.Map[collections.Pair[string, uint64], types.HistoryEntry]
 	// Milestones of each bill: (bill id, sequence) -> milestone.
@@ -191,7 +192,7 @@ func NewKeeper(cdc codec.BinaryCodec, storeService store.KVStoreService, address
 				Code: indexes.NewUnique(sb, types.PartiesByCodeKey, "parties_by_code", collections.StringKey, collections.StringKey,
 					func(_ string, p types.Party) (string, error) { return p.Code, nil }),
 			}),
-		Bills: collections.NewIndexedMap(sb, types.BillsKey, "bills", collections.StringKey, codec.CollValue[types.Bill](cdc),
+		Bills: NewBillMap(sb, codec.CollValue[types.Bill](cdc),
 			BillIndexes{
 				Holder: NewHolderIndex(sb),
 				Carrier: NewMultiIndex(sb, types.BillsByCarrierKey, "bills_by_carrier", collections.StringKey, collections.StringKey,

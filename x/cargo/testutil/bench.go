@@ -18,10 +18,10 @@ import (
 
 // NewChainWithSigners returns a fixture chain plus n extra accounts registered
 // as CARRIER, TRADER and BANK parties with codes B000, B001, ...
-func NewChainWithSigners(tb testing.TB, n int) (*tctestutil.Chain, []*tctestutil.Account) {
+func NewChainWithSigners(tb testing.TB, n int, opts ...tctestutil.Option) (*tctestutil.Chain, []*tctestutil.Account) {
 	tb.Helper()
-	c := NewChain(tb,
-		tctestutil.WithAccounts(NumAccounts+n),
+	c := NewChain(tb, append([]tctestutil.Option{
+		tctestutil.WithAccounts(NumAccounts + n),
 		tctestutil.WithGenesis(func(a *app.App, gs app.GenesisState) {
 			var cg types.GenesisState
 			a.AppCodec().MustUnmarshalJSON(gs[types.ModuleName], &cg)
@@ -30,7 +30,7 @@ func NewChainWithSigners(tb testing.TB, n int) (*tctestutil.Chain, []*tctestutil
 					Jurisdiction: "HK", Roles: []types.Role{types.ROLE_CARRIER, types.ROLE_TRADER, types.ROLE_BANK}, Active: true})
 			}
 			gs[types.ModuleName] = json.RawMessage(a.AppCodec().MustMarshalJSON(&cg))
-		}))
+		})}, opts...)...)
 	return c, c.Accounts[NumAccounts:]
 }
 
