@@ -11,7 +11,7 @@
 
 _o=${PORT_OFFSET:-0}
 SH_PLATFORM=TRSH HK_PLATFORM=TRHK WAVE=WAVE
-GW_SH=$((8480 + _o)) GW_HK=$((8580 + _o))                 # the gateways
+# GW_SH, GW_HK: the gateways (lib.sh: the web app proxies them too)
 PP_WAVE=$((7401 + _o)) PP_CARRIER=$((7501 + _o))          # pintpeer platform and carrier
 PX_PINT_SH=$((8481 + _o)) PX_PINT_HK=$((8581 + _o))       # PINT proxy -> gateway
 PX_ISS_SH=$((8482 + _o))                                  # Issuance proxy -> SH gateway (carrier's requests)

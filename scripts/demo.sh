@@ -297,22 +297,30 @@ if [ "${DCSA:-1}" = 1 ]; then
   PSUM=$(q $SH_CHAIN cargo bill "$PBILL" | jq -r .bill.document_hash)
   pp GET "http://127.0.0.1:$PP_WAVE/control/bills/$PSUM" | jq -r '"  [WAVE] \(.transportDocumentReference): \(.status), holder \(.holder.partyName), transfer chain of \(.chain | length) entries"'
 
-  step "$WAVE → $SH_CHAIN" "Wave Consignee Ltd transfers it on to the importer, Kowloon Bay Components Trading, on the corridor ($SH_PLATFORM) over PINT"
-  OUT=$(pp POST "http://127.0.0.1:$PP_WAVE/control/transfer" "$(jq -nc --arg s "$PSUM" --arg p $SH_PLATFORM '{checksum:$s,recipient:{partyName:"Kowloon Bay Components Trading",eblPlatform:$p,identifyingCodes:[{codeListProvider:$p,partyCode:"KBCT"}]}}')")
+  step "$WAVE → $HK_CHAIN" "Wave Consignee Ltd endorses it on to the importer's bank, Harbour Kowloon Bank, on hongkong-1 ($HK_PLATFORM) over PINT"
+  OUT=$(pp POST "http://127.0.0.1:$PP_WAVE/control/transfer" "$(jq -nc --arg s "$PSUM" --arg p $HK_PLATFORM '{checksum:$s,recipient:{partyName:"Harbour Kowloon Bank",eblPlatform:$p,identifyingCodes:[{codeListProvider:$p,partyCode:"HKBK"}]}}')")
   log "WAVE's envelope transfer: $(echo "$OUT" | jq -c '{state, responseCode, reason}')"
-  [ "$(echo "$OUT" | jq -r .responseCode)" = RECE ] || die "$SH_CHAIN's gateway did not accept the envelope: $OUT"
+  [ "$(echo "$OUT" | jq -r .responseCode)" = RECE ] || die "$HK_CHAIN's gateway did not accept the envelope: $OUT"
   echo "$OUT" | jq -r .id > "$DCSA_DIR/wave-import.id"
-  wait_bill $SH_CHAIN "$PBILL" BILL_STATUS_ISSUED
-  log "the bill came back: it continues its own history under its own id, held by the importer"
-  show_bill $SH_CHAIN "$PBILL"
-  [ "$(q $SH_CHAIN cargo bill "$PBILL" | jq -r .bill.holder)" = "$IMPORTER" ] || die "$PBILL is not the importer's"
-  q $SH_CHAIN cargo pint-envelopes "$PBILL" | jq -r '.envelopes[] | "  [shanghai-1] imported from \(.platform): transfer chain of \(.transfer_chain | length) signed entries (the gateway'"'"'s, then WAVE'"'"'s), last \(.last_entry_checksum[0:16])…"'
+  wait_bill $HK_CHAIN "$PBILL" BILL_STATUS_ISSUED
+  log "$SH_CHAIN handed the bill's corridor keys over: hongkong-1's import continues the transfer chain $SH_CHAIN exported (docs/dcsa-onchain.md)"
+  show_bill $HK_CHAIN "$PBILL"
+  [ "$(q $HK_CHAIN cargo bill "$PBILL" | jq -r .bill.holder)" = "$BANK" ] || die "$PBILL is not the bank's on $HK_CHAIN"
+  q $HK_CHAIN cargo pint-envelopes "$PBILL" | jq -r '.envelopes[] | "  [hongkong-1] imported from \(.platform): transfer chain of \(.transfer_chain | length) signed entries (shanghai-1'"'"'s gateway'"'"'s, then WAVE'"'"'s), last \(.last_entry_checksum[0:16])…"'
+  q $HK_CHAIN cargo registry-key "$PSUM" | jq -r '.keys[] | "  [hongkong-1] registry: \(.kind) \(.status) (\(.reference))"'
+  q $SH_CHAIN cargo bill "$PBILL" | jq -r '.bill | "  [shanghai-1] tombstone: \(.status), continued on \(.export.continued_on) at height \(.export.continued_height)"'
+  [ "$(q $SH_CHAIN cargo bill "$PBILL" | jq -r .bill.export.continued_on)" = "$HK_CHAIN" ] || die "$SH_CHAIN's tombstone does not say the bill continued on $HK_CHAIN"
+  [ "$(q $SH_CHAIN cargo registry-key "$PSUM" | jq -r '.keys[] | select(.kind == "KEY_KIND_TRANSPORT_DOCUMENT") | .status + " " + .holder_zone')" = "RESERVATION_STATUS_HELD_REMOTE $HK_CHAIN" ] \
+    || die "$SH_CHAIN does not record the document as held by $HK_CHAIN"
 
-  step "$SH_CHAIN → $HK_CHAIN" "the importer takes $PBILL home to Hong Kong over the cargo channel"
-  tx $SH_CHAIN importer cargo send-bill "$PBILL" "$SH_CARGO" "$IMPORTER" >/dev/null
-  for _ in $(seq 1 90); do [ "$(q $HK_CHAIN cargo location "$PBILL" 2>/dev/null | jq -r .location)" = LOCAL ] && break; sleep 1; done
-  [ "$(q $HK_CHAIN cargo location "$PBILL" | jq -r .location)" = LOCAL ] || die "$PBILL did not arrive on $HK_CHAIN"
+  step "$HK_CHAIN" "the bank releases $PBILL to the importer against payment"
+  if [ "$(q $HK_CHAIN cargo bill "$PBILL" | jq -r .bill.mode)" = BILL_MODE_TO_ORDER ]; then
+    tx $HK_CHAIN hkbank cargo endorse-bill "$PBILL" "$IMPORTER" >/dev/null
+  else
+    tx $HK_CHAIN hkbank cargo transfer-bill "$PBILL" "$IMPORTER" >/dev/null
+  fi
   HBILL=$PBILL
+  [ "$(q $HK_CHAIN cargo bill "$HBILL" | jq -r .bill.holder)" = "$IMPORTER" ] || die "$HBILL is not the importer's"
   show_bill $HK_CHAIN "$HBILL"
 
   step "$HK_CHAIN" "the importer surrenders $HBILL for delivery: the carrier gets POST /v3/ebl-surrender-requests and answers SURR"

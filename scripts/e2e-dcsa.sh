@@ -12,11 +12,15 @@
 #      finishes, one bill, one import;
 #   5. that bill's document arrives by another route (a second platform the
 #      carrier also issued it on) at the other zone: DISE, never a second bill;
-#   6. the demo's bill, imported over PINT on one zone and surrendered on the
+#   6. a bill exported to WAVE, its document arriving at the other zone by
+#      another route (a chain that does not continue the export): DISE naming
+#      the exporting zone, which keeps the keys (only a continuing chain is
+#      handed over, as the demo's WAVE → hongkong-1 leg shows).
+#   7. the demo's bill, imported over PINT on one zone and surrendered on the
 #      other after IBC: the carrier's endorsement chain holds the imported
 #      transfer chain (the surrendering zone's gateway fetched it from the
 #      importing zone's and checked it against the checksums on chain);
-#   7. a bill issued by CLI: its export waits with a refusal saying to lodge
+#   8. a bill issued by CLI: its export waits with a refusal saying to lodge
 #      the carrier's issuance; lodged with `tradechaind gateway lodge-issuance`
 #      (the stand-in carrier's own signed request), it goes to WAVE: RECE.
 source "$(dirname "$0")/lib.sh"
@@ -55,14 +59,15 @@ case "$res" in 422*problem+json*) ;; *) die "the proxy did not reject the malfor
 direct=$(curl -s -o /dev/null -w '%{http_code}' -X POST -H 'Content-Type: application/json' --data-binary "$BAD" "http://127.0.0.1:$GW_HK/v3/envelopes")
 ok "the proxy answered 422 (problem+json); the gateway itself would answer $direct with DCSA's error object"
 
-step "$WAVE → $SH_CHAIN" "2. WAVE replays the envelope $SH_CHAIN accepted: DUPE, nothing doubled"
-before=$(q $SH_CHAIN cargo pint-envelopes "$PBILL" | jq '.envelopes | length')
-status_before=$(q $SH_CHAIN cargo bill "$PBILL" | jq -r .bill.status)
+step "$WAVE → $HK_CHAIN" "2. WAVE replays the envelope $HK_CHAIN accepted: DUPE, nothing doubled"
+before=$(q $HK_CHAIN cargo pint-envelopes "$PBILL" | jq '.envelopes | length')
+status_before=$(q $HK_CHAIN cargo bill "$PBILL" | jq -r .bill.status)
 REPLAY=$(pp POST "http://127.0.0.1:$PP_WAVE/control/replay" "$(jq -nc --arg id "$(cat "$DCSA_DIR/wave-import.id")" '{id:$id}')")
 log "replayed: $(echo "$REPLAY" | jq -c '{state, responseCode, reason}')"
 [ "$(echo "$REPLAY" | jq -r .responseCode)" = DUPE ] || die "a replayed envelope was not answered DUPE: $REPLAY"
-[ "$(q $SH_CHAIN cargo pint-envelopes "$PBILL" | jq '.envelopes | length')" = "$before" ] || die "the replay imported the envelope again"
-[ "$(q $SH_CHAIN cargo bill "$PBILL" | jq -r .bill.status)" = "$status_before" ] || die "the replay changed $PBILL"
+[ "$(q $HK_CHAIN cargo pint-envelopes "$PBILL" | jq '.envelopes | length')" = "$before" ] || die "the replay imported the envelope again"
+[ "$(q $HK_CHAIN cargo bill "$PBILL" | jq -r .bill.status)" = "$status_before" ] || die "the replay changed $PBILL"
+[ "$(q $SH_CHAIN cargo bill "$PBILL" | jq -r .bill.export.continued_on)" = "$HK_CHAIN" ] || die "the replay changed $SH_CHAIN's tombstone"
 ok "DUPE (signed), still $before imported envelope(s), $PBILL unchanged ($status_before)"
 
 step "$SH_CHAIN → $WAVE" "3. the receiving platform answers BSIG, then BENV: the bill comes back to its holder each time"
@@ -142,7 +147,29 @@ st=$(q $HK_CHAIN cargo bill "$B2" 2>/dev/null | jq -r .bill.status || true)
 case "$st" in ""|null|BILL_STATUS_REJECTED_DUPLICATE) ;; *) die "$HK_CHAIN has a live $B2 ($st)";; esac
 ok "DISE (signed): $B2 stays one bill, live on $SH_CHAIN with the importer; $HK_CHAIN: ${st:-no bill}"
 
-step "$HK_CHAIN" "6. the demo's $HBILL was surrendered on $HK_CHAIN with its imported transfer chain"
+step "BOLE → $HK_CHAIN" "6. a bill $SH_CHAIN exported, its document arriving at $HK_CHAIN by another route: DISE naming $SH_CHAIN (no hand-over)"
+B3=$(issue_via_gateway COSUX$(date +%s | tail -c 8))
+[ "$(export_to_wave "$B3")" = RECE ] || die "$B3 could not be exported"
+B3SUM=$(q $SH_CHAIN cargo bill "$B3" | jq -r .bill.document_hash)
+# The carrier issues the same transport document on BOLE too; BOLE's chain
+# never held the entry $SH_CHAIN's export sent, so $SH_CHAIN keeps the keys.
+sent=$(pp POST "http://127.0.0.1:$PP_CARRIER/control/issue" "$(jq -nc --arg u "http://127.0.0.1:$PP_BOLE" --slurpfile d "$DCSA_DIR/ebl-${B3#COS-}.json" \
+  '{url:$u,document:$d[0],issueTo:{partyName:"Bole Trader",sendToPlatform:"BOLE",identifyingCodes:[{codeListProvider:"BOLE",partyCode:"BT-1"}]}}')")
+[ "$(echo "$sent" | jq -r .status)" = 204 ] || die "BOLE did not take the issuance: $sent"
+for _ in $(seq 1 30); do [ "$(pp GET "http://127.0.0.1:$PP_BOLE/control/bills/$B3SUM" | jq -r .status)" = HELD ] && break; sleep 1; done
+OUT=$(pp POST "http://127.0.0.1:$PP_BOLE/control/transfer" "$(jq -nc --arg s "$B3SUM" --arg p $HK_PLATFORM --arg a "$ATTACH" \
+  '{checksum:$s,recipient:{partyName:"Harbour Kowloon Bank",eblPlatform:$p,identifyingCodes:[{codeListProvider:$p,partyCode:"HKBK"}]},supportingDocuments:[{name:"packing-list.txt",mediaType:"text/plain",content:$a}]}')")
+log "BOLE → $HK_CHAIN: $(echo "$OUT" | jq -c '{state, responseCode, reason}')"
+[ "$(echo "$OUT" | jq -r .responseCode)" = DISE ] || die "a document $SH_CHAIN exported, arriving by another route, was not disputed: $OUT"
+case "$(echo "$OUT" | jq -r .reason)" in *"$SH_CHAIN"*) ;; *) die "the DISE does not name $SH_CHAIN: $OUT";; esac
+[ "$(q $SH_CHAIN cargo bill "$B3" | jq -r '.bill.status + " " + (.bill.export.continued_on // "")')" = "BILL_STATUS_EXPORTED " ] || die "$B3 changed on $SH_CHAIN"
+[ "$(q $HK_CHAIN cargo registry-key "$B3SUM" | jq -r '.keys[] | select(.kind == "KEY_KIND_TRANSPORT_DOCUMENT") | .status + " " + .holder_zone')" = "RESERVATION_STATUS_HELD_REMOTE $SH_CHAIN" ] \
+  || die "$HK_CHAIN does not know $SH_CHAIN still holds the document"
+st=$(q $HK_CHAIN cargo bill "$B3" 2>/dev/null | jq -r .bill.status || true)
+case "$st" in ""|null|BILL_STATUS_REJECTED_DUPLICATE) ;; *) die "$HK_CHAIN has a live $B3 ($st)";; esac
+ok "DISE (signed, naming $SH_CHAIN): $B3 stays EXPORTED on $SH_CHAIN with its keys; $HK_CHAIN: ${st:-no bill}"
+
+step "$HK_CHAIN" "7. the demo's $HBILL was surrendered on $HK_CHAIN with its imported transfer chain"
 read -r SR_FIRST SR_N SR_PLATFORMS < <(pp GET "http://127.0.0.1:$PP_CARRIER/control/surrender-requests" | jq -r --arg r "${HBILL#COS-}" \
   '[.[] | select(.body.transportDocumentReference == $r)][0].body.endorsementChain | "\(.[0].actionCode) \(length) \([.[] | .auditReference | split("/")[0]] | unique | join(","))"')
 [ "$SR_FIRST" = ISSUE ] || die "the surrender request's endorsement chain does not start with the ISSUE: $SR_FIRST"
@@ -154,7 +181,7 @@ if ! q $HK_CHAIN cargo pint-envelopes "$HBILL" 2>/dev/null | jq -e '.envelopes |
   ok "$HK_CHAIN's gateway fetched it from $SH_CHAIN's (checked against the IMPORTED entry's checksums)"
 fi
 
-step "$SH_CHAIN" "7. a bill issued by CLI is exported once the carrier lodges its issuance with the gateway"
+step "$SH_CHAIN" "8. a bill issued by CLI is exported once the carrier lodges its issuance with the gateway"
 L=COSULODGE$(date +%s | tail -c 6)
 LDOC="$DCSA_DIR/ebl-$L.json" LREQ="$DCSA_DIR/issuance-$L.json"
 jq --arg r "$L" '.transportDocumentReference = $r | del(.documentParties.endorsee)' "$ROOT/tools/pintpeer/template/transport-document.json" > "$LDOC"

@@ -20,6 +20,7 @@ _o=${PORT_OFFSET:-0}
 HK_P2P=${HK_P2P:-$((26656+_o))} HK_RPC=${HK_RPC:-$((26657+_o))} HK_ABCI=${HK_ABCI:-$((26658+_o))} HK_GRPC=${HK_GRPC:-$((9090+_o))} HK_API=${HK_API:-$((1317+_o))}
 SH_P2P=${SH_P2P:-$((26756+_o))} SH_RPC=${SH_RPC:-$((26757+_o))} SH_ABCI=${SH_ABCI:-$((26758+_o))} SH_GRPC=${SH_GRPC:-$((9190+_o))} SH_API=${SH_API:-$((1417+_o))}
 WEB_PORT=${WEB_PORT:-$((5173+_o))}
+GW_SH=$((8480+_o)) GW_HK=$((8580+_o))   # each zone's DCSA gateway (scripts/dcsa.sh); the web app reads it too
 
 # Fixed demo identities (test keyring only; never use these mnemonics for value).
 # The same key has the same trade1... address on both zones.
@@ -124,7 +125,9 @@ balance() {
 record_pid() { echo "$2 $1" >> "$LOCALNET/pids"; }
 
 # start_web : serve the corridor web app (web/dist, built by make web) on
-# loopback, with both zones' REST and RPC behind its origin; recorded like
+# loopback, with both zones' REST and RPC (and each zone's DCSA gateway, whose
+# document store the SME page reads, once scripts/dcsa.sh starts them) behind
+# its origin; recorded like
 # the nodes, so localnet-stop stops it too.
 start_web() {
   [ -f "$ROOT/web/dist/index.html" ] || { log "web app not built (make web): not serving it"; return 0; }
@@ -132,6 +135,7 @@ start_web() {
   # One simple command in the background, so $! is the server itself.
   HK_REST_URL="http://127.0.0.1:$HK_API" HK_RPC_URL="http://127.0.0.1:$HK_RPC" \
     SH_REST_URL="http://127.0.0.1:$SH_API" SH_RPC_URL="http://127.0.0.1:$SH_RPC" WEB_PORT=$WEB_PORT \
+    HK_GATEWAY_URL="http://127.0.0.1:$GW_HK" SH_GATEWAY_URL="http://127.0.0.1:$GW_SH" \
     node "$ROOT/web/node_modules/vite/bin/vite.js" preview "$ROOT/web" --strictPort > "$LOCALNET/web.log" 2>&1 &
   record_pid web $!
   for _ in $(seq 1 60); do

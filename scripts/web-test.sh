@@ -48,6 +48,8 @@ WEB_URL="http://127.0.0.1:$WEB_PORT" DOC_FILE="$DOC" DOC_HASH="$DOC_HASH" DEMO_B
 "$ROOT/scripts/e2e-consent.sh"   # issue 39: the consent-gated document store's abuse suite
 "$ROOT/scripts/e2e-proofs.sh"
 "$ROOT/scripts/e2e-proofs-cli.sh"
+(source "$ROOT/scripts/dcsa.sh"; WEB_URL="http://127.0.0.1:$WEB_PORT" EXPORTER_ADDR="$EXPORTER" IMPORTER_ADDR="$IMPORTER" EXPORTER_MNEMONIC="${MNEMONIC[exporter]}" IMPORTER_MNEMONIC="${MNEMONIC[importer]}" CARRIER_CONTROL_URL="http://127.0.0.1:$PP_CARRIER" ISSUANCE_URL="http://127.0.0.1:$PX_ISS_SH" CHROMIUM="$CHROMIUM" node --test --test-reporter=spec e2e/dcsa.test.mjs)   # issue 37: a bill's PINT imports and exports on its page (after the DCSA suite, whose bills it reads)
+"$ROOT/scripts/e2e-sme.sh"   # issue 39: the SME page — ADR-036 sign-in in the browser, every record proved, a lying proxy
 
 step "$SH_CHAIN" "stopped: the app answers from hongkong-1 and says what it could not ask"
 SH_PID=$(awk -v n="$SH_CHAIN" '$2 == n {print $1}' "$LOCALNET/pids" | tail -1)

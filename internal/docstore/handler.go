@@ -40,6 +40,7 @@ type Server struct {
 	Keys       *Keyring
 	Chain      Chain
 	Challenges *Challenges
+	Sessions   *Sessions
 	MaxSize    int64
 	Log        *slog.Logger
 	now        func() time.Time
@@ -53,6 +54,7 @@ func NewServer(backend Backend, keys *Keyring, chain Chain, log *slog.Logger) *S
 	return &Server{
 		Backend: backend, Keys: keys, Chain: chain, Log: log, MaxSize: DefaultMaxObjectSize,
 		Challenges: NewChallenges(chain.ChainID(), chain.Gateway(), 2*time.Minute, 100000),
+		Sessions:   NewSessions(SessionTTL, 100000),
 		now:        time.Now,
 	}
 }
@@ -61,6 +63,8 @@ func NewServer(backend Backend, keys *Keyring, chain Chain, log *slog.Logger) *S
 func (s *Server) Handler() http.Handler {
 	mux := http.NewServeMux()
 	mux.HandleFunc("POST "+Prefix+"challenge", s.challenge)
+	mux.HandleFunc("POST "+Prefix+"session", s.signIn)
+	mux.HandleFunc("DELETE "+Prefix+"session", s.signOut)
 	mux.HandleFunc("PUT "+Prefix+"documents/{hash}", s.upload)
 	mux.HandleFunc("GET "+Prefix+"documents/{hash}", s.download)
 	mux.HandleFunc("GET "+Prefix+"health", func(w http.ResponseWriter, _ *http.Request) {
@@ -97,9 +101,18 @@ func (s *Server) challenge(w http.ResponseWriter, _ *http.Request) {
 }
 
 // authenticate redeems the request's challenge and checks its ADR-036
-// signature; it returns the signer, an active party of the zone.
+// signature, or takes the signer of its session (Authorization: Bearer,
+// from POST session); it returns the signer, an active party of the zone
+// (asked of the chain on every request, session or not).
 func (s *Server) authenticate(r *http.Request) (cargotypes.Party, int, string, error) {
 	var p cargotypes.Party
+	if tok, ok := bearer(r); ok {
+		signer, err := s.Sessions.Lookup(tok)
+		if err != nil {
+			return p, http.StatusUnauthorized, "session", err
+		}
+		return s.activeParty(r.Context(), signer)
+	}
 	nonce, signer := r.Header.Get(HeaderNonce), r.Header.Get(HeaderSigner)
 	if nonce == "" || signer == "" || r.Header.Get(HeaderSignature) == "" || r.Header.Get(HeaderPubKey) == "" {
 		return p, http.StatusUnauthorized, "auth_missing", fmt.Errorf("sign a challenge: POST %schallenge, sign its text with ADR-036 (signArbitrary on chain %s), send %s, %s, %s, %s",
@@ -117,7 +130,11 @@ func (s *Server) authenticate(r *http.Request) (cargotypes.Party, int, string, e
 	if err := VerifyADR036(signer, pub, sig, []byte(ch.Text)); err != nil {
 		return p, http.StatusUnauthorized, "signature", err
 	}
-	p, err = s.Chain.Party(r.Context(), signer)
+	return s.activeParty(r.Context(), signer)
+}
+
+func (s *Server) activeParty(ctx context.Context, signer string) (cargotypes.Party, int, string, error) {
+	p, err := s.Chain.Party(ctx, signer)
 	if err != nil {
 		return p, http.StatusForbidden, "not_a_party", fmt.Errorf("%s is not a party of %s: %v", signer, s.Chain.ChainID(), err)
 	}

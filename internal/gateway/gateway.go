@@ -113,6 +113,9 @@ func (g *Gateway) Handler() http.Handler {
 	// on-chain EblPlatform entry.
 	mux.HandleFunc("GET /.well-known/jwks.json", g.handleJWKS)
 	mux.HandleFunc("GET /status", g.handleStatus)
+	// The envelopes it sent for a bill (their transfer chains, which the
+	// chain knows by their last checksum only), for the web app.
+	mux.HandleFunc("GET /corridor/v1/bills/{id}/exports", g.handleBillExports)
 	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
 		writeError(w, r, http.StatusNotFound, "No such endpoint", detail(CodeNotFound, "Not found", r.Method+" "+r.URL.Path+" is not a DCSA endpoint of this gateway"))
 	})

@@ -416,3 +416,48 @@ func TestImportRefusalCode(t *testing.T) {
 		require.Equal(t, want, importRefusalCode(log), log)
 	}
 }
+
+// The envelope a gateway sent is published without its documents, and its
+// last entry hashes to the checksum the chain keeps for the export.
+func TestSentExportsPublished(t *testing.T) {
+	f, peer := exportFixture(t, pint.RECE)
+	eventually(t, "the conclusion", func() bool {
+		b, _ := f.chain.Bill(context.Background(), "COS-COSU6385270140")
+		return b.Status == cargotypes.BILL_STATUS_EXPORTED
+	})
+	st, body := f.do(http.MethodGet, "/corridor/v1/bills/COS-COSU6385270140/exports", nil)
+	require.Equal(t, http.StatusOK, st, string(body))
+	require.NotContains(t, string(body), "transportDocument\"", "the transport document is not published")
+	var got struct {
+		PlatformCode string       `json:"platform_code"`
+		Exports      []sentExport `json:"exports"`
+	}
+	require.NoError(t, json.Unmarshal(body, &got))
+	require.Equal(t, ownCode, got.PlatformCode)
+	require.Len(t, got.Exports, 1)
+	e := got.Exports[0]
+	b, _ := f.chain.Bill(context.Background(), "COS-COSU6385270140")
+	require.Equal(t, b.Export.LastEntryChecksum, pint.Checksum(e.TransferChain[len(e.TransferChain)-1]))
+	require.Equal(t, b.Export.LastEntryChecksum, e.LastEntryChecksum)
+	require.Equal(t, "RECE", e.ResponseCode)
+	require.Equal(t, b.Export.SignedResponse, e.SignedResponse)
+	peer.mu.Lock()
+	require.Equal(t, peer.received[0].EnvelopeTransferChain, e.TransferChain)
+	require.Equal(t, peer.received[0].EnvelopeManifestSignedContent, e.EnvelopeManifest)
+	peer.mu.Unlock()
+
+	// Another bill: an empty list; a malformed id: DCSA's error object.
+	st, body = f.do(http.MethodGet, "/corridor/v1/bills/COS-OTHER1/exports", nil)
+	require.Equal(t, http.StatusOK, st)
+	require.JSONEq(t, `[]`, string(mustField(t, body, "exports")))
+	st, body = f.do(http.MethodGet, "/corridor/v1/bills/not%20a%20bill/exports", nil)
+	require.Equal(t, http.StatusBadRequest, st, string(body))
+	require.Contains(t, string(body), "statusCodeText")
+}
+
+func mustField(t *testing.T, body []byte, name string) json.RawMessage {
+	t.Helper()
+	var m map[string]json.RawMessage
+	require.NoError(t, json.Unmarshal(body, &m))
+	return m[name]
+}

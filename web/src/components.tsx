@@ -103,6 +103,8 @@ const actionWords: Record<string, string> = {
   LIEN: "Lien placed", LIEN_RELEASE: "Lien released", LIEN_TRANSFER: "Title moved under the lien (delivery against payment)", SEND: "Sent to the other zone", RECEIVE: "Received from the other zone", RETURN_REFUSED: "Returned: refused by the other zone",
   RETURN_TIMEOUT: "Returned: the crossing timed out", CORRIDOR_CONFIRMED: "Confirmed by the corridor registry", CORRIDOR_RETRY: "Corridor registry asked again",
   CORRIDOR_TIMEOUT: "Corridor registry did not answer in time", HOLD: "Held by a regulator", HOLD_LIFTED: "Regulator's hold lifted", RETURN: "Returned", SPLIT: "Split", COMBINE: "Combined", REJECT_TRANSFER: "Transfer rejected", REJECT_ENDORSEMENT: "Endorsement rejected",
+  IMPORTED: "Imported over DCSA PINT from another eBL platform", EXPORT: "Export over DCSA PINT requested (locked)",
+  EXPORT_ACCEPTED: "Left the corridor: accepted by the receiving platform", EXPORT_REFUSED: "Export refused by the receiving platform: back to the holder",
 };
 
 /** The bill's history as one timeline across both zones, each entry's hash re-checked here. */

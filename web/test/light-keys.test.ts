@@ -5,7 +5,19 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { toHex } from "../src/lib/light/encoding";
-import { anchorStoreKey, billStoreKey, consentStoreKey, documentStoreKey, registryStoreKey } from "../src/lib/light/keys";
+import {
+  accessRecordStoreKey,
+  anchorStoreKey,
+  billStoreKey,
+  consentStoreKey,
+  documentStoreKey,
+  financingStoreKey,
+  historyStoreKey,
+  invoiceStoreKey,
+  lcStoreKey,
+  milestoneStoreKey,
+  registryStoreKey,
+} from "../src/lib/light/keys";
 
 const file = JSON.parse(readFileSync(new URL("../../x/cargo/types/testdata/store_keys.json", import.meta.url), "utf8")) as {
   store: string;
@@ -24,6 +36,12 @@ function keyOf(v: Record<string, string | number>): Uint8Array {
       return registryStoreKey(Number(v.key_kind_value), String(v.key));
     case "consent":
       return consentStoreKey(BigInt(String(v.consent_id)));
+    case "history":
+      return historyStoreKey(String(v.bill_id), BigInt(String(v.sequence)));
+    case "milestone":
+      return milestoneStoreKey(String(v.bill_id), BigInt(String(v.sequence)));
+    case "access_record":
+      return accessRecordStoreKey(BigInt(String(v.record_id)));
   }
   throw new Error(`a vector of an unknown kind ${v.kind}: the TypeScript mirror lacks it`);
 }
@@ -31,14 +49,28 @@ function keyOf(v: Record<string, string | number>): Uint8Array {
 describe("cargo store keys (x/cargo/types/store_keys.go)", () => {
   it("are for the cargo store", () => expect(file.store).toBe("cargo"));
   it("cover every kind a verifier proves", () => {
-    expect(new Set(file.vectors.map((v) => v.kind))).toEqual(new Set(["document", "anchor", "bill", "registry", "consent"]));
+    expect(new Set(file.vectors.map((v) => v.kind))).toEqual(new Set(["document", "anchor", "bill", "registry", "consent", "history", "milestone", "access_record"]));
   });
   for (const v of file.vectors) {
-    it(`${v.kind} ${String(v.hash ?? v.bill_id ?? v.key ?? v.consent_id).slice(0, 24)}${v.anchorer ? " by " + v.anchorer : ""}`, () => {
+    it(`${v.kind} ${String(v.hash ?? v.bill_id ?? v.key ?? v.consent_id ?? v.record_id).slice(0, 24)}${v.anchorer ? " by " + v.anchorer : ""}${v.sequence ? "/" + v.sequence : ""}`, () => {
       expect(toHex(keyOf(v)).toLowerCase()).toBe(String(v.key_hex));
     });
   }
   it("refuses a NUL inside a key part the encoding delimits", () => {
     expect(() => anchorStoreKey("ab\u0000cd", "trade1x")).toThrow(/NUL/);
   });
+});
+
+const tf = JSON.parse(readFileSync(new URL("../../x/tradefinance/types/testdata/store_keys.json", import.meta.url), "utf8")) as {
+  store: string;
+  vectors: { kind: string; id: string; key_hex: string }[];
+};
+
+describe("tradefinance store keys (x/tradefinance/types/store_keys.go)", () => {
+  it("are for the tradefinance store", () => expect(tf.store).toBe("tradefinance"));
+  it("cover every kind a verifier proves", () => expect(new Set(tf.vectors.map((v) => v.kind))).toEqual(new Set(["lc", "invoice", "financing"])));
+  const fns: Record<string, (id: bigint) => Uint8Array> = { lc: lcStoreKey, invoice: invoiceStoreKey, financing: financingStoreKey };
+  for (const v of tf.vectors) {
+    it(`${v.kind} ${v.id}`, () => expect(toHex(fns[v.kind](BigInt(v.id))).toLowerCase()).toBe(v.key_hex));
+  }
 });

@@ -55,7 +55,7 @@ func TestSignedTxLifecycle(t *testing.T) {
 	require.False(t, broken, msg)
 
 	// The registered invariants are reachable by x/crisis on the running chain.
-	for _, route := range []string{"bill-records", "bill-indexes", "bill-history"} {
+	for _, route := range []string{"bill-records", "bill-indexes", "past-holders", "bill-history"} {
 		found := false
 		for _, r := range c.App.CrisisKeeper.Routes() {
 			if r.ModuleName == types.ModuleName && r.Route == route {

@@ -50,10 +50,10 @@ func TestUpgradeV2(t *testing.T) {
 	require.NoError(t, hk.UpgradeKeeper.SetModuleVersionMap(ctx, vm))
 	c.coord.CommitBlock(c.hk)
 	before := c.bill(c.hk, stays)
-	indexed := func(holder, id string) bool {
-		has, err := hk.CargoKeeper.Bills.Indexes.Holder.Has(c.hk.GetContext(), collections.Join(holder, id))
+	indexed := func(holder, id string) bool { // as the holder now
+		now, err := hk.CargoKeeper.Bills.Indexes.Holder.HoldsNow(c.hk.GetContext(), holder, id)
 		require.NoError(t, err)
-		return has
+		return now
 	}
 	require.True(t, indexed(hkAddr, away), "a v1 tombstone is indexed under its old holder")
 
@@ -84,6 +84,9 @@ func TestUpgradeV2(t *testing.T) {
 	require.False(t, broken, msg)
 	require.False(t, indexed(hkAddr, away))
 	require.True(t, indexed("", away))
+	now, err := hk.CargoKeeper.Bills.Indexes.Holder.Get(c.hk.GetContext(), collections.Join(hkAddr, away))
+	require.NoError(t, err, "the holder who sent the bill away stays in the index, as a past holder (v3)")
+	require.False(t, now)
 	require.True(t, hk.AccountKeeper.GetModuleAccount(c.hk.GetContext(), types.ModuleName).HasPermission(authtypes.Minter))
 	vm, err = hk.UpgradeKeeper.GetModuleVersionMap(c.hk.GetContext())
 	require.NoError(t, err)

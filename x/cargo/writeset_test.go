@@ -8,6 +8,7 @@ import (
 
 	"github.com/stretchr/testify/require"
 
+	"cosmossdk.io/collections"
 	storetypes "cosmossdk.io/store/types"
 
 	"github.com/tradechain/tradechain/x/cargo/types"
@@ -90,9 +91,12 @@ func TestIssueBillWriteSet(t *testing.T) {
 }
 
 // TestTransferBillWriteSet pins what one TransferBill writes to the cargo
-// store: the bill, its history entry, and the holder index's old entry out
-// and new entry in — nothing else (the carrier and status indexes and the
-// status counts stay as they were).
+// store: the bill, its history entry, and the holder index's two entries —
+// the old holder's rewritten as "held before" (it used to be deleted: the
+// track record keeps the bills a party received and passed on, issue 39) and
+// the new holder's in — nothing else (the carrier and status indexes and the
+// status counts stay as they were). Four keys, as when the old entry was
+// deleted.
 func TestTransferBillWriteSet(t *testing.T) {
 	c, signers := cargotestutil.NewChainWithSigners(t, 2)
 	res := c.DeliverBlock(c.SignTx(signers[0], issueMsg(signers[0], signers[0], "WS2", 8, types.BILL_MODE_BLANK)))
@@ -117,6 +121,12 @@ func TestTransferBillWriteSet(t *testing.T) {
 		}
 	}
 	t.Logf("one TransferBill writes to the cargo store: sets %v, deletes %v", sets, deletes)
-	require.Equal(t, map[string]int{"bills": 1, "history": 1, "bills_by_holder": 1}, sets)
-	require.Equal(t, map[string]int{"bills_by_holder": 1}, deletes)
+	require.Equal(t, map[string]int{"bills": 1, "history": 1, "bills_by_holder": 2}, sets)
+	require.Empty(t, deletes)
+	ctx := c.Context()
+	for holder, wantNow := range map[string]bool{signers[0].String(): false, signers[1].String(): true} {
+		now, err := c.App.CargoKeeper.Bills.Indexes.Holder.Get(ctx, collections.Join(holder, "B000-WS2"))
+		require.NoError(t, err)
+		require.Equal(t, wantNow, now, "holder index entry of %s", holder)
+	}
 }

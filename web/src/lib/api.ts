@@ -99,6 +99,9 @@ export interface Bill {
   corridor_status: string; control_zone: string; departed_holder: string; offer: { action: string; from: string; previous_endorsee: string } | null;
   surrender: { purpose: string; requested_by: string; [k: string]: unknown } | null;
   replaces: string[]; replaced_by: string[];
+  /** the last PINT export (in progress, concluded, or refused) and the platform the bill last arrived from */
+  export: { platform: string; recipient_name: string; response_code: string; requested_at: string; [k: string]: unknown } | null;
+  imported_from: string;
 }
 export interface Location { location: string; channel: string; trace: string; holder: string; control_zone: string; departed_holder: string; last_return: Record<string, string> | null }
 export interface Milestone { bill_id: string; sequence: string; event_code: string; classifier: string; location: string; event_time: string; recorded_by: string; height: string }

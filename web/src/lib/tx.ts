@@ -5,7 +5,8 @@
 // is never sent anywhere or stored.
 import { DirectSecp256k1HdWallet, DirectSecp256k1Wallet, Registry, type GeneratedType, type OfflineSigner } from "@cosmjs/proto-signing";
 import { BroadcastTxError, SigningStargateClient, defaultRegistryTypes, type DeliverTxResponse } from "@cosmjs/stargate";
-import { fromHex } from "@cosmjs/encoding";
+import { fromHex, toBase64, toUtf8 } from "@cosmjs/encoding";
+import { Secp256k1HdWallet, Secp256k1Wallet, makeSignDoc, type OfflineAminoSigner, type StdSignature } from "@cosmjs/amino";
 import * as cargoTx from "../gen/tradechain/cargo/v1/tx.js";
 import * as financeTx from "../gen/tradechain/tradefinance/v1/tx.js";
 import type { ChainInfo, Zone } from "./api";
@@ -28,6 +29,7 @@ interface Keplr {
   experimentalSuggestChain(info: ChainInfo): Promise<void>;
   enable(chainIds: string | string[]): Promise<void>;
   getOfflineSigner(chainId: string): OfflineSigner;
+  signArbitrary(chainId: string, signer: string, data: string | Uint8Array): Promise<StdSignature>;
 }
 declare global {
   interface Window { keplr?: Keplr }
@@ -37,6 +39,28 @@ export interface Wallet {
   kind: "keplr" | "pasted";
   address: string;
   signerFor(z: Zone): Promise<OfflineSigner>;
+  /**
+   * An ADR-036 off-chain signature of text (a document store's sign-in
+   * challenge) on zone z: Keplr's signArbitrary, or the pasted key signing
+   * the same amino StdSignDoc (adr036SignDoc) — what internal/docstore verifies.
+   */
+  signArbitrary(z: Zone, text: string): Promise<StdSignature>;
+}
+
+/**
+ * The StdSignDoc of an ADR-036 signature of data by signer, as Keplr's
+ * signArbitrary makes it: one sign/MsgSignData {signer, data: base64}, chain
+ * id "", account number and sequence 0, no fee, no memo. Its amino JSON
+ * (keys sorted, serializeSignDoc) is what the key signs.
+ */
+export function adr036SignDoc(signer: string, data: Uint8Array) {
+  return makeSignDoc([{ type: "sign/MsgSignData", value: { signer, data: toBase64(data) } }], { gas: "0", amount: [] }, "", "", 0, 0);
+}
+
+/** Signs text with ADR-036 using an amino signer of this page (the pasted key). */
+export async function signArbitraryWith(signer: OfflineAminoSigner, address: string, text: string): Promise<StdSignature> {
+  const { signature } = await signer.signAmino(address, adr036SignDoc(address, toUtf8(text)));
+  return signature;
 }
 
 export function hasKeplr(): boolean {
@@ -49,24 +73,32 @@ export async function connectKeplr(zones: Zone[]): Promise<Wallet> {
   for (const z of zones) await k.experimentalSuggestChain(z.chainInfo);
   await k.enable(zones.map((z) => z.id));
   const [acct] = await k.getOfflineSigner(zones[0].id).getAccounts();
-  return { kind: "keplr", address: acct.address, signerFor: async (z) => k.getOfflineSigner(z.id) };
+  return {
+    kind: "keplr",
+    address: acct.address,
+    signerFor: async (z) => k.getOfflineSigner(z.id),
+    signArbitrary: (z, text) => k.signArbitrary(z.id, acct.address, text),
+  };
 }
 
 /** A pasted mnemonic (12 or 24 words) or 64-hex-digit secp256k1 private key. */
 export async function walletFromPasted(secret: string): Promise<Wallet> {
   const s = secret.trim();
   let signer: OfflineSigner;
+  let amino: OfflineAminoSigner;
   if (/^(0x)?[0-9a-fA-F]{64}$/.test(s)) {
     signer = await DirectSecp256k1Wallet.fromKey(fromHex(s.replace(/^0x/, "")), PREFIX);
+    amino = await Secp256k1Wallet.fromKey(fromHex(s.replace(/^0x/, "")), PREFIX);
   } else {
     const words = s.split(/\s+/);
     if (words.length !== 12 && words.length !== 24) {
       throw new Error("paste a 12- or 24-word mnemonic, or a 64-hex-digit private key (tradechaind keys export NAME --unarmored-hex --unsafe)");
     }
     signer = await DirectSecp256k1HdWallet.fromMnemonic(words.join(" "), { prefix: PREFIX });
+    amino = await Secp256k1HdWallet.fromMnemonic(words.join(" "), { prefix: PREFIX });
   }
   const [acct] = await signer.getAccounts();
-  return { kind: "pasted", address: acct.address, signerFor: async () => signer };
+  return { kind: "pasted", address: acct.address, signerFor: async () => signer, signArbitrary: (_z, text) => signArbitraryWith(amino, acct.address, text) };
 }
 
 export interface Msg { typeUrl: string; value: object }

@@ -4,6 +4,7 @@ import { Addr, Badge, ErrorBox, Field, Loading, Milestones, ProofStatus, Short, 
 import { words, type Zone } from "../lib/api";
 import { loadBill, type BillAcross } from "../lib/bill";
 import { BillActions, Outcome } from "./act";
+import { ExportForm, LeftCorridor, PintPanel } from "./dcsa";
 import type { TxOutcome } from "../lib/tx";
 
 const locationWords: Record<string, string> = {
@@ -11,7 +12,11 @@ const locationWords: Record<string, string> = {
   IN_TRANSIT: "in transit: frozen while the packet to the other zone is in flight",
   TRANSFERRED_OUT: "transferred out: control lives on the other zone",
   CLOSED: "closed here (surrendered or voided)",
+  EXPORTING: "leaving the corridor: locked while the gateway sends it to another eBL platform over PINT",
+  EXPORTED: "left the corridor: title lives on another eBL platform (DCSA PINT)",
 };
+
+const gone = (status: string | undefined) => status === "BILL_STATUS_EXPORTED" || status === "BILL_STATUS_EXPORTING";
 
 /** Where the bill is, who holds it, what rests on it. */
 export function BillSummary({ b }: { b: BillAcross }) {
@@ -27,15 +32,24 @@ export function BillSummary({ b }: { b: BillAcross }) {
         {proved ? <Badge value={proved.status} /> : <span class="badge bad">not proved</span>}
       </h2>
       <ProofStatus check={b.proof} what={`bill ${b.id} on ${zone.id}`} />
+      <LeftCorridor b={b} />
       {proved ? null : <p class="unproven small">The details below are the zone's unproved answer: do not rely on them.</p>}
       <dl class={proved ? "grid" : "grid unproven-details"}>
-        <Field label="Live record on">
+        <Field label={bill.status === "BILL_STATUS_EXPORTED" ? "Last record in the corridor" : "Live record on"}>
           <strong data-testid="live-zone">{zone.id}</strong> <span class="muted">({zone.city})</span>
         </Field>
         <Field label="Holder">
           {proved ? (
             <span data-testid="holder" data-address={proved.holder}>
-              {proved.holder ? <Addr address={proved.holder} zone={zone} /> : <span class="muted">none on {zone.id} ({words(proved.status)})</span>}
+              {proved.holder ? (
+                <Addr address={proved.holder} zone={zone} />
+              ) : proved.status === "BILL_STATUS_EXPORTED" && bill.export ? (
+                <span data-testid="holder-abroad">
+                  nobody in the corridor: held on <strong>{bill.export.platform}</strong> by {bill.export.recipient_name}
+                </span>
+              ) : (
+                <span class="muted">none on {zone.id} ({words(proved.status)})</span>
+              )}
             </span>
           ) : (
             <span class="unproven" data-testid="holder-unproven">
@@ -155,7 +169,9 @@ export function BillPage({ id }: { id: string }) {
   const [last, setLast] = useState<{ r: TxOutcome; title: string } | undefined>();
   // While a crossing or a registry answer is pending, read both zones again
   // every few seconds: the relayer moves the bill without this page.
-  const moving = !!data?.zones.some((z) => z.location?.location === "IN_TRANSIT" || z.bill?.status === "BILL_STATUS_PENDING");
+  const moving = !!data?.zones.some(
+    (z) => z.location?.location === "IN_TRANSIT" || z.bill?.status === "BILL_STATUS_PENDING" || z.bill?.status === "BILL_STATUS_EXPORTING",
+  );
   useEffect(() => {
     if (!moving) return;
     const t = setTimeout(reload, 3000);
@@ -173,8 +189,13 @@ export function BillPage({ id }: { id: string }) {
           <Outcome r={last.r} />
         </div>
       ) : null}
-      {/* A bill that moved to the other zone gets fresh forms for that zone. */}
-      <BillActions key={data.live!.zone.id} b={data} onDone={reload} onResult={(r, title) => setLast({ r, title })} />
+      {/* A bill that moved to the other zone gets fresh forms for that zone;
+          one that left the corridor gets none. */}
+      {gone(data.live!.bill!.status) ? null : (
+        <BillActions key={data.live!.zone.id} b={data} onDone={reload} onResult={(r, title) => setLast({ r, title })} />
+      )}
+      <ExportForm key={`export-${data.live!.zone.id}`} b={data} onDone={reload} onResult={(r, title) => setLast({ r, title })} />
+      <PintPanel b={data} />
       <BillHistory b={data} />
       <p class="muted small">
         Read at {when(new Date().toISOString())} from both zones' REST APIs; the holder, status, version and history head are proved against{" "}

@@ -32,6 +32,11 @@ func (k Keeper) InitGenesis(ctx context.Context, gs types.GenesisState) error {
 			return err
 		}
 	}
+	// The holder index keeps the bills' past holders, which genesis does not
+	// carry: they come from the history.
+	if _, err := k.backfillHolders(ctx); err != nil {
+		return err
+	}
 	counts := map[string]uint64{}
 	var order []string
 	for _, m := range gs.Milestones {

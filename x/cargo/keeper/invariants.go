@@ -42,6 +42,7 @@ func invariants(k Keeper) []struct {
 	}{
 		{"bill-records", BillRecordsInvariant(k)},
 		{"bill-indexes", BillIndexesInvariant(k)},
+		{"past-holders", PastHoldersInvariant(k)},
 		{"bill-history", BillHistoryInvariant(k)},
 		{"corridor-registry", RegistryInvariant(k)},
 		{"hold-count", HoldCountInvariant(k)},
@@ -177,8 +178,8 @@ func replacementProblems(ctx sdk.Context, k Keeper, b types.Bill) []string {
 	return problems
 }
 
-// BillIndexesInvariant: the holder, carrier and status indexes hold exactly
-// one entry per bill, matching the bill, and the count of each status is the
+// BillIndexesInvariant: the holder (its "holds now" entries), carrier and
+// status indexes hold exactly one entry per bill, matching the bill, and the count of each status is the
 // number of bills in it.
 func BillIndexesInvariant(k Keeper) sdk.Invariant {
 	return func(ctx sdk.Context) (string, bool) {
@@ -192,7 +193,7 @@ func BillIndexesInvariant(k Keeper) sdk.Invariant {
 				name string
 				has  func() (bool, error)
 			}{
-				{"holder", func() (bool, error) { return k.Bills.Indexes.Holder.Has(ctx, collections.Join(b.Holder, id)) }},
+				{"holder", func() (bool, error) { return k.Bills.Indexes.Holder.HoldsNow(ctx, b.Holder, id) }},
 				{"carrier", func() (bool, error) { return k.Bills.Indexes.Carrier.Has(ctx, collections.Join(b.Carrier, id)) }},
 				{"status", func() (bool, error) { return k.Bills.Indexes.Status.Has(ctx, collections.Join(int32(b.Status), id)) }},
 			} {
@@ -212,7 +213,7 @@ func BillIndexesInvariant(k Keeper) sdk.Invariant {
 				name  string
 				count func() (uint64, error)
 			}{
-				{"holder", func() (uint64, error) { return countKeys(ctx, k.Bills.Indexes.Holder) }},
+				{"holder", func() (uint64, error) { return countHoldersNow(ctx, k.Bills.Indexes.Holder) }},
 				{"carrier", func() (uint64, error) { return countKeys(ctx, k.Bills.Indexes.Carrier) }},
 				{"status", func() (uint64, error) { return countKeys(ctx, k.Bills.Indexes.Status) }},
 			} {
@@ -299,7 +300,8 @@ func report(route string, problems []string, err error) (string, bool) {
 //     not REJECTED_DUPLICATE holds its identity key (unless the v3 upgrade
 //     listed it as a collision) and its document's key (held here for the
 //     hash it was issued with; held somewhere for an amended one), and a
-//     pending amendment's key; a REJECTED_DUPLICATE bill holds no key.
+//     pending amendment's key; a REJECTED_DUPLICATE bill holds no key, nor
+//     does an EXPORTED bill whose keys went to the zone it continued on.
 func RegistryInvariant(k Keeper) sdk.Invariant {
 	return func(ctx sdk.Context) (string, bool) {
 		var problems []string
@@ -375,6 +377,12 @@ func RegistryInvariant(k Keeper) sdk.Invariant {
 				if b.Status == types.BILL_STATUS_REJECTED_DUPLICATE {
 					if hasIdentity || hasDoc {
 						bad("rejected bill %s still holds its identity or document key (%v, %v)", id, identity.Status, doc.Status)
+					}
+					return false, nil
+				}
+				if handedOver(b) {
+					if hasIdentity || hasDoc {
+						bad("exported bill %s continued on %s but still holds its identity or document key (%v, %v)", id, b.Export.ContinuedOn, identity.Status, doc.Status)
 					}
 					return false, nil
 				}

@@ -23,12 +23,14 @@ import (
 
 // BillIndexes are the secondary indexes of bills.
 type BillIndexes struct {
-	Holder  *MultiIndex[string, string, types.Bill]
+	// Holder: (party, bill id) for the holder now and every party that held
+	// the bill before on this zone (HolderIndex).
+	Holder  *HolderIndex
 	Carrier *MultiIndex[string, string, types.Bill]
 	// Status also counts the bills of each status (Count), for the metrics.
 	Status *MultiIndex[int32, string, types.Bill]
-	// Parties: every bill a party was ever the shipper or a holder of
-	// (append-only), for the track record.
+	// Parties: every bill a party shipped (append-only), for the track
+	// record.
 	Parties *PartyBillsIndex
 }
 
@@ -191,8 +193,7 @@ func NewKeeper(cdc codec.BinaryCodec, storeService store.KVStoreService, address
 			}),
 		Bills: collections.NewIndexedMap(sb, types.BillsKey, "bills", collections.StringKey, codec.CollValue[types.Bill](cdc),
 			BillIndexes{
-				Holder: NewMultiIndex(sb, types.BillsByHolderKey, "bills_by_holder", collections.StringKey, collections.StringKey,
-					func(_ string, b types.Bill) string { return b.Holder }),
+				Holder: NewHolderIndex(sb),
 				Carrier: NewMultiIndex(sb, types.BillsByCarrierKey, "bills_by_carrier", collections.StringKey, collections.StringKey,
 					func(_ string, b types.Bill) string { return b.Carrier }),
 				Status: NewCountedMultiIndex(sb, types.BillsByStatusKey, types.BillsByStatusCountKey, "bills_by_status", collections.Int32Key, collections.StringKey,

@@ -234,6 +234,9 @@ func (s msgServer) ImportBill(ctx context.Context, m *types.MsgImportBill) (*typ
 	case err == nil && old.Status == types.BILL_STATUS_EXPORTED:
 		// The bill this zone exported comes back: it continues its own
 		// history under its own id, its corridor keys still held by it.
+		if err := returnHandedOver(old); err != nil {
+			return nil, err
+		}
 		if old.DocumentHash != env.TransportDocumentChecksum {
 			return nil, errorsmod.Wrapf(types.ErrPintDispute, "bill %s was exported with document %s; this envelope carries %s", id, old.DocumentHash, env.TransportDocumentChecksum)
 		}

@@ -89,8 +89,11 @@ func (q queryServer) Bills(ctx context.Context, req *types.QueryBillsRequest) (*
 	)
 	switch {
 	case req.Holder != "":
-		bills, page, err = query.CollectionPaginate(ctx, q.Keeper.Bills.Indexes.Holder, req.Pagination,
-			func(key collections.Pair[string, string], _ collections.NoValue) (types.Bill, error) {
+		// The holder's range also lists the bills it held before (the
+		// track record's): only those it holds now are paged.
+		bills, page, err = query.CollectionFilteredPaginate(ctx, &q.Keeper.Bills.Indexes.Holder.Map, req.Pagination,
+			func(_ collections.Pair[string, string], now bool) (bool, error) { return now, nil },
+			func(key collections.Pair[string, string], _ bool) (types.Bill, error) {
 				return load(key)
 			},
 			query.WithCollectionPaginationPairPrefix[string, string](req.Holder))

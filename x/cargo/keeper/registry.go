@@ -143,6 +143,13 @@ func takenError(ctx sdk.Context, r types.RegistryKey) error {
 // PENDING (one reservation packet with every key is on its way; the record
 // stays inert until the answer).
 func (k Keeper) Reserve(ctx context.Context, reference string, keys ...types.KeyRef) (types.ReservationStatus, error) {
+	return k.reserve(ctx, reference, nil, keys...)
+}
+
+// reserve is Reserve for a record that may continue a PINT transfer chain
+// (continues: its entry checksums; see handover.go): a key the other zone
+// holds for a record of the same id is asked for again, to be handed over.
+func (k Keeper) reserve(ctx context.Context, reference string, continues []string, keys ...types.KeyRef) (types.ReservationStatus, error) {
 	sdkCtx := sdk.UnwrapSDKContext(ctx)
 	if err := types.ValidateKeyRefs(keys); err != nil {
 		return 0, err
@@ -150,19 +157,29 @@ func (k Keeper) Reserve(ctx context.Context, reference string, keys ...types.Key
 	if err := types.ValidateReservationReference(reference); err != nil {
 		return 0, err
 	}
-	records := make([]types.RegistryKey, 0, len(keys))
-	for _, key := range keys {
-		switch r, found, err := k.GetRegistryKey(ctx, key.Kind, key.Key); {
-		case err != nil:
-			return 0, err
-		case found:
-			return 0, takenError(sdkCtx, r)
-		}
-		records = append(records, types.RegistryKey{Kind: key.Kind, Key: key.Key, HolderZone: sdkCtx.ChainID(), Reference: reference})
-	}
 	p, err := k.Params.Get(ctx)
 	if err != nil {
 		return 0, err
+	}
+	records := make([]types.RegistryKey, 0, len(keys))
+	for _, key := range keys {
+		r, found, err := k.GetRegistryKey(ctx, key.Kind, key.Key)
+		if err != nil {
+			return 0, err
+		}
+		if !found {
+			records = append(records, types.RegistryKey{Kind: key.Kind, Key: key.Key, HolderZone: sdkCtx.ChainID(), Reference: reference})
+			continue
+		}
+		from, err := k.handoverFrom(sdkCtx, p, r, reference, continues)
+		if err != nil {
+			return 0, err
+		}
+		if from == "" {
+			return 0, takenError(sdkCtx, r)
+		}
+		r.HandoverFrom = from
+		records = append(records, r)
 	}
 	if p.RegistryChannel == "" {
 		for _, r := range records {
@@ -173,14 +190,15 @@ func (k Keeper) Reserve(ctx context.Context, reference string, keys ...types.Key
 		}
 		return types.RESERVATION_STATUS_LOCAL, nil
 	}
-	_, err = k.sendReservation(sdkCtx, p, reference, records)
+	_, err = k.sendReservation(sdkCtx, p, reference, continues, records)
 	return types.RESERVATION_STATUS_PENDING, err
 }
 
 // sendReservation sends records — every key of one record, new or TIMED_OUT
-// — in one packet over the registry channel, records them PENDING under it
-// and returns the packet sequence.
-func (k Keeper) sendReservation(ctx sdk.Context, p types.Params, reference string, records []types.RegistryKey) (uint64, error) {
+// — in one packet over the registry channel (with the transfer chain it
+// continues, if any), records them PENDING under it and returns the packet
+// sequence.
+func (k Keeper) sendReservation(ctx sdk.Context, p types.Params, reference string, continues []string, records []types.RegistryKey) (uint64, error) {
 	if p.RegistryChannel == "" {
 		return 0, errorsmod.Wrap(types.ErrRegistryChannel, "no registry channel is configured on this zone (set-registry-channel)")
 	}
@@ -193,6 +211,7 @@ func (k Keeper) sendReservation(ctx sdk.Context, p types.Params, reference strin
 	}
 	timeout := uint64(ctx.BlockTime().UnixNano()) + p.RegistryTimeout()*1_000_000_000
 	data := types.NewReservationPacket(reference, keyRefs(records))
+	data.Continues = continues
 	seq, err := k.ics4.SendPacket(ctx, chanCap, types.RegistryPortID, p.RegistryChannel, clienttypes.ZeroHeight(), timeout, data.Bytes())
 	if err != nil {
 		return 0, err
@@ -258,6 +277,7 @@ func (k Keeper) OnRecvReservation(ctx sdk.Context, packet channeltypes.Packet) e
 	from, self := link.ChainId, ctx.ChainID()
 	// Every key must be free for the sender before anything is written.
 	var givingWay []types.RegistryKey
+	handingOver := ""
 	for _, key := range keys {
 		r, found, err := k.GetRegistryKey(ctx, key.Kind, key.Key)
 		if err != nil {
@@ -273,7 +293,21 @@ func (k Keeper) OnRecvReservation(ctx sdk.Context, packet channeltypes.Packet) e
 			}
 			return errorsmod.Wrap(types.ErrKeyTaken, types.TakenReason(key.Kind, types.RESERVATION_STATUS_CONFIRMED, r.HolderZone, r.Reference))
 		case types.RESERVATION_STATUS_CONFIRMED, types.RESERVATION_STATUS_LOCAL:
-			return errorsmod.Wrap(types.ErrKeyTaken, types.TakenReason(key.Kind, types.RESERVATION_STATUS_CONFIRMED, self, r.Reference))
+			taken := types.TakenReason(key.Kind, types.RESERVATION_STATUS_CONFIRMED, self, r.Reference)
+			if data.Continues == nil {
+				return errorsmod.Wrap(types.ErrKeyTaken, taken)
+			}
+			// A PINT import on the sender: this zone hands the keys of a
+			// bill it exported over when the import continues it.
+			over, why, err := k.continuesExport(ctx, r, data)
+			if err != nil {
+				return err
+			}
+			if !over {
+				return errorsmod.Wrapf(types.ErrKeyTaken, "%s; not handed over: %s", taken, why)
+			}
+			handingOver = r.Reference
+			continue
 		case types.RESERVATION_STATUS_PENDING:
 			if self < from {
 				return errorsmod.Wrapf(types.ErrKeyTaken, "%s (both zones reserved it at once: the zone with the lower chain id, %s, keeps it)",
@@ -287,6 +321,11 @@ func (k Keeper) OnRecvReservation(ctx sdk.Context, packet channeltypes.Packet) e
 	incoming := make(map[types.KeyRef]bool, len(keys))
 	for _, key := range keys {
 		incoming[key] = true
+	}
+	if handingOver != "" {
+		if err := k.handOver(ctx, handingOver, from); err != nil {
+			return err
+		}
 	}
 	gaveWay := map[string]bool{}
 	for _, r := range givingWay {
@@ -338,7 +377,7 @@ func (k Keeper) giveWay(ctx sdk.Context, r types.RegistryKey, from, theirs strin
 			return err
 		}
 		if found && isOpen(sr.Status) && sr.Reference == r.Reference {
-			if err := k.releaseKey(ctx, sr); err != nil {
+			if err := k.letGo(ctx, sr); err != nil {
 				return err
 			}
 		}
@@ -385,7 +424,7 @@ func (k Keeper) OnReservationAck(ctx sdk.Context, packet channeltypes.Packet, ac
 	reference := records[0].Reference
 	if ack.Success() {
 		for _, r := range records {
-			r.Status = types.RESERVATION_STATUS_CONFIRMED
+			r.Status, r.HandoverFrom = types.RESERVATION_STATUS_CONFIRMED, ""
 			if err := k.setRegistryKey(ctx, types.RESERVATION_STATUS_PENDING, r); err != nil {
 				return err
 			}
@@ -404,9 +443,10 @@ func (k Keeper) OnReservationAck(ctx sdk.Context, packet channeltypes.Packet, ac
 	if dup, isDup := strings.CutPrefix(reason, duplicatePrefix); isDup {
 		// The other zone holds or reserved one of the keys: the record is
 		// refused and lets go of them all (the other zone knows whose the
-		// taken ones are, and refuses them again if asked).
+		// taken ones are, and refuses them again if asked; a key it was asked
+		// to hand over is recorded as its again).
 		for _, r := range records {
-			if err := k.releaseKey(ctx, r); err != nil {
+			if err := k.letGo(ctx, r); err != nil {
 				return err
 			}
 		}
@@ -530,7 +570,11 @@ func (s msgServer) RetryReservation(ctx context.Context, m *types.MsgRetryReserv
 	if err != nil {
 		return nil, err
 	}
-	seq, err := s.sendReservation(sdkCtx, p, r.Reference, records)
+	continues, err := s.importContinues(ctx, m.Kind, r.Reference)
+	if err != nil {
+		return nil, err
+	}
+	seq, err := s.sendReservation(sdkCtx, p, r.Reference, continues, records)
 	if err != nil {
 		return nil, err
 	}

@@ -192,6 +192,9 @@ func (k Keeper) archiveRejected(ctx sdk.Context, id string) error {
 	if err != nil {
 		return err
 	}
+	if err := k.forgetHolders(ctx, old, entries); err != nil {
+		return err
+	}
 	for _, e := range entries {
 		pk := collections.Join(e.BillId, e.Sequence)
 		if err := k.RejectedHistory.Set(ctx, pk, e); err != nil {

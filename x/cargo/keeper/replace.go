@@ -51,7 +51,11 @@ func (k Keeper) register(ctx context.Context, b types.Bill, action, actor, detai
 	if err := k.anchorTransport(ctx, b.DocumentHash, b.Id, b.Carrier); err != nil {
 		return b, err
 	}
-	corridor, err := k.Reserve(ctx, b.Id, issueKeys(b)...)
+	var continues []string // a PINT import's chain: the other zone may hand over a bill it exported
+	if pintRecord != nil && action == types.ActionImported {
+		continues = pintRecord.EntryChecksums
+	}
+	corridor, err := k.reserve(ctx, b.Id, continues, issueKeys(b)...)
 	if err != nil {
 		return b, err
 	}

@@ -72,4 +72,28 @@ func TestStoreKeysMatchKeeper(t *testing.T) {
 	c, err := k.Consents.Get(ctx, res.ConsentId)
 	require.NoError(t, err)
 	storedUnder(t, f, "consent", types.ConsentsKey, k.Consents.KeyCodec(), k.Consents.ValueCodec(), res.ConsentId, c, types.ConsentStoreKey(res.ConsentId))
+
+	// The track record's records: a history entry, a milestone, an access record.
+	h, err := k.History.Get(ctx, collections.Join(id, uint64(1)))
+	require.NoError(t, err)
+	storedUnder(t, f, "history", types.HistoryKey, k.History.KeyCodec(), k.History.ValueCodec(), collections.Join(id, uint64(1)), h, types.HistoryStoreKey(id, 1))
+
+	_, err = f.srv.RecordMilestone(f.ctx, &types.MsgRecordMilestone{Recorder: f.addr(cargotestutil.Carrier), BillId: id, EventCode: "LOAD", Classifier: "ACT", Location: "CNSHA", EventTime: cargotestutil.GenesisTime})
+	require.NoError(t, err)
+	it, err := k.Milestones.Iterate(ctx, collections.NewPrefixedPairRange[string, uint64](id))
+	require.NoError(t, err)
+	mkeys, err := it.Keys()
+	require.NoError(t, err)
+	require.NotEmpty(t, mkeys)
+	mk := mkeys[len(mkeys)-1]
+	m, err := k.Milestones.Get(ctx, mk)
+	require.NoError(t, err)
+	storedUnder(t, f, "milestone", types.MilestonesKey, k.Milestones.KeyCodec(), k.Milestones.ValueCodec(), mk, m, types.MilestoneStoreKey(id, mk.K2()))
+
+	platform := f.registerPlatform()
+	acc, err := f.srv.RecordAccess(f.ctx, &types.MsgRecordAccess{Platform: platform, ConsentId: res.ConsentId, Grantee: f.addr(cargotestutil.Bank), DocumentHash: docHash})
+	require.NoError(t, err)
+	rec, err := k.AccessRecords.Get(ctx, acc.Id)
+	require.NoError(t, err)
+	storedUnder(t, f, "access record", types.AccessRecordsKey, k.AccessRecords.KeyCodec(), k.AccessRecords.ValueCodec(), acc.Id, rec, types.AccessRecordStoreKey(acc.Id))
 }

@@ -66,17 +66,21 @@ type figure struct {
 func (f *figure) add(id string) { f.ids = append(f.ids, id) }
 
 // TrackRecord computes party's track record on this zone from the bills it
-// shipped (PartyBills) or holds now (BillsByHolder), the bills it carries
+// shipped (PartyBills), the bills it holds or held here (the holder index
+// keeps a party's past bills: HolderIndex), the bills it carries
 // (BillsByCarrier), their history and milestones. Nothing scans all bills.
-// A bill the party received and passed on without shipping it is not found
-// (indexing every holder would cost every transfer a write).
+// Only history entries recorded on this zone count (a bill that came over
+// IBC carries the other zone's entries, which that zone counts), so the two
+// zones' records add up without counting anything twice.
 func (k Keeper) TrackRecord(ctx context.Context, party string) ([]types.TrackFigure, error) {
 	var (
 		shipped     = figure{name: "bills_shipped"}
 		held        = figure{name: "bills_held"}
 		holdingNow  = figure{name: "bills_holding_now"}
+		heldBefore  = figure{name: "bills_held_before"}
 		surrendered = figure{name: "bills_surrendered_for_delivery"}
 		voided      = figure{name: "bills_voided"}
+		replaced    = figure{name: "bills_replaced"}
 		rejectedBy  = figure{name: "transfers_rejected_by_party"}
 		rejectedOf  = figure{name: "transfers_of_party_rejected"}
 		surrRefused = figure{name: "surrenders_refused"}
@@ -85,20 +89,19 @@ func (k Keeper) TrackRecord(ctx context.Context, party string) ([]types.TrackFig
 		late        = figure{name: "milestones_late"}
 	)
 	var ids []string
-	for _, idx := range []interface {
-		Iterate(context.Context, collections.Ranger[collections.Pair[string, string]]) (collections.KeySetIterator[collections.Pair[string, string]], error)
-	}{&k.Bills.Indexes.Parties.KeySet, k.Bills.Indexes.Holder} {
-		it, err := idx.Iterate(ctx, collections.NewPrefixedPairRange[string, string](party))
-		if err != nil {
-			return nil, err
-		}
-		keys, err := it.Keys()
-		if err != nil {
-			return nil, err
-		}
-		for _, key := range keys {
-			ids = append(ids, key.K2())
-		}
+	err := k.Bills.Indexes.Parties.Walk(ctx, collections.NewPrefixedPairRange[string, string](party), func(key collections.Pair[string, string]) (bool, error) {
+		ids = append(ids, key.K2())
+		return false, nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	err = k.Bills.Indexes.Holder.Walk(ctx, collections.NewPrefixedPairRange[string, string](party), func(key collections.Pair[string, string], _ bool) (bool, error) {
+		ids = append(ids, key.K2())
+		return false, nil
+	})
+	if err != nil {
+		return nil, err
 	}
 	for _, id := range dedupSorted(ids) {
 		b, err := k.Bills.Get(ctx, id)
@@ -107,25 +110,28 @@ func (k Keeper) TrackRecord(ctx context.Context, party string) ([]types.TrackFig
 		} else if err != nil {
 			return nil, err
 		}
-		hit, err := k.History.Iterate(ctx, collections.NewPrefixedPairRange[string, uint64](b.Id))
+		hs, err := k.billHistory(ctx, b.Id)
 		if err != nil {
 			return nil, err
 		}
-		hs, err := hit.Values()
-		if err != nil {
-			return nil, err
-		}
-		wasHolder := b.Holder == party
+		// Each time the party was given control of the bill here counts as
+		// a receipt, unless it refused it (rejected the transfer or
+		// endorsement); control back to the carrier on surrender is not a
+		// receipt of title.
+		receipts, refusals := 0, 0
 		for _, h := range hs {
+			if !recordedHere(ctx, h) {
+				continue
+			}
 			ref := fmt.Sprintf("%s/%d", b.Id, h.Sequence)
+			if controlActions[h.Action] && h.Action != ActionSurrenderAccepted && h.To == party && h.From != party {
+				receipts++
+			}
 			switch h.Action {
-			case ActionIssue, ActionTransfer, ActionEndorse, ActionBlankEndorse:
-				if h.To == party || h.From == party {
-					wasHolder = true
-				}
 			case ActionRejectTransfer, ActionRejectEndorsement:
 				if h.Actor == party {
 					rejectedBy.add(ref)
+					refusals++
 				} else if h.To == party || h.From == party {
 					rejectedOf.add(ref)
 				}
@@ -139,20 +145,27 @@ func (k Keeper) TrackRecord(ctx context.Context, party string) ([]types.TrackFig
 				}
 			}
 		}
+		wasHolder := receipts > refusals
 		if b.Shipper == party {
 			shipped.add(b.Id)
-			if b.Status == types.BILL_STATUS_VOIDED {
-				voided.add(b.Id)
-			}
 			if err := k.milestonesOnTime(ctx, b.Id, &onTime, &late); err != nil {
 				return nil, err
 			}
 		}
 		if wasHolder {
 			held.add(b.Id)
+			if b.Holder == party {
+				holdingNow.add(b.Id)
+			} else {
+				heldBefore.add(b.Id)
+			}
 		}
-		if b.Holder == party {
-			holdingNow.add(b.Id)
+		if (wasHolder || b.Shipper == party) && b.Status == types.BILL_STATUS_VOIDED {
+			if len(b.ReplacedBy) > 0 {
+				replaced.add(b.Id)
+			} else {
+				voided.add(b.Id)
+			}
 		}
 	}
 	cit, err := k.Bills.Indexes.Carrier.Iterate(ctx, collections.NewPrefixedPairRange[string, string](party))
@@ -167,7 +180,7 @@ func (k Keeper) TrackRecord(ctx context.Context, party string) ([]types.TrackFig
 		carried.add(key.K2())
 	}
 	out := []types.TrackFigure{}
-	for _, f := range []*figure{&shipped, &held, &holdingNow, &surrendered, &voided, &rejectedBy, &rejectedOf, &surrRefused, &carried, &onTime, &late} {
+	for _, f := range []*figure{&shipped, &held, &holdingNow, &heldBefore, &surrendered, &voided, &replaced, &rejectedBy, &rejectedOf, &surrRefused, &carried, &onTime, &late} {
 		ids := dedupSorted(f.ids)
 		out = append(out, types.TrackFigure{Name: f.name, Count: uint64(len(ids)), Ids: ids})
 	}

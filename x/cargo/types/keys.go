@@ -23,10 +23,12 @@ const (
 
 // Store prefixes: one per collection, declared once.
 var (
-	ParamsKey             = collections.NewPrefix(0)
-	PartiesKey            = collections.NewPrefix(1)
-	PartiesByCodeKey      = collections.NewPrefix(2)
-	BillsKey              = collections.NewPrefix(3)
+	ParamsKey        = collections.NewPrefix(0)
+	PartiesKey       = collections.NewPrefix(1)
+	PartiesByCodeKey = collections.NewPrefix(2)
+	BillsKey         = collections.NewPrefix(3)
+	// BillsByHolderKey: (party, bill id) for a bill's holder now (empty
+	// value) and every party that held it before on this zone (value 01).
 	BillsByHolderKey      = collections.NewPrefix(4)
 	BillsByCarrierKey     = collections.NewPrefix(5)
 	BillsByStatusKey      = collections.NewPrefix(6)
@@ -57,8 +59,8 @@ var (
 	AccessRecordsKey = collections.NewPrefix(30)
 	AccessByOwnerKey = collections.NewPrefix(31)
 	AccessSeqKey     = collections.NewPrefix(32)
-	// PartyBillsKey: (party, bill id) for every bill a party was ever the
-	// shipper or a holder of; append-only, for the track record.
+	// PartyBillsKey: (shipper, bill id) for every bill a party shipped;
+	// append-only, for the track record (the holders are BillsByHolderKey's).
 	PartyBillsKey = collections.NewPrefix(33)
 )
 
@@ -68,10 +70,3 @@ const ConsentScopeAll = "*"
 // ConsentScopeDocPrefix starts the scope of a consent to one document:
 // "doc:<64 lower-case hex SHA-256>".
 const ConsentScopeDocPrefix = "doc:"
-
-// AccessRecordStoreKey is the full KV key of access record id inside the
-// cargo store (for proofs of an access record).
-func AccessRecordStoreKey(id uint64) []byte {
-	k, _ := collections.EncodeKeyWithPrefix(AccessRecordsKey, collections.Uint64Key, id)
-	return k
-}

@@ -47,6 +47,7 @@ func FuzzDecodeReservationPacket(f *testing.F) {
 	f.Add([]byte(`{"kind":"INVOICE","key":"` + key + `"} {}`))
 	f.Add([]byte(`{"reference":"COS-ABC1","keys":[{"kind":"BILL","key":"` + key + `"},{"kind":"TRANSPORT_DOCUMENT","key":"` + key + `"}]}`))
 	f.Add([]byte(`{"reference":"7","keys":[{"kind":"INVOICE","key":"` + key + `"}]}`))
+	f.Add([]byte(`{"reference":"COS-ABC1","keys":[{"kind":"BILL","key":"` + key + `"}],"continues":["` + key + `"]}`))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		p, keys, err := types.DecodeReservationPacket(data)
 		if err != nil {

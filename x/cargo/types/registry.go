@@ -15,6 +15,7 @@ import (
 	errorsmod "cosmossdk.io/errors"
 
 	"github.com/tradechain/tradechain/internal/identity"
+	"github.com/tradechain/tradechain/x/cargo/dcsa/pint"
 )
 
 // The corridor registry: before a bill or an invoice becomes active, the zone
@@ -35,8 +36,13 @@ const (
 	MaxRegistryTimeoutSeconds = 7 * 24 * 3600
 	// MaxReservationKeys bounds the keys of one reservation (a new bill has two).
 	MaxReservationKeys = 4
-	// MaxReservationPacketSize bounds what the registry port decodes.
-	MaxReservationPacketSize = 1024
+	// MaxReservationPacketSize bounds what the registry port decodes: the
+	// keys and, for a PINT import, the checksums of its transfer chain
+	// (MaxContinuedEntries of 64 hex characters).
+	MaxReservationPacketSize = 20 << 10
+	// MaxContinuedEntries bounds the transfer chain checksums a reservation
+	// carries (a PINT envelope's chain is as long at most).
+	MaxContinuedEntries = pint.MaxChainEntries
 	// maxReservationReference bounds the record id a reservation names.
 	maxReservationReference = 64
 )
@@ -55,9 +61,17 @@ func (r KeyRef) String() string { return KeyKindName(r.Kind) + "/" + r.Key }
 // that reserves, and its keys. JSON, fields in this order:
 //
 //	{"reference":"COS-COSU6385270140","keys":[{"kind":"BILL","key":"<64 hex>"},{"kind":"TRANSPORT_DOCUMENT","key":"<64 hex>"}]}
+//
+// A bill arriving over PINT adds "continues": the SHA-256 checksums of its
+// envelope's transfer chain entries, oldest first. The zone holding the keys
+// for a bill it EXPORTED hands them over when the checksum of the last entry
+// it sent is among them (the import continues that bill's own history).
+// Packets without it (every other record, and releases before the field)
+// decode and are answered as before.
 type ReservationPacket struct {
 	Reference string           `json:"reference"`
 	Keys      []ReservationKey `json:"keys"`
+	Continues []string         `json:"continues,omitempty"`
 	// Legacy is set on a packet decoded from the format before v3 (one key,
 	// no reference): {"kind":"…","key":"…"}. Never encoded.
 	Legacy bool `json:"-"`
@@ -177,7 +191,37 @@ func (p ReservationPacket) Validate() ([]KeyRef, error) {
 		}
 		keys = append(keys, KeyRef{Kind: kind, Key: k.Key})
 	}
-	return keys, ValidateKeyRefs(keys)
+	if err := ValidateKeyRefs(keys); err != nil {
+		return nil, err
+	}
+	if p.Continues != nil {
+		if KeyOwnerGroup(keys[0].Kind) != KEY_KIND_TRANSPORT_DOCUMENT {
+			return nil, errorsmod.Wrap(ErrInvalidReservation, "only a bill's reservation continues a transfer chain")
+		}
+		if err := ValidateContinues(p.Continues); err != nil {
+			return nil, err
+		}
+	}
+	return keys, nil
+}
+
+// ValidateContinues checks the transfer chain checksums a reservation
+// carries: 1 to MaxContinuedEntries checksums (64 lower-case hex), none twice.
+func ValidateContinues(sums []string) error {
+	if len(sums) == 0 || len(sums) > MaxContinuedEntries {
+		return errorsmod.Wrapf(ErrInvalidReservation, "continues lists %d transfer chain checksums; 1 to %d", len(sums), MaxContinuedEntries)
+	}
+	seen := make(map[string]bool, len(sums))
+	for _, s := range sums {
+		if !pint.IsChecksum(s) {
+			return errorsmod.Wrapf(ErrInvalidReservation, "continues: %q is not a checksum (64 lower-case hex)", truncate(s))
+		}
+		if seen[s] {
+			return errorsmod.Wrapf(ErrInvalidReservation, "continues lists checksum %s twice", s)
+		}
+		seen[s] = true
+	}
+	return nil
 }
 
 // Bytes is the packet's wire form (fields in a fixed order).
@@ -320,6 +364,9 @@ func (r RegistryKey) Validate() error {
 		}
 	default:
 		return errorsmod.Wrapf(ErrInvalidGenesis, "registry key %s has status %s", r.Key, r.Status)
+	}
+	if r.HandoverFrom != "" && r.Status != RESERVATION_STATUS_PENDING && r.Status != RESERVATION_STATUS_TIMED_OUT {
+		return errorsmod.Wrapf(ErrInvalidGenesis, "registry key %s is %s and names a zone handing it over (%s): only an open reservation does", r.Key, r.Status, r.HandoverFrom)
 	}
 	return nil
 }

@@ -17,6 +17,10 @@ import (
 // keeper's own collections, and testdata/store_keys.json (written by
 // TestStoreKeyVectors) carries vectors for the web app's TypeScript mirror.
 //
+// The track record's records (bills, history entries, milestones, consents,
+// access records) are proved with the same functions; x/tradefinance's
+// credits, invoices and financings with its types.*StoreKey.
+//
 // Whoever changes one of these collections' prefix or key codec changes the
 // codec below in the same commit; the keeper test fails otherwise.
 
@@ -32,6 +36,10 @@ var (
 	RegistryKeysKeyCodec = collections.PairKeyCodec(collections.Int32Key, collections.StringKey)
 	// ConsentsKeyCodec encodes Consents keys: the consent id.
 	ConsentsKeyCodec collcodec.KeyCodec[uint64] = collections.Uint64Key
+	// HistoryKeyCodec encodes History and Milestones keys: (bill id, sequence).
+	HistoryKeyCodec = collections.PairKeyCodec(collections.StringKey, collections.Uint64Key)
+	// AccessRecordsKeyCodec encodes AccessRecords keys: the record id.
+	AccessRecordsKeyCodec collcodec.KeyCodec[uint64] = collections.Uint64Key
 )
 
 func storeKey[K any](prefix collections.Prefix, kc collcodec.KeyCodec[K], key K) []byte {
@@ -71,4 +79,21 @@ func RegistryStoreKey(kind KeyKind, key string) []byte {
 // ConsentStoreKey is the key of a consent (Consents[id]).
 func ConsentStoreKey(id uint64) []byte {
 	return storeKey(ConsentsKey, ConsentsKeyCodec, id)
+}
+
+// HistoryStoreKey is the key of a bill's history entry (History[(id, sequence)]).
+func HistoryStoreKey(billID string, sequence uint64) []byte {
+	return storeKey(HistoryKey, HistoryKeyCodec, collections.Join(billID, sequence))
+}
+
+// MilestoneStoreKey is the key of a bill's track-and-trace milestone
+// (Milestones[(id, sequence)]).
+func MilestoneStoreKey(billID string, sequence uint64) []byte {
+	return storeKey(MilestonesKey, HistoryKeyCodec, collections.Join(billID, sequence))
+}
+
+// AccessRecordStoreKey is the key of an access record (AccessRecords[id]):
+// the on-chain log entry of one release of a document by a store.
+func AccessRecordStoreKey(id uint64) []byte {
+	return storeKey(AccessRecordsKey, AccessRecordsKeyCodec, id)
 }

@@ -23,7 +23,7 @@ const storeKeyVectorsFile = "testdata/store_keys.json"
 // used depend on Kind; KeyHex and KeyBase64 are the full key in the cargo
 // store, from the exported types.*StoreKey functions.
 type StoreKeyVector struct {
-	Kind     string `json:"kind"` // document | anchor | bill | registry | consent
+	Kind     string `json:"kind"` // document | anchor | bill | registry | consent | history | milestone | access_record
 	Hash     string `json:"hash,omitempty"`
 	Anchorer string `json:"anchorer,omitempty"`
 	BillID   string `json:"bill_id,omitempty"`
@@ -33,6 +33,9 @@ type StoreKeyVector struct {
 	Key          string `json:"key,omitempty"`
 	// ConsentID is a decimal string (a uint64 does not fit a JSON number).
 	ConsentID string `json:"consent_id,omitempty"`
+	// Sequence (history, milestone) and RecordID (access_record): decimal strings.
+	Sequence  string `json:"sequence,omitempty"`
+	RecordID  string `json:"record_id,omitempty"`
 	KeyHex    string `json:"key_hex"`
 	KeyBase64 string `json:"key_base64"`
 }
@@ -77,6 +80,17 @@ func storeKeyVectors() StoreKeyVectors {
 	}
 	for _, id := range []uint64{0, 1, 255, 256, 1<<63 + 5, ^uint64(0)} {
 		add(StoreKeyVector{Kind: "consent", ConsentID: strconv.FormatUint(id, 10)}, types.ConsentStoreKey(id))
+	}
+	for _, p := range []struct {
+		bill string
+		seq  uint64
+	}{{"COSU-6385270140", 1}, {"HLCU-A", 256}, {"MSC-D8931B95625E4B339F2A", ^uint64(0)}} {
+		seq := strconv.FormatUint(p.seq, 10)
+		add(StoreKeyVector{Kind: "history", BillID: p.bill, Sequence: seq}, types.HistoryStoreKey(p.bill, p.seq))
+		add(StoreKeyVector{Kind: "milestone", BillID: p.bill, Sequence: seq}, types.MilestoneStoreKey(p.bill, p.seq))
+	}
+	for _, id := range []uint64{1, 300, ^uint64(0)} {
+		add(StoreKeyVector{Kind: "access_record", RecordID: strconv.FormatUint(id, 10)}, types.AccessRecordStoreKey(id))
 	}
 	return StoreKeyVectors{
 		Comment: "Keys in x/cargo's KV store (substore \"cargo\" of the multistore) of the records a light client proves; " +

@@ -43,9 +43,11 @@ export interface VerifiedHeader {
   steps: Step[];
 }
 
-/** A record of the cargo store proved at a height. */
+/** A record of a module's store (cargo, or tradefinance) proved at a height. */
 export interface Proven {
   chainId: string;
+  /** the multistore's substore the key is in */
+  store: string;
   key: Uint8Array;
   /** the record's bytes, or null: proved absent */
   value: Uint8Array | null;
@@ -292,10 +294,11 @@ export class LightClient {
   }
 
   /**
-   * Proves key in the cargo store at the newest verified state: the value
-   * (or its absence) at height N-1 against the app hash of header N.
+   * Proves key in a module's store (the cargo store unless told) at the
+   * newest verified state: the value (or its absence) at height N-1 against
+   * the app hash of header N.
    */
-  async prove(key: Uint8Array): Promise<Proven> {
+  async prove(key: Uint8Array, store: string = CARGO_STORE): Promise<Proven> {
     const t0 = performance.now();
     const floor = this.opts.floor?.get(this.root.chainId) ?? 0n;
     // The newest header first; its verification and the query then run side by side.
@@ -318,7 +321,7 @@ export class LightClient {
     const height = n - 1n;
     const [latest, r] = await Promise.all([
       verified,
-      this.call("abci_query", { path: JSON.stringify(`/store/${CARGO_STORE}/key`), data: "0x" + toHex(key), height: String(height), prove: "true" }),
+      this.call("abci_query", { path: JSON.stringify(`/store/${store}/key`), data: "0x" + toHex(key), height: String(height), prove: "true" }),
     ]);
     const resp = (r.response ?? {}) as Record<string, unknown>;
     if (Number(resp.code ?? 0) !== 0) throw new LightError(`${this.root.chainId} refused the query: ${String(resp.log ?? resp.code)}`);
@@ -331,10 +334,11 @@ export class LightClient {
     const raw = fromBase64((resp.value as string) ?? "", "value");
     const value = raw.length ? raw : null;
     const proofOps = parseProofOps(resp.proofOps ?? resp.proof_ops);
-    verifyStoreProof(proofOps, CARGO_STORE, key, value, sh.header.appHash);
+    verifyStoreProof(proofOps, store, key, value, sh.header.appHash);
     this.opts.floor?.set(this.root.chainId, n);
     return {
       chainId: this.root.chainId,
+      store,
       key,
       value,
       height,

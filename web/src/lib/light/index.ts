@@ -4,7 +4,7 @@
 import { Bill as BillProto, Document as DocumentProto, billStatusToJSON } from "../../gen/tradechain/cargo/v1/types.js";
 import type { Zone } from "../api";
 import { LightError, formatTime, fromHex, toHex } from "./encoding.js";
-import { anchorStoreKey, billStoreKey, documentStoreKey } from "./keys.js";
+import { CARGO_STORE, anchorStoreKey, billStoreKey, documentStoreKey } from "./keys.js";
 import { LightClient, parseTrustRoot, type Proven, type TrustRoot } from "./client.js";
 import { warmUpSignatures } from "./verifier.js";
 
@@ -118,11 +118,12 @@ export type Checked<T> = { ok: true; value: T; proof: Proven } | { ok: false; wh
 // early (prefetch, beside its REST calls) and checks them when it needs them.
 const inflight = new Map<string, { at: number; p: Promise<Proven> }>();
 
-function proveKey(z: Zone, key: Uint8Array): Promise<Proven> {
-  const k = `${z.id}/${toHex(key)}`;
+/** Proves a key of a module's store (cargo unless told) on a zone, the record or its absence. */
+export function proveKey(z: Zone, key: Uint8Array, store: string = CARGO_STORE): Promise<Proven> {
+  const k = `${z.id}/${store}/${toHex(key)}`;
   const hit = inflight.get(k);
   if (hit && performance.now() - hit.at < 1500) return hit.p;
-  const p = lightClient(z).then((c) => c.prove(key));
+  const p = lightClient(z).then((c) => c.prove(key, store));
   inflight.set(k, { at: performance.now(), p });
   p.catch(() => undefined);
   return p;
@@ -259,7 +260,7 @@ export function describe(p: Proven): { line: string; detail: string } {
         .join(", ")
     : `header ${h.height} already verified in this browser`;
   const detail =
-    `ICS-23 proof of ${p.value ? "the record" : "absence"} under key ${toHex(p.key).slice(0, 24)}… in store cargo, to app hash ${toHex(h.appHash).slice(0, 12)}… ` +
+    `ICS-23 proof of ${p.value ? "the record" : "absence"} under key ${toHex(p.key).slice(0, 24)}… in store ${p.store}, to app hash ${toHex(h.appHash).slice(0, 12)}… ` +
     `of header ${h.height} (${formatTime(h.time)}, block ${toHex(p.header.commit.blockId.hash).slice(0, 12)}…); ` +
     `${p.own.signed} of ${p.own.of} validators signed it (${p.own.power} of ${p.own.total} voting power); ` +
     `trusted from block ${p.root.height} (${toHex(p.root.hash).slice(0, 12)}…, ${p.root.source}): ${path}; checked in ${Math.round(p.ms)} ms`;

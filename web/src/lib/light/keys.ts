@@ -1,19 +1,31 @@
 // The keys of x/cargo's provable records inside the zone's "cargo" store,
 // computed here from the subject asked about — never taken from the server.
 // A mirror of x/cargo/types/store_keys.go (DocumentStoreKey, AnchorStoreKey,
-// BillStoreKey, RegistryStoreKey, ConsentStoreKey): the collection's prefix
-// byte (x/cargo/types/keys.go) then cosmossdk.io/collections' key encoding.
-// test/light.test.ts checks each against testdata/store_keys.json, written by
-// the Go test TestStoreKeyVectors.
+// BillStoreKey, RegistryStoreKey, ConsentStoreKey, HistoryStoreKey,
+// MilestoneStoreKey, AccessRecordStoreKey) and of
+// x/tradefinance/types/store_keys.go (LCStoreKey, InvoiceStoreKey,
+// FinancingStoreKey): the collection's prefix byte (types/keys.go) then
+// cosmossdk.io/collections' key encoding. test/light-keys.test.ts checks each
+// against the modules' testdata/store_keys.json, written by the Go tests
+// TestStoreKeyVectors.
 import { LightError, concat } from "./encoding.js";
 
 export const CARGO_STORE = "cargo";
+export const TRADEFINANCE_STORE = "tradefinance";
 
 const BILLS = 3;
+const HISTORY = 7;
+const MILESTONES = 8;
 const DOCUMENTS = 9;
 const CONSENTS = 10;
 const REGISTRY_KEYS = 16;
 const ANCHORS = 21;
+const ACCESS_RECORDS = 30;
+
+// x/tradefinance/types/keys.go
+const LCS = 1;
+const INVOICES = 5;
+const FINANCINGS = 8;
 
 const utf8 = (s: string) => new TextEncoder().encode(s);
 
@@ -68,4 +80,34 @@ export function registryStoreKey(kind: number, key: string): Uint8Array {
 /** Consents[id] */
 export function consentStoreKey(id: bigint): Uint8Array {
   return prefixed(CONSENTS, uint64Key(id));
+}
+
+/** History[(bill id, sequence)]: one entry of a bill's history. */
+export function historyStoreKey(billId: string, sequence: bigint): Uint8Array {
+  return prefixed(HISTORY, stringKeyNonTerminal(billId), uint64Key(sequence));
+}
+
+/** Milestones[(bill id, sequence)]: one track-and-trace milestone of a bill. */
+export function milestoneStoreKey(billId: string, sequence: bigint): Uint8Array {
+  return prefixed(MILESTONES, stringKeyNonTerminal(billId), uint64Key(sequence));
+}
+
+/** AccessRecords[id]: one release of a document by a zone's store. */
+export function accessRecordStoreKey(id: bigint): Uint8Array {
+  return prefixed(ACCESS_RECORDS, uint64Key(id));
+}
+
+/** x/tradefinance LCs[id] (store "tradefinance"). */
+export function lcStoreKey(id: bigint): Uint8Array {
+  return prefixed(LCS, uint64Key(id));
+}
+
+/** x/tradefinance Invoices[id] (store "tradefinance"). */
+export function invoiceStoreKey(id: bigint): Uint8Array {
+  return prefixed(INVOICES, uint64Key(id));
+}
+
+/** x/tradefinance Financings[id] (store "tradefinance"). */
+export function financingStoreKey(id: bigint): Uint8Array {
+  return prefixed(FINANCINGS, uint64Key(id));
 }

@@ -709,6 +709,15 @@ export interface BillExport {
   lastEntryChecksum: string;
   concludedHeight: bigint;
   concludedBy: string;
+  /**
+   * continued_on is the chain id of the other corridor zone the exported
+   * bill continued on: a PINT import there continued the transfer chain this
+   * zone sent (its chain holds last_entry_checksum), and this zone handed the
+   * bill's corridor keys over to it at continued_height. Empty while the
+   * bill's keys are held here.
+   */
+  continuedOn: string;
+  continuedHeight: bigint;
 }
 
 /**
@@ -998,7 +1007,16 @@ export interface RegistryKey {
   channel: string;
   sequence: bigint;
   sinceHeight: bigint;
-  since: Timestamp | undefined;
+  since:
+    | Timestamp
+    | undefined;
+  /**
+   * handover_from is set on this zone's reservation (PENDING or TIMED_OUT)
+   * of a key that zone handover_from held when a PINT import here asked for
+   * it to be handed over (the import continues that zone's exported bill).
+   * Refused, the key is recorded HELD_REMOTE by handover_from again.
+   */
+  handoverFrom: string;
 }
 
 /**
@@ -2237,6 +2255,8 @@ function createBaseBillExport(): BillExport {
     lastEntryChecksum: "",
     concludedHeight: 0n,
     concludedBy: "",
+    continuedOn: "",
+    continuedHeight: 0n,
   };
 }
 
@@ -2283,6 +2303,15 @@ export const BillExport: MessageFns<BillExport> = {
     }
     if (message.concludedBy !== "") {
       writer.uint32(98).string(message.concludedBy);
+    }
+    if (message.continuedOn !== "") {
+      writer.uint32(106).string(message.continuedOn);
+    }
+    if (message.continuedHeight !== 0n) {
+      if (BigInt.asIntN(64, message.continuedHeight) !== message.continuedHeight) {
+        throw new globalThis.Error("value provided for field message.continuedHeight of type int64 too large");
+      }
+      writer.uint32(112).int64(message.continuedHeight);
     }
     return writer;
   },
@@ -2396,6 +2425,22 @@ export const BillExport: MessageFns<BillExport> = {
             message.concludedBy = reader.string();
             continue;
           }
+          case 13: {
+            if (tag !== 106) {
+              break;
+            }
+
+            message.continuedOn = reader.string();
+            continue;
+          }
+          case 14: {
+            if (tag !== 112) {
+              break;
+            }
+
+            message.continuedHeight = reader.int64() as bigint;
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -2466,6 +2511,16 @@ export const BillExport: MessageFns<BillExport> = {
         : isSet(object.concluded_by)
         ? globalThis.String(object.concluded_by)
         : "",
+      continuedOn: isSet(object.continuedOn)
+        ? globalThis.String(object.continuedOn)
+        : isSet(object.continued_on)
+        ? globalThis.String(object.continued_on)
+        : "",
+      continuedHeight: isSet(object.continuedHeight)
+        ? BigInt(object.continuedHeight)
+        : isSet(object.continued_height)
+        ? BigInt(object.continued_height)
+        : 0n,
     };
   },
 
@@ -2507,6 +2562,12 @@ export const BillExport: MessageFns<BillExport> = {
     if (message.concludedBy !== "") {
       obj.concludedBy = message.concludedBy;
     }
+    if (message.continuedOn !== "") {
+      obj.continuedOn = message.continuedOn;
+    }
+    if (message.continuedHeight !== 0n) {
+      obj.continuedHeight = message.continuedHeight.toString();
+    }
     return obj;
   },
 
@@ -2533,6 +2594,10 @@ export const BillExport: MessageFns<BillExport> = {
       ? BigInt(object.concludedHeight)
       : 0n;
     message.concludedBy = object.concludedBy ?? "";
+    message.continuedOn = object.continuedOn ?? "";
+    message.continuedHeight = (object.continuedHeight !== undefined && object.continuedHeight !== null)
+      ? BigInt(object.continuedHeight)
+      : 0n;
     return message;
   },
 };
@@ -4900,6 +4965,7 @@ function createBaseRegistryKey(): RegistryKey {
     sequence: 0n,
     sinceHeight: 0n,
     since: undefined,
+    handoverFrom: "",
   };
 }
 
@@ -4937,6 +5003,9 @@ export const RegistryKey: MessageFns<RegistryKey> = {
     }
     if (message.since !== undefined) {
       Timestamp.encode(message.since, writer.uint32(74).fork()).join();
+    }
+    if (message.handoverFrom !== "") {
+      writer.uint32(82).string(message.handoverFrom);
     }
     return writer;
   },
@@ -5026,6 +5095,14 @@ export const RegistryKey: MessageFns<RegistryKey> = {
             message.since = Timestamp.decode(reader, reader.uint32());
             continue;
           }
+          case 10: {
+            if (tag !== 82) {
+              break;
+            }
+
+            message.handoverFrom = reader.string();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -5057,6 +5134,11 @@ export const RegistryKey: MessageFns<RegistryKey> = {
         ? BigInt(object.since_height)
         : 0n,
       since: isSet(object.since) ? fromJsonTimestamp(object.since) : undefined,
+      handoverFrom: isSet(object.handoverFrom)
+        ? globalThis.String(object.handoverFrom)
+        : isSet(object.handover_from)
+        ? globalThis.String(object.handover_from)
+        : "",
     };
   },
 
@@ -5089,6 +5171,9 @@ export const RegistryKey: MessageFns<RegistryKey> = {
     if (message.since !== undefined) {
       obj.since = fromTimestamp(message.since).toISOString();
     }
+    if (message.handoverFrom !== "") {
+      obj.handoverFrom = message.handoverFrom;
+    }
     return obj;
   },
 
@@ -5110,6 +5195,7 @@ export const RegistryKey: MessageFns<RegistryKey> = {
     message.since = (object.since !== undefined && object.since !== null)
       ? Timestamp.fromPartial(object.since)
       : undefined;
+    message.handoverFrom = object.handoverFrom ?? "";
     return message;
   },
 };
