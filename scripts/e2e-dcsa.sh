@@ -16,7 +16,7 @@
 #      another route (a chain that does not continue the export): DISE naming
 #      the exporting zone, which keeps the keys (only a continuing chain is
 #      handed over, as the demo's WAVE → hongkong-1 leg shows).
-#   7. the demo's bill, imported over PINT on one zone and surrendered on the
+#   7. the bill of case 4, imported over PINT on one zone, surrendered on the
 #      other after IBC: the carrier's endorsement chain holds the imported
 #      transfer chain (the surrendering zone's gateway fetched it from the
 #      importing zone's and checked it against the checksums on chain);
@@ -169,17 +169,28 @@ st=$(q $HK_CHAIN cargo bill "$B3" 2>/dev/null | jq -r .bill.status || true)
 case "$st" in ""|null|BILL_STATUS_REJECTED_DUPLICATE) ;; *) die "$HK_CHAIN has a live $B3 ($st)";; esac
 ok "DISE (signed, naming $SH_CHAIN): $B3 stays EXPORTED on $SH_CHAIN with its keys; $HK_CHAIN: ${st:-no bill}"
 
-step "$HK_CHAIN" "7. the demo's $HBILL was surrendered on $HK_CHAIN with its imported transfer chain"
-read -r SR_FIRST SR_N SR_PLATFORMS < <(pp GET "http://127.0.0.1:$PP_CARRIER/control/surrender-requests" | jq -r --arg r "${HBILL#COS-}" \
-  '[.[] | select(.body.transportDocumentReference == $r)][0].body.endorsementChain | "\(.[0].actionCode) \(length) \([.[] | .auditReference | split("/")[0]] | unique | join(","))"')
+step "$SH_CHAIN → $HK_CHAIN" "7. $B2, imported over PINT on $SH_CHAIN, goes to $HK_CHAIN by IBC and is surrendered there with its imported transfer chain"
+SH_CARGO=$(q $SH_CHAIN ibc channel channels | jq -r '[.channels[] | select(.port_id=="cargo" and .state=="STATE_OPEN")][0].channel_id')
+tx $SH_CHAIN importer cargo send-bill "$B2" "$SH_CARGO" "$IMPORTER" >/dev/null
+for _ in $(seq 1 90); do [ "$(q $HK_CHAIN cargo location "$B2" 2>/dev/null | jq -r .location)" = LOCAL ] && break; sleep 1; done
+[ "$(q $HK_CHAIN cargo location "$B2" | jq -r .location)" = LOCAL ] || die "$B2 did not arrive on $HK_CHAIN"
+[ "$(q $HK_CHAIN cargo pint-envelopes "$B2" | jq '.envelopes | length')" = 0 ] || die "$HK_CHAIN unexpectedly holds $B2's envelope"
+tx $HK_CHAIN importer cargo request-surrender "$B2" delivery >/dev/null
+SR=
+for _ in $(seq 1 60); do
+  SR=$(pp GET "http://127.0.0.1:$PP_CARRIER/control/surrender-requests" | jq -c --arg r "${B2#COS-}" '[.[] | select(.body.transportDocumentReference == $r)][-1] // empty')
+  [ -n "$SR" ] && break; sleep 1
+done
+[ -n "$SR" ] || die "the carrier received no surrender request for $B2"
+read -r SR_FIRST SR_N SR_PLATFORMS < <(echo "$SR" | jq -r '.body.endorsementChain | "\(.[0].actionCode) \(length) \([.[] | .auditReference | split("/")[0]] | unique | join(","))"')
 [ "$SR_FIRST" = ISSUE ] || die "the surrender request's endorsement chain does not start with the ISSUE: $SR_FIRST"
 case ",$SR_PLATFORMS," in *",$WAVE,"*) ;; *) die "the endorsement chain sent from $HK_CHAIN lacks the $WAVE transfer chain entries (platforms: $SR_PLATFORMS)";; esac
-ok "endorsement chain of $SR_N links, from the ISSUE, with entries of $SR_PLATFORMS"
-if ! q $HK_CHAIN cargo pint-envelopes "$HBILL" 2>/dev/null | jq -e '.envelopes | length > 0' >/dev/null; then
-  grep -q "imported transfer chain fetched from the corridor" "$DCSA_DIR/$HK_CHAIN-gateway.log" \
-    || die "$HK_CHAIN holds no envelope of $HBILL, yet its gateway did not fetch the chain from $SH_CHAIN's"
-  ok "$HK_CHAIN's gateway fetched it from $SH_CHAIN's (checked against the IMPORTED entry's checksums)"
-fi
+grep -q "imported transfer chain fetched from the corridor" "$DCSA_DIR/$HK_CHAIN-gateway.log" \
+  || die "$HK_CHAIN's gateway did not fetch $B2's transfer chain from $SH_CHAIN's"
+ok "endorsement chain of $SR_N links ($(echo "$SR" | jq -r '[.body.endorsementChain[] | .actionCode] | join(" → ")')), entries of $SR_PLATFORMS: fetched from $SH_CHAIN's gateway, checked against $HK_CHAIN's history"
+ANS=$(pp POST "http://127.0.0.1:$PP_CARRIER/control/surrender-response" "$(jq -nc --arg u "http://127.0.0.1:$PX_SUR_HK" --arg r "$(echo "$SR" | jq -r .body.surrenderRequestReference)" '{url:$u,surrenderRequestReference:$r,action:"SURR"}')")
+wait_bill $HK_CHAIN "$B2" BILL_STATUS_SURRENDERED_FOR_DELIVERY
+ok "SURR: $B2 surrendered on $HK_CHAIN"
 
 step "$SH_CHAIN" "8. a bill issued by CLI is exported once the carrier lodges its issuance with the gateway"
 L=COSULODGE$(date +%s | tail -c 6)

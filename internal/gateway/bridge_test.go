@@ -397,3 +397,45 @@ func TestImportedChainNotTrustedBeyondTheChain(t *testing.T) {
 	require.NoError(t, err)
 	require.Equal(t, pe.env.EnvelopeTransferChain, got.TransferChain)
 }
+
+// TestIssuedBillExportedFromTheOtherZone: a bill the carrier issued through
+// shanghai-1's Issuance API and that moved to hongkong-1 by IBC is exported
+// from hongkong-1: its gateway fetches the transport document and the
+// carrier's manifest from shanghai-1's and checks them (the bill's document
+// hash, the carrier's keys) before the envelope starts with them.
+func TestIssuedBillExportedFromTheOtherZone(t *testing.T) {
+	sh, hk := corridorPair(t)
+	st, body := sh.do(http.MethodPut, "/v3/ebl-issuance-requests", sh.issuanceRequest(readDocument(t), sh.carrier))
+	require.Equal(t, http.StatusNoContent, st, string(body))
+	eventually(t, "ISSU", func() bool { return len(sh.issuanceResponses()) == 1 })
+	id := "COS-COSU6385270140"
+	sh.chain.sendBillTo(hk.chain, id, bankAddr)
+
+	peer := hk.receivingPeer(sh.peer)
+	hk.requestExport(id)
+	eventually(t, "the export concluded", func() bool {
+		b, _ := hk.chain.Bill(context.Background(), id)
+		return b.Status == cargotypes.BILL_STATUS_EXPORTED
+	})
+	peer.mu.Lock()
+	require.Len(t, peer.received, 1)
+	env := peer.received[0]
+	peer.mu.Unlock()
+	v, err := pint.VerifyEnvelope(pint.EnvelopeInput{TransportDocument: env.TransportDocument, EnvelopeManifest: env.EnvelopeManifestSignedContent,
+		TransferChain: env.EnvelopeTransferChain, SendingPlatform: "TRHK", ReceivingPlatform: peerCode,
+		Keys: func(code string) (*pint.KeySet, error) {
+			require.Equal(t, "TRHK", code)
+			return pint.ParseJWKS(jwksOf(t, hk.gw.key))
+		},
+		IssuanceKeys: func(string) []*pint.KeySet { ks, _ := pint.ParseJWKS(jwksOf(t, sh.carrier)); return []*pint.KeySet{ks} }})
+	require.NoError(t, err)
+	require.True(t, v.IssuanceManifestVerified)
+	txs := v.Entries[0].Transactions
+	require.Equal(t, pint.ActionIssue, txs[0].ActionCode)
+	require.Equal(t, "HKBANK", txs[len(txs)-1].Actor.IdentifyingCodes[0].PartyCode)
+	st, body = hk.do(http.MethodGet, "/corridor/v1/bills/"+id+"/issuance", nil)
+	require.Equal(t, http.StatusOK, st, string(body))
+	var held IssuanceHeld
+	require.NoError(t, json.Unmarshal(body, &held))
+	require.Equal(t, "CORRIDOR:TRSH", held.Source)
+}
