@@ -57,9 +57,10 @@ async function openAs(base, secret) {
   return page;
 }
 
-/** Waits until no record of the zone's section is still being proved; returns the marks. */
+/** Waits until the zone's section has loaded its documents and no record is still being proved; returns the marks. */
 async function settled(page, zone) {
   const sec = page.getByTestId(`sme-${zone}`);
+  await page.getByTestId(`documents-${zone}`).waitFor();
   for (let i = 0; i < 240; i++) {
     const checking = await sec.locator('[data-testid="record"][data-state="checking"]').count();
     const all = await sec.locator('[data-testid="record"]').count();

@@ -122,9 +122,15 @@ function TrackRecord({ z, sme }: { z: Zone; sme: string }) {
 
 interface DocItem { hash: string; why: string; consent: string; billId?: string; anchorers: string[] }
 
-/** The SME's own anchors on a zone, from its CometBFT index of EventDocumentAnchored (each then proved). */
+/**
+ * The SME's own anchors on a zone, from the zone's CometBFT transaction index
+ * (its anchor-document transactions, by the indexed message.sender; the
+ * EventDocumentAnchored they emitted says what): a listing only — each
+ * anchor is then proved.
+ */
 async function anchorsOf(z: Zone, owner: string): Promise<{ hash: string; billId: string }[]> {
-  const query = `"tradechain.cargo.v1.EventDocumentAnchored.owner='\\"${owner}\\"'"`;
+  if (!/^trade1[0-9a-z]+$/.test(owner)) return [];
+  const query = `"message.sender='${owner}' AND message.action='/tradechain.cargo.v1.MsgAnchorDocument'"`;
   const res = await fetch(`${z.rpc}/tx_search?query=${encodeURIComponent(query)}&per_page=100&order_by="desc"`);
   const body = (await res.json().catch(() => ({}))) as { result?: { txs?: { tx_result?: { events?: { type: string; attributes: { key: string; value: string }[] }[] } }[] } };
   const out: { hash: string; billId: string }[] = [];
@@ -247,7 +253,7 @@ function Documents({ z, sme, viewer, consents, session }: { z: Zone; sme: string
   if (error) return <ErrorBox>{error}</ErrorBox>;
   if (!data) return <Loading what="the documents the consents cover" />;
   return (
-    <>
+    <div data-testid={`documents-${z.id}`}>
       <h3>Documents you may read on {z.id}</h3>
       <p class="muted small">
         Read through {z.id}'s document store: each read is recorded on chain (who, what, under which consent) before the bytes are sent; the bytes are hashed here and
@@ -264,7 +270,7 @@ function Documents({ z, sme, viewer, consents, session }: { z: Zone; sme: string
           </tbody>
         </table>
       )}
-    </>
+    </div>
   );
 }
 
