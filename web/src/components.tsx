@@ -130,12 +130,12 @@ export function Timeline({ check }: { check: ChainCheck }) {
               <span class="muted pint">{e.action}</span>
               {e.actor ? (
                 <span>
-                  {" "}by <Addr address={String(e.actor)} />
+                  {" "}by <Addr address={String(e.actor)} zone={ZONES.find((z) => z.id === e.chain_id)} />
                 </span>
               ) : null}
               {e.to ? (
                 <span>
-                  {" "}→ <Addr address={String(e.to)} />
+                  {" "}→ <Addr address={String(e.to)} zone={ZONES.find((z) => z.id === e.chain_id)} />
                 </span>
               ) : null}
               {e.detail ? <div class="muted">{String(e.detail)}</div> : null}

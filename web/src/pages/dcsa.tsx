@@ -283,7 +283,7 @@ function ChainTable({ chain, testid }: { chain: ChainView; testid: string }) {
               <td>
                 <PartyText p={t?.recipient} />
               </td>
-              <td class="small">{t ? when(t.actionDateTime) : ""}</td>
+              <td class="small when">{t ? when(t.actionDateTime) : ""}</td>
               {k === 0 ? (
                 <>
                   <td rowSpan={rows.length} class="small" data-testid="pint-checksum" data-state={c.onChain === undefined ? "linked" : c.onChain === c.checksum ? "on-chain" : "mismatch"}>
