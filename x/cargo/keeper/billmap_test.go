@@ -5,7 +5,6 @@ import (
 
 	"github.com/stretchr/testify/require"
 
-	"cosmossdk.io/collections"
 	storetypes "cosmossdk.io/store/types"
 
 	cargotestutil "github.com/tradechain/tradechain/x/cargo/testutil"
@@ -53,11 +52,12 @@ func TestBillWriteReadsStoredBillOnce(t *testing.T) {
 	require.NoError(t, f.k.Bills.Set(ctx, id, b))
 	require.Equal(t, 1, reads[string(types.BillStoreKey(id))], "reads of the stored bill for one update")
 
-	// The indexes followed: the new holder and status list it, the old do not.
+	// The indexes followed: the new holder and status list it, the old holder
+	// keeps it only as held before (HolderIndex).
 	for ref, want := range map[string]bool{f.addr(cargotestutil.Importer): true, f.addr(cargotestutil.Exporter): false} {
-		has, err := f.k.Bills.Indexes.Holder.Has(ctx, collections.Join(ref, id))
+		now, err := f.k.Bills.Indexes.Holder.HoldsNow(ctx, ref, id)
 		require.NoError(t, err)
-		require.Equal(t, want, has, "holder index of %s", ref)
+		require.Equal(t, want, now, "holder index of %s", ref)
 	}
 	n, err := f.k.Bills.Indexes.Status.Count(ctx, int32(types.BILL_STATUS_PENDING_SURRENDER_FOR_DELIVERY))
 	require.NoError(t, err)
@@ -66,7 +66,7 @@ func TestBillWriteReadsStoredBillOnce(t *testing.T) {
 	clear(reads)
 	require.NoError(t, f.k.Bills.Remove(ctx, id))
 	require.Equal(t, 1, reads[string(types.BillStoreKey(id))], "reads of the stored bill for one removal")
-	has, err := f.k.Bills.Indexes.Holder.Has(ctx, collections.Join(f.addr(cargotestutil.Importer), id))
+	now, err := f.k.Bills.Indexes.Holder.HoldsNow(ctx, f.addr(cargotestutil.Importer), id)
 	require.NoError(t, err)
-	require.False(t, has)
+	require.False(t, now)
 }
