@@ -157,7 +157,10 @@ sent=$(pp POST "http://127.0.0.1:$PP_CARRIER/control/issue" "$(jq -nc --arg u "h
   '{url:$u,document:$d[0],issueTo:{partyName:"Bole Trader",sendToPlatform:"BOLE",identifyingCodes:[{codeListProvider:"BOLE",partyCode:"BT-1"}]}}')")
 [ "$(echo "$sent" | jq -r .status)" = 204 ] || die "BOLE did not take the issuance: $sent"
 for _ in $(seq 1 30); do [ "$(pp GET "http://127.0.0.1:$PP_BOLE/control/bills/$B3SUM" | jq -r .status)" = HELD ] && break; sleep 1; done
-OUT=$(pp POST "http://127.0.0.1:$PP_BOLE/control/transfer" "$(jq -nc --arg s "$B3SUM" --arg p $HK_PLATFORM --arg a "$ATTACH" \
+# Its own supporting document (one hongkong-1's gateway has not seen), so the
+# gateway answers at finish-transfer, after the registry's round trip.
+ATTACH3=$(printf 'Packing list for %s: 320 cartons\n' "$B3" | base64 -w0)
+OUT=$(pp POST "http://127.0.0.1:$PP_BOLE/control/transfer" "$(jq -nc --arg s "$B3SUM" --arg p $HK_PLATFORM --arg a "$ATTACH3" \
   '{checksum:$s,recipient:{partyName:"Harbour Kowloon Bank",eblPlatform:$p,identifyingCodes:[{codeListProvider:$p,partyCode:"HKBK"}]},supportingDocuments:[{name:"packing-list.txt",mediaType:"text/plain",content:$a}]}')")
 log "BOLE → $HK_CHAIN: $(echo "$OUT" | jq -c '{state, responseCode, reason}')"
 [ "$(echo "$OUT" | jq -r .responseCode)" = DISE ] || die "a document $SH_CHAIN exported, arriving by another route, was not disputed: $OUT"

@@ -192,13 +192,14 @@ func (g *Gateway) handleStartEnvelope(w http.ResponseWriter, r *http.Request) {
 			}
 		}
 	}
-	if res, err := g.chain.PintEnvelope(ctx, last); err == nil {
+	if res, err := g.chain.PintEnvelope(ctx, last); err == nil && res.Bill.Status != cargotypes.BILL_STATUS_REJECTED_DUPLICATE {
 		// Imported before (by this gateway before its store was lost, or by
-		// this zone's other gateway): DUPE, never a second bill.
+		// this zone's other gateway): DUPE, never a second bill. One the
+		// corridor registry refused is verified afresh below (DISE again).
 		chain := res.Envelope.TransferChain
 		g.answerDupe(w, r, last, chain[len(chain)-1], pint.EnvelopeManifest{})
 		return
-	} else if !errors.Is(err, ErrNotFound) {
+	} else if err != nil && !errors.Is(err, ErrNotFound) {
 		writeError(w, r, http.StatusServiceUnavailable, "The zone cannot be reached; retry", detail(CodeUnavailable, "Zone unavailable", err.Error()))
 		return
 	}

@@ -371,6 +371,14 @@ func TestPINTReceiveDisputedByRegistry(t *testing.T) {
 	r := f.signed(body, pe.last)
 	require.Equal(t, pint.DISE, r.ResponseCode)
 	require.Contains(t, r.Reason, "hongkong-1")
+
+	// The sender starts the same envelope again (say its first answer was
+	// lost): DISE again, never DUPE — the zone landed it, but the registry
+	// refused its bill.
+	st, body = f.do(http.MethodPost, "/v3/envelopes", pe.env)
+	require.Equal(t, http.StatusConflict, st, string(body))
+	r = f.signed(body, pe.last)
+	require.Equal(t, pint.DISE, r.ResponseCode, r.Reason)
 }
 
 // TestExportPickedUpAfterRestart: an export requested while the gateway was
