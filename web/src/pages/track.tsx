@@ -16,7 +16,7 @@ import { useEffect, useState } from "preact/hooks";
 import { Addr, ErrorBox, Loading, ProofStatus, Short, link, useLoad, when } from "../components";
 import { get, maybe, ZONES, type Bill, type Zone } from "../lib/api";
 import { download, signIn, StoreError, type Download, type Session } from "../lib/docstore";
-import { describe, proveDocument, type Checked } from "../lib/light";
+import { describe, lightClient, proveDocument, type Checked } from "../lib/light";
 import { proveAccessRecord, proveConsent, proveFigureRecord, type ProvenConsent } from "../lib/records";
 import type { Wallet } from "../lib/tx";
 import { useWallet, WalletPanel } from "./act";
@@ -194,6 +194,15 @@ function DocumentRow({ z, d, session, sme, viewer }: { z: Zone; d: DocItem; sess
       const got = await download(z, session, d.hash, d.consent);
       const url = URL.createObjectURL(new Blob([got.bytes as BlobPart], { type: got.kind === "json" ? "application/json" : "application/octet-stream" }));
       setRead({ got, url });
+      // The record is in block accessHeight; its state is committed by the
+      // app hash of the next header: prove it once the zone's newest verified
+      // header is past that block (a new block every few seconds).
+      const lc = await lightClient(z);
+      for (let i = 0; i < 30; i++) {
+        const v = await lc.latestVerified().catch(() => undefined);
+        if (v && v.block.signedHeader.header.height > got.accessHeight) break;
+        await new Promise((r) => setTimeout(r, 1000));
+      }
       const record = await proveAccessRecord(z, got.accessRecord, { grantee: viewer, owner: sme, hash: d.hash, consent: d.consent });
       setRead({ got, url, record });
     } catch (e) {
