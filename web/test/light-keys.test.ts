@@ -5,7 +5,7 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { toHex } from "../src/lib/light/encoding";
-import { anchorStoreKey, billStoreKey, consentStoreKey, documentStoreKey, registryStoreKey } from "../src/lib/light/keys";
+import { anchorStoreKey, billKeyOfIdentity, billStoreKey, consentStoreKey, documentStoreKey, registryStoreKey } from "../src/lib/light/keys";
 
 const file = JSON.parse(readFileSync(new URL("../../x/cargo/types/testdata/store_keys.json", import.meta.url), "utf8")) as {
   store: string;
@@ -21,6 +21,11 @@ function keyOf(v: Record<string, string | number>): Uint8Array {
     case "bill":
       return billStoreKey(String(v.bill_id));
     case "registry":
+      // A bill's identity is kept under the text its key hashes.
+      if (v.identity !== undefined) {
+        expect(billKeyOfIdentity(String(v.identity))).toBe(String(v.key));
+        return registryStoreKey(Number(v.key_kind_value), String(v.identity));
+      }
       return registryStoreKey(Number(v.key_kind_value), String(v.key));
     case "consent":
       return consentStoreKey(BigInt(String(v.consent_id)));
