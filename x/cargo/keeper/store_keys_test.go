@@ -10,6 +10,7 @@ import (
 	"cosmossdk.io/collections"
 	collcodec "cosmossdk.io/collections/codec"
 
+	"github.com/tradechain/tradechain/x/cargo/keeper"
 	cargotestutil "github.com/tradechain/tradechain/x/cargo/testutil"
 	"github.com/tradechain/tradechain/x/cargo/types"
 )
@@ -79,6 +80,23 @@ func TestStoreKeysMatchKeeper(t *testing.T) {
 		collections.Join(int32(types.KEY_KIND_BILL), identity), r, types.RegistryStoreKey(types.KEY_KIND_BILL, identity))
 	_, _, err = k.GetRegistryKey(ctx, types.KEY_KIND_BILL, r.Key)
 	require.ErrorIs(t, err, types.ErrBillKeyLookup, "a BILL key is not looked up by its hash")
+	// The registry-key query finds the identity by the bill id, the
+	// document's record by its hash.
+	q := keeper.NewQueryServerImpl(k)
+	byID, err := q.RegistryKey(ctx, &types.QueryRegistryKeyRequest{Hash: id})
+	require.NoError(t, err)
+	require.Equal(t, []types.RegistryKey{r}, byID.Keys)
+	byHash, err := q.RegistryKey(ctx, &types.QueryRegistryKeyRequest{Hash: docHash})
+	require.NoError(t, err)
+	require.Equal(t, []types.RegistryKey{td}, byHash.Keys)
+	// A reservation whose BILL key is not the identity of the bill it names
+	// is refused as malformed.
+	bad := types.NewReservationPacket(id, []types.KeyRef{{Kind: types.KEY_KIND_BILL, Key: types.BillKeyOf(id + "9")}})
+	_, _, err = types.DecodeReservationPacket(bad.Bytes())
+	require.ErrorIs(t, err, types.ErrBillKeyMismatch)
+	good := types.NewReservationPacket(id, []types.KeyRef{{Kind: types.KEY_KIND_BILL, Key: types.BillKeyOf(id)}})
+	_, _, err = types.DecodeReservationPacket(good.Bytes())
+	require.NoError(t, err)
 
 	res, err := f.srv.GrantConsent(f.ctx, &types.MsgGrantConsent{Granter: exporter, Grantee: f.addr(cargotestutil.Bank), Scope: id,
 		Purpose: "LC document examination", ExpiresAt: cargotestutil.GenesisTime.Add(30 * 24 * time.Hour)})

@@ -897,7 +897,7 @@ export interface Document {
    * so that an issuance places one record by the document hash (issue 40).
    * Its kind and key are implied by where it is stored and left empty. A
    * record may carry only this (a hash the registry knows with no bill here:
-   * bill_id and anchored_by empty, which is no anchor). Never set on a
+   * anchored_by empty, which is no anchor). Never set on a
    * party's anchor, in genesis or in query answers, which list registry
    * records as RegistryKey.
    */
