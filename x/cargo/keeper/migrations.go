@@ -70,8 +70,10 @@ func (m Migrator) Migrate1to2(ctx sdk.Context) error {
 
 // Migrate2to3 (upgrade v3) splits the document anchors (MigrateAnchors: any
 // party could squat a hash in version 2; version 3 keeps the bills' transport
-// documents in Documents and every other anchor under (hash, anchorer)), then
-// re-keys the corridor registry by meaning:
+// documents in Documents and every other anchor under (hash, anchorer)),
+// moves the registry's records to the version-3 layout (MigrateRegistryLayout:
+// a document hash's record inside Documents[hash], a bill's identity under
+// its text), then re-keys the corridor registry by meaning:
 //
 //  1. Reservations still in flight left in the format before v3, with one
 //     key and no record id: they are withdrawn (TIMED_OUT, retryable), so
