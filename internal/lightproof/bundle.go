@@ -46,9 +46,14 @@ type Subject struct {
 	Anchorer string `json:"anchorer,omitempty"`
 	// bill
 	BillID string `json:"bill_id,omitempty"`
-	// registry: KeyKind is the enum name (KEY_KIND_BILL, ...).
-	KeyKind string `json:"key_kind,omitempty"`
-	Key     string `json:"key,omitempty"`
+	// registry: KeyKind is the enum name (KEY_KIND_BILL, ...), Key the
+	// 64-hex key. For a bill's identity (KEY_KIND_BILL), Identity is the
+	// text the key is the hash of — carrier code, "|", folded transport
+	// document reference (types.BillIdentity) —, under which the zone keeps
+	// the record: the verifier checks it hashes to Key.
+	KeyKind  string `json:"key_kind,omitempty"`
+	Key      string `json:"key,omitempty"`
+	Identity string `json:"identity,omitempty"`
 	// consent: a decimal uint64.
 	ConsentID string `json:"consent_id,omitempty"`
 }
@@ -158,7 +163,7 @@ func ExpectedKey(kind string, s Subject) ([]byte, error) {
 		if err := types.ValidateHash("hash", s.Hash); err != nil {
 			return bad("%v", err)
 		}
-		if s.BillID != "" || s.KeyKind != "" || s.Key != "" || s.ConsentID != "" {
+		if s.BillID != "" || s.KeyKind != "" || s.Key != "" || s.Identity != "" || s.ConsentID != "" {
 			return bad("only hash and anchorer apply")
 		}
 		if s.Anchorer == "" {
@@ -172,7 +177,7 @@ func ExpectedKey(kind string, s Subject) ([]byte, error) {
 		if err := types.ValidateBillID(s.BillID); err != nil {
 			return bad("%v", err)
 		}
-		if s.Hash != "" || s.Anchorer != "" || s.KeyKind != "" || s.Key != "" || s.ConsentID != "" {
+		if s.Hash != "" || s.Anchorer != "" || s.KeyKind != "" || s.Key != "" || s.Identity != "" || s.ConsentID != "" {
 			return bad("only bill_id applies")
 		}
 		return types.BillStoreKey(s.BillID), nil
@@ -185,15 +190,25 @@ func ExpectedKey(kind string, s Subject) ([]byte, error) {
 			return bad("key missing or too long")
 		}
 		if s.Hash != "" || s.Anchorer != "" || s.BillID != "" || s.ConsentID != "" {
-			return bad("only key_kind and key apply")
+			return bad("only key_kind, key and identity apply")
 		}
-		return types.RegistryStoreKey(types.KeyKind(v), s.Key), nil
+		if types.KeyKind(v) != types.KEY_KIND_BILL {
+			if s.Identity != "" {
+				return bad("identity applies to KEY_KIND_BILL only")
+			}
+			return types.RegistryStoreKey(types.KeyKind(v), s.Key), nil
+		}
+		// A bill's identity is kept under the text its key hashes.
+		if s.Identity == "" || len(s.Identity) > 256 || types.BillKeyOfIdentity(s.Identity) != s.Key {
+			return bad("identity %q is not the text BILL key %s is the hash of", s.Identity, s.Key)
+		}
+		return types.RegistryStoreKey(types.KEY_KIND_BILL, s.Identity), nil
 	case KindConsent:
 		id, err := strconv.ParseUint(s.ConsentID, 10, 64)
 		if err != nil || strconv.FormatUint(id, 10) != s.ConsentID {
 			return bad("consent_id %q: want a decimal number", s.ConsentID)
 		}
-		if s.Hash != "" || s.Anchorer != "" || s.BillID != "" || s.KeyKind != "" || s.Key != "" {
+		if s.Hash != "" || s.Anchorer != "" || s.BillID != "" || s.KeyKind != "" || s.Key != "" || s.Identity != "" {
 			return bad("only consent_id applies")
 		}
 		return types.ConsentStoreKey(id), nil

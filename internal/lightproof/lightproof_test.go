@@ -133,8 +133,16 @@ func TestProveDocumentRegistryConsent(t *testing.T) {
 		{lightproof.KindDocument, lightproof.Subject{Hash: inv, Anchorer: exporter}, func(r *lightproof.Result) {
 			require.Equal(t, "COMMERCIAL_INVOICE", r.Record.(*types.Document).DocType)
 		}},
-		{lightproof.KindRegistry, lightproof.Subject{KeyKind: "KEY_KIND_BILL", Key: types.BillKeyOf(f.billID)}, func(r *lightproof.Result) {
+		{lightproof.KindRegistry, lightproof.Subject{KeyKind: "KEY_KIND_BILL", Key: types.BillKeyOf(f.billID), Identity: types.BillIdentityOf(f.billID)}, func(r *lightproof.Result) {
 			require.Equal(t, f.billID, r.Record.(*types.RegistryKey).Reference)
+			require.Equal(t, types.BillKeyOf(f.billID), r.Record.(*types.RegistryKey).Key)
+		}},
+		{lightproof.KindRegistry, lightproof.Subject{KeyKind: "KEY_KIND_TRANSPORT_DOCUMENT", Key: docHash}, func(r *lightproof.Result) {
+			// The registry part of the document's record (one record by hash).
+			rk := r.Record.(*types.RegistryKey)
+			require.Equal(t, f.billID, rk.Reference)
+			require.Equal(t, types.KEY_KIND_TRANSPORT_DOCUMENT, rk.Kind)
+			require.Equal(t, docHash, rk.Key)
 		}},
 		{lightproof.KindConsent, lightproof.Subject{ConsentID: "1"}, func(r *lightproof.Result) {
 			require.Equal(t, f.addr(cargotestutil.Bank), r.Record.(*types.Consent).Grantee)
@@ -151,6 +159,19 @@ func TestProveDocumentRegistryConsent(t *testing.T) {
 			tc.check(res)
 		})
 	}
+}
+
+// A bill's identity is proved under the text its key hashes: an identity
+// that does not hash to the key is refused before anything is asked.
+func TestRegistryBillIdentityChecked(t *testing.T) {
+	key := types.BillKeyOf("COSU-6385270140")
+	_, err := lightproof.ExpectedKey(lightproof.KindRegistry, lightproof.Subject{KeyKind: "KEY_KIND_BILL", Key: key, Identity: "COSU|6385270141"})
+	require.ErrorIs(t, err, types.ErrProofBundle)
+	_, err = lightproof.ExpectedKey(lightproof.KindRegistry, lightproof.Subject{KeyKind: "KEY_KIND_BILL", Key: key})
+	require.ErrorIs(t, err, types.ErrProofBundle)
+	got, err := lightproof.ExpectedKey(lightproof.KindRegistry, lightproof.Subject{KeyKind: "KEY_KIND_BILL", Key: key, Identity: "COSU|6385270140"})
+	require.NoError(t, err)
+	require.Equal(t, types.RegistryStoreKey(types.KEY_KIND_BILL, "COSU|6385270140"), got)
 }
 
 // (a) "anchored" for a forged document: the truth is a proof of absence.

@@ -300,6 +300,12 @@ func decodeRecord(kind string, s Subject, rec []byte) (proto.Message, error) {
 		if err := d.Unmarshal(rec); err != nil {
 			return nil, types.ErrProofFailed.Wrapf("record: %v", err)
 		}
+		if s.Anchorer == "" && d.BillId == "" && d.Hash == "" && d.AnchoredBy == "" {
+			// Documents[hash] with only the registry's record of the hash:
+			// no bill on the zone is anchored on the document.
+			return nil, nil
+		}
+		d.Registry = nil
 		if d.Hash != s.Hash || (s.Anchorer != "" && d.AnchoredBy != s.Anchorer) {
 			return mismatch("document %s anchored by %s", d.Hash, d.AnchoredBy)
 		}
@@ -315,6 +321,23 @@ func decodeRecord(kind string, s Subject, rec []byte) (proto.Message, error) {
 		return &bill, nil
 	case KindRegistry:
 		var r types.RegistryKey
+		if s.KeyKind == types.KEY_KIND_TRANSPORT_DOCUMENT.String() {
+			// A document hash's record is the registry part of the
+			// document's record (Documents[hash]).
+			var d types.Document
+			if err := d.Unmarshal(rec); err != nil {
+				return nil, types.ErrProofFailed.Wrapf("record: %v", err)
+			}
+			if d.Registry == nil {
+				return nil, nil
+			}
+			if d.Hash != "" && d.Hash != s.Key {
+				return mismatch("document %s", d.Hash)
+			}
+			r = *d.Registry
+			r.Kind, r.Key = types.KEY_KIND_TRANSPORT_DOCUMENT, s.Key
+			return &r, nil
+		}
 		if err := r.Unmarshal(rec); err != nil {
 			return nil, types.ErrProofFailed.Wrapf("record: %v", err)
 		}

@@ -8,6 +8,7 @@ import { toHex } from "../src/lib/light/encoding";
 import {
   accessRecordStoreKey,
   anchorStoreKey,
+  billKeyOfIdentity,
   billStoreKey,
   consentStoreKey,
   documentStoreKey,
@@ -33,6 +34,11 @@ function keyOf(v: Record<string, string | number>): Uint8Array {
     case "bill":
       return billStoreKey(String(v.bill_id));
     case "registry":
+      // A bill's identity is kept under the text its key hashes.
+      if (v.identity !== undefined) {
+        expect(billKeyOfIdentity(String(v.identity))).toBe(String(v.key));
+        return registryStoreKey(Number(v.key_kind_value), String(v.identity));
+      }
       return registryStoreKey(Number(v.key_kind_value), String(v.key));
     case "consent":
       return consentStoreKey(BigInt(String(v.consent_id)));

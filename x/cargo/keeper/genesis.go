@@ -1,7 +1,10 @@
 package keeper
 
 import (
+	"cmp"
 	"context"
+	"slices"
+	"strings"
 
 	"cosmossdk.io/collections"
 
@@ -164,7 +167,7 @@ func (k Keeper) ExportGenesis(ctx context.Context) (*types.GenesisState, error) 
 	if gs.Milestones, err = values(ctx, k.Milestones.Iterate); err != nil {
 		return nil, err
 	}
-	if gs.Documents, err = values(ctx, k.Documents.Iterate); err != nil {
+	if gs.Documents, err = k.Documents.All(ctx); err != nil {
 		return nil, err
 	}
 	if gs.Consents, err = values(ctx, k.Consents.Iterate); err != nil {
@@ -180,7 +183,7 @@ func (k Keeper) ExportGenesis(ctx context.Context) (*types.GenesisState, error) 
 	if gs.ClassTraces, err = it.Keys(); err != nil {
 		return nil, err
 	}
-	if gs.RegistryKeys, err = values(ctx, k.RegistryKeys.Iterate); err != nil {
+	if gs.RegistryKeys, err = k.exportRegistry(ctx); err != nil {
 		return nil, err
 	}
 	if gs.Holds, err = values(ctx, k.Holds.Iterate); err != nil {
@@ -220,4 +223,22 @@ func values[K, V any](ctx context.Context, iterate func(context.Context, collect
 		return nil, err
 	}
 	return it.Values()
+}
+
+// exportRegistry lists every registry record in (kind, key) order — the
+// genesis order whatever the store layout (a bill's identity is kept under
+// its carrier code and reference, a document hash's in Documents).
+func (k Keeper) exportRegistry(ctx context.Context) ([]types.RegistryKey, error) {
+	var out []types.RegistryKey
+	err := k.WalkRegistry(ctx, func(_ collections.Pair[int32, string], r types.RegistryKey) (bool, error) {
+		out = append(out, r)
+		return false, nil
+	})
+	slices.SortFunc(out, func(a, b types.RegistryKey) int {
+		if a.Kind != b.Kind {
+			return cmp.Compare(a.Kind, b.Kind)
+		}
+		return strings.Compare(a.Key, b.Key)
+	})
+	return out, err
 }

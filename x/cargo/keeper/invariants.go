@@ -306,7 +306,7 @@ func RegistryInvariant(k Keeper) sdk.Invariant {
 	return func(ctx sdk.Context) (string, bool) {
 		var problems []string
 		bad := func(format string, args ...any) { problems = append(problems, fmt.Sprintf(format, args...)) }
-		err := k.RegistryKeys.Walk(ctx, nil, func(pk collections.Pair[int32, string], r types.RegistryKey) (bool, error) {
+		err := k.WalkRegistry(ctx, func(pk collections.Pair[int32, string], r types.RegistryKey) (bool, error) {
 			if err := r.Validate(); err != nil {
 				bad("key %s: %v", pk.K2(), err)
 			}
@@ -348,8 +348,8 @@ func RegistryInvariant(k Keeper) sdk.Invariant {
 		})
 		if err == nil {
 			err = k.RegistryOpen.Walk(ctx, nil, func(e collections.Pair[int32, collections.Pair[int32, string]]) (bool, error) {
-				r, err := k.RegistryKeys.Get(ctx, e.K2())
-				if err != nil || int32(r.Status) != e.K1() {
+				r, found, err := k.registryAt(ctx, e.K2())
+				if err != nil || !found || int32(r.Status) != e.K1() {
 					bad("open-reservation index entry %v has no record of that status", e)
 				}
 				return false, nil
@@ -363,7 +363,7 @@ func RegistryInvariant(k Keeper) sdk.Invariant {
 					return false, nil
 				}
 				held := func(kind types.KeyKind, key string) (types.RegistryKey, bool, error) {
-					r, found, err := k.GetRegistryKey(ctx, kind, key)
+					r, found, err := k.lookupKey(ctx, kind, key, id)
 					return r, found && r.Status != types.RESERVATION_STATUS_HELD_REMOTE && r.Reference == id, err
 				}
 				identity, hasIdentity, err := held(types.KEY_KIND_BILL, types.BillKeyOf(id))

@@ -80,10 +80,14 @@ type Keeper struct {
 	Milestones collections.Map[collections.Pair[string, uint64], types.Milestone]
 	// MilestoneCount of each bill, so the limit is checked without a scan.
 	MilestoneCount collections.Map[string, uint64]
-	// Documents are the bills' transport documents by hash (lower-case hex
-	// SHA-256): one bill per document on this zone. Only issuing, amending
-	// or receiving a bill writes one.
-	Documents collections.Map[string, types.Document]
+	// DocumentRecords are the documents' records by hash (lower-case hex
+	// SHA-256): the bill's transport document anchor — one bill per
+	// document on this zone; only issuing, amending or receiving a bill
+	// writes one — and the corridor registry's record of the hash (its
+	// registry part), one record so that an issuance places one key by hash
+	// (see documents.go). Documents is the view of their anchor parts.
+	DocumentRecords collections.Map[string, types.Document]
+	Documents       BillDocuments
 	// Anchors are the parties' own document anchors by (hash, anchorer):
 	// one per party and hash, withdrawn ones kept with their history.
 	Anchors collections.Map[collections.Pair[string, string], types.Document]
@@ -101,8 +105,9 @@ type Keeper struct {
 	AccessSeq     collections.Sequence
 	// ClassTraces known to this zone ("ebl", "cargo/channel-0/ebl", ...).
 	ClassTraces collections.KeySet[string]
-	// RegistryKeys is the corridor registry as this zone knows it:
-	// (key kind, key) -> record.
+	// RegistryKeys is the corridor registry as this zone knows it, but for
+	// document hashes (kept in DocumentRecords): (INVOICE, key) and (BILL,
+	// the bill's identity: carrier code and folded reference) -> record.
 	RegistryKeys collections.Map[collections.Pair[int32, string], types.RegistryKey]
 	// RegistryOpen indexes the reservations still open — PENDING or
 	// TIMED_OUT — by (status, kind, key). Held keys are not indexed: an
@@ -205,8 +210,8 @@ func NewKeeper(cdc codec.BinaryCodec, storeService store.KVStoreService, address
 			collections.PairKeyCodec(collections.StringKey, collections.Uint64Key), codec.CollValue[types.HistoryEntry](cdc)),
 		Milestones: collections.NewMap(sb, types.MilestonesKey, "milestones",
 			collections.PairKeyCodec(collections.StringKey, collections.Uint64Key), codec.CollValue[types.Milestone](cdc)),
-		MilestoneCount: collections.NewMap(sb, types.MilestoneCountKey, "milestone_count", collections.StringKey, collections.Uint64Value),
-		Documents:      collections.NewMap(sb, types.DocumentsKey, "documents", collections.StringKey, codec.CollValue[types.Document](cdc)),
+		MilestoneCount:  collections.NewMap(sb, types.MilestoneCountKey, "milestone_count", collections.StringKey, collections.Uint64Value),
+		DocumentRecords: collections.NewMap(sb, types.DocumentsKey, "documents", collections.StringKey, codec.CollValue[types.Document](cdc)),
 		Anchors: collections.NewMap(sb, types.AnchorsKey, "anchors",
 			collections.PairKeyCodec(collections.StringKey, collections.StringKey), codec.CollValue[types.Document](cdc)),
 		RejectedBills: collections.NewMap(sb, types.RejectedBillsKey, "rejected_bills", collections.StringKey, codec.CollValue[types.Bill](cdc)),
@@ -255,6 +260,7 @@ func NewKeeper(cdc codec.BinaryCodec, storeService store.KVStoreService, address
 		panic(err)
 	}
 	k.Schema = schema
+	k.Documents = BillDocuments{records: k.DocumentRecords}
 	return k
 }
 

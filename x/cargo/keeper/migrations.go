@@ -70,8 +70,10 @@ func (m Migrator) Migrate1to2(ctx sdk.Context) error {
 
 // Migrate2to3 (upgrade v3) splits the document anchors (MigrateAnchors: any
 // party could squat a hash in version 2; version 3 keeps the bills' transport
-// documents in Documents and every other anchor under (hash, anchorer)), then
-// re-keys the corridor registry by meaning:
+// documents in Documents and every other anchor under (hash, anchorer)),
+// moves the registry's records to the version-3 layout (MigrateRegistryLayout:
+// a document hash's record inside Documents[hash], a bill's identity under
+// its text), then re-keys the corridor registry by meaning:
 //
 //  1. Reservations still in flight left in the format before v3, with one
 //     key and no record id: they are withdrawn (TIMED_OUT, retryable), so
@@ -97,6 +99,9 @@ func (m Migrator) Migrate1to2(ctx sdk.Context) error {
 // reserves the identity (the other refuses it).
 func (m Migrator) Migrate2to3(ctx sdk.Context) error {
 	if err := m.MigrateAnchors(ctx); err != nil {
+		return err
+	}
+	if err := m.MigrateRegistryLayout(ctx); err != nil {
 		return err
 	}
 	withdrawn, err := m.k.withdrawLegacyReservations(ctx)
@@ -151,7 +156,7 @@ func (k Keeper) withdrawLegacyReservations(ctx sdk.Context) (int, error) {
 	}
 	const reason = "withdrawn by the v3 upgrade: the reservation left in the format before v3; retry it to reserve every identity of the record at once"
 	for _, e := range pks {
-		r, err := k.RegistryKeys.Get(ctx, e.K2())
+		r, _, err := k.registryAt(ctx, e.K2())
 		if err != nil {
 			return 0, err
 		}
@@ -198,7 +203,7 @@ func (k Keeper) keyBillsByIdentity(ctx sdk.Context) (keyed, collisions int, err 
 	}
 	self := ctx.ChainID()
 	claim := func(b types.Bill, r types.RegistryKey, detail func(held types.RegistryKey) string) error {
-		held, found, err := k.GetRegistryKey(ctx, r.Kind, r.Key)
+		held, found, err := k.lookupKey(ctx, r.Kind, r.Key, r.Reference)
 		if err != nil {
 			return err
 		}
@@ -329,11 +334,7 @@ func (k Keeper) RekeyRegistryKey(ctx context.Context, kind types.KeyKind, from, 
 // anchor, with one ANCHOR event made from the record, withdrawable by that
 // party. Nothing else changes.
 func (m Migrator) MigrateAnchors(ctx sdk.Context) error {
-	it, err := m.k.Documents.Iterate(ctx, nil)
-	if err != nil {
-		return err
-	}
-	docs, err := it.Values()
+	docs, err := m.k.Documents.All(ctx)
 	if err != nil {
 		return err
 	}
@@ -386,4 +387,54 @@ func (k Keeper) isBillsAnchor(ctx sdk.Context, d types.Document) (bool, error) {
 		return false, err
 	}
 	return slices.ContainsFunc(entries, func(e types.HistoryEntry) bool { return e.DocumentHash == d.Hash }), nil
+}
+
+// MigrateRegistryLayout (Migrate2to3, right after MigrateAnchors, before the
+// registry is re-keyed by identity) moves the registry's records to where
+// version 3 keeps them (issue 40: one hash-placed write per issuance): a
+// document hash's record into the document's record, Documents[hash] (its
+// registry part, beside the bill's anchor if there is one), and a bill's
+// identity under (BILL, carrier code and folded reference) instead of its
+// hash. The records and the open-reservation index say the same as before;
+// invoices' records stay where they are.
+func (m Migrator) MigrateRegistryLayout(ctx sdk.Context) error {
+	type move struct {
+		from collections.Pair[int32, string]
+		r    types.RegistryKey
+	}
+	var moves []move
+	for _, kind := range []types.KeyKind{types.KEY_KIND_TRANSPORT_DOCUMENT, types.KEY_KIND_BILL} {
+		err := m.k.RegistryKeys.Walk(ctx, collections.NewPrefixedPairRange[int32, string](int32(kind)), func(pk collections.Pair[int32, string], r types.RegistryKey) (bool, error) {
+			moves = append(moves, move{pk, r})
+			return false, nil
+		})
+		if err != nil {
+			return err
+		}
+	}
+	for _, mv := range moves {
+		to, err := locOf(mv.r)
+		if err != nil {
+			return err
+		}
+		if to == mv.from && mv.r.Kind != types.KEY_KIND_TRANSPORT_DOCUMENT {
+			continue // already where version 3 keeps it
+		}
+		if err := m.k.RegistryKeys.Remove(ctx, mv.from); err != nil {
+			return err
+		}
+		if to != mv.from && isOpen(mv.r.Status) {
+			if err := m.k.RegistryOpen.Remove(ctx, collections.Join(int32(mv.r.Status), mv.from)); err != nil {
+				return err
+			}
+			if err := m.k.RegistryOpen.Set(ctx, collections.Join(int32(mv.r.Status), to)); err != nil {
+				return err
+			}
+		}
+		if err := m.k.storeRegistryKey(ctx, to, mv.r); err != nil {
+			return err
+		}
+	}
+	ctx.Logger().Info("x/cargo migration 2→3: registry records moved to the version-3 layout", "records", len(moves))
+	return nil
 }

@@ -63,3 +63,97 @@ func TestMigrate2to3SplitsAnchors(t *testing.T) {
 	f.issue(func(m *types.MsgIssueBill) { m.TransportDocumentReference, m.DocumentHash = "COSU2", squat.Hash })
 	f.invariants()
 }
+
+// TestMigrateRegistryLayout: the v3 step that moves the registry's records to
+// where version 3 keeps them (issue 40). On a store laid out as before — a
+// document hash's record in RegistryKeys under (TRANSPORT_DOCUMENT, hash),
+// a bill's identity under its hash — it moves a document hash's record into
+// Documents[hash] beside the bill's anchor (or alone, for a hash held by the
+// other zone) and a bill's identity under its carrier code and folded
+// reference, with the open-reservation index following; the exported
+// genesis (documents and registry keys) says the same before and after.
+func TestMigrateRegistryLayout(t *testing.T) {
+	f := newFixture(t)
+	id := f.issue(nil)
+	ctx := f.ctx
+	at := ctx.BlockTime().UTC()
+
+	// Lay the store out as before: the issued bill's document key and
+	// identity key, a document held by the other zone, and a reservation of
+	// a third hash PENDING (in the open-reservation index).
+	td, found, err := f.k.GetRegistryKey(ctx, types.KEY_KIND_TRANSPORT_DOCUMENT, docHash)
+	require.NoError(t, err)
+	require.True(t, found)
+	identity, found, err := f.k.GetBillIdentityKey(ctx, id)
+	require.NoError(t, err)
+	require.True(t, found)
+	anchor, err := f.k.Documents.Get(ctx, docHash)
+	require.NoError(t, err)
+	require.NoError(t, f.k.DocumentRecords.Set(ctx, docHash, anchor)) // without its registry part
+	require.NoError(t, f.k.RegistryKeys.Remove(ctx, collections.Join(int32(types.KEY_KIND_BILL), types.BillIdentityOf(id))))
+	remote := types.RegistryKey{Kind: types.KEY_KIND_TRANSPORT_DOCUMENT, Key: hashN(1), Status: types.RESERVATION_STATUS_HELD_REMOTE, HolderZone: "hongkong-1", Reference: "MSK-9", SinceHeight: 2, Since: at}
+	pending := types.RegistryKey{Kind: types.KEY_KIND_TRANSPORT_DOCUMENT, Key: hashN(2), Status: types.RESERVATION_STATUS_PENDING, HolderZone: ctx.ChainID(), Reference: id, Channel: "channel-1", Sequence: 4, SinceHeight: 2, Since: at}
+	for _, r := range []types.RegistryKey{td, identity, remote, pending} {
+		require.NoError(t, f.k.RegistryKeys.Set(ctx, collections.Join(int32(r.Kind), r.Key), r))
+	}
+	require.NoError(t, f.k.RegistryOpen.Set(ctx, collections.Join(int32(types.RESERVATION_STATUS_PENDING), collections.Join(int32(pending.Kind), pending.Key))))
+	identityOpen := identity
+	identityOpen.Status = types.RESERVATION_STATUS_TIMED_OUT
+	require.NoError(t, f.k.RegistryKeys.Set(ctx, collections.Join(int32(types.KEY_KIND_BILL), identity.Key), identityOpen))
+	require.NoError(t, f.k.RegistryOpen.Set(ctx, collections.Join(int32(types.RESERVATION_STATUS_TIMED_OUT), collections.Join(int32(types.KEY_KIND_BILL), identity.Key))))
+	before, err := f.k.ExportGenesis(ctx)
+	require.NoError(t, err)
+
+	require.NoError(t, keeper.NewMigrator(f.k).MigrateRegistryLayout(ctx))
+
+	// RegistryKeys keeps only the bill's identity, under its identity.
+	var left []collections.Pair[int32, string]
+	require.NoError(t, f.k.RegistryKeys.Walk(ctx, nil, func(pk collections.Pair[int32, string], _ types.RegistryKey) (bool, error) {
+		left = append(left, pk)
+		return false, nil
+	}))
+	require.Equal(t, []collections.Pair[int32, string]{collections.Join(int32(types.KEY_KIND_BILL), types.BillIdentityOf(id))}, left)
+	got, found, err := f.k.GetBillIdentityKey(ctx, id)
+	require.NoError(t, err)
+	require.True(t, found)
+	require.Equal(t, identityOpen, got)
+	// The documents' records: anchor and registry part together; a hash
+	// held by the other zone is a record with no anchor.
+	rec, err := f.k.DocumentRecords.Get(ctx, docHash)
+	require.NoError(t, err)
+	require.Equal(t, id, rec.BillId)
+	require.NotNil(t, rec.Registry)
+	for _, r := range []types.RegistryKey{td, remote, pending} {
+		got, found, err := f.k.GetRegistryKey(ctx, r.Kind, r.Key)
+		require.NoError(t, err)
+		require.True(t, found, r.Key)
+		require.Equal(t, r, got)
+	}
+	has, err := f.k.Documents.Has(ctx, remote.Key)
+	require.NoError(t, err)
+	require.False(t, has, "a hash held by the other zone is not anchored here")
+	// The open-reservation index follows the records.
+	for _, e := range []collections.Pair[int32, collections.Pair[int32, string]]{
+		collections.Join(int32(types.RESERVATION_STATUS_PENDING), collections.Join(int32(types.KEY_KIND_TRANSPORT_DOCUMENT), pending.Key)),
+		collections.Join(int32(types.RESERVATION_STATUS_TIMED_OUT), collections.Join(int32(types.KEY_KIND_BILL), types.BillIdentityOf(id))),
+	} {
+		has, err := f.k.RegistryOpen.Has(ctx, e)
+		require.NoError(t, err)
+		require.True(t, has, "%v", e)
+	}
+	has, err = f.k.RegistryOpen.Has(ctx, collections.Join(int32(types.RESERVATION_STATUS_TIMED_OUT), collections.Join(int32(types.KEY_KIND_BILL), identity.Key)))
+	require.NoError(t, err)
+	require.False(t, has, "the identity's old index entry is gone")
+
+	after, err := f.k.ExportGenesis(ctx)
+	require.NoError(t, err)
+	require.Equal(t, before.Documents, after.Documents)
+	require.Equal(t, before.RegistryKeys, after.RegistryKeys)
+	require.Len(t, after.RegistryKeys, 4)
+
+	// Run again, it changes nothing.
+	require.NoError(t, keeper.NewMigrator(f.k).MigrateRegistryLayout(ctx))
+	again, err := f.k.ExportGenesis(ctx)
+	require.NoError(t, err)
+	require.Equal(t, after.RegistryKeys, again.RegistryKeys)
+}

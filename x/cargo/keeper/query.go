@@ -291,15 +291,28 @@ func (q queryServer) RegistryKey(ctx context.Context, req *types.QueryRegistryKe
 	if req == nil {
 		return nil, status.Error(codes.InvalidArgument, "hash is required")
 	}
-	if err := types.ValidateHash("hash", req.Hash); err != nil {
-		return nil, status.Error(codes.InvalidArgument, err.Error())
-	}
 	p, err := q.Keeper.Params.Get(ctx)
 	if err != nil {
 		return nil, err
 	}
 	res := &types.QueryRegistryKeyResponse{RegistryChannel: p.RegistryChannel, Keys: []types.RegistryKey{}}
-	for _, kind := range []types.KeyKind{types.KEY_KIND_TRANSPORT_DOCUMENT, types.KEY_KIND_INVOICE, types.KEY_KIND_BILL} {
+	if types.ValidateHash("hash", req.Hash) != nil {
+		// A bill's identity is kept under the bill's carrier code and
+		// folded reference: it is asked for by the bill id.
+		if err := types.ValidateBillID(req.Hash); err != nil {
+			return nil, status.Errorf(codes.InvalidArgument, "%q is neither a key (64 lower-case hex) nor a bill id", req.Hash)
+		}
+		r, found, err := q.GetBillIdentityKey(ctx, req.Hash)
+		if err != nil {
+			return nil, err
+		}
+		if !found {
+			return nil, status.Errorf(codes.NotFound, "the identity of bill %s (%s) is not in this zone's corridor registry", req.Hash, types.BillKeyOf(req.Hash))
+		}
+		res.Keys = append(res.Keys, r)
+		return res, nil
+	}
+	for _, kind := range []types.KeyKind{types.KEY_KIND_TRANSPORT_DOCUMENT, types.KEY_KIND_INVOICE} {
 		r, found, err := q.GetRegistryKey(ctx, kind, req.Hash)
 		if err != nil {
 			return nil, err
@@ -309,7 +322,7 @@ func (q queryServer) RegistryKey(ctx context.Context, req *types.QueryRegistryKe
 		}
 	}
 	if len(res.Keys) == 0 {
-		return nil, status.Errorf(codes.NotFound, "%s is not in this zone's corridor registry", req.Hash)
+		return nil, status.Errorf(codes.NotFound, "%s is not in this zone's corridor registry as a document or invoice key (a bill's identity is asked for by the bill id)", req.Hash)
 	}
 	return res, nil
 }
@@ -328,7 +341,8 @@ func (q queryServer) RegistryPending(ctx context.Context, req *types.QueryRegist
 	}
 	keys, page, err := query.CollectionPaginate(ctx, q.Keeper.RegistryOpen, req.Pagination,
 		func(key collections.Pair[int32, collections.Pair[int32, string]], _ collections.NoValue) (types.RegistryKey, error) {
-			return q.Keeper.RegistryKeys.Get(ctx, key.K2())
+			r, _, err := q.Keeper.registryAt(ctx, key.K2())
+			return r, err
 		},
 		query.WithCollectionPaginationPairPrefix[int32, collections.Pair[int32, string]](int32(st)))
 	if err != nil {

@@ -75,17 +75,25 @@ func (k Keeper) registryOwner(kind types.KeyKind) (types.RegistryOwner, error) {
 	return nil, errorsmod.Wrapf(types.ErrInvalidReservation, "no module of this zone uses %s keys", kind)
 }
 
-func registryPK(kind types.KeyKind, key string) collections.Pair[int32, string] {
-	return collections.Join(int32(kind), key)
+// GetRegistryKey returns this zone's record of a document hash's or an
+// invoice's key, if any. A bill's identity (BILL) is kept under the bill's
+// carrier code and reference, which its hash does not give back: it is
+// looked up by its bill (GetBillIdentityKey, lookupKey).
+func (k Keeper) GetRegistryKey(ctx context.Context, kind types.KeyKind, key string) (types.RegistryKey, bool, error) {
+	if kind == types.KEY_KIND_BILL {
+		return types.RegistryKey{}, false, errorsmod.Wrapf(types.ErrBillKeyLookup, "BILL key %s", key)
+	}
+	return k.registryAt(ctx, collections.Join(int32(kind), key))
 }
 
-// GetRegistryKey returns this zone's record of a key, if any.
-func (k Keeper) GetRegistryKey(ctx context.Context, kind types.KeyKind, key string) (types.RegistryKey, bool, error) {
-	r, err := k.RegistryKeys.Get(ctx, registryPK(kind, key))
-	if isNotFound(err) {
-		return r, false, nil
+// lookupKey returns this zone's record of a key that record reference
+// reserves or holds (for a BILL key, the bill it is the identity of).
+func (k Keeper) lookupKey(ctx context.Context, kind types.KeyKind, key, reference string) (types.RegistryKey, bool, error) {
+	loc, err := registryLoc(kind, key, reference)
+	if err != nil {
+		return types.RegistryKey{}, false, err
 	}
-	return r, err == nil, err
+	return k.registryAt(ctx, loc)
 }
 
 // setRegistryKey records r as of this block; was is the status of the
@@ -103,11 +111,14 @@ func isOpen(s types.ReservationStatus) bool {
 
 // putRegistryKey writes r and keeps RegistryOpen in step with it.
 func (k Keeper) putRegistryKey(ctx context.Context, was types.ReservationStatus, r types.RegistryKey) error {
-	pk := registryPK(r.Kind, r.Key)
+	pk, err := locOf(r)
+	if err != nil {
+		return err
+	}
 	if err := k.reindexRegistryKey(ctx, pk, was, r.Status); err != nil {
 		return err
 	}
-	return k.RegistryKeys.Set(ctx, pk, r)
+	return k.storeRegistryKey(ctx, pk, r)
 }
 
 // reindexRegistryKey moves a key's open-reservation entry from status was to
@@ -163,7 +174,7 @@ func (k Keeper) reserve(ctx context.Context, reference string, continues []strin
 	}
 	records := make([]types.RegistryKey, 0, len(keys))
 	for _, key := range keys {
-		r, found, err := k.GetRegistryKey(ctx, key.Kind, key.Key)
+		r, found, err := k.lookupKey(ctx, key.Kind, key.Key, reference)
 		if err != nil {
 			return 0, err
 		}
@@ -242,11 +253,14 @@ func keyRefs(records []types.RegistryKey) []types.KeyRef {
 // releaseKey forgets this zone's record of a key (its record no longer
 // reserves it).
 func (k Keeper) releaseKey(ctx context.Context, r types.RegistryKey) error {
-	pk := registryPK(r.Kind, r.Key)
+	pk, err := locOf(r)
+	if err != nil {
+		return err
+	}
 	if err := k.reindexRegistryKey(ctx, pk, r.Status, types.RESERVATION_STATUS_UNSPECIFIED); err != nil {
 		return err
 	}
-	return k.RegistryKeys.Remove(ctx, pk)
+	return k.deleteRegistryKey(ctx, pk)
 }
 
 // OnRecvReservation answers the other zone's reservation, for all its keys
@@ -279,7 +293,7 @@ func (k Keeper) OnRecvReservation(ctx sdk.Context, packet channeltypes.Packet) e
 	var givingWay []types.RegistryKey
 	handingOver := ""
 	for _, key := range keys {
-		r, found, err := k.GetRegistryKey(ctx, key.Kind, key.Key)
+		r, found, err := k.lookupKey(ctx, key.Kind, key.Key, data.Reference)
 		if err != nil {
 			return err
 		}
@@ -340,7 +354,7 @@ func (k Keeper) OnRecvReservation(ctx sdk.Context, packet channeltypes.Packet) e
 	}
 	for _, key := range keys {
 		was := types.RESERVATION_STATUS_UNSPECIFIED
-		if r, found, err := k.GetRegistryKey(ctx, key.Kind, key.Key); err != nil {
+		if r, found, err := k.lookupKey(ctx, key.Kind, key.Key, data.Reference); err != nil {
 			return err
 		} else if found {
 			was = r.Status
@@ -372,7 +386,7 @@ func (k Keeper) giveWay(ctx sdk.Context, r types.RegistryKey, from, theirs strin
 		if incoming[s] {
 			continue // recorded as the other zone's next
 		}
-		sr, found, err := k.GetRegistryKey(ctx, s.Kind, s.Key)
+		sr, found, err := k.lookupKey(ctx, s.Kind, s.Key, r.Reference)
 		if err != nil {
 			return err
 		}
@@ -500,7 +514,7 @@ func (k Keeper) withdraw(ctx sdk.Context, records []types.RegistryKey, owner typ
 // gave way to the other zone's, or the v3 upgrade withdrew it), and the
 // answer then changes nothing.
 func (k Keeper) pendingFor(ctx sdk.Context, packet channeltypes.Packet) ([]types.RegistryKey, types.RegistryOwner, bool, error) {
-	_, keys, err := types.DecodeReservationPacket(packet.Data)
+	data, keys, err := types.DecodeReservationPacket(packet.Data)
 	if err != nil {
 		// This zone sent it, so it decodes; if not, there is nothing to settle.
 		k.Logger(ctx).Error("cannot decode a reservation this zone sent", "sequence", packet.Sequence, "err", err)
@@ -508,7 +522,7 @@ func (k Keeper) pendingFor(ctx sdk.Context, packet channeltypes.Packet) ([]types
 	}
 	var records []types.RegistryKey
 	for _, key := range keys {
-		r, found, err := k.GetRegistryKey(ctx, key.Kind, key.Key)
+		r, found, err := k.lookupKey(ctx, key.Kind, key.Key, data.Reference)
 		if err != nil {
 			return nil, nil, false, err
 		}
@@ -528,6 +542,9 @@ func (k Keeper) pendingFor(ctx sdk.Context, packet channeltypes.Packet) ([]types
 func (s msgServer) RetryReservation(ctx context.Context, m *types.MsgRetryReservation) (*types.MsgRetryReservationResponse, error) {
 	if err := validate(m); err != nil {
 		return nil, err
+	}
+	if m.Kind == types.KEY_KIND_BILL {
+		return nil, errorsmod.Wrapf(types.ErrBillKeyLookup, "retry the bill's reservation by its document hash (KEY_KIND_TRANSPORT_DOCUMENT): every key of the bill is sent again")
 	}
 	r, found, err := s.GetRegistryKey(ctx, m.Kind, m.Key)
 	if err != nil {
@@ -552,7 +569,7 @@ func (s msgServer) RetryReservation(ctx context.Context, m *types.MsgRetryReserv
 	}
 	records := make([]types.RegistryKey, 0, len(keys))
 	for _, key := range keys {
-		kr, found, err := s.GetRegistryKey(ctx, key.Kind, key.Key)
+		kr, found, err := s.lookupKey(ctx, key.Kind, key.Key, r.Reference)
 		if err != nil {
 			return nil, err
 		}

@@ -10,6 +10,7 @@ import (
 	"cosmossdk.io/collections"
 	collcodec "cosmossdk.io/collections/codec"
 
+	"github.com/tradechain/tradechain/x/cargo/keeper"
 	cargotestutil "github.com/tradechain/tradechain/x/cargo/testutil"
 	"github.com/tradechain/tradechain/x/cargo/types"
 )
@@ -40,10 +41,14 @@ func TestStoreKeysMatchKeeper(t *testing.T) {
 	bill := f.bill(id)
 	storedUnder(t, f, "bill", types.BillsKey, k.Bills.KeyCodec(), k.Bills.ValueCodec(), id, bill, types.BillStoreKey(id))
 
-	doc, err := k.Documents.Get(ctx, docHash)
+	// One record under the document hash: the bill's anchor and the
+	// registry's record of the hash (issue 40).
+	doc, err := k.DocumentRecords.Get(ctx, docHash)
 	require.NoError(t, err)
-	require.Equal(t, types.DocumentsKey.Bytes(), k.Documents.GetPrefix())
-	storedUnder(t, f, "document", types.DocumentsKey, k.Documents.KeyCodec(), k.Documents.ValueCodec(), docHash, doc, types.DocumentStoreKey(docHash))
+	require.Equal(t, id, doc.BillId)
+	require.NotNil(t, doc.Registry, "the registry's record of the document is part of the document's record")
+	require.Equal(t, types.DocumentsKey.Bytes(), k.DocumentRecords.GetPrefix())
+	storedUnder(t, f, "document", types.DocumentsKey, k.DocumentRecords.KeyCodec(), k.DocumentRecords.ValueCodec(), docHash, doc, types.DocumentStoreKey(docHash))
 
 	inv, exporter := hashN(2), f.addr(cargotestutil.Exporter)
 	_, err = f.srv.AnchorDocument(f.ctx, &types.MsgAnchorDocument{Owner: exporter, Hash: inv, DocType: "COMMERCIAL_INVOICE", BillId: id})
@@ -53,18 +58,45 @@ func TestStoreKeysMatchKeeper(t *testing.T) {
 	require.Equal(t, types.AnchorsKey.Bytes(), k.Anchors.GetPrefix())
 	storedUnder(t, f, "anchor", types.AnchorsKey, k.Anchors.KeyCodec(), k.Anchors.ValueCodec(), collections.Join(inv, exporter), anchor, types.AnchorStoreKey(inv, exporter))
 
-	// Issuing the bill wrote its registry keys (the transport document and the bill's identity).
+	// Issuing the bill wrote its registry keys: the transport document's,
+	// inside the document's record, and the bill's identity, under its
+	// carrier code and folded reference.
+	td, found, err := k.GetRegistryKey(ctx, types.KEY_KIND_TRANSPORT_DOCUMENT, docHash)
+	require.NoError(t, err)
+	require.True(t, found)
+	require.Equal(t, types.DocumentStoreKey(docHash), types.RegistryStoreKey(types.KEY_KIND_TRANSPORT_DOCUMENT, docHash))
+	part := td
+	part.Kind, part.Key = types.KEY_KIND_UNSPECIFIED, ""
+	require.Equal(t, &part, doc.Registry)
+
 	require.Equal(t, types.RegistryKeysKey.Bytes(), k.RegistryKeys.GetPrefix())
-	for _, rk := range []struct {
-		kind types.KeyKind
-		key  string
-	}{{types.KEY_KIND_TRANSPORT_DOCUMENT, docHash}, {types.KEY_KIND_BILL, types.BillKeyOf(id)}} {
-		r, found, err := k.GetRegistryKey(ctx, rk.kind, rk.key)
-		require.NoError(t, err)
-		require.Truef(t, found, "registry key %s %s", rk.kind, rk.key)
-		storedUnder(t, f, "registry "+rk.kind.String(), types.RegistryKeysKey, k.RegistryKeys.KeyCodec(), k.RegistryKeys.ValueCodec(),
-			collections.Join(int32(rk.kind), rk.key), r, types.RegistryStoreKey(rk.kind, rk.key))
-	}
+	identity := types.BillIdentityOf(id)
+	r, found, err := k.GetBillIdentityKey(ctx, id)
+	require.NoError(t, err)
+	require.True(t, found, "the bill's identity key")
+	require.Equal(t, types.BillKeyOf(id), r.Key)
+	require.Equal(t, r.Key, types.BillKeyOfIdentity(identity))
+	storedUnder(t, f, "registry BILL", types.RegistryKeysKey, k.RegistryKeys.KeyCodec(), k.RegistryKeys.ValueCodec(),
+		collections.Join(int32(types.KEY_KIND_BILL), identity), r, types.RegistryStoreKey(types.KEY_KIND_BILL, identity))
+	_, _, err = k.GetRegistryKey(ctx, types.KEY_KIND_BILL, r.Key)
+	require.ErrorIs(t, err, types.ErrBillKeyLookup, "a BILL key is not looked up by its hash")
+	// The registry-key query finds the identity by the bill id, the
+	// document's record by its hash.
+	q := keeper.NewQueryServerImpl(k)
+	byID, err := q.RegistryKey(ctx, &types.QueryRegistryKeyRequest{Hash: id})
+	require.NoError(t, err)
+	require.Equal(t, []types.RegistryKey{r}, byID.Keys)
+	byHash, err := q.RegistryKey(ctx, &types.QueryRegistryKeyRequest{Hash: docHash})
+	require.NoError(t, err)
+	require.Equal(t, []types.RegistryKey{td}, byHash.Keys)
+	// A reservation whose BILL key is not the identity of the bill it names
+	// is refused as malformed.
+	bad := types.NewReservationPacket(id, []types.KeyRef{{Kind: types.KEY_KIND_BILL, Key: types.BillKeyOf(id + "9")}})
+	_, _, err = types.DecodeReservationPacket(bad.Bytes())
+	require.ErrorIs(t, err, types.ErrBillKeyMismatch)
+	good := types.NewReservationPacket(id, []types.KeyRef{{Kind: types.KEY_KIND_BILL, Key: types.BillKeyOf(id)}})
+	_, _, err = types.DecodeReservationPacket(good.Bytes())
+	require.NoError(t, err)
 
 	res, err := f.srv.GrantConsent(f.ctx, &types.MsgGrantConsent{Granter: exporter, Grantee: f.addr(cargotestutil.Bank), Scope: id,
 		Purpose: "LC document examination", ExpiresAt: cargotestutil.GenesisTime.Add(30 * 24 * time.Hour)})

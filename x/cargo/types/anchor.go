@@ -35,6 +35,9 @@ func (d Document) ValidateTransportAnchor() error {
 	if d.DocType != DocTypeTransportDocument || d.Withdrawn || len(d.History) > 0 {
 		return errorsmod.Wrapf(ErrInvalidField, "document %s: a bill's anchor has doc_type %s, no history and is never withdrawn", d.Hash, DocTypeTransportDocument)
 	}
+	if d.Registry != nil {
+		return errorsmod.Wrapf(ErrInvalidField, "document %s: the registry's record of a hash is listed with the registry keys, not in the anchor", d.Hash)
+	}
 	if err := ValidateBillID(d.BillId); err != nil {
 		return err
 	}
@@ -50,6 +53,9 @@ func (d Document) ValidatePartyAnchor() error {
 	}
 	if err := ValidateAddress("anchored_by", d.AnchoredBy); err != nil {
 		return err
+	}
+	if d.Registry != nil {
+		return errorsmod.Wrapf(ErrInvalidField, "anchor %s by %s carries a registry record", d.Hash, d.AnchoredBy)
 	}
 	if !oneOf(d.DocType, DocTypes) {
 		return errorsmod.Wrapf(ErrInvalidField, "anchor %s by %s: doc_type %q", d.Hash, d.AnchoredBy, truncate(d.DocType))

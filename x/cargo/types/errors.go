@@ -77,3 +77,9 @@ var (
 	ErrStaleProof    = errorsmod.Register(ModuleName, 78, "proof is older than the freshness asked for")
 	ErrNoTrustRoot   = errorsmod.Register(ModuleName, 79, "no usable trust root")
 )
+
+// Store layout of the registry's bill identities (issue 40): codes 93–96.
+var (
+	ErrBillKeyMismatch = errorsmod.Register(ModuleName, 93, "a BILL key must be the identity of the bill the reservation names (SHA-256 of its carrier code and folded transport document reference)")
+	ErrBillKeyLookup   = errorsmod.Register(ModuleName, 94, "a bill's identity key is kept under its carrier code and folded transport document reference, not its hash: name the bill (its id) instead")
+)

@@ -130,6 +130,11 @@ func (gs GenesisState) Validate() error {
 		if err := r.Validate(); err != nil {
 			return errorsmod.Wrap(ErrInvalidGenesis, err.Error())
 		}
+		if r.Kind == KEY_KIND_BILL {
+			if _, err := CheckBillKey(r.Key, r.Reference); err != nil {
+				return errorsmod.Wrap(ErrInvalidGenesis, err.Error())
+			}
+		}
 		id := r.Kind.String() + "/" + r.Key
 		if keys[id] {
 			return errorsmod.Wrapf(ErrInvalidGenesis, "registry key %s listed twice", id)

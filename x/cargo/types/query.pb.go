@@ -1971,6 +1971,9 @@ func (m *CorridorLinkStatus) GetCargoChannels() []string {
 }
 
 type QueryRegistryKeyRequest struct {
+	// hash: a TRANSPORT_DOCUMENT or INVOICE key (64 hex), or a bill id for the
+	// bill's identity (BILL), which is kept under the bill's carrier code and
+	// folded reference and not found by its hash.
 	Hash string `protobuf:"bytes,1,opt,name=hash,proto3" json:"hash,omitempty"`
 }
 

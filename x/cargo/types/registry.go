@@ -202,6 +202,13 @@ func (p ReservationPacket) Validate() ([]KeyRef, error) {
 			return nil, err
 		}
 	}
+	for _, k := range keys {
+		if k.Kind == KEY_KIND_BILL {
+			if _, err := CheckBillKey(k.Key, p.Reference); err != nil {
+				return nil, err
+			}
+		}
+	}
 	return keys, nil
 }
 
@@ -271,15 +278,45 @@ func decodeStrict(bz []byte, v any) error {
 // invoice numbers are (case, separators, look-alike characters and padding
 // zeros do not matter), so "COS-ABC.001" and "COS-abc1" are one bill.
 func BillKey(carrierCode, reference string) string {
-	sum := sha256.Sum256([]byte("tradechain-bill-v1|" + carrierCode + "|" + identity.Fold(reference)))
-	return hex.EncodeToString(sum[:])
+	return BillKeyOfIdentity(BillIdentity(carrierCode, reference))
 }
 
 // BillKeyOf is the BillKey of a bill id (<carrier code>-<reference>; the
 // code has no dash).
 func BillKeyOf(billID string) string {
+	return BillKeyOfIdentity(BillIdentityOf(billID))
+}
+
+// BillIdentity is where a zone keeps its registry record of a bill's
+// identity: the carrier code, "|" and the folded transport document
+// reference — the text BillKey hashes. Keyed by it rather than by its hash,
+// a carrier's bills sit side by side in the store (its references run in
+// sequence), so recording one writes where the previous one wrote.
+func BillIdentity(carrierCode, reference string) string {
+	return carrierCode + "|" + identity.Fold(reference)
+}
+
+// BillIdentityOf is the BillIdentity of a bill id.
+func BillIdentityOf(billID string) string {
 	code, ref, _ := strings.Cut(billID, "-")
-	return BillKey(code, ref)
+	return BillIdentity(code, ref)
+}
+
+// BillKeyOfIdentity is the BILL key (64 hex) of a BillIdentity: a verifier
+// given an identity checks it against the key it asked about with this.
+func BillKeyOfIdentity(identity string) string {
+	sum := sha256.Sum256([]byte("tradechain-bill-v1|" + identity))
+	return hex.EncodeToString(sum[:])
+}
+
+// CheckBillKey checks that key is the identity of bill billID (a BILL key
+// reserved for that bill), and returns where that identity is kept.
+func CheckBillKey(key, billID string) (string, error) {
+	identity := BillIdentityOf(billID)
+	if BillKeyOfIdentity(identity) != key {
+		return "", errorsmod.Wrapf(ErrBillKeyMismatch, "BILL key %s is not the identity of bill %q", truncate(key), truncate(billID))
+	}
+	return identity, nil
 }
 
 // RegistryOwner is the module that uses keys of one kind (x/cargo for

@@ -14,9 +14,10 @@ import (
 // PINT import's carries them, bounded and checked.
 func TestReservationPacketContinues(t *testing.T) {
 	key, sum := strings.Repeat("ab", 32), strings.Repeat("cd", 32)
-	keys := []types.KeyRef{{Kind: types.KEY_KIND_TRANSPORT_DOCUMENT, Key: key}, {Kind: types.KEY_KIND_BILL, Key: key[:62] + "00"}}
+	billKey := types.BillKeyOfIdentity(types.BillIdentityOf("COS-X1")) // the packet's BILL key must be its bill's identity
+	keys := []types.KeyRef{{Kind: types.KEY_KIND_TRANSPORT_DOCUMENT, Key: key}, {Kind: types.KEY_KIND_BILL, Key: billKey}}
 	plain := types.NewReservationPacket("COS-X1", keys)
-	require.Equal(t, `{"reference":"COS-X1","keys":[{"kind":"TRANSPORT_DOCUMENT","key":"`+key+`"},{"kind":"BILL","key":"`+key[:62]+`00"}]}`, string(plain.Bytes()))
+	require.Equal(t, `{"reference":"COS-X1","keys":[{"kind":"TRANSPORT_DOCUMENT","key":"`+key+`"},{"kind":"BILL","key":"`+billKey+`"}]}`, string(plain.Bytes()))
 
 	withChain := plain
 	withChain.Continues = []string{sum, strings.Repeat("ef", 32)}

@@ -26,13 +26,15 @@ import (
 
 // Key codecs of the provable collections, as the keeper declares them.
 var (
-	// DocumentsKeyCodec encodes Documents keys: the document's lower-case hex SHA-256.
+	// DocumentsKeyCodec encodes Documents keys: the document's lower-case hex
+	// SHA-256 (the bill's anchor and the registry's record of the hash).
 	DocumentsKeyCodec collcodec.KeyCodec[string] = collections.StringKey
 	// AnchorsKeyCodec encodes Anchors keys: (hash, anchorer bech32).
 	AnchorsKeyCodec = collections.PairKeyCodec(collections.StringKey, collections.StringKey)
 	// BillsKeyCodec encodes Bills keys: the bill id.
 	BillsKeyCodec collcodec.KeyCodec[string] = collections.StringKey
-	// RegistryKeysKeyCodec encodes RegistryKeys keys: (key kind, key).
+	// RegistryKeysKeyCodec encodes RegistryKeys keys: (key kind, key), the
+	// key of a BILL being its identity (BillIdentity).
 	RegistryKeysKeyCodec = collections.PairKeyCodec(collections.Int32Key, collections.StringKey)
 	// ConsentsKeyCodec encodes Consents keys: the consent id.
 	ConsentsKeyCodec collcodec.KeyCodec[uint64] = collections.Uint64Key
@@ -52,9 +54,12 @@ func storeKey[K any](prefix collections.Prefix, kc collcodec.KeyCodec[K], key K)
 	return b
 }
 
-// DocumentStoreKey is the key of a bill's transport document anchor
-// (Documents[hash]): present when a bill on this zone was issued on the
-// document, absent (provably) otherwise.
+// DocumentStoreKey is the key of a document's record (Documents[hash]):
+// the bill's transport document anchor (a bill on this zone was issued,
+// amended or received on the document: bill_id set) and the corridor
+// registry's record of the hash (its registry part), in one record so that
+// an issuance places one key by the document hash. Absent, or present with
+// no bill_id, when no bill on this zone is anchored on the document.
 func DocumentStoreKey(hash string) []byte {
 	return storeKey(DocumentsKey, DocumentsKeyCodec, hash)
 }
@@ -71,8 +76,19 @@ func BillStoreKey(id string) []byte {
 }
 
 // RegistryStoreKey is the key of this zone's record of a corridor registry
-// key (RegistryKeys[(kind, key)]).
+// key, by the key as the zone stores it:
+//   - TRANSPORT_DOCUMENT (key: the 64-hex hash): the document's record,
+//     Documents[hash] (DocumentStoreKey), whose registry part it is;
+//   - INVOICE (key: the 64-hex key): RegistryKeys[(INVOICE, key)];
+//   - BILL (key: the bill's identity, BillIdentity — carrier code and folded
+//     transport document reference, which the 64-hex BILL key is the hash
+//     of): RegistryKeys[(BILL, identity)]. Keyed by the identity, a
+//     carrier's bills sit side by side; a verifier given an identity checks
+//     it against the BILL key it asked about (BillKeyOfIdentity).
 func RegistryStoreKey(kind KeyKind, key string) []byte {
+	if kind == KEY_KIND_TRANSPORT_DOCUMENT {
+		return DocumentStoreKey(key)
+	}
 	return storeKey(RegistryKeysKey, RegistryKeysKeyCodec, collections.Join(int32(kind), key))
 }
 

@@ -31,6 +31,10 @@ type StoreKeyVector struct {
 	KeyKind      string `json:"key_kind,omitempty"`
 	KeyKindValue int32  `json:"key_kind_value,omitempty"`
 	Key          string `json:"key,omitempty"`
+	// Identity (KEY_KIND_BILL) is the text Key is the hash of, under which
+	// the record is kept (types.BillIdentity): a verifier checks
+	// sha256("tradechain-bill-v1|" + identity) = key, then keys by it.
+	Identity string `json:"identity,omitempty"`
 	// ConsentID is a decimal string (a uint64 does not fit a JSON number).
 	ConsentID string `json:"consent_id,omitempty"`
 	// Sequence (history, milestone) and RecordID (access_record): decimal strings.
@@ -72,11 +76,17 @@ func storeKeyVectors() StoreKeyVectors {
 		kind types.KeyKind
 		key  string
 	}{
-		{types.KEY_KIND_TRANSPORT_DOCUMENT, h1},
+		{types.KEY_KIND_TRANSPORT_DOCUMENT, h1}, // the document's record, Documents[hash]
 		{types.KEY_KIND_INVOICE, h2},
-		{types.KEY_KIND_BILL, types.BillKey("COSU", "6385270140")},
 	} {
 		add(StoreKeyVector{Kind: "registry", KeyKind: r.kind.String(), KeyKindValue: int32(r.kind), Key: r.key}, types.RegistryStoreKey(r.kind, r.key))
+	}
+	// A bill's identity is kept under the text its key hashes (the folded
+	// reference: case, separators and padding zeros do not count).
+	for _, id := range []string{"COSU-6385270140", "COS-abc.001", "HLCU-A"} {
+		identity := types.BillIdentityOf(id)
+		add(StoreKeyVector{Kind: "registry", KeyKind: types.KEY_KIND_BILL.String(), KeyKindValue: int32(types.KEY_KIND_BILL), Key: types.BillKeyOf(id), Identity: identity},
+			types.RegistryStoreKey(types.KEY_KIND_BILL, identity))
 	}
 	for _, id := range []uint64{0, 1, 255, 256, 1<<63 + 5, ^uint64(0)} {
 		add(StoreKeyVector{Kind: "consent", ConsentID: strconv.FormatUint(id, 10)}, types.ConsentStoreKey(id))
@@ -123,6 +133,9 @@ func TestStoreKeyLayout(t *testing.T) {
 	require.Equal(t, append([]byte{3}, "COSU-1"...), types.BillStoreKey("COSU-1"))
 	require.Equal(t, append([]byte{9}, "ab"...), types.DocumentStoreKey("ab"))
 	require.Equal(t, append(append([]byte{21}, "ab\x00"...), "tc1x"...), types.AnchorStoreKey("ab", "tc1x"))
-	require.Equal(t, append([]byte{16, 0x80, 0, 0, 3}, "k"...), types.RegistryStoreKey(types.KEY_KIND_BILL, "k"))
+	require.Equal(t, append([]byte{16, 0x80, 0, 0, 3}, "COS|ABC1"...), types.RegistryStoreKey(types.KEY_KIND_BILL, types.BillIdentityOf("COS-abc.001")))
+	require.Equal(t, append([]byte{16, 0x80, 0, 0, 2}, "k"...), types.RegistryStoreKey(types.KEY_KIND_INVOICE, "k"))
+	require.Equal(t, types.DocumentStoreKey("ab"), types.RegistryStoreKey(types.KEY_KIND_TRANSPORT_DOCUMENT, "ab"))
+	require.Equal(t, types.BillKey("COS", "ABC1"), types.BillKeyOfIdentity(types.BillIdentityOf("COS-abc.001")))
 	require.Equal(t, []byte{10, 0, 0, 0, 0, 0, 0, 1, 2}, types.ConsentStoreKey(258))
 }

@@ -4,7 +4,7 @@
 // zone, through the bundle's headers, to the record's ICS-23 proof.
 import { Bill as BillProto, Consent as ConsentProto, Document as DocumentProto, RegistryKey as RegistryKeyProto, billStatusToJSON, keyKindFromJSON } from "../../gen/tradechain/cargo/v1/types.js";
 import { LightError, equal, formatTime, fromBase64, timeMs, toHex } from "./encoding.js";
-import { anchorStoreKey, billStoreKey, consentStoreKey, documentStoreKey, registryStoreKey, CARGO_STORE } from "./keys.js";
+import { anchorStoreKey, billKeyOfIdentity, billStoreKey, consentStoreKey, documentStoreKey, registryStoreKey, CARGO_STORE, KEY_KIND_BILL, KEY_KIND_TRANSPORT_DOCUMENT } from "./keys.js";
 import { parseProofOps, verifyStoreProof } from "./proof.js";
 import { MAX_CLOCK_DRIFT_MS, type Step, type TrustRoot } from "./client.js";
 import { headerHash, parseSignedHeader, parseValidators, validatorSetHash, type LightBlock } from "./types.js";
@@ -59,7 +59,15 @@ function expectedKey(kind: string, s: J): Uint8Array {
     case "registry": {
       const kindNo = keyKindFromJSON(str(s.key_kind, "subject.key_kind"));
       if (kindNo <= 0) throw new LightError(`unknown registry key kind ${String(s.key_kind)}`);
-      return registryStoreKey(kindNo, str(s.key, "subject.key"));
+      const key = str(s.key, "subject.key");
+      if (kindNo !== KEY_KIND_BILL) {
+        if (s.identity !== undefined) throw new LightError("the bundle's subject.identity applies to a bill's identity key only");
+        return registryStoreKey(kindNo, key);
+      }
+      // A bill's identity is kept under the text its key hashes.
+      const identity = str(s.identity, "subject.identity");
+      if (billKeyOfIdentity(identity) !== key) throw new LightError("the bundle's subject.identity is not the text its BILL key is the hash of");
+      return registryStoreKey(kindNo, identity);
     }
     case "consent": {
       const id = str(s.consent_id, "subject.consent_id");
@@ -71,11 +79,27 @@ function expectedKey(kind: string, s: J): Uint8Array {
   }
 }
 
+/**
+ * Whether a proved record holds the subject: a document's record (Documents[hash])
+ * may hold only the registry's record of the hash (no anchor: not anchored), or
+ * only an anchor (no registry record of the hash) — either is the subject's absence.
+ */
+function holdsSubject(kind: string, s: J, value: Uint8Array): boolean {
+  try {
+    if (kind === "document" && !s.anchorer) return !!DocumentProto.decode(value).anchoredBy;
+    if (kind === "registry" && s.key_kind === "KEY_KIND_TRANSPORT_DOCUMENT") return !!DocumentProto.decode(value).registry;
+  } catch {
+    return true; // decodeRecord says why it does not decode
+  }
+  return true;
+}
+
 function decodeRecord(kind: string, s: J, value: Uint8Array): Record<string, string> {
   try {
     switch (kind) {
       case "document": {
         const d = DocumentProto.decode(value);
+        if (!d.anchoredBy) throw new LightError("the document's record holds no anchor: the document is not anchored");
         if (d.hash !== s.hash) throw new LightError(`the record is for document ${d.hash.slice(0, 12)}…, not the subject`);
         if (s.anchorer && d.anchoredBy !== s.anchorer) throw new LightError("the record is another party's anchor");
         return { hash: d.hash, anchored_by: d.anchoredBy, bill_id: d.billId, doc_type: d.docType, anchored_at_height: String(d.height), withdrawn: String(d.withdrawn) };
@@ -86,7 +110,11 @@ function decodeRecord(kind: string, s: J, value: Uint8Array): Record<string, str
         return { id: b.id, holder: b.holder, status: billStatusToJSON(b.status), version: String(b.version), history_head: b.historyHead, document_hash: b.documentHash };
       }
       case "registry": {
-        const r = RegistryKeyProto.decode(value) as unknown as Record<string, unknown>;
+        // A document hash's record is the registry part of the document's record.
+        const rec = s.key_kind === "KEY_KIND_TRANSPORT_DOCUMENT" ? DocumentProto.decode(value).registry : RegistryKeyProto.decode(value);
+        if (!rec) throw new LightError("the document's record holds no registry record of the hash");
+        if (s.key_kind === "KEY_KIND_TRANSPORT_DOCUMENT") Object.assign(rec, { kind: KEY_KIND_TRANSPORT_DOCUMENT, key: s.key });
+        const r = rec as unknown as Record<string, unknown>;
         return Object.fromEntries(Object.entries(r).filter(([, v]) => typeof v !== "object").map(([k, v]) => [k, String(v)]));
       }
       case "consent": {
@@ -170,14 +198,15 @@ export function verifyBundle(b: J, root: TrustRoot, now: number, fresh: Freshnes
   }
 
   // 7. the record is for the subject
-  const summary = record && record.length ? decodeRecord(kind, subject, record) : {};
+  const shown = record && record.length && holdsSubject(kind, subject, record) ? record : undefined;
+  const summary = shown ? decodeRecord(kind, subject, shown) : {};
   return {
     chainId,
     kind,
     subject: Object.fromEntries(Object.entries(subject).map(([k, v]) => [k, String(v)])),
     height,
     headerTime: formatTime(sh.header.time),
-    present: !!(record && record.length),
+    present: !!shown,
     summary,
     own: own!,
     steps,

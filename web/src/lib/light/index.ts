@@ -169,8 +169,11 @@ export async function proveDocument(
   let proof: Proven | undefined;
   try {
     proof = await proveKey(z, documentStoreKey(hash));
-    if (proof.value) {
-      const d = DocumentProto.decode(proof.value);
+    // A record with no anchoredBy is only the registry's record of the hash:
+    // no bill here is anchored on the document.
+    const rec = proof.value ? DocumentProto.decode(proof.value) : undefined;
+    if (rec?.anchoredBy) {
+      const d = rec;
       if (d.hash !== hash) throw new LightError(`the proved record is for document ${d.hash.slice(0, 12)}…, not ${hash.slice(0, 12)}…`);
       if (claimed.billId !== undefined && claimed.billId !== d.billId) {
         throw new LightError(`${z.id} said the document belongs to bill ${claimed.billId || "none"}, its validators' state says ${d.billId || "none"}`);

@@ -1,14 +1,14 @@
 // The keys of x/cargo's provable records inside the zone's "cargo" store,
 // computed here from the subject asked about — never taken from the server.
 // A mirror of x/cargo/types/store_keys.go (DocumentStoreKey, AnchorStoreKey,
-// BillStoreKey, RegistryStoreKey, ConsentStoreKey, HistoryStoreKey,
+// BillStoreKey, RegistryStoreKey (a bill's identity: BillKeyOfIdentity), ConsentStoreKey, HistoryStoreKey,
 // MilestoneStoreKey, AccessRecordStoreKey) and of
 // x/tradefinance/types/store_keys.go (LCStoreKey, InvoiceStoreKey,
 // FinancingStoreKey): the collection's prefix byte (types/keys.go) then
 // cosmossdk.io/collections' key encoding. test/light-keys.test.ts checks each
 // against the modules' testdata/store_keys.json, written by the Go tests
 // TestStoreKeyVectors.
-import { LightError, concat } from "./encoding.js";
+import { LightError, concat, sha256, toHex } from "./encoding.js";
 
 export const CARGO_STORE = "cargo";
 export const TRADEFINANCE_STORE = "tradefinance";
@@ -57,7 +57,12 @@ function uint64Key(n: bigint): Uint8Array {
 
 const prefixed = (p: number, ...parts: Uint8Array[]) => concat(Uint8Array.of(p), ...parts);
 
-/** Documents[hash]: a bill's transport document on this zone. */
+/**
+ * Documents[hash]: a document's record on this zone — the bill's transport
+ * document anchor (anchoredBy set) and the registry's record of the hash
+ * (its `registry` part), one record so that an issuance places one key by
+ * the document hash. A record with no anchoredBy anchors nothing.
+ */
 export function documentStoreKey(hash: string): Uint8Array {
   return prefixed(DOCUMENTS, stringKey(hash));
 }
@@ -72,10 +77,27 @@ export function billStoreKey(id: string): Uint8Array {
   return prefixed(BILLS, stringKey(id));
 }
 
-/** RegistryKeys[(kind, key)] */
+const KEY_KIND_TRANSPORT_DOCUMENT = 1;
+const KEY_KIND_BILL = 3;
+
+/**
+ * This zone's record of a registry key, by the key as the zone keeps it: a
+ * document hash's is the document's record (Documents[hash]); an invoice's
+ * is RegistryKeys[(INVOICE, key)]; a bill's identity is RegistryKeys[(BILL,
+ * identity)], the identity being the text the 64-hex BILL key hashes
+ * (carrier code "|" folded reference): check it with billKeyOfIdentity.
+ */
 export function registryStoreKey(kind: number, key: string): Uint8Array {
+  if (kind === KEY_KIND_TRANSPORT_DOCUMENT) return documentStoreKey(key);
   return prefixed(REGISTRY_KEYS, int32Key(kind), stringKey(key));
 }
+
+/** The BILL key (64 hex) of a bill's identity: sha256("tradechain-bill-v1|" + identity). */
+export function billKeyOfIdentity(identity: string): string {
+  return toHex(sha256(utf8("tradechain-bill-v1|" + identity))).toLowerCase();
+}
+
+export { KEY_KIND_BILL, KEY_KIND_TRANSPORT_DOCUMENT };
 
 /** Consents[id] */
 export function consentStoreKey(id: bigint): Uint8Array {

@@ -62,15 +62,22 @@ is taken as the hash. An absent record is proved absent (ICS-23 non-existence).`
 			func(_ *cobra.Command, arg string) (string, lightproof.Subject, error) {
 				return lightproof.KindBill, lightproof.Subject{BillID: arg}, nil
 			}),
-		proveCmd("prove-registry KIND:KEY", "Prove this zone's record of a corridor registry key (KIND: BILL, TRANSPORT_DOCUMENT or INVOICE)", "",
+		proveCmd("prove-registry KIND:KEY", "Prove this zone's record of a corridor registry key (KIND: TRANSPORT_DOCUMENT or INVOICE with the 64-hex key; BILL with the bill id)",
+			"A bill's identity key (BILL) is kept under the bill's carrier code and folded transport document\nreference, which its hash does not give back: name the bill (BILL:COSU-6385270140).",
 			func(_ *cobra.Command, arg string) (string, lightproof.Subject, error) {
 				kindName, key, ok := strings.Cut(arg, ":")
 				if !ok {
-					return "", lightproof.Subject{}, fmt.Errorf("want KIND:KEY, e.g. BILL:%s", strings.Repeat("0", 64))
+					return "", lightproof.Subject{}, fmt.Errorf("want KIND:KEY, e.g. TRANSPORT_DOCUMENT:%s or BILL:COSU-6385270140", strings.Repeat("0", 64))
 				}
 				kind, err := types.ParseKeyKind(kindName)
 				if err != nil {
 					return "", lightproof.Subject{}, err
+				}
+				if kind == types.KEY_KIND_BILL {
+					if err := types.ValidateBillID(key); err != nil {
+						return "", lightproof.Subject{}, types.ErrBillKeyLookup.Wrapf("BILL:%s: want BILL:<bill id>: %v", key, err)
+					}
+					return lightproof.KindRegistry, lightproof.Subject{KeyKind: kind.String(), Key: types.BillKeyOf(key), Identity: types.BillIdentityOf(key)}, nil
 				}
 				return lightproof.KindRegistry, lightproof.Subject{KeyKind: kind.String(), Key: key}, nil
 			}),

@@ -158,7 +158,7 @@ func queryCommands() []*cobra.Command {
 			func(cmd *cobra.Command, q types.QueryClient, _ []string) (proto.Message, error) {
 				return q.Corridor(cmd.Context(), &types.QueryCorridorRequest{})
 			}),
-		queryCmd("registry-key [hash]", "Say which zone holds a corridor registry key (a bill's identity, a transport document hash or an invoice fingerprint), by what record, its status and since when", cobra.ExactArgs(1),
+		queryCmd("registry-key [hash|bill-id]", "Say which zone holds a corridor registry key (a transport document hash or an invoice fingerprint, or a bill's identity by the bill id), by what record, its status and since when", cobra.ExactArgs(1),
 			func(cmd *cobra.Command, q types.QueryClient, a []string) (proto.Message, error) {
 				return q.RegistryKey(cmd.Context(), &types.QueryRegistryKeyRequest{Hash: a[0]})
 			}),

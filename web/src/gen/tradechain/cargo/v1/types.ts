@@ -900,6 +900,17 @@ export interface Document {
   withdrawn: boolean;
   /** history of a party's anchor, oldest first: each ANCHOR and WITHDRAW. */
   history: AnchorEvent[];
+  /**
+   * registry: in the store only, the corridor registry's record of this hash
+   * as a TRANSPORT_DOCUMENT key, kept in one record with the bill's anchor
+   * so that an issuance places one record by the document hash (issue 40).
+   * Its kind and key are implied by where it is stored and left empty. A
+   * record may carry only this (a hash the registry knows with no bill here:
+   * anchored_by empty, which is no anchor). Never set on a
+   * party's anchor, in genesis or in query answers, which list registry
+   * records as RegistryKey.
+   */
+  registry: RegistryKey | undefined;
 }
 
 /** AnchorEvent is one step in the history of a party's anchor. */
@@ -4072,6 +4083,7 @@ function createBaseDocument(): Document {
     anchoredAt: undefined,
     withdrawn: false,
     history: [],
+    registry: undefined,
   };
 }
 
@@ -4103,6 +4115,9 @@ export const Document: MessageFns<Document> = {
     }
     for (const v of message.history) {
       AnchorEvent.encode(v!, writer.uint32(66).fork()).join();
+    }
+    if (message.registry !== undefined) {
+      RegistryKey.encode(message.registry, writer.uint32(74).fork()).join();
     }
     return writer;
   },
@@ -4184,6 +4199,14 @@ export const Document: MessageFns<Document> = {
             message.history.push(AnchorEvent.decode(reader, reader.uint32()));
             continue;
           }
+          case 9: {
+            if (tag !== 74) {
+              break;
+            }
+
+            message.registry = RegistryKey.decode(reader, reader.uint32());
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -4224,6 +4247,7 @@ export const Document: MessageFns<Document> = {
       history: globalThis.Array.isArray(object?.history)
         ? object.history.map((e: any) => AnchorEvent.fromJSON(e))
         : [],
+      registry: isSet(object.registry) ? RegistryKey.fromJSON(object.registry) : undefined,
     };
   },
 
@@ -4253,6 +4277,9 @@ export const Document: MessageFns<Document> = {
     if (message.history?.length) {
       obj.history = message.history.map((e) => AnchorEvent.toJSON(e));
     }
+    if (message.registry !== undefined) {
+      obj.registry = RegistryKey.toJSON(message.registry);
+    }
     return obj;
   },
 
@@ -4271,6 +4298,9 @@ export const Document: MessageFns<Document> = {
       : undefined;
     message.withdrawn = object.withdrawn ?? false;
     message.history = object.history?.map((e) => AnchorEvent.fromPartial(e)) || [];
+    message.registry = (object.registry !== undefined && object.registry !== null)
+      ? RegistryKey.fromPartial(object.registry)
+      : undefined;
     return message;
   },
 };
