@@ -177,7 +177,9 @@ SH_CARGO=$(q $SH_CHAIN ibc channel channels | jq -r '[.channels[] | select(.port
 tx $SH_CHAIN importer cargo send-bill "$B2" "$SH_CARGO" "$IMPORTER" >/dev/null
 for _ in $(seq 1 90); do [ "$(q $HK_CHAIN cargo location "$B2" 2>/dev/null | jq -r .location)" = LOCAL ] && break; sleep 1; done
 [ "$(q $HK_CHAIN cargo location "$B2" | jq -r .location)" = LOCAL ] || die "$B2 did not arrive on $HK_CHAIN"
-[ "$(q $HK_CHAIN cargo pint-envelopes "$B2" | jq '.envelopes | length')" = 0 ] || die "$HK_CHAIN unexpectedly holds $B2's envelope"
+# $HK_CHAIN holds BOLE's envelope of case 5 (the DISE'd import), never WAVE's:
+# WAVE's entries can only come from $SH_CHAIN's gateway.
+[ "$(q $HK_CHAIN cargo pint-envelopes "$B2" | jq --arg w "$WAVE" '[.envelopes[] | select(.platform == $w)] | length')" = 0 ] || die "$HK_CHAIN unexpectedly holds $WAVE's envelope of $B2"
 tx $HK_CHAIN importer cargo request-surrender "$B2" delivery >/dev/null
 SR=
 for _ in $(seq 1 60); do
