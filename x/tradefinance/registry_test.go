@@ -576,6 +576,9 @@ func TestRegistryCorridorStateMachine(t *testing.T) {
 					continue
 				}
 				r := rapid.SampledFrom(res.Keys).Draw(rt, "retry")
+				if r.Kind == cargotypes.KEY_KIND_BILL {
+					continue // a bill is retried by its document hash (every key of it goes again)
+				}
 				out, err := c.zones[z].SendMsgs(&cargotypes.MsgRetryReservation{Signer: c.zones[z].SenderAccount.GetAddress().String(), Kind: r.Kind, Key: r.Key})
 				require.NoError(t, err)
 				for _, p := range c.packets(z, out.Events) {

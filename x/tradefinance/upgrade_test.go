@@ -1,6 +1,7 @@
 package tradefinance_test
 
 import (
+	"context"
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
@@ -58,14 +59,37 @@ func TestUpgradeV3ReKeysAndListsCollisions(t *testing.T) {
 	key := func(kind cargotypes.KeyKind, k string) collections.Pair[int32, string] {
 		return collections.Join(int32(kind), k)
 	}
-	// forget removes hongkong's record of a key, as v2 never wrote it.
+	// forget removes hongkong's record of a key, as v2 never wrote it: a
+	// document hash's record from its Documents entry (the v3 layout; v2 kept
+	// it in RegistryKeys, where the test puts back what v2 had), a bill's
+	// identity (named by its bill) from under its identity.
 	forget := func(kind cargotypes.KeyKind, k string) cargotypes.RegistryKey {
 		ctx := hkChain.GetContext()
-		r, err := ck.RegistryKeys.Get(ctx, key(kind, k))
-		require.NoError(t, err)
-		require.NoError(t, ck.RegistryKeys.Remove(ctx, key(kind, k)))
+		var r cargotypes.RegistryKey
+		loc := key(kind, k)
+		switch kind {
+		case cargotypes.KEY_KIND_TRANSPORT_DOCUMENT:
+			d, err := ck.DocumentRecords.Get(ctx, k)
+			require.NoError(t, err)
+			require.NotNil(t, d.Registry, "no registry record of %s", k)
+			r = *d.Registry
+			r.Kind, r.Key = kind, k
+			if d.Registry = nil; d.AnchoredBy == "" {
+				require.NoError(t, ck.DocumentRecords.Remove(ctx, k))
+			} else {
+				require.NoError(t, ck.DocumentRecords.Set(ctx, k, d))
+			}
+		case cargotypes.KEY_KIND_BILL:
+			loc = key(kind, cargotypes.BillIdentityOf(k))
+			var err error
+			r, err = ck.RegistryKeys.Get(ctx, loc)
+			require.NoError(t, err)
+			require.NoError(t, ck.RegistryKeys.Remove(ctx, loc))
+		default:
+			t.Fatalf("forget %s", kind)
+		}
 		if r.Status == cargotypes.RESERVATION_STATUS_PENDING || r.Status == cargotypes.RESERVATION_STATUS_TIMED_OUT {
-			require.NoError(t, ck.RegistryOpen.Remove(ctx, collections.Join(int32(r.Status), key(kind, k))))
+			require.NoError(t, ck.RegistryOpen.Remove(ctx, collections.Join(int32(r.Status), loc)))
 		}
 		c.coord.CommitBlock(hkChain)
 		return r
@@ -79,12 +103,12 @@ func TestUpgradeV3ReKeysAndListsCollisions(t *testing.T) {
 	abc1, pkts, err := c.issue(0, "ABC1", "m-doc-a")
 	require.NoError(t, err)
 	c.relayAll(pkts)
-	forget(cargotypes.KEY_KIND_BILL, cargotypes.BillKeyOf(abc1))
+	forget(cargotypes.KEY_KIND_BILL, abc1)
 	abcI, pkts, err := c.issue(0, "abcI", "m-doc-b")
 	require.NoError(t, err)
 	c.relayAll(pkts)
 	require.Equal(t, cargotypes.BillKeyOf(abc1), cargotypes.BillKeyOf(abcI))
-	forget(cargotypes.KEY_KIND_BILL, cargotypes.BillKeyOf(abcI))
+	forget(cargotypes.KEY_KIND_BILL, abcI)
 
 	// Amendments made the v2 way (anchored here, reserved nowhere): one with
 	// shanghai's document.
@@ -133,11 +157,17 @@ func TestUpgradeV3ReKeysAndListsCollisions(t *testing.T) {
 	// A bill whose reservation is in flight in the pre-v3 format.
 	pend, _, err := c.issue(0, "PEND1", "m-doc-p")
 	require.NoError(t, err)
-	forget(cargotypes.KEY_KIND_BILL, cargotypes.BillKeyOf(pend))
+	forget(cargotypes.KEY_KIND_BILL, pend)
 	legacy := c.sendRaw(0, []byte(`{"kind":"TRANSPORT_DOCUMENT","key":"`+docHash("m-doc-p")+`"}`))
 	ctx = hkChain.GetContext()
-	r, err := ck.RegistryKeys.Get(ctx, key(cargotypes.KEY_KIND_TRANSPORT_DOCUMENT, docHash("m-doc-p")))
+	// v2 kept the pending document hash's record in RegistryKeys (its open
+	// index entry is keyed the same in both layouts).
+	d, err := ck.DocumentRecords.Get(ctx, docHash("m-doc-p"))
 	require.NoError(t, err)
+	r := *d.Registry
+	r.Kind, r.Key = cargotypes.KEY_KIND_TRANSPORT_DOCUMENT, docHash("m-doc-p")
+	d.Registry = nil
+	require.NoError(t, ck.DocumentRecords.Set(ctx, r.Key, d))
 	r.Sequence = legacy.p.Sequence
 	require.NoError(t, ck.RegistryKeys.Set(ctx, key(cargotypes.KEY_KIND_TRANSPORT_DOCUMENT, r.Key), r))
 
@@ -198,13 +228,19 @@ func TestUpgradeV3ReKeysAndListsCollisions(t *testing.T) {
 	// Re-keyed: the first record of each identity holds it; the others keep
 	// what they had.
 	held := func(kind cargotypes.KeyKind, k string) cargotypes.RegistryKey {
-		r, found, err := ck.GetRegistryKey(hkChain.GetContext(), kind, k)
+		get := ck.GetRegistryKey
+		if kind == cargotypes.KEY_KIND_BILL { // named by its bill
+			get = func(ctx context.Context, _ cargotypes.KeyKind, id string) (cargotypes.RegistryKey, bool, error) {
+				return ck.GetBillIdentityKey(ctx, id)
+			}
+		}
+		r, found, err := get(hkChain.GetContext(), kind, k)
 		require.NoError(t, err)
 		require.True(t, found, "%s %s", kind, k)
 		return r
 	}
-	require.Equal(t, abc1, held(cargotypes.KEY_KIND_BILL, cargotypes.BillKeyOf(abc1)).Reference)
-	require.Equal(t, cargotypes.RESERVATION_STATUS_CONFIRMED, held(cargotypes.KEY_KIND_BILL, cargotypes.BillKeyOf(abc1)).Status)
+	require.Equal(t, abc1, held(cargotypes.KEY_KIND_BILL, abc1).Reference)
+	require.Equal(t, cargotypes.RESERVATION_STATUS_CONFIRMED, held(cargotypes.KEY_KIND_BILL, abc1).Status)
 	require.Equal(t, abcI, held(cargotypes.KEY_KIND_TRANSPORT_DOCUMENT, docHash("m-doc-b2")).Reference)
 	require.Equal(t, cargotypes.RESERVATION_STATUS_HELD_REMOTE, held(cargotypes.KEY_KIND_TRANSPORT_DOCUMENT, docHash("m-doc-s")).Status)
 	require.Equal(t, "1", held(cargotypes.KEY_KIND_INVOICE, fp).Reference)
@@ -226,13 +262,13 @@ func TestUpgradeV3ReKeysAndListsCollisions(t *testing.T) {
 	require.Equal(t, cargotypes.BILL_STATUS_PENDING, p.Status)
 	require.Equal(t, cargotypes.RESERVATION_STATUS_TIMED_OUT, p.CorridorStatus)
 	require.Contains(t, lastHistory(t, hkChain, pend).Detail, "withdrawn by the v3 upgrade")
-	require.Equal(t, cargotypes.RESERVATION_STATUS_TIMED_OUT, held(cargotypes.KEY_KIND_BILL, cargotypes.BillKeyOf(pend)).Status)
+	require.Equal(t, cargotypes.RESERVATION_STATUS_TIMED_OUT, held(cargotypes.KEY_KIND_BILL, pend).Status)
 	c.checkInvariants()
 	ack := c.deliver(legacy)
 	require.Contains(t, string(ack), "registry protocol before v3", "a v3 zone refuses a pre-v3 reservation")
 	c.acknowledge(legacy, ack)
 	require.Equal(t, cargotypes.RESERVATION_STATUS_TIMED_OUT, c.bill(0, pend).CorridorStatus)
-	require.NoError(t, c.txRelayed(0, &cargotypes.MsgRetryReservation{Signer: carrier, Kind: cargotypes.KEY_KIND_BILL, Key: cargotypes.BillKeyOf(pend)}))
+	require.NoError(t, c.txRelayed(0, &cargotypes.MsgRetryReservation{Signer: carrier, Kind: cargotypes.KEY_KIND_TRANSPORT_DOCUMENT, Key: docHash("m-doc-p")}))
 	require.Equal(t, cargotypes.BILL_STATUS_ISSUED, c.bill(0, pend).Status)
 	c.checkInvariants()
 
