@@ -175,8 +175,11 @@ ok "DISE (signed, naming $SH_CHAIN): $B3 stays EXPORTED on $SH_CHAIN with its ke
 step "$SH_CHAIN → $HK_CHAIN" "7. $B2, imported over PINT on $SH_CHAIN, goes to $HK_CHAIN by IBC and is surrendered there with its imported transfer chain"
 SH_CARGO=$(q $SH_CHAIN ibc channel channels | jq -r '[.channels[] | select(.port_id=="cargo" and .state=="STATE_OPEN")][0].channel_id')
 tx $SH_CHAIN importer cargo send-bill "$B2" "$SH_CARGO" "$IMPORTER" >/dev/null
-for _ in $(seq 1 90); do [ "$(q $HK_CHAIN cargo location "$B2" 2>/dev/null | jq -r .location)" = LOCAL ] && break; sleep 1; done
-[ "$(q $HK_CHAIN cargo location "$B2" | jq -r .location)" = LOCAL ] || die "$B2 did not arrive on $HK_CHAIN"
+# $HK_CHAIN already has a REJECTED_DUPLICATE record under this id (case 5),
+# itself LOCAL: the arrival is the live bill replacing it.
+for _ in $(seq 1 90); do [ "$(q $HK_CHAIN cargo bill "$B2" 2>/dev/null | jq -r .bill.status)" = BILL_STATUS_ISSUED ] && break; sleep 1; done
+[ "$(q $HK_CHAIN cargo bill "$B2" | jq -r .bill.status)" = BILL_STATUS_ISSUED ] || die "$B2 did not arrive on $HK_CHAIN"
+[ "$(q $HK_CHAIN cargo location "$B2" | jq -r .location)" = LOCAL ] || die "$B2 is not LOCAL on $HK_CHAIN"
 # $HK_CHAIN holds BOLE's envelope of case 5 (the DISE'd import), never WAVE's:
 # WAVE's entries can only come from $SH_CHAIN's gateway.
 [ "$(q $HK_CHAIN cargo pint-envelopes "$B2" | jq --arg w "$WAVE" '[.envelopes[] | select(.platform == $w)] | length')" = 0 ] || die "$HK_CHAIN unexpectedly holds $WAVE's envelope of $B2"
