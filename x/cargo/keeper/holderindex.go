@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strconv"
 
 	"cosmossdk.io/collections"
@@ -260,7 +261,25 @@ func PastHoldersInvariant(k Keeper) sdk.Invariant {
 		})
 		if err == nil {
 			var n uint64
-			err = k.Bills.Indexes.Holder.Walk(ctx, nil, func(collections.Pair[string, string], bool) (bool, error) { n++; return false, nil })
+			err = k.Bills.Indexes.Holder.Walk(ctx, nil, func(pk collections.Pair[string, string], now bool) (bool, error) {
+				n++
+				if now {
+					return false, nil
+				}
+				b, err := k.Bills.Get(ctx, pk.K2())
+				if err != nil {
+					problems = append(problems, fmt.Sprintf("the holder index lists %s as a past holder of %s, which is not stored", pk.K1(), pk.K2()))
+					return false, nil
+				}
+				hs, err := k.billHistory(ctx, pk.K2())
+				if err != nil {
+					return true, err
+				}
+				if !slices.Contains(holdersOf(ctx, b, hs), pk.K1()) {
+					problems = append(problems, fmt.Sprintf("the holder index lists %s as a past holder of %s; its history does not", pk.K1(), pk.K2()))
+				}
+				return false, nil
+			})
 			if err == nil && n != want {
 				problems = append(problems, fmt.Sprintf("the holder index has %d entries; the bills and their histories account for %d", n, want))
 			}
