@@ -17,7 +17,9 @@ import (
 // genesis file. With forZeroHeight the state is prepared for a chain restart at
 // height zero (rewards withdrawn, heights reset).
 func (app *App) ExportAppStateAndValidators(forZeroHeight bool, jailAllowedAddrs, modulesToExport []string) (servertypes.ExportedApp, error) {
-	ctx := app.NewContext(true)
+	// The zone's chain id: what x/cargo's records name as the zone that
+	// recorded them (the invariants a zero-height export asserts read it).
+	ctx := app.NewContext(true).WithChainID(app.ChainID())
 
 	height := app.LastBlockHeight() + 1
 	if forZeroHeight {

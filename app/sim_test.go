@@ -215,8 +215,8 @@ func TestAppImportExport(t *testing.T) {
 	require.NoError(t, json.Unmarshal(exported.AppState, &genesis))
 	requireOpenPositions(t, a, genesis)
 
-	ctxA := a.NewContextLegacy(true, cmtproto.Header{Height: a.LastBlockHeight()})
-	ctxB := b.NewContextLegacy(true, cmtproto.Header{Height: a.LastBlockHeight()})
+	ctxA := a.NewContextLegacy(true, cmtproto.Header{Height: a.LastBlockHeight(), ChainID: simChainID})
+	ctxB := b.NewContextLegacy(true, cmtproto.Header{Height: a.LastBlockHeight(), ChainID: simChainID}) // as InitChain gives it
 	_, err = b.ModuleManager.InitGenesis(ctxB, a.AppCodec(), genesis)
 	require.NoError(t, err)
 	require.NoError(t, b.StoreConsensusParams(ctxB, exported.ConsensusParams))
