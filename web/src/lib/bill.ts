@@ -49,7 +49,12 @@ export async function loadBill(id: string): Promise<BillAcross | null> {
       }
     }),
   );
-  const present = zones.filter((z) => z.bill);
+  // A REJECTED_DUPLICATE record (an import or arrival the corridor registry
+  // refused) is not the bill while another zone has it: leave it out.
+  const held = zones.filter((z) => z.bill);
+  const present = held.some((z) => z.bill!.status !== "BILL_STATUS_REJECTED_DUPLICATE")
+    ? held.filter((z) => z.bill!.status !== "BILL_STATUS_REJECTED_DUPLICATE")
+    : held;
   if (present.length === 0) {
     const down = zones.find((z) => z.unreachable);
     if (down) throw new Error(`${down.unreachable}; no answering zone holds bill ${id}`);
