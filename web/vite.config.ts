@@ -5,8 +5,6 @@
 import { defineConfig } from "vite";
 
 const env = process.env;
-// The zone's gateway serves its document store under /docstore/v1/ (ports as
-// scripts/dcsa.sh starts them).
 const zones: Record<string, { rest: string; rpc: string; gateway: string }> = {
   "hongkong-1": {
     rest: env.HK_REST_URL ?? "http://127.0.0.1:1317",
@@ -26,9 +24,6 @@ for (const [id, z] of Object.entries(zones)) {
     const prefix = `/zone/${id}/${kind}`;
     proxy[prefix] = { target: z[kind], changeOrigin: true, rewrite: (p) => p.slice(prefix.length) || "/" };
   }
-  // /zone/<id>/docstore/v1/... -> the gateway's /docstore/v1/...
-  const store = `/zone/${id}/docstore`;
-  proxy[store] = { target: z.gateway, changeOrigin: true, rewrite: (p) => p.slice(`/zone/${id}`.length) };
 }
 
 export default defineConfig({

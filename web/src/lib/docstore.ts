@@ -1,5 +1,5 @@
 // The zone's document store (internal/docstore, under /docstore/v1/ of the
-// zone's gateway, same-origin at /zone/<chain id>/docstore/v1 — see
+// zone's gateway, same-origin at /zone/<chain id>/gateway/docstore/v1 — see
 // vite.config.ts): sign in with an ADR-036 signature of the store's
 // single-use challenge (Keplr's signArbitrary, or this app's own signer),
 // then read the documents a live consent covers with the session it gives.
@@ -13,7 +13,7 @@ export interface Challenge { nonce: string; chain_id: string; gateway: string; e
 export interface Session { token: string; signer: string; party: string; chain_id: string; gateway: string; expires_at: string }
 
 export function storeBase(z: Zone): string {
-  return `${globalThis.location?.origin ?? "http://127.0.0.1:5173"}/zone/${z.id}/docstore/v1`;
+  return `${globalThis.location?.origin ?? "http://127.0.0.1:5173"}/zone/${z.id}/gateway/docstore/v1`;
 }
 
 async function call<T>(z: Zone, method: string, path: string, headers: Record<string, string> = {}): Promise<T> {
