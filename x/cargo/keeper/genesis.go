@@ -35,6 +35,16 @@ func (k Keeper) InitGenesis(ctx context.Context, gs types.GenesisState) error {
 			return err
 		}
 	}
+	for _, a := range gs.HandedOverBills {
+		if err := k.HandedOverBills.Set(ctx, collections.Join(a.Bill.Id, a.Archive), a); err != nil {
+			return err
+		}
+	}
+	for _, e := range gs.HandedOverHistory {
+		if err := k.HandedOverHistory.Set(ctx, collections.Join3(e.Entry.BillId, e.Archive, e.Entry.Sequence), e.Entry); err != nil {
+			return err
+		}
+	}
 	// The holder index keeps the bills' past holders, which genesis does not
 	// carry: they come from the history.
 	if _, err := k.backfillHolders(ctx); err != nil {
@@ -129,6 +139,13 @@ func (k Keeper) InitGenesis(ctx context.Context, gs types.GenesisState) error {
 		if err := k.PintEnvelopes.Set(ctx, e.LastEntryChecksum, e); err != nil {
 			return err
 		}
+		// Listed under its bill, unless an archived tombstone's IMPORTED
+		// entry lists it (its bill came back after continuing elsewhere).
+		if archived, err := k.archivedEnvelope(ctx, e); err != nil {
+			return err
+		} else if archived {
+			continue
+		}
 		if err := k.PintEnvelopesByBill.Set(ctx, collections.Join3(e.BillId, e.Sequence, e.LastEntryChecksum)); err != nil {
 			return err
 		}
@@ -196,6 +213,16 @@ func (k Keeper) ExportGenesis(ctx context.Context) (*types.GenesisState, error) 
 		return nil, err
 	}
 	if gs.RejectedHistory, err = values(ctx, k.RejectedHistory.Iterate); err != nil {
+		return nil, err
+	}
+	if gs.HandedOverBills, err = values(ctx, k.HandedOverBills.Iterate); err != nil {
+		return nil, err
+	}
+	err = k.HandedOverHistory.Walk(ctx, nil, func(key collections.Triple[string, uint64, uint64], e types.HistoryEntry) (bool, error) {
+		gs.HandedOverHistory = append(gs.HandedOverHistory, types.HandedOverHistoryEntry{Archive: key.K2(), Entry: e})
+		return false, nil
+	})
+	if err != nil {
 		return nil, err
 	}
 	if gs.Collisions, err = values(ctx, k.Collisions.Iterate); err != nil {

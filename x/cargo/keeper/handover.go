@@ -6,7 +6,6 @@ import (
 	"slices"
 
 	"cosmossdk.io/collections"
-	errorsmod "cosmossdk.io/errors"
 
 	sdk "github.com/cosmos/cosmos-sdk/types"
 
@@ -34,8 +33,10 @@ import (
 // Races: a bill comes back on one zone at most. On A the bill's own import
 // (the same-zone return) resumes the tombstone without the registry, and
 // then A refuses B's packet (the bill is no longer EXPORTED); once A handed
-// the keys over, its tombstone refuses a return (it continued on B). Two
-// imports on B: the second finds the first's bill there.
+// the keys over, its tombstone lets the bill back only as a continuation of
+// B's import (handback.go: the tombstone is archived, B hands the keys back
+// only for its own concluded export). Two imports on B: the second finds the
+// first's bill there.
 
 // ActionExportContinued: the exported bill continued on another corridor
 // zone, which now holds its corridor keys (detail: where and why).
@@ -136,13 +137,16 @@ func (k Keeper) continuesExport(ctx context.Context, r types.RegistryKey, data t
 
 // handOver records on the tombstone of the exported bill id that it
 // continued on zone to (its keys are recorded HELD_REMOTE by to next).
-func (k Keeper) handOver(ctx sdk.Context, id, to string) error {
+func (k Keeper) handOver(ctx sdk.Context, id, to string, continues []string) error {
 	b, err := k.GetBill(ctx, id)
 	if err != nil {
 		return err
 	}
 	exp := *b.Export
 	exp.ContinuedOn, exp.ContinuedHeight = to, ctx.BlockHeight()
+	if len(continues) > 0 {
+		exp.ContinuedWith = continues[len(continues)-1]
+	}
 	b.Export = &exp
 	detail := fmt.Sprintf("continued on %s: its PINT import there continues the transfer chain this zone exported to %s (last entry %s); the corridor keys are %s's",
 		to, exp.Platform, exp.LastEntryChecksum, to)
@@ -153,13 +157,3 @@ func (k Keeper) handOver(ctx sdk.Context, id, to string) error {
 // handedOver: b is an EXPORTED tombstone whose keys went to the zone it
 // continued on.
 func handedOver(b types.Bill) bool { return b.Export != nil && b.Export.ContinuedOn != "" }
-
-// returnHandedOver refuses the PINT return of an exported bill whose keys
-// this zone handed over: it continued on another zone.
-func returnHandedOver(b types.Bill) error {
-	if !handedOver(b) {
-		return nil
-	}
-	return errorsmod.Wrapf(types.ErrPintDispute, "bill %s continued on %s at height %d (its corridor keys are held there): it cannot come back here as well",
-		b.Id, b.Export.ContinuedOn, b.Export.ContinuedHeight)
-}

@@ -153,8 +153,29 @@ func holdersOf(ctx context.Context, b types.Bill, history []types.HistoryEntry) 
 	return dedupSorted(out)
 }
 
-// billHistory is bill id's stored history, in order.
+// billHistory is everything this zone recorded of bill id, in order: the
+// history of each tombstone of it archived when the bill came back after
+// continuing on the other zone (handback.go), then its live history. The
+// holder index and the track record read it: the parties that held the bill
+// here before it left still held it.
 func (k Keeper) billHistory(ctx context.Context, id string) ([]types.HistoryEntry, error) {
+	archived, err := k.handedOverHistory(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	live, err := k.liveHistory(ctx, id)
+	if err != nil || len(archived) == 0 {
+		return live, err
+	}
+	out := make([]types.HistoryEntry, 0, len(archived)+len(live))
+	for _, a := range archived {
+		out = append(out, a.Entry)
+	}
+	return append(out, live...), nil
+}
+
+// liveHistory is bill id's stored history (the live record's), in order.
+func (k Keeper) liveHistory(ctx context.Context, id string) ([]types.HistoryEntry, error) {
 	it, err := k.History.Iterate(ctx, collections.NewPrefixedPairRange[string, uint64](id))
 	if err != nil {
 		return nil, err

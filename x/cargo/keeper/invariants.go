@@ -49,6 +49,7 @@ func invariants(k Keeper) []struct {
 		{"document-anchors", AnchorsInvariant(k)},
 		{"rejected-bills", RejectedBillsInvariant(k)},
 		{"pint-envelopes", PintEnvelopesInvariant(k)},
+		{"handed-over-bills", HandedOverInvariant(k)},
 	}
 }
 
@@ -130,8 +131,9 @@ func exportProblems(b types.Bill) []string {
 }
 
 // PintEnvelopesInvariant: every imported envelope is well formed, listed
-// under its bill at its IMPORTED history entry, and every listing has its
-// envelope.
+// under its bill at its IMPORTED history entry (or, once the bill's tombstone
+// was archived when it came back, by that archived IMPORTED entry), and every
+// listing has its envelope.
 func PintEnvelopesInvariant(k Keeper) sdk.Invariant {
 	return func(ctx sdk.Context) (string, bool) {
 		var problems []string
@@ -139,8 +141,15 @@ func PintEnvelopesInvariant(k Keeper) sdk.Invariant {
 			if err := e.Validate(); err != nil || e.LastEntryChecksum != sum {
 				problems = append(problems, fmt.Sprintf("envelope %s: stored under another checksum or malformed: %v", sum, err))
 			}
-			if has, err := k.PintEnvelopesByBill.Has(ctx, collections.Join3(e.BillId, e.Sequence, sum)); err != nil || !has {
-				problems = append(problems, fmt.Sprintf("envelope %s is not listed under bill %s", sum, e.BillId))
+			has, err := k.PintEnvelopesByBill.Has(ctx, collections.Join3(e.BillId, e.Sequence, sum))
+			if err == nil && !has { // the bill came back after continuing elsewhere: its archive lists it
+				has, err = k.archivedEnvelope(ctx, e)
+			}
+			if err != nil {
+				return true, err
+			}
+			if !has {
+				problems = append(problems, fmt.Sprintf("envelope %s is listed neither under bill %s nor by its archived history", sum, e.BillId))
 			}
 			return false, nil
 		})

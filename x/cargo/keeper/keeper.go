@@ -95,6 +95,11 @@ type Keeper struct {
 	// under the same id replaced, by id, and their history by (id, sequence).
 	RejectedBills   collections.Map[string, types.Bill]
 	RejectedHistory collections.Map[collections.Pair[string, uint64], types.HistoryEntry]
+	// HandedOverBills are EXPORTED tombstones whose bill continued on the
+	// other zone and came back here, by (id, archive), and their history by
+	// (id, archive, sequence): handback.go.
+	HandedOverBills   collections.Map[collections.Pair[string, uint64], types.HandedOverBill]
+	HandedOverHistory collections.Map[collections.Triple[string, uint64, uint64], types.HistoryEntry]
 	// Consents by id, indexed by granter and grantee.
 	Consents   *collections.IndexedMap[uint64, types.Consent, ConsentIndexes]
 	ConsentSeq collections.Sequence
@@ -217,6 +222,10 @@ func NewKeeper(cdc codec.BinaryCodec, storeService store.KVStoreService, address
 		RejectedBills: collections.NewMap(sb, types.RejectedBillsKey, "rejected_bills", collections.StringKey, codec.CollValue[types.Bill](cdc)),
 		RejectedHistory: collections.NewMap(sb, types.RejectedHistoryKey, "rejected_history",
 			collections.PairKeyCodec(collections.StringKey, collections.Uint64Key), codec.CollValue[types.HistoryEntry](cdc)),
+		HandedOverBills: collections.NewMap(sb, types.HandedOverBillsKey, "handed_over_bills",
+			collections.PairKeyCodec(collections.StringKey, collections.Uint64Key), codec.CollValue[types.HandedOverBill](cdc)),
+		HandedOverHistory: collections.NewMap(sb, types.HandedOverHistoryKey, "handed_over_history",
+			collections.TripleKeyCodec(collections.StringKey, collections.Uint64Key, collections.Uint64Key), codec.CollValue[types.HistoryEntry](cdc)),
 		Consents: collections.NewIndexedMap(sb, types.ConsentsKey, "consents", collections.Uint64Key, codec.CollValue[types.Consent](cdc),
 			ConsentIndexes{
 				Granter: NewMultiIndex(sb, types.ConsentsByGranterKey, "consents_by_granter", collections.StringKey, collections.Uint64Key,

@@ -230,13 +230,24 @@ func (s msgServer) ImportBill(ctx context.Context, m *types.MsgImportBill) (*typ
 
 	var b types.Bill
 	returning := false
-	switch old, err := s.Bills.Get(ctx, id); {
+	old, err := s.Bills.Get(ctx, id)
+	if err == nil && old.Status == types.BILL_STATUS_EXPORTED && handedOver(old) {
+		// The bill this zone exported continued on the other zone, which
+		// holds its corridor keys, and comes back from there: the tombstone
+		// is archived and the bill is imported afresh under its id, its keys
+		// asked back from that zone (handback.go).
+		if err := handedOverReturnPINT(old, env.TransportDocumentChecksum, env.EntryChecksums); err != nil {
+			return nil, err
+		}
+		if err := s.archiveHandedOver(sdkCtx, old, "pint:"+m.SendingPlatform); err != nil {
+			return nil, err
+		}
+		old, err = types.Bill{}, collections.ErrNotFound
+	}
+	switch {
 	case err == nil && old.Status == types.BILL_STATUS_EXPORTED:
 		// The bill this zone exported comes back: it continues its own
 		// history under its own id, its corridor keys still held by it.
-		if err := returnHandedOver(old); err != nil {
-			return nil, err
-		}
 		if old.DocumentHash != env.TransportDocumentChecksum {
 			return nil, errorsmod.Wrapf(types.ErrPintDispute, "bill %s was exported with document %s; this envelope carries %s", id, old.DocumentHash, env.TransportDocumentChecksum)
 		}

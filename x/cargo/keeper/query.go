@@ -194,6 +194,32 @@ func (q queryServer) RejectedBill(ctx context.Context, req *types.QueryRejectedB
 	return &types.QueryRejectedBillResponse{Bill: b, History: history}, nil
 }
 
+// HandedOver lists bill id's archived handed-over tombstones with their history.
+func (q queryServer) HandedOver(ctx context.Context, req *types.QueryHandedOverRequest) (*types.QueryHandedOverResponse, error) {
+	if req == nil || req.Id == "" {
+		return nil, status.Error(codes.InvalidArgument, "id is required")
+	}
+	if err := types.ValidateBillID(req.Id); err != nil {
+		return nil, status.Error(codes.InvalidArgument, err.Error())
+	}
+	it, err := q.Keeper.HandedOverBills.Iterate(ctx, collections.NewPrefixedPairRange[string, uint64](req.Id))
+	if err != nil {
+		return nil, err
+	}
+	bills, err := it.Values()
+	if err != nil {
+		return nil, err
+	}
+	if len(bills) == 0 {
+		return nil, status.Errorf(codes.NotFound, "bill %s has no handed-over tombstone archived on this zone (it never came back here after continuing on another zone)", req.Id)
+	}
+	history, err := q.Keeper.handedOverHistory(ctx, req.Id)
+	if err != nil {
+		return nil, err
+	}
+	return &types.QueryHandedOverResponse{Bills: bills, History: history}, nil
+}
+
 func (q queryServer) Consents(ctx context.Context, req *types.QueryConsentsRequest) (*types.QueryConsentsResponse, error) {
 	if req == nil || (req.Granter == "") == (req.Grantee == "") {
 		return nil, status.Error(codes.InvalidArgument, "give exactly one of granter or grantee")

@@ -337,7 +337,7 @@ func (k Keeper) OnRecvReservation(ctx sdk.Context, packet channeltypes.Packet) e
 		incoming[key] = true
 	}
 	if handingOver != "" {
-		if err := k.handOver(ctx, handingOver, from); err != nil {
+		if err := k.handOver(ctx, handingOver, from, data.Continues); err != nil {
 			return err
 		}
 	}

@@ -110,6 +110,17 @@ func (k Keeper) OnRecvPacket(ctx sdk.Context, packet channeltypes.Packet, data t
 	}
 
 	b := rec.Bill()
+	// A bill this zone exported over PINT, which continued on the other zone
+	// (its keys handed over there), comes back: its tombstone here is
+	// archived, history and all, and the bill continues under its id with
+	// the history it carries (handback.go).
+	if tomb, err := k.handedOverReturnIBC(ctx, rec); err != nil {
+		return err
+	} else if tomb != nil {
+		if err := k.archiveHandedOver(ctx, *tomb, "ibc:"+packet.DestinationPort+"/"+packet.DestinationChannel); err != nil {
+			return err
+		}
+	}
 	// A rejected record under this id never blocks the bill that won its
 	// document: it is archived first, history and all.
 	if err := k.archiveRejected(ctx, rec.ID); err != nil {

@@ -68,6 +68,13 @@ var (
 	ErrInvalidScope   = errorsmod.Register(ModuleName, 64, "invalid consent scope: want a bill id, doc:<64 lower-case hex SHA-256> or *")
 )
 
+// A handed-over bill coming back to the zone that exported it (issue 37):
+// codes 80–86.
+var (
+	ErrHandedOverReturn = errorsmod.Register(ModuleName, 80, "this zone exported the bill and it continued on another zone: it comes back only with the history of that continuation — an IBC packet carrying the IMPORTED entry (recorded on the zone it continued on) whose transfer chain includes this zone's last exported entry, or a PINT envelope whose chain includes it")
+	ErrExportUndelivered = errorsmod.Register(ModuleName, 81, "the export cannot be withdrawn: only its holder withdraws it, while EXPORTING, with the receiving platform's signed answer that it does not have the envelope (or after the gateway's retry deadline, by the zone authority)")
+)
+
 // Light-client proof refusals (tradechaind verify-bundle, internal/lightproof):
 // codes 75–79.
 var (

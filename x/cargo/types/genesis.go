@@ -93,6 +93,9 @@ func (gs GenesisState) Validate() error {
 	if err := validateRejected(gs, bills); err != nil {
 		return err
 	}
+	if err := validateHandedOver(gs, bills); err != nil {
+		return err
+	}
 	ids := map[uint64]bool{}
 	for _, c := range gs.Consents {
 		if c.Id == 0 || c.Id >= gs.NextConsentId || ids[c.Id] {
@@ -182,6 +185,59 @@ func (gs GenesisState) Validate() error {
 			return errorsmod.Wrapf(ErrInvalidGenesis, "PINT envelope %s listed twice", e.LastEntryChecksum)
 		}
 		envelopes[e.LastEntryChecksum] = true
+	}
+	return nil
+}
+
+// validateHandedOver checks the archive of handed-over tombstones: each a
+// well-formed EXPORTED bill that continued on another zone, listed once under
+// (id, archive) with archives numbered 1, 2, ... per id, whose id a live
+// record of gs took, and whose history chains to its head.
+func validateHandedOver(gs GenesisState, bills map[string]*Bill) error {
+	type key struct {
+		id      string
+		archive uint64
+	}
+	archived := map[key]*Bill{}
+	last := map[string]uint64{}
+	for i := range gs.HandedOverBills {
+		a := &gs.HandedOverBills[i]
+		b := &a.Bill
+		if err := b.Validate(); err != nil {
+			return errorsmod.Wrapf(ErrInvalidGenesis, "handed-over bill %s/%d: %v", b.Id, a.Archive, err)
+		}
+		if b.Status != BILL_STATUS_EXPORTED || b.Export == nil || b.Export.ContinuedOn == "" || b.Holder != "" {
+			return errorsmod.Wrapf(ErrInvalidGenesis, "handed-over bill %s/%d: not an EXPORTED tombstone that continued on another zone", b.Id, a.Archive)
+		}
+		if a.Archive != last[b.Id]+1 || bills[b.Id] == nil {
+			return errorsmod.Wrapf(ErrInvalidGenesis, "handed-over bill %s/%d: archives of a bill are listed in order 1, 2, ... and a bill lives under its id", b.Id, a.Archive)
+		}
+		last[b.Id] = a.Archive
+		archived[key{b.Id, a.Archive}] = b
+	}
+	verifiers := map[key]*HistoryVerifier{}
+	for _, e := range gs.HandedOverHistory {
+		k := key{e.Entry.BillId, e.Archive}
+		if archived[k] == nil {
+			return errorsmod.Wrapf(ErrInvalidGenesis, "handed-over history entry for unknown archived tombstone %s/%d", k.id, k.archive)
+		}
+		v := verifiers[k]
+		if v == nil {
+			v = &HistoryVerifier{}
+			verifiers[k] = v
+		}
+		if err := v.Next(e.Entry); err != nil {
+			return errorsmod.Wrapf(ErrInvalidGenesis, "handed-over bill %s/%d: %v", k.id, k.archive, err)
+		}
+	}
+	for _, a := range gs.HandedOverBills {
+		v := verifiers[key{a.Bill.Id, a.Archive}]
+		if v == nil {
+			v = &HistoryVerifier{}
+		}
+		if err := v.Finish(a.Bill); err != nil {
+			return errorsmod.Wrapf(ErrInvalidGenesis, "handed-over bill %s/%d: %v", a.Bill.Id, a.Archive, err)
+		}
 	}
 	return nil
 }

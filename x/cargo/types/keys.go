@@ -54,6 +54,11 @@ var (
 	EblPlatformsKey        = collections.NewPrefix(25)
 	PintEnvelopesKey       = collections.NewPrefix(26)
 	PintEnvelopesByBillKey = collections.NewPrefix(27)
+	// HandedOverBillsKey: (bill id, archive) -> an EXPORTED tombstone whose
+	// bill continued on the other zone and came back here;
+	// HandedOverHistoryKey: (bill id, archive, sequence) -> its history.
+	HandedOverBillsKey   = collections.NewPrefix(28)
+	HandedOverHistoryKey = collections.NewPrefix(29)
 
 	// Consent-gated data sharing (30–34).
 	AccessRecordsKey = collections.NewPrefix(30)

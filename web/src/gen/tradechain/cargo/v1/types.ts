@@ -718,6 +718,15 @@ export interface BillExport {
    */
   continuedOn: string;
   continuedHeight: bigint;
+  /**
+   * continued_with is the last entry checksum of the transfer chain that
+   * import arrived with (the last of its reservation's checksums). The bill
+   * comes back here only by a continuation of that chain: over PINT, an
+   * envelope whose chain holds it and goes on beyond it; by IBC, carrying the
+   * import's IMPORTED entry (handback.go). Empty on tombstones handed over
+   * before it was recorded.
+   */
+  continuedWith: string;
 }
 
 /**
@@ -1095,6 +1104,37 @@ export interface TrackFigure {
   name: string;
   count: bigint;
   ids: string[];
+}
+
+/**
+ * HandedOverBill is an EXPORTED tombstone of this zone whose bill continued
+ * on another corridor zone (its corridor keys were handed over there,
+ * export.continued_on) and later came back here — by IBC or over PINT. The
+ * bill's history on this zone then continues the other zone's (the arrival
+ * carries it), so the tombstone and its history move out of the bill's way
+ * into this archive, under (bill id, archive); nothing is deleted. The
+ * arrival is recognised by the tombstone's export.last_entry_checksum among
+ * the checksums of a transfer chain the arriving bill was imported with.
+ */
+export interface HandedOverBill {
+  /** archive numbers the bill's archived tombstones on this zone: 1, 2, ... */
+  archive: bigint;
+  bill:
+    | Bill
+    | undefined;
+  /** archived_height: the block the bill came back in. */
+  archivedHeight: bigint;
+  /** arrival: how it came back: "ibc:<port>/<channel>" or "pint:<platform>". */
+  arrival: string;
+}
+
+/**
+ * HandedOverHistoryEntry is one history entry of an archived handed-over
+ * tombstone (the entry exactly as it was recorded, hash chain and all).
+ */
+export interface HandedOverHistoryEntry {
+  archive: bigint;
+  entry: HistoryEntry | undefined;
 }
 
 function createBaseParty(): Party {
@@ -2268,6 +2308,7 @@ function createBaseBillExport(): BillExport {
     concludedBy: "",
     continuedOn: "",
     continuedHeight: 0n,
+    continuedWith: "",
   };
 }
 
@@ -2323,6 +2364,9 @@ export const BillExport: MessageFns<BillExport> = {
         throw new globalThis.Error("value provided for field message.continuedHeight of type int64 too large");
       }
       writer.uint32(112).int64(message.continuedHeight);
+    }
+    if (message.continuedWith !== "") {
+      writer.uint32(122).string(message.continuedWith);
     }
     return writer;
   },
@@ -2452,6 +2496,14 @@ export const BillExport: MessageFns<BillExport> = {
             message.continuedHeight = reader.int64() as bigint;
             continue;
           }
+          case 15: {
+            if (tag !== 122) {
+              break;
+            }
+
+            message.continuedWith = reader.string();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -2532,6 +2584,11 @@ export const BillExport: MessageFns<BillExport> = {
         : isSet(object.continued_height)
         ? BigInt(object.continued_height)
         : 0n,
+      continuedWith: isSet(object.continuedWith)
+        ? globalThis.String(object.continuedWith)
+        : isSet(object.continued_with)
+        ? globalThis.String(object.continued_with)
+        : "",
     };
   },
 
@@ -2579,6 +2636,9 @@ export const BillExport: MessageFns<BillExport> = {
     if (message.continuedHeight !== 0n) {
       obj.continuedHeight = message.continuedHeight.toString();
     }
+    if (message.continuedWith !== "") {
+      obj.continuedWith = message.continuedWith;
+    }
     return obj;
   },
 
@@ -2609,6 +2669,7 @@ export const BillExport: MessageFns<BillExport> = {
     message.continuedHeight = (object.continuedHeight !== undefined && object.continuedHeight !== null)
       ? BigInt(object.continuedHeight)
       : 0n;
+    message.continuedWith = object.continuedWith ?? "";
     return message;
   },
 };
@@ -5935,6 +5996,225 @@ export const TrackFigure: MessageFns<TrackFigure> = {
     message.name = object.name ?? "";
     message.count = (object.count !== undefined && object.count !== null) ? BigInt(object.count) : 0n;
     message.ids = object.ids?.map((e) => e) || [];
+    return message;
+  },
+};
+
+function createBaseHandedOverBill(): HandedOverBill {
+  return { archive: 0n, bill: undefined, archivedHeight: 0n, arrival: "" };
+}
+
+export const HandedOverBill: MessageFns<HandedOverBill> = {
+  encode(message: HandedOverBill, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.archive !== 0n) {
+      if (BigInt.asUintN(64, message.archive) !== message.archive) {
+        throw new globalThis.Error("value provided for field message.archive of type uint64 too large");
+      }
+      writer.uint32(8).uint64(message.archive);
+    }
+    if (message.bill !== undefined) {
+      Bill.encode(message.bill, writer.uint32(18).fork()).join();
+    }
+    if (message.archivedHeight !== 0n) {
+      if (BigInt.asIntN(64, message.archivedHeight) !== message.archivedHeight) {
+        throw new globalThis.Error("value provided for field message.archivedHeight of type int64 too large");
+      }
+      writer.uint32(24).int64(message.archivedHeight);
+    }
+    if (message.arrival !== "") {
+      writer.uint32(34).string(message.arrival);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): HandedOverBill {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseHandedOverBill();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 8) {
+              break;
+            }
+
+            message.archive = reader.uint64() as bigint;
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.bill = Bill.decode(reader, reader.uint32());
+            continue;
+          }
+          case 3: {
+            if (tag !== 24) {
+              break;
+            }
+
+            message.archivedHeight = reader.int64() as bigint;
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.arrival = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): HandedOverBill {
+    return {
+      archive: isSet(object.archive) ? BigInt(object.archive) : 0n,
+      bill: isSet(object.bill) ? Bill.fromJSON(object.bill) : undefined,
+      archivedHeight: isSet(object.archivedHeight)
+        ? BigInt(object.archivedHeight)
+        : isSet(object.archived_height)
+        ? BigInt(object.archived_height)
+        : 0n,
+      arrival: isSet(object.arrival) ? globalThis.String(object.arrival) : "",
+    };
+  },
+
+  toJSON(message: HandedOverBill): unknown {
+    const obj: any = {};
+    if (message.archive !== 0n) {
+      obj.archive = message.archive.toString();
+    }
+    if (message.bill !== undefined) {
+      obj.bill = Bill.toJSON(message.bill);
+    }
+    if (message.archivedHeight !== 0n) {
+      obj.archivedHeight = message.archivedHeight.toString();
+    }
+    if (message.arrival !== "") {
+      obj.arrival = message.arrival;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<HandedOverBill>, I>>(base?: I): HandedOverBill {
+    return HandedOverBill.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<HandedOverBill>, I>>(object: I): HandedOverBill {
+    const message = createBaseHandedOverBill();
+    message.archive = (object.archive !== undefined && object.archive !== null) ? BigInt(object.archive) : 0n;
+    message.bill = (object.bill !== undefined && object.bill !== null) ? Bill.fromPartial(object.bill) : undefined;
+    message.archivedHeight = (object.archivedHeight !== undefined && object.archivedHeight !== null)
+      ? BigInt(object.archivedHeight)
+      : 0n;
+    message.arrival = object.arrival ?? "";
+    return message;
+  },
+};
+
+function createBaseHandedOverHistoryEntry(): HandedOverHistoryEntry {
+  return { archive: 0n, entry: undefined };
+}
+
+export const HandedOverHistoryEntry: MessageFns<HandedOverHistoryEntry> = {
+  encode(message: HandedOverHistoryEntry, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.archive !== 0n) {
+      if (BigInt.asUintN(64, message.archive) !== message.archive) {
+        throw new globalThis.Error("value provided for field message.archive of type uint64 too large");
+      }
+      writer.uint32(8).uint64(message.archive);
+    }
+    if (message.entry !== undefined) {
+      HistoryEntry.encode(message.entry, writer.uint32(18).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): HandedOverHistoryEntry {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseHandedOverHistoryEntry();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 8) {
+              break;
+            }
+
+            message.archive = reader.uint64() as bigint;
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.entry = HistoryEntry.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): HandedOverHistoryEntry {
+    return {
+      archive: isSet(object.archive) ? BigInt(object.archive) : 0n,
+      entry: isSet(object.entry) ? HistoryEntry.fromJSON(object.entry) : undefined,
+    };
+  },
+
+  toJSON(message: HandedOverHistoryEntry): unknown {
+    const obj: any = {};
+    if (message.archive !== 0n) {
+      obj.archive = message.archive.toString();
+    }
+    if (message.entry !== undefined) {
+      obj.entry = HistoryEntry.toJSON(message.entry);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<HandedOverHistoryEntry>, I>>(base?: I): HandedOverHistoryEntry {
+    return HandedOverHistoryEntry.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<HandedOverHistoryEntry>, I>>(object: I): HandedOverHistoryEntry {
+    const message = createBaseHandedOverHistoryEntry();
+    message.archive = (object.archive !== undefined && object.archive !== null) ? BigInt(object.archive) : 0n;
+    message.entry = (object.entry !== undefined && object.entry !== null)
+      ? HistoryEntry.fromPartial(object.entry)
+      : undefined;
     return message;
   },
 };
