@@ -84,6 +84,12 @@ func (AppModule) AutoCLIOptions() *autocliv1.ModuleOptions {
 				{RpcMethod: "ConcludeExport", Use: "conclude-export [bill-id] [last-entry-checksum] [signed-response]",
 					Short:          "Record the receiving platform's signed PINT answer to a bill's export (the zone's gateway, a PLATFORM party): RECE/DUPE make it EXPORTED, BSIG/BENV/DISE give it back to its holder",
 					PositionalArgs: []*autocliv1.PositionalArgDescriptor{{ProtoField: "bill_id"}, {ProtoField: "last_entry_checksum"}, {ProtoField: "signed_response"}}},
+				{RpcMethod: "WithdrawExport", Use: "withdraw-export [bill-id] [reason]",
+					Short: "Give an EXPORTING bill back to its holder when the receiving platform never gave a signed PINT answer (governance authority or the cargo admin; only after that platform confirmed it does not hold the bill)",
+					Long: "DCSA PINT makes the sending gateway retry until the receiving platform gives a signed answer; an unsigned refusal (an HTTP 409 or 5xx) proves nothing. " +
+						"When the export stays EXPORTING (the gateway's GET /corridor/v1/bills/{id}/export shows the unsigned answers) and the receiving platform confirms, out of band, that it does not hold the bill, " +
+						"the zone authority withdraws the export: the bill goes back to the holder who exported it (history EXPORT_WITHDRAWN with the reason), the gateway stops sending, and a signed answer arriving later is refused (cargo/81).",
+					PositionalArgs: []*autocliv1.PositionalArgDescriptor{{ProtoField: "bill_id"}, {ProtoField: "reason"}}},
 				{RpcMethod: "SendBill", Use: "send-bill [bill-id] [channel] [receiver]",
 					Short:          "Send a bill you hold to the other zone over the cargo channel (--timeout-timestamp in Unix ns; default 10 minutes)",
 					PositionalArgs: []*autocliv1.PositionalArgDescriptor{{ProtoField: "bill_id"}, {ProtoField: "channel"}, {ProtoField: "receiver"}},

@@ -271,3 +271,60 @@ func TestHandedOverBillComesBackOverPINT(t *testing.T) {
 	require.Len(t, c.handedOver(c.hk, e.id).Bills, 1)
 	c.invariants()
 }
+
+// Issue 37: an export the receiving platform never answered with a signed
+// answer (e.g. an HTTP 409 at the start: unsigned, PINT says retry) stays
+// EXPORTING until the zone authority withdraws it: only the authority, only
+// an open export, with a reason; the bill goes back to the holder who
+// exported it (EXPORT_WITHDRAWN), a signed answer arriving later is refused
+// (cargo/81), and the bill can be exported again.
+func TestWithdrawExportWithoutSignedAnswer(t *testing.T) {
+	c := newHandoverCorridor(t)
+	e := c.export("COSU0000000034", false)
+	k := tctestutil.App(c.sh).CargoKeeper
+	srv := keeper.NewMsgServerImpl(k)
+	ctx := c.sh.GetContext()
+	reason := "WAVE answered 409 to every start; WAVE confirmed it holds no envelope of this bill"
+
+	_, err := srv.WithdrawExport(ctx, &types.MsgWithdrawExport{Authority: c.shParty, BillId: e.id, Reason: reason})
+	require.ErrorIs(t, err, types.ErrUnauthorized)
+	_, err = srv.WithdrawExport(ctx, &types.MsgWithdrawExport{Authority: k.Authority(), BillId: e.id, Reason: " "})
+	require.ErrorIs(t, err, types.ErrInvalidField)
+	require.Equal(t, types.BILL_STATUS_EXPORTING, c.bill(c.sh, e.id).Status)
+
+	_, err = srv.WithdrawExport(ctx, &types.MsgWithdrawExport{Authority: k.Authority(), BillId: e.id, Reason: reason})
+	require.NoError(t, err)
+	c.coord.CommitBlock(c.sh)
+	b := c.bill(c.sh, e.id)
+	require.Equal(t, types.BILL_STATUS_ISSUED, b.Status)
+	require.Equal(t, c.shParty, b.Holder)
+	require.Equal(t, reason, b.Export.WithdrawnReason)
+	require.NotZero(t, b.Export.WithdrawnHeight)
+	require.Empty(t, b.Export.ResponseCode)
+	h := c.history(c.sh, e.id)
+	last := h[len(h)-1]
+	require.Equal(t, types.ActionExportWithdrawn, last.Action)
+	require.Equal(t, c.shParty, last.To)
+	require.Contains(t, last.Detail, reason)
+	c.invariants()
+
+	// Withdrawn once: not again, and a late signed answer is not recorded.
+	_, err = srv.WithdrawExport(c.sh.GetContext(), &types.MsgWithdrawExport{Authority: k.Authority(), BillId: e.id, Reason: reason})
+	require.ErrorIs(t, err, types.ErrExportUndelivered)
+	rece, err := c.wave.Finished(e.last, pint.RECE, "")
+	require.NoError(t, err)
+	_, err = c.sh.SendMsgs(&types.MsgConcludeExport{Platform: c.shParty, BillId: e.id, SignedResponse: rece, LastEntryChecksum: e.last})
+	require.ErrorContains(t, err, "withdrawn by the zone authority")
+	require.Equal(t, types.BILL_STATUS_ISSUED, c.bill(c.sh, e.id).Status)
+
+	// The holder may export it again; that export concludes as usual.
+	_, err = c.sh.SendMsgs(&types.MsgExportBill{Holder: c.shParty, BillId: e.id, Platform: "WAVE", RecipientName: waveConsignee.PartyName,
+		RecipientCodes: []types.IdentifyingCode{{CodeListProvider: "WAVE", PartyCode: "WC-1"}}})
+	require.NoError(t, err)
+	again, err := c.wave.Finished(pint.Checksum("second envelope"), pint.RECE, "")
+	require.NoError(t, err)
+	_, err = c.sh.SendMsgs(&types.MsgConcludeExport{Platform: c.shParty, BillId: e.id, SignedResponse: again, LastEntryChecksum: pint.Checksum("second envelope")})
+	require.NoError(t, err)
+	require.Equal(t, types.BILL_STATUS_EXPORTED, c.bill(c.sh, e.id).Status)
+	c.invariants()
+}

@@ -123,7 +123,7 @@ func exportProblems(b types.Bill) []string {
 			problems = append(problems, fmt.Sprintf("bill %s is EXPORTED without a signed acceptance, or still has a holder", b.Id))
 		}
 	default:
-		if e != nil && e.ResponseCode == "" {
+		if e != nil && e.ResponseCode == "" && e.WithdrawnHeight == 0 {
 			problems = append(problems, fmt.Sprintf("bill %s is %s with an export in progress", b.Id, b.Status))
 		}
 	}

@@ -410,6 +410,10 @@ func (s msgServer) ConcludeExport(ctx context.Context, m *types.MsgConcludeExpor
 		return nil, err
 	}
 	if b.Status != types.BILL_STATUS_EXPORTING || b.Export == nil {
+		if b.Export != nil && b.Export.WithdrawnHeight != 0 {
+			return nil, errorsmod.Wrapf(types.ErrExportUndelivered, "bill %s: the export to %s was withdrawn by the zone authority at height %d (%s); a signed answer to it is no longer recorded — if %s accepted it, the zone authority and %s settle it",
+				b.Id, b.Export.Platform, b.Export.WithdrawnHeight, b.Export.WithdrawnReason, b.Export.Platform, b.Export.Platform)
+		}
 		if b.Export != nil && b.Export.ResponseCode != "" {
 			return nil, errorsmod.Wrapf(types.ErrExportConcluded, "bill %s: the export to %s was concluded with %s at height %d", b.Id, b.Export.Platform, b.Export.ResponseCode, b.Export.ConcludedHeight)
 		}
@@ -450,6 +454,37 @@ func (s msgServer) ConcludeExport(ctx context.Context, m *types.MsgConcludeExpor
 		return nil, err
 	}
 	return &types.MsgConcludeExportResponse{Status: b.Status, ResponseCode: exp.ResponseCode}, nil
+}
+
+// WithdrawExport gives an export that got no signed answer back to the
+// holder who exported it (the zone authority, after the receiving platform
+// confirmed it does not hold the bill: nothing on chain can tell).
+func (s msgServer) WithdrawExport(ctx context.Context, m *types.MsgWithdrawExport) (*types.MsgWithdrawExportResponse, error) {
+	if err := validate(m); err != nil {
+		return nil, err
+	}
+	if err := s.requireZoneAuthority(ctx, m.Authority, "withdraw a PINT export"); err != nil {
+		return nil, err
+	}
+	b, err := s.GetBill(ctx, m.BillId)
+	if err != nil {
+		return nil, err
+	}
+	if b.Status != types.BILL_STATUS_EXPORTING || b.Export == nil || b.Export.ResponseCode != "" {
+		return nil, errorsmod.Wrapf(types.ErrExportUndelivered, "bill %s is %s, not EXPORTING", b.Id, b.Status)
+	}
+	sdkCtx := sdk.UnwrapSDKContext(ctx)
+	exp := *b.Export
+	exp.WithdrawnHeight, exp.WithdrawnReason = sdkCtx.BlockHeight(), m.Reason
+	b.Export, b.Status = &exp, types.BILL_STATUS_ISSUED
+	detail := fmt.Sprintf("the export to %s got no signed answer and was withdrawn by the zone authority: %s", exp.Platform, m.Reason)
+	if err := s.recordEntry(ctx, &b, types.ActionExportWithdrawn, m.Authority, "", b.Holder, detail, "",
+		&types.PintRecord{Platform: exp.Platform, Reason: m.Reason}); err != nil {
+		return nil, err
+	}
+	return &types.MsgWithdrawExportResponse{}, typedevent.Emit(sdkCtx.EventManager(), &types.EventExportWithdrawn{
+		BillId: b.Id, Platform: exp.Platform, Holder: b.Holder, Reason: m.Reason, HistoryLen: b.HistoryLen,
+	})
 }
 
 // emitImportSettled tells the gateway the registry's answer for an imported

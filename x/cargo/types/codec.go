@@ -46,6 +46,7 @@ func RegisterLegacyAminoCodec(cdc *codec.LegacyAmino) {
 	legacy.RegisterAminoMsg(cdc, &MsgImportBill{}, "tradechain/cargo/MsgImportBill")
 	legacy.RegisterAminoMsg(cdc, &MsgExportBill{}, "tradechain/cargo/MsgExportBill")
 	legacy.RegisterAminoMsg(cdc, &MsgConcludeExport{}, "tradechain/cargo/MsgConcludeExport")
+	legacy.RegisterAminoMsg(cdc, &MsgWithdrawExport{}, "tradechain/cargo/MsgWithdrawExport")
 }
 
 // RegisterInterfaces registers every Msg as an sdk.Msg implementation.
@@ -58,7 +59,7 @@ func RegisterInterfaces(registry codectypes.InterfaceRegistry) {
 		&MsgSetCorridorLink{}, &MsgRemoveCorridorLink{}, &MsgSetRegistryChannel{}, &MsgRetryReservation{},
 		&MsgPlaceHold{}, &MsgLiftHold{}, &MsgSetValidatorPower{}, &MsgRejectTransfer{}, &MsgRejectEndorsement{},
 		&MsgSplitBill{}, &MsgCombineBills{}, &MsgWithdrawAnchor{},
-		&MsgSetEblPlatform{}, &MsgRemoveEblPlatform{}, &MsgImportBill{}, &MsgExportBill{}, &MsgConcludeExport{},
+		&MsgSetEblPlatform{}, &MsgRemoveEblPlatform{}, &MsgImportBill{}, &MsgExportBill{}, &MsgConcludeExport{}, &MsgWithdrawExport{},
 	)
 	msgservice.RegisterMsgServiceDesc(registry, &_Msg_serviceDesc)
 }

@@ -2,6 +2,7 @@ package types
 
 import (
 	"strings"
+	"unicode/utf8"
 	"unicode"
 
 	errorsmod "cosmossdk.io/errors"
@@ -36,6 +37,11 @@ const (
 	ActionExport         = "EXPORT"
 	ActionExportAccepted = "EXPORT_ACCEPTED"
 	ActionExportRefused  = "EXPORT_REFUSED"
+	// ActionExportWithdrawn: the zone authority withdrew an export that got
+	// no signed answer; the bill went back to the holder who exported it.
+	ActionExportWithdrawn = "EXPORT_WITHDRAWN"
+	// MaxWithdrawReasonLength bounds MsgWithdrawExport's reason.
+	MaxWithdrawReasonLength = 200
 )
 
 // ValidatePlatformCode checks a DCSA eblPlatform code: 1-4 printable
@@ -183,6 +189,20 @@ func (m *MsgExportBill) ValidateBasic() error {
 		}
 	}
 	return ValidateRemark(m.Remark)
+}
+
+// ValidateBasic checks MsgWithdrawExport.
+func (m *MsgWithdrawExport) ValidateBasic() error {
+	if err := ValidateAddress("authority", m.Authority); err != nil {
+		return err
+	}
+	if err := ValidateBillID(m.BillId); err != nil {
+		return err
+	}
+	if strings.TrimSpace(m.Reason) == "" || len(m.Reason) > MaxWithdrawReasonLength || !utf8.ValidString(m.Reason) {
+		return errorsmod.Wrapf(ErrInvalidField, "reason: say why the export is withdrawn and what the receiving platform confirmed (1..%d bytes of UTF-8 text)", MaxWithdrawReasonLength)
+	}
+	return nil
 }
 
 // ValidateBasic checks MsgConcludeExport.

@@ -125,6 +125,10 @@ func queryCommands() []*cobra.Command {
 			func(cmd *cobra.Command, q types.QueryClient, a []string) (proto.Message, error) {
 				return q.RejectedBill(cmd.Context(), &types.QueryRejectedBillRequest{Id: a[0]})
 			}),
+		queryCmd("handed-over [id]", "Show the EXPORTED tombstones of a bill id this zone archived when the bill, having continued on the other zone, came back here, each with its history (the bill's history here before it left)", cobra.ExactArgs(1),
+			func(cmd *cobra.Command, q types.QueryClient, a []string) (proto.Message, error) {
+				return q.HandedOver(cmd.Context(), &types.QueryHandedOverRequest{Id: a[0]})
+			}),
 		paged(consents, "consents"),
 		paged(queryCmd("access-records [owner]", "List the releases of an owner's documents under consents: who saw which document, when, under which consent (--reverse for newest first)", cobra.ExactArgs(1),
 			func(cmd *cobra.Command, q types.QueryClient, a []string) (proto.Message, error) {

@@ -625,6 +625,32 @@ export interface MsgConcludeExportResponse {
 }
 
 /**
+ * MsgWithdrawExport gives an EXPORTING bill back to the holder who exported
+ * it when the receiving platform never gave a signed answer (signer: the
+ * zone authority, as for the trusted platforms). DCSA PINT makes the sender
+ * retry until a signed answer comes, and nothing on chain can prove that an
+ * unsigned refusal (e.g. an HTTP 409 at the start of the transfer) means the
+ * envelope was not delivered: the authority withdraws the export only after
+ * the receiving platform has said, out of band, that it does not hold the
+ * bill (docs/dcsa-onchain.md, "An export that gets no signed answer").
+ * The bill goes back to the holder (ISSUED, history EXPORT_WITHDRAWN with
+ * the reason); the gateway stops sending the envelope; a signed answer to it
+ * that arrives later is refused on chain (cargo/81).
+ */
+export interface MsgWithdrawExport {
+  authority: string;
+  billId: string;
+  /**
+   * reason says why the export is withdrawn and what the receiving platform
+   * confirmed (1–200 bytes of UTF-8 text).
+   */
+  reason: string;
+}
+
+export interface MsgWithdrawExportResponse {
+}
+
+/**
  * MsgRecordAccess: a zone's gateway (ROLE_PLATFORM) records that it is about
  * to release document_hash to grantee under consent_id. Refused unless the
  * consent is live at this block (not revoked, not expired), its grantee is
@@ -7104,6 +7130,163 @@ export const MsgConcludeExportResponse: MessageFns<MsgConcludeExportResponse> = 
     const message = createBaseMsgConcludeExportResponse();
     message.status = object.status ?? 0;
     message.responseCode = object.responseCode ?? "";
+    return message;
+  },
+};
+
+function createBaseMsgWithdrawExport(): MsgWithdrawExport {
+  return { authority: "", billId: "", reason: "" };
+}
+
+export const MsgWithdrawExport: MessageFns<MsgWithdrawExport> = {
+  encode(message: MsgWithdrawExport, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.authority !== "") {
+      writer.uint32(10).string(message.authority);
+    }
+    if (message.billId !== "") {
+      writer.uint32(18).string(message.billId);
+    }
+    if (message.reason !== "") {
+      writer.uint32(26).string(message.reason);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): MsgWithdrawExport {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseMsgWithdrawExport();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.authority = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.billId = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.reason = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): MsgWithdrawExport {
+    return {
+      authority: isSet(object.authority) ? globalThis.String(object.authority) : "",
+      billId: isSet(object.billId)
+        ? globalThis.String(object.billId)
+        : isSet(object.bill_id)
+        ? globalThis.String(object.bill_id)
+        : "",
+      reason: isSet(object.reason) ? globalThis.String(object.reason) : "",
+    };
+  },
+
+  toJSON(message: MsgWithdrawExport): unknown {
+    const obj: any = {};
+    if (message.authority !== "") {
+      obj.authority = message.authority;
+    }
+    if (message.billId !== "") {
+      obj.billId = message.billId;
+    }
+    if (message.reason !== "") {
+      obj.reason = message.reason;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<MsgWithdrawExport>, I>>(base?: I): MsgWithdrawExport {
+    return MsgWithdrawExport.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<MsgWithdrawExport>, I>>(object: I): MsgWithdrawExport {
+    const message = createBaseMsgWithdrawExport();
+    message.authority = object.authority ?? "";
+    message.billId = object.billId ?? "";
+    message.reason = object.reason ?? "";
+    return message;
+  },
+};
+
+function createBaseMsgWithdrawExportResponse(): MsgWithdrawExportResponse {
+  return {};
+}
+
+export const MsgWithdrawExportResponse: MessageFns<MsgWithdrawExportResponse> = {
+  encode(_: MsgWithdrawExportResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): MsgWithdrawExportResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseMsgWithdrawExportResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(_: any): MsgWithdrawExportResponse {
+    return {};
+  },
+
+  toJSON(_: MsgWithdrawExportResponse): unknown {
+    const obj: any = {};
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<MsgWithdrawExportResponse>, I>>(base?: I): MsgWithdrawExportResponse {
+    return MsgWithdrawExportResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<MsgWithdrawExportResponse>, I>>(_: I): MsgWithdrawExportResponse {
+    const message = createBaseMsgWithdrawExportResponse();
     return message;
   },
 };

@@ -727,6 +727,13 @@ export interface BillExport {
    * before it was recorded.
    */
   continuedWith: string;
+  /**
+   * withdrawn_height and withdrawn_reason: the zone authority withdrew the
+   * export (MsgWithdrawExport) because no signed answer came; the bill went
+   * back to the holder who exported it. response_code stays empty.
+   */
+  withdrawnHeight: bigint;
+  withdrawnReason: string;
 }
 
 /**
@@ -2309,6 +2316,8 @@ function createBaseBillExport(): BillExport {
     continuedOn: "",
     continuedHeight: 0n,
     continuedWith: "",
+    withdrawnHeight: 0n,
+    withdrawnReason: "",
   };
 }
 
@@ -2367,6 +2376,15 @@ export const BillExport: MessageFns<BillExport> = {
     }
     if (message.continuedWith !== "") {
       writer.uint32(122).string(message.continuedWith);
+    }
+    if (message.withdrawnHeight !== 0n) {
+      if (BigInt.asIntN(64, message.withdrawnHeight) !== message.withdrawnHeight) {
+        throw new globalThis.Error("value provided for field message.withdrawnHeight of type int64 too large");
+      }
+      writer.uint32(128).int64(message.withdrawnHeight);
+    }
+    if (message.withdrawnReason !== "") {
+      writer.uint32(138).string(message.withdrawnReason);
     }
     return writer;
   },
@@ -2504,6 +2522,22 @@ export const BillExport: MessageFns<BillExport> = {
             message.continuedWith = reader.string();
             continue;
           }
+          case 16: {
+            if (tag !== 128) {
+              break;
+            }
+
+            message.withdrawnHeight = reader.int64() as bigint;
+            continue;
+          }
+          case 17: {
+            if (tag !== 138) {
+              break;
+            }
+
+            message.withdrawnReason = reader.string();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -2589,6 +2623,16 @@ export const BillExport: MessageFns<BillExport> = {
         : isSet(object.continued_with)
         ? globalThis.String(object.continued_with)
         : "",
+      withdrawnHeight: isSet(object.withdrawnHeight)
+        ? BigInt(object.withdrawnHeight)
+        : isSet(object.withdrawn_height)
+        ? BigInt(object.withdrawn_height)
+        : 0n,
+      withdrawnReason: isSet(object.withdrawnReason)
+        ? globalThis.String(object.withdrawnReason)
+        : isSet(object.withdrawn_reason)
+        ? globalThis.String(object.withdrawn_reason)
+        : "",
     };
   },
 
@@ -2639,6 +2683,12 @@ export const BillExport: MessageFns<BillExport> = {
     if (message.continuedWith !== "") {
       obj.continuedWith = message.continuedWith;
     }
+    if (message.withdrawnHeight !== 0n) {
+      obj.withdrawnHeight = message.withdrawnHeight.toString();
+    }
+    if (message.withdrawnReason !== "") {
+      obj.withdrawnReason = message.withdrawnReason;
+    }
     return obj;
   },
 
@@ -2670,6 +2720,10 @@ export const BillExport: MessageFns<BillExport> = {
       ? BigInt(object.continuedHeight)
       : 0n;
     message.continuedWith = object.continuedWith ?? "";
+    message.withdrawnHeight = (object.withdrawnHeight !== undefined && object.withdrawnHeight !== null)
+      ? BigInt(object.withdrawnHeight)
+      : 0n;
+    message.withdrawnReason = object.withdrawnReason ?? "";
     return message;
   },
 };
