@@ -2,8 +2,8 @@ package types
 
 import (
 	"strings"
-	"unicode/utf8"
 	"unicode"
+	"unicode/utf8"
 
 	errorsmod "cosmossdk.io/errors"
 
