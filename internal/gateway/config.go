@@ -52,6 +52,11 @@ type Config struct {
 
 	// PollInterval is how often the chain follower reads new blocks.
 	PollInterval string `toml:"poll-interval"`
+	// ExportStallAfter: an export whose receiving platform has answered only
+	// without a signature (DCSA PINT: keep retrying) for this long is shown
+	// as stalled, with the operator action, at GET
+	// /corridor/v1/bills/{id}/export and in the log (Go duration).
+	ExportStallAfter string `toml:"export-stall-after"`
 
 	// Carriers the gateway serves: DCSA issuance and surrender.
 	Carriers []CarrierConfig `toml:"carriers"`
@@ -99,6 +104,7 @@ func DefaultConfig() Config {
 		MaxEnvelopeBytes: 2 << 20,
 		MaxDocumentBytes: 8 << 20,
 		PollInterval:     "500ms",
+		ExportStallAfter: "15m",
 	}
 }
 

@@ -33,6 +33,9 @@ type Gateway struct {
 	log      *slog.Logger
 	poll     time.Duration
 	mounts   []mount
+	// exportStall: how long unsigned answers last before an export is
+	// reported stalled (Config.ExportStallAfter).
+	exportStall time.Duration
 }
 
 // mount is another service of the zone's operator served beside the DCSA
@@ -57,8 +60,12 @@ func New(cfg Config, chain Chain, store *Store, key *SigningKey, log *slog.Logge
 	if err != nil || poll <= 0 {
 		poll = 500 * time.Millisecond
 	}
+	stall, err := time.ParseDuration(cfg.ExportStallAfter)
+	if err != nil || stall <= 0 {
+		stall = 15 * time.Minute
+	}
 	g := &Gateway{cfg: cfg, chain: chain, store: store, key: key, carriers: map[string]*carrier{},
-		http: &http.Client{Timeout: 30 * time.Second}, log: log, poll: poll}
+		http: &http.Client{Timeout: 30 * time.Second}, log: log, poll: poll, exportStall: stall}
 	for _, c := range cfg.Carriers {
 		raw, err := os.ReadFile(c.JWKS)
 		if err != nil {

@@ -226,6 +226,14 @@ type ExportStatus struct {
 	Recipient    string `json:"recipientName"`
 	ResponseCode string `json:"responseCode,omitempty"`
 	Reason       string `json:"reason,omitempty"`
+	// Attempts the receiving platform answered without a signed answer
+	// (PINT: retried), since when, the last one, and — once stalled — what
+	// the operator does.
+	UnsignedAnswers    int        `json:"unsignedAnswers,omitempty"`
+	UnsignedSince      *time.Time `json:"unsignedSince,omitempty"`
+	LastUnsignedAnswer string     `json:"lastUnsignedAnswer,omitempty"`
+	Stalled            bool       `json:"stalled,omitempty"`
+	OperatorAction     string     `json:"operatorAction,omitempty"`
 }
 
 // handleExportStatus is GET /corridor/v1/bills/{id}/export: the bill's
@@ -255,8 +263,13 @@ func (g *Gateway) handleExportStatus(w http.ResponseWriter, r *http.Request) {
 		writeError(w, r, http.StatusConflict, "The export of bill "+id+" waits for the carrier's issuance", detail(CodeMissingIssuance, "Issuance not lodged", rec.Reason))
 		return
 	}
-	writeJSON(w, http.StatusOK, ExportStatus{BillID: rec.BillID, State: rec.State, Platform: rec.Platform, Recipient: rec.RecipientName,
-		ResponseCode: string(rec.ResponseCode), Reason: rec.Reason})
+	st := ExportStatus{BillID: rec.BillID, State: rec.State, Platform: rec.Platform, Recipient: rec.RecipientName,
+		ResponseCode: string(rec.ResponseCode), Reason: rec.Reason, UnsignedAnswers: rec.UnsignedAnswers, UnsignedSince: rec.UnsignedSince,
+		LastUnsignedAnswer: rec.LastUnsignedAnswer, Stalled: rec.Stalled && rec.State == expSending}
+	if st.Stalled {
+		st.OperatorAction = withdrawAction(rec)
+	}
+	writeJSON(w, http.StatusOK, st)
 }
 
 func (g *Gateway) billOr404(w http.ResponseWriter, r *http.Request) (*cargotypes.Bill, bool) {

@@ -22,6 +22,10 @@ const (
 	expSending   = "SENDING"   // envelope built and stored; sending until a signed answer
 	expAnswered  = "ANSWERED"  // signed answer in hand; concluding on chain
 	expConcluded = "CONCLUDED" // MsgConcludeExport in a block
+	// expWithdrawn: the zone authority withdrew the export on chain
+	// (MsgWithdrawExport: no signed answer came); the envelope is no longer
+	// sent. A signed answer that still came is kept (SignedResponse).
+	expWithdrawn = "WITHDRAWN"
 )
 
 // exportRecord is one export of a bill over PINT.
@@ -44,6 +48,64 @@ type exportRecord struct {
 	ResponseCode      pint.ResponseCode `json:"response_code,omitempty"`
 	Reason            string            `json:"reason,omitempty"`
 	Created           time.Time         `json:"created"`
+	// Unsigned answers: attempts the receiving platform answered without a
+	// signed EnvelopeTransferFinishedResponse (any non-PINT status, e.g. 409
+	// at the start, or a signature that does not verify). PINT makes the
+	// sender retry; after Config.ExportStallAfter of them the export is
+	// Stalled: the operator action is shown (withdraw-export).
+	UnsignedAnswers    int        `json:"unsigned_answers,omitempty"`
+	UnsignedSince      *time.Time `json:"unsigned_since,omitempty"`
+	LastUnsignedAnswer string     `json:"last_unsigned_answer,omitempty"`
+	Stalled            bool       `json:"stalled,omitempty"`
+}
+
+// errUnsigned: the receiving platform answered an attempt without a signed
+// EnvelopeTransferFinishedResponse. Not an answer: retried.
+type errUnsigned struct{ answer string }
+
+func (e *errUnsigned) Error() string { return "unsigned answer (retried, as PINT asks): " + e.answer }
+
+// stillOpen says whether the export rec runs is still open on chain (bill:
+// the zone's record). Otherwise it records why in rec: withdrawn by the zone
+// authority, or concluded.
+func (g *Gateway) stillOpen(rec *exportRecord, bill *cargotypes.Bill) bool {
+	x := bill.Export
+	if bill.Status == cargotypes.BILL_STATUS_EXPORTING &&
+		(x == nil || x.Platform == rec.Platform && x.RequestedBy == rec.Holder && x.RecipientName == rec.RecipientName) {
+		return true
+	}
+	if x != nil && x.WithdrawnHeight != 0 && x.Platform == rec.Platform {
+		rec.State, rec.Reason = expWithdrawn, "withdrawn by the zone authority at height "+fmt.Sprint(x.WithdrawnHeight)+": "+x.WithdrawnReason
+		g.log.Warn("export withdrawn on chain: its envelope is no longer sent", "bill", rec.BillID, "platform", rec.Platform, "reason", x.WithdrawnReason)
+		return false
+	}
+	g.log.Warn("export no longer in progress on chain", "bill", rec.BillID, "status", bill.Status.String())
+	rec.State = expConcluded
+	return false
+}
+
+// noteUnsigned records an unsigned answer of the receiving platform on rec
+// and reports the export stalled once they have lasted exportStall.
+func (g *Gateway) noteUnsigned(rec *exportRecord, answer error) {
+	now := time.Now().UTC()
+	rec.UnsignedAnswers++
+	rec.LastUnsignedAnswer = clip(answer.Error(), 500)
+	if rec.UnsignedSince == nil {
+		rec.UnsignedSince = &now
+	}
+	if !rec.Stalled && now.Sub(*rec.UnsignedSince) >= g.exportStall {
+		rec.Stalled = true
+		g.log.Error("export stalled: the receiving platform gives no signed answer", "bill", rec.BillID, "platform", rec.Platform,
+			"since", rec.UnsignedSince.Format(time.RFC3339), "answers", rec.UnsignedAnswers, "last", rec.LastUnsignedAnswer,
+			"operator", withdrawAction(rec))
+	}
+}
+
+// withdrawAction is what the operator does about a stalled export.
+func withdrawAction(rec *exportRecord) string {
+	return fmt.Sprintf("PINT makes this gateway retry until %s gives a signed answer; ask %s whether it holds bill %s: if it does not, the zone authority gives the bill back to its holder with "+
+		"tradechaind tx cargo withdraw-export %s \"<what %s confirmed>\" (the gateway then stops sending); if it does, %s must send its signed answer",
+		rec.Platform, rec.Platform, rec.BillID, rec.BillID, rec.Platform, rec.Platform)
 }
 
 type exportJob struct {
@@ -126,15 +188,32 @@ func (g *Gateway) runExport(ctx context.Context, j *job) error {
 				return err
 			}
 		case expSending:
-			signed, err := g.sendEnvelope(ctx, platform.Endpoint, &rec)
+			// Sent only while the export is open on chain: the zone
+			// authority may have withdrawn it (no signed answer came).
+			bill, err := g.chain.Bill(ctx, rec.BillID)
 			if err != nil {
 				return err
 			}
-			resp, err := pint.VerifyFinishedResponse(signed, keys, rec.LastEntryChecksum)
+			if !g.stillOpen(&rec, bill) {
+				return save()
+			}
+			signed, err := g.sendEnvelope(ctx, platform.Endpoint, &rec)
+			var resp *pint.EnvelopeTransferFinishedResponse
+			if err == nil {
+				if resp, err = pint.VerifyFinishedResponse(signed, keys, rec.LastEntryChecksum); err != nil {
+					// An answer not signed by the platform is not an answer:
+					// PINT says retry until a signed one comes.
+					err = &errUnsigned{answer: fmt.Sprintf("platform %s's answer does not verify: %v", rec.Platform, err)}
+				}
+			}
+			if unsigned := (*errUnsigned)(nil); errors.As(err, &unsigned) {
+				g.noteUnsigned(&rec, err)
+				if serr := save(); serr != nil {
+					return serr
+				}
+			}
 			if err != nil {
-				// An answer not signed by the platform is not an answer:
-				// PINT says retry until a signed one comes.
-				return fmt.Errorf("platform %s's answer does not verify: %w", rec.Platform, err)
+				return err
 			}
 			switch resp.ResponseCode {
 			case pint.MDOC, pint.INCD:
@@ -152,6 +231,14 @@ func (g *Gateway) runExport(ctx context.Context, j *job) error {
 				Platform: g.chain.Address(), BillId: rec.BillID, SignedResponse: rec.SignedResponse, LastEntryChecksum: rec.LastEntryChecksum})
 			if te, refused := IsTxRefused(err); refused {
 				bill, berr := g.chain.Bill(ctx, rec.BillID)
+				if berr == nil && bill.Status != cargotypes.BILL_STATUS_EXPORTING && bill.Export != nil && bill.Export.WithdrawnHeight != 0 && bill.Export.ResponseCode == "" {
+					// The zone authority withdrew the export before this
+					// signed answer could be recorded: kept here, loudly.
+					rec.State = expWithdrawn
+					g.log.Error("a signed answer came for an export the zone authority withdrew: the zone and the platform must settle it",
+						"bill", rec.BillID, "platform", rec.Platform, "code", rec.ResponseCode, "withdrawn_height", bill.Export.WithdrawnHeight)
+					return save()
+				}
 				if berr == nil && bill.Status != cargotypes.BILL_STATUS_EXPORTING {
 					err = nil // concluded by an earlier attempt
 				} else {
@@ -295,7 +382,7 @@ func (g *Gateway) sendEnvelope(ctx context.Context, endpoint string, rec *export
 		return signedBody(status, raw)
 	case http.StatusCreated:
 	default:
-		return "", fmt.Errorf("POST %s/envelopes: %d %s", base, status, strings.TrimSpace(string(raw)))
+		return "", &errUnsigned{answer: fmt.Sprintf("POST %s/envelopes: %d %s", base, status, clip(strings.TrimSpace(string(raw)), 300))}
 	}
 	var started pint.EnvelopeTransferStartedResponse
 	if err := json.Unmarshal(raw, &started); err != nil || started.EnvelopeReference == "" {
@@ -317,7 +404,7 @@ func (g *Gateway) sendEnvelope(ctx context.Context, endpoint string, rec *export
 		case http.StatusConflict, http.StatusUnprocessableEntity:
 			return signedBody(status, raw)
 		default:
-			return "", fmt.Errorf("PUT additional document %s: %d %s", sum, status, strings.TrimSpace(string(raw)))
+			return "", &errUnsigned{answer: fmt.Sprintf("PUT additional document %s: %d %s", sum, status, clip(strings.TrimSpace(string(raw)), 300))}
 		}
 	}
 	status, raw, err = g.do(ctx, http.MethodPut, base+"/envelopes/"+ref+"/finish-transfer", nil)
@@ -328,7 +415,7 @@ func (g *Gateway) sendEnvelope(ctx context.Context, endpoint string, rec *export
 	case http.StatusOK, http.StatusUnprocessableEntity, http.StatusConflict:
 		return signedBody(status, raw)
 	}
-	return "", fmt.Errorf("PUT finish-transfer: %d %s", status, strings.TrimSpace(string(raw)))
+	return "", &errUnsigned{answer: fmt.Sprintf("PUT finish-transfer: %d %s", status, clip(strings.TrimSpace(string(raw)), 300))}
 }
 
 // signedBody reads an EnvelopeTransferFinishedResponseSignedContent (a JSON
@@ -336,7 +423,7 @@ func (g *Gateway) sendEnvelope(ctx context.Context, endpoint string, rec *export
 func signedBody(status int, raw []byte) (string, error) {
 	var s string
 	if err := json.Unmarshal(raw, &s); err != nil || strings.Count(s, ".") != 2 {
-		return "", fmt.Errorf("answer %d is not a signed response: %s", status, clip(string(raw), 300))
+		return "", &errUnsigned{answer: fmt.Sprintf("answer %d is not a signed response: %s", status, clip(string(raw), 300))}
 	}
 	return s, nil
 }

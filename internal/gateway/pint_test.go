@@ -228,6 +228,10 @@ type peerPlatform struct {
 	code     pint.ResponseCode
 	received []pint.EblEnvelope
 	unsigned int // answer this many attempts with an unsigned 503 first
+	// conflicts: answer every start with an unsigned 409 and DCSA's error
+	// object (not a PINT answer there); attempts counts the starts.
+	conflicts bool
+	attempts  int
 }
 
 func (p *peerPlatform) ServeHTTP(w http.ResponseWriter, r *http.Request) {
@@ -235,6 +239,13 @@ func (p *peerPlatform) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	defer p.mu.Unlock()
 	if r.URL.Path != "/v3/envelopes" {
 		http.NotFound(w, r)
+		return
+	}
+	p.attempts++
+	if p.conflicts {
+		w.Header().Set("Content-Type", "application/json")
+		w.WriteHeader(http.StatusConflict)
+		_, _ = w.Write([]byte(`{"httpMethod":"POST","requestUri":"/v3/envelopes","statusCode":409,"statusCodeText":"Conflict","errorDateTime":"2026-12-07T00:00:00Z","errors":[{"errorCode":7009,"errorCodeText":"Conflict","errorCodeMessage":"already held"}]}`))
 		return
 	}
 	if p.unsigned > 0 {
@@ -253,8 +264,8 @@ func (p *peerPlatform) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 }
 
 // exportFixture issues a bill through the gateway and asks for its export.
-func exportFixture(t *testing.T, code pint.ResponseCode) (*fixture, *peerPlatform) {
-	f := newFixture(t)
+func exportFixture(t *testing.T, code pint.ResponseCode, opts ...func(*fixture)) (*fixture, *peerPlatform) {
+	f := newFixture(t, opts...)
 	peer := &peerPlatform{key: f.peer, code: code, unsigned: 1}
 	srv := httptest.NewServer(peer)
 	t.Cleanup(srv.Close)
@@ -267,6 +278,8 @@ func exportFixture(t *testing.T, code pint.ResponseCode) (*fixture, *peerPlatfor
 	f.chain.mu.Lock()
 	b := f.chain.bills["COS-COSU6385270140"]
 	b.Status = cargotypes.BILL_STATUS_EXPORTING
+	b.Export = &cargotypes.BillExport{Platform: peerCode, RecipientName: "Consignee on WAVE", RequestedBy: shipperAddr,
+		RecipientCodes: []cargotypes.IdentifyingCode{{CodeListProvider: peerCode, PartyCode: "C7"}}}
 	f.chain.mu.Unlock()
 	f.chain.emit(&cargotypes.EventBillExportRequested{BillId: b.Id, Holder: shipperAddr, Platform: peerCode, RecipientName: "Consignee on WAVE",
 		RecipientCodes: []cargotypes.IdentifyingCode{{CodeListProvider: peerCode, PartyCode: "C7"}}, DocumentHash: b.DocumentHash, HistoryLen: 2})
@@ -298,6 +311,58 @@ func TestPINTExportAccepted(t *testing.T) {
 	b, _ := f.chain.Bill(context.Background(), "COS-COSU6385270140")
 	require.Equal(t, "RECE", b.Export.ResponseCode)
 	require.Equal(t, v.LastEntryChecksum, b.Export.LastEntryChecksum)
+}
+
+// An export the receiving platform answers only with unsigned 409s (DISE at
+// the start, outside PINT): the gateway keeps retrying as PINT asks, records
+// every unsigned answer and, after export-stall-after, reports the export
+// stalled with the operator action; once the zone authority withdraws the
+// export on chain, the gateway stops sending the envelope for good.
+func TestPINTExportUnsignedConflictUntilWithdrawn(t *testing.T) {
+	f, peer := exportFixture(t, pint.RECE, func(f *fixture) { f.cfg.ExportStallAfter = "1ms" })
+	peer.mu.Lock()
+	peer.conflicts = true
+	peer.mu.Unlock()
+	const id = "COS-COSU6385270140"
+	var st ExportStatus
+	status := func() ExportStatus {
+		var s ExportStatus
+		code, body := f.do(http.MethodGet, "/corridor/v1/bills/"+id+"/export", nil)
+		if code == http.StatusNotFound { // not seen yet
+			return s
+		}
+		require.Equal(t, http.StatusOK, code, string(body))
+		require.NoError(t, json.Unmarshal(body, &s))
+		return s
+	}
+	eventually(t, "two unsigned answers and the stall", func() bool { st = status(); return st.UnsignedAnswers >= 2 && st.Stalled })
+	require.Equal(t, expSending, st.State)
+	require.Contains(t, st.LastUnsignedAnswer, "409")
+	require.NotNil(t, st.UnsignedSince)
+	require.Contains(t, st.OperatorAction, "tradechaind tx cargo withdraw-export "+id)
+	b, err := f.chain.Bill(context.Background(), id)
+	require.NoError(t, err)
+	require.Equal(t, cargotypes.BILL_STATUS_EXPORTING, b.Status, "an unsigned answer concludes nothing")
+
+	// The zone authority withdraws the export (MsgWithdrawExport's effect).
+	f.chain.mu.Lock()
+	wb := f.chain.bills[id]
+	x := *wb.Export
+	x.WithdrawnHeight, x.WithdrawnReason = 42, "WAVE confirmed it holds no envelope of this bill"
+	wb.Status, wb.Export = cargotypes.BILL_STATUS_ISSUED, &x
+	f.chain.mu.Unlock()
+	eventually(t, "the export withdrawn", func() bool { st = status(); return st.State == expWithdrawn })
+	require.Contains(t, st.Reason, "WAVE confirmed")
+	require.False(t, st.Stalled)
+	require.Empty(t, st.OperatorAction)
+	peer.mu.Lock()
+	n := peer.attempts
+	peer.mu.Unlock()
+	time.Sleep(3 * time.Second)
+	peer.mu.Lock()
+	defer peer.mu.Unlock()
+	require.Equal(t, n, peer.attempts, "nothing sent after the withdrawal")
+	require.Zero(t, f.gw.store.pendingJobs(jobExport))
 }
 
 func TestPINTExportRefusedGoesBack(t *testing.T) {
