@@ -23,6 +23,12 @@
 #   8. a bill issued by CLI: its export waits with a refusal saying to lodge
 #      the carrier's issuance; lodged with `tradechaind gateway lodge-issuance`
 #      (the stand-in carrier's own signed request), it goes to WAVE: RECE.
+#   9. a bill goes shanghai-1 → WAVE → hongkong-1 (hand-over) → back to
+#      shanghai-1 by IBC: shanghai-1 archives its EXPORTED tombstone with its
+#      history (query handed-over) and the bill continues its history there;
+#      both histories link entry to entry and to the records' heads (proved by
+#      the light client), and the import's transfer chain holds the entry
+#      shanghai-1 exported.
 source "$(dirname "$0")/lib.sh"
 source "$ROOT/scripts/dcsa.sh"
 [ -f "$DCSA_DIR/demo-bill" ] || die "the demo's DCSA legs did not run (DCSA=1 KEEP=1 scripts/demo.sh first)"
@@ -225,5 +231,49 @@ ok "refused while unlodged (DCSA error 7011): $(echo "$ans" | jq -r '.errors[0].
 wait_bill $SH_CHAIN "COS-$L" BILL_STATUS_EXPORTED
 [ "$(q $SH_CHAIN cargo bill "COS-$L" | jq -r .bill.export.response_code)" = RECE ] || die "COS-$L not RECE'd"
 ok "lodged, exported to $WAVE: RECE (signed, on chain)"
+
+step "$SH_CHAIN → $WAVE → $HK_CHAIN → $SH_CHAIN" "9. a bill handed over to $HK_CHAIN comes back to $SH_CHAIN by IBC and continues its own history there"
+# links JSON-ENTRIES HEAD: the entries chain prev_head → head, in sequence,
+# and end at HEAD (the record's history head); prints the actions.
+links() {
+  echo "$1" | jq -e -r --arg head "$2" '
+    . as $e | (if length == 0 then error("no entries") else . end)
+    | (range(1; length) as $i | if $e[$i].prev_head != $e[$i-1].head or (($e[$i].sequence|tonumber) != ($e[$i-1].sequence|tonumber) + 1)
+        then error("entry \($e[$i].sequence) does not chain to \($e[$i-1].sequence)") else empty end),
+      (if $e[-1].head != $head then error("the history ends at \($e[-1].head), the record says \($head)") else empty end),
+      ([.[] | .action] | join(" → "))'
+}
+B9=$(issue_via_gateway COSURET$(date +%s | tail -c 6))
+[ "$(export_to_wave "$B9")" = RECE ] || die "$B9 could not be exported"
+B9SUM=$(q $SH_CHAIN cargo bill "$B9" | jq -r .bill.document_hash)
+B9LAST=$(q $SH_CHAIN cargo bill "$B9" | jq -r .bill.export.last_entry_checksum)
+OUT=$(pp POST "http://127.0.0.1:$PP_WAVE/control/transfer" "$(jq -nc --arg s "$B9SUM" --arg p $HK_PLATFORM '{checksum:$s,recipient:{partyName:"Harbour Kowloon Bank",eblPlatform:$p,identifyingCodes:[{codeListProvider:$p,partyCode:"HKBK"}]}}')")
+[ "$(echo "$OUT" | jq -r .responseCode)" = RECE ] || die "$HK_CHAIN's gateway did not accept $B9 from $WAVE: $OUT"
+wait_bill $HK_CHAIN "$B9" BILL_STATUS_ISSUED
+[ "$(q $SH_CHAIN cargo bill "$B9" | jq -r .bill.export.continued_on)" = "$HK_CHAIN" ] || die "$SH_CHAIN did not hand $B9 over to $HK_CHAIN"
+TOMB=$(q $SH_CHAIN cargo bill "$B9" | jq -c .bill)
+ok "$B9: $SH_CHAIN → $WAVE (RECE) → $HK_CHAIN (RECE, keys handed over; $SH_CHAIN's tombstone continued on $HK_CHAIN)"
+HK_CARGO=$(q $HK_CHAIN ibc channel channels | jq -r '[.channels[] | select(.port_id=="cargo" and .state=="STATE_OPEN")][0].channel_id')
+tx $HK_CHAIN hkbank cargo send-bill "$B9" "$HK_CARGO" "$EXPORTER" >/dev/null
+for _ in $(seq 1 90); do [ "$(q $SH_CHAIN cargo bill "$B9" | jq -r .bill.status)" = BILL_STATUS_ISSUED ] && break; sleep 1; done
+B9SH=$(q $SH_CHAIN cargo bill "$B9" | jq -c .bill)
+[ "$(echo "$B9SH" | jq -r '.status + " " + .holder')" = "BILL_STATUS_ISSUED $EXPORTER" ] || die "$B9 did not come back to $SH_CHAIN: $B9SH"
+[ "$(q $HK_CHAIN cargo bill "$B9" | jq -r .bill.status)" = BILL_STATUS_TRANSFERRED_OUT ] || die "$HK_CHAIN still has a live $B9"
+# The archive: the tombstone as it was, and its history, linked to its head.
+ARCH=$(q $SH_CHAIN cargo handed-over "$B9")
+[ "$(echo "$ARCH" | jq '.bills | length')" = 1 ] || die "$SH_CHAIN archived $(echo "$ARCH" | jq '.bills | length') tombstones of $B9"
+[ "$(echo "$ARCH" | jq -c '.bills[0].bill')" = "$TOMB" ] || die "the archived tombstone is not the one $SH_CHAIN had: $(echo "$ARCH" | jq -c '.bills[0].bill')"
+case "$(echo "$ARCH" | jq -r '.bills[0].arrival')" in "ibc:cargo/"*) ;; *) die "the archive does not say the bill came back by IBC: $ARCH";; esac
+ARCH_ACTIONS=$(links "$(echo "$ARCH" | jq -c '[.history[] | .entry]')" "$(echo "$TOMB" | jq -r .history_head)") || die "$B9's archived history does not verify"
+case "$ARCH_ACTIONS" in "ISSUE → "*"EXPORT_ACCEPTED → EXPORT_CONTINUED") ;; *) die "unexpected archived history: $ARCH_ACTIONS";; esac
+# The live history: what $HK_CHAIN carried (its import first), then RECEIVE.
+HIST=$(q $SH_CHAIN cargo history "$B9" | jq -c .entries)
+LIVE_ACTIONS=$(links "$HIST" "$(echo "$B9SH" | jq -r .history_head)") || die "$B9's history on $SH_CHAIN does not verify"
+case "$LIVE_ACTIONS" in "IMPORTED → "*"SEND → RECEIVE") ;; *) die "unexpected history on $SH_CHAIN: $LIVE_ACTIONS";; esac
+echo "$HIST" | jq -e --arg z "$HK_CHAIN" --arg last "$B9LAST" '.[0] | .chain_id == $z and (.pint.entry_checksums | index($last) != null)' >/dev/null \
+  || die "$B9's history on $SH_CHAIN does not start with $HK_CHAIN's import continuing what $SH_CHAIN exported ($B9LAST)"
+q $SH_CHAIN cargo prove-bill "$B9" --output-file "$DCSA_DIR/b9-proof.json" >/dev/null || die "the light client could not prove $B9 on $SH_CHAIN"
+ok "archive: $ARCH_ACTIONS (linked to the tombstone's head)"
+ok "live on $SH_CHAIN: $LIVE_ACTIONS (linked to the proved record's head; its import holds $SH_CHAIN's exported entry ${B9LAST:0:16}…)"
 
 step dcsa "all DCSA fault cases passed"
