@@ -12,9 +12,34 @@ export interface ZoneView {
   unreachable?: string;
 }
 
+/**
+ * An EXPORTED tombstone a zone archived when the bill, having continued on
+ * the other zone (its keys handed over there), came back to it: the bill's
+ * history on that zone before it left, re-hashed here and linked to the live
+ * history by the tombstone's last exported entry.
+ */
+export interface Archived {
+  zone: Zone;
+  archive: string;
+  bill: Bill;
+  /** how it came back: "ibc:cargo/<channel>" or "pint:<platform>" */
+  arrival: string;
+  archivedHeight: string;
+  check: ChainCheck;
+  /** the live history's import (on the zone it continued on) lists the tombstone's last exported entry */
+  linked: boolean;
+}
+
+interface HandedOverJSON {
+  bills: { archive: string; bill: Bill; archived_height: string; arrival: string }[];
+  history: { archive: string; entry: HistoryEntryJSON }[];
+}
+
 export interface BillAcross {
   id: string;
   zones: ZoneView[];
+  /** tombstones archived when the bill came back to the zone that exported it (oldest first per zone) */
+  archived: Archived[];
   /** the zone where the bill can be acted on (or was last, if it is closed there) */
   live?: ZoneView;
   check: ChainCheck;
@@ -34,16 +59,17 @@ export async function loadBill(id: string): Promise<BillAcross | null> {
     prefetchBill(z, id);
   });
   const zones = await Promise.all(
-    ZONES.map(async (zone): Promise<ZoneView & { history: HistoryEntryJSON[]; milestones: Milestone[] }> => {
+    ZONES.map(async (zone): Promise<ZoneView & { history: HistoryEntryJSON[]; milestones: Milestone[]; handedOver?: HandedOverJSON }> => {
       try {
         const bill = (await maybe(get<{ bill: Bill }>(zone, path)))?.bill;
         if (!bill) return { zone, history: [], milestones: [] };
-        const [location, history, milestones] = await Promise.all([
+        const [location, history, milestones, handedOver] = await Promise.all([
           maybe(get<Location>(zone, `${path}/location`)),
           all<HistoryEntryJSON>(zone, `${path}/history`, "entries"),
           all<Milestone>(zone, `${path}/milestones`, "milestones"),
+          maybe(get<HandedOverJSON>(zone, `${path}/handed_over`)),
         ]);
-        return { zone, bill, location, history, milestones };
+        return { zone, bill, location, history, milestones, handedOver };
       } catch (e) {
         return { zone, history: [], milestones: [], unreachable: (e as Error).message };
       }
@@ -80,6 +106,26 @@ export async function loadBill(id: string): Promise<BillAcross | null> {
     check.ok = false;
     check.problem = `the history ends at ${check.head.slice(0, 12)}… but ${live.zone.id}'s record says ${live.bill.history_head.slice(0, 12)}…`;
   }
+  // Tombstones archived when the bill came back: each its own hash chain,
+  // ending at the archived record's head, linked to the live history by the
+  // entry it exported, which the import that continued it lists.
+  const imports = check.entries.map((c) => c.entry).filter((e) => e.action === "IMPORTED");
+  const archived: Archived[] = zones.flatMap((z) =>
+    (z.handedOver?.bills ?? []).map((a) => {
+      const entries = (z.handedOver?.history ?? []).filter((h) => h.archive === a.archive).map((h) => h.entry);
+      const c = verifyHistory([entries]);
+      if (c.ok && c.head !== a.bill.history_head) {
+        c.ok = false;
+        c.problem = `the archived history ends at ${c.head.slice(0, 12)}… but the archived record says ${a.bill.history_head.slice(0, 12)}…`;
+      }
+      const x = (a.bill.export ?? {}) as { last_entry_checksum?: string; continued_on?: string };
+      const linked = imports.some((e) => {
+        const p = (e as { pint?: { entry_checksums?: string[] } }).pint;
+        return e.chain_id === x.continued_on && !!x.last_entry_checksum && !!p?.entry_checksums?.includes(x.last_entry_checksum);
+      });
+      return { zone: z.zone, archive: a.archive, bill: a.bill, arrival: a.arrival, archivedHeight: a.archived_height, check: c, linked };
+    }),
+  );
   const milestones = present
     .flatMap((z) => z.milestones.map((m) => ({ ...m, zone: z.zone.id })))
     .sort((a, b) => a.event_time.localeCompare(b.event_time));
@@ -96,5 +142,5 @@ export async function loadBill(id: string): Promise<BillAcross | null> {
     check.ok = false;
     check.problem = `the history ends at ${check.head.slice(0, 12)}… but the proved record's head is ${proof.value.historyHead.slice(0, 12)}…`;
   }
-  return { id, proof, proofMs, zones: zones.map(({ zone, bill, location, unreachable }) => ({ zone, bill, location, unreachable })), live, check, milestones };
+  return { id, proof, proofMs, zones: zones.map(({ zone, bill, location, unreachable }) => ({ zone, bill, location, unreachable })), live, check, milestones, archived };
 }

@@ -156,6 +156,24 @@ export function BillHistory({ b }: { b: BillAcross }) {
         <h3>History across the corridor</h3>
         <Timeline check={b.check} />
       </div>
+      {b.archived.map((a) => (
+        <div class="card" key={`${a.zone.id}/${a.archive}`} data-testid="archived-history">
+          <h3>
+            Before it left {a.zone.id} (archived when it came back, block {a.archivedHeight})
+          </h3>
+          <p class="muted small">
+            {a.zone.id} exported this bill to {String(a.bill.export?.platform ?? "")}; it continued on {String(a.bill.export?.continued_on ?? "")} and came back by{" "}
+            {a.arrival.startsWith("ibc:") ? `IBC (${a.arrival.slice(4)})` : `PINT from ${a.arrival.slice(5)}`}. Its history there is kept in {a.zone.id}'s archive of
+            handed-over bills, read from its REST API and re-hashed here (not proved against its validators).
+          </p>
+          <p class={a.linked ? "chain ok" : "chain bad"} data-testid="archive-link">
+            {a.linked
+              ? `✓ Linked: the import that continued it lists the last entry ${a.zone.id} exported (${String(a.bill.export?.last_entry_checksum ?? "").slice(0, 12)}…)`
+              : `✗ No import in the history above lists the last entry ${a.zone.id} exported`}
+          </p>
+          <Timeline check={a.check} />
+        </div>
+      ))}
       <div class="card">
         <h3>Milestones</h3>
         <Milestones items={b.milestones} />
