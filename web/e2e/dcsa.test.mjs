@@ -17,7 +17,11 @@
 //      the gateway) bound to the checksum on chain; a tampered gateway answer
 //      is shown as not matching;
 //   3. reads the refused exports of the fault suite (BSIG, BENV) with their
-//      codes and reasons.
+//      codes and reasons;
+//   4. opens the bill of the fault suite's case 9 (shanghai-1 → WAVE →
+//      hongkong-1 → back to shanghai-1 by IBC): the live history verifies,
+//      and shanghai-1's archived tombstone is shown, re-hashed to its head and
+//      linked to the import that continued it.
 // Screenshots go to web/artifacts/dcsa-*.png.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
@@ -308,4 +312,27 @@ test("refused exports show the receiving platform's code and reason, and the bil
   assert.ok(entries.some((t) => /Export refused by the receiving platform/.test(t)), "the timeline names the refusal");
   await page.getByTestId("pint-panel").screenshot({ path: `${ART}dcsa-panel.png` });
   assert.deepEqual(consoleErrors.filter((e) => !/Failed to load resource/.test(e)), [], "no errors in the browser console");
+});
+
+test("a bill that came back to the zone that exported it shows that zone's archived history, verified and linked", async () => {
+  let found;
+  for (const b of bills.filter((x) => x.status === "BILL_STATUS_ISSUED")) {
+    const r = await fetch(`${WEB}/zone/${b.zone}/rest/tradechain/cargo/v1/bills/${encodeURIComponent(b.id)}/handed_over`);
+    if (r.ok) {
+      found = { b, archive: await r.json() };
+      break;
+    }
+  }
+  assert.ok(found, "the DCSA fault suite (scripts/e2e-dcsa.sh, case 9) leaves a bill that came back to the zone that exported it");
+  const { b, archive } = found;
+  await page.goto(`${WEB}/#/bill/${encodeURIComponent(b.id)}`);
+  await page.getByTestId("bill-summary").waitFor();
+  const card = page.getByTestId("archived-history").first();
+  await card.waitFor();
+  assert.match(await page.getByTestId("chain-status").first().textContent(), /✓ Hash chain verified/);
+  assert.match(await card.getByTestId("archive-link").textContent(), /✓ Linked/);
+  assert.match(await card.getByTestId("chain-status").textContent(), new RegExp(`✓ Hash chain verified in this browser: ${archive.history.length} entries`));
+  const actions = await card.getByTestId("timeline-entry").allTextContents();
+  assert.ok(actions.at(-1).includes("EXPORT_CONTINUED"), `the archive ends where the bill continued elsewhere: ${actions.at(-1)}`);
+  await card.screenshot({ path: `${ART}dcsa-archived-history.png` });
 });

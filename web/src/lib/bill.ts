@@ -63,12 +63,16 @@ export async function loadBill(id: string): Promise<BillAcross | null> {
       try {
         const bill = (await maybe(get<{ bill: Bill }>(zone, path)))?.bill;
         if (!bill) return { zone, history: [], milestones: [] };
-        const [location, history, milestones, handedOver] = await Promise.all([
+        const [location, history, milestones] = await Promise.all([
           maybe(get<Location>(zone, `${path}/location`)),
           all<HistoryEntryJSON>(zone, `${path}/history`, "entries"),
           all<Milestone>(zone, `${path}/milestones`, "milestones"),
-          maybe(get<HandedOverJSON>(zone, `${path}/handed_over`)),
         ]);
+        // Only a bill whose history here starts from a PINT import can have
+        // come back after continuing on the other zone: ask for its archive.
+        const handedOver = history.some((e) => e.action === "IMPORTED")
+          ? await maybe(get<HandedOverJSON>(zone, `${path}/handed_over`))
+          : undefined;
         return { zone, bill, location, history, milestones, handedOver };
       } catch (e) {
         return { zone, history: [], milestones: [], unreachable: (e as Error).message };
