@@ -160,6 +160,11 @@ func TestBadInputMatrix(t *testing.T) {
 			RecipientName: "Globeteam", RecipientCodes: []cargotypes.IdentifyingCode{{CodeListProvider: "BOLE", PartyCode: "g1"}}}, cargotypes.ErrPintPlatformCode},
 		{"conclusion of an export never made", ct.Exporter, &cargotypes.MsgConcludeExport{Platform: addr(ct.Exporter), BillId: "COS-ORDER1",
 			SignedResponse: "a.b.c", LastEntryChecksum: hash(40)}, cargotypes.ErrWrongRole},
+		{"export withdrawn by a party", ct.Exporter, &cargotypes.MsgWithdrawExport{Authority: addr(ct.Exporter), BillId: "COS-ORDER1",
+			Reason: "no answer"}, cargotypes.ErrUnauthorized},
+		{"withdrawal of an export never made", ct.Admin, &cargotypes.MsgWithdrawExport{Authority: addr(ct.Admin), BillId: "COS-ORDER1",
+			Reason: "no answer"}, cargotypes.ErrExportUndelivered},
+		{"export withdrawn without a reason", ct.Admin, &cargotypes.MsgWithdrawExport{Authority: addr(ct.Admin), BillId: "COS-ORDER1"}, cargotypes.ErrInvalidField},
 		{"platform trusted with a shared secret", ct.Admin, &cargotypes.MsgSetEblPlatform{Authority: addr(ct.Admin), Platform: cargotypes.EblPlatform{
 			Code: "WAVE", Name: "Wave", Jwks: `{"keys":[{"kty":"oct","k":"c2VjcmV0"}]}`}}, cargotypes.ErrInvalidJWKS},
 		{"platform trusted by a party", ct.Exporter, &cargotypes.MsgSetEblPlatform{Authority: addr(ct.Exporter), Platform: cargotypes.EblPlatform{
