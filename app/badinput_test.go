@@ -163,7 +163,7 @@ func TestBadInputMatrix(t *testing.T) {
 		{"export withdrawn by a party", ct.Exporter, &cargotypes.MsgWithdrawExport{Authority: addr(ct.Exporter), BillId: "COS-ORDER1",
 			Reason: "no answer"}, cargotypes.ErrUnauthorized},
 		{"withdrawal of an export never made", ct.Admin, &cargotypes.MsgWithdrawExport{Authority: addr(ct.Admin), BillId: "COS-ORDER1",
-			Reason: "no answer"}, cargotypes.ErrExportUndelivered},
+			Reason: "no answer"}, cargotypes.ErrExportWithdrawal},
 		{"export withdrawn without a reason", ct.Admin, &cargotypes.MsgWithdrawExport{Authority: addr(ct.Admin), BillId: "COS-ORDER1"}, cargotypes.ErrInvalidField},
 		{"platform trusted with a shared secret", ct.Admin, &cargotypes.MsgSetEblPlatform{Authority: addr(ct.Admin), Platform: cargotypes.EblPlatform{
 			Code: "WAVE", Name: "Wave", Jwks: `{"keys":[{"kty":"oct","k":"c2VjcmV0"}]}`}}, cargotypes.ErrInvalidJWKS},

@@ -310,7 +310,7 @@ func TestWithdrawExportWithoutSignedAnswer(t *testing.T) {
 
 	// Withdrawn once: not again, and a late signed answer is not recorded.
 	_, err = srv.WithdrawExport(c.sh.GetContext(), &types.MsgWithdrawExport{Authority: k.Authority(), BillId: e.id, Reason: reason})
-	require.ErrorIs(t, err, types.ErrExportUndelivered)
+	require.ErrorIs(t, err, types.ErrExportWithdrawal)
 	rece, err := c.wave.Finished(e.last, pint.RECE, "")
 	require.NoError(t, err)
 	_, err = c.sh.SendMsgs(&types.MsgConcludeExport{Platform: c.shParty, BillId: e.id, SignedResponse: rece, LastEntryChecksum: e.last})

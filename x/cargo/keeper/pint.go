@@ -411,7 +411,7 @@ func (s msgServer) ConcludeExport(ctx context.Context, m *types.MsgConcludeExpor
 	}
 	if b.Status != types.BILL_STATUS_EXPORTING || b.Export == nil {
 		if b.Export != nil && b.Export.WithdrawnHeight != 0 {
-			return nil, errorsmod.Wrapf(types.ErrExportUndelivered, "bill %s: the export to %s was withdrawn by the zone authority at height %d (%s); a signed answer to it is no longer recorded — if %s accepted it, the zone authority and %s settle it",
+			return nil, errorsmod.Wrapf(types.ErrExportWithdrawal, "bill %s: the export to %s was withdrawn by the zone authority at height %d (%s); a signed answer to it is no longer recorded — if %s accepted it, the zone authority and %s settle it",
 				b.Id, b.Export.Platform, b.Export.WithdrawnHeight, b.Export.WithdrawnReason, b.Export.Platform, b.Export.Platform)
 		}
 		if b.Export != nil && b.Export.ResponseCode != "" {
@@ -471,7 +471,7 @@ func (s msgServer) WithdrawExport(ctx context.Context, m *types.MsgWithdrawExpor
 		return nil, err
 	}
 	if b.Status != types.BILL_STATUS_EXPORTING || b.Export == nil || b.Export.ResponseCode != "" {
-		return nil, errorsmod.Wrapf(types.ErrExportUndelivered, "bill %s is %s, not EXPORTING", b.Id, b.Status)
+		return nil, errorsmod.Wrapf(types.ErrExportWithdrawal, "bill %s is %s, not EXPORTING", b.Id, b.Status)
 	}
 	sdkCtx := sdk.UnwrapSDKContext(ctx)
 	exp := *b.Export

@@ -71,8 +71,8 @@ var (
 // A handed-over bill coming back to the zone that exported it (issue 37):
 // codes 80–86.
 var (
-	ErrHandedOverReturn  = errorsmod.Register(ModuleName, 80, "this zone exported the bill and it continued on another zone: it comes back only with the history of that continuation — an IBC packet carrying the IMPORTED entry (recorded on the zone it continued on) whose transfer chain includes this zone's last exported entry, or a PINT envelope whose chain includes it")
-	ErrExportUndelivered = errorsmod.Register(ModuleName, 81, "the PINT export is not open: the zone authority withdraws (withdraw-export) only an EXPORTING bill that got no signed answer, and a withdrawn export takes no signed answer")
+	ErrHandedOverReturn = errorsmod.Register(ModuleName, 80, "this zone exported the bill and it continued on another zone: it comes back only with the history of that continuation — an IBC packet carrying the IMPORTED entry (recorded on the zone it continued on) whose transfer chain includes this zone's last exported entry, or a PINT envelope whose chain includes it")
+	ErrExportWithdrawal = errorsmod.Register(ModuleName, 81, "the PINT export is not open: the zone authority withdraws (withdraw-export) only an EXPORTING bill that got no signed answer, and a withdrawn export takes no signed answer")
 )
 
 // Light-client proof refusals (tradechaind verify-bundle, internal/lightproof):
