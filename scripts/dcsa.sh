@@ -46,6 +46,7 @@ start_gateway() {
     --platform-code "$(platform_of "$c")" --listen "127.0.0.1:$(gw_port "$c")" --public-url "http://127.0.0.1:$(gw_pint_proxy "$c")" \
     --carrier "COS,http://127.0.0.1:$PX_ISS_CAR/v3/ebl-issuance-responses,http://127.0.0.1:$PX_SUR_CAR/v3/ebl-surrender-requests,$DCSA_DIR/carrier.jwks.json" \
     --corridor-peer "$(platform_of "$(other_zone "$c")"),http://127.0.0.1:$(gw_port "$(other_zone "$c")")" \
+    --export-stall-after 5s \
     > "$DCSA_DIR/$c-gateway.jwks.json" 2>/dev/null || die "gateway init on $c failed"
   "$BIN" gateway start --home "$home" >> "$DCSA_DIR/$c-gateway.log" 2>&1 &
   record_pid "gateway-$c" $!

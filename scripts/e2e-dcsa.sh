@@ -28,7 +28,13 @@
 #      history (query handed-over) and the bill continues its history there;
 #      both histories link entry to entry and to the records' heads (proved by
 #      the light client), and the import's transfer chain holds the entry
-#      shanghai-1 exported.
+#      shanghai-1 exported;
+#  10. WAVE answers every start of a transfer with DISE (409, which DCSA's
+#      OpenAPI does not list there: the validating proxy turns it into a 500,
+#      unsigned): the export stays EXPORTING, the gateway keeps retrying and
+#      reports it stalled with the operator action; the zone authority
+#      withdraws it (tx cargo withdraw-export): the bill is the exporter's
+#      again and the gateway stops sending.
 source "$(dirname "$0")/lib.sh"
 source "$ROOT/scripts/dcsa.sh"
 [ -f "$DCSA_DIR/demo-bill" ] || die "the demo's DCSA legs did not run (DCSA=1 KEEP=1 scripts/demo.sh first)"
@@ -275,5 +281,34 @@ echo "$HIST" | jq -e --arg z "$HK_CHAIN" --arg last "$B9LAST" '.[0] | .chain_id 
 q $SH_CHAIN cargo prove-bill "$B9" --output-file "$DCSA_DIR/b9-proof.json" >/dev/null || die "the light client could not prove $B9 on $SH_CHAIN"
 ok "archive: $ARCH_ACTIONS (linked to the tombstone's head)"
 ok "live on $SH_CHAIN: $LIVE_ACTIONS (linked to the proved record's head; its import holds $SH_CHAIN's exported entry ${B9LAST:0:16}…)"
+
+step "$SH_CHAIN → $WAVE" "10. WAVE answers every start with DISE (409: not a PINT status there, the proxy answers 500): no signed answer, then the zone authority withdraws the export"
+B10=$(issue_via_gateway COSUWDR$(date +%s | tail -c 6))
+pp POST "http://127.0.0.1:$PP_WAVE/control/mode" '{"answer":"DISE","at":"start","reason":"already held here (injected by e2e-dcsa)"}' >/dev/null
+tx $SH_CHAIN exporter cargo export-bill "$B10" $WAVE "Wave Consignee Ltd" --code $WAVE:WC-1 >/dev/null
+ST=
+for _ in $(seq 1 60); do
+  ST=$(curl -s "http://127.0.0.1:$GW_SH/corridor/v1/bills/$B10/export")
+  [ "$(echo "$ST" | jq -r '.stalled // false')" = true ] && break; sleep 1
+done
+log "export status: $(echo "$ST" | jq -c '{state, unsignedAnswers, lastUnsignedAnswer: (.lastUnsignedAnswer // "" | .[0:120])}')"
+[ "$(echo "$ST" | jq -r '.stalled // false')" = true ] || die "the export of $B10 was not reported stalled: $ST"
+[ "$(echo "$ST" | jq -r .unsignedAnswers)" -ge 2 ] || die "fewer than 2 unsigned answers recorded: $ST"
+echo "$ST" | jq -r .operatorAction | grep -q "withdraw-export $B10" || die "the stalled export does not name the operator action: $ST"
+[ "$(q $SH_CHAIN cargo bill "$B10" | jq -r .bill.status)" = BILL_STATUS_EXPORTING ] || die "an unsigned answer concluded $B10"
+ok "no signed answer: $B10 stays EXPORTING; the gateway retried $(echo "$ST" | jq -r .unsignedAnswers) times and reports it stalled with the operator action"
+tx $SH_CHAIN admin cargo withdraw-export "$B10" "WAVE answered 409 to every start and confirmed it holds no envelope of this bill" >/dev/null
+wait_bill $SH_CHAIN "$B10" BILL_STATUS_ISSUED
+[ "$(q $SH_CHAIN cargo bill "$B10" | jq -r .bill.holder)" = "$EXPORTER" ] || die "$B10 is not the exporter's again"
+[ "$(q $SH_CHAIN cargo history "$B10" | jq -r '.entries[-1].action')" = EXPORT_WITHDRAWN ] || die "no EXPORT_WITHDRAWN entry for $B10"
+for _ in $(seq 1 60); do
+  ST=$(curl -s "http://127.0.0.1:$GW_SH/corridor/v1/bills/$B10/export")
+  [ "$(echo "$ST" | jq -r .state)" = WITHDRAWN ] && break; sleep 1
+done
+[ "$(echo "$ST" | jq -r .state)" = WITHDRAWN ] || die "the gateway did not stop the withdrawn export: $ST"
+N=$(echo "$ST" | jq -r .unsignedAnswers); sleep 5
+[ "$(curl -s "http://127.0.0.1:$GW_SH/corridor/v1/bills/$B10/export" | jq -r .unsignedAnswers)" = "$N" ] || die "the gateway still sends the withdrawn export of $B10"
+pp POST "http://127.0.0.1:$PP_WAVE/control/mode" '{}' >/dev/null
+ok "withdrawn by the zone authority: $B10 back with the exporter (EXPORT_WITHDRAWN), the gateway stopped sending (state WITHDRAWN after $N unsigned answers)"
 
 step dcsa "all DCSA fault cases passed"

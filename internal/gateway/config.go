@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"time"
 
 	"github.com/pelletier/go-toml/v2"
 )
@@ -167,6 +168,11 @@ func (c *Config) Validate() error {
 	}
 	if c.KeyName == "" {
 		problems = append(problems, "key-name (the gateway's own key) is required")
+	}
+	if c.ExportStallAfter != "" {
+		if d, err := time.ParseDuration(c.ExportStallAfter); err != nil || d <= 0 {
+			problems = append(problems, fmt.Sprintf("export-stall-after %q: want a positive Go duration (e.g. 15m)", c.ExportStallAfter))
+		}
 	}
 	if host, _, err := net.SplitHostPort(c.Listen); err != nil {
 		problems = append(problems, fmt.Sprintf("listen %q: %v", c.Listen, err))

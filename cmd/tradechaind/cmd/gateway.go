@@ -51,6 +51,7 @@ const (
 	flagGwPlatformCode = "platform-code"
 	flagGwCarrier      = "carrier"
 	flagGwCorridorPeer = "corridor-peer"
+	flagGwExportStall  = "export-stall-after"
 	flagGwDocstore     = "docstore"
 	flagGwDocstoreDSN  = "docstore-postgres-dsn"
 	flagGwDocstoreMax  = "docstore-max-size"
@@ -238,6 +239,7 @@ func addGatewayFlags(cmd *cobra.Command) {
 	cmd.Flags().String(flagGwPlatformCode, "", "the corridor's DCSA eblPlatform code on this zone (x/cargo params pint_platform_code)")
 	cmd.Flags().StringArray(flagGwCarrier, nil, "CODE,ISSUANCE_RESPONSE_URL,SURRENDER_REQUEST_URL,JWKS_FILE (repeatable; replaces the configured carriers)")
 	cmd.Flags().StringArray(flagGwCorridorPeer, nil, "PLATFORM_CODE,URL of the gateway of the corridor's other zone (repeatable; replaces the configured corridor peers)")
+	cmd.Flags().String(flagGwExportStall, "", "how long an export's receiving platform may answer without a signature before the export is reported stalled with the operator action (Go duration; default 15m)")
 }
 
 func applyGatewayFlags(cmd *cobra.Command, cfg *gateway.Config) error {
@@ -253,6 +255,7 @@ func applyGatewayFlags(cmd *cobra.Command, cfg *gateway.Config) error {
 	set(flagGwListen, &cfg.Listen)
 	set(flagGwPublicURL, &cfg.PublicURL)
 	set(flagGwPlatformCode, &cfg.PlatformCode)
+	set(flagGwExportStall, &cfg.ExportStallAfter)
 	carriers, _ := cmd.Flags().GetStringArray(flagGwCarrier)
 	if len(carriers) > 0 {
 		cfg.Carriers = nil
