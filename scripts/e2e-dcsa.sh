@@ -264,6 +264,8 @@ tx $HK_CHAIN hkbank cargo send-bill "$B9" "$HK_CARGO" "$EXPORTER" >/dev/null
 for _ in $(seq 1 90); do [ "$(q $SH_CHAIN cargo bill "$B9" | jq -r .bill.status)" = BILL_STATUS_ISSUED ] && break; sleep 1; done
 B9SH=$(q $SH_CHAIN cargo bill "$B9" | jq -c .bill)
 [ "$(echo "$B9SH" | jq -r '.status + " " + .holder')" = "BILL_STATUS_ISSUED $EXPORTER" ] || die "$B9 did not come back to $SH_CHAIN: $B9SH"
+# The acknowledgement reaches $HK_CHAIN after the packet reached $SH_CHAIN.
+for _ in $(seq 1 60); do [ "$(q $HK_CHAIN cargo bill "$B9" | jq -r .bill.status)" = BILL_STATUS_TRANSFERRED_OUT ] && break; sleep 1; done
 [ "$(q $HK_CHAIN cargo bill "$B9" | jq -r .bill.status)" = BILL_STATUS_TRANSFERRED_OUT ] || die "$HK_CHAIN still has a live $B9"
 # The archive: the tombstone as it was, and its history, linked to its head.
 ARCH=$(q $SH_CHAIN cargo handed-over "$B9")
