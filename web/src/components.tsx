@@ -105,6 +105,8 @@ const actionWords: Record<string, string> = {
   CORRIDOR_TIMEOUT: "Corridor registry did not answer in time", HOLD: "Held by a regulator", HOLD_LIFTED: "Regulator's hold lifted", RETURN: "Returned", SPLIT: "Split", COMBINE: "Combined", REJECT_TRANSFER: "Transfer rejected", REJECT_ENDORSEMENT: "Endorsement rejected",
   IMPORTED: "Imported over DCSA PINT from another eBL platform", EXPORT: "Export over DCSA PINT requested (locked)",
   EXPORT_ACCEPTED: "Left the corridor: accepted by the receiving platform", EXPORT_REFUSED: "Export refused by the receiving platform: back to the holder",
+  EXPORT_CONTINUED: "Continued on the other zone: its PINT import there continues this export",
+  EXPORT_WITHDRAWN: "Export withdrawn by the zone authority (no signed answer): back to the holder",
 };
 
 /** The bill's history as one timeline across both zones, each entry's hash re-checked here. */
