@@ -176,7 +176,7 @@ export async function loadPint(b: BillAcross): Promise<PintView> {
       .map(async (e): Promise<ExportView> => {
         const zone = ZONES.find((z) => z.id === e.chain_id) ?? b.live!.zone;
         const conclusion = entries.find(
-          (x) => BigInt(x.sequence) > BigInt(e.sequence) && (x.action === "EXPORT_ACCEPTED" || x.action === "EXPORT_REFUSED") && x.chain_id === e.chain_id,
+          (x) => BigInt(x.sequence) > BigInt(e.sequence) && (x.action === "EXPORT_ACCEPTED" || x.action === "EXPORT_REFUSED" || x.action === "EXPORT_WITHDRAWN") && x.chain_id === e.chain_id,
         );
         const nextExport = entries.find((x) => BigInt(x.sequence) > BigInt(e.sequence) && x.action === "EXPORT");
         const concl = conclusion && (!nextExport || BigInt(conclusion.sequence) < BigInt(nextExport.sequence)) ? conclusion : undefined;
@@ -400,12 +400,18 @@ const answerWords: Record<string, string> = {
 function ExportSection({ v, anchored }: { v: ExportView; anchored: boolean }) {
   const code = v.conclusion?.pint?.response_code ?? "";
   const accepted = code === "RECE" || code === "DUPE";
+  // Withdrawn by the zone authority: no signed answer ever came.
+  const withdrawn = v.conclusion?.action === "EXPORT_WITHDRAWN";
   return (
-    <section class="pint-section" data-testid="pint-export" data-platform={v.platform} data-code={code || "PENDING"}>
+    <section class="pint-section" data-testid="pint-export" data-platform={v.platform} data-code={withdrawn ? "WITHDRAWN" : code || "PENDING"}>
       <h4>
         ⇡ Exported from <span class={`zone-tag z-${v.zone.id}`}>{v.zone.id}</span> to <span class="code">{v.platform}</span>{" "}
         {v.platformName ? <span class="muted">{v.platformName}</span> : null}{" "}
-        {code ? (
+        {withdrawn ? (
+          <span class="badge bad" data-testid="pint-answer-code">
+            withdrawn
+          </span>
+        ) : code ? (
           <span class={`badge ${accepted ? "done" : "bad"}`} data-testid="pint-answer-code">
             {code}
           </span>
@@ -431,7 +437,12 @@ function ExportSection({ v, anchored }: { v: ExportView; anchored: boolean }) {
           )}
         </Field>
         <Field label="Answer">
-          {code ? (
+          {withdrawn ? (
+            <span data-testid="pint-answer">
+              none signed — the zone authority withdrew the export and gave the bill back to its holder
+              {v.conclusion?.pint?.reason ? <div class="muted small">“{v.conclusion.pint.reason}”</div> : null}
+            </span>
+          ) : code ? (
             <span data-testid="pint-answer">
               <strong>{code}</strong> — {answerWords[code] ?? code}
               {v.conclusion?.pint?.reason ? <div class="muted small">“{v.conclusion.pint.reason}”</div> : null}
