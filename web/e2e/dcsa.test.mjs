@@ -21,7 +21,10 @@
 //   4. opens the bill of the fault suite's case 9 (shanghai-1 → WAVE →
 //      hongkong-1 → back to shanghai-1 by IBC): the live history verifies,
 //      and shanghai-1's archived tombstone is shown, re-hashed to its head and
-//      linked to the import that continued it.
+//      linked to the import that continued it;
+//   5. opens the bill of case 10, whose export got no signed answer and was
+//      withdrawn by the zone authority: its export reads "withdrawn" with the
+//      reason, the bill is back with its holder.
 // Screenshots go to web/artifacts/dcsa-*.png.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
@@ -335,4 +338,26 @@ test("a bill that came back to the zone that exported it shows that zone's archi
   const actions = await card.getByTestId("timeline-entry").allTextContents();
   assert.ok(actions.at(-1).includes("EXPORT_CONTINUED"), `the archive ends where the bill continued elsewhere: ${actions.at(-1)}`);
   await card.screenshot({ path: `${ART}dcsa-archived-history.png` });
+});
+
+test("an export withdrawn by the zone authority reads 'withdrawn' with the reason", async () => {
+  let found;
+  for (const b of bills.filter((x) => x.status === "BILL_STATUS_ISSUED" && x.export)) {
+    const w = (await history(b.zone, b.id)).filter((e) => e.action === "EXPORT_WITHDRAWN");
+    if (w.length) {
+      found = { b, w: w.at(-1) };
+      break;
+    }
+  }
+  assert.ok(found, "the DCSA fault suite (scripts/e2e-dcsa.sh, case 10) leaves a bill whose export the zone authority withdrew");
+  await openBill(found.b.id);
+  const section = page.locator("[data-testid=pint-export][data-code=WITHDRAWN]").first();
+  await section.waitFor();
+  assert.equal(await section.getByTestId("pint-answer-code").textContent(), "withdrawn");
+  const t = await section.getByTestId("pint-answer").textContent();
+  assert.match(t, /none signed — the zone authority withdrew the export/);
+  assert.ok(t.includes(found.w.pint.reason), `the reason "${found.w.pint.reason}" is shown: ${t}`);
+  const entries = await page.getByTestId("timeline-entry").allTextContents();
+  assert.ok(entries.some((x) => /Export withdrawn by the zone authority/.test(x)), "the timeline names the withdrawal");
+  await section.screenshot({ path: `${ART}dcsa-export-withdrawn.png` });
 });
