@@ -74,8 +74,14 @@ type Keeper struct {
 	// Bills by id, indexed by holder, carrier and status (BillMap: one
 	// read of the stored bill serves every index on a write).
 	Bills *BillMap
-	// History of each bill: (bill id, sequence) -> entry; sequence starts at 1.
-	History collections.Map[collections.Pair[string, uint64], types.HistoryEntry]
+	// History of each bill: (bill id, sequence) -> entry; sequence starts at
+	// 1. Kept in the bill's own key range (billrange.go), so it belongs to
+	// HistorySchema, not Schema.
+	History       collections.Map[collections.Pair[string, uint64], types.HistoryEntry]
+	HistorySchema collections.Schema
+	// legacyHistory is where version 2 kept the history (LegacyHistoryKey),
+	// read and emptied by Migrate2to3 (MigrateHistoryLayout).
+	legacyHistory collections.Map[collections.Pair[string, uint64], types.HistoryEntry]
 	// Milestones of each bill: (bill id, sequence) -> milestone.
 	Milestones collections.Map[collections.Pair[string, uint64], types.Milestone]
 	// MilestoneCount of each bill, so the limit is checked without a scan.
@@ -197,7 +203,7 @@ func NewKeeper(cdc codec.BinaryCodec, storeService store.KVStoreService, address
 				Code: indexes.NewUnique(sb, types.PartiesByCodeKey, "parties_by_code", collections.StringKey, collections.StringKey,
 					func(_ string, p types.Party) (string, error) { return p.Code, nil }),
 			}),
-		Bills: NewBillMap(sb, codec.CollValue[types.Bill](cdc),
+		Bills: NewBillMap(sb, storeService.OpenKVStore, codec.CollValue[types.Bill](cdc),
 			BillIndexes{
 				Holder: NewHolderIndex(sb),
 				Carrier: NewMultiIndex(sb, types.BillsByCarrierKey, "bills_by_carrier", collections.StringKey, collections.StringKey,
@@ -206,7 +212,7 @@ func NewKeeper(cdc codec.BinaryCodec, storeService store.KVStoreService, address
 					func(_ string, b types.Bill) int32 { return int32(b.Status) }),
 				Parties: NewPartyBillsIndex(sb),
 			}),
-		History: collections.NewMap(sb, types.HistoryKey, "history",
+		legacyHistory: collections.NewMap(sb, types.LegacyHistoryKey, "legacy_history",
 			collections.PairKeyCodec(collections.StringKey, collections.Uint64Key), codec.CollValue[types.HistoryEntry](cdc)),
 		Milestones: collections.NewMap(sb, types.MilestonesKey, "milestones",
 			collections.PairKeyCodec(collections.StringKey, collections.Uint64Key), codec.CollValue[types.Milestone](cdc)),
@@ -260,6 +266,14 @@ func NewKeeper(cdc codec.BinaryCodec, storeService store.KVStoreService, address
 		panic(err)
 	}
 	k.Schema = schema
+	// The history shares the bills' key range (billrange.go): it is a
+	// collection of a schema of its own, read through historyOnly.
+	hsb := collections.NewSchemaBuilderFromAccessor(historyOnly(storeService.OpenKVStore))
+	k.History = collections.NewMap(hsb, types.HistoryKey, "history",
+		collections.PairKeyCodec(collections.StringKey, collections.Uint64Key), codec.CollValue[types.HistoryEntry](cdc))
+	if k.HistorySchema, err = hsb.Build(); err != nil {
+		panic(err)
+	}
 	k.Documents = BillDocuments{records: k.DocumentRecords}
 	return k
 }

@@ -68,7 +68,9 @@ func (m Migrator) Migrate1to2(ctx sdk.Context) error {
 	return nil
 }
 
-// Migrate2to3 (upgrade v3) splits the document anchors (MigrateAnchors: any
+// Migrate2to3 (upgrade v3) moves every bill's history into the bill's own
+// key range (MigrateHistoryLayout, first: every later step reads the history
+// where version 3 keeps it), splits the document anchors (MigrateAnchors: any
 // party could squat a hash in version 2; version 3 keeps the bills' transport
 // documents in Documents and every other anchor under (hash, anchorer)),
 // moves the registry's records to the version-3 layout (MigrateRegistryLayout:
@@ -98,6 +100,9 @@ func (m Migrator) Migrate1to2(ctx sdk.Context) error {
 // migration's: a collision across zones is found when either zone next
 // reserves the identity (the other refuses it).
 func (m Migrator) Migrate2to3(ctx sdk.Context) error {
+	if err := m.MigrateHistoryLayout(ctx); err != nil {
+		return err
+	}
 	if err := m.MigrateAnchors(ctx); err != nil {
 		return err
 	}
@@ -436,5 +441,57 @@ func (m Migrator) MigrateRegistryLayout(ctx sdk.Context) error {
 		}
 	}
 	ctx.Logger().Info("x/cargo migration 2→3: registry records moved to the version-3 layout", "records", len(moves))
+	return nil
+}
+
+// historyMigrationBatch is how many history entries MigrateHistoryLayout
+// holds in memory at once.
+var historyMigrationBatch = 10_000
+
+// MigrateHistoryLayout (Migrate2to3, its first step) moves every history
+// entry from version 2's collection of its own (LegacyHistoryKey, 7) into
+// its bill's key range (HistoryKey: the bills' prefix, then bill id, 0x00,
+// sequence; billrange.go), so that a transaction's writes on a bill cluster
+// in the IAVL tree (issue 40). Keys and entries are otherwise unchanged —
+// the same (bill id, sequence), the same bytes — and so is the export.
+// Entries of a REJECTED_DUPLICATE record (RejectedHistory) stay where they
+// are. It moves them in batches, in key order, each batch read after the
+// last key moved, so memory stays bounded at a million bills; run again, it
+// finds nothing to move.
+func (m Migrator) MigrateHistoryLayout(ctx sdk.Context) error {
+	type entry struct {
+		pk collections.Pair[string, uint64]
+		e  types.HistoryEntry
+	}
+	moved := 0
+	var last *collections.Pair[string, uint64]
+	for {
+		var rng collections.Ranger[collections.Pair[string, uint64]]
+		if last != nil {
+			rng = new(collections.Range[collections.Pair[string, uint64]]).StartExclusive(*last)
+		}
+		batch := make([]entry, 0, historyMigrationBatch)
+		err := m.k.legacyHistory.Walk(ctx, rng, func(pk collections.Pair[string, uint64], e types.HistoryEntry) (bool, error) {
+			batch = append(batch, entry{pk, e})
+			return len(batch) == historyMigrationBatch, nil
+		})
+		if err != nil {
+			return err
+		}
+		if len(batch) == 0 {
+			break
+		}
+		for _, b := range batch {
+			if err := m.k.History.Set(ctx, b.pk, b.e); err != nil {
+				return err
+			}
+			if err := m.k.legacyHistory.Remove(ctx, b.pk); err != nil {
+				return err
+			}
+		}
+		moved += len(batch)
+		last = &batch[len(batch)-1].pk
+	}
+	ctx.Logger().Info("x/cargo migration 2→3: history moved into the bills' key ranges", "entries", moved)
 	return nil
 }

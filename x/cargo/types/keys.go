@@ -29,10 +29,18 @@ var (
 	BillsKey         = collections.NewPrefix(3)
 	// BillsByHolderKey: (party, bill id) for a bill's holder now (empty
 	// value) and every party that held it before on this zone (value 01).
-	BillsByHolderKey      = collections.NewPrefix(4)
-	BillsByCarrierKey     = collections.NewPrefix(5)
-	BillsByStatusKey      = collections.NewPrefix(6)
-	HistoryKey            = collections.NewPrefix(7)
+	BillsByHolderKey  = collections.NewPrefix(4)
+	BillsByCarrierKey = collections.NewPrefix(5)
+	BillsByStatusKey  = collections.NewPrefix(6)
+	// HistoryKey: a bill's history entries are kept in its own key range,
+	// (bill id, sequence) right after the bill under the bills' prefix, so
+	// that a transaction's writes on one bill cluster in the IAVL tree
+	// (keeper/billrange.go; issue 40). Up to version 2 they were a
+	// collection of their own under LegacyHistoryKey; Migrate2to3 moves them.
+	HistoryKey = BillsKey
+	// LegacyHistoryKey (7) is where version 2 kept the history; retired by
+	// version 3, read only by its migration.
+	LegacyHistoryKey      = collections.NewPrefix(7)
 	MilestonesKey         = collections.NewPrefix(8)
 	DocumentsKey          = collections.NewPrefix(9)
 	ConsentsKey           = collections.NewPrefix(10)
