@@ -30,7 +30,7 @@ var cargoCollections = map[byte]struct {
 	types.BillsKey[0]: {"bills", false}, types.BillsByHolderKey[0]: {"bills_by_holder", false}, types.BillsByCarrierKey[0]: {"bills_by_carrier", false},
 	types.BillsByStatusKey[0]: {"bills_by_status", false}, types.BillsByStatusCountKey[0]: {"bills_by_status_count", false},
 	types.DocumentsKey[0]: {"documents", true}, types.RegistryKeysKey[0]: {"registry_keys", true},
-	types.RegistryOpenKey[0]: {"registry_open", true}, types.AnchorsKey[0]: {"anchors", true}, types.HoldCountKey[0]: {"hold_count", false},
+	types.RegistryOpenKey[0]: {"registry_open", false}, types.AnchorsKey[0]: {"anchors", true}, types.HoldCountKey[0]: {"hold_count", false},
 	types.PartyBillsKey[0]: {"party_bills", false},
 }
 
@@ -48,18 +48,15 @@ func collectionOf(key []byte) (string, bool) {
 
 // hashPlacedKey says whether a key of the cargo store sits where a hash puts
 // it: a key of a hash-placed collection, except a bill's identity in the
-// registry (RegistryKeys and RegistryOpen keep it under the carrier code and
-// folded reference, not its hash).
+// registry (RegistryKeys keeps it under the carrier code and folded
+// reference, not its hash). The open-reservation index is placed by status
+// and record (bill id, invoice reference), never by a hash.
 func hashPlacedKey(key []byte) bool {
-	coll := cargoCollections[key[0]]
 	billKind := []byte{0x80, 0, 0, byte(types.KEY_KIND_BILL)}
-	switch key[0] {
-	case types.RegistryKeysKey[0]:
+	if key[0] == types.RegistryKeysKey[0] {
 		return !bytes.HasPrefix(key[1:], billKind)
-	case types.RegistryOpenKey[0]:
-		return len(key) < 9 || !bytes.Equal(key[5:9], billKind)
 	}
-	return coll.hashPlaced
+	return cargoCollections[key[0]].hashPlaced
 }
 
 // writeSet is what one block wrote to the cargo store, by collection.

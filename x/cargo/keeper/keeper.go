@@ -116,9 +116,14 @@ type Keeper struct {
 	// the bill's identity: carrier code and folded reference) -> record.
 	RegistryKeys collections.Map[collections.Pair[int32, string], types.RegistryKey]
 	// RegistryOpen indexes the reservations still open — PENDING or
-	// TIMED_OUT — by (status, kind, key). Held keys are not indexed: an
-	// IssueBill writes one registry entry, not two.
-	RegistryOpen collections.KeySet[collections.Pair[int32, collections.Pair[int32, string]]]
+	// TIMED_OUT — by (status, (reference, (kind, key as kept))): by the
+	// record the key is reserved for (a bill id, an invoice's reference),
+	// not by the key's hash, so that a pending issuance places no index
+	// entry by hash (issue 40). Held keys are not indexed.
+	RegistryOpen collections.KeySet[OpenReservation]
+	// legacyRegistryOpen is version 2's index, (status, (kind, key)), read
+	// and emptied by Migrate2to3 (MigrateRegistryOpenLayout).
+	legacyRegistryOpen collections.KeySet[collections.Pair[int32, collections.Pair[int32, string]]]
 	// Collisions are the identities two records of this zone shared when the
 	// v3 upgrade re-keyed the registry by meaning: (key kind, key, the other
 	// record's zone/reference) -> collision. Listed, never deleted.
@@ -240,6 +245,9 @@ func NewKeeper(cdc codec.BinaryCodec, storeService store.KVStoreService, address
 		RegistryKeys: collections.NewMap(sb, types.RegistryKeysKey, "registry_keys",
 			collections.PairKeyCodec(collections.Int32Key, collections.StringKey), codec.CollValue[types.RegistryKey](cdc)),
 		RegistryOpen: collections.NewKeySet(sb, types.RegistryOpenKey, "registry_open",
+			collections.PairKeyCodec(collections.Int32Key, collections.PairKeyCodec(collections.StringKey,
+				collections.PairKeyCodec(collections.Int32Key, collections.StringKey)))),
+		legacyRegistryOpen: collections.NewKeySet(sb, types.LegacyRegistryOpenKey, "legacy_registry_open",
 			collections.PairKeyCodec(collections.Int32Key, collections.PairKeyCodec(collections.Int32Key, collections.StringKey))),
 		Collisions: collections.NewMap(sb, types.CollisionsKey, "collisions",
 			collections.TripleKeyCodec(collections.Int32Key, collections.StringKey, collections.StringKey), codec.CollValue[types.IdentityCollision](cdc)),

@@ -40,17 +40,20 @@ var (
 	HistoryKey = BillsKey
 	// LegacyHistoryKey (7) is where version 2 kept the history; retired by
 	// version 3, read only by its migration.
-	LegacyHistoryKey      = collections.NewPrefix(7)
-	MilestonesKey         = collections.NewPrefix(8)
-	DocumentsKey          = collections.NewPrefix(9)
-	ConsentsKey           = collections.NewPrefix(10)
-	ConsentsByGranterKey  = collections.NewPrefix(11)
-	ConsentsByGranteeKey  = collections.NewPrefix(12)
-	ConsentSeqKey         = collections.NewPrefix(13)
-	MilestoneCountKey     = collections.NewPrefix(14)
-	ClassTracesKey        = collections.NewPrefix(15)
-	RegistryKeysKey       = collections.NewPrefix(16)
-	RegistryOpenKey       = collections.NewPrefix(17)
+	LegacyHistoryKey     = collections.NewPrefix(7)
+	MilestonesKey        = collections.NewPrefix(8)
+	DocumentsKey         = collections.NewPrefix(9)
+	ConsentsKey          = collections.NewPrefix(10)
+	ConsentsByGranterKey = collections.NewPrefix(11)
+	ConsentsByGranteeKey = collections.NewPrefix(12)
+	ConsentSeqKey        = collections.NewPrefix(13)
+	MilestoneCountKey    = collections.NewPrefix(14)
+	ClassTracesKey       = collections.NewPrefix(15)
+	RegistryKeysKey      = collections.NewPrefix(16)
+	// LegacyRegistryOpenKey (17): version 2's open-reservation index, by
+	// (status, kind, key) — a PENDING document hash placed by its hash.
+	// Retired by version 3 (RegistryOpenKey), read only by its migration.
+	LegacyRegistryOpenKey = collections.NewPrefix(17)
 	HoldsKey              = collections.NewPrefix(18)
 	HoldCountKey          = collections.NewPrefix(19)
 	BillsByStatusCountKey = collections.NewPrefix(20)
@@ -63,13 +66,20 @@ var (
 	PintEnvelopesKey       = collections.NewPrefix(26)
 	PintEnvelopesByBillKey = collections.NewPrefix(27)
 
-	// Consent-gated data sharing (30–34).
+	// Consent-gated data sharing (30–33).
 	AccessRecordsKey = collections.NewPrefix(30)
 	AccessByOwnerKey = collections.NewPrefix(31)
 	AccessSeqKey     = collections.NewPrefix(32)
 	// PartyBillsKey: (shipper, bill id) for every bill a party shipped;
 	// append-only, for the track record (the holders are BillsByHolderKey's).
 	PartyBillsKey = collections.NewPrefix(33)
+
+	// Performance (issue 40): 34–36.
+	// RegistryOpenKey: the open reservations by (status, (record's reference,
+	// (kind, key))) — placed by the record (bill id, invoice reference), so
+	// that a PENDING issuance's entries sit beside each other and beside no
+	// hash (version 2 kept them by (status, kind, key) under 17).
+	RegistryOpenKey = collections.NewPrefix(34)
 )
 
 // ConsentScopeAll is the scope of a consent to all of the granter's trade data.
