@@ -7,6 +7,7 @@ import (
 	"cosmossdk.io/collections"
 	"github.com/prometheus/client_golang/prometheus"
 
+	cargokeeper "github.com/tradechain/tradechain/x/cargo/keeper"
 	cargotypes "github.com/tradechain/tradechain/x/cargo/types"
 	tftypes "github.com/tradechain/tradechain/x/tradefinance/types"
 )
@@ -88,8 +89,7 @@ func (c *tradeCollector) collect(ch chan<- prometheus.Metric) error {
 			gauge(c.inFlight, float64(n), cargotypes.PortID)
 		}
 	}
-	pending, err := countPrefix(cargo.RegistryOpen.Iterate(ctx,
-		collections.NewPrefixedPairRange[int32, collections.Pair[int32, string]](int32(cargotypes.RESERVATION_STATUS_PENDING))))
+	pending, err := countPrefix(cargo.RegistryOpen.Iterate(ctx, cargokeeper.OpenReservations(cargotypes.RESERVATION_STATUS_PENDING)))
 	if err != nil {
 		return err
 	}

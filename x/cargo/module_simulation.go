@@ -18,9 +18,10 @@ func (AppModule) GenerateGenesisState(simState *module.SimulationState) {
 }
 
 // RegisterStoreDecoder decodes x/cargo's store for the simulation's
-// import/export diff, from the collections schema.
+// import/export diff, from the collections schemas (the history entries in
+// the bills' key ranges by their own).
 func (am AppModule) RegisterStoreDecoder(sdr simtypes.StoreDecoderRegistry) {
-	sdr[types.StoreKey] = simtypes.NewStoreDecoderFuncFromCollectionsSchema(am.keeper.Schema)
+	sdr[types.StoreKey] = am.keeper.StoreDecoder()
 }
 
 // ProposalMsgs returns the governance proposals the simulation may submit.

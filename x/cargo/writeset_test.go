@@ -29,25 +29,34 @@ var cargoCollections = map[byte]struct {
 	types.ParamsKey[0]: {"params", false}, types.PartiesKey[0]: {"parties", false}, types.PartiesByCodeKey[0]: {"parties_by_code", false},
 	types.BillsKey[0]: {"bills", false}, types.BillsByHolderKey[0]: {"bills_by_holder", false}, types.BillsByCarrierKey[0]: {"bills_by_carrier", false},
 	types.BillsByStatusKey[0]: {"bills_by_status", false}, types.BillsByStatusCountKey[0]: {"bills_by_status_count", false},
-	types.HistoryKey[0]: {"history", false}, types.DocumentsKey[0]: {"documents", true}, types.RegistryKeysKey[0]: {"registry_keys", true},
-	types.RegistryOpenKey[0]: {"registry_open", true}, types.AnchorsKey[0]: {"anchors", true}, types.HoldCountKey[0]: {"hold_count", false},
+	types.DocumentsKey[0]: {"documents", true}, types.RegistryKeysKey[0]: {"registry_keys", true},
+	types.RegistryOpenKey[0]: {"registry_open", false}, types.AnchorsKey[0]: {"anchors", true}, types.HoldCountKey[0]: {"hold_count", false},
 	types.PartyBillsKey[0]: {"party_bills", false},
+}
+
+// collectionOf names the collection a key of the cargo store belongs to: by
+// its prefix, except that a bill's history entries share the bill's key
+// range (the bills' prefix, bill id, 0x00, sequence) and are told apart by
+// the 0x00 a bill id never holds.
+func collectionOf(key []byte) (string, bool) {
+	if key[0] == types.HistoryKey[0] && bytes.IndexByte(key[1:], 0) >= 0 {
+		return "history", true
+	}
+	coll, ok := cargoCollections[key[0]]
+	return coll.name, ok
 }
 
 // hashPlacedKey says whether a key of the cargo store sits where a hash puts
 // it: a key of a hash-placed collection, except a bill's identity in the
-// registry (RegistryKeys and RegistryOpen keep it under the carrier code and
-// folded reference, not its hash).
+// registry (RegistryKeys keeps it under the carrier code and folded
+// reference, not its hash). The open-reservation index is placed by status
+// and record (bill id, invoice reference), never by a hash.
 func hashPlacedKey(key []byte) bool {
-	coll := cargoCollections[key[0]]
 	billKind := []byte{0x80, 0, 0, byte(types.KEY_KIND_BILL)}
-	switch key[0] {
-	case types.RegistryKeysKey[0]:
+	if key[0] == types.RegistryKeysKey[0] {
 		return !bytes.HasPrefix(key[1:], billKind)
-	case types.RegistryOpenKey[0]:
-		return len(key) < 9 || !bytes.Equal(key[5:9], billKind)
 	}
-	return coll.hashPlaced
+	return cargoCollections[key[0]].hashPlaced
 }
 
 // writeSet is what one block wrote to the cargo store, by collection.
@@ -93,10 +102,10 @@ func TestIssueBillWriteSet(t *testing.T) {
 		if kv.StoreKey != types.StoreKey || kv.Delete {
 			continue
 		}
-		coll, ok := cargoCollections[kv.Key[0]]
+		name, ok := collectionOf(kv.Key)
 		require.True(t, ok, "an issuance wrote under an unnamed prefix %d", kv.Key[0])
-		w.keys[coll.name]++
-		w.bytes[coll.name] += len(kv.Key) + len(kv.Value)
+		w.keys[name]++
+		w.bytes[name] += len(kv.Key) + len(kv.Value)
 		if hashPlacedKey(kv.Key) {
 			w.hashPlaced++
 		}
@@ -129,11 +138,18 @@ func TestTransferBillWriteSet(t *testing.T) {
 	require.Equal(t, uint32(0), res.TxResults[0].Code, res.TxResults[0].Log)
 
 	sets, deletes := map[string]int{}, map[string]int{}
+	var billKey, historyKey []byte
 	for _, kv := range c.App.CommitMultiStore().PopStateCache() {
 		if kv.StoreKey != types.StoreKey {
 			continue
 		}
-		name := cargoCollections[kv.Key[0]].name
+		name, _ := collectionOf(kv.Key)
+		switch name {
+		case "bills":
+			billKey = kv.Key
+		case "history":
+			historyKey = kv.Key
+		}
 		if kv.Delete {
 			deletes[name]++
 		} else {
@@ -143,6 +159,13 @@ func TestTransferBillWriteSet(t *testing.T) {
 	t.Logf("one TransferBill writes to the cargo store: sets %v, deletes %v", sets, deletes)
 	require.Equal(t, map[string]int{"bills": 1, "history": 1, "bills_by_holder": 2}, sets)
 	require.Empty(t, deletes)
+	// The history entry sits in the bill's own key range — the bill's key,
+	// then 0x00 and the sequence — so that the two writes share their IAVL
+	// path down to the last few nodes (issue 40; version 2 kept the history
+	// under a prefix of its own).
+	require.Equal(t, types.BillStoreKey("B000-WS2"), billKey)
+	require.Equal(t, types.HistoryStoreKey("B000-WS2", 2), historyKey)
+	require.True(t, bytes.HasPrefix(historyKey, append(billKey, 0)), "history key %x is not in bill key %x's range", historyKey, billKey)
 	ctx := c.Context()
 	for holder, wantNow := range map[string]bool{signers[0].String(): false, signers[1].String(): true} {
 		now, err := c.App.CargoKeeper.Bills.Indexes.Holder.Get(ctx, collections.Join(holder, "B000-WS2"))

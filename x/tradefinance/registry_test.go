@@ -1,6 +1,7 @@
 package tradefinance_test
 
 import (
+	"bytes"
 	"crypto/sha256"
 	"fmt"
 	"testing"
@@ -12,6 +13,7 @@ import (
 
 	"cosmossdk.io/collections"
 	"cosmossdk.io/math"
+	storetypes "cosmossdk.io/store/types"
 
 	sdk "github.com/cosmos/cosmos-sdk/types"
 
@@ -670,4 +672,53 @@ func TestRegistrySplitAcrossZones(t *testing.T) {
 	require.Equal(t, cargotypes.BILL_STATUS_ISSUED, c.bill(0, race).Status)
 	require.Equal(t, cargotypes.BILL_STATUS_VOIDED, c.bill(1, whole).Status)
 	require.Zero(t, c.corridorWide())
+}
+
+// TestPendingIssuanceIndexedByRecord: while an issuance waits for the
+// registry's answer, its two keys (the document hash and the bill's
+// identity) are indexed as open under the bill — (PENDING, (bill id, key))
+// — so the index entries sit beside each other under the bill id and none
+// is placed by the document hash (issue 40: version 2 indexed them by
+// (status, kind, key)). The answer removes both; the pending list pages by
+// record.
+func TestPendingIssuanceIndexedByRecord(t *testing.T) {
+	c := newRegistryCorridor(t)
+	id, sent, err := c.issue(0, "OPEN1", "open-doc-1")
+	require.NoError(t, err)
+	require.Len(t, sent, 1)
+	k := tctestutil.App(c.zones[0]).CargoKeeper
+	ctx := c.zones[0].GetContext()
+	it, err := k.RegistryOpen.Iterate(ctx, nil)
+	require.NoError(t, err)
+	entries, err := it.Keys()
+	require.NoError(t, err)
+	pending := int32(cargotypes.RESERVATION_STATUS_PENDING)
+	require.Equal(t, []cargokeeper.OpenReservation{
+		collections.Join(pending, collections.Join(id, collections.Join(int32(cargotypes.KEY_KIND_TRANSPORT_DOCUMENT), docHash("open-doc-1")))),
+		collections.Join(pending, collections.Join(id, collections.Join(int32(cargotypes.KEY_KIND_BILL), cargotypes.BillIdentityOf(id)))),
+	}, entries)
+	// Raw: every entry starts with the prefix, the status and the bill id.
+	store := c.zones[0].GetContext().KVStore(tctestutil.App(c.zones[0]).GetKey(cargotypes.StoreKey))
+	raw := storetypes.KVStorePrefixIterator(store, cargotypes.RegistryOpenKey)
+	n := 0
+	for ; raw.Valid(); raw.Next() {
+		want := append(append(append([]byte{}, cargotypes.RegistryOpenKey...), 0x80, 0, 0, byte(pending)), []byte(id+"\x00")...)
+		require.True(t, bytes.HasPrefix(raw.Key(), want), "open entry %x is not under the bill %s", raw.Key(), id)
+		n++
+	}
+	require.NoError(t, raw.Close())
+	require.Equal(t, 2, n)
+	res, err := cargokeeper.NewQueryServerImpl(k).RegistryPending(ctx, &cargotypes.QueryRegistryPendingRequest{})
+	require.NoError(t, err)
+	require.Len(t, res.Keys, 2)
+	c.checkInvariants()
+
+	c.acknowledge(sent[0], c.deliver(sent[0]))
+	require.Equal(t, cargotypes.BILL_STATUS_ISSUED, c.bill(0, id).Status)
+	it, err = k.RegistryOpen.Iterate(c.zones[0].GetContext(), nil)
+	require.NoError(t, err)
+	entries, err = it.Keys()
+	require.NoError(t, err)
+	require.Empty(t, entries, "the answer closes both")
+	c.checkInvariants()
 }

@@ -89,7 +89,7 @@ func TestUpgradeV3ReKeysAndListsCollisions(t *testing.T) {
 			t.Fatalf("forget %s", kind)
 		}
 		if r.Status == cargotypes.RESERVATION_STATUS_PENDING || r.Status == cargotypes.RESERVATION_STATUS_TIMED_OUT {
-			require.NoError(t, ck.RegistryOpen.Remove(ctx, collections.Join(int32(r.Status), loc)))
+			require.NoError(t, ck.RegistryOpen.Remove(ctx, collections.Join(int32(r.Status), collections.Join(r.Reference, loc))))
 		}
 		c.coord.CommitBlock(hkChain)
 		return r

@@ -5,6 +5,7 @@ import (
 
 	"cosmossdk.io/collections"
 	collcodec "cosmossdk.io/collections/codec"
+	"cosmossdk.io/core/store"
 
 	"github.com/tradechain/tradechain/x/cargo/types"
 )
@@ -17,17 +18,54 @@ import (
 // the stored bill once per index that looks at it: four reads (each charged
 // gas) and four decodes of a ~350-byte record for one TransferBill, which
 // already had the bill in hand.
+//
+// The bills share their key range with their history entries (billrange.go):
+// Iterate, Walk and IterateRaw go through a view of the store that leaves
+// the history entries out, so every walk and page of bills sees bills only.
 type BillMap struct {
 	collections.Map[string, types.Bill]
 	Indexes BillIndexes
+	// bills is the same collection read through billsOnly, for iterating.
+	bills collections.Map[string, types.Bill]
 }
 
-// NewBillMap declares the bills under types.BillsKey with their indexes.
-func NewBillMap(sb *collections.SchemaBuilder, value collcodec.ValueCodec[types.Bill], idx BillIndexes) *BillMap {
-	return &BillMap{
+// NewBillMap declares the bills under types.BillsKey with their indexes;
+// open is the store sb was built on.
+func NewBillMap(sb *collections.SchemaBuilder, open func(context.Context) store.KVStore, value collcodec.ValueCodec[types.Bill], idx BillIndexes) *BillMap {
+	view := collections.NewSchemaBuilderFromAccessor(billsOnly(open))
+	m := &BillMap{
 		Map:     collections.NewMap(sb, types.BillsKey, "bills", collections.StringKey, value),
 		Indexes: idx,
+		bills:   collections.NewMap(view, types.BillsKey, "bills", collections.StringKey, value),
 	}
+	if _, err := view.Build(); err != nil {
+		panic(err)
+	}
+	return m
+}
+
+// Iterate iterates the bills in ranger's range (their history entries left
+// out).
+func (m *BillMap) Iterate(ctx context.Context, ranger collections.Ranger[string]) (collections.Iterator[string, types.Bill], error) {
+	return m.bills.Iterate(ctx, ranger)
+}
+
+// Walk walks the bills in ranger's range (their history entries left out).
+func (m *BillMap) Walk(ctx context.Context, ranger collections.Ranger[string], walkFunc func(id string, b types.Bill) (stop bool, err error)) error {
+	return m.bills.Walk(ctx, ranger, walkFunc)
+}
+
+// IterateRaw iterates the bills between raw keys (their history entries
+// left out); query.CollectionPaginate pages with it.
+func (m *BillMap) IterateRaw(ctx context.Context, start, end []byte, order collections.Order) (collections.Iterator[string, types.Bill], error) {
+	return m.bills.IterateRaw(ctx, start, end, order)
+}
+
+// Clear deletes the bills in ranger's range, as collections' Map.Clear does
+// (their indexes untouched: Remove keeps them), and leaves their history
+// entries where they are.
+func (m *BillMap) Clear(ctx context.Context, ranger collections.Ranger[string]) error {
+	return m.bills.Clear(ctx, ranger)
 }
 
 // Set stores b under id and brings every index up to date.

@@ -319,7 +319,7 @@ func RegistryInvariant(k Keeper) sdk.Invariant {
 			if err := r.Validate(); err != nil {
 				bad("key %s: %v", pk.K2(), err)
 			}
-			if has, err := k.RegistryOpen.Has(ctx, collections.Join(int32(r.Status), pk)); err != nil || has != isOpen(r.Status) {
+			if has, err := k.RegistryOpen.Has(ctx, openEntry(r.Status, r.Reference, pk)); err != nil || has != isOpen(r.Status) {
 				bad("key %s (%s): open-reservation index says %v", r.Key, r.Status, has)
 			}
 			if r.Status == types.RESERVATION_STATUS_HELD_REMOTE || r.Kind == types.KEY_KIND_INVOICE {
@@ -356,9 +356,9 @@ func RegistryInvariant(k Keeper) sdk.Invariant {
 			return false, nil
 		})
 		if err == nil {
-			err = k.RegistryOpen.Walk(ctx, nil, func(e collections.Pair[int32, collections.Pair[int32, string]]) (bool, error) {
-				r, found, err := k.registryAt(ctx, e.K2())
-				if err != nil || !found || int32(r.Status) != e.K1() {
+			err = k.RegistryOpen.Walk(ctx, nil, func(e OpenReservation) (bool, error) {
+				r, found, err := k.registryAt(ctx, e.K2().K2())
+				if err != nil || !found || int32(r.Status) != e.K1() || r.Reference != e.K2().K1() {
 					bad("open-reservation index entry %v has no record of that status", e)
 				}
 				return false, nil

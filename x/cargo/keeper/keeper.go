@@ -74,8 +74,14 @@ type Keeper struct {
 	// Bills by id, indexed by holder, carrier and status (BillMap: one
 	// read of the stored bill serves every index on a write).
 	Bills *BillMap
-	// History of each bill: (bill id, sequence) -> entry; sequence starts at 1.
-	History collections.Map[collections.Pair[string, uint64], types.HistoryEntry]
+	// History of each bill: (bill id, sequence) -> entry; sequence starts at
+	// 1. Kept in the bill's own key range (billrange.go), so it belongs to
+	// HistorySchema, not Schema.
+	History       collections.Map[collections.Pair[string, uint64], types.HistoryEntry]
+	HistorySchema collections.Schema
+	// legacyHistory is where version 2 kept the history (LegacyHistoryKey),
+	// read and emptied by Migrate2to3 (MigrateHistoryLayout).
+	legacyHistory collections.Map[collections.Pair[string, uint64], types.HistoryEntry]
 	// Milestones of each bill: (bill id, sequence) -> milestone.
 	Milestones collections.Map[collections.Pair[string, uint64], types.Milestone]
 	// MilestoneCount of each bill, so the limit is checked without a scan.
@@ -115,9 +121,14 @@ type Keeper struct {
 	// the bill's identity: carrier code and folded reference) -> record.
 	RegistryKeys collections.Map[collections.Pair[int32, string], types.RegistryKey]
 	// RegistryOpen indexes the reservations still open — PENDING or
-	// TIMED_OUT — by (status, kind, key). Held keys are not indexed: an
-	// IssueBill writes one registry entry, not two.
-	RegistryOpen collections.KeySet[collections.Pair[int32, collections.Pair[int32, string]]]
+	// TIMED_OUT — by (status, (reference, (kind, key as kept))): by the
+	// record the key is reserved for (a bill id, an invoice's reference),
+	// not by the key's hash, so that a pending issuance places no index
+	// entry by hash (issue 40). Held keys are not indexed.
+	RegistryOpen collections.KeySet[OpenReservation]
+	// legacyRegistryOpen is version 2's index, (status, (kind, key)), read
+	// and emptied by Migrate2to3 (MigrateRegistryOpenLayout).
+	legacyRegistryOpen collections.KeySet[collections.Pair[int32, collections.Pair[int32, string]]]
 	// Collisions are the identities two records of this zone shared when the
 	// v3 upgrade re-keyed the registry by meaning: (key kind, key, the other
 	// record's zone/reference) -> collision. Listed, never deleted.
@@ -202,7 +213,7 @@ func NewKeeper(cdc codec.BinaryCodec, storeService store.KVStoreService, address
 				Code: indexes.NewUnique(sb, types.PartiesByCodeKey, "parties_by_code", collections.StringKey, collections.StringKey,
 					func(_ string, p types.Party) (string, error) { return p.Code, nil }),
 			}),
-		Bills: NewBillMap(sb, codec.CollValue[types.Bill](cdc),
+		Bills: NewBillMap(sb, storeService.OpenKVStore, codec.CollValue[types.Bill](cdc),
 			BillIndexes{
 				Holder: NewHolderIndex(sb),
 				Carrier: NewMultiIndex(sb, types.BillsByCarrierKey, "bills_by_carrier", collections.StringKey, collections.StringKey,
@@ -211,7 +222,7 @@ func NewKeeper(cdc codec.BinaryCodec, storeService store.KVStoreService, address
 					func(_ string, b types.Bill) int32 { return int32(b.Status) }),
 				Parties: NewPartyBillsIndex(sb),
 			}),
-		History: collections.NewMap(sb, types.HistoryKey, "history",
+		legacyHistory: collections.NewMap(sb, types.LegacyHistoryKey, "legacy_history",
 			collections.PairKeyCodec(collections.StringKey, collections.Uint64Key), codec.CollValue[types.HistoryEntry](cdc)),
 		Milestones: collections.NewMap(sb, types.MilestonesKey, "milestones",
 			collections.PairKeyCodec(collections.StringKey, collections.Uint64Key), codec.CollValue[types.Milestone](cdc)),
@@ -243,6 +254,9 @@ func NewKeeper(cdc codec.BinaryCodec, storeService store.KVStoreService, address
 		RegistryKeys: collections.NewMap(sb, types.RegistryKeysKey, "registry_keys",
 			collections.PairKeyCodec(collections.Int32Key, collections.StringKey), codec.CollValue[types.RegistryKey](cdc)),
 		RegistryOpen: collections.NewKeySet(sb, types.RegistryOpenKey, "registry_open",
+			collections.PairKeyCodec(collections.Int32Key, collections.PairKeyCodec(collections.StringKey,
+				collections.PairKeyCodec(collections.Int32Key, collections.StringKey)))),
+		legacyRegistryOpen: collections.NewKeySet(sb, types.LegacyRegistryOpenKey, "legacy_registry_open",
 			collections.PairKeyCodec(collections.Int32Key, collections.PairKeyCodec(collections.Int32Key, collections.StringKey))),
 		Collisions: collections.NewMap(sb, types.CollisionsKey, "collisions",
 			collections.TripleKeyCodec(collections.Int32Key, collections.StringKey, collections.StringKey), codec.CollValue[types.IdentityCollision](cdc)),
@@ -269,6 +283,14 @@ func NewKeeper(cdc codec.BinaryCodec, storeService store.KVStoreService, address
 		panic(err)
 	}
 	k.Schema = schema
+	// The history shares the bills' key range (billrange.go): it is a
+	// collection of a schema of its own, read through historyOnly.
+	hsb := collections.NewSchemaBuilderFromAccessor(historyOnly(storeService.OpenKVStore))
+	k.History = collections.NewMap(hsb, types.HistoryKey, "history",
+		collections.PairKeyCodec(collections.StringKey, collections.Uint64Key), codec.CollValue[types.HistoryEntry](cdc))
+	if k.HistorySchema, err = hsb.Build(); err != nil {
+		panic(err)
+	}
 	k.Documents = BillDocuments{records: k.DocumentRecords}
 	return k
 }

@@ -68,12 +68,15 @@ func (m Migrator) Migrate1to2(ctx sdk.Context) error {
 	return nil
 }
 
-// Migrate2to3 (upgrade v3) splits the document anchors (MigrateAnchors: any
+// Migrate2to3 (upgrade v3) moves every bill's history into the bill's own
+// key range (MigrateHistoryLayout, first: every later step reads the history
+// where version 3 keeps it), splits the document anchors (MigrateAnchors: any
 // party could squat a hash in version 2; version 3 keeps the bills' transport
 // documents in Documents and every other anchor under (hash, anchorer)),
 // moves the registry's records to the version-3 layout (MigrateRegistryLayout:
 // a document hash's record inside Documents[hash], a bill's identity under
-// its text), then re-keys the corridor registry by meaning:
+// its text) and the open-reservation index to its version-3 key, by record
+// (MigrateRegistryOpenLayout), then re-keys the corridor registry by meaning:
 //
 //  1. Reservations still in flight left in the format before v3, with one
 //     key and no record id: they are withdrawn (TIMED_OUT, retryable), so
@@ -98,10 +101,16 @@ func (m Migrator) Migrate1to2(ctx sdk.Context) error {
 // migration's: a collision across zones is found when either zone next
 // reserves the identity (the other refuses it).
 func (m Migrator) Migrate2to3(ctx sdk.Context) error {
+	if err := m.MigrateHistoryLayout(ctx); err != nil {
+		return err
+	}
 	if err := m.MigrateAnchors(ctx); err != nil {
 		return err
 	}
 	if err := m.MigrateRegistryLayout(ctx); err != nil {
+		return err
+	}
+	if err := m.MigrateRegistryOpenLayout(ctx); err != nil {
 		return err
 	}
 	withdrawn, err := m.k.withdrawLegacyReservations(ctx)
@@ -146,7 +155,7 @@ func (m Migrator) MigratePastHolders(ctx sdk.Context) error {
 // withdrawLegacyReservations withdraws every PENDING reservation (v2
 // packets in flight) and tells each record once.
 func (k Keeper) withdrawLegacyReservations(ctx sdk.Context) (int, error) {
-	it, err := k.RegistryOpen.Iterate(ctx, collections.NewPrefixedPairRange[int32, collections.Pair[int32, string]](int32(types.RESERVATION_STATUS_PENDING)))
+	it, err := k.RegistryOpen.Iterate(ctx, OpenReservations(types.RESERVATION_STATUS_PENDING))
 	if err != nil {
 		return 0, err
 	}
@@ -156,7 +165,7 @@ func (k Keeper) withdrawLegacyReservations(ctx sdk.Context) (int, error) {
 	}
 	const reason = "withdrawn by the v3 upgrade: the reservation left in the format before v3; retry it to reserve every identity of the record at once"
 	for _, e := range pks {
-		r, _, err := k.registryAt(ctx, e.K2())
+		r, _, err := k.registryAt(ctx, e.K2().K2())
 		if err != nil {
 			return 0, err
 		}
@@ -424,10 +433,10 @@ func (m Migrator) MigrateRegistryLayout(ctx sdk.Context) error {
 			return err
 		}
 		if to != mv.from && isOpen(mv.r.Status) {
-			if err := m.k.RegistryOpen.Remove(ctx, collections.Join(int32(mv.r.Status), mv.from)); err != nil {
+			if err := m.k.legacyRegistryOpen.Remove(ctx, collections.Join(int32(mv.r.Status), mv.from)); err != nil {
 				return err
 			}
-			if err := m.k.RegistryOpen.Set(ctx, collections.Join(int32(mv.r.Status), to)); err != nil {
+			if err := m.k.legacyRegistryOpen.Set(ctx, collections.Join(int32(mv.r.Status), to)); err != nil {
 				return err
 			}
 		}
@@ -436,5 +445,95 @@ func (m Migrator) MigrateRegistryLayout(ctx sdk.Context) error {
 		}
 	}
 	ctx.Logger().Info("x/cargo migration 2→3: registry records moved to the version-3 layout", "records", len(moves))
+	return nil
+}
+
+// historyMigrationBatch is how many history entries MigrateHistoryLayout
+// holds in memory at once.
+var historyMigrationBatch = 10_000
+
+// MigrateHistoryLayout (Migrate2to3, its first step) moves every history
+// entry from version 2's collection of its own (LegacyHistoryKey, 7) into
+// its bill's key range (HistoryKey: the bills' prefix, then bill id, 0x00,
+// sequence; billrange.go), so that a transaction's writes on a bill cluster
+// in the IAVL tree (issue 40). Keys and entries are otherwise unchanged —
+// the same (bill id, sequence), the same bytes — and so is the export.
+// Entries of a REJECTED_DUPLICATE record (RejectedHistory) stay where they
+// are. It moves them in batches, in key order, each batch read after the
+// last key moved, so memory stays bounded at a million bills; run again, it
+// finds nothing to move.
+func (m Migrator) MigrateHistoryLayout(ctx sdk.Context) error {
+	type entry struct {
+		pk collections.Pair[string, uint64]
+		e  types.HistoryEntry
+	}
+	moved := 0
+	var last *collections.Pair[string, uint64]
+	for {
+		var rng collections.Ranger[collections.Pair[string, uint64]]
+		if last != nil {
+			rng = new(collections.Range[collections.Pair[string, uint64]]).StartExclusive(*last)
+		}
+		batch := make([]entry, 0, historyMigrationBatch)
+		err := m.k.legacyHistory.Walk(ctx, rng, func(pk collections.Pair[string, uint64], e types.HistoryEntry) (bool, error) {
+			batch = append(batch, entry{pk, e})
+			return len(batch) == historyMigrationBatch, nil
+		})
+		if err != nil {
+			return err
+		}
+		if len(batch) == 0 {
+			break
+		}
+		for _, b := range batch {
+			if err := m.k.History.Set(ctx, b.pk, b.e); err != nil {
+				return err
+			}
+			if err := m.k.legacyHistory.Remove(ctx, b.pk); err != nil {
+				return err
+			}
+		}
+		moved += len(batch)
+		last = &batch[len(batch)-1].pk
+	}
+	ctx.Logger().Info("x/cargo migration 2→3: history moved into the bills' key ranges", "entries", moved)
+	return nil
+}
+
+// MigrateRegistryOpenLayout (Migrate2to3, right after MigrateRegistryLayout,
+// before any reservation changes status) moves the open-reservation index
+// from version 2's key, (status, (kind, key)) under LegacyRegistryOpenKey,
+// to version 3's, (status, (reference, (kind, key))) under RegistryOpenKey:
+// by the record each key is reserved for, read from the record, so that a
+// PENDING document hash is no longer placed by its hash (issue 40). An entry
+// whose record is gone (no version-2 writer left one) is dropped, and
+// counted in the log. Run again, it finds nothing to move.
+func (m Migrator) MigrateRegistryOpenLayout(ctx sdk.Context) error {
+	it, err := m.k.legacyRegistryOpen.Iterate(ctx, nil)
+	if err != nil {
+		return err
+	}
+	old, err := it.Keys()
+	if err != nil {
+		return err
+	}
+	dropped := 0
+	for _, e := range old {
+		r, found, err := m.k.registryAt(ctx, e.K2())
+		if err != nil {
+			return err
+		}
+		if err := m.k.legacyRegistryOpen.Remove(ctx, e); err != nil {
+			return err
+		}
+		if !found || int32(r.Status) != e.K1() {
+			dropped++
+			continue
+		}
+		if err := m.k.RegistryOpen.Set(ctx, openEntry(r.Status, r.Reference, e.K2())); err != nil {
+			return err
+		}
+	}
+	ctx.Logger().Info("x/cargo migration 2→3: open reservations indexed by record", "entries", len(old)-dropped, "dropped", dropped)
 	return nil
 }

@@ -96,11 +96,11 @@ func TestMigrateRegistryLayout(t *testing.T) {
 	for _, r := range []types.RegistryKey{td, identity, remote, pending} {
 		require.NoError(t, f.k.RegistryKeys.Set(ctx, collections.Join(int32(r.Kind), r.Key), r))
 	}
-	require.NoError(t, f.k.RegistryOpen.Set(ctx, collections.Join(int32(types.RESERVATION_STATUS_PENDING), collections.Join(int32(pending.Kind), pending.Key))))
+	require.NoError(t, f.k.LegacyRegistryOpen().Set(ctx, collections.Join(int32(types.RESERVATION_STATUS_PENDING), collections.Join(int32(pending.Kind), pending.Key))))
 	identityOpen := identity
 	identityOpen.Status = types.RESERVATION_STATUS_TIMED_OUT
 	require.NoError(t, f.k.RegistryKeys.Set(ctx, collections.Join(int32(types.KEY_KIND_BILL), identity.Key), identityOpen))
-	require.NoError(t, f.k.RegistryOpen.Set(ctx, collections.Join(int32(types.RESERVATION_STATUS_TIMED_OUT), collections.Join(int32(types.KEY_KIND_BILL), identity.Key))))
+	require.NoError(t, f.k.LegacyRegistryOpen().Set(ctx, collections.Join(int32(types.RESERVATION_STATUS_TIMED_OUT), collections.Join(int32(types.KEY_KIND_BILL), identity.Key))))
 	before, err := f.k.ExportGenesis(ctx)
 	require.NoError(t, err)
 
@@ -137,11 +137,11 @@ func TestMigrateRegistryLayout(t *testing.T) {
 		collections.Join(int32(types.RESERVATION_STATUS_PENDING), collections.Join(int32(types.KEY_KIND_TRANSPORT_DOCUMENT), pending.Key)),
 		collections.Join(int32(types.RESERVATION_STATUS_TIMED_OUT), collections.Join(int32(types.KEY_KIND_BILL), types.BillIdentityOf(id))),
 	} {
-		has, err := f.k.RegistryOpen.Has(ctx, e)
+		has, err := f.k.LegacyRegistryOpen().Has(ctx, e)
 		require.NoError(t, err)
 		require.True(t, has, "%v", e)
 	}
-	has, err = f.k.RegistryOpen.Has(ctx, collections.Join(int32(types.RESERVATION_STATUS_TIMED_OUT), collections.Join(int32(types.KEY_KIND_BILL), identity.Key)))
+	has, err = f.k.LegacyRegistryOpen().Has(ctx, collections.Join(int32(types.RESERVATION_STATUS_TIMED_OUT), collections.Join(int32(types.KEY_KIND_BILL), identity.Key)))
 	require.NoError(t, err)
 	require.False(t, has, "the identity's old index entry is gone")
 
@@ -156,4 +156,35 @@ func TestMigrateRegistryLayout(t *testing.T) {
 	again, err := f.k.ExportGenesis(ctx)
 	require.NoError(t, err)
 	require.Equal(t, after.RegistryKeys, again.RegistryKeys)
+
+	// The next step moves the open-reservation index to version 3's key,
+	// by record: (status, (reference, (kind, key as kept))). An entry whose
+	// record is gone is dropped.
+	stale := collections.Join(int32(types.RESERVATION_STATUS_PENDING), collections.Join(int32(types.KEY_KIND_TRANSPORT_DOCUMENT), hashN(5)))
+	require.NoError(t, f.k.LegacyRegistryOpen().Set(ctx, stale))
+	require.NoError(t, keeper.NewMigrator(f.k).MigrateRegistryOpenLayout(ctx))
+	legacy, err := f.k.LegacyRegistryOpen().Iterate(ctx, nil)
+	require.NoError(t, err)
+	require.False(t, legacy.Valid(), "version 2's index is empty")
+	require.NoError(t, legacy.Close())
+	it, err := f.k.RegistryOpen.Iterate(ctx, nil)
+	require.NoError(t, err)
+	entries, err := it.Keys()
+	require.NoError(t, err)
+	require.Equal(t, []keeper.OpenReservation{
+		collections.Join(int32(types.RESERVATION_STATUS_PENDING), collections.Join(id, collections.Join(int32(types.KEY_KIND_TRANSPORT_DOCUMENT), pending.Key))),
+		collections.Join(int32(types.RESERVATION_STATUS_TIMED_OUT), collections.Join(id, collections.Join(int32(types.KEY_KIND_BILL), types.BillIdentityOf(id)))),
+	}, entries)
+	q := keeper.NewQueryServerImpl(f.k)
+	for st, want := range map[types.ReservationStatus]types.RegistryKey{types.RESERVATION_STATUS_PENDING: pending, types.RESERVATION_STATUS_TIMED_OUT: identityOpen} {
+		res, err := q.RegistryPending(ctx, &types.QueryRegistryPendingRequest{Status: st})
+		require.NoError(t, err)
+		require.Equal(t, []types.RegistryKey{want}, res.Keys, st.String())
+	}
+	require.NoError(t, keeper.NewMigrator(f.k).MigrateRegistryOpenLayout(ctx))
+	it, err = f.k.RegistryOpen.Iterate(ctx, nil)
+	require.NoError(t, err)
+	again2, err := it.Keys()
+	require.NoError(t, err)
+	require.Equal(t, entries, again2, "a second run changes nothing")
 }

@@ -366,11 +366,11 @@ func (q queryServer) RegistryPending(ctx context.Context, req *types.QueryRegist
 		return nil, status.Errorf(codes.InvalidArgument, "status %s: want RESERVATION_STATUS_PENDING or RESERVATION_STATUS_TIMED_OUT", st)
 	}
 	keys, page, err := query.CollectionPaginate(ctx, q.Keeper.RegistryOpen, req.Pagination,
-		func(key collections.Pair[int32, collections.Pair[int32, string]], _ collections.NoValue) (types.RegistryKey, error) {
-			r, _, err := q.Keeper.registryAt(ctx, key.K2())
+		func(key OpenReservation, _ collections.NoValue) (types.RegistryKey, error) {
+			r, _, err := q.Keeper.registryAt(ctx, key.K2().K2())
 			return r, err
 		},
-		query.WithCollectionPaginationPairPrefix[int32, collections.Pair[int32, string]](int32(st)))
+		query.WithCollectionPaginationPairPrefix[int32, collections.Pair[string, collections.Pair[int32, string]]](int32(st)))
 	if err != nil {
 		return nil, status.Error(codes.InvalidArgument, err.Error())
 	}

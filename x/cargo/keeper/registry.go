@@ -115,25 +115,52 @@ func (k Keeper) putRegistryKey(ctx context.Context, was types.ReservationStatus,
 	if err != nil {
 		return err
 	}
-	if err := k.reindexRegistryKey(ctx, pk, was, r.Status); err != nil {
+	if err := k.reindexRegistryKey(ctx, pk, was, r.Status, r.Reference); err != nil {
 		return err
 	}
 	return k.storeRegistryKey(ctx, pk, r)
 }
 
-// reindexRegistryKey moves a key's open-reservation entry from status was to
-// status is (UNSPECIFIED: none).
-func (k Keeper) reindexRegistryKey(ctx context.Context, pk collections.Pair[int32, string], was, is types.ReservationStatus) error {
-	if was == is {
+// OpenReservation is an entry of the open-reservation index: (status,
+// (reference of the record, location of the key: kind and key as kept)).
+type OpenReservation = collections.Pair[int32, collections.Pair[string, collections.Pair[int32, string]]]
+
+// openEntry is the open-reservation index entry of the key at pk, reserved
+// for the record reference, with status s.
+func openEntry(s types.ReservationStatus, reference string, pk collections.Pair[int32, string]) OpenReservation {
+	return collections.Join(int32(s), collections.Join(reference, pk))
+}
+
+// OpenReservations is the range of the open-reservation index's entries of status s.
+func OpenReservations(s types.ReservationStatus) collections.Ranger[OpenReservation] {
+	return collections.NewPrefixedPairRange[int32, collections.Pair[string, collections.Pair[int32, string]]](int32(s))
+}
+
+// reindexRegistryKey moves the open-reservation entry of the key at pk from
+// status was (the record still stored at pk, read for the reference its
+// entry is under) to status is for the record reference (UNSPECIFIED: none).
+func (k Keeper) reindexRegistryKey(ctx context.Context, pk collections.Pair[int32, string], was, is types.ReservationStatus, reference string) error {
+	if !isOpen(was) && !isOpen(is) {
 		return nil
 	}
 	if isOpen(was) {
-		if err := k.RegistryOpen.Remove(ctx, collections.Join(int32(was), pk)); err != nil {
+		old, found, err := k.registryAt(ctx, pk)
+		if err != nil {
+			return err
+		}
+		wasRef := reference
+		if found {
+			wasRef = old.Reference
+		}
+		if was == is && wasRef == reference {
+			return nil
+		}
+		if err := k.RegistryOpen.Remove(ctx, openEntry(was, wasRef, pk)); err != nil {
 			return err
 		}
 	}
 	if isOpen(is) {
-		return k.RegistryOpen.Set(ctx, collections.Join(int32(is), pk))
+		return k.RegistryOpen.Set(ctx, openEntry(is, reference, pk))
 	}
 	return nil
 }
@@ -257,7 +284,7 @@ func (k Keeper) releaseKey(ctx context.Context, r types.RegistryKey) error {
 	if err != nil {
 		return err
 	}
-	if err := k.reindexRegistryKey(ctx, pk, r.Status, types.RESERVATION_STATUS_UNSPECIFIED); err != nil {
+	if err := k.reindexRegistryKey(ctx, pk, r.Status, types.RESERVATION_STATUS_UNSPECIFIED, r.Reference); err != nil {
 		return err
 	}
 	return k.deleteRegistryKey(ctx, pk)

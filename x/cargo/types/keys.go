@@ -29,20 +29,31 @@ var (
 	BillsKey         = collections.NewPrefix(3)
 	// BillsByHolderKey: (party, bill id) for a bill's holder now (empty
 	// value) and every party that held it before on this zone (value 01).
-	BillsByHolderKey      = collections.NewPrefix(4)
-	BillsByCarrierKey     = collections.NewPrefix(5)
-	BillsByStatusKey      = collections.NewPrefix(6)
-	HistoryKey            = collections.NewPrefix(7)
-	MilestonesKey         = collections.NewPrefix(8)
-	DocumentsKey          = collections.NewPrefix(9)
-	ConsentsKey           = collections.NewPrefix(10)
-	ConsentsByGranterKey  = collections.NewPrefix(11)
-	ConsentsByGranteeKey  = collections.NewPrefix(12)
-	ConsentSeqKey         = collections.NewPrefix(13)
-	MilestoneCountKey     = collections.NewPrefix(14)
-	ClassTracesKey        = collections.NewPrefix(15)
-	RegistryKeysKey       = collections.NewPrefix(16)
-	RegistryOpenKey       = collections.NewPrefix(17)
+	BillsByHolderKey  = collections.NewPrefix(4)
+	BillsByCarrierKey = collections.NewPrefix(5)
+	BillsByStatusKey  = collections.NewPrefix(6)
+	// HistoryKey: a bill's history entries are kept in its own key range,
+	// (bill id, sequence) right after the bill under the bills' prefix, so
+	// that a transaction's writes on one bill cluster in the IAVL tree
+	// (keeper/billrange.go; issue 40). Up to version 2 they were a
+	// collection of their own under LegacyHistoryKey; Migrate2to3 moves them.
+	HistoryKey = BillsKey
+	// LegacyHistoryKey (7) is where version 2 kept the history; retired by
+	// version 3, read only by its migration.
+	LegacyHistoryKey     = collections.NewPrefix(7)
+	MilestonesKey        = collections.NewPrefix(8)
+	DocumentsKey         = collections.NewPrefix(9)
+	ConsentsKey          = collections.NewPrefix(10)
+	ConsentsByGranterKey = collections.NewPrefix(11)
+	ConsentsByGranteeKey = collections.NewPrefix(12)
+	ConsentSeqKey        = collections.NewPrefix(13)
+	MilestoneCountKey    = collections.NewPrefix(14)
+	ClassTracesKey       = collections.NewPrefix(15)
+	RegistryKeysKey      = collections.NewPrefix(16)
+	// LegacyRegistryOpenKey (17): version 2's open-reservation index, by
+	// (status, kind, key) — a PENDING document hash placed by its hash.
+	// Retired by version 3 (RegistryOpenKey), read only by its migration.
+	LegacyRegistryOpenKey = collections.NewPrefix(17)
 	HoldsKey              = collections.NewPrefix(18)
 	HoldCountKey          = collections.NewPrefix(19)
 	BillsByStatusCountKey = collections.NewPrefix(20)
@@ -60,13 +71,20 @@ var (
 	HandedOverBillsKey   = collections.NewPrefix(28)
 	HandedOverHistoryKey = collections.NewPrefix(29)
 
-	// Consent-gated data sharing (30–34).
+	// Consent-gated data sharing (30–33).
 	AccessRecordsKey = collections.NewPrefix(30)
 	AccessByOwnerKey = collections.NewPrefix(31)
 	AccessSeqKey     = collections.NewPrefix(32)
 	// PartyBillsKey: (shipper, bill id) for every bill a party shipped;
 	// append-only, for the track record (the holders are BillsByHolderKey's).
 	PartyBillsKey = collections.NewPrefix(33)
+
+	// Performance (issue 40): 34–36.
+	// RegistryOpenKey: the open reservations by (status, (record's reference,
+	// (kind, key))) — placed by the record (bill id, invoice reference), so
+	// that a PENDING issuance's entries sit beside each other and beside no
+	// hash (version 2 kept them by (status, kind, key) under 17).
+	RegistryOpenKey = collections.NewPrefix(34)
 )
 
 // ConsentScopeAll is the scope of a consent to all of the granter's trade data.

@@ -97,7 +97,9 @@ func ConsentStoreKey(id uint64) []byte {
 	return storeKey(ConsentsKey, ConsentsKeyCodec, id)
 }
 
-// HistoryStoreKey is the key of a bill's history entry (History[(id, sequence)]).
+// HistoryStoreKey is the key of a bill's history entry (History[(id,
+// sequence)]): in the bill's own key range, the bills' prefix then the bill
+// id, 0x00 and the sequence (big-endian), right after BillStoreKey(id).
 func HistoryStoreKey(billID string, sequence uint64) []byte {
 	return storeKey(HistoryKey, HistoryKeyCodec, collections.Join(billID, sequence))
 }

@@ -14,7 +14,9 @@ export const CARGO_STORE = "cargo";
 export const TRADEFINANCE_STORE = "tradefinance";
 
 const BILLS = 3;
-const HISTORY = 7;
+// A bill's history entries sit in its own key range, right after the bill
+// (bills' prefix, bill id, 0x00, sequence): version 3 (issue 40).
+const HISTORY = BILLS;
 const MILESTONES = 8;
 const DOCUMENTS = 9;
 const CONSENTS = 10;
@@ -104,7 +106,7 @@ export function consentStoreKey(id: bigint): Uint8Array {
   return prefixed(CONSENTS, uint64Key(id));
 }
 
-/** History[(bill id, sequence)]: one entry of a bill's history. */
+/** History[(bill id, sequence)]: one entry of a bill's history, in the bill's key range. */
 export function historyStoreKey(billId: string, sequence: bigint): Uint8Array {
   return prefixed(HISTORY, stringKeyNonTerminal(billId), uint64Key(sequence));
 }
