@@ -367,3 +367,16 @@ func TestTrustRootRequired(t *testing.T) {
 		refused(t, err, types.ErrNoTrustRoot, "")
 	}
 }
+
+// A proof of absence whose neighbour is a key stored with an empty value:
+// a bill id after every bill's key range sits just before the holder index,
+// whose "holds now" entries have empty values. ICS-23 refuses to hash an
+// empty value, although the tree commits to it; the absence must still be
+// proved.
+func TestProveAbsenceNextToAnEmptyValue(t *testing.T) {
+	f := newFixture(t)
+	b := f.prove(lightproof.KindBill, lightproof.Subject{BillID: "ZZZZ-ZZZZZZZZZZ"}, 0)
+	res, err := lightproof.Verify(b, f.root(), f.opts())
+	require.NoError(t, err)
+	require.Nil(t, res.Record)
+}

@@ -2,6 +2,7 @@ package lightproof
 
 import (
 	"bytes"
+	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
@@ -13,10 +14,13 @@ import (
 	"github.com/cometbft/cometbft/crypto/merkle"
 	cmtmath "github.com/cometbft/cometbft/libs/math"
 	"github.com/cometbft/cometbft/light"
+	cmtcrypto "github.com/cometbft/cometbft/proto/tendermint/crypto"
 	cmttypes "github.com/cometbft/cometbft/types"
 	"github.com/cosmos/gogoproto/proto"
 
 	"cosmossdk.io/store/rootmulti"
+	storetypes "cosmossdk.io/store/types"
+	ics23 "github.com/cosmos/ics23/go"
 
 	"github.com/tradechain/tradechain/x/cargo/types"
 )
@@ -271,7 +275,7 @@ func verifyProof(b *Bundle, key, appHash []byte) error {
 	prt := rootmulti.DefaultProofRuntime()
 	var err error
 	if b.Record == nil {
-		err = prt.VerifyAbsence(b.proofOps(), appHash, kp.String())
+		err = verifyAbsence(b.proofOps(), appHash, kp.String())
 	} else {
 		err = prt.VerifyValue(b.proofOps(), appHash, kp.String(), b.Record)
 	}
@@ -426,4 +430,75 @@ func orDash(s string) string {
 		return "-"
 	}
 	return s
+}
+
+// verifyAbsence runs a proof of absence as the SDK's proof runtime does, with
+// the IAVL op's neighbours carrying their value's hash in place of the value
+// (valueHashed): a neighbour stored with an empty value (an index entry, a
+// KeySet's key) is refused by ics23 ("leaf op needs value") although the tree
+// commits to it.
+func verifyAbsence(ops *cmtcrypto.ProofOps, appHash []byte, keyPath string) error {
+	if len(ops.Ops) != 2 {
+		return fmt.Errorf("%d proof ops: want 2", len(ops.Ops))
+	}
+	iavlOp, err := storetypes.CommitmentOpDecoder(ops.Ops[0])
+	if err != nil {
+		return err
+	}
+	storeOp, err := storetypes.CommitmentOpDecoder(ops.Ops[1])
+	if err != nil {
+		return err
+	}
+	co, ok := iavlOp.(storetypes.CommitmentOp)
+	if !ok || co.Type != storetypes.ProofOpIAVLCommitment {
+		return fmt.Errorf("the first proof op is %s, not %s", ops.Ops[0].Type, storetypes.ProofOpIAVLCommitment)
+	}
+	if _, ok := storeOp.(storetypes.CommitmentOp); !ok || ops.Ops[1].Type != storetypes.ProofOpSimpleMerkleCommitment {
+		return fmt.Errorf("the second proof op is %s, not %s", ops.Ops[1].Type, storetypes.ProofOpSimpleMerkleCommitment)
+	}
+	ne := co.Proof.GetNonexist()
+	if ne == nil {
+		return fmt.Errorf("the proof is not a proof of absence")
+	}
+	hashed, spec, err := valueHashed(ne)
+	if err != nil {
+		return err
+	}
+	co.Proof, co.Spec = &ics23.CommitmentProof{Proof: &ics23.CommitmentProof_Nonexist{Nonexist: hashed}}, spec
+	return merkle.ProofOperators{co, storeOp}.Verify(appHash, keyPath, nil)
+}
+
+// valueHashed: an IAVL leaf hashes SHA-256(value) after the key, so a
+// neighbour may carry its value's hash with the leaf's value pre-hash off —
+// the same bytes are hashed, the same root results. The neighbours' values
+// are only hashed, never read; each neighbour's leaf must still say SHA-256
+// for its value (the IAVL spec), and the spec checked against moves that
+// pre-hash, nothing else. The browser's light client does the same
+// (web/src/lib/light/proof.ts).
+func valueHashed(p *ics23.NonExistenceProof) (*ics23.NonExistenceProof, *ics23.ProofSpec, error) {
+	hashed := func(e *ics23.ExistenceProof) (*ics23.ExistenceProof, error) {
+		if e == nil {
+			return nil, nil
+		}
+		if e.Leaf == nil || e.Leaf.PrehashValue != ics23.IavlSpec.LeafSpec.PrehashValue {
+			return nil, fmt.Errorf("a neighbour's leaf does not hash its value as IAVL does")
+		}
+		leaf := *e.Leaf
+		leaf.PrehashValue = ics23.HashOp_NO_HASH
+		h := sha256.Sum256(e.Value)
+		return &ics23.ExistenceProof{Key: e.Key, Value: h[:], Leaf: &leaf, Path: e.Path}, nil
+	}
+	left, err := hashed(p.Left)
+	if err != nil {
+		return nil, nil, err
+	}
+	right, err := hashed(p.Right)
+	if err != nil {
+		return nil, nil, err
+	}
+	spec := *ics23.IavlSpec
+	leafSpec := *spec.LeafSpec
+	leafSpec.PrehashValue = ics23.HashOp_NO_HASH
+	spec.LeafSpec = &leafSpec
+	return &ics23.NonExistenceProof{Key: p.Key, Left: left, Right: right}, &spec, nil
 }

@@ -341,6 +341,9 @@ func bundleCases(t *testing.T) []bundleCase {
 	forged := strings.Repeat("f0", 32)
 	old := prove(lightproof.KindBill, lightproof.Subject{BillID: f.billID})
 	absent := prove(lightproof.KindDocument, lightproof.Subject{Hash: forged})
+	// A bill id after every bill's key range: its proof of absence has the
+	// holder index's first entry, stored with an empty value, as neighbour.
+	absentNextToEmpty := prove(lightproof.KindBill, lightproof.Subject{BillID: "ZZZZ-ZZZZZZZZZZ"})
 	doc := prove(lightproof.KindDocument, lightproof.Subject{Hash: docHash})
 	f.transfer()
 	for i := 0; i < 3; i++ {
@@ -365,6 +368,7 @@ func bundleCases(t *testing.T) []bundleCase {
 	add("genuine: the bill, current", fresh, lightproof.Options{MinHeight: fresh.Height})
 	add("genuine: the bill's transport document, anchored", doc, lightproof.Options{})
 	add("genuine: a forged document, proved not anchored", absent, lightproof.Options{})
+	add("genuine: a bill proved absent beside a key stored with an empty value", absentNextToEmpty, lightproof.Options{})
 
 	lieA := *absent
 	fake := types.Document{Hash: forged, DocType: types.DocTypeTransportDocument, BillId: f.billID, AnchoredBy: f.addr(cargotestutil.Carrier), Height: 2}

@@ -77,8 +77,8 @@ test("a tampered copy of the eBL is plainly not anchored", async () => {
   const tampered = `${ART}tampered-ebl.json`;
   writeFileSync(tampered, JSON.stringify(doc, null, 2));
   await verifyFile(tampered);
-  assert.equal(await page.getByTestId("verdict").getAttribute("data-state"), "not-anchored");
   const text = await page.getByTestId("verdict").textContent();
+  assert.equal(await page.getByTestId("verdict").getAttribute("data-state"), "not-anchored", `the page said: ${text}`);
   assert.match(text, /NOT ANCHORED/);
   assert.match(text, /not anchored on hongkong-1 or shanghai-1/);
   await shot("verify-tampered");

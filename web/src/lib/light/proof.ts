@@ -4,7 +4,7 @@
 // the SDK's store/rootmulti proof runtime does, from the key this app
 // computed up to an app hash the light client verified.
 import { calculateExistenceRoot, iavlSpec, ics23, tendermintSpec, verifyExistence, verifyNonExistence } from "@confio/ics23";
-import { LightError, equal, fromBase64, toHex } from "./encoding.js";
+import { LightError, equal, fromBase64, sha256, toHex } from "./encoding.js";
 
 export interface ProofOp {
   type: string;
@@ -56,11 +56,11 @@ export function verifyStoreProof(ops: ProofOp[], storeName: string, key: Uint8Ar
       verifyExistence(p.exist, iavlSpec, storeRoot, key, value);
     } else {
       if (!p.nonexist) throw new LightError("the answer says the key is absent but its proof is not a proof of absence");
-      const neighbour = p.nonexist.left ?? p.nonexist.right;
-      if (!neighbour) throw new LightError("the proof of absence has no neighbours");
-      storeRoot = calculateExistenceRoot(neighbour);
+      if (!p.nonexist.left && !p.nonexist.right) throw new LightError("the proof of absence has no neighbours");
       if (!equal(b(p.nonexist.key), key)) throw new LightError("the proof of absence is for another key");
-      verifyNonExistence(p.nonexist, iavlSpec, storeRoot, key);
+      const [nonexist, spec] = valueHashed(p.nonexist);
+      storeRoot = calculateExistenceRoot(nonexist.left ?? nonexist.right!);
+      verifyNonExistence(nonexist, spec, storeRoot, key);
     }
   } catch (e) {
     if (e instanceof LightError) throw e;
@@ -79,4 +79,26 @@ export function verifyStoreProof(ops: ProofOp[], storeName: string, key: Uint8Ar
       `the proof does not lead to the app hash the validators signed (${toHex(appHash).slice(0, 16)}…): ${(e as Error).message.replace(/Bytes? .*$/, "the roots differ")}`,
     );
   }
+}
+
+// An IAVL leaf hashes SHA-256(value) after the key, so a proof may carry the
+// value's hash in its place with the leaf's value pre-hash off: the same
+// bytes are hashed. A proof of absence is checked that way because its
+// neighbours may be keys stored with an empty value (index entries,
+// collections' KeySets), which @confio/ics23 — like the Go ics23 — refuses to
+// hash ("Missing value") although the tree commits to them. The neighbours'
+// values are only hashed, never read, so nothing the proof shows is taken on
+// trust; the pre-hash is moved, not dropped (each neighbour's leaf must still
+// say SHA-256 for it, checked here).
+function valueHashed(p: ics23.INonExistenceProof): [ics23.INonExistenceProof, ics23.IProofSpec] {
+  const hashed = (e: ics23.IExistenceProof | null | undefined): ics23.IExistenceProof | undefined => {
+    if (!e) return undefined;
+    if (e.leaf?.prehashValue !== iavlSpec.leafSpec!.prehashValue) throw new LightError("a neighbour's leaf does not hash its value as IAVL does");
+    const l = e.leaf!;
+    const leaf = { hash: l.hash, prehashKey: l.prehashKey, prehashValue: ics23.HashOp.NO_HASH, length: l.length, prefix: l.prefix };
+    return { key: e.key, value: sha256(b(e.value)), leaf, path: e.path };
+  };
+  const ls = iavlSpec.leafSpec!;
+  const spec = { ...iavlSpec, leafSpec: { hash: ls.hash, prehashKey: ls.prehashKey, prehashValue: ics23.HashOp.NO_HASH, length: ls.length, prefix: ls.prefix } };
+  return [{ ...p, left: hashed(p.left), right: hashed(p.right) }, spec];
 }
