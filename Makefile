@@ -34,11 +34,15 @@ $(BINDIR)/cosmovisor: tools/cosmovisor/go.mod tools/cosmovisor/go.sum
 	cd tools/cosmovisor && $(GO) build -o $(BINDIR)/cosmovisor cosmossdk.io/tools/cosmovisor/cmd/cosmovisor
 
 # ibc-go v8.8.0's simd (a plain SDK v0.50 chain), from the pinned tool module
-# tools/simd, as the load test's baseline.
-simd: $(BINDIR)/simd
+# tools/simd, as the load test's baseline; and simd-appdb, the same simd whose
+# start command takes goleveldb options (loadtest -simd-settings same).
+simd: $(BINDIR)/simd $(BINDIR)/simd-appdb
 $(BINDIR)/simd: tools/simd/go.mod tools/simd/go.sum
 	@mkdir -p $(BINDIR)
 	cd tools/simd && $(GO) build -o $(BINDIR)/simd github.com/cosmos/ibc-go/v8/testing/simapp/simd
+$(BINDIR)/simd-appdb: tools/simd/go.mod tools/simd/go.sum tools/simd/appdb/main.go
+	@mkdir -p $(BINDIR)
+	cd tools/simd && $(GO) build -o $(BINDIR)/simd-appdb ./appdb
 
 # Sustained load on a single-validator zone, beside simd (see
 # docs/performance.md). LOADFLAGS passes options, e.g. LOADFLAGS='-rates 500,1000'.

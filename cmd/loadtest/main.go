@@ -58,6 +58,8 @@ func main() {
 		stateBillsF = flag.Int("state-bills", 0, "sweep: preload this many bills (spread over the accounts) before the first rate of each tradechaind workload, to measure at that state size")
 		scaleWork   = flag.String("scale-workloads", "", "state-scale run: after the queries, sweep these tradechaind workloads at -rates on the same node (e.g. 'issue,transfer')")
 		appSet      = flag.String("tradechaind-app", "", "app.toml overrides for tradechaind, e.g. 'iavl-disable-fastnode=true,index-events=[]'")
+		simdSet     = flag.String("simd-settings", "stock", "state-size comparison: the simd baselines, 'stock' (simd as its init writes it), 'same' (simd-appdb with tradechaind's store settings: its [app-db] options, iavl-cache-size and index-events), or 'stock,same'")
+		simdAppDB   = flag.String("simd-appdb", "bin/simd-appdb", "simd-appdb binary (tools/simd/appdb: simd whose start command takes goleveldb options), for -simd-settings same")
 		sizesFlag   = flag.String("state-sizes", "", "state-size comparison with simd: at each size N (e.g. '120000,1000000'), tradechaind with N bills and simd with N accounts, each preloaded 100 records a tx; TransferBill vs a send between existing accounts, IssueBill vs a send to a new account, at -rates")
 	)
 	flag.Parse()
@@ -100,8 +102,19 @@ func main() {
 			check(err)
 			sizes = append(sizes, v)
 		}
-		sc := chain{name: "simd", bin: abs(*simd), prefix: "cosmos", denom: "stake"}
-		stateSizes(tc, sc, work, accounts, sizes, rates, *duration, *grace, *commit, *out)
+		var bases []chain
+		for _, set := range splitList(*simdSet) {
+			switch set {
+			case "stock":
+				bases = append(bases, chain{name: "simd", bin: abs(*simd), prefix: "cosmos", denom: "stake"})
+			case "same":
+				appSet, args := sameSettings(tc, work)
+				bases = append(bases, chain{name: "simd-same", bin: abs(*simdAppDB), prefix: "cosmos", denom: "stake", appSet: appSet, startArgs: args})
+			default:
+				fatalf("-simd-settings: %q is neither stock nor same", set)
+			}
+		}
+		stateSizes(tc, bases, work, accounts, sizes, rates, *duration, *grace, *commit, *out)
 		return
 	case *scale > 0:
 		stateScale(tc, work, accounts, *scale, *commit, *profQuery, scaleSweep{

@@ -24,6 +24,9 @@ type chain struct {
 	denom  string
 	cargo  bool        // has x/cargo
 	appSet [][2]string // app.toml overrides
+	// startArgs are added to the start command (simd-appdb's database
+	// options).
+	startArgs []string
 }
 
 // node is a single-validator zone of a chain, on loopback ports.
@@ -136,7 +139,7 @@ func (n *node) start() {
 	f, err := os.Create(filepath.Join(n.home, "node.log"))
 	check(err)
 	n.log = f
-	n.cmd = exec.Command(n.bin, "start", "--home", n.home, "--api.enable")
+	n.cmd = exec.Command(n.bin, append([]string{"start", "--home", n.home, "--api.enable"}, n.startArgs...)...)
 	n.cmd.Stdout, n.cmd.Stderr = f, f
 	check(n.cmd.Start())
 	cleanups = append(cleanups, n.stop)

@@ -7,8 +7,14 @@ import (
 	"encoding/json"
 	"fmt"
 	"os"
+	"os/exec"
+	"path/filepath"
 	"sort"
+	"strconv"
+	"strings"
 	"time"
+
+	"github.com/spf13/viper"
 
 	"github.com/cosmos/gogoproto/proto"
 
@@ -116,39 +122,77 @@ func preloadAccounts(n *node, accs []*loadgen.Account, r *recipients, total, bat
 	logf("preloaded %d accounts in %d txs in %s", total, len(txs), time.Since(start).Round(time.Second))
 }
 
-// stateSizes runs the comparison at each state size and prints one table.
-func stateSizes(tc, sc chain, work string, accounts []*loadgen.Account, sizes, rates []int, d, grace, commit time.Duration, out string) {
+// sameSettings are tradechaind's store settings as its own init writes them
+// (a scratch home's app.toml), for simd-appdb: the [app-db] goleveldb options
+// as start flags, and iavl-cache-size and index-events as app.toml keys —
+// the settings in which the two chains' defaults differ. timeout_commit,
+// the tx indexer, the gas price and pruning are already the same on every
+// node of the load test.
+func sameSettings(tc chain, work string) (appSet [][2]string, startArgs []string) {
+	home := filepath.Join(work, "tradechaind-settings")
+	_ = os.RemoveAll(home)
+	if out, err := exec.Command(tc.bin, "init", "settings", "--home", home).CombinedOutput(); err != nil {
+		fatalf("tradechaind init (for its settings): %v\n%s", err, out)
+	}
+	v := viper.New()
+	v.SetConfigFile(filepath.Join(home, "config", "app.toml"))
+	check(v.ReadInConfig())
+	for _, k := range []string{"app-db.write-buffer-mib", "app-db.block-cache-mib", "app-db.seek-compaction"} {
+		if !v.IsSet(k) {
+			fatalf("tradechaind's app.toml has no %s", k)
+		}
+		startArgs = append(startArgs, fmt.Sprintf("--%s=%v", k, v.Get(k)))
+	}
+	events, err := json.Marshal(v.GetStringSlice("index-events"))
+	check(err)
+	appSet = [][2]string{{"iavl-cache-size", strconv.Itoa(v.GetInt("iavl-cache-size"))}, {"index-events", string(events)}}
+	logf("simd-same: start %s; app.toml iavl-cache-size = %s, index-events = %d attributes",
+		strings.Join(startArgs, " "), appSet[0][1], len(v.GetStringSlice("index-events")))
+	return appSet, startArgs
+}
+
+// stateSizes runs the comparison at each state size, against each simd
+// baseline, and prints one table.
+func stateSizes(tc chain, bases []chain, work string, accounts []*loadgen.Account, sizes, rates []int, d, grace, commit time.Duration, out string) {
 	var results []result
 	for _, size := range sizes {
-		// simd
-		n := setupNode(sc, work, accounts, commit)
-		n.start()
-		r := &recipients{}
-		preloadAccounts(n, accounts, r, size, 100)
-		stepN := 0
-		for _, p := range pairs {
-			w := newSimdWorkload(p.simd, r, &stepN)
-			results = append(results, tagged(sweepRates(sc, n, accounts, p.simd, w, nil, &stepN, rates, d, grace), size, p.name)...)
+		for _, sc := range bases {
+			n := setupNode(sc, work, accounts, commit)
+			n.start()
+			r := &recipients{}
+			preloadAccounts(n, accounts, r, size, 100)
+			stepN := 0
+			for _, p := range pairs {
+				w := newSimdWorkload(p.simd, r, &stepN)
+				results = append(results, tagged(sweepRates(sc, n, accounts, p.simd, w, nil, &stepN, rates, d, grace), size, p.name)...)
+			}
+			n.stop()
+			save(results, out)
 		}
-		n.stop()
 		// tradechaind
-		n = setupNode(tc, work, accounts, commit)
+		n := setupNode(tc, work, accounts, commit)
 		n.start()
 		b := &bills{next: make([]int, len(accounts)), issued: make([]int, len(accounts))}
 		preload(n, accounts, b, (size+len(accounts)-1)/len(accounts), 100)
-		stepN = 0
+		stepN := 0
 		for _, p := range pairs {
 			w := newWorkload(n, accounts, p.trade, b, &stepN, 20)
 			results = append(results, tagged(sweepRates(tc, n, accounts, p.trade, w, b, &stepN, rates, d, grace), size, p.name)...)
 		}
 		n.stop()
-		bz, err := json.MarshalIndent(results, "", "  ")
-		check(err)
-		check(os.WriteFile(out, bz, 0o644)) // after each size: a long run keeps what it measured
+		save(results, out)
 	}
 	report(results)
-	reportSizes(results)
+	reportSizes(results, bases)
 	logf("results in %s; node homes in %s", out, work)
+}
+
+// save writes the results so far: after each chain of each size, so that a
+// long run keeps what it measured.
+func save(results []result, out string) {
+	bz, err := json.MarshalIndent(results, "", "  ")
+	check(err)
+	check(os.WriteFile(out, bz, 0o644))
 }
 
 func newSimdWorkload(name string, r *recipients, step *int) workload {
@@ -186,7 +230,7 @@ func knee(rs []result) (result, bool) {
 // knee (committed tx/s there, node CPU there), its peak RSS over the sweep
 // and the node's high-water mark since it started (the preload's included),
 // and the ratio of the knees' committed rates.
-func reportSizes(results []result) {
+func reportSizes(results []result, bases []chain) {
 	type key struct {
 		size  int
 		pair  string
@@ -218,28 +262,30 @@ func reportSizes(results []result) {
 	fmt.Println("\nState size comparison: committed tx/s at the highest offered rate with p95 ≤ 2 s from the scheduled time;")
 	fmt.Println("node CPU (cores) at that rate; peak RSS over the sweep / the node's VmHWM since start (preload included);")
 	fmt.Println("ratio: tradechaind's committed tx/s at its knee over simd's (the offered knees' ratio in brackets).")
-	fmt.Println("\n| records | pair | tradechaind | knee | CPU | RSS | simd | knee | CPU | RSS | ratio |")
+	fmt.Println("\n| records | pair | tradechaind | knee | CPU | RSS | baseline | knee | CPU | RSS | ratio |")
 	fmt.Println("|---:|---|---|---|---:|---:|---|---|---:|---:|---:|")
 	for _, size := range sizes {
 		for _, p := range pairs {
-			t, s := groups[key{size, p.name, "tradechaind"}], groups[key{size, p.name, "simd"}]
-			if len(t) == 0 && len(s) == 0 {
-				continue
+			for _, base := range bases {
+				t, s := groups[key{size, p.name, "tradechaind"}], groups[key{size, p.name, base.name}]
+				if len(t) == 0 && len(s) == 0 {
+					continue
+				}
+				tc, tr, to := cell(t)
+				scell, sr, so := cell(s)
+				ratio := "–"
+				if sr > 0 {
+					ratio = fmt.Sprintf("%.2f× (%.2f×)", tr/sr, float64(to)/float64(so))
+				}
+				tname, sname := p.trade, p.simd
+				if len(t) > 0 {
+					tname = t[0].Workload
+				}
+				if len(s) > 0 {
+					sname = s[0].Workload
+				}
+				fmt.Printf("| %d | %s | %s | %s | %s: %s | %s | %s |\n", size, p.name, tname, tc, base.name, sname, scell, ratio)
 			}
-			tc, tr, to := cell(t)
-			scell, sr, so := cell(s)
-			ratio := "–"
-			if sr > 0 {
-				ratio = fmt.Sprintf("%.2f× (%.2f×)", tr/sr, float64(to)/float64(so))
-			}
-			tname, sname := p.trade, p.simd
-			if len(t) > 0 {
-				tname = t[0].Workload
-			}
-			if len(s) > 0 {
-				sname = s[0].Workload
-			}
-			fmt.Printf("| %d | %s | %s | %s | %s | %s | %s |\n", size, p.name, tname, tc, sname, scell, ratio)
 		}
 	}
 }
