@@ -216,6 +216,11 @@ func (n *node) settle(timeout time.Duration) time.Duration {
 // dataBytes is the size of the node's data folder.
 func (n *node) dataBytes() int64 { return dirBytes(filepath.Join(n.home, "data")) }
 
+// appDBBytes is the size of the node's state database.
+func (n *node) appDBBytes() int64 {
+	return dirBytes(filepath.Join(n.home, "data", "application.db"))
+}
+
 // procStat reads the node's CPU time (user+system) and RSS from /proc.
 func procStat(pid int) (cpu time.Duration, rss, hwm int64) {
 	bz, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))

@@ -37,20 +37,41 @@ func stateScale(c chain, work string, accounts []*loadgen.Account, nBills int, c
 	n := setupNode(c, work, accounts, commit)
 	n.start()
 	defer n.stop()
-	appDB := func() int64 { return dirBytes(filepath.Join(n.home, "data", "application.db")) }
-	app0, data0 := appDB(), n.dataBytes()
+	app0, data0 := n.appDBBytes(), n.dataBytes()
 	b := &bills{next: make([]int, len(accounts)), issued: make([]int, len(accounts))}
 	per := (nBills + len(accounts) - 1) / len(accounts)
 	preload(n, accounts, b, per, 100)
-	total := per * len(accounts)
-	// the queries are measured on an idle node, as each rate of a sweep is,
-	// not against the compaction of the preload
-	fmt.Printf("[%s] node idle after %s\n", time.Now().Format("15:04:05"), n.settle(15*time.Minute).Round(time.Second))
 	defer func() {
 		_, _, hwm := procStat(n.cmd.Process.Pid)
 		fmt.Printf("\nnode peak RSS over the whole run (VmHWM): %d MiB\n", hwm>>20)
 	}()
-	app1, data1 := appDB(), n.dataBytes()
+	measureQueries(c, n, work, accounts, per, app0, data0, profQuery)
+
+	var results []result
+	stepN := 0
+	for _, name := range sw.workloads {
+		w := newWorkload(n, accounts, name, b, &stepN, 20)
+		results = append(results, sweepRates(c, n, accounts, name, w, b, &stepN, sw.rates, sw.d, sw.grace)...)
+	}
+	if len(results) > 0 {
+		bz, err := json.MarshalIndent(results, "", "  ")
+		check(err)
+		check(os.WriteFile(sw.out, bz, 0o644))
+		report(results)
+	}
+}
+
+// measureQueries reports the state bytes per bill of a node just preloaded
+// with per bills for each account (app0 and data0: application.db and the
+// data folder before the preload), then the latency of point queries and
+// pages of bills over gRPC and REST under concurrent clients, on the idle
+// node. A query whose name contains profQuery also gets an 8 s CPU profile.
+func measureQueries(c chain, n *node, work string, accounts []*loadgen.Account, per int, app0, data0 int64, profQuery string) {
+	total := per * len(accounts)
+	// the queries are measured on an idle node, as each rate of a sweep is,
+	// not against the compaction of the preload
+	fmt.Printf("[%s] node idle after %s\n", time.Now().Format("15:04:05"), n.settle(15*time.Minute).Round(time.Second))
+	app1, data1 := n.appDBBytes(), n.dataBytes()
 	fmt.Printf("\nstate scale: %d bills preloaded\n", total)
 	fmt.Printf("  application.db: %d → %d bytes: %.0f bytes per bill (IAVL state, all versions kept by the default pruning)\n",
 		app0, app1, float64(app1-app0)/float64(total))
@@ -193,19 +214,6 @@ func stateScale(c chain, work string, accounts []*loadgen.Account, nBills int, c
 		}
 		fmt.Printf("| %s | %.0f | %.1f ms | %.1f ms | %d |\n", qq.name, float64(len(lat))/d.Seconds(),
 			ms(lat[len(lat)/2]), ms(lat[len(lat)*99/100]), errs)
-	}
-
-	var results []result
-	stepN := 0
-	for _, name := range sw.workloads {
-		w := newWorkload(n, accounts, name, b, &stepN, 20)
-		results = append(results, sweepRates(c, n, accounts, name, w, b, &stepN, sw.rates, sw.d, sw.grace)...)
-	}
-	if len(results) > 0 {
-		bz, err := json.MarshalIndent(results, "", "  ")
-		check(err)
-		check(os.WriteFile(sw.out, bz, 0o644))
-		report(results)
 	}
 }
 

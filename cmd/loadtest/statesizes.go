@@ -153,7 +153,10 @@ func sameSettings(tc chain, work string) (appSet [][2]string, startArgs []string
 
 // stateSizes runs the comparison at each state size, against each simd
 // baseline, and prints one table.
-func stateSizes(tc chain, bases []chain, work string, accounts []*loadgen.Account, sizes, rates []int, d, grace, commit time.Duration, out string) {
+//
+// With queries, the tradechaind node also measures its queries right after
+// its preload, as a state-scale run (-scale) does.
+func stateSizes(tc chain, bases []chain, work string, accounts []*loadgen.Account, sizes, rates []int, d, grace, commit time.Duration, out string, queries bool) {
 	var results []result
 	for _, size := range sizes {
 		for _, sc := range bases {
@@ -172,8 +175,13 @@ func stateSizes(tc chain, bases []chain, work string, accounts []*loadgen.Accoun
 		// tradechaind
 		n := setupNode(tc, work, accounts, commit)
 		n.start()
+		app0, data0 := n.appDBBytes(), n.dataBytes()
 		b := &bills{next: make([]int, len(accounts)), issued: make([]int, len(accounts))}
-		preload(n, accounts, b, (size+len(accounts)-1)/len(accounts), 100)
+		per := (size + len(accounts) - 1) / len(accounts)
+		preload(n, accounts, b, per, 100)
+		if queries { // before the sweeps, which add bills
+			measureQueries(tc, n, work, accounts, per, app0, data0, "")
+		}
 		stepN := 0
 		for _, p := range pairs {
 			w := newWorkload(n, accounts, p.trade, b, &stepN, 20)
