@@ -140,6 +140,12 @@ func main() {
 	check(os.WriteFile(*out, bz, 0o644))
 	report(results)
 	logf("results in %s; node homes in %s", *out, work)
+	requireCommits(results)
+}
+
+// requireCommits fails the run if a step committed nothing: a chain that
+// refuses the workload measures nothing.
+func requireCommits(results []result) {
 	for _, r := range results {
 		if r.Committed == 0 {
 			fatalf("%s %s at %d/s: nothing committed", r.Chain, r.Workload, r.Offered)

@@ -193,6 +193,7 @@ func stateSizes(tc chain, bases []chain, work string, accounts []*loadgen.Accoun
 	report(results)
 	reportSizes(results, bases)
 	logf("results in %s; node homes in %s", out, work)
+	requireCommits(results)
 }
 
 // save writes the results so far: after each chain of each size, so that a
