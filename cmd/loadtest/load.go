@@ -45,6 +45,11 @@ type bills struct {
 	issued     []int // bills issued so far per account
 }
 
+// clone is a copy of the book, to start another sweep from the same bills.
+func (b *bills) clone() *bills {
+	return &bills{perAccount: b.perAccount, next: append([]int(nil), b.next...), issued: append([]int(nil), b.issued...)}
+}
+
 func billRef(j int) string   { return fmt.Sprintf("P%07d", j) }
 func billID(i, j int) string { return partyCode(i) + "-" + billRef(j) }
 func docHash(i int, ref string) string {

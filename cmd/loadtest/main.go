@@ -61,6 +61,7 @@ func main() {
 		simdSet     = flag.String("simd-settings", "stock", "state-size comparison: the simd baselines, 'stock' (simd as its init writes it), 'same' (simd-appdb with tradechaind's store settings: its [app-db] options, iavl-cache-size and index-events), or 'stock,same'")
 		simdAppDB   = flag.String("simd-appdb", "bin/simd-appdb", "simd-appdb binary (tools/simd/appdb: simd whose start command takes goleveldb options), for -simd-settings same")
 		sizeQuery   = flag.Bool("state-queries", false, "state-size comparison: on tradechaind, after each preload, measure the queries as -scale does (point queries and pages of 50 over gRPC and REST, state bytes per bill)")
+		sizePairs   = flag.String("state-pairs", "move,add", "state-size comparison: the pairs to sweep, 'move' (TransferBill / a send to an existing account), 'add' (IssueBill / a send to a new account) or both")
 		sizesFlag   = flag.String("state-sizes", "", "state-size comparison with simd: at each size N (e.g. '120000,1000000'), tradechaind with N bills and simd with N accounts, each preloaded 100 records a tx; TransferBill vs a send between existing accounts, IssueBill vs a send to a new account, at -rates")
 	)
 	flag.Parse()
@@ -115,7 +116,7 @@ func main() {
 				fatalf("-simd-settings: %q is neither stock nor same", set)
 			}
 		}
-		stateSizes(tc, bases, work, accounts, sizes, rates, *duration, *grace, *commit, *out, *sizeQuery)
+		stateSizes(tc, bases, work, accounts, sizes, selectPairs(*sizePairs), rates, *duration, *grace, *commit, *out, *sizeQuery)
 		return
 	case *scale > 0:
 		stateScale(tc, work, accounts, *scale, *commit, *profQuery, scaleSweep{

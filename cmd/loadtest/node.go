@@ -136,7 +136,7 @@ func setupNode(c chain, dir string, accounts []*loadgen.Account, timeoutCommit t
 func partyCode(i int) string { return fmt.Sprintf("L%05d", i) }
 
 func (n *node) start() {
-	f, err := os.Create(filepath.Join(n.home, "node.log"))
+	f, err := os.OpenFile(filepath.Join(n.home, "node.log"), os.O_CREATE|os.O_APPEND|os.O_WRONLY, 0o644) // a restart appends
 	check(err)
 	n.log = f
 	n.cmd = exec.Command(n.bin, append([]string{"start", "--home", n.home, "--api.enable"}, n.startArgs...)...)

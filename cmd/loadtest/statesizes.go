@@ -40,13 +40,36 @@ import (
 //     document hash) against simd MsgSend to a new account (the account and
 //     its balance are created, at hash-placed addresses).
 //
-// The moving pair runs first on each node: the adding pair grows the state.
+// Each pair starts from the same preloaded state (see preloaded): the pairs
+// grow the two chains' state differently.
 
 // pairs are the compared workloads: a tradechaind workload and its simd
 // counterpart.
-var pairs = []struct{ name, trade, simd string }{
-	{"move a record", "transfer", "send-existing"},
-	{"add a record", "issue", "send-new"},
+type pair struct{ key, name, trade, simd string }
+
+var pairs = []pair{
+	{"move", "move a record", "transfer", "send-existing"},
+	{"add", "add a record", "issue", "send-new"},
+}
+
+// selectPairs returns the pairs -state-pairs names ("move", "add"), in
+// their run order.
+func selectPairs(list string) []pair {
+	want := map[string]bool{}
+	for _, k := range splitList(list) {
+		want[k] = true
+	}
+	var out []pair
+	for _, p := range pairs {
+		if want[p.key] {
+			out = append(out, p)
+			delete(want, p.key)
+		}
+	}
+	if len(want) > 0 || len(out) == 0 {
+		fatalf("-state-pairs: give 'move', 'add' or both, got %q", list)
+	}
+	return out
 }
 
 // recipients is the book of simd's preloaded accounts and of the new ones a
@@ -156,7 +179,7 @@ func sameSettings(tc chain, work string) (appSet [][2]string, startArgs []string
 //
 // With queries, the tradechaind node also measures its queries right after
 // its preload, as a state-scale run (-scale) does.
-func stateSizes(tc chain, bases []chain, work string, accounts []*loadgen.Account, sizes, rates []int, d, grace, commit time.Duration, out string, queries bool) {
+func stateSizes(tc chain, bases []chain, work string, accounts []*loadgen.Account, sizes []int, pairs []pair, rates []int, d, grace, commit time.Duration, out string, queries bool) {
 	var results []result
 	for _, size := range sizes {
 		for _, sc := range bases {
@@ -164,12 +187,16 @@ func stateSizes(tc chain, bases []chain, work string, accounts []*loadgen.Accoun
 			n.start()
 			r := &recipients{}
 			preloadAccounts(n, accounts, r, size, 100)
+			kept := keepPreload(n, len(pairs))
 			stepN := 0
-			for _, p := range pairs {
+			for i, p := range pairs {
+				kept.restore(i)
+				r.fresh = 0 // the new accounts of an earlier pair are gone with its state
 				w := newSimdWorkload(p.simd, r, &stepN)
-				results = append(results, tagged(sweepRates(sc, n, accounts, p.simd, w, nil, &stepN, rates, d, grace), size, p.name)...)
+				results = append(results, kept.fold(tagged(sweepRates(sc, n, accounts, p.simd, w, nil, &stepN, rates, d, grace), size, p.name))...)
+				n.stop()
 			}
-			n.stop()
+			kept.drop()
 			save(results, out)
 		}
 		// tradechaind
@@ -182,18 +209,82 @@ func stateSizes(tc chain, bases []chain, work string, accounts []*loadgen.Accoun
 		if queries { // before the sweeps, which add bills
 			measureQueries(tc, n, work, accounts, per, app0, data0, "")
 		}
+		kept := keepPreload(n, len(pairs))
+		book := b.clone()
 		stepN := 0
-		for _, p := range pairs {
+		for i, p := range pairs {
+			kept.restore(i)
+			b = book.clone()
 			w := newWorkload(n, accounts, p.trade, b, &stepN, 20)
-			results = append(results, tagged(sweepRates(tc, n, accounts, p.trade, w, b, &stepN, rates, d, grace), size, p.name)...)
+			results = append(results, kept.fold(tagged(sweepRates(tc, n, accounts, p.trade, w, b, &stepN, rates, d, grace), size, p.name))...)
+			n.stop()
 		}
-		n.stop()
+		kept.drop()
 		save(results, out)
 	}
 	report(results)
 	reportSizes(results, bases)
 	logf("results in %s; node homes in %s", out, work)
 	requireCommits(results)
+}
+
+// preloaded is a node's state right after its preload, from which every
+// pair starts. The pairs do not grow the two chains alike — a TransferBill
+// adds a history entry and a holder-index entry, a send between existing
+// accounts adds nothing — so a pair run on the state an earlier pair left
+// would compare tradechaind at a larger state than simd. The node is stopped
+// after the preload and, with more than one pair, its home copied; each pair
+// starts the node afresh (cold caches alike) on that state.
+type preloaded struct {
+	n   *node
+	dir string // the copy of the home ("" with one pair)
+	hwm int64  // the preloading process's VmHWM
+}
+
+// keepPreload stops n after its preload and keeps its state for pairs pairs.
+func keepPreload(n *node, pairs int) preloaded {
+	_, _, hwm := procStat(n.cmd.Process.Pid)
+	n.stop()
+	k := preloaded{n: n, hwm: hwm}
+	if pairs > 1 {
+		k.dir = n.home + ".preloaded"
+		check(os.RemoveAll(k.dir))
+		copyTree(n.home, k.dir)
+	}
+	return k
+}
+
+// restore starts the node for pair i on the preloaded state.
+func (k preloaded) restore(i int) {
+	if i > 0 {
+		check(os.RemoveAll(k.n.home))
+		copyTree(k.dir, k.n.home)
+		logf("%s: state restored to the preload's", k.n.name)
+	}
+	k.n.start()
+}
+
+// fold counts the preload's peak RSS in each result's VmHWM (the node that
+// measured them started after it).
+func (k preloaded) fold(rs []result) []result {
+	for i := range rs {
+		rs[i].HWM = max(rs[i].HWM, k.hwm)
+	}
+	return rs
+}
+
+// drop removes the copy.
+func (k preloaded) drop() {
+	if k.dir != "" {
+		check(os.RemoveAll(k.dir))
+	}
+}
+
+// copyTree copies folder from to to (which must not exist), keeping modes.
+func copyTree(from, to string) {
+	if out, err := exec.Command("cp", "-a", from, to).CombinedOutput(); err != nil {
+		fatalf("copy %s: %v: %s", from, err, out)
+	}
 }
 
 // save writes the results so far: after each chain of each size, so that a
