@@ -187,16 +187,12 @@ func stateSizes(tc chain, bases []chain, work string, accounts []*loadgen.Accoun
 			n.start()
 			r := &recipients{}
 			preloadAccounts(n, accounts, r, size, 100)
-			kept := keepPreload(n, len(pairs))
 			stepN := 0
-			for i, p := range pairs {
-				kept.restore(i)
+			results = append(results, keepPreload(n, len(pairs)).sweepPairs(pairs, func(p pair) []result {
 				r.fresh = 0 // the new accounts of an earlier pair are gone with its state
 				w := newSimdWorkload(p.simd, r, &stepN)
-				results = append(results, kept.fold(tagged(sweepRates(sc, n, accounts, p.simd, w, nil, &stepN, rates, d, grace), size, p.name))...)
-				n.stop()
-			}
-			kept.drop()
+				return tagged(sweepRates(sc, n, accounts, p.simd, w, nil, &stepN, rates, d, grace), size, p.name)
+			})...)
 			save(results, out)
 		}
 		// tradechaind
@@ -209,17 +205,12 @@ func stateSizes(tc chain, bases []chain, work string, accounts []*loadgen.Accoun
 		if queries { // before the sweeps, which add bills
 			measureQueries(tc, n, work, accounts, per, app0, data0, "")
 		}
-		kept := keepPreload(n, len(pairs))
-		book := b.clone()
 		stepN := 0
-		for i, p := range pairs {
-			kept.restore(i)
-			b = book.clone()
+		results = append(results, keepPreload(n, len(pairs)).sweepPairs(pairs, func(p pair) []result {
+			b := b.clone() // the bills as the preload left them
 			w := newWorkload(n, accounts, p.trade, b, &stepN, 20)
-			results = append(results, kept.fold(tagged(sweepRates(tc, n, accounts, p.trade, w, b, &stepN, rates, d, grace), size, p.name))...)
-			n.stop()
-		}
-		kept.drop()
+			return tagged(sweepRates(tc, n, accounts, p.trade, w, b, &stepN, rates, d, grace), size, p.name)
+		})...)
 		save(results, out)
 	}
 	report(results)
@@ -254,30 +245,29 @@ func keepPreload(n *node, pairs int) preloaded {
 	return k
 }
 
-// restore starts the node for pair i on the preloaded state.
-func (k preloaded) restore(i int) {
-	if i > 0 {
-		check(os.RemoveAll(k.n.home))
-		copyTree(k.dir, k.n.home)
-		logf("%s: state restored to the preload's", k.n.name)
+// sweepPairs runs sweep for each pair on the preloaded state — the node
+// started afresh, the home restored from the copy before every pair but the
+// first — counts the preload's peak RSS in each result's VmHWM (the node that
+// measured them started after it), stops the node and removes the copy.
+func (k preloaded) sweepPairs(pairs []pair, sweep func(pair) []result) []result {
+	var rs []result
+	for i, p := range pairs {
+		if i > 0 {
+			check(os.RemoveAll(k.n.home))
+			copyTree(k.dir, k.n.home)
+			logf("%s: state restored to the preload's", k.n.name)
+		}
+		k.n.start()
+		for _, r := range sweep(p) {
+			r.HWM = max(r.HWM, k.hwm)
+			rs = append(rs, r)
+		}
+		k.n.stop()
 	}
-	k.n.start()
-}
-
-// fold counts the preload's peak RSS in each result's VmHWM (the node that
-// measured them started after it).
-func (k preloaded) fold(rs []result) []result {
-	for i := range rs {
-		rs[i].HWM = max(rs[i].HWM, k.hwm)
-	}
-	return rs
-}
-
-// drop removes the copy.
-func (k preloaded) drop() {
 	if k.dir != "" {
 		check(os.RemoveAll(k.dir))
 	}
+	return rs
 }
 
 // copyTree copies folder from to to (which must not exist), keeping modes.
