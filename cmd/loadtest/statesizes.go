@@ -146,7 +146,8 @@ func preloadAccounts(n *node, accs []*loadgen.Account, r *recipients, total, bat
 }
 
 // sameSettings are tradechaind's store settings as its own init writes them
-// (a scratch home's app.toml) and -tradechaind-app changes them, for simd-appdb: the [app-db] goleveldb options
+// and -tradechaind-app changes them (a scratch home's app.toml, edited as
+// tradechaind's node home is), for simd-appdb: the [app-db] goleveldb options
 // as start flags, and iavl-cache-size and index-events as app.toml keys —
 // the settings in which the two chains' defaults differ. timeout_commit,
 // the tx indexer, the gas price and pruning are already the same on every
@@ -157,8 +158,12 @@ func sameSettings(tc chain, work string) (appSet [][2]string, startArgs []string
 	if out, err := exec.Command(tc.bin, "init", "settings", "--home", home).CombinedOutput(); err != nil {
 		fatalf("tradechaind init (for its settings): %v\n%s", err, out)
 	}
+	app := filepath.Join(home, "config", "app.toml")
+	for _, kv := range tc.appSet {
+		setTOML(app, kv[0], kv[1])
+	}
 	v := viper.New()
-	v.SetConfigFile(filepath.Join(home, "config", "app.toml"))
+	v.SetConfigFile(app)
 	check(v.ReadInConfig())
 	for _, k := range []string{"app-db.write-buffer-mib", "app-db.block-cache-mib", "app-db.seek-compaction"} {
 		if !v.IsSet(k) {
@@ -169,19 +174,8 @@ func sameSettings(tc chain, work string) (appSet [][2]string, startArgs []string
 	events, err := json.Marshal(v.GetStringSlice("index-events"))
 	check(err)
 	appSet = [][2]string{{"iavl-cache-size", strconv.Itoa(v.GetInt("iavl-cache-size"))}, {"index-events", string(events)}}
-	// -tradechaind-app overrides of these keys are tradechaind's settings in
-	// this run: simd-same gets the same values.
-	for i := range appSet {
-		for _, o := range tc.appSet {
-			if o[0] == appSet[i][0] {
-				appSet[i][1] = o[1]
-			}
-		}
-	}
-	var indexed []string
-	_ = json.Unmarshal([]byte(appSet[1][1]), &indexed) // a TOML list of strings is JSON
 	logf("simd-same: start %s; app.toml iavl-cache-size = %s, index-events = %d attributes",
-		strings.Join(startArgs, " "), appSet[0][1], len(indexed))
+		strings.Join(startArgs, " "), appSet[0][1], len(v.GetStringSlice("index-events")))
 	return appSet, startArgs
 }
 
