@@ -15,18 +15,26 @@ import (
 )
 
 // HolderIndex indexes bills by (party, bill id) for every party that has
-// been a bill's holder on this zone. The entry's value says whether the
-// party holds the bill now (one entry per bill: tombstones under the empty
-// holder) or held it before. A party leaving a bill keeps its entry: the
-// change of holder overwrites it as "held before" where the index used to
-// delete it, so a transfer writes the same two index keys as before (the old
-// holder's, the new holder's — TestTransferBillWriteSet) and the track record
-// finds every bill a party received and passed on. The empty holder (a
-// tombstone) keeps no past.
+// been a bill's holder on this zone, and for its shipper. The entry's value
+// says whether the party holds the bill now (one entry per bill: tombstones
+// under the empty holder) or not (it held the bill before, or only shipped
+// it). A party leaving a bill keeps its entry: the change of holder
+// overwrites it as "not now" where the index used to delete it, so a
+// transfer writes the same two index keys as before (the old holder's, the
+// new holder's — TestTransferBillWriteSet) and the track record finds every
+// bill a party shipped, received and passed on in one range. The empty
+// holder (a tombstone) keeps no past.
+//
+// The shipper shares the holders' entries (issue 40): a bill is issued to
+// its shipper, so an issuance writes one entry — the shipper's "holds now" —
+// where a separate index of shippers wrote a second key at a place of its
+// own in the tree. Only a bill that arrives (over IBC or PINT) in other
+// hands than its shipper's gives the shipper an entry of its own.
 //
 // "Holds now" is stored as the empty value, the bytes of a version-2 entry
 // (a key set), so the current-holder entries need no rewrite in the v3
-// upgrade; only the past holders are added (backfillHolders).
+// upgrade; only the past holders and the shippers are added
+// (backfillHolders).
 type HolderIndex struct {
 	collections.Map[collections.Pair[string, string], bool]
 }
@@ -42,6 +50,11 @@ func (i *HolderIndex) Reference(ctx context.Context, id string, b types.Bill, la
 	old, err := lazyOld()
 	switch {
 	case err == nil:
+		if old.Shipper != b.Shipper {
+			if err := i.shipped(ctx, id, b); err != nil {
+				return err
+			}
+		}
 		if old.Holder == b.Holder {
 			return nil
 		}
@@ -53,10 +66,24 @@ func (i *HolderIndex) Reference(ctx context.Context, id string, b types.Bill, la
 		if err != nil {
 			return err
 		}
-	case !isNotFound(err):
+	case isNotFound(err):
+		if err := i.shipped(ctx, id, b); err != nil {
+			return err
+		}
+	default:
 		return err
 	}
 	return i.Set(ctx, collections.Join(b.Holder, id), true)
+}
+
+// shipped gives bill b's shipper its entry when the shipper is not the
+// holder (whose entry says "holds now"): "not now" — whatever else the entry
+// said, it cannot have been "holds now", which only the holder's says.
+func (i *HolderIndex) shipped(ctx context.Context, id string, b types.Bill) error {
+	if b.Shipper == "" || b.Shipper == b.Holder {
+		return nil
+	}
+	return i.Set(ctx, collections.Join(b.Shipper, id), false)
 }
 
 // Unreference implements collections.Index: the bill's current entry goes
@@ -79,7 +106,7 @@ func (i *HolderIndex) HoldsNow(ctx context.Context, holder, id string) (bool, er
 }
 
 // holdsNowValue is the index's value codec: empty = holds now, {1} = held
-// before.
+// before or shipped only.
 type holdsNowValue struct{}
 
 var heldBefore = []byte{1}
@@ -134,10 +161,10 @@ func recordedHere(ctx context.Context, e types.HistoryEntry) bool {
 	return e.ChainId == "" || e.ChainId == sdk.UnwrapSDKContext(ctx).ChainID()
 }
 
-// holdersOf are the parties that have been bill b's holder on this zone, by
-// its history (the entries recorded here that gave it a holder), its holder
-// now and the holder who sent it away: the entries the holder index must
-// have for b. Sorted, without the empty holder.
+// holdersOf are the parties the holder index lists for bill b: those that
+// have been its holder on this zone, by its history (the entries recorded
+// here that gave it a holder), its holder now, the holder who sent it away,
+// and its shipper. Sorted, without the empty holder.
 func holdersOf(ctx context.Context, b types.Bill, history []types.HistoryEntry) []string {
 	var out []string
 	for _, e := range history {
@@ -145,7 +172,7 @@ func holdersOf(ctx context.Context, b types.Bill, history []types.HistoryEntry) 
 			out = append(out, e.To)
 		}
 	}
-	for _, p := range []string{b.Holder, b.DepartedHolder} {
+	for _, p := range []string{b.Holder, b.DepartedHolder, b.Shipper} {
 		if p != "" {
 			out = append(out, p)
 		}
@@ -184,9 +211,10 @@ func (k Keeper) liveHistory(ctx context.Context, id string) ([]types.HistoryEntr
 }
 
 // backfillHolders adds to the holder index every party that held a bill
-// before and holds it no more, from the bills' histories: the v3 upgrade
-// (Migrate2to3, a version-2 index kept only the holders now) and genesis
-// import (the index is not exported). It returns how many entries it added.
+// before and holds it no more, from the bills' histories, and every bill's
+// shipper: the v3 upgrade (Migrate2to3, a version-2 index kept only the
+// holders now) and genesis import (the index is not exported). It returns
+// how many entries it added.
 func (k Keeper) backfillHolders(ctx context.Context) (int, error) {
 	type entry struct{ party, id string }
 	var add []entry
@@ -250,9 +278,9 @@ func countHoldersNow(ctx context.Context, i *HolderIndex) (uint64, error) {
 }
 
 // PastHoldersInvariant: the holder index lists, for every bill, exactly the
-// parties its history shows held it on this zone (holdersOf): its holder as
-// "holds now" (BillIndexesInvariant checks that entry) and every other one
-// as "held before" — nothing missing, nothing else.
+// parties its history shows held it on this zone and its shipper
+// (holdersOf): its holder as "holds now" (BillIndexesInvariant checks that
+// entry) and every other one as "not now" — nothing missing, nothing else.
 func PastHoldersInvariant(k Keeper) sdk.Invariant {
 	return func(ctx sdk.Context) (string, bool) {
 		var problems []string
@@ -271,7 +299,7 @@ func PastHoldersInvariant(k Keeper) sdk.Invariant {
 				now, err := k.Bills.Indexes.Holder.Get(ctx, collections.Join(p, id))
 				switch {
 				case isNotFound(err):
-					problems = append(problems, fmt.Sprintf("bill %s: past holder %s missing from the holder index", id, p))
+					problems = append(problems, fmt.Sprintf("bill %s: %s (a past holder or its shipper) missing from the holder index", id, p))
 				case err != nil:
 					return true, err
 				case now:
@@ -289,7 +317,7 @@ func PastHoldersInvariant(k Keeper) sdk.Invariant {
 				}
 				b, err := k.Bills.Get(ctx, pk.K2())
 				if err != nil {
-					problems = append(problems, fmt.Sprintf("the holder index lists %s as a past holder of %s, which is not stored", pk.K1(), pk.K2()))
+					problems = append(problems, fmt.Sprintf("the holder index lists %s as a past holder or shipper of %s, which is not stored", pk.K1(), pk.K2()))
 					return false, nil
 				}
 				hs, err := k.billHistory(ctx, pk.K2())
@@ -297,7 +325,7 @@ func PastHoldersInvariant(k Keeper) sdk.Invariant {
 					return true, err
 				}
 				if !slices.Contains(holdersOf(ctx, b, hs), pk.K1()) {
-					problems = append(problems, fmt.Sprintf("the holder index lists %s as a past holder of %s; its history does not", pk.K1(), pk.K2()))
+					problems = append(problems, fmt.Sprintf("the holder index lists %s as a past holder or shipper of %s; neither its history nor its shipper says so", pk.K1(), pk.K2()))
 				}
 				return false, nil
 			})

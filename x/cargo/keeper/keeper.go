@@ -23,20 +23,17 @@ import (
 
 // BillIndexes are the secondary indexes of bills.
 type BillIndexes struct {
-	// Holder: (party, bill id) for the holder now and every party that held
-	// the bill before on this zone (HolderIndex).
+	// Holder: (party, bill id) for the holder now, every party that held
+	// the bill before on this zone and its shipper (HolderIndex).
 	Holder  *HolderIndex
 	Carrier *MultiIndex[string, string, types.Bill]
 	// Status also counts the bills of each status (Count), for the metrics.
 	Status *MultiIndex[int32, string, types.Bill]
-	// Parties: every bill a party shipped (append-only), for the track
-	// record.
-	Parties *PartyBillsIndex
 }
 
 // IndexesList implements collections.Indexes.
 func (i BillIndexes) IndexesList() []collections.Index[string, types.Bill] {
-	return []collections.Index[string, types.Bill]{i.Holder, i.Carrier, i.Status, i.Parties}
+	return []collections.Index[string, types.Bill]{i.Holder, i.Carrier, i.Status}
 }
 
 // PartyIndexes are the secondary indexes of parties.
@@ -220,7 +217,6 @@ func NewKeeper(cdc codec.BinaryCodec, storeService store.KVStoreService, address
 					func(_ string, b types.Bill) string { return b.Carrier }),
 				Status: NewCountedMultiIndex(sb, types.BillsByStatusKey, types.BillsByStatusCountKey, "bills_by_status", collections.Int32Key, collections.StringKey,
 					func(_ string, b types.Bill) int32 { return int32(b.Status) }),
-				Parties: NewPartyBillsIndex(sb),
 			}),
 		legacyHistory: collections.NewMap(sb, types.LegacyHistoryKey, "legacy_history",
 			collections.PairKeyCodec(collections.StringKey, collections.Uint64Key), codec.CollValue[types.HistoryEntry](cdc)),

@@ -125,11 +125,6 @@ func (m Migrator) Migrate2to3(ctx sdk.Context) error {
 	if err != nil {
 		return err
 	}
-	indexed, err := m.k.backfillPartyBills(ctx)
-	if err != nil {
-		return err
-	}
-	ctx.Logger().Info("x/cargo migration 2→3: track-record index", "bills", indexed)
 	if err := m.MigratePastHolders(ctx); err != nil {
 		return err
 	}
@@ -140,15 +135,16 @@ func (m Migrator) Migrate2to3(ctx sdk.Context) error {
 
 // MigratePastHolders (a step of Migrate2to3) adds to the holder index every
 // party that held a bill on this zone and holds it no more, read from the
-// bills' histories: version 2 deleted a holder's entry when the bill left
-// it, version 3 keeps it as "held before" (HolderIndex), for the track
-// record. The entries of the holders now are version 2's, unchanged.
+// bills' histories, and every bill's shipper: version 2 deleted a holder's
+// entry when the bill left it, version 3 keeps it as "held before"
+// (HolderIndex), for the track record, which finds there the bills a party
+// shipped too. The entries of the holders now are version 2's, unchanged.
 func (m Migrator) MigratePastHolders(ctx sdk.Context) error {
 	added, err := m.k.backfillHolders(ctx)
 	if err != nil {
 		return err
 	}
-	ctx.Logger().Info("x/cargo migration 2→3: past holders indexed", "entries", added)
+	ctx.Logger().Info("x/cargo migration 2→3: past holders and shippers indexed", "entries", added)
 	return nil
 }
 

@@ -10,53 +10,6 @@ import (
 	"github.com/tradechain/tradechain/x/cargo/types"
 )
 
-// PartyBillsIndex indexes the bills each party shipped, by (shipper, bill
-// id): written when a bill is issued or arrives, never on a transfer (a
-// transfer writes the bill, its history entry and the holder index only —
-// TestTransferBillWriteSet).
-type PartyBillsIndex struct {
-	collections.KeySet[collections.Pair[string, string]]
-}
-
-// NewPartyBillsIndex builds the index under types.PartyBillsKey.
-func NewPartyBillsIndex(sb *collections.SchemaBuilder) *PartyBillsIndex {
-	return &PartyBillsIndex{collections.NewKeySet(sb, types.PartyBillsKey, "party_bills",
-		collections.PairKeyCodec(collections.StringKey, collections.StringKey))}
-}
-
-// Reference implements collections.Index.
-func (i *PartyBillsIndex) Reference(ctx context.Context, id string, b types.Bill, lazyOld func() (types.Bill, error)) error {
-	if b.Shipper == "" {
-		return nil
-	}
-	if old, err := lazyOld(); err == nil && old.Shipper == b.Shipper {
-		return nil
-	} else if err != nil && !isNotFound(err) {
-		return err
-	}
-	return i.Set(ctx, collections.Join(b.Shipper, id))
-}
-
-// Unreference implements collections.Index: the index is a record of the
-// past and keeps its entries.
-func (i *PartyBillsIndex) Unreference(context.Context, string, func() (types.Bill, error)) error {
-	return nil
-}
-
-// backfillPartyBills indexes the shipper of every bill stored before the
-// index existed (v3 upgrade).
-func (k Keeper) backfillPartyBills(ctx context.Context) (int, error) {
-	n := 0
-	err := k.Bills.Walk(ctx, nil, func(id string, b types.Bill) (bool, error) {
-		n++
-		if b.Shipper == "" {
-			return false, nil
-		}
-		return false, k.Bills.Indexes.Parties.Set(ctx, collections.Join(b.Shipper, id))
-	})
-	return n, err
-}
-
 // figure collects the records one track-record figure counts.
 type figure struct {
 	name string
@@ -66,8 +19,8 @@ type figure struct {
 func (f *figure) add(id string) { f.ids = append(f.ids, id) }
 
 // TrackRecord computes party's track record on this zone from the bills it
-// shipped (PartyBills), the bills it holds or held here (the holder index
-// keeps a party's past bills: HolderIndex), the bills it carries
+// shipped, holds or held here (the holder index keeps a party's past bills
+// and the bills it shipped: HolderIndex), the bills it carries
 // (BillsByCarrier), their history and milestones. Nothing scans all bills.
 // Only history entries recorded on this zone count (a bill that came over
 // IBC carries the other zone's entries, which that zone counts), so the two
@@ -89,14 +42,7 @@ func (k Keeper) TrackRecord(ctx context.Context, party string) ([]types.TrackFig
 		late        = figure{name: "milestones_late"}
 	)
 	var ids []string
-	err := k.Bills.Indexes.Parties.Walk(ctx, collections.NewPrefixedPairRange[string, string](party), func(key collections.Pair[string, string]) (bool, error) {
-		ids = append(ids, key.K2())
-		return false, nil
-	})
-	if err != nil {
-		return nil, err
-	}
-	err = k.Bills.Indexes.Holder.Walk(ctx, collections.NewPrefixedPairRange[string, string](party), func(key collections.Pair[string, string], _ bool) (bool, error) {
+	err := k.Bills.Indexes.Holder.Walk(ctx, collections.NewPrefixedPairRange[string, string](party), func(key collections.Pair[string, string], _ bool) (bool, error) {
 		ids = append(ids, key.K2())
 		return false, nil
 	})

@@ -28,7 +28,8 @@ var (
 	PartiesByCodeKey = collections.NewPrefix(2)
 	BillsKey         = collections.NewPrefix(3)
 	// BillsByHolderKey: (party, bill id) for a bill's holder now (empty
-	// value) and every party that held it before on this zone (value 01).
+	// value), every party that held it before on this zone and its shipper
+	// (value 01).
 	BillsByHolderKey  = collections.NewPrefix(4)
 	BillsByCarrierKey = collections.NewPrefix(5)
 	BillsByStatusKey  = collections.NewPrefix(6)
@@ -71,13 +72,12 @@ var (
 	HandedOverBillsKey   = collections.NewPrefix(28)
 	HandedOverHistoryKey = collections.NewPrefix(29)
 
-	// Consent-gated data sharing (30–33).
+	// Consent-gated data sharing (30–32).
 	AccessRecordsKey = collections.NewPrefix(30)
 	AccessByOwnerKey = collections.NewPrefix(31)
 	AccessSeqKey     = collections.NewPrefix(32)
-	// PartyBillsKey: (shipper, bill id) for every bill a party shipped;
-	// append-only, for the track record (the holders are BillsByHolderKey's).
-	PartyBillsKey = collections.NewPrefix(33)
+	// 33 held (shipper, bill id) while v3 was developed (in no release);
+	// the shippers are BillsByHolderKey's (issue 40). Not to be reused.
 
 	// Performance (issue 40): 34–36.
 	// RegistryOpenKey: the open reservations by (status, (record's reference,
