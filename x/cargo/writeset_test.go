@@ -89,7 +89,7 @@ func (w writeSet) String() string {
 // registry's record of the identity's hash. The shipper — the party the bill
 // is issued to — is found by the track record in the holder index, under
 // the one entry that makes it the holder: a separate index of shippers
-// (party_bills, prefix 33, before v3 was released) wrote an eighth key.
+// (party_bills, prefix 33, while v3 was developed) wrote an eighth key.
 func TestIssueBillWriteSet(t *testing.T) {
 	c, signers := cargotestutil.NewChainWithSigners(t, 2)
 	key := c.App.GetKey(types.StoreKey)

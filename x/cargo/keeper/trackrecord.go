@@ -41,6 +41,7 @@ func (k Keeper) TrackRecord(ctx context.Context, party string) ([]types.TrackFig
 		onTime      = figure{name: "milestones_on_time"}
 		late        = figure{name: "milestones_late"}
 	)
+	// One range of unique keys, in bill id order: the ids need no sorting.
 	var ids []string
 	err := k.Bills.Indexes.Holder.Walk(ctx, collections.NewPrefixedPairRange[string, string](party), func(key collections.Pair[string, string], _ bool) (bool, error) {
 		ids = append(ids, key.K2())
@@ -49,7 +50,7 @@ func (k Keeper) TrackRecord(ctx context.Context, party string) ([]types.TrackFig
 	if err != nil {
 		return nil, err
 	}
-	for _, id := range dedupSorted(ids) {
+	for _, id := range ids {
 		b, err := k.Bills.Get(ctx, id)
 		if isNotFound(err) {
 			continue
