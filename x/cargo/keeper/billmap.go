@@ -7,6 +7,8 @@ import (
 	collcodec "cosmossdk.io/collections/codec"
 	"cosmossdk.io/core/store"
 
+	sdk "github.com/cosmos/cosmos-sdk/types"
+
 	"github.com/tradechain/tradechain/x/cargo/types"
 )
 
@@ -68,9 +70,32 @@ func (m *BillMap) Clear(ctx context.Context, ranger collections.Ranger[string]) 
 	return m.bills.Clear(ctx, ranger)
 }
 
-// Set stores b under id and brings every index up to date.
+// Set stores b under id and brings every index up to date. It keeps the
+// bill's status_since: the stored bill's while the status stays, the block
+// height when the status changes or the bill is new to the store.
 func (m *BillMap) Set(ctx context.Context, id string, b types.Bill) error {
+	return m.set(ctx, id, b, true)
+}
+
+// Import stores b under id as it is, status_since included, and brings every
+// index up to date: a genesis import.
+func (m *BillMap) Import(ctx context.Context, id string, b types.Bill) error {
+	return m.set(ctx, id, b, false)
+}
+
+func (m *BillMap) set(ctx context.Context, id string, b types.Bill, stamp bool) error {
 	old := m.storedOnce(ctx, id)
+	if stamp {
+		prev, err := old()
+		switch {
+		case err == nil && prev.Status == b.Status:
+			b.StatusSince = prev.StatusSince
+		case err == nil || isNotFound(err):
+			b.StatusSince = uint64(sdk.UnwrapSDKContext(ctx).BlockHeight())
+		default:
+			return err
+		}
+	}
 	for _, idx := range m.Indexes.IndexesList() {
 		if err := idx.Reference(ctx, id, b, old); err != nil {
 			return err

@@ -15,3 +15,9 @@ func SetHistoryMigrationBatch(n int) func() {
 	historyMigrationBatch = n
 	return func() { historyMigrationBatch = old }
 }
+
+// LegacyStatus is version 2's status index, for the migration tests to lay
+// a store out as version 2 did.
+func (k Keeper) LegacyStatus() collections.KeySet[collections.Pair[int32, string]] {
+	return k.legacyStatus
+}

@@ -26,7 +26,7 @@ func (k Keeper) InitGenesis(ctx context.Context, gs types.GenesisState) error {
 		}
 	}
 	for _, b := range gs.Bills {
-		if err := k.Bills.Set(ctx, b.Id, b); err != nil {
+		if err := k.Bills.Import(ctx, b.Id, b); err != nil {
 			return err
 		}
 	}

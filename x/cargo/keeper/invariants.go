@@ -188,7 +188,8 @@ func replacementProblems(ctx sdk.Context, k Keeper, b types.Bill) []string {
 }
 
 // BillIndexesInvariant: the holder (its "holds now" entries), carrier and
-// status indexes hold exactly one entry per bill, matching the bill, and the count of each status is the
+// status indexes hold exactly one entry per bill, matching the bill (the
+// status entry its status and status_since), and the count of each status is the
 // number of bills in it.
 func BillIndexesInvariant(k Keeper) sdk.Invariant {
 	return func(ctx sdk.Context) (string, bool) {
@@ -204,7 +205,7 @@ func BillIndexesInvariant(k Keeper) sdk.Invariant {
 			}{
 				{"holder", func() (bool, error) { return k.Bills.Indexes.Holder.HoldsNow(ctx, b.Holder, id) }},
 				{"carrier", func() (bool, error) { return k.Bills.Indexes.Carrier.Has(ctx, collections.Join(b.Carrier, id)) }},
-				{"status", func() (bool, error) { return k.Bills.Indexes.Status.Has(ctx, collections.Join(int32(b.Status), id)) }},
+				{"status", func() (bool, error) { return k.Bills.Indexes.Status.Has(ctx, statusKey(id, b)) }},
 			} {
 				name := c.name
 				ok, err := c.has()

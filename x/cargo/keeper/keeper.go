@@ -27,8 +27,8 @@ type BillIndexes struct {
 	// the bill before on this zone and its shipper (HolderIndex).
 	Holder  *HolderIndex
 	Carrier *MultiIndex[string, string, types.Bill]
-	// Status also counts the bills of each status (Count), for the metrics.
-	Status *MultiIndex[int32, string, types.Bill]
+	// Status lists each status's bills oldest first and counts them.
+	Status *StatusIndex
 }
 
 // IndexesList implements collections.Indexes.
@@ -126,6 +126,9 @@ type Keeper struct {
 	// legacyRegistryOpen is version 2's index, (status, (kind, key)), read
 	// and emptied by Migrate2to3 (MigrateRegistryOpenLayout).
 	legacyRegistryOpen collections.KeySet[collections.Pair[int32, collections.Pair[int32, string]]]
+	// legacyStatus is version 2's status index, (status, bill id), read and
+	// emptied by Migrate2to3 (MigrateStatusLayout).
+	legacyStatus collections.KeySet[collections.Pair[int32, string]]
 	// Collisions are the identities two records of this zone shared when the
 	// v3 upgrade re-keyed the registry by meaning: (key kind, key, the other
 	// record's zone/reference) -> collision. Listed, never deleted.
@@ -215,8 +218,7 @@ func NewKeeper(cdc codec.BinaryCodec, storeService store.KVStoreService, address
 				Holder: NewHolderIndex(sb),
 				Carrier: NewMultiIndex(sb, types.BillsByCarrierKey, "bills_by_carrier", collections.StringKey, collections.StringKey,
 					func(_ string, b types.Bill) string { return b.Carrier }),
-				Status: NewCountedMultiIndex(sb, types.BillsByStatusKey, types.BillsByStatusCountKey, "bills_by_status", collections.Int32Key, collections.StringKey,
-					func(_ string, b types.Bill) int32 { return int32(b.Status) }),
+				Status: NewStatusIndex(sb),
 			}),
 		legacyHistory: collections.NewMap(sb, types.LegacyHistoryKey, "legacy_history",
 			collections.PairKeyCodec(collections.StringKey, collections.Uint64Key), codec.CollValue[types.HistoryEntry](cdc)),
@@ -254,6 +256,8 @@ func NewKeeper(cdc codec.BinaryCodec, storeService store.KVStoreService, address
 				collections.PairKeyCodec(collections.Int32Key, collections.StringKey)))),
 		legacyRegistryOpen: collections.NewKeySet(sb, types.LegacyRegistryOpenKey, "legacy_registry_open",
 			collections.PairKeyCodec(collections.Int32Key, collections.PairKeyCodec(collections.Int32Key, collections.StringKey))),
+		legacyStatus: collections.NewKeySet(sb, types.LegacyBillsByStatusKey, "legacy_bills_by_status",
+			collections.PairKeyCodec(collections.Int32Key, collections.StringKey)),
 		Collisions: collections.NewMap(sb, types.CollisionsKey, "collisions",
 			collections.TripleKeyCodec(collections.Int32Key, collections.StringKey, collections.StringKey), codec.CollValue[types.IdentityCollision](cdc)),
 		Holds: collections.NewMap(sb, types.HoldsKey, "holds",

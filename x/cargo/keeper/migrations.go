@@ -33,26 +33,30 @@ func (m Migrator) Migrate1to2(ctx sdk.Context) error {
 	if err := m.k.countHolds(ctx); err != nil {
 		return err
 	}
-	if err := m.k.Bills.Indexes.Status.recount(ctx); err != nil {
-		return err
-	}
-	// Only the tombstones are read, through the status index (in id order).
-	it, err := m.k.Bills.Indexes.Status.Iterate(ctx, collections.NewPrefixedPairRange[int32, string](int32(types.BILL_STATUS_TRANSFERRED_OUT)))
-	if err != nil {
-		return err
-	}
-	ids, err := it.Keys()
-	if err != nil {
-		return err
-	}
+	// One walk of the bills counts them per status and finds the
+	// tombstones (not through the status index: this binary keeps it in
+	// version 3's layout, which a version-1 store has not got yet).
+	counts := map[int32]uint64{}
 	var old []types.Bill
-	for _, k := range ids {
-		b, err := m.k.Bills.Get(ctx, k.K2())
-		if err != nil {
-			return err
-		}
-		if b.Holder != "" {
+	err := m.k.Bills.Walk(ctx, nil, func(_ string, b types.Bill) (bool, error) {
+		counts[int32(b.Status)]++
+		if b.Status == types.BILL_STATUS_TRANSFERRED_OUT && b.Holder != "" {
 			old = append(old, b)
+		}
+		return false, nil
+	})
+	if err != nil {
+		return err
+	}
+	if err := m.k.Bills.Indexes.Status.Counts.Clear(ctx, nil); err != nil {
+		return err
+	}
+	for s := int32(0); s < int32(len(types.BillStatus_name)); s++ {
+		if counts[s] == 0 {
+			continue
+		}
+		if err := m.k.Bills.Indexes.Status.Counts.Set(ctx, s, counts[s]); err != nil {
+			return err
 		}
 	}
 	for _, b := range old {
@@ -68,7 +72,9 @@ func (m Migrator) Migrate1to2(ctx sdk.Context) error {
 	return nil
 }
 
-// Migrate2to3 (upgrade v3) moves every bill's history into the bill's own
+// Migrate2to3 (upgrade v3) moves the status index to its version-3 key
+// (MigrateStatusLayout, before any step writes a bill), moves every bill's
+// history into the bill's own
 // key range (MigrateHistoryLayout, first: every later step reads the history
 // where version 3 keeps it), splits the document anchors (MigrateAnchors: any
 // party could squat a hash in version 2; version 3 keeps the bills' transport
@@ -101,6 +107,9 @@ func (m Migrator) Migrate1to2(ctx sdk.Context) error {
 // migration's: a collision across zones is found when either zone next
 // reserves the identity (the other refuses it).
 func (m Migrator) Migrate2to3(ctx sdk.Context) error {
+	if err := m.MigrateStatusLayout(ctx); err != nil {
+		return err
+	}
 	if err := m.MigrateHistoryLayout(ctx); err != nil {
 		return err
 	}
@@ -445,8 +454,52 @@ func (m Migrator) MigrateRegistryLayout(ctx sdk.Context) error {
 }
 
 // historyMigrationBatch is how many history entries MigrateHistoryLayout
-// holds in memory at once.
+// (and status index entries MigrateStatusLayout) holds in memory at once.
 var historyMigrationBatch = 10_000
+
+// MigrateStatusLayout (Migrate2to3, its first step) moves the status index
+// from version 2's (status, bill id) under LegacyBillsByStatusKey (6) to
+// version 3's (status, status_since, bill id) under BillsByStatusKey: each
+// status's bills in the order they took it, so that the bills taking a
+// status in one block are written side by side (issue 40). A bill from
+// version 2 has no status_since (0): the bills already in a status come
+// first in its list, in id order, as before. The counts per status are
+// version 2's, unchanged. It moves the entries in batches, each read from
+// the start of what is left, so memory stays bounded at a million bills;
+// run again, it finds nothing to move.
+func (m Migrator) MigrateStatusLayout(ctx sdk.Context) error {
+	moved := 0
+	for {
+		batch := make([]collections.Pair[int32, string], 0, historyMigrationBatch)
+		err := m.k.legacyStatus.Walk(ctx, nil, func(key collections.Pair[int32, string]) (bool, error) {
+			batch = append(batch, key)
+			return len(batch) == historyMigrationBatch, nil
+		})
+		if err != nil {
+			return err
+		}
+		if len(batch) == 0 {
+			break
+		}
+		for _, key := range batch {
+			b, err := m.k.Bills.Get(ctx, key.K2())
+			switch {
+			case err == nil:
+				if err := m.k.Bills.Indexes.Status.Set(ctx, statusKey(key.K2(), b)); err != nil {
+					return err
+				}
+			case !isNotFound(err):
+				return err
+			}
+			if err := m.k.legacyStatus.Remove(ctx, key); err != nil {
+				return err
+			}
+		}
+		moved += len(batch)
+	}
+	ctx.Logger().Info("x/cargo migration 2→3: status index moved to (status, status_since, bill id)", "entries", moved)
+	return nil
+}
 
 // MigrateHistoryLayout (Migrate2to3, its first step) moves every history
 // entry from version 2's collection of its own (LegacyHistoryKey, 7) into

@@ -104,11 +104,15 @@ func (q queryServer) Bills(ctx context.Context, req *types.QueryBillsRequest) (*
 			},
 			query.WithCollectionPaginationPairPrefix[string, string](req.Carrier))
 	case req.Status != types.BILL_STATUS_UNSPECIFIED:
+		// Oldest first: in the order the bills took the status.
 		bills, page, err = query.CollectionPaginate(ctx, q.Keeper.Bills.Indexes.Status, req.Pagination,
-			func(key collections.Pair[int32, string], _ collections.NoValue) (types.Bill, error) {
-				return q.Keeper.Bills.Get(ctx, key.K2())
+			func(key collections.Triple[int32, uint64, string], _ collections.NoValue) (types.Bill, error) {
+				return q.Keeper.Bills.Get(ctx, key.K3())
 			},
-			query.WithCollectionPaginationPairPrefix[int32, string](int32(req.Status)))
+			func(o *query.CollectionsPaginateOptions[collections.Triple[int32, uint64, string]]) {
+				prefix := collections.TriplePrefix[int32, uint64, string](int32(req.Status))
+				o.Prefix = &prefix
+			})
 	default:
 		bills, page, err = query.CollectionPaginate(ctx, q.Keeper.Bills, req.Pagination,
 			func(_ string, b types.Bill) (types.Bill, error) { return b, nil })

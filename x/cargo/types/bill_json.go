@@ -116,6 +116,7 @@ func (w *jsonWriter) bill(b *Bill) {
 		w.null("export", "export")
 	}
 	w.str("imported_from", "importedFrom", b.ImportedFrom)
+	w.uint("status_since", "statusSince", b.StatusSince)
 	w.buf = append(w.buf, '}')
 	w.comma = outer
 }

@@ -32,7 +32,10 @@ var (
 	// (value 01).
 	BillsByHolderKey  = collections.NewPrefix(4)
 	BillsByCarrierKey = collections.NewPrefix(5)
-	BillsByStatusKey  = collections.NewPrefix(6)
+	// LegacyBillsByStatusKey (6): version 2's status index, (status, bill
+	// id); retired by version 3 (BillsByStatusKey), read only by its
+	// migration.
+	LegacyBillsByStatusKey = collections.NewPrefix(6)
 	// HistoryKey: a bill's history entries are kept in its own key range,
 	// (bill id, sequence) right after the bill under the bills' prefix, so
 	// that a transaction's writes on one bill cluster in the IAVL tree
@@ -85,6 +88,11 @@ var (
 	// that a PENDING issuance's entries sit beside each other and beside no
 	// hash (version 2 kept them by (status, kind, key) under 17).
 	RegistryOpenKey = collections.NewPrefix(34)
+	// BillsByStatusKey: (status, status_since, bill id) — each status's
+	// bills in the order they took it, so that the bills taking a status in
+	// a block sit side by side at the end of its range (version 2 kept
+	// (status, bill id) under 6).
+	BillsByStatusKey = collections.NewPrefix(35)
 )
 
 // ConsentScopeAll is the scope of a consent to all of the granter's trade data.

@@ -307,6 +307,9 @@ func (m *QueryBillResponse) GetBill() Bill {
 	return Bill{}
 }
 
+// QueryBillsRequest filters by at most one of holder, carrier and status.
+// Without a filter, and by holder or carrier, bills come in id order; by
+// status, in the order they took it (status_since), oldest first.
 type QueryBillsRequest struct {
 	Holder     string             `protobuf:"bytes,1,opt,name=holder,proto3" json:"holder,omitempty"`
 	Carrier    string             `protobuf:"bytes,2,opt,name=carrier,proto3" json:"carrier,omitempty"`

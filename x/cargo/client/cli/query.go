@@ -64,7 +64,7 @@ func queryCommands() []*cobra.Command {
 		})
 	bills.Flags().String("holder", "", "only bills held by this address")
 	bills.Flags().String("carrier", "", "only bills issued by this carrier")
-	bills.Flags().String("status", "", "only bills in this status")
+	bills.Flags().String("status", "", "only bills in this status, oldest first (in the order they took it)")
 
 	consents := queryCmd("consents", "List consents granted by --granter or to --grantee", cobra.NoArgs,
 		func(cmd *cobra.Command, q types.QueryClient, _ []string) (proto.Message, error) {

@@ -659,6 +659,12 @@ export interface Bill {
    * over PINT (empty for a bill born on the corridor and never imported).
    */
   importedFrom: string;
+  /**
+   * status_since is the block height at which the bill took its status on
+   * this zone (0 for a bill already in that status when the zone upgraded
+   * to version 3). A status's list of bills is in this order, oldest first.
+   */
+  statusSince: bigint;
 }
 
 /**
@@ -1562,6 +1568,7 @@ function createBaseBill(): Bill {
     pendingAmendment: undefined,
     export: undefined,
     importedFrom: "",
+    statusSince: 0n,
   };
 }
 
@@ -1665,6 +1672,12 @@ export const Bill: MessageFns<Bill> = {
     }
     if (message.importedFrom !== "") {
       writer.uint32(250).string(message.importedFrom);
+    }
+    if (message.statusSince !== 0n) {
+      if (BigInt.asUintN(64, message.statusSince) !== message.statusSince) {
+        throw new globalThis.Error("value provided for field message.statusSince of type uint64 too large");
+      }
+      writer.uint32(256).uint64(message.statusSince);
     }
     return writer;
   },
@@ -1930,6 +1943,14 @@ export const Bill: MessageFns<Bill> = {
             message.importedFrom = reader.string();
             continue;
           }
+          case 32: {
+            if (tag !== 256) {
+              break;
+            }
+
+            message.statusSince = reader.uint64() as bigint;
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -2037,6 +2058,11 @@ export const Bill: MessageFns<Bill> = {
         : isSet(object.imported_from)
         ? globalThis.String(object.imported_from)
         : "",
+      statusSince: isSet(object.statusSince)
+        ? BigInt(object.statusSince)
+        : isSet(object.status_since)
+        ? BigInt(object.status_since)
+        : 0n,
     };
   },
 
@@ -2135,6 +2161,9 @@ export const Bill: MessageFns<Bill> = {
     if (message.importedFrom !== "") {
       obj.importedFrom = message.importedFrom;
     }
+    if (message.statusSince !== 0n) {
+      obj.statusSince = message.statusSince.toString();
+    }
     return obj;
   },
 
@@ -2182,6 +2211,9 @@ export const Bill: MessageFns<Bill> = {
       ? BillExport.fromPartial(object.export)
       : undefined;
     message.importedFrom = object.importedFrom ?? "";
+    message.statusSince = (object.statusSince !== undefined && object.statusSince !== null)
+      ? BigInt(object.statusSince)
+      : 0n;
     return message;
   },
 };
