@@ -187,9 +187,11 @@ func replacementProblems(ctx sdk.Context, k Keeper, b types.Bill) []string {
 	return problems
 }
 
-// BillIndexesInvariant: the holder (its "holds now" entries), carrier and
-// status indexes hold exactly one entry per bill, matching the bill (the
-// status entry its status and status_since), and the count of each status is the
+// BillIndexesInvariant: the holder (its "holds now" entries) and status
+// indexes hold exactly one entry per bill, matching the bill (the status
+// entry its status and status_since); every bill outside its carrier's own
+// range of ids has its carrier entry, and every carrier entry names a bill
+// of that carrier (CarrierIndex); and the count of each status is the
 // number of bills in it.
 func BillIndexesInvariant(k Keeper) sdk.Invariant {
 	return func(ctx sdk.Context) (string, bool) {
@@ -204,7 +206,13 @@ func BillIndexesInvariant(k Keeper) sdk.Invariant {
 				has  func() (bool, error)
 			}{
 				{"holder", func() (bool, error) { return k.Bills.Indexes.Holder.HoldsNow(ctx, b.Holder, id) }},
-				{"carrier", func() (bool, error) { return k.Bills.Indexes.Carrier.Has(ctx, collections.Join(b.Carrier, id)) }},
+				{"carrier", func() (bool, error) {
+					listed, err := k.Bills.Indexes.Carrier.Listed(ctx, b.Carrier, id)
+					if err != nil || listed {
+						return listed, err
+					}
+					return k.Bills.Indexes.Carrier.Has(ctx, collections.Join(b.Carrier, id))
+				}},
 				{"status", func() (bool, error) { return k.Bills.Indexes.Status.Has(ctx, statusKey(id, b)) }},
 			} {
 				name := c.name
@@ -224,7 +232,6 @@ func BillIndexesInvariant(k Keeper) sdk.Invariant {
 				count func() (uint64, error)
 			}{
 				{"holder", func() (uint64, error) { return countHoldersNow(ctx, k.Bills.Indexes.Holder) }},
-				{"carrier", func() (uint64, error) { return countKeys(ctx, k.Bills.Indexes.Carrier) }},
 				{"status", func() (uint64, error) { return countKeys(ctx, k.Bills.Indexes.Status) }},
 			} {
 				name := ix.name
@@ -237,6 +244,23 @@ func BillIndexesInvariant(k Keeper) sdk.Invariant {
 					problems = append(problems, fmt.Sprintf("the %s index has %d entries for %d bills", name, c, n))
 				}
 			}
+		}
+		if err == nil {
+			// The carrier index lists no bill twice and none of another
+			// carrier; it may list a bill its carrier's range lists too
+			// (CarrierIndex).
+			err = k.Bills.Indexes.Carrier.Walk(ctx, nil, func(key collections.Pair[string, string]) (bool, error) {
+				b, gerr := k.Bills.Get(ctx, key.K2())
+				switch {
+				case isNotFound(gerr):
+					problems = append(problems, fmt.Sprintf("the carrier index lists bill %s under %s: no such bill", key.K2(), key.K1()))
+				case gerr != nil:
+					return true, gerr
+				case b.Carrier != key.K1():
+					problems = append(problems, fmt.Sprintf("the carrier index lists bill %s under %s: its carrier is %s", key.K2(), key.K1(), b.Carrier))
+				}
+				return false, nil
+			})
 		}
 		for s := int32(0); err == nil && s < int32(len(types.BillStatus_name)); s++ {
 			var c uint64

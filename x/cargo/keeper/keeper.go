@@ -25,8 +25,10 @@ import (
 type BillIndexes struct {
 	// Holder: (party, bill id) for the holder now, every party that held
 	// the bill before on this zone and its shipper (HolderIndex).
-	Holder  *HolderIndex
-	Carrier *MultiIndex[string, string, types.Bill]
+	Holder *HolderIndex
+	// Carrier: (carrier, bill id) only for the bills outside their
+	// carrier's own range of ids (CarrierIndex).
+	Carrier *CarrierIndex
 	// Status lists each status's bills oldest first and counts them.
 	Status *StatusIndex
 }
@@ -203,22 +205,22 @@ func NewKeeper(cdc codec.BinaryCodec, storeService store.KVStoreService, address
 		panic(fmt.Errorf("invalid cargo authority address: %w", err))
 	}
 	sb := collections.NewSchemaBuilder(storeService)
+	parties := collections.NewIndexedMap(sb, types.PartiesKey, "parties", collections.StringKey, codec.CollValue[types.Party](cdc),
+		PartyIndexes{
+			Code: indexes.NewUnique(sb, types.PartiesByCodeKey, "parties_by_code", collections.StringKey, collections.StringKey,
+				func(_ string, p types.Party) (string, error) { return p.Code, nil }),
+		})
 	k := Keeper{
 		cdc:          cdc,
 		addressCodec: addressCodec,
 		authority:    authority,
 		Params:       collections.NewItem(sb, types.ParamsKey, "params", codec.CollValue[types.Params](cdc)),
-		Parties: collections.NewIndexedMap(sb, types.PartiesKey, "parties", collections.StringKey, codec.CollValue[types.Party](cdc),
-			PartyIndexes{
-				Code: indexes.NewUnique(sb, types.PartiesByCodeKey, "parties_by_code", collections.StringKey, collections.StringKey,
-					func(_ string, p types.Party) (string, error) { return p.Code, nil }),
-			}),
+		Parties:      parties,
 		Bills: NewBillMap(sb, storeService.OpenKVStore, codec.CollValue[types.Bill](cdc),
 			BillIndexes{
-				Holder: NewHolderIndex(sb),
-				Carrier: NewMultiIndex(sb, types.BillsByCarrierKey, "bills_by_carrier", collections.StringKey, collections.StringKey,
-					func(_ string, b types.Bill) string { return b.Carrier }),
-				Status: NewStatusIndex(sb),
+				Holder:  NewHolderIndex(sb),
+				Carrier: NewCarrierIndex(sb, parties),
+				Status:  NewStatusIndex(sb),
 			}),
 		legacyHistory: collections.NewMap(sb, types.LegacyHistoryKey, "legacy_history",
 			collections.PairKeyCodec(collections.StringKey, collections.Uint64Key), codec.CollValue[types.HistoryEntry](cdc)),

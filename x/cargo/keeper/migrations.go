@@ -73,7 +73,9 @@ func (m Migrator) Migrate1to2(ctx sdk.Context) error {
 }
 
 // Migrate2to3 (upgrade v3) moves the status index to its version-3 key
-// (MigrateStatusLayout, before any step writes a bill), moves every bill's
+// (MigrateStatusLayout, before any step writes a bill), drops the carrier
+// index's entries of the bills their carrier's range lists
+// (MigrateCarrierIndex), moves every bill's
 // history into the bill's own
 // key range (MigrateHistoryLayout, first: every later step reads the history
 // where version 3 keeps it), splits the document anchors (MigrateAnchors: any
@@ -108,6 +110,9 @@ func (m Migrator) Migrate1to2(ctx sdk.Context) error {
 // reserves the identity (the other refuses it).
 func (m Migrator) Migrate2to3(ctx sdk.Context) error {
 	if err := m.MigrateStatusLayout(ctx); err != nil {
+		return err
+	}
+	if err := m.MigrateCarrierIndex(ctx); err != nil {
 		return err
 	}
 	if err := m.MigrateHistoryLayout(ctx); err != nil {
@@ -456,6 +461,51 @@ func (m Migrator) MigrateRegistryLayout(ctx sdk.Context) error {
 // historyMigrationBatch is how many history entries MigrateHistoryLayout
 // (and status index entries MigrateStatusLayout) holds in memory at once.
 var historyMigrationBatch = 10_000
+
+// MigrateCarrierIndex (a step of Migrate2to3) drops the carrier index's
+// entries of the bills whose ids are under their carrier's party code here:
+// version 3 lists those from the bills' own range (CarrierIndex) and keeps
+// entries only for the others. It walks the index in batches, each after
+// the last key kept, so memory stays bounded; run again, it drops nothing.
+func (m Migrator) MigrateCarrierIndex(ctx sdk.Context) error {
+	idx := m.k.Bills.Indexes.Carrier
+	dropped, kept := 0, 0
+	var last *collections.Pair[string, string]
+	for {
+		var rng collections.Ranger[collections.Pair[string, string]]
+		if last != nil {
+			rng = new(collections.Range[collections.Pair[string, string]]).StartExclusive(*last)
+		}
+		batch := make([]collections.Pair[string, string], 0, historyMigrationBatch)
+		err := idx.Walk(ctx, rng, func(key collections.Pair[string, string]) (bool, error) {
+			batch = append(batch, key)
+			return len(batch) == historyMigrationBatch, nil
+		})
+		if err != nil {
+			return err
+		}
+		if len(batch) == 0 {
+			break
+		}
+		for _, key := range batch {
+			listed, err := idx.Listed(ctx, key.K1(), key.K2())
+			if err != nil {
+				return err
+			}
+			if !listed {
+				kept++
+				continue
+			}
+			if err := idx.Remove(ctx, key); err != nil {
+				return err
+			}
+			dropped++
+		}
+		last = &batch[len(batch)-1]
+	}
+	ctx.Logger().Info("x/cargo migration 2→3: carrier index keeps the bills outside their carrier's range", "dropped", dropped, "kept", kept)
+	return nil
+}
 
 // MigrateStatusLayout (Migrate2to3, its first step) moves the status index
 // from version 2's (status, bill id) under LegacyBillsByStatusKey (6) to

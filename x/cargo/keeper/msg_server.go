@@ -525,8 +525,14 @@ func (s msgServer) UpdateParty(ctx context.Context, m *types.MsgUpdateParty) (*t
 	if err := s.checkText(ctx, "party name", m.Party.Name); err != nil {
 		return nil, err
 	}
-	if _, err := s.GetParty(ctx, m.Party.Address); err != nil {
+	old, err := s.GetParty(ctx, m.Party.Address)
+	if err != nil {
 		return nil, err
+	}
+	if old.Code != m.Party.Code {
+		if err := s.requireNoBillsUnder(ctx, old); err != nil {
+			return nil, err
+		}
 	}
 	if err := s.requireFreeCode(ctx, m.Party); err != nil {
 		return nil, err
@@ -540,6 +546,21 @@ func (s msgServer) UpdateParty(ctx context.Context, m *types.MsgUpdateParty) (*t
 		return nil, err
 	}
 	return &types.MsgUpdatePartyResponse{}, nil
+}
+
+// requireNoBillsUnder refuses to change the code of a carrier whose bills on
+// this zone are numbered under it: their ids keep the code, and the
+// carrier's list of bills is the range under it (CarrierIndex).
+func (s msgServer) requireNoBillsUnder(ctx context.Context, p types.Party) error {
+	c, err := s.carriedCursor(ctx, p.Address, types.BillID(p.Code, ""), 1, "", false)
+	if err != nil {
+		return err
+	}
+	defer c.close()
+	if c.valid() {
+		return errorsmod.Wrapf(types.ErrPartyCodeFixed, "bill %s of %s is numbered under code %s: keep the code", c.id, p.Address, p.Code)
+	}
+	return c.err
 }
 
 // requireFreeCode refuses a party code held by another address.

@@ -98,11 +98,7 @@ func (q queryServer) Bills(ctx context.Context, req *types.QueryBillsRequest) (*
 			},
 			query.WithCollectionPaginationPairPrefix[string, string](req.Holder))
 	case req.Carrier != "":
-		bills, page, err = query.CollectionPaginate(ctx, q.Keeper.Bills.Indexes.Carrier, req.Pagination,
-			func(key collections.Pair[string, string], _ collections.NoValue) (types.Bill, error) {
-				return load(key)
-			},
-			query.WithCollectionPaginationPairPrefix[string, string](req.Carrier))
+		bills, page, err = q.Keeper.CarrierBills(ctx, req.Carrier, req.Pagination)
 	case req.Status != types.BILL_STATUS_UNSPECIFIED:
 		// Oldest first: in the order the bills took the status.
 		bills, page, err = query.CollectionPaginate(ctx, q.Keeper.Bills.Indexes.Status, req.Pagination,

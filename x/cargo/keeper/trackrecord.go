@@ -119,16 +119,12 @@ func (k Keeper) TrackRecord(ctx context.Context, party string) ([]types.TrackFig
 			}
 		}
 	}
-	cit, err := k.Bills.Indexes.Carrier.Iterate(ctx, collections.NewPrefixedPairRange[string, string](party))
+	cids, err := k.CarriedIDs(ctx, party)
 	if err != nil {
 		return nil, err
 	}
-	ckeys, err := cit.Keys()
-	if err != nil {
-		return nil, err
-	}
-	for _, key := range ckeys {
-		carried.add(key.K2())
+	for _, id := range cids {
+		carried.add(id)
 	}
 	out := []types.TrackFigure{}
 	for _, f := range []*figure{&shipped, &held, &holdingNow, &heldBefore, &surrendered, &voided, &replaced, &rejectedBy, &rejectedOf, &surrRefused, &carried, &onTime, &late} {

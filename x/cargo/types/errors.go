@@ -89,4 +89,7 @@ var (
 var (
 	ErrBillKeyMismatch = errorsmod.Register(ModuleName, 93, "a BILL key must be the identity of the bill the reservation names (SHA-256 of its carrier code and folded transport document reference)")
 	ErrBillKeyLookup   = errorsmod.Register(ModuleName, 94, "a bill's identity key is kept under its carrier code and folded transport document reference, not its hash: name the bill (its id) instead")
+	// ErrPartyCodeFixed: a carrier's bill ids begin with its party code, and
+	// its list of bills is the range under it (CarrierIndex).
+	ErrPartyCodeFixed = errorsmod.Register(ModuleName, 95, "a carrier's party code is fixed once bills on this zone are numbered under it")
 )
