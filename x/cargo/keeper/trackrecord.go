@@ -20,8 +20,9 @@ func (f *figure) add(id string) { f.ids = append(f.ids, id) }
 
 // TrackRecord computes party's track record on this zone from the bills it
 // shipped, holds or held here (the holder index keeps a party's past bills
-// and the bills it shipped: HolderIndex), the bills it carries
-// (BillsByCarrier), their history and milestones. Nothing scans all bills.
+// and the bills it shipped: HolderIndex), the bills it carries (its range
+// of the bills and the carrier index: CarriedIDs), their history and
+// milestones. Nothing scans all bills.
 // Only history entries recorded on this zone count (a bill that came over
 // IBC carries the other zone's entries, which that zone counts), so the two
 // zones' records add up without counting anything twice.
