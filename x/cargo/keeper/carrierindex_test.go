@@ -15,14 +15,15 @@ import (
 	"github.com/tradechain/tradechain/x/cargo/types"
 )
 
-// carrierPages pages carrier's bills through the Bills query with req's
-// options, following next_key, and returns the ids in the order given and
-// the first page's total.
-func (f *fixture) carrierPages(carrier string, req query.PageRequest) (ids []string, total uint64) {
+// billPages pages the bills filter selects through the Bills query with
+// req's options, following next_key, and returns the ids in the order given
+// and the first page's total.
+func (f *fixture) billPages(filter types.QueryBillsRequest, req query.PageRequest) (ids []string, total uint64) {
 	f.t.Helper()
 	for first := true; ; first = false {
-		r := req
-		res, err := keeper.NewQueryServerImpl(f.k).Bills(f.ctx, &types.QueryBillsRequest{Carrier: carrier, Pagination: &r})
+		r, q := req, filter
+		q.Pagination = &r
+		res, err := keeper.NewQueryServerImpl(f.k).Bills(f.ctx, &q)
 		require.NoError(f.t, err)
 		if first {
 			total = res.Pagination.Total
@@ -35,6 +36,11 @@ func (f *fixture) carrierPages(carrier string, req query.PageRequest) (ids []str
 		}
 		req.Key, req.Offset, req.CountTotal = res.Pagination.NextKey, 0, false
 	}
+}
+
+// carrierPages pages carrier's bills (billPages).
+func (f *fixture) carrierPages(carrier string, req query.PageRequest) ([]string, uint64) {
+	return f.billPages(types.QueryBillsRequest{Carrier: carrier}, req)
 }
 
 // indexesHold checks the bill indexes' invariant alone (the bills arrive()

@@ -79,9 +79,6 @@ func (q queryServer) Bills(ctx context.Context, req *types.QueryBillsRequest) (*
 	if filters > 1 {
 		return nil, status.Error(codes.InvalidArgument, "filter by at most one of holder, carrier, status")
 	}
-	load := func(key collections.Pair[string, string]) (types.Bill, error) {
-		return q.Keeper.Bills.Get(ctx, key.K2())
-	}
 	var (
 		bills []types.Bill
 		page  *query.PageResponse
@@ -94,7 +91,7 @@ func (q queryServer) Bills(ctx context.Context, req *types.QueryBillsRequest) (*
 		bills, page, err = query.CollectionFilteredPaginate(ctx, &q.Keeper.Bills.Indexes.Holder.Map, req.Pagination,
 			func(_ collections.Pair[string, string], now bool) (bool, error) { return now, nil },
 			func(key collections.Pair[string, string], _ bool) (types.Bill, error) {
-				return load(key)
+				return q.Keeper.Bills.Get(ctx, key.K2())
 			},
 			query.WithCollectionPaginationPairPrefix[string, string](req.Holder))
 	case req.Carrier != "":

@@ -18,18 +18,8 @@ import (
 // time, and returns their ids in the order given.
 func (f *fixture) listByStatus(status types.BillStatus) []string {
 	f.t.Helper()
-	var ids []string
-	var key []byte
-	for {
-		res, err := keeper.NewQueryServerImpl(f.k).Bills(f.ctx, &types.QueryBillsRequest{Status: status, Pagination: &query.PageRequest{Key: key, Limit: 2}})
-		require.NoError(f.t, err)
-		for _, b := range res.Bills {
-			ids = append(ids, b.Id)
-		}
-		if key = res.Pagination.NextKey; key == nil {
-			return ids
-		}
-	}
+	ids, _ := f.billPages(types.QueryBillsRequest{Status: status}, query.PageRequest{Limit: 2})
+	return ids
 }
 
 // at moves the fixture to block height h.
